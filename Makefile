@@ -1,0 +1,48 @@
+# make demo   set everything up, then build the example campaign into build/
+# make test   set everything up, then lint, type-check and run the whole test suite
+# make bench  (see bench/) measure speed against the naive approach
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.cfg | cksum | cut -d' ' -f1)
+
+# What WeasyPrint, PyICU and the tests need from Debian: Pango, HarfBuzz's subsetter
+# (without it WeasyPrint is many times slower), fonts for Latin, Japanese and Korean,
+# poppler-utils to read PDFs back, and ICU's headers to build PyICU.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	fonts-noto-core fonts-liberation2 fonts-ipafont-gothic fonts-ipafont-mincho fonts-nanum \
+	poppler-utils pkg-config libicu-dev g++
+
+.PHONY: demo test lint check-system venv clean
+
+demo: venv
+	$(BIN)/campaign build
+
+test: venv lint
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+check-system:
+	@PYTHON=$(PYTHON) sh scripts/install-system-packages.sh $(APT_PACKAGES)
+
+venv: check-system $(STAMP) $(VENV)/.package
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@ $(VENV)/.package
+
+# A plain (non-editable) install, so the tests exercise what users get; reinstalled
+# whenever the package's files change.
+$(VENV)/.package: $(shell find src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	touch $@
+
+clean:
+	rm -rf $(VENV) build .setuptools-build src/*.egg-info

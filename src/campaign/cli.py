@@ -1,0 +1,104 @@
+"""The ``campaign`` command line: Click glue around the modules that do the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from campaign import __version__
+from campaign.errors import Problem, ProblemsFound, display_path
+
+
+def _workspace(ctx: click.Context) -> object:
+    from campaign.workspace import Workspace
+
+    given = ctx.obj.get("workspace")
+    return Workspace(Path(given)) if given else Workspace.find(Path.cwd())
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="campaign")
+@click.option(
+    "--workspace",
+    "-C",
+    type=click.Path(file_okay=False, exists=True),
+    envvar="CAMPAIGN_WORKSPACE",
+    help="Workspace folder (default: the nearest one at or above the current folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None) -> None:
+    """Joint open letters: sign-on lists in, addressed PDFs out."""
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+def init(directory: str) -> None:
+    """Make a new workspace in DIRECTORY with the joint-letter template and an example."""
+    from campaign.scaffold import init_workspace
+
+    target = Path(directory)
+    written = init_workspace(target)
+    click.echo(f"Created a workspace in {display_path(target)} ({len(written)} files).")
+    click.echo(f"Next: cd {display_path(target)} && campaign build")
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
+@click.pass_context
+def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
+    """Validate letters (all by default), reporting every problem at once."""
+    from campaign.build import check as run_check
+
+    try:
+        plans, problems = run_check(_workspace(ctx), list(slugs) or None, strict)  # type: ignore[arg-type]
+    except ProblemsFound as exc:
+        _report(exc.problems)
+        raise
+    _report(problems)
+    for plan in plans:
+        b = plan.bundle
+        click.echo(
+            f"{b.letter.slug}: {b.signatures.count} signatories as of {b.letter.as_of}, "
+            f"{len(b.to)} addressee(s), {len(b.cc)} in cc"
+        )
+    warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""
+    click.echo(f"No problems found in {len(plans)} letter{'s' if len(plans) != 1 else ''}{warnings}.")
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
+@click.pass_context
+def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
+    """Render letters (all by default) into build/<slug>/: PDFs, CSV and web page."""
+    from campaign.build import build as run_build
+    from campaign.build import check as run_check
+
+    try:
+        plans, problems = run_check(_workspace(ctx), list(slugs) or None, strict)  # type: ignore[arg-type]
+    except ProblemsFound as exc:
+        _report(exc.problems)
+        raise
+    _report(problems)
+    total = sum(len(p.outputs) for p in plans)
+    with click.progressbar(length=total, label="Building", file=click.get_text_stream("stderr")) as bar:
+        written = run_build(plans, lambda _path: bar.update(1))
+    for plan in plans:
+        count = sum(1 for p in written if p.is_relative_to(plan.folder))
+        click.echo(f"{display_path(plan.folder)}/: {count} files")
+        for output in plan.outputs:
+            click.echo(f"  {output.name}")
+
+
+def main() -> None:
+    """Entry point of the ``campaign`` console script."""
+    cli(obj={})

@@ -1,0 +1,144 @@
+"""From a loaded letter to the HTML of each output (no PDF work here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from campaign.envelopes import WINDOWS
+from campaign.model import Recipient
+from campaign.templating import (
+    load_template,
+    make_environment,
+    markdown,
+    render,
+    source_template,
+)
+from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle
+
+LABELS = {
+    "en": {
+        "re": "Re:",
+        "cc": "cc:",
+        "page": "Page",
+        "of": "of",
+        "as_of": "as of",
+        "signatories": "Signatories",
+        "copy": "Copy",
+        "copy_for": "Copy for",
+        "copy_note": "Copy of the letter sent to",
+        "to": "To:",
+    },
+}
+
+# Page margins in millimetres (top, right, bottom, left); page 1 starts higher so the
+# letterhead and the address field can sit where the envelope window needs them.
+MARGINS = {"a4": (22.0, 20.0, 22.0, 25.0), "letter": (22.0, 22.0, 22.0, 25.0)}
+FIRST_PAGE_TOP = 10.0
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class PublicRecipient:
+    """A recipient as printed: no e-mail address."""
+
+    name: str
+    title: str
+    organization: str
+    salutation: str
+    address: tuple[str, ...]
+
+    @classmethod
+    def of(cls, r: Recipient) -> PublicRecipient:
+        """The printable part of ``r``; the salutation defaults to 'Dear <name>,'."""
+        return cls(r.name, r.title, r.organization, r.salutation or f"Dear {r.name},", r.address)
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """The template's fixed words in ``language`` (English where none are known yet)."""
+    return LABELS.get(language.split("-")[0], LABELS["en"])
+
+
+def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
+    """Page size, margins and the address window, for the template's CSS."""
+    top, right, bottom, left = MARGINS[paper]
+    w = WINDOWS[envelope]
+    return {
+        "size": PAPER_SIZES[paper],
+        "margin": (top, right, bottom, left),
+        "first_top": FIRST_PAGE_TOP,
+        # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
+        "window": {
+            "left": w.left - left,
+            "top": w.top - FIRST_PAGE_TOP,
+            "width": w.width,
+            "height": w.height,
+            "return_line": w.return_line,
+        },
+        "flow_start": w.top + w.height - FIRST_PAGE_TOP + 8,
+    }
+
+
+class Composer:
+    """Renders the HTML of every output of one letter."""
+
+    def __init__(self, bundle: LetterBundle) -> None:
+        self.bundle = bundle
+        self.env = make_environment(bundle.root, BUILTIN_TEMPLATES)
+        letter = bundle.letter
+        sender = bundle.settings.sender
+        self.to = [PublicRecipient.of(r) for r in bundle.to]
+        self.cc = [PublicRecipient.of(r) for r in bundle.cc]
+        self.context: dict[str, Any] = {
+            "letter": letter,
+            "language": letter.language,
+            "sender": sender,
+            "signatories": bundle.signatures,
+            "to": self.to,
+            "cc": self.cc,
+        }
+        self._page = {
+            "labels": labels_for(letter.language),
+            "page": page_geometry(letter.paper, letter.envelope),
+            "paper": letter.paper,
+            "part": self._part,
+        }
+        self._body = source_template(self.env, letter.folder / "body.md")
+
+    def _part(self, name: str) -> list[str]:
+        template = self.bundle.letter.template
+        return [f"{template}/{name}", f"builtin/{template}/{name}", f"builtin/joint-letter/{name}"]
+
+    def body(self, addressee: PublicRecipient) -> Markup:
+        """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""
+        return markdown(render(self._body, self.context | {"recipient": addressee}))
+
+    def _page_context(self, **extra: Any) -> dict[str, Any]:
+        return self.context | self._page | extra
+
+    def letter_html(self, addressee: PublicRecipient, copy_for: PublicRecipient | None = None) -> str:
+        """The letter to ``addressee``, or the copy of it for the cc recipient ``copy_for``."""
+        context = self._page_context(
+            recipient=addressee,
+            window=copy_for or addressee,
+            copy=copy_for,
+            body=self.body(addressee),
+        )
+        template = load_template(self.env, f"{self.bundle.letter.template}/letter.html.j2", context)
+        return render(template, context)
+
+    def signatories_html(self) -> str:
+        """The signature list on its own."""
+        context = self._page_context()
+        template = load_template(self.env, self._part("signatories.html.j2"), context)
+        return render(template, context)
+
+    def web_html(self) -> str:
+        """The web edition: the open letter as published, with its signatories."""
+        addressee = self.to[0]
+        context = self._page_context(recipient=addressee, body=self.body(addressee))
+        template = load_template(self.env, self._part("web.html.j2"), context)
+        return render(template, context)
+

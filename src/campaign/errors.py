@@ -1,0 +1,55 @@
+"""Errors and problems: every domain failure prints ``Error: ...`` and exits 1."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+class CampaignError(click.ClickException):
+    """Base class of every error the user can cause; Click prints it and exits 1."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or suspicious) in one file, at one line."""
+
+    path: Path
+    line: int
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def format(self) -> str:
+        """Render as ``path:line: message`` with the hint on a second line."""
+        where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+        kind = "warning: " if self.warning else ""
+        text = f"{where}: {kind}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ProblemsFound(CampaignError):
+    """Validation found errors; the individual problems were already printed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = sum(1 for p in problems if not p.warning)
+        files = len({p.path for p in problems if not p.warning})
+        plural = "s" if errors != 1 else ""
+        fplural = "s" if files != 1 else ""
+        super().__init__(f"{errors} problem{plural} in {files} file{fplural}; nothing was written")
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the current directory when it lies below it."""
+    try:
+        return os.path.relpath(path)  if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+    except (OSError, ValueError):
+        return str(path)

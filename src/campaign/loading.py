@@ -1,0 +1,220 @@
+"""Turn the workspace's YAML files into model records, collecting every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from campaign.envelopes import DEFAULT_ENVELOPE, WINDOWS
+from campaign.errors import Problem
+from campaign.model import (
+    PAPERS,
+    STATUSES,
+    TYPES,
+    GroupSpec,
+    Letter,
+    Recipient,
+    Sender,
+    Settings,
+    Signatory,
+    SignatureList,
+)
+from campaign.schema import Fields, kind
+from campaign.yamlfile import LineDict, load_yaml
+
+SIGNATORY_KEYS = (
+    "name", "type", "affiliation", "country", "group", "signed", "status", "sort_as",
+    "email", "phone", "notes",
+)  # fmt: skip
+RECIPIENT_KEYS = ("name", "title", "organization", "salutation", "address", "email")
+LETTER_KEYS = (
+    "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
+    "signatories", "closing",
+)  # fmt: skip
+
+
+def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDict | None:
+    if not path.exists():
+        if required:
+            problems.append(Problem(path, 0, "file is missing"))
+        return None
+    data = load_yaml(path, problems)
+    if data is None:
+        if not problems or problems[-1].path != path:
+            problems.append(Problem(path, 1, "file is empty"))
+        return None
+    if not isinstance(data, LineDict):
+        problems.append(
+            Problem(path, 1, f"the file must hold a mapping of keys to values, not {kind(data)}")
+        )
+        return None
+    return data
+
+
+def check_language(fields: Fields, key: str, default: str) -> str:
+    """A language tag babel knows, such as en-US, fr or ja."""
+    value = fields.text(key) or default
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        fields.error(key, f"unknown language '{value}'", "use a tag such as en-US, en-GB, fr, ja or ko")
+        return default
+    return value
+
+
+def load_settings(path: Path, problems: list[Problem]) -> Settings:
+    """Read ``campaign.yaml`` (optional)."""
+    data = _top_mapping(path, problems, required=False)
+    if data is None:
+        return Settings()
+    f = Fields(data, path, problems, "campaign.yaml")
+    f.known(("sender", "language", "paper"))
+    sender = None
+    if (raw := f.mapping("sender")) is not None:
+        s = Fields(raw, path, problems, "sender")
+        s.known(("name", "address", "email", "website"))
+        sender = Sender(
+            name=s.text("name", required=True),
+            address=s.lines("address"),
+            email=s.email("email"),
+            website=s.text("website"),
+        )
+    return Settings(
+        sender=sender,
+        language=check_language(f, "language", "en-US"),
+        paper=f.choice("paper", PAPERS, "a4"),
+    )
+
+
+def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Letter | None:
+    """Read ``letters/<slug>/letter.yaml``; None if it is too broken to use."""
+    path = folder / "letter.yaml"
+    data = _top_mapping(path, problems, required=True)
+    if data is None:
+        return None
+    before = len(problems)
+    f = Fields(data, path, problems, "letter.yaml")
+    f.known(LETTER_KEYS)
+    paper = f.choice("paper", PAPERS, settings.paper)
+    envelope = f.choice("envelope", tuple(WINDOWS), DEFAULT_ENVELOPE[paper])
+    if WINDOWS[envelope].paper != paper:
+        f.error(
+            "envelope",
+            f"envelope '{envelope}' is for {WINDOWS[envelope].paper} paper, not {paper}",
+            f"use envelope: {DEFAULT_ENVELOPE[paper]}, or paper: {WINDOWS[envelope].paper}",
+        )
+    date = f.date("date", required=True)
+    list_name, as_of, groups = "", date, ()
+    sig = f.mapping("signatories", required=True)
+    if sig is not None:
+        s = Fields(sig, path, problems, "signatories")
+        s.known(("list", "as_of", "groups"))
+        list_name = s.text("list", required=True, hint="name a file in signatories/, without .yaml")
+        as_of = s.date("as_of") or date
+        groups = tuple(_groups(s, path, problems))
+    letter = Letter(
+        slug=folder.name,
+        path=path,
+        title=f.text("title", required=True),
+        short_title=f.text("short_title"),
+        subject=f.text("subject", required=True, hint="add 'subject: ...', printed after 'Re:'"),
+        date=date,  # type: ignore[arg-type]  # None only when a problem was recorded
+        language=check_language(f, "language", settings.language),
+        template=f.text("template") or "joint-letter",
+        paper=paper,
+        envelope=envelope,
+        list_name=list_name,
+        as_of=as_of,  # type: ignore[arg-type]
+        groups=groups,
+        closing=f.text("closing"),
+        lines={key: data.line_of(key) for key in data} | {"signatories.list": _sub_line(data)},
+    )
+    has_errors = any(not p.warning for p in problems[before:])
+    return None if has_errors else letter
+
+
+def _sub_line(data: LineDict) -> int:
+    sig = data.get("signatories")
+    return sig.line_of("list") if isinstance(sig, LineDict) else data.line
+
+
+def _groups(s: Fields, path: Path, problems: list[Problem]) -> list[GroupSpec]:
+    found: list[GroupSpec] = []
+    for line, raw in s.items("groups", required=True):
+        g = Fields(raw, path, problems, "group")
+        g.known(("key", "heading"))
+        key = g.text("key", required=True, hint="the value signatories use in their 'group:'")
+        heading = g.text("heading", required=True, hint="the heading printed above the group")
+        if key in {spec.key for spec in found}:
+            problems.append(Problem(path, line, f"group '{key}' is listed twice"))
+        elif key:
+            found.append(GroupSpec(key, heading, line))
+    return found
+
+
+def load_recipients(folder: Path, problems: list[Problem]) -> tuple[list[Recipient], list[Recipient]]:
+    """Read ``letters/<slug>/recipients.yaml``: the addressees and the people in cc."""
+    path = folder / "recipients.yaml"
+    data = _top_mapping(path, problems, required=True)
+    if data is None:
+        return [], []
+    f = Fields(data, path, problems, "recipients.yaml")
+    f.known(("to", "cc"))
+    to = [_recipient(raw, "to", line, path, problems) for line, raw in f.items("to", required=True)]
+    cc = [_recipient(raw, "cc", line, path, problems) for line, raw in f.items("cc")]
+    return to, cc
+
+
+def _recipient(raw: LineDict, role: str, line: int, path: Path, problems: list[Problem]) -> Recipient:
+    name = raw.get("name") if isinstance(raw.get("name"), str) else None
+    f = Fields(raw, path, problems, f"recipient '{name}'" if name else f"'{role}' entry")
+    f.known(RECIPIENT_KEYS)
+    return Recipient(
+        name=f.text("name", required=True),
+        role=role,
+        address=f.lines("address", required=True),
+        title=f.text("title"),
+        organization=f.text("organization"),
+        salutation=f.text("salutation"),
+        email=f.email("email"),
+        line=line,
+    )
+
+
+def load_signature_list(path: Path, problems: list[Problem]) -> SignatureList | None:
+    """Read ``signatories/<list>.yaml``."""
+    data = _top_mapping(path, problems, required=True)
+    if data is None:
+        return None
+    f = Fields(data, path, problems, path.name)
+    f.known(("signatories",))
+    entries = []
+    for line, raw in f.items("signatories", required=True):
+        name = raw.get("name") if isinstance(raw.get("name"), str) else None
+        s = Fields(raw, path, problems, f"signatory '{name}'" if name else "signatory")
+        s.known(SIGNATORY_KEYS)
+        for private in ("phone", "notes"):
+            s.text(private)  # type-checked, then dropped: private fields go nowhere
+        entries.append(
+            Signatory(
+                name=s.text("name", required=True),
+                type=s.choice("type", TYPES, "organization")
+                if "type" in raw
+                else _missing_type(s),
+                group=s.text("group", required=True, hint="the key of a group the letter prints"),
+                status=s.choice("status", STATUSES, "signed"),
+                affiliation=s.text("affiliation"),
+                country=s.text("country"),
+                signed=s.date("signed"),
+                sort_as=s.text("sort_as"),
+                email=s.email("email"),
+                line=line,
+            )
+        )
+    return SignatureList(path.stem, path, tuple(entries))
+
+
+def _missing_type(s: Fields) -> str:
+    s.error(None, f"{s.what} has no 'type'", "add 'type: individual' or 'type: organization'")
+    return "organization"

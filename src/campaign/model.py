@@ -1,0 +1,109 @@
+"""The workspace's data, as plain immutable records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATUSES = ("pending", "signed", "withdrawn")
+TYPES = ("individual", "organization")
+PAPERS = ("a4", "letter")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who the letter comes from: letterhead and return address."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Workspace defaults from ``campaign.yaml``."""
+
+    sender: Sender | None = None
+    language: str = "en-US"
+    paper: str = "a4"
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A printed group of signatories, in the letter's order."""
+
+    key: str
+    heading: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter: ``letters/<slug>/letter.yaml`` resolved against the defaults."""
+
+    slug: str
+    path: Path
+    title: str
+    subject: str
+    date: dt.date
+    language: str
+    template: str
+    paper: str
+    envelope: str
+    list_name: str
+    as_of: dt.date
+    groups: tuple[GroupSpec, ...]
+    closing: str = ""
+    short_title: str = ""
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def folder(self) -> Path:
+        """The letter's folder."""
+        return self.path.parent
+
+    @property
+    def running_title(self) -> str:
+        """The short title printed at the top of later pages."""
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """An addressee ("to") or a person in copy ("cc")."""
+
+    name: str
+    role: str
+    address: tuple[str, ...]
+    title: str = ""
+    organization: str = ""
+    salutation: str = ""
+    email: str = ""  # private: used for sending, never printed
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One entry of a sign-on list, private fields included."""
+
+    name: str
+    type: str
+    group: str
+    status: str = "signed"
+    affiliation: str = ""
+    country: str = ""
+    signed: dt.date | None = None
+    sort_as: str = ""
+    email: str = ""  # private
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SignatureList:
+    """A whole ``signatories/<list>.yaml`` file."""
+
+    name: str
+    path: Path
+    entries: tuple[Signatory, ...]

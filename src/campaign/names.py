@@ -1,0 +1,40 @@
+"""Name handling: comparison keys for duplicates, and safe file names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Compare-key for names: no accents, case, punctuation or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACE.sub(" ", _PUNCT.sub(" ", bare.casefold())).strip()
+
+
+def family_name(name: str) -> str:
+    """The last word of a name, the default alphabetical key of an individual."""
+    words = name.split()
+    return words[-1] if words else name
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII file name part: 'Shinzo Abe' -> 'shinzo-abe'."""
+    ascii_text = fold(text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:60].strip("-") or "recipient"
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """Slugs for ``names``, numbered where two would collide."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        base = slugify(name)
+        seen[base] = seen.get(base, 0) + 1
+        result.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return result

@@ -1,0 +1,54 @@
+"""HTML to PDF with WeasyPrint, allowed to read files of the workspace and nothing else.
+
+Everything that lays out pages goes through this module, so a faster strategy (shared
+pages laid out once) can replace ``render_pdf`` without touching the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from campaign.errors import CampaignError
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class WorkspaceFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves ``file:`` URLs inside the workspace and ``data:`` URLs; refuses the rest."""
+
+        def __init__(self, root: Path) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.root = root.resolve()
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file":
+                raise ValueError(f"refused to fetch {url}: only files in the workspace")
+            # resolve() follows symlinks, so a link pointing outside is refused as well.
+            target = Path(unquote(parts.path)).resolve()
+            if not target.is_relative_to(self.root) or not target.is_file():
+                raise ValueError(f"refused to fetch {url}: outside the workspace")
+            return URLFetcherResponse(target.as_uri(), target.read_bytes())
+
+    return WorkspaceFetcher
+
+
+def render_pdf(html: str, base: Path, root: Path) -> bytes:
+    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes."""
+    # Imported here: WeasyPrint takes about half a second to import, and only
+    # commands that make PDFs should pay for it.
+    import weasyprint
+
+    fetcher = _fetcher_class()(root)
+    document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+    try:
+        pdf = document.write_pdf()
+    except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
+        raise CampaignError(f"could not lay out the PDF: {exc}") from exc
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,174 @@
+"""Field-by-field reading of YAML mappings that collects every problem in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from campaign.errors import Problem
+from campaign.yamlfile import BadDate, LineDict, LineList
+
+
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint for a misspelt key or value, or an empty string."""
+    import difflib
+
+    found = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean '{found[0]}'?" if found else ""
+
+
+class Fields:
+    """Reads typed fields out of one YAML mapping, recording problems with their lines."""
+
+    def __init__(self, data: LineDict, path: Path, problems: list[Problem], what: str) -> None:
+        self.data = data
+        self.path = path
+        self.problems = problems
+        self.what = what  # e.g. "signatory 'David Alton'", used in messages
+
+    def line(self, key: str | None = None) -> int:
+        """The line of ``key``, or of the mapping."""
+        return self.data.line_of(key) if key else self.data.line
+
+    def error(self, key: str | None, message: str, hint: str = "") -> None:
+        """Record an error at the line of ``key``."""
+        self.problems.append(Problem(self.path, self.line(key), message, hint))
+
+    def known(self, allowed: Iterable[str]) -> None:
+        """Warn about keys this mapping does not know."""
+        allowed = tuple(allowed)
+        for key in self.data:
+            if key not in allowed:
+                hint = close_match(key, allowed) or f"known keys: {', '.join(allowed)}"
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        self.line(key),
+                        f"unknown key '{key}' in {self.what}",
+                        hint,
+                        warning=True,
+                    )
+                )
+
+    def _missing(self, key: str, hint: str) -> None:
+        self.error(None, f"{self.what} has no '{key}'", hint or f"add '{key}: ...'")
+
+    def text(self, key: str, required: bool = False, hint: str = "") -> str:
+        """A non-empty string (numbers are accepted and turned into text)."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self._missing(key, hint)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(key, f"'{key}' must be text, not {kind(value)}", hint)
+            return ""
+        return str(value).strip()
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        """One of ``choices``."""
+        value = self.text(key)
+        if not value:
+            return default
+        if value not in choices:
+            hint = close_match(value, choices) or f"use one of: {', '.join(choices)}"
+            self.error(key, f"'{key}' must be one of {', '.join(choices)}, not '{value}'", hint)
+            return default
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        """A calendar date written YYYY-MM-DD."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self._missing(key, "write dates as YYYY-MM-DD, e.g. 2020-02-13")
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, BadDate):
+            return value
+        self.error(
+            key,
+            f"'{key}' is not a valid date: '{value}'",
+            "write dates as YYYY-MM-DD, e.g. 2020-02-13",
+        )
+        return None
+
+    def lines(self, key: str, required: bool = False) -> tuple[str, ...]:
+        """Text lines: a YAML list of strings, or a block of text with one line per line."""
+        value = self.data.get(key)
+        if value is None or value == [] or value == "":
+            if required:
+                self._missing(key, f"add '{key}:' as a list of lines, e.g. [Street 1, City]")
+            return ()
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.splitlines() if part.strip())
+        if isinstance(value, list) and all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+        ):
+            return tuple(str(v).strip() for v in value if str(v).strip())
+        self.error(key, f"'{key}' must be a list of text lines", "e.g. [Street 1, City 1234]")
+        return ()
+
+    def email(self, key: str) -> str:
+        """An e-mail address, checked for syntax only (no DNS)."""
+        value = self.text(key)
+        if not value:
+            return ""
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as exc:
+            self.error(key, f"'{key}' is not a valid e-mail address: '{value}' ({exc})")
+            return ""
+        return value
+
+    def mapping(self, key: str, required: bool = False) -> LineDict | None:
+        """A nested mapping."""
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self._missing(key, "")
+            return None
+        if not isinstance(value, LineDict):
+            self.error(key, f"'{key}' must be a mapping of keys to values, not {kind(value)}")
+            return None
+        return value
+
+    def items(self, key: str, required: bool = False) -> list[tuple[int, LineDict]]:
+        """A list of mappings, each with its line; items that are not mappings are errors."""
+        value = self.data.get(key)
+        if value is None or value == []:
+            if required:
+                self._missing(key, f"add '{key}:' followed by a list of entries starting with '- '")
+            return []
+        if not isinstance(value, LineList):
+            self.error(key, f"'{key}' must be a list of entries, not {kind(value)}")
+            return []
+        found = []
+        for line, item in zip(value.item_lines, value, strict=True):
+            if isinstance(item, LineDict):
+                found.append((line, item))
+            else:
+                self.problems.append(
+                    Problem(self.path, line, f"each entry of '{key}' must be a mapping, not {kind(item)}")
+                )
+        return found
+
+
+def kind(value: Any) -> str:
+    """A plain-words name for the YAML type of ``value``."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if value is None:
+        return "empty"
+    return "text"

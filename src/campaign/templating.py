@@ -1,0 +1,122 @@
+"""The one Jinja environment: autoescaping, strict about unknown names, our filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from campaign.errors import Problem
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    ["replacements", "smartquotes"]
+)
+
+
+def babel_locale(language: str) -> str:
+    """'en-US' -> 'en_US', the form babel and ICU want."""
+    return language.replace("-", "_")
+
+
+@jinja2.pass_context
+def long_date(context: jinja2.runtime.Context, value: dt.date) -> str:
+    """A date written out in the letter's language: 'February 13, 2020'."""
+    return format_date(value, format="long", locale=babel_locale(context.get("language", "en-US")))
+
+
+def css_string(value: str) -> Markup:
+    """Quote text for a CSS ``content:`` value, safe inside a <style> element."""
+    escaped = "".join(
+        c if c.isalnum() or c in " .,:;-–—()/" else f"\\{ord(c):x} " for c in str(value)
+    )
+    return Markup(f'"{escaped}"')
+
+
+def markdown(text: str) -> Markup:
+    """Markdown to HTML; raw HTML in the source is shown as text, not obeyed."""
+    return Markup(_MARKDOWN.render(str(text)))
+
+
+def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environment:
+    """The Jinja environment for a workspace: its own templates first, then the shipped ones.
+
+    Shipped templates are also reachable as ``builtin/<name>/...`` so a workspace template
+    of the same name can extend the one it replaces, block by block.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if workspace is not None and (workspace / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(workspace / "templates"))
+    loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}))
+    loaders.append(jinja2.FileSystemLoader(builtin))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["css_string"] = css_string
+    env.filters["markdown"] = markdown
+    return env
+
+
+def source_template(env: jinja2.Environment, path: Path) -> jinja2.Template:
+    """Compile a user's text file (``body.md``) as a template that knows its own path."""
+    source = path.read_text(encoding="utf-8-sig")
+    code = env.compile(source, name=path.name, filename=str(path))
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+class TemplateFailed(Exception):
+    """A template could not be compiled or rendered; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def render(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render, turning any template failure into a ``path:line`` problem."""
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        raise TemplateFailed(template_problem(exc, context)) from exc
+
+
+def load_template(
+    env: jinja2.Environment, name: str | list[str], context: dict[str, Any]
+) -> jinja2.Template:
+    """Look a template up (the first found of a list), syntax errors as ``path:line`` problems."""
+    try:
+        return env.get_or_select_template(name)
+    except jinja2.TemplateError as exc:
+        raise TemplateFailed(template_problem(exc, context)) from exc
+
+
+def template_problem(exc: jinja2.TemplateError, context: dict[str, Any]) -> Problem:
+    """Where in which template file the error happened, and what to do about it."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename or exc.name or "<template>")
+        return Problem(path, exc.lineno, f"template syntax: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Problem(Path(exc.name or "<template>"), 0, f"template not found: {exc.name}")
+    path, line = Path("<template>"), 0
+    # Jinja maps template code back to template lines in the traceback: the innermost
+    # frame that belongs to a template file is where the user has to look.
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".j2", ".md", ".html")):
+            path, line = Path(frame.filename), frame.lineno or 0
+    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
+    hint = ""
+    if isinstance(exc, jinja2.UndefinedError):
+        names = ", ".join(sorted(k for k in context if not k.startswith("_")))
+        hint = f"names you can use here: {names}"
+    return Problem(path, line, message, hint)

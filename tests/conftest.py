@@ -1,0 +1,114 @@
+"""Shared helpers: workspaces in tmp_path, the CLI runner, and reading PDFs back."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from campaign.cli import cli
+from campaign.scaffold import EXAMPLE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MM_PER_PT = 25.4 / 72
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test in its own folder, so relative paths in messages are predictable."""
+    monkeypatch.chdir(tmp_path)
+
+
+def copy_tree(source: Path, target: Path) -> Path:
+    """Copy a fixture folder over ``target`` (files already there are replaced)."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the example workspace that ``campaign init`` ships."""
+    return copy_tree(EXAMPLE, tmp_path / "ws")
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A small workspace with one signatory of every status."""
+    return copy_tree(FIXTURES / "minimal", tmp_path / "ws")
+
+
+def run(*args: str, workspace: Path | None = None) -> Result:
+    """Run the CLI in-process; stdout and stderr are kept apart."""
+    argv = ["--workspace", str(workspace), *args] if workspace else list(args)
+    return CliRunner().invoke(cli, argv, obj={}, catch_exceptions=False)
+
+
+def pdf_text(path: Path) -> str:
+    """What a reader sees, page after page ('\\f' between pages), in reading layout."""
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page."""
+    return pdf_text(path).split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    """Text with all runs of white space folded to one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word on a page, with its box in millimetres from the top-left corner."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def pdf_words(path: Path, page: int = 1) -> list[Word]:
+    """Every word of one page with its position (poppler's bounding boxes)."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    root = ET.fromstring(xhtml)
+    words = []
+    for el in root.iter():
+        if el.tag.endswith("word"):
+            box = [float(el.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
+            words.append(Word(el.text or "", *box))
+    return words
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    """The PDF's metadata as pdfinfo shows it."""
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Hashes of every file below ``folder``, to prove nothing was touched."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+Helper = Callable[..., Result]
