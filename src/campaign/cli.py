@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -90,7 +91,7 @@ def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
         raise
     _report(problems)
     total = sum(len(p.outputs) for p in plans)
-    with click.progressbar(length=total, label="Building", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
         written = run_build(plans, lambda _path: bar.update(1))
     for plan in plans:
         count = sum(1 for p in written if p.is_relative_to(plan.folder))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -88,12 +89,15 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
 
 
 def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Letter | None:
-    """Read ``letters/<slug>/letter.yaml``; None if it is too broken to use."""
+    """Read ``letters/<slug>/letter.yaml``; None if it is not even a mapping.
+
+    A letter with errors is still returned, so that its list and groups can be
+    checked in the same pass; the caller knows from ``problems`` not to render it.
+    """
     path = folder / "letter.yaml"
     data = _top_mapping(path, problems, required=True)
     if data is None:
         return None
-    before = len(problems)
     f = Fields(data, path, problems, "letter.yaml")
     f.known(LETTER_KEYS)
     paper = f.choice("paper", PAPERS, settings.paper)
@@ -104,7 +108,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
             f"envelope '{envelope}' is for {WINDOWS[envelope].paper} paper, not {paper}",
             f"use envelope: {DEFAULT_ENVELOPE[paper]}, or paper: {WINDOWS[envelope].paper}",
         )
-    date = f.date("date", required=True)
+    date = f.date("date", required=True) or dt.date.min
     list_name, as_of, groups = "", date, ()
     sig = f.mapping("signatories", required=True)
     if sig is not None:
@@ -119,19 +123,18 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         title=f.text("title", required=True),
         short_title=f.text("short_title"),
         subject=f.text("subject", required=True, hint="add 'subject: ...', printed after 'Re:'"),
-        date=date,  # type: ignore[arg-type]  # None only when a problem was recorded
+        date=date,
         language=check_language(f, "language", settings.language),
         template=f.text("template") or "joint-letter",
         paper=paper,
         envelope=envelope,
         list_name=list_name,
-        as_of=as_of,  # type: ignore[arg-type]
+        as_of=as_of,
         groups=groups,
         closing=f.text("closing"),
         lines={key: data.line_of(key) for key in data} | {"signatories.list": _sub_line(data)},
     )
-    has_errors = any(not p.warning for p in problems[before:])
-    return None if has_errors else letter
+    return letter
 
 
 def _sub_line(data: LineDict) -> int:

@@ -120,7 +120,11 @@ class Fields:
         try:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError as exc:
-            self.error(key, f"'{key}' is not a valid e-mail address: '{value}' ({exc})")
+            self.error(
+                key,
+                f"'{key}' is not a valid e-mail address: '{value}' ({exc})",
+                "write it as name@example.org, or leave the field out",
+            )
             return ""
         return value
 

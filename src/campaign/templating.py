@@ -43,6 +43,31 @@ def markdown(text: str) -> Markup:
     return Markup(_MARKDOWN.render(str(text)))
 
 
+class HelpfulUndefined(jinja2.StrictUndefined):
+    """StrictUndefined whose error says which names the value does have."""
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint is not None:
+            return self._undefined_hint
+        obj = self._undefined_obj
+        if obj is jinja2.utils.missing:
+            return f"unknown name '{self._undefined_name}'"
+        known = ", ".join(public_names(obj)) or "nothing"
+        return f"unknown name '{self._undefined_name}' (this value has: {known})"
+
+
+def public_names(obj: Any) -> list[str]:
+    """The names a template can read from ``obj``."""
+    if isinstance(obj, dict):
+        return sorted(str(k) for k in obj)
+    return sorted(
+        name
+        for name in dir(type(obj)) + list(getattr(obj, "__dataclass_fields__", {}))
+        if not name.startswith("_") and not callable(getattr(obj, name, None))
+    )
+
+
 def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environment:
     """The Jinja environment for a workspace: its own templates first, then the shipped ones.
 
@@ -57,7 +82,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=HelpfulUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -80,15 +80,17 @@ class Workspace:
             if not (folder / "letter.yaml").is_file():
                 known = ", ".join(self.slugs()) or "none"
                 raise CampaignError(f"no letter '{slug}' in {self.root / 'letters'} (letters: {known})")
+            before = _errors(problems)
             letter = load_letter(folder, settings, problems)
             to, cc = load_recipients(folder, problems)
             if letter is None:
                 continue
             self._check_template(letter, problems)
-            entries = self._signature_list(letter, lists, problems)
-            if entries is None:
-                continue
-            _check_groups(letter, entries, problems)
+            entries = self._signature_list(letter, lists, problems) if letter.list_name else None
+            if entries is not None:
+                _check_groups(letter, entries, problems)
+            if entries is None or _errors(problems) > before:
+                continue  # reported; a letter with errors is never rendered
             block = signature_block(entries.entries, letter.groups, letter.as_of, letter.language)
             bundles.append(LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block))
         return bundles, sorted(set(problems), key=_order)
@@ -133,6 +135,10 @@ class Workspace:
         return lists[name]
 
 
+def _errors(problems: list[Problem]) -> int:
+    return sum(1 for p in problems if not p.warning)
+
+
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (str(problem.path), problem.line, problem.message)
 
@@ -148,7 +154,7 @@ def _check_groups(letter: Letter, entries: SignatureList, problems: list[Problem
                     entry.line,
                     f"signatory '{entry.name}' is in group '{entry.group}', "
                     f"which letter '{letter.slug}' does not print",
-                    f"add '{entry.group}' to the groups in {letter.slug}/letter.yaml, "
+                    f"add '{entry.group}' to the groups in letters/{letter.slug}/letter.yaml, "
                     f"or use one of: {', '.join(sorted(printed))}",
                 )
             )

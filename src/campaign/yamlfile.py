@@ -86,6 +86,26 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+_PLAIN = {
+    "cannot start any token": "a character YAML cannot read here",
+    "expected <block end>": "this line is indented differently from the lines around it",
+    "mapping values are not allowed here": "a ':' where YAML did not expect one",
+    "could not find expected ':'": "a line without 'key: value' inside a mapping",
+    "found undefined alias": "an unknown '*' alias",
+    "found unexpected end of stream": "the file ends inside a quoted text",
+}
+
+
+def _plain(problem: str, source: str) -> str:
+    """PyYAML's parser words, said the way a person editing the file thinks of it."""
+    if "\t" in problem or ("cannot start any token" in problem and "\t" in source):
+        return "a tab character in the indentation"
+    for jargon, plain in _PLAIN.items():
+        if jargon in problem:
+            return plain
+    return problem
+
+
 def _syntax_hint(text: str, line: int, problem: str) -> str:
     lines = text.splitlines()
     source = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -94,7 +114,7 @@ def _syntax_hint(text: str, line: int, problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted, or the line is indented wrongly"
     if "expected <block end>" in problem or "did not find expected" in problem:
-        return "check that this line is indented like its neighbours"
+        return "line it up with the other keys of the same entry, using spaces"
     return "check the indentation and quoting around this line"
 
 
@@ -120,7 +140,10 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
-        problems.append(Problem(path, line, f"YAML syntax: {what}", _syntax_hint(text, line, what)))
+        lines = text.splitlines()
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        message = f"YAML syntax: {_plain(what, source)}"
+        problems.append(Problem(path, line, message, _syntax_hint(text, line, what)))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 0, f"YAML syntax: {exc}"))
