@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,17 +108,28 @@ def check(
 
 
 def write_plan(plan: LetterPlan) -> Iterator[Path]:
-    """Render and write every output of ``plan``, yielding each path once written."""
+    """Render every output of ``plan``, yielding each path as it is ready.
+
+    Files are rendered into a staging folder first and moved into place only when all
+    of them succeeded, so a failed build leaves the previous outputs as they were.
+    """
     folder = plan.folder
-    root = plan.bundle.root
-    for output in plan.outputs:
-        target = folder / output.name
-        data: bytes | str = (
-            render_pdf(output.content, plan.bundle.letter.folder, root) if output.pdf else output.content
-        )
-        write_atomic(target, data)
-        yield target
-    _remove_stale(folder, {o.name for o in plan.outputs})
+    staging = folder.parent / f".{folder.name}.staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for output in plan.outputs:
+            if output.pdf:
+                data: bytes | str = render_pdf(output.content, plan.bundle.letter.folder, plan.bundle.root)
+            else:
+                data = output.content
+            write_atomic(staging / output.name, data)
+            yield folder / output.name
+        for output in plan.outputs:
+            (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / output.name, folder / output.name)
+        _remove_stale(folder, {o.name for o in plan.outputs})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
 from campaign.loading import load_letter, load_recipients, load_settings, load_signature_list
 from campaign.model import Letter, Recipient, Settings, SignatureList
@@ -86,6 +87,7 @@ class Workspace:
             if letter is None:
                 continue
             self._check_template(letter, problems)
+            _check_windows(letter, [*to, *cc], problems)
             entries = self._signature_list(letter, lists, problems) if letter.list_name else None
             if entries is not None:
                 _check_groups(letter, entries, problems)
@@ -141,6 +143,23 @@ def _errors(problems: list[Problem]) -> int:
 
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (str(problem.path), problem.line, problem.message)
+
+
+def _check_windows(letter: Letter, recipients: list[Recipient], problems: list[Problem]) -> None:
+    """An address that does not fit the envelope window would be cut off on the envelope."""
+    window = WINDOWS[letter.envelope]
+    for r in recipients:
+        lines = 1 + bool(r.title) + bool(r.organization) + len(r.address)
+        if lines > window.capacity:
+            problems.append(
+                Problem(
+                    letter.folder / "recipients.yaml",
+                    r.line,
+                    f"the address of '{r.name}' has {lines} lines; "
+                    f"the {window.name} envelope window shows {window.capacity}",
+                    "join lines (e.g. street and district), or drop the title or organization",
+                )
+            )
 
 
 def _check_groups(letter: Letter, entries: SignatureList, problems: list[Problem]) -> None:
