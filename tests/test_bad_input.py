@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, copy_tree, run, snapshot
 
 CASES = sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.is_dir())

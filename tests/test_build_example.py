@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import copy_tree, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
 from pypdf import PdfReader
 
 from campaign.scaffold import EXAMPLE
-from conftest import copy_tree, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
 
 SLUG = "japan-hrc-2020"
 
@@ -39,10 +39,18 @@ def test_build_writes_every_output(out: Path) -> None:
 
 def test_address_sits_in_the_din_5008_b_window(out: Path) -> None:
     words = pdf_words(out / "to" / "shinzo-abe.pdf")
-    field = [w for w in words if 20 <= w.left and w.right <= 105 and 44.9 <= w.top and w.bottom <= 90.1]
+    field = [
+        w for w in words if w.left >= 20 and w.right <= 105 and w.top >= 44.9 and w.bottom <= 90.1
+    ]
     text = " ".join(w.text for w in field)
-    for line in ("Shinzo Abe", "Prime Minister of Japan", "Cabinet Secretariat, Government of Japan",
-                 "1-6-1 Nagata-cho, Chiyoda-ku", "Tokyo 100-8968"):  # fmt: skip
+    lines = [
+        "Shinzo Abe",
+        "Prime Minister of Japan",
+        "Cabinet Secretariat, Government of Japan",
+        "1-6-1 Nagata-cho, Chiyoda-ku",
+        "Tokyo 100-8968",
+    ]
+    for line in lines:
         assert line in text
     # The return address is the first line of the field, above the addressee.
     first = min(field, key=lambda w: (round(w.top), w.left))
@@ -83,7 +91,8 @@ def test_names_in_alphabetical_order_by_family_name(out: Path) -> None:
         "Kanagawa Association", "Makoto Kurosaka", "Lawyers for Human Rights",
         "Life Funds", "Teruaki Masumoto", "Miyazaki Association",
         "Network for North Korean Democracy and Human Rights", "NK Watch", "No Chain",
-        "North Korean Human Rights Network", "Now Action & Unity", "Unification Strategy Institution",
+        "North Korean Human Rights Network", "Now Action & Unity",
+        "Unification Strategy Institution",
     ]  # fmt: skip
     positions = [text.index(name) for name in names]
     assert positions == sorted(positions)
@@ -101,7 +110,7 @@ def test_page_numbers_from_page_two(out: Path) -> None:
 def test_cc_copy_is_marked_and_addressed_to_its_recipient(out: Path) -> None:
     path = out / "cc" / "toshimitsu-motegi.pdf"
     words = pdf_words(path)
-    field = " ".join(w.text for w in words if 20 <= w.left and w.right <= 105 and 45 <= w.top <= 90)
+    field = " ".join(w.text for w in words if w.left >= 20 and w.right <= 105 and 45 <= w.top <= 90)
     assert "Toshimitsu Motegi" in field and "2-2-1 Kasumigaseki" in field
     assert "Shinzo" not in field
     pages = pdf_pages(path)
@@ -111,8 +120,10 @@ def test_cc_copy_is_marked_and_addressed_to_its_recipient(out: Path) -> None:
     assert "Dear Prime Minister Abe," in text
     # The rest is the letter as sent.
     original = flat(pdf_text(out / "to" / "shinzo-abe.pdf"))
-    assert text[text.index("Re:") :].replace("COPY FOR TOSHIMITSU MOTEGI ", "").startswith(
-        original[original.index("Re:") : original.index("Re:") + 400]
+    assert (
+        text[text.index("Re:") :]
+        .replace("COPY FOR TOSHIMITSU MOTEGI ", "")
+        .startswith(original[original.index("Re:") : original.index("Re:") + 400])
     )
 
 

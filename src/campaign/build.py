@@ -52,7 +52,9 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
     if composer.to:
         # A cc copy is the letter as sent to the first addressee, marked as a copy,
         # with the cc recipient's own address in the window.
-        for slug, person in zip(unique_slugs([r.name for r in composer.cc]), composer.cc, strict=True):
+        for slug, person in zip(
+            unique_slugs([r.name for r in composer.cc]), composer.cc, strict=True
+        ):
             html = composer.letter_html(composer.to[0], copy_for=person)
             outputs.append(Output(f"cc/{slug}.pdf", html, True))
     outputs.append(Output("signatories.pdf", composer.signatories_html(), True))
@@ -119,7 +121,9 @@ def write_plan(plan: LetterPlan) -> Iterator[Path]:
     try:
         for output in plan.outputs:
             if output.pdf:
-                data: bytes | str = render_pdf(output.content, plan.bundle.letter.folder, plan.bundle.root)
+                data: bytes | str = render_pdf(
+                    output.content, plan.bundle.letter.folder, plan.bundle.root
+                )
             else:
                 data = output.content
             write_atomic(staging / output.name, data)

@@ -72,7 +72,9 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
             f"{len(b.to)} addressee(s), {len(b.cc)} in cc"
         )
     warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""
-    click.echo(f"No problems found in {len(plans)} letter{'s' if len(plans) != 1 else ''}{warnings}.")
+    click.echo(
+        f"No problems found in {len(plans)} letter{'s' if len(plans) != 1 else ''}{warnings}."
+    )
 
 
 @cli.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from campaign.envelopes import WINDOWS
@@ -107,7 +108,7 @@ class Composer:
         }
         self._body = source_template(self.env, letter.folder / "body.md")
 
-    def _part(self, name: str) -> list[str]:
+    def _part(self, name: str) -> list[str | jinja2.Template]:
         template = self.bundle.letter.template
         return [f"{template}/{name}", f"builtin/{template}/{name}", f"builtin/joint-letter/{name}"]
 
@@ -118,7 +119,9 @@ class Composer:
     def _page_context(self, **extra: Any) -> dict[str, Any]:
         return self.context | self._page | extra
 
-    def letter_html(self, addressee: PublicRecipient, copy_for: PublicRecipient | None = None) -> str:
+    def letter_html(
+        self, addressee: PublicRecipient, copy_for: PublicRecipient | None = None
+    ) -> str:
         """The letter to ``addressee``, or the copy of it for the cc recipient ``copy_for``."""
         context = self._page_context(
             recipient=addressee,
@@ -141,4 +144,3 @@ class Composer:
         context = self._page_context(recipient=addressee, body=self.body(addressee))
         template = load_template(self.env, self._part("web.html.j2"), context)
         return render(template, context)
-

@@ -32,7 +32,9 @@ class Window:
 WINDOWS = {
     "din5008-b": Window("din5008-b", "a4", 20, 45, 85, 45, 5),
     "din5008-a": Window("din5008-a", "a4", 20, 27, 85, 45, 5),
-    "us-10": Window("us-10", "letter", 0.875 * MM_PER_INCH, 2.1 * MM_PER_INCH, 90, 1.0 * MM_PER_INCH, 0),
+    "us-10": Window(
+        "us-10", "letter", 0.875 * MM_PER_INCH, 2.1 * MM_PER_INCH, 90, 1.0 * MM_PER_INCH, 0
+    ),
     "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5),
 }
 

@@ -50,6 +50,8 @@ class ProblemsFound(CampaignError):
 def display_path(path: Path) -> str:
     """Show a path relative to the current directory when it lies below it."""
     try:
-        return os.path.relpath(path)  if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+        return (
+            os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+        )
     except (OSError, ValueError):
         return str(path)

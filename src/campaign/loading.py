@@ -59,7 +59,9 @@ def check_language(fields: Fields, key: str, default: str) -> str:
     try:
         Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        fields.error(key, f"unknown language '{value}'", "use a tag such as en-US, en-GB, fr, ja or ko")
+        fields.error(
+            key, f"unknown language '{value}'", "use a tag such as en-US, en-GB, fr, ja or ko"
+        )
         return default
     return value
 
@@ -109,7 +111,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
             f"use envelope: {DEFAULT_ENVELOPE[paper]}, or paper: {WINDOWS[envelope].paper}",
         )
     date = f.date("date", required=True) or dt.date.min
-    list_name, as_of, groups = "", date, ()
+    list_name, as_of, groups = "", date, tuple[GroupSpec, ...]()
     sig = f.mapping("signatories", required=True)
     if sig is not None:
         s = Fields(sig, path, problems, "signatories")
@@ -156,7 +158,9 @@ def _groups(s: Fields, path: Path, problems: list[Problem]) -> list[GroupSpec]:
     return found
 
 
-def load_recipients(folder: Path, problems: list[Problem]) -> tuple[list[Recipient], list[Recipient]]:
+def load_recipients(
+    folder: Path, problems: list[Problem]
+) -> tuple[list[Recipient], list[Recipient]]:
     """Read ``letters/<slug>/recipients.yaml``: the addressees and the people in cc."""
     path = folder / "recipients.yaml"
     data = _top_mapping(path, problems, required=True)
@@ -169,7 +173,9 @@ def load_recipients(folder: Path, problems: list[Problem]) -> tuple[list[Recipie
     return to, cc
 
 
-def _recipient(raw: LineDict, role: str, line: int, path: Path, problems: list[Problem]) -> Recipient:
+def _recipient(
+    raw: LineDict, role: str, line: int, path: Path, problems: list[Problem]
+) -> Recipient:
     name = raw.get("name") if isinstance(raw.get("name"), str) else None
     f = Fields(raw, path, problems, f"recipient '{name}'" if name else f"'{role}' entry")
     f.known(RECIPIENT_KEYS)
@@ -202,9 +208,7 @@ def load_signature_list(path: Path, problems: list[Problem]) -> SignatureList | 
         entries.append(
             Signatory(
                 name=s.text("name", required=True),
-                type=s.choice("type", TYPES, "organization")
-                if "type" in raw
-                else _missing_type(s),
+                type=s.choice("type", TYPES, "organization") if "type" in raw else _missing_type(s),
                 group=s.text("group", required=True, hint="the key of a group the letter prints"),
                 status=s.choice("status", STATUSES, "signed"),
                 affiliation=s.text("affiliation"),

@@ -156,7 +156,11 @@ class Fields:
                 found.append((line, item))
             else:
                 self.problems.append(
-                    Problem(self.path, line, f"each entry of '{key}' must be a mapping, not {kind(item)}")
+                    Problem(
+                        self.path,
+                        line,
+                        f"each entry of '{key}' must be a mapping, not {kind(item)}",
+                    )
                 )
         return found
 

@@ -117,7 +117,7 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
 
 
 def load_template(
-    env: jinja2.Environment, name: str | list[str], context: dict[str, Any]
+    env: jinja2.Environment, name: str | list[str | jinja2.Template], context: dict[str, Any]
 ) -> jinja2.Template:
     """Look a template up (the first found of a list), syntax errors as ``path:line`` problems."""
     try:

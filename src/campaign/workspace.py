@@ -80,7 +80,9 @@ class Workspace:
             folder = self.root / "letters" / slug
             if not (folder / "letter.yaml").is_file():
                 known = ", ".join(self.slugs()) or "none"
-                raise CampaignError(f"no letter '{slug}' in {self.root / 'letters'} (letters: {known})")
+                raise CampaignError(
+                    f"no letter '{slug}' in {self.root / 'letters'} (letters: {known})"
+                )
             before = _errors(problems)
             letter = load_letter(folder, settings, problems)
             to, cc = load_recipients(folder, problems)

@@ -152,6 +152,11 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
         loader.dispose()
     for line, key in loader.duplicates:
         problems.append(
-            Problem(path, line, f"key '{key}' appears twice", "keep one of them; YAML keeps only the last")
+            Problem(
+                path,
+                line,
+                f"key '{key}' appears twice",
+                "keep one of them; YAML keeps only the last",
+            )
         )
     return data
