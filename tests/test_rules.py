@@ -107,7 +107,7 @@ def test_address_too_long_for_the_window(minimal: Path) -> None:
     result = run("check", workspace=minimal)
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "letters/test/recipients.yaml:2: the address of 'Ada Minister' has 9 lines; "
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' has 9 lines; "
         "the din5008-b envelope window shows 8\n"
     )
 
