@@ -69,7 +69,7 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
         b = plan.bundle
         click.echo(
             f"{b.letter.slug}: {b.signatures.count} signatories as of {b.letter.as_of}, "
-            f"{len(b.to)} addressee(s), {len(b.cc)} in cc"
+            f"{_plural(len(b.to), 'addressee')}, {len(b.cc)} in cc"
         )
     warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""
     click.echo(
@@ -100,6 +100,10 @@ def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
         click.echo(f"{display_path(plan.folder)}/: {count} files")
         for output in plan.outputs:
             click.echo(f"  {output.name}")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def main() -> None:

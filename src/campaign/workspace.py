@@ -10,6 +10,7 @@ from campaign.errors import CampaignError, Problem
 from campaign.loading import load_letter, load_recipients, load_settings, load_signature_list
 from campaign.model import Letter, Recipient, Settings, SignatureList
 from campaign.names import fold
+from campaign.schema import close_match
 from campaign.signatures import SignatureBlock, signature_block
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "data" / "templates"
@@ -74,7 +75,7 @@ class Workspace:
             problems.append(
                 Problem(self.root / "letters", 0, "no letters found", "run 'campaign new SLUG'")
             )
-        lists: dict[str, SignatureList | None] = {}
+        lists: dict[str, tuple[SignatureList | None, bool]] = {}
         bundles = []
         for slug in chosen:
             folder = self.root / "letters" / slug
@@ -90,10 +91,10 @@ class Workspace:
                 continue
             self._check_template(letter, problems)
             _check_windows(letter, [*to, *cc], problems)
-            entries = self._signature_list(letter, lists, problems) if letter.list_name else None
+            entries, list_ok = self._signature_list(letter, lists, problems)
             if entries is not None:
                 _check_groups(letter, entries, problems)
-            if entries is None or _errors(problems) > before:
+            if entries is None or not list_ok or _errors(problems) > before:
                 continue  # reported; a letter with errors is never rendered
             block = signature_block(entries.entries, letter.groups, letter.as_of, letter.language)
             bundles.append(LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block))
@@ -112,9 +113,15 @@ class Workspace:
             )
 
     def _signature_list(
-        self, letter: Letter, lists: dict[str, SignatureList | None], problems: list[Problem]
-    ) -> SignatureList | None:
+        self,
+        letter: Letter,
+        lists: dict[str, tuple[SignatureList | None, bool]],
+        problems: list[Problem],
+    ) -> tuple[SignatureList | None, bool]:
+        """The letter's list (loaded once per run) and whether it is free of errors."""
         name = letter.list_name
+        if not name:
+            return None, False
         if name not in lists:
             path = self.root / "signatories" / f"{name}.yaml"
             if not path.is_file():
@@ -128,14 +135,13 @@ class Workspace:
                         f"lists in this workspace: {', '.join(known) or 'none'}",
                     )
                 )
-                lists[name] = None
+                lists[name] = (None, False)
             else:
-                before = len(problems)
+                before = _errors(problems)
                 loaded = load_signature_list(path, problems)
                 if loaded is not None:
                     _check_duplicates(loaded, problems)
-                broken = any(not p.warning for p in problems[before:])
-                lists[name] = None if broken else loaded
+                lists[name] = (loaded, _errors(problems) == before)
         return lists[name]
 
 
@@ -168,14 +174,15 @@ def _check_groups(letter: Letter, entries: SignatureList, problems: list[Problem
     printed = {g.key for g in letter.groups}
     used = {e.group for e in entries.entries}
     for entry in entries.entries:
-        if entry.group not in printed:
+        if entry.group and entry.group not in printed:
             problems.append(
                 Problem(
                     entries.path,
                     entry.line,
                     f"signatory '{entry.name}' is in group '{entry.group}', "
                     f"which letter '{letter.slug}' does not print",
-                    f"add '{entry.group}' to the groups in letters/{letter.slug}/letter.yaml, "
+                    close_match(entry.group, printed)
+                    or f"add '{entry.group}' to the groups in letters/{letter.slug}/letter.yaml, "
                     f"or use one of: {', '.join(sorted(printed))}",
                 )
             )
