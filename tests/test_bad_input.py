@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, copy_tree, run, snapshot
 
 CASES = sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.is_dir())

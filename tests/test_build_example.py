@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_tree, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
 from pypdf import PdfReader
 
 from campaign.scaffold import EXAMPLE
+
+from conftest import copy_tree, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
 
 SLUG = "japan-hrc-2020"
 

@@ -8,10 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import flat, pdf_info, pdf_text, pdf_words, run, snapshot
 
 import campaign.build
 from campaign.errors import CampaignError
+
+from conftest import flat, pdf_info, pdf_text, pdf_words, run, snapshot
 
 
 def build(ws: Path) -> Path:

@@ -42,7 +42,7 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 def init(directory: str) -> None:
-    """Make a new workspace in DIRECTORY with the joint-letter template and an example."""
+    """Make a workspace with the joint-letter template and an example."""
     from campaign.scaffold import init_workspace
 
     target = Path(directory)
@@ -82,7 +82,7 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
 @click.pass_context
 def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
-    """Render letters (all by default) into build/<slug>/: PDFs, CSV and web page."""
+    """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page."""
     from campaign.build import build as run_build
     from campaign.build import check as run_check
 
