@@ -1,6 +1,5 @@
 # make demo   set everything up, then build the example campaign into build/
 # make test   set everything up, then lint, type-check and run the whole test suite
-# make bench  (see bench/) measure speed against the naive approach
 
 PYTHON ?= python3
 VENV := .venv
