@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from campaign import __version__
 from campaign.errors import Problem, ProblemsFound, display_path
 
+if TYPE_CHECKING:
+    from campaign.build import LetterPlan
 
-def _workspace(ctx: click.Context) -> object:
+
+def _checked(
+    ctx: click.Context, slugs: tuple[str, ...], strict: bool
+) -> tuple[list[LetterPlan], list[Problem]]:
+    """Check the workspace's letters, printing every problem; raise if any is an error."""
+    from campaign.build import check
     from campaign.workspace import Workspace
 
     given = ctx.obj.get("workspace")
-    return Workspace(Path(given)) if given else Workspace.find(Path.cwd())
+    workspace = Workspace(Path(given)) if given else Workspace.find(Path.cwd())
+    try:
+        plans, problems = check(workspace, list(slugs) or None, strict)
+    except ProblemsFound as exc:
+        _report(exc.problems)
+        raise
+    _report(problems)
+    return plans, problems
 
 
 def _report(problems: list[Problem]) -> None:
@@ -57,14 +72,7 @@ def init(directory: str) -> None:
 @click.pass_context
 def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     """Validate letters (all by default), reporting every problem at once."""
-    from campaign.build import check as run_check
-
-    try:
-        plans, problems = run_check(_workspace(ctx), list(slugs) or None, strict)  # type: ignore[arg-type]
-    except ProblemsFound as exc:
-        _report(exc.problems)
-        raise
-    _report(problems)
+    plans, problems = _checked(ctx, slugs, strict)
     for plan in plans:
         b = plan.bundle
         click.echo(
@@ -84,14 +92,8 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
 def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page."""
     from campaign.build import build as run_build
-    from campaign.build import check as run_check
 
-    try:
-        plans, problems = run_check(_workspace(ctx), list(slugs) or None, strict)  # type: ignore[arg-type]
-    except ProblemsFound as exc:
-        _report(exc.problems)
-        raise
-    _report(problems)
+    plans, _ = _checked(ctx, slugs, strict)
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
         written = run_build(plans, lambda _path: bar.update(1))
