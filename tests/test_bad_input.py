@@ -102,3 +102,29 @@ def test_file_that_is_not_utf8(built: Path) -> None:
     assert result.stderr.startswith(
         "signatories/people.yaml:2: not valid UTF-8 text\n  hint: save the file as UTF-8"
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "We are {{ signatories.count }.\n",
+            "letters/test/body.md:1: template syntax: unexpected '}'\n",
+        ),
+        (
+            "One\n\n{{ 1 / 0 }}\n",
+            "letters/test/body.md:3: template error: division by zero\n",
+        ),
+        (
+            "{{ nonsense }}\n",
+            "letters/test/body.md:1: unknown name 'nonsense'\n"
+            "  hint: names you can use here: cc, language, letter, recipient, sender, "
+            "signatories, to\n",
+        ),
+    ],
+)
+def test_body_errors_name_the_line(built: Path, body: str, expected: str) -> None:
+    (built / "letters" / "test" / "body.md").write_text(body)
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr == expected + "Error: 1 problem in 1 file; nothing was written\n"

@@ -96,7 +96,10 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
 def source_template(env: jinja2.Environment, path: Path) -> jinja2.Template:
     """Compile a user's text file (``body.md``) as a template that knows its own path."""
     source = path.read_text(encoding="utf-8-sig")
-    code = env.compile(source, name=path.name, filename=str(path))
+    try:
+        code = env.compile(source, name=path.name, filename=str(path))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateFailed(template_problem(exc, {})) from exc
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
@@ -112,7 +115,7 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
     """Render, turning any template failure into a ``path:line`` problem."""
     try:
         return template.render(context)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a template can fail in any way ({{ 1/0 }}); report where
         raise TemplateFailed(template_problem(exc, context)) from exc
 
 
@@ -126,7 +129,7 @@ def load_template(
         raise TemplateFailed(template_problem(exc, context)) from exc
 
 
-def template_problem(exc: jinja2.TemplateError, context: dict[str, Any]) -> Problem:
+def template_problem(exc: Exception, context: dict[str, Any]) -> Problem:
     """Where in which template file the error happened, and what to do about it."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         path = Path(exc.filename or exc.name or "<template>")
@@ -139,7 +142,9 @@ def template_problem(exc: jinja2.TemplateError, context: dict[str, Any]) -> Prob
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".j2", ".md", ".html")):
             path, line = Path(frame.filename), frame.lineno or 0
-    message = str(exc.message if hasattr(exc, "message") and exc.message else exc)
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if not isinstance(exc, jinja2.TemplateError):
+        message = f"template error: {message}"
     hint = ""
     if isinstance(exc, jinja2.UndefinedError):
         names = ", ".join(sorted(k for k in context if not k.startswith("_")))
