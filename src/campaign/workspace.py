@@ -46,11 +46,6 @@ class Workspace:
             "run 'campaign init DIR' to make one"
         )
 
-    @property
-    def build_dir(self) -> Path:
-        """Where generated files go."""
-        return self.root / "build"
-
     def slugs(self) -> list[str]:
         """Every letter in ``letters/``, alphabetically."""
         folder = self.root / "letters"
