@@ -39,8 +39,8 @@ class BadDate(str):
     """A scalar that looked like a date but is not a real one (e.g. 2020-02-30)."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader: no Python objects, plus line numbers and duplicate-key detection."""
+class _Loader(yaml.CSafeLoader):
+    """Safe loading (libyaml's parser: no Python objects), plus line numbers and duplicate keys."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -89,7 +89,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _PLAIN = {
     "cannot start any token": "a character YAML cannot read here",
     "expected <block end>": "this line is indented differently from the lines around it",
-    "mapping values are not allowed here": "a ':' where YAML did not expect one",
+    "did not find expected key": "this line is indented differently from the lines around it",
+    "did not find expected '-' indicator": "this line is indented differently from the lines around it",
+    "mapping values are not allowed": "a ':' where YAML did not expect one",
     "could not find expected ':'": "a line without 'key: value' inside a mapping",
     "found undefined alias": "an unknown '*' alias",
     "found unexpected end of stream": "the file ends inside a quoted text",
@@ -98,7 +100,7 @@ _PLAIN = {
 
 def _plain(problem: str, source: str) -> str:
     """PyYAML's parser words, said the way a person editing the file thinks of it."""
-    if "\t" in problem or ("cannot start any token" in problem and "\t" in source):
+    if "tab character" in problem or ("cannot start any token" in problem and "\t" in source):
         return "a tab character in the indentation"
     for jargon, plain in _PLAIN.items():
         if jargon in problem:
