@@ -1,5 +1,6 @@
 # make demo   set everything up, then build the example campaign into build/
 # make test   set everything up, then lint, type-check and run the whole test suite
+# make bench  set everything up, then time the benchmarks in bench/
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +14,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig 
 	fonts-noto-core fonts-liberation2 fonts-ipafont-gothic fonts-ipafont-mincho fonts-nanum \
 	poppler-utils pkg-config libicu-dev g++
 
-.PHONY: demo test lint check-system venv clean
+.PHONY: demo test lint bench check-system venv clean
 
 demo: venv
 	$(BIN)/campaign build
@@ -21,9 +22,13 @@ demo: venv
 test: venv lint
 	$(BIN)/pytest -q
 
+# Benchmarks: figures from one run on this machine, with ratios against the naive way.
+bench: venv
+	$(BIN)/python bench/run.py
+
 lint: venv
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 check-system:

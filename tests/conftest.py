@@ -44,10 +44,10 @@ def minimal(tmp_path: Path) -> Path:
     return copy_tree(FIXTURES / "minimal", tmp_path / "ws")
 
 
-def run(*args: str, workspace: Path | None = None) -> Result:
+def run(*args: str, workspace: Path | None = None, input: str | None = None) -> Result:
     """Run the CLI in-process; stdout and stderr are kept apart."""
     argv = ["--workspace", str(workspace), *args] if workspace else list(args)
-    return CliRunner().invoke(cli, argv, obj={}, catch_exceptions=False)
+    return CliRunner().invoke(cli, argv, obj={}, catch_exceptions=False, input=input)
 
 
 def pdf_text(path: Path) -> str:

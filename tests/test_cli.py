@@ -8,6 +8,7 @@ import click
 import pytest
 
 from campaign.cli import cli
+from campaign.sigcli import signatories
 
 from conftest import run
 
@@ -50,3 +51,23 @@ def test_check_reports_what_it_checked(minimal: Path) -> None:
         "No problems found in 1 letter.\n"
     )
     assert result.stderr == ""
+
+
+SIG_COMMANDS = sorted(signatories.commands)
+
+
+@pytest.mark.parametrize("name", SIG_COMMANDS)
+def test_every_signatories_command_has_help_and_is_in_the_readme(name: str) -> None:
+    command = signatories.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+    for group in ("signatories", "sig"):
+        result = run(group, name, "--help")
+        assert result.exit_code == 0
+        assert result.stdout.startswith(f"Usage: cli {group} {name} ")
+    assert f"#### `campaign sig {name}" in README
+
+
+def test_sig_is_an_alias_of_signatories() -> None:
+    assert run("sig", "--help").stdout == run("signatories", "--help").stdout.replace(
+        "cli signatories", "cli sig"
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,6 +14,7 @@ from campaign.fsutil import write_atomic
 from campaign.names import unique_slugs
 from campaign.render import render_pdf
 from campaign.signatures import SignatureBlock
+from campaign.tables import csv_text
 from campaign.templating import TemplateFailed
 from campaign.workspace import LetterBundle, Workspace
 
@@ -68,21 +67,12 @@ CSV_FIELDS = ("group", "name", "type", "affiliation", "country", "signed")
 
 def signatories_csv(block: SignatureBlock) -> str:
     """The printed signatories as CSV, public fields only, in printed order."""
-    out = io.StringIO()
-    # A BOM lets spreadsheet programs recognise UTF-8, so accents survive.
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for group in block.groups:
-        for s in group.members:
-            row = [group.heading, s.name, s.type, s.affiliation, s.country, s.signed or ""]
-            writer.writerow([_no_formula(str(cell)) for cell in row])
-    return out.getvalue()
-
-
-def _no_formula(cell: str) -> str:
-    # Spreadsheets run a cell starting with = + - @ as a formula; a quote makes it text.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+    rows = (
+        [group.heading, s.name, s.type, s.affiliation, s.country, s.signed]
+        for group in block.groups
+        for s in group.members
+    )
+    return csv_text(CSV_FIELDS, rows)
 
 
 def check(

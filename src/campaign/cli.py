@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from campaign import __version__
-from campaign.errors import Problem, ProblemsFound, display_path
+from campaign.errors import Problem, ProblemsFound, display_path, echo_problems
+from campaign.sigcli import signatories
 
 if TYPE_CHECKING:
     from campaign.build import LetterPlan
@@ -22,23 +23,27 @@ def _checked(
     from campaign.build import check
     from campaign.workspace import Workspace
 
-    given = ctx.obj.get("workspace")
-    workspace = Workspace(Path(given)) if given else Workspace.find(Path.cwd())
+    workspace = Workspace.locate(ctx.obj.get("workspace"))
     try:
         plans, problems = check(workspace, list(slugs) or None, strict)
     except ProblemsFound as exc:
-        _report(exc.problems)
+        echo_problems(exc.problems)
         raise
-    _report(problems)
+    echo_problems(problems)
     return plans, problems
 
 
-def _report(problems: list[Problem]) -> None:
-    for problem in problems:
-        click.echo(problem.format(), err=True)
+class _Commands(click.Group):
+    """The top-level group; it also answers to short aliases."""
+
+    aliases: ClassVar[dict[str, str]] = {"sig": "signatories"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name`` or by that alias."""
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="campaign")
 @click.option(
     "--workspace",
@@ -106,6 +111,9 @@ def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+cli.add_command(signatories)
 
 
 def main() -> None:

@@ -55,3 +55,9 @@ def display_path(path: Path) -> str:
         )
     except (OSError, ValueError):
         return str(path)
+
+
+def echo_problems(problems: list[Problem]) -> None:
+    """Print problems to standard error, one ``path:line: message`` (and hint) each."""
+    for problem in problems:
+        click.echo(problem.format(), err=True)

@@ -22,12 +22,22 @@ from campaign.model import (
     SignatureList,
 )
 from campaign.schema import Fields, kind
-from campaign.yamlfile import LineDict, load_yaml
+from campaign.yamlfile import LineDict, load_yaml, parse_yaml
 
 SIGNATORY_KEYS = (
-    "name", "type", "affiliation", "country", "group", "signed", "status", "sort_as",
-    "email", "phone", "notes",
-)  # fmt: skip
+    "name",
+    "type",
+    "affiliation",
+    "country",
+    "sort_as",
+    "group",
+    "signed",
+    "status",
+    "withdrawn",
+    "email",
+    "phone",
+    "notes",
+)  # fmt: skip, the order new entries are written in
 RECIPIENT_KEYS = ("name", "title", "organization", "salutation", "address", "email")
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
@@ -191,20 +201,28 @@ def _recipient(
     )
 
 
-def load_signature_list(path: Path, problems: list[Problem]) -> SignatureList | None:
-    """Read ``signatories/<list>.yaml``."""
-    data = _top_mapping(path, problems, required=True)
+def load_signature_list(
+    path: Path, problems: list[Problem], *, text: str | None = None, allow_empty: bool = False
+) -> SignatureList | None:
+    """Read ``signatories/<list>.yaml`` (or ``text`` about to be written there)."""
+    if text is None:
+        data = _top_mapping(path, problems, required=True)
+    else:
+        data = parse_yaml(text, path, problems)
+        if data is None and not allow_empty and not problems:
+            problems.append(Problem(path, 1, "file is empty"))
+        elif data is not None and not isinstance(data, LineDict):
+            problems.append(Problem(path, 1, f"the file must hold a mapping, not {kind(data)}"))
+            data = None
     if data is None:
-        return None
+        return SignatureList(path.stem, path, ()) if allow_empty and not problems else None
     f = Fields(data, path, problems, path.name)
     f.known(("signatories",))
     entries = []
-    for line, raw in f.items("signatories", required=True):
+    for line, raw in f.items("signatories", required=not allow_empty):
         name = raw.get("name") if isinstance(raw.get("name"), str) else None
         s = Fields(raw, path, problems, f"signatory '{name}'" if name else "signatory")
         s.known(SIGNATORY_KEYS)
-        for private in ("phone", "notes"):
-            s.text(private)  # type-checked, then dropped: private fields go nowhere
         entries.append(
             Signatory(
                 name=s.text("name", required=True),
@@ -215,7 +233,10 @@ def load_signature_list(path: Path, problems: list[Problem]) -> SignatureList | 
                 country=s.text("country"),
                 signed=s.date("signed"),
                 sort_as=s.text("sort_as"),
+                withdrawn=s.date("withdrawn"),
                 email=s.email("email"),
+                phone=s.text("phone"),
+                notes=s.text("notes"),
                 line=line,
             )
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATUSES = ("pending", "signed", "withdrawn")
+PRIVATE_FIELDS = ("email", "phone", "notes")
 TYPES = ("individual", "organization")
 PAPERS = ("a4", "letter")
 
@@ -96,7 +97,10 @@ class Signatory:
     country: str = ""
     signed: dt.date | None = None
     sort_as: str = ""
+    withdrawn: dt.date | None = None
     email: str = ""  # private
+    phone: str = ""  # private
+    notes: str = ""  # private
     line: int = 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -117,12 +118,11 @@ class Fields:
         value = self.text(key)
         if not value:
             return ""
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError as exc:
+        reason = email_problem(value)
+        if reason:
             self.error(
                 key,
-                f"'{key}' is not a valid e-mail address: '{value}' ({exc})",
+                f"'{key}' is not a valid e-mail address: '{value}' ({reason})",
                 "write it as name@example.org, or leave the field out",
             )
             return ""
@@ -163,6 +163,17 @@ class Fields:
                     )
                 )
         return found
+
+
+@functools.lru_cache(maxsize=65536)
+def email_problem(value: str) -> str:
+    """Why ``value`` is not an e-mail address ('' if it is one); syntax only, no DNS."""
+    # Cached: an edit re-validates a whole list, and most addresses were seen a moment ago.
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return ""
 
 
 def kind(value: Any) -> str:

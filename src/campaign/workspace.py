@@ -41,10 +41,17 @@ class Workspace:
         for folder in (start, *start.parents):
             if (folder / "campaign.yaml").is_file() or (folder / "letters").is_dir():
                 return cls(folder)
+            if (folder / "signatories").is_dir():
+                return cls(folder)
         raise CampaignError(
             f"{start} is not inside a campaign workspace (no campaign.yaml or letters/ found); "
             "run 'campaign init DIR' to make one"
         )
+
+    @classmethod
+    def locate(cls, given: str | None) -> Workspace:
+        """The folder given with -C/--workspace, else the nearest one from the current folder."""
+        return cls(Path(given)) if given else cls.find(Path.cwd())
 
     def slugs(self) -> list[str]:
         """Every letter in ``letters/``, alphabetically."""

@@ -86,11 +86,12 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+_INDENT = "this line is indented differently from the lines around it"
 _PLAIN = {
     "cannot start any token": "a character YAML cannot read here",
-    "expected <block end>": "this line is indented differently from the lines around it",
-    "did not find expected key": "this line is indented differently from the lines around it",
-    "did not find expected '-' indicator": "this line is indented differently from the lines around it",
+    "expected <block end>": _INDENT,
+    "did not find expected key": _INDENT,
+    "did not find expected '-' indicator": _INDENT,
     "mapping values are not allowed": "a ':' where YAML did not expect one",
     "could not find expected ':'": "a line without 'key: value' inside a mapping",
     "found undefined alias": "an unknown '*' alias",
@@ -135,6 +136,11 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
             Problem(path, line, "not valid UTF-8 text", "save the file as UTF-8 in your editor")
         )
         return None
+    return parse_yaml(text, path, problems)
+
+
+def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
+    """Like :func:`load_yaml`, for text already read (or not yet written) as ``path``."""
     loader = _Loader(text)
     try:
         data = loader.get_single_data()

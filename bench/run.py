@@ -1,0 +1,27 @@
+"""``make bench``: every benchmark the project keeps, printed from one run."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import signatories
+
+
+def main() -> None:
+    """Run each benchmark and print its report."""
+    print(
+        f"campaign benchmarks on {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+    print()
+    for line in signatories.run():
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

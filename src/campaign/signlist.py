@@ -1,0 +1,273 @@
+"""The changes coordinators make to a sign-on list: add, withdraw, approve, remove, import, merge.
+
+Each runs read-change-validate-write under the list's lock and returns one line
+per changed entry, for the command line to print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from campaign.csvimport import read_csv
+from campaign.dedupe import find_duplicates, merge_plan
+from campaign.errors import CampaignError, Problem, display_path
+from campaign.listfile import ListFile, entry_record, locked
+from campaign.model import Signatory
+from campaign.names import fold
+from campaign.schema import close_match
+
+
+@dataclass
+class Outcome:
+    """What a command changed (one line per entry) and what it noticed on the way."""
+
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def list_path(root: Path, name: str) -> Path:
+    """``signatories/<name>.yaml`` in the workspace, or ``name`` itself if it is a path."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return Path(name)
+    return root / "signatories" / f"{name}.yaml"
+
+
+def existing_list(root: Path, name: str) -> Path:
+    """Like :func:`list_path`, but the list must exist."""
+    path = list_path(root, name)
+    if not path.is_file():
+        folder = root / "signatories"
+        known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        hint = close_match(name, known) or (
+            f"lists here: {', '.join(known)}" if known else "create one with 'campaign sig add'"
+        )
+        raise CampaignError(f"no sign-on list '{name}' ({display_path(path)})\n  hint: {hint}")
+    return path
+
+
+def where(path: Path, entry: Signatory) -> str:
+    """``path:line`` of an entry."""
+    return f"{display_path(path)}:{entry.line}"
+
+
+def describe(entry: Signatory | dict[str, Any]) -> str:
+    """'Name (group, status)' for messages."""
+    get = entry.get if isinstance(entry, dict) else lambda key: getattr(entry, key)
+    return f"{get('name')} ({get('group')}, {get('status') or 'signed'})"
+
+
+def _is_on_list(entry: Signatory, name: str, email: str) -> bool:
+    if entry.status == "withdrawn":
+        return False
+    return fold(entry.name) == fold(name) or bool(email and entry.email.casefold() == email)
+
+
+def already_on(entries: list[Signatory], record: dict[str, Any]) -> Signatory | None:
+    """The entry (not withdrawn) with the same normalised name or e-mail as ``record``."""
+    email = str(record.get("email") or "").casefold()
+    return next((e for e in entries if _is_on_list(e, str(record["name"]), email)), None)
+
+
+def find(listfile: ListFile, who: str, wanted: Callable[[Signatory], bool], verb: str) -> int:
+    """The one entry ``who`` names (an e-mail, a full name, or words of a name)."""
+    entries = listfile.entries
+    if "@" in who:
+        matches = [i for i, e in enumerate(entries) if e.email.casefold() == who.casefold()]
+    else:
+        key = fold(who)
+        matches = [i for i, e in enumerate(entries) if fold(e.name) == key]
+        if not matches:
+            matches = [i for i, e in enumerate(entries) if f" {key} " in f" {fold(e.name)} "]
+    usable = [i for i in matches if wanted(entries[i])]
+    path = listfile.path
+    if len(usable) == 1:
+        return usable[0]
+    if not usable and matches:
+        found = entries[matches[0]]
+        raise CampaignError(
+            f"{where(path, found)}: {found.name} is {found.status}; there is nothing to {verb}"
+        )
+    if not usable:
+        hint = close_match(who, [e.name for e in entries]) or "run 'campaign sig list' to see names"
+        raise CampaignError(
+            f"{display_path(path)}: nobody on the list matches '{who}'\n  hint: {hint}"
+        )
+    lines = "\n".join(f"  {where(path, entries[i])}: {describe(entries[i])}" for i in usable)
+    raise CampaignError(
+        f"'{who}' matches {len(usable)} entries; nothing was changed\n{lines}\n"
+        "  hint: give the full name or the e-mail address"
+    )
+
+
+def add(path: Path, record: dict[str, Any]) -> Outcome:
+    """Add one signatory, unless the list already has them."""
+    with locked(path):
+        listfile = ListFile.load(path, create=True)
+        same = already_on(listfile.entries, record)
+        if same:
+            raise CampaignError(
+                f"{where(path, same)}: {same.name} is already on the list ({same.status}); "
+                "nothing was changed"
+            )
+        outcome = Outcome(problems=list(listfile.warnings))
+        if listfile.entries and record["group"] not in {e.group for e in listfile.entries}:
+            outcome.notes.append(
+                f"note: no other entry is in group '{record['group']}'; "
+                "letters print only the groups their letter.yaml names"
+            )
+        created = not path.exists()
+        listfile.add(record)
+        listfile.save()
+    if created:
+        outcome.notes.insert(0, f"created {display_path(path)}")
+    outcome.changes.append(f"added: {describe(record)}")
+    return outcome
+
+
+def withdraw(path: Path, who: str, date: dt.date) -> Outcome:
+    """Mark one signatory withdrawn on ``date``; the entry stays, and never prints again."""
+    with locked(path):
+        listfile = ListFile.load(path)
+        index = find(listfile, who, lambda e: e.status != "withdrawn", "withdraw")
+        listfile.update(index, status="withdrawn", withdrawn=date)
+        listfile.save()
+    entry = listfile.entries[index]
+    return Outcome(
+        [f"withdrawn: {entry.name} ({where(path, entry)}), on {date.isoformat()}"],
+        problems=list(listfile.warnings),
+    )
+
+
+def approve(path: Path, who: str | None, today: dt.date) -> Outcome:
+    """Pending to signed: one entry, or every pending entry when ``who`` is None."""
+    with locked(path):
+        listfile = ListFile.load(path)
+        if who is None:
+            indexes = [i for i, e in enumerate(listfile.entries) if e.status == "pending"]
+        else:
+            indexes = [find(listfile, who, lambda e: e.status == "pending", "approve")]
+        for index in indexes:
+            fields: dict[str, Any] = {"status": "signed"}
+            if listfile.entries[index].signed is None:
+                fields["signed"] = today
+            listfile.update(index, **fields)
+        if indexes:
+            listfile.save()
+    outcome = Outcome(problems=list(listfile.warnings))
+    for index in indexes:
+        entry = listfile.entries[index]
+        signed = entry.signed or today
+        outcome.changes.append(
+            f"approved: {entry.name} ({where(path, entry)}), signed {signed.isoformat()}"
+        )
+    if not indexes:
+        outcome.notes.append(f"{display_path(path)}: no pending entries; nothing was changed")
+    return outcome
+
+
+def remove(path: Path, who: str, confirm: Callable[[str], bool]) -> Outcome:
+    """Delete one entry from the file, after ``confirm`` says yes."""
+    with locked(path):
+        listfile = ListFile.load(path)
+        index = find(listfile, who, lambda e: True, "remove")
+        entry = listfile.entries[index]
+        if not confirm(f"Delete {describe(entry)} at {where(path, entry)}?"):
+            return Outcome(notes=["nothing was changed"])
+        listfile.remove(index)
+        listfile.save()
+    return Outcome(
+        [f"removed: {describe(entry)}, was at {where(path, entry)}"],
+        problems=list(listfile.warnings),
+    )
+
+
+def import_csv(
+    path: Path,
+    csv_path: Path,
+    mapping: dict[str, str],
+    defaults: dict[str, Any],
+    date_order: str | None,
+    skip_invalid: bool,
+) -> Outcome:
+    """Add every valid, new row of a CSV file; with any bad row, nothing unless told to skip."""
+    found = read_csv(csv_path, mapping, defaults, date_order)
+    errors = [p for p in found.problems if not p.warning]
+    if errors and not skip_invalid:
+        outcome = Outcome(problems=found.problems)
+        raise ImportRefused(outcome, found.bad_rows, csv_path)
+    outcome = Outcome(problems=[p for p in found.problems if p.warning])
+    outcome.problems += [
+        Problem(p.path, p.line, f"skipped: {p.message}", p.hint, warning=True) for p in errors
+    ]
+    with locked(path):
+        listfile = ListFile.load(path, create=True)
+        outcome.problems = list(listfile.warnings) + outcome.problems
+        taken = list(listfile.entries)
+        added = 0
+        for row in found.rows:
+            same = already_on(taken, row.record)
+            source = f"{display_path(csv_path)}:{row.line}"
+            if same:
+                # Rows taken earlier from this file carry their CSV line as a negative number.
+                place = where(path, same) if same.line > 0 else f"row at line {-same.line}"
+                outcome.notes.append(f"{source}: already on the list: {same.name} ({place})")
+                continue
+            listfile.add(row.record)
+            email = str(row.record.get("email") or "")
+            taken.append(Signatory(row.record["name"], "", "", email=email, line=-row.line))
+            outcome.changes.append(f"added: {describe(row.record)} from {source}")
+            added += 1
+        if added:
+            listfile.save()
+    skipped = f", {found.bad_rows} skipped" if found.bad_rows else ""
+    repeats = len(outcome.notes)
+    outcome.notes.append(
+        f"Imported {added} of {len(found.rows) + found.bad_rows} rows into "
+        f"{display_path(path)} ({repeats} already on the list{skipped})."
+    )
+    return outcome
+
+
+class ImportRefused(CampaignError):
+    """Some rows were bad and --skip-invalid was not given."""
+
+    def __init__(self, outcome: Outcome, bad_rows: int, csv_path: Path) -> None:
+        self.outcome = outcome
+        plural = "s" if bad_rows != 1 else ""
+        super().__init__(
+            f"{bad_rows} row{plural} of {display_path(csv_path)} cannot be imported; "
+            "nothing was imported\n  hint: fix the rows, or pass --skip-invalid to import the rest"
+        )
+
+
+def merge_duplicates(path: Path) -> Outcome:
+    """Merge each group of likely duplicates into its earliest signature."""
+    with locked(path):
+        listfile = ListFile.load(path)
+        entries = listfile.entries
+        outcome = Outcome(problems=list(listfile.warnings))
+        for group in find_duplicates(entries):
+            keep, merged = merge_plan(entries, group)
+            current = entry_record(entries[keep])
+            changed = {
+                k: v for k, v in merged.items() if v not in ("", None) and current.get(k) != v
+            }
+            if changed:
+                listfile.update(keep, **changed)
+            for index in group.members:
+                if index != keep:
+                    listfile.remove(index)
+                    outcome.changes.append(
+                        f"merged: {entries[index].name} ({where(path, entries[index])}) "
+                        f"into {merged['name']} ({where(path, entries[keep])})"
+                    )
+        if listfile.changed:
+            listfile.save()
+    if not outcome.changes:
+        outcome.notes.append(f"{display_path(path)}: no likely duplicates; nothing was changed")
+    return outcome
