@@ -263,7 +263,7 @@ def test_remove_asks_first(ws: Path) -> None:
     assert out.startswith("Delete Émile Abel (intl, signed) at signatories/people.yaml:15? [y/N]")
     assert out.endswith("removed: Émile Abel (intl, signed), was at signatories/people.yaml:15\n")
     entry = COMMENTED[COMMENTED.index("  - name: Émile Abel") : COMMENTED.index("\n  - {name")]
-    assert people(ws) == COMMENTED.replace(entry + "\n", "")
+    assert people(ws) == COMMENTED.replace(entry, "")  # the blank lines around it stay
     code, out, _ = sig(ws, "remove", "people", "Flow Person", "--yes")
     assert "- {name: Flow" not in people(ws)
 
@@ -627,3 +627,111 @@ def test_two_processes_editing_at_once_lose_nothing(ws: Path) -> None:
         assert {f"{prefix} {n}" for n in range(25)} <= set(names)
     assert len(names) == 5 + 50
     assert path.read_text().startswith(COMMENTED[: COMMENTED.index("  - {name: Flow")])
+
+
+# -- layouts and inputs found by trying to break the edits --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "command", "after"),
+    [
+        pytest.param(
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl\n"
+            "    status:\n      pending\n    signed: 2024-04-01\n",
+            ("approve", "people", "ann"),
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl\n"
+            "    status: signed\n    signed: 2024-04-01\n",
+            id="value-on-the-next-line",
+        ),
+        pytest.param(
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl  # note",
+            ("withdraw", "people", "ann", "--date", "2024-04-02"),
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl  # note\n"
+            "    status: withdrawn\n    withdrawn: 2024-04-02\n",
+            id="no-line-break-at-the-end",
+        ),
+        pytest.param(
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl\n"
+            "    notes: |\n      two\n      lines\n\n# Section\n",
+            ("withdraw", "people", "ann", "--date", "2024-04-02"),
+            "signatories:\n  - name: Ann Ash\n    type: individual\n    group: intl\n"
+            "    notes: |\n      two\n      lines\n    status: withdrawn\n"
+            "    withdrawn: 2024-04-02\n\n# Section\n",
+            id="blank-line-after-a-block",
+        ),
+        pytest.param(
+            "# nobody yet\nsignatories:\n  []\n# end\n",
+            ("add", "people", "--name", "Ann Ash", "--type", "individual", "--group", "intl",
+             "--signed", "2024-04-01"),
+            "# nobody yet\nsignatories:\n  - name: Ann Ash\n    type: individual\n"
+            "    group: intl\n    signed: 2024-04-01\n    status: signed\n# end\n",
+            id="empty-list-on-the-next-line",
+        ),
+        pytest.param(
+            "signatories:\n- name: Ann Ash\n  type: individual\n  group: intl\n",
+            ("add", "people", "--name", "Bo Bell", "--type", "individual", "--group", "intl",
+             "--signed", "2024-04-01"),
+            "signatories:\n- name: Ann Ash\n  type: individual\n  group: intl\n"
+            "- name: Bo Bell\n  type: individual\n  group: intl\n  signed: 2024-04-01\n"
+            "  status: signed\n",
+            id="entries-at-column-0",
+        ),
+    ],
+)  # fmt: skip
+def test_edits_in_unusual_layouts(
+    ws: Path, before: str, command: tuple[str, ...], after: str
+) -> None:
+    path = ws / "signatories" / "people.yaml"
+    path.write_text(before)
+    code, _, err = sig(ws, *command)
+    assert (code, err) == (0, "")
+    assert path.read_text() == after
+
+
+def test_control_characters_are_refused(ws: Path, tmp_path: Path) -> None:
+    code, _, err = sig(ws, "add", "people", "--name", "Evil\x1b[2J", "--type", "individual",
+                       "--group", "intl")  # fmt: skip
+    assert code == 1
+    assert "'name' contains the control character U+001B" in err
+    src = tmp_path / "form.csv"
+    src.write_text("name,type,group\nWeb\x07Form,organization,orgs\n")
+    code, _, err = sig(ws, "import", "people", str(src))
+    assert code == 1
+    assert err.startswith(f"{src}:2: 'name' contains the control character U+0007\n")
+    assert people(ws) == COMMENTED
+
+
+def test_refusals_that_protect_the_list(ws: Path) -> None:
+    code, _, err = sig(ws, "export", "people", "-o", "signatories/people.yaml")
+    assert code == 1
+    assert err == (
+        "Error: refusing to write CSV into signatories/people.yaml, a YAML file (a sign-on list?)\n"
+    )
+    code, _, err = sig(ws, "withdraw", "people", "Zoë Zimmer", "--date", "2024-03-01")
+    assert code == 1
+    assert err == (
+        "Error: signatories/people.yaml:7: Zoë Zimmer signed on 2024-04-01, after 2024-03-01; "
+        "nothing was changed\n  hint: check --date\n"
+    )
+    code, _, err = sig(ws, "diff", "people", "--since", "--output=x")
+    assert code == 1 and "is neither a date nor a git revision" in err
+    assert people(ws) == COMMENTED
+
+
+def test_diff_of_a_list_younger_than_the_revision(ws: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=ws, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q",
+         "--allow-empty", "-m", "start"], cwd=ws, check=True,
+    )  # fmt: skip
+    code, out, _ = sig(ws, "diff", "people", "--since", "HEAD")
+    assert code == 0
+    assert out.startswith("Since HEAD: 4 new signatories, 0 withdrawals; 4 signatories in all.")
+
+
+def test_absurdly_nested_yaml_is_an_error_not_a_crash(ws: Path) -> None:
+    path = ws / "signatories" / "people.yaml"
+    path.write_text("signatories:\n  - name: X\n    notes: " + "[" * 5000 + "]" * 5000 + "\n")
+    code, _, err = sig(ws, "list", "people")
+    assert code == 1
+    assert err.startswith("signatories/people.yaml: YAML nested too deeply to read\n")

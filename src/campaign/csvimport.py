@@ -14,7 +14,7 @@ from campaign.errors import CampaignError, Problem, display_path
 from campaign.loading import SIGNATORY_KEYS
 from campaign.model import STATUSES
 from campaign.names import fold
-from campaign.schema import close_match, email_problem
+from campaign.schema import close_match, control_character, email_problem
 
 # Column headings seen in form and spreadsheet exports, folded, for each field.
 ALIASES = {
@@ -223,6 +223,23 @@ def read_csv(
     header = [h.strip() for h in rows[0][1]]
     columns = _columns(path, header, mapping, result.problems)
     body = [(line, cells) for line, cells in rows[1:] if any(c.strip() for c in cells)]
+    unnamed = [
+        n + 1
+        for n, heading in enumerate(header)
+        if not heading and any(len(c) > n and c[n].strip() for _, c in body)
+    ]
+    if unnamed:
+        result.problems.append(
+            Problem(
+                path,
+                1,
+                "not imported: values in column "
+                + ", ".join(str(n) for n in unnamed)
+                + ", which has no heading",
+                "give the column a heading, or pass --map 'Heading=field'",
+                warning=True,
+            )
+        )
     date_col = columns.index("signed") if "signed" in columns else None
     order = _date_order(
         path,
@@ -268,6 +285,9 @@ def _row(
     for key in _ONE_LINE:
         if values.get(key):
             record[key] = " ".join(values[key].split())  # quoted newlines become spaces
+    for key, value in values.items():
+        if bad_char := control_character(value):
+            bad(f"'{key}' contains the control character U+{ord(bad_char):04X}")
     for key in ("phone", "notes"):
         if values.get(key):
             record[key] = "\n".join(values[key].splitlines())
@@ -291,6 +311,8 @@ def _row(
         record["signed"] = defaults.get("signed")
     if values.get("withdrawn"):
         record["withdrawn"] = _parse_date(values["withdrawn"], order)
+        if record["withdrawn"] is None:
+            bad(f"'{values['withdrawn']}' is not a date", "write dates as YYYY-MM-DD")
     status = values.get("status", "").lower() or defaults["status"]
     if status not in STATUSES:
         bad(f"status '{status}' is not one of {', '.join(STATUSES)}")

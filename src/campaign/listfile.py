@@ -99,6 +99,9 @@ class ListFile:
     """A sign-on list loaded for editing; changes are collected, then saved at once."""
 
     def __init__(self, path: Path, text: str, bom: bool, entries: list[Signatory]) -> None:
+        # A last line without its line break would glue any text added after it.
+        if text and not text.endswith(("\n", "\r")):
+            text += "\r\n" if "\r\n" in text else "\n"
         self.path = path
         self.text = text
         self.bom = bom
@@ -108,6 +111,7 @@ class ListFile:
         self.warnings: list[Problem] = []
         self._spans: list[_Span] = []
         self._list_line = -1  # line of 'signatories:' when it holds no entries yet
+        self._list_end = -1  # end of its (empty) value, such as '[]' on the next line
         self._updates: dict[int, dict[str, Any]] = {}
         self._removed: set[int] = set()
         self._added: list[tuple[int, dict[str, Any]]] = []
@@ -155,6 +159,7 @@ class ListFile:
                 self._spans = [self._span(item) for item in value.value]
             else:
                 self._list_line = key.start_mark.line
+                self._list_end = max(_end_line(value.end_mark), key.start_mark.line + 1)
             return
         self._list_line = len(self.lines)
 
@@ -170,13 +175,15 @@ class ListFile:
             dash_col = len(self.lines[start]) - len(self.lines[start].lstrip())
         flow = bool(getattr(node, "flow_style", False))
         end = _end_line(node.end_mark if flow or not node.value else node.value[-1][1].end_mark)
+        while end - 1 > line and not self.lines[end - 1].strip():
+            end -= 1  # blank lines after a '|' block belong between entries
         span = _Span(start, max(end, line + 1), dash_col, col, flow)
         if not flow:
             for knode, vnode in node.value:
                 one_line = (
                     isinstance(vnode, yaml.ScalarNode)
                     and vnode.style not in ("|", ">")
-                    and vnode.start_mark.line == vnode.end_mark.line
+                    and knode.start_mark.line == vnode.start_mark.line == vnode.end_mark.line
                     and vnode.end_mark.index > vnode.start_mark.index
                 )
                 span.keys[str(knode.value)] = (
@@ -249,7 +256,7 @@ class ListFile:
         line = self._list_line
         if line >= len(self.lines):
             return (len(self.lines), 0, len(self.lines), new)
-        return (line, 0, line + 1, new)
+        return (line, 0, max(self._list_end, line + 1), new)
 
     def _new_entry(self, record: dict[str, Any], like: _Span) -> list[str]:
         ordered = {k: record[k] for k in SIGNATORY_KEYS if record.get(k) not in (None, "")}

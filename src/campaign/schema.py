@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,15 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(key, f"'{key}' must be text, not {kind(value)}", hint)
             return ""
-        return str(value).strip()
+        text = str(value).strip()
+        if bad := control_character(text):
+            self.error(
+                key,
+                f"'{key}' contains the control character U+{ord(bad):04X}",
+                "remove it: such characters can rewrite a terminal or hide text",
+            )
+            return ""
+        return text
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         """One of ``choices``."""
@@ -163,6 +172,14 @@ class Fields:
                     )
                 )
         return found
+
+
+def control_character(text: str) -> str:
+    """The first control character in ``text`` other than a line break or tab, or ''."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\n\r\t":
+            return char
+    return ""
 
 
 @functools.lru_cache(maxsize=65536)

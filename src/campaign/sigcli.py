@@ -280,6 +280,10 @@ def export(ctx: click.Context, name: str, fmt: str, private: bool, output: str |
     from campaign.sigreport import formatted, read_list
 
     path = _existing(ctx, name)
+    if output and Path(output).suffix in (".yaml", ".yml"):
+        raise CampaignError(
+            f"refusing to write {fmt.upper()} into {output}, a YAML file (a sign-on list?)"
+        )
     with _reporting():
         entries, problems = read_list(path)
     echo_problems(problems)

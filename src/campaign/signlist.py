@@ -134,6 +134,13 @@ def withdraw(path: Path, who: str, date: dt.date) -> Outcome:
     with locked(path):
         listfile = ListFile.load(path)
         index = find(listfile, who, lambda e: e.status != "withdrawn", "withdraw")
+        signed = listfile.entries[index].signed
+        if signed and date < signed:
+            raise CampaignError(
+                f"{where(path, listfile.entries[index])}: {listfile.entries[index].name} "
+                f"signed on {signed}, after {date}; nothing was changed\n"
+                "  hint: check --date"
+            )
         listfile.update(index, status="withdrawn", withdrawn=date)
         listfile.save()
     entry = listfile.entries[index]

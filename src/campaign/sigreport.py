@@ -113,24 +113,36 @@ def _by(entries: list[Signatory], key: object) -> list[tuple[str, int]]:
 
 
 def old_version(path: Path, rev: str) -> str:
-    """The text of ``path`` as it was at git revision ``rev``."""
+    """The text of ``path`` as it was at git revision ``rev`` ('' if it did not exist)."""
+    if not rev.strip() or rev.startswith("-"):
+        raise CampaignError(
+            f"--since '{rev}' is neither a date nor a git revision\n"
+            "  hint: give a date (YYYY-MM-DD) or a revision such as HEAD~3 or a tag"
+        )
     try:
         done = subprocess.run(
             ["git", "show", f"{rev}:./{path.name}"],
             cwd=path.parent,
             capture_output=True,
-            text=True,
             check=False,
         )
     except FileNotFoundError:
         raise CampaignError("git is not installed; give --since a date (YYYY-MM-DD)") from None
+    error = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode != 0 and (
+        "exists on disk, but not in" in error or "does not exist" in error
+    ):
+        return ""  # the list is younger than the revision: everyone on it is new
     if done.returncode != 0:
-        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
+        reason = error.splitlines()[-1] if error else "git failed"
         raise CampaignError(
             f"cannot read {display_path(path)} at '{rev}': {reason}\n"
             "  hint: give --since a date (YYYY-MM-DD) or a git revision such as HEAD~3 or a tag"
         )
-    return done.stdout
+    try:
+        return done.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CampaignError(f"{display_path(path)} at '{rev}' is not UTF-8 text") from None
 
 
 def diff(path: Path, entries: list[Signatory], since: str) -> str:
@@ -152,7 +164,9 @@ def diff(path: Path, entries: list[Signatory], since: str) -> str:
         ]
         label = day.isoformat()
     else:
-        old, _ = read_list(path, old_version(path, since))
+        text = old_version(path, since)
+        label_path = path.with_name(f"{path.name}@{since}")  # problems name the old version
+        old = read_list(label_path, text)[0] if text.strip() else []
         # Matched on name or e-mail, so that an entry merged or corrected since is
         # neither "new" nor "withdrawn".
         before = set().union(*(identity_keys(e) for e in old if e.status == "signed"))

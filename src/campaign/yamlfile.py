@@ -156,6 +156,11 @@ def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 0, f"YAML syntax: {exc}"))
         return None
+    except RecursionError:
+        problems.append(
+            Problem(path, 0, "YAML nested too deeply to read", "no field here needs nesting")
+        )
+        return None
     finally:
         loader.dispose()
     for line, key in loader.duplicates:
