@@ -32,6 +32,7 @@ def test_build_writes_every_output(out: Path) -> None:
         "cc/toshimitsu-motegi.pdf",
         "cc/yoshihide-suga.pdf",
         "letter.html",
+        "manifest.json",
         "signatories.csv",
         "signatories.pdf",
         "to/shinzo-abe.pdf",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import campaign.build
+import campaign.render
 from campaign.errors import CampaignError
 
 from conftest import flat, pdf_info, pdf_text, pdf_words, run, snapshot
@@ -140,16 +140,17 @@ def test_failed_build_leaves_previous_outputs(
     body = minimal / "letters" / "test" / "body.md"
     body.write_text("A changed text.\n")
     calls = []
-    real = campaign.build.render_pdf
+    real = campaign.render.layout
 
-    def flaky(*args: object) -> bytes:
+    def flaky(*args: object) -> object:
         calls.append(1)
         if len(calls) == 2:
             raise CampaignError("could not lay out the PDF: simulated failure")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(campaign.build, "render_pdf", flaky)
-    result = run("build", workspace=minimal)
+    # One job: the layout runs in this process, where the failure is planted.
+    monkeypatch.setattr(campaign.render, "layout", flaky)
+    result = run("build", "--jobs", "1", workspace=minimal)
     assert result.exit_code == 1
     assert "Error: could not lay out the PDF: simulated failure" in result.stderr
     assert snapshot(out) == before

@@ -1,39 +1,60 @@
-"""Check letters and turn them into the files of ``build/<slug>/``."""
+"""Check letters and turn them into the files of ``build/<slug>/``, laying out only what changed.
+
+Letters to different addressees usually differ only in the address window and the
+salutation. Then the pages are laid out once (those two parts hidden), each
+addressee's page 1 parts are laid out in batches, one document per batch, and
+each letter is the shared pages with its page 1 stamped on. Letters whose text
+depends on the addressee are laid out whole. A manifest of input hashes per output
+lets a rebuild skip every file whose inputs did not change.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from campaign.compose import Composer
+from campaign import __version__
+from campaign.compose import Composer, overlay_batch, sharing_problem, without_vary
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
 from campaign.names import unique_slugs
-from campaign.render import render_pdf
+from campaign.renderjobs import FullJob, Pending, StampJob, Workers, run_full, run_stamp, workers
 from campaign.signatures import SignatureBlock
 from campaign.tables import csv_text
 from campaign.templating import TemplateFailed
-from campaign.workspace import LetterBundle, Workspace
+from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle, Workspace
+
+MANIFEST = "manifest.json"
+STAMP_BATCH = 25  # addressees per overlay document
+FULL_BATCH = 4  # whole letters per worker job
 
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write: its path in ``build/<slug>/`` and its HTML or text."""
+    """One file of ``build/<slug>/``: its name, the hash of its inputs, how to compose it."""
 
     name: str
-    content: str
+    key: str
     pdf: bool
+    compose: Callable[[], str] = field(compare=False, repr=False)
+    addressee: int | None = None  # set when the letter is made from the shared pages
 
 
 @dataclass(frozen=True)
 class LetterPlan:
-    """Every output of one letter, composed and ready to render."""
+    """Every output of one letter, with the keys that decide what must be made again."""
 
     bundle: LetterBundle
+    composer: Composer
     outputs: tuple[Output, ...]
+    sharing: str  # '' when the letters share their pages, else the reason they cannot
 
     @property
     def folder(self) -> Path:
@@ -41,25 +62,91 @@ class LetterPlan:
         return self.bundle.root / "build" / self.bundle.letter.slug
 
 
+@dataclass
+class Made:
+    """What a build did for one letter."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    shared_pages: int = 0  # pages of the shared layout, laid out once
+    whole: int = 0  # letters laid out whole
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _resources(bundle: LetterBundle) -> str:
+    """Hash of what every output of a letter is made with, besides its own HTML."""
+    folders = [
+        bundle.root / "templates",
+        BUILTIN_TEMPLATES,
+        bundle.letter.folder,
+    ]
+    digest = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            # Addresses are hashed per letter, so recipients.yaml is left out here.
+            if path.is_file() and path.name != "recipients.yaml":
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _record(value: Any) -> str:
+    return json.dumps(dataclasses.asdict(value), sort_keys=True, ensure_ascii=False)
+
+
 def plan_letter(bundle: LetterBundle) -> LetterPlan:
-    """Compose the HTML of every output; template errors surface here, before any PDF."""
+    """Every output of a letter with its key; template errors surface here, before any PDF."""
     composer = Composer(bundle)
+    base = _resources(bundle)
+    sharing = sharing_problem(composer)
     outputs = []
     to_slugs = unique_slugs([r.name for r in composer.to])
-    for slug, addressee in zip(to_slugs, composer.to, strict=True):
-        outputs.append(Output(f"to/{slug}.pdf", composer.letter_html(addressee), True))
+    if not sharing:
+        shared = _hash(base, without_vary(composer.letter_html(composer.to[0], layer="shared")))
+    for index, (slug, addressee) in enumerate(zip(to_slugs, composer.to, strict=True)):
+        name = f"to/{slug}.pdf"
+        if not sharing:
+            overlay = _overlay(composer, index)
+            outputs.append(Output(name, _hash(shared, _record(addressee)), True, overlay, index))
+        else:
+            # Hashed now, composed again when needed: holding 700 letters' HTML costs memory.
+            letter = _letter(composer, index)
+            outputs.append(Output(name, _hash(base, letter()), True, letter))
     if composer.to:
         # A cc copy is the letter as sent to the first addressee, marked as a copy,
         # with the cc recipient's own address in the window.
-        for slug, person in zip(
-            unique_slugs([r.name for r in composer.cc]), composer.cc, strict=True
-        ):
+        cc_slugs = unique_slugs([r.name for r in composer.cc])
+        for slug, person in zip(cc_slugs, composer.cc, strict=True):
             html = composer.letter_html(composer.to[0], copy_for=person)
-            outputs.append(Output(f"cc/{slug}.pdf", html, True))
-    outputs.append(Output("signatories.pdf", composer.signatories_html(), True))
-    outputs.append(Output("signatories.csv", signatories_csv(bundle.signatures), False))
-    outputs.append(Output("letter.html", composer.web_html(), False))
-    return LetterPlan(bundle, tuple(outputs))
+            outputs.append(Output(f"cc/{slug}.pdf", _hash(base, html), True, _const(html)))
+    for name, text, pdf in (
+        ("signatories.pdf", composer.signatories_html(), True),
+        ("signatories.csv", signatories_csv(bundle.signatures), False),
+        ("letter.html", composer.web_html(), False),
+    ):
+        outputs.append(Output(name, _hash(base, text), pdf, _const(text)))
+    return LetterPlan(bundle, composer, tuple(outputs), sharing)
+
+
+def _const(text: str) -> Callable[[], str]:
+    return lambda: text
+
+
+def _overlay(composer: Composer, index: int) -> Callable[[], str]:
+    return lambda: composer.letter_html(composer.to[index], layer="overlay")
+
+
+def _letter(composer: Composer, index: int) -> Callable[[], str]:
+    return lambda: composer.letter_html(composer.to[index])
 
 
 CSV_FIELDS = ("group", "name", "type", "affiliation", "country", "signed")
@@ -76,9 +163,14 @@ def signatories_csv(block: SignatureBlock) -> str:
 
 
 def check(
-    workspace: Workspace, slugs: list[str] | None, strict: bool = False
+    workspace: Workspace, slugs: list[str] | None, strict: bool = False, every: bool = True
 ) -> tuple[list[LetterPlan], list[Problem]]:
-    """Load, validate and compose; raise ProblemsFound if anything is wrong."""
+    """Load, validate and compose; raise ProblemsFound if anything is wrong.
+
+    With ``every``, the page-1 parts of every addressee are composed too, so that a
+    template error tied to one addressee's data is found now (``build`` composes
+    them when it needs them, still before anything is written).
+    """
     bundles, problems = workspace.load(slugs)
     plans = []
     for bundle in bundles:
@@ -87,7 +179,12 @@ def check(
             problems.append(Problem(body, 0, "file is missing", "write the letter's text here"))
             continue
         try:
-            plans.append(plan_letter(bundle))
+            plan = plan_letter(bundle)
+            if every:
+                for output in plan.outputs:
+                    if output.addressee is not None:
+                        output.compose()
+            plans.append(plan)
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:
@@ -99,31 +196,138 @@ def check(
     return plans, problems
 
 
-def write_plan(plan: LetterPlan) -> Iterator[Path]:
-    """Render every output of ``plan``, yielding each path as it is ready.
+def _read_manifest(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+        return dict(data["outputs"]) if data.get("version") == __version__ else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
-    Files are rendered into a staging folder first and moved into place only when all
-    of them succeeded, so a failed build leaves the previous outputs as they were.
+
+def _todo(plan: LetterPlan, force: bool) -> list[Output]:
+    known = {} if force else _read_manifest(plan.folder)
+    return [
+        o for o in plan.outputs if known.get(o.name) != o.key or not (plan.folder / o.name).exists()
+    ]
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[n : n + size] for n in range(0, len(items), size)]
+
+
+def write_plan(
+    plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], force: bool = False
+) -> Made:
+    """Make the outputs of ``plan`` whose inputs changed, then move them into place.
+
+    Files are made in a staging folder and moved into place only when all of them
+    succeeded, so a failed build leaves the previous outputs as they were.
     """
     folder = plan.folder
     staging = folder.parent / f".{folder.name}.staging"
+    todo = _todo(plan, force)
+    made = Made(unchanged=len(plan.outputs) - len(todo))
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        for output in plan.outputs:
-            if output.pdf:
-                data: bytes | str = render_pdf(
-                    output.content, plan.bundle.letter.folder, plan.bundle.root
-                )
-            else:
-                data = output.content
-            write_atomic(staging / output.name, data)
-            yield folder / output.name
-        for output in plan.outputs:
+        # Everything is composed before anything is laid out: a template error
+        # stops the build while the outputs are still as they were.
+        jobs = _jobs(plan, todo, staging)
+        _run(plan, jobs, pool, staging, made, tick)
+        for output in todo:
             (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / output.name, folder / output.name)
+            made.written.append(folder / output.name)
         _remove_stale(folder, {o.name for o in plan.outputs})
+        manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
+        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return made
+
+
+@dataclass
+class _Jobs:
+    full: list[tuple[str, str]] = field(default_factory=list)  # html, output path
+    # overlay html, addressee indexes, output paths
+    stamps: list[tuple[str, list[int], list[str]]] = field(default_factory=list)
+    master: str = ""
+    texts: list[Path] = field(default_factory=list)
+
+
+def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
+    jobs = _Jobs()
+    shared = [o for o in todo if o.addressee is not None]
+    for output in todo:
+        if output.addressee is not None:
+            continue
+        content = output.compose()
+        if output.pdf:
+            jobs.full.append((content, str(staging / output.name)))
+        else:
+            write_atomic(staging / output.name, content)
+            jobs.texts.append(staging / output.name)
+    if shared:
+        composer = plan.composer
+        jobs.master = composer.letter_html(composer.to[0], layer="shared")
+        for batch in _chunks(shared, STAMP_BATCH):
+            indexes = [o.addressee for o in batch if o.addressee is not None]
+            html = overlay_batch(composer, [composer.to[i] for i in indexes])
+            jobs.stamps.append((html, indexes, [str(staging / o.name) for o in batch]))
+    return jobs
+
+
+def _run(
+    plan: LetterPlan,
+    jobs: _Jobs,
+    pool: Workers,
+    staging: Path,
+    made: Made,
+    tick: Callable[[Path], None],
+) -> None:
+    from campaign.render import blocks_with_class, layout, write
+
+    base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
+    for path in jobs.texts:
+        tick(path)
+    pending: list[Pending] = [
+        pool.submit(run_full, FullJob(tuple(chunk), base, root))
+        for chunk in _chunks(jobs.full, FULL_BATCH)
+    ]
+    made.whole += sum(1 for _, out in jobs.full if "/to/" in out)
+    misfits: list[tuple[int, str]] = []
+    if jobs.stamps:
+        # The shared pages, laid out once here while the workers start on the rest.
+        document = layout(jobs.master, Path(base), Path(root))
+        boxes = [
+            (top, h) for page, top, h in blocks_with_class(document, "salutation") if page == 0
+        ]
+        master = staging / ".shared.pdf"
+        write_atomic(master, write(document))
+        made.shared_pages = len(document.pages)
+        del document
+        stamps = []
+        for html, indexes, outputs in jobs.stamps:
+            if boxes:
+                job = StampJob(str(master), boxes[0], html, tuple(outputs), base, root)
+                stamps.append((pool.submit(run_stamp, job), indexes, outputs))
+            else:  # no salutation to match: lay each letter out whole
+                misfits += list(zip(indexes, outputs, strict=True))
+        for stamp, numbers, paths in stamps:
+            written, bad = stamp.result()
+            for name in written:
+                tick(Path(name))
+            misfits += [(numbers[n], paths[n]) for n in bad]
+    if misfits:
+        composer = plan.composer
+        items = [(composer.letter_html(composer.to[i]), out) for i, out in misfits]
+        made.whole += len(items)
+        pending += [
+            pool.submit(run_full, FullJob(tuple(chunk), base, root))
+            for chunk in _chunks(items, FULL_BATCH)
+        ]
+    for future in pending:
+        for name in future.result():
+            tick(Path(name))
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:
@@ -134,11 +338,13 @@ def _remove_stale(folder: Path, keep: set[str]) -> None:
                 old.unlink()
 
 
-def build(plans: list[LetterPlan], tick: Callable[[Path], None]) -> list[Path]:
-    """Write every plan's outputs, calling ``tick`` after each file."""
-    written = []
-    for plan in plans:
-        for path in write_plan(plan):
-            written.append(path)
-            tick(path)
-    return written
+def build(
+    plans: list[LetterPlan], tick: Callable[[Path], None], jobs: int = 1, force: bool = False
+) -> list[Made]:
+    """Make every plan's changed outputs, calling ``tick`` after each file."""
+    needed = [bool(_todo(plan, force)) for plan in plans]
+    results = []
+    with workers(jobs if any(needed) else 1) as pool:
+        for plan in plans:
+            results.append(write_plan(plan, pool, tick, force))
+    return results

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _checked(
-    ctx: click.Context, slugs: tuple[str, ...], strict: bool
+    ctx: click.Context, slugs: tuple[str, ...], strict: bool, every: bool = True
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error."""
     from campaign.build import check
@@ -25,7 +25,7 @@ def _checked(
 
     workspace = Workspace.locate(ctx.obj.get("workspace"))
     try:
-        plans, problems = check(workspace, list(slugs) or None, strict)
+        plans, problems = check(workspace, list(slugs) or None, strict, every)
     except ProblemsFound as exc:
         echo_problems(exc.problems)
         raise
@@ -93,20 +93,54 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
 @cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes laying out PDFs.  [default: one per CPU]",
+)
+@click.option("--force", is_flag=True, help="Make every file again, changed or not.")
+@click.option("--verbose", "-v", is_flag=True, help="Say how each letter's PDFs are made.")
 @click.pass_context
-def build(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
-    """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page."""
-    from campaign.build import build as run_build
+def build(
+    ctx: click.Context,
+    slugs: tuple[str, ...],
+    strict: bool,
+    jobs: int | None,
+    force: bool,
+    verbose: bool,
+) -> None:
+    """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page.
 
-    plans, _ = _checked(ctx, slugs, strict)
+    Only the files whose inputs changed since the last build are made again.
+    """
+    from campaign.build import build as run_build
+    from campaign.renderjobs import default_jobs
+
+    plans, _ = _checked(ctx, slugs, strict, every=False)
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        written = run_build(plans, lambda _path: bar.update(1))
-    for plan in plans:
-        count = sum(1 for p in written if p.is_relative_to(plan.folder))
-        click.echo(f"{display_path(plan.folder)}/: {count} files")
-        for output in plan.outputs:
-            click.echo(f"  {output.name}")
+        results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
+    for plan, made in zip(plans, results, strict=True):
+        folder = display_path(plan.folder)
+        click.echo(
+            f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date"
+        )
+        if verbose:
+            to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
+            if plan.sharing:
+                click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
+            else:
+                click.echo(f"  {to} letters to addressees share their pages")
+            if made.shared_pages:
+                click.echo(
+                    f"  shared pages: {made.shared_pages} laid out once; page 1 of each letter "
+                    "stamped with its address and salutation"
+                )
+            if made.whole:
+                click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
+        for path in made.written:
+            click.echo(f"  {path.relative_to(plan.folder)}")
 
 
 def _plural(count: int, word: str) -> str:

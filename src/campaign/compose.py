@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +106,7 @@ class Composer:
             "page": page_geometry(letter.paper, letter.envelope),
             "paper": letter.paper,
             "part": self._part,
+            "layer": None,
         }
         self._body = source_template(self.env, letter.folder / "body.md")
 
@@ -120,14 +122,22 @@ class Composer:
         return self.context | self._page | extra
 
     def letter_html(
-        self, addressee: PublicRecipient, copy_for: PublicRecipient | None = None
+        self,
+        addressee: PublicRecipient,
+        copy_for: PublicRecipient | None = None,
+        layer: str | None = None,
     ) -> str:
-        """The letter to ``addressee``, or the copy of it for the cc recipient ``copy_for``."""
+        """The letter to ``addressee``, or the copy of it for the cc recipient ``copy_for``.
+
+        ``layer`` is for shared pages: "shared" lays out everything but shows nothing
+        of what differs between addressees; "overlay" shows only that, on page 1.
+        """
         context = self._page_context(
             recipient=addressee,
             window=copy_for or addressee,
             copy=copy_for,
-            body=self.body(addressee),
+            body=self.body(addressee) if layer != "overlay" else Markup(""),
+            layer=layer,
         )
         template = load_template(self.env, f"{self.bundle.letter.template}/letter.html.j2", context)
         return render(template, context)
@@ -144,3 +154,49 @@ class Composer:
         context = self._page_context(recipient=addressee, body=self.body(addressee))
         template = load_template(self.env, self._part("web.html.j2"), context)
         return render(template, context)
+
+
+_VARY = re.compile(r"<!--vary-->.*?<!--/vary-->", re.DOTALL)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+PROBE = PublicRecipient(
+    name="Probe Addressee ⁂",
+    title="Probe title ⁂",
+    organization="Probe organization ⁂",
+    salutation="Probe salutation ⁂,",
+    address=("Probe street ⁂", "Probe city ⁂"),
+)
+
+
+def without_vary(html: str) -> str:
+    """``html`` without the parts marked as differing between addressees."""
+    return _VARY.sub("", html)
+
+
+def sharing_problem(composer: Composer) -> str:
+    """Why the letters to different addressees cannot share their pages ('' if they can).
+
+    The letter is composed for the first addressee and for a made-up one; outside
+    the marked address and salutation the two must be identical.
+    """
+    if not composer.to:
+        return "there are no addressees"
+    first = composer.letter_html(composer.to[0], layer="shared")
+    probe = composer.letter_html(PROBE, layer="shared")
+    if "<!--vary-->" not in first:
+        return "the template marks no <!--vary--> parts"
+    if without_vary(first) != without_vary(probe):
+        return "the text or the template uses the addressee outside the address and salutation"
+    if 'class="sheet"' not in composer.letter_html(PROBE, layer="overlay"):
+        return "the template has no overlay layer"
+    return ""
+
+
+def overlay_batch(composer: Composer, addressees: list[PublicRecipient]) -> str:
+    """One HTML document holding page 1's addressee-specific parts, a page per addressee."""
+    pages = [composer.letter_html(a, layer="overlay") for a in addressees]
+    head = pages[0][: pages[0].index("<body")]
+    bodies = []
+    for page in pages:
+        match = _BODY.search(page)
+        bodies.append(match.group(1) if match else "")
+    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"

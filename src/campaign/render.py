@@ -38,8 +38,8 @@ def _fetcher_class() -> type:
     return WorkspaceFetcher
 
 
-def render_pdf(html: str, base: Path, root: Path) -> bytes:
-    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes."""
+def layout(html: str, base: Path, root: Path) -> Any:
+    """Lay out ``html`` into pages (a WeasyPrint document), ready to measure or write."""
     # Imported here: WeasyPrint takes about half a second to import, and only
     # commands that make PDFs should pay for it.
     import weasyprint
@@ -47,8 +47,31 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
     fetcher = _fetcher_class()(root)
     document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
-        pdf = document.write_pdf()
+        return document.render()
     except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
+
+
+def write(document: Any) -> bytes:
+    """The PDF bytes of a laid-out document."""
+    pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def render_pdf(html: str, base: Path, root: Path) -> bytes:
+    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes."""
+    return write(layout(html, base, root))
+
+
+def blocks_with_class(document: Any, css_class: str) -> list[tuple[int, float, float]]:
+    """``(page index, top, height)`` in points of each block box carrying ``css_class``."""
+    from weasyprint.formatting_structure.boxes import BlockBox
+
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = box.element if isinstance(box, BlockBox) else None
+            if element is not None and css_class in (element.get("class") or "").split():
+                found.append((index, round(box.position_y, 3), round(box.margin_height(), 3)))
+    return found

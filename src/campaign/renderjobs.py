@@ -1,0 +1,162 @@
+"""Laying out PDFs in worker processes: whole letters, and shared pages stamped per addressee.
+
+Every function here runs in a worker (or in-process with one job), takes plain
+picklable arguments and writes its files itself, so nothing large travels back.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from campaign.fsutil import write_atomic
+
+# A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
+# fragmentation) cannot creep over a long build.
+JOBS_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class FullJob:
+    """Letters laid out whole, each as its own document (its own "Page N of M")."""
+
+    items: tuple[tuple[str, str], ...]  # (html, output path)
+    base: str
+    root: str
+
+
+@dataclass(frozen=True)
+class StampJob:
+    """Addressee parts of page 1 for a batch, laid out in one document, stamped on the master."""
+
+    master: str  # the shared pages, addressee parts laid out but hidden
+    salutation: tuple[float, float]  # top and height of the salutation on the master's page 1
+    html: str  # the batch: one page per addressee
+    outputs: tuple[str, ...]  # one file per page of the batch
+    base: str
+    root: str
+
+
+def run_full(job: FullJob) -> list[str]:
+    """Lay out and write each letter of ``job``."""
+    from campaign.render import render_pdf
+
+    for html, out in job.items:
+        write_atomic(Path(out), render_pdf(html, Path(job.base), Path(job.root)))
+    return [out for _, out in job.items]
+
+
+def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
+    """Write each addressee's letter as the master with their page 1 stamped on it.
+
+    Returns the files written and the batch positions whose salutation did not take
+    the master's room (a longer one wraps onto more lines); those need a full layout.
+    """
+    import pikepdf
+
+    from campaign.render import blocks_with_class, layout, write
+
+    document = layout(job.html, Path(job.base), Path(job.root))
+    boxes = {page: (top, height) for page, top, height in blocks_with_class(document, "salutation")}
+    overlay = pikepdf.open(io.BytesIO(write(document)))
+    written, misfits = [], []
+    for index, out in enumerate(job.outputs):
+        if boxes.get(index) != job.salutation:
+            misfits.append(index)
+            continue
+        with pikepdf.open(job.master) as pdf:
+            first = pdf.pages[0]
+            first.add_overlay(overlay.pages[index], pikepdf.Rectangle(first.mediabox))
+            buffer = io.BytesIO()
+            pdf.save(buffer, deterministic_id=True)
+        write_atomic(Path(out), buffer.getvalue())
+        written.append(out)
+    return written, misfits
+
+
+class Pending(Protocol):
+    """A job handed to a worker: ``result()`` waits for it and returns what it returned."""
+
+    def result(self) -> Any:
+        """Wait for the job; its return value, or its exception raised here."""
+
+
+class Workers(Protocol):
+    """Where jobs run: a pool of processes, or this process."""
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        """Start ``fn(job)``."""
+
+
+class _Done:
+    def __init__(self, fn: Callable[[Any], Any], job: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        try:
+            self._value = fn(job)
+        except Exception as exc:
+            self._error = exc
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _InProcess:
+    """Runs each job at once, in this process: for --jobs 1 and for tests."""
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        return _Done(fn, job)
+
+
+class _Async:
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def result(self) -> Any:
+        return self._result.get()
+
+
+class _Pool:
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        return _Async(self._pool.apply_async(fn, (job,)))
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def workers(jobs: int) -> Iterator[Workers]:
+    """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1)."""
+    if jobs <= 1:
+        yield _InProcess()
+        return
+    # Workers fork from a server that has imported WeasyPrint once, so a fresh or
+    # recycled worker starts in milliseconds. (multiprocessing.Pool, not
+    # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["campaign.renderjobs", "campaign.render", "weasyprint"])
+    pool = context.Pool(jobs, maxtasksperchild=JOBS_PER_WORKER)
+    try:
+        yield _Pool(pool)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
