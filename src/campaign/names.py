@@ -22,9 +22,15 @@ def family_name(name: str) -> str:
     return words[-1] if words else name
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_SPELLED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
 def slugify(text: str) -> str:
     """A lower-case ASCII file name part: 'Shinzo Abe' -> 'shinzo-abe'."""
-    ascii_text = fold(text).encode("ascii", "ignore").decode()
+    ascii_text = fold(text).translate(_SPELLED).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:60].strip("-") or "recipient"
 
