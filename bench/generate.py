@@ -9,13 +9,19 @@ from pathlib import Path
 
 from campaign.scaffold import EXAMPLE
 
-FAMILY = "Abe Baek Chen Dubois Eriksen Fujita Garcia Han Ito Jung Kato Lee Mori Novak Ota Park".split()
-GIVEN = "Aiko Bo Carlos Dana Emi Farid Gina Hiro Ines Jun Kenta Lena Min Nora Omar Pia".split()
-PLACES = ["Chiyoda-ku, Tokyo 100-8962", "Nagatacho 2-1-2, Tokyo 100-8982", "Minato-ku, Tokyo 107-0052"]
-ORG_WORDS = (
+_FAMILY = "Abe Baek Chen Dubois Eriksen Fujita Garcia Han Ito Jung Kato Lee Mori Novak Ota Park"
+_GIVEN = "Aiko Bo Carlos Dana Emi Farid Gina Hiro Ines Jun Kenta Lena Min Nora Omar Pia"
+FAMILY, GIVEN = _FAMILY.split(), _GIVEN.split()
+PLACES = [
+    "Chiyoda-ku, Tokyo 100-8962",
+    "Nagatacho 2-1-2, Tokyo 100-8982",
+    "Minato-ku, Tokyo 107-0052",
+]
+_ORG_WORDS = (
     "Action Alliance Asia Human Rights Watch Network Justice Peace Freedom Citizens Committee "
     "Forum Centre Council League Union Solidarity Women Youth Refugee Memory Truth Law"
-).split()
+)
+ORG_WORDS = _ORG_WORDS.split()
 
 
 def make_campaign(root: Path, addressees: int, signatories: int, cc: int = 3) -> Path:
@@ -30,25 +36,29 @@ def make_campaign(root: Path, addressees: int, signatories: int, cc: int = 3) ->
             f"  - name: {name}\n    title: Member of the House of Representatives\n"
             f"    salutation: Dear {name},\n"
             f"    address: [Room {300 + n}, First Members' Office Building, "
-            f"\"{rng.choice(PLACES)}\", Japan]\n"
+            f'"{rng.choice(PLACES)}", Japan]\n'
         )
     lines.append("cc:\n")
     for n in range(cc):
         lines.append(
             f"  - name: Copy Person {n}\n    title: Minister\n"
-            f"    address: [Ministry {n}, \"1-1 Kasumigaseki\", \"Tokyo 100-0013\", Japan]\n"
+            f'    address: [Ministry {n}, "1-1 Kasumigaseki", "Tokyo 100-0013", Japan]\n'
         )
     (letter / "recipients.yaml").write_text("".join(lines))
     entries = ["signatories:\n"]
     day = dt.date(2020, 2, 1)
     for n in range(signatories):
         if n % 4 == 0:
-            name, kind, group = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}{n}", "individual", "international"
+            name, kind, group = (
+                f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}{n}",
+                "individual",
+                "international",
+            )
         else:
             name = " ".join(rng.choice(ORG_WORDS) for _ in range(3)) + f" {n}"
             kind, group = "organization", "organizations"
         entries.append(
-            f"  - name: \"{name}\"\n    type: {kind}\n    country: Japan\n    group: {group}\n"
+            f'  - name: "{name}"\n    type: {kind}\n    country: Japan\n    group: {group}\n'
             f"    signed: {day + dt.timedelta(days=n % 12)}\n"
         )
     (root / "signatories" / "japan-hrc-2020.yaml").write_text("".join(entries))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import build
 import signatories
 
 
@@ -19,8 +20,10 @@ def main() -> None:
         f"Python {platform.python_version()}"
     )
     print()
-    for line in signatories.run():
-        print(line, flush=True)
+    for section in (build.run, signatories.run):
+        for line in section():
+            print(line, flush=True)
+        print()
 
 
 if __name__ == "__main__":

@@ -15,17 +15,27 @@ import hashlib
 import json
 import os
 import shutil
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from campaign import __version__
-from campaign.compose import Composer, overlay_batch, sharing_problem, without_vary
+from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
 from campaign.names import unique_slugs
-from campaign.renderjobs import FullJob, Pending, StampJob, Workers, run_full, run_stamp, workers
+from campaign.renderjobs import (
+    FullJob,
+    Pending,
+    StampJob,
+    Workers,
+    default_jobs,
+    run_full,
+    run_stamp,
+    workers,
+)
 from campaign.signatures import SignatureBlock
 from campaign.tables import csv_text
 from campaign.templating import TemplateFailed
@@ -107,11 +117,10 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
     """Every output of a letter with its key; template errors surface here, before any PDF."""
     composer = Composer(bundle)
     base = _resources(bundle)
-    sharing = sharing_problem(composer)
+    shared_html, sharing = shared_pages(composer)
     outputs = []
     to_slugs = unique_slugs([r.name for r in composer.to])
-    if not sharing:
-        shared = _hash(base, without_vary(composer.letter_html(composer.to[0], layer="shared")))
+    shared = _hash(base, without_vary(shared_html))
     for index, (slug, addressee) in enumerate(zip(to_slugs, composer.to, strict=True)):
         name = f"to/{slug}.pdf"
         if not sharing:
@@ -247,7 +256,8 @@ def write_plan(
 
 @dataclass
 class _Jobs:
-    full: list[tuple[str, str]] = field(default_factory=list)  # html, output path
+    # whole letters: how to compose each, and where it goes
+    full: list[tuple[Callable[[], str], str]] = field(default_factory=list)
     # overlay html, addressee indexes, output paths
     stamps: list[tuple[str, list[int], list[str]]] = field(default_factory=list)
     master: str = ""
@@ -260,11 +270,12 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
     for output in todo:
         if output.addressee is not None:
             continue
-        content = output.compose()
         if output.pdf:
-            jobs.full.append((content, str(staging / output.name)))
+            # Composed when handed to a worker, so memory holds a few letters, not all;
+            # planning composed each once already, so template errors are known.
+            jobs.full.append((output.compose, str(staging / output.name)))
         else:
-            write_atomic(staging / output.name, content)
+            write_atomic(staging / output.name, output.compose())
             jobs.texts.append(staging / output.name)
     if shared:
         composer = plan.composer
@@ -274,6 +285,36 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
             html = overlay_batch(composer, [composer.to[i] for i in indexes])
             jobs.stamps.append((html, indexes, [str(staging / o.name) for o in batch]))
     return jobs
+
+
+class _Feed:
+    """Hands whole letters to the workers a few batches at a time (flat memory)."""
+
+    def __init__(
+        self, pool: Workers, base: str, root: str, tick: Callable[[Path], None], window: int
+    ) -> None:
+        self.pool, self.base, self.root, self.tick = pool, base, root, tick
+        self.window = window
+        self.waiting: list[tuple[Callable[[], str], str]] = []
+        self.running: deque[Pending] = deque()
+
+    def add(self, items: list[tuple[Callable[[], str], str]]) -> None:
+        """Queue letters, and start as many batches as the window allows."""
+        self.waiting += items
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while self.waiting and len(self.running) < self.window:
+            chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
+            job = FullJob(tuple((compose(), out) for compose, out in chunk), self.base, self.root)
+            self.running.append(self.pool.submit(run_full, job))
+
+    def finish(self) -> None:
+        """Wait for every queued letter."""
+        while self.running:
+            for name in self.running.popleft().result():
+                self.tick(Path(name))
+            self._top_up()
 
 
 def _run(
@@ -289,14 +330,12 @@ def _run(
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     for path in jobs.texts:
         tick(path)
-    pending: list[Pending] = [
-        pool.submit(run_full, FullJob(tuple(chunk), base, root))
-        for chunk in _chunks(jobs.full, FULL_BATCH)
-    ]
-    made.whole += sum(1 for _, out in jobs.full if "/to/" in out)
+    feed = _Feed(pool, base, root, tick, window=2 * default_jobs() + 2)
+    # Whole letters first, so the workers are busy while the shared pages are laid out.
+    feed.add(jobs.full)
+    made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
-        # The shared pages, laid out once here while the workers start on the rest.
         document = layout(jobs.master, Path(base), Path(root))
         boxes = [
             (top, h) for page, top, h in blocks_with_class(document, "salutation") if page == 0
@@ -317,17 +356,10 @@ def _run(
             for name in written:
                 tick(Path(name))
             misfits += [(numbers[n], paths[n]) for n in bad]
-    if misfits:
-        composer = plan.composer
-        items = [(composer.letter_html(composer.to[i]), out) for i, out in misfits]
-        made.whole += len(items)
-        pending += [
-            pool.submit(run_full, FullJob(tuple(chunk), base, root))
-            for chunk in _chunks(items, FULL_BATCH)
-        ]
-    for future in pending:
-        for name in future.result():
-            tick(Path(name))
+    composer = plan.composer
+    feed.add([(_letter(composer, i), out) for i, out in misfits])
+    made.whole += len(misfits)
+    feed.finish()
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:

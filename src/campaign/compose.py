@@ -172,23 +172,24 @@ def without_vary(html: str) -> str:
     return _VARY.sub("", html)
 
 
-def sharing_problem(composer: Composer) -> str:
-    """Why the letters to different addressees cannot share their pages ('' if they can).
+def shared_pages(composer: Composer) -> tuple[str, str]:
+    """The letter's shared layer, and why its addressees cannot share it ('' if they can).
 
     The letter is composed for the first addressee and for a made-up one; outside
     the marked address and salutation the two must be identical.
     """
     if not composer.to:
-        return "there are no addressees"
+        return "", "there are no addressees"
     first = composer.letter_html(composer.to[0], layer="shared")
     probe = composer.letter_html(PROBE, layer="shared")
     if "<!--vary-->" not in first:
-        return "the template marks no <!--vary--> parts"
+        return first, "the template marks no <!--vary--> parts"
     if without_vary(first) != without_vary(probe):
-        return "the text or the template uses the addressee outside the address and salutation"
+        reason = "the text or the template uses the addressee outside the address and salutation"
+        return first, reason
     if 'class="sheet"' not in composer.letter_html(PROBE, layer="overlay"):
-        return "the template has no overlay layer"
-    return ""
+        return first, "the template has no overlay layer"
+    return first, ""
 
 
 def overlay_batch(composer: Composer, addressees: list[PublicRecipient]) -> str:
