@@ -71,3 +71,27 @@ def test_sig_is_an_alias_of_signatories() -> None:
     assert run("sig", "--help").stdout == run("signatories", "--help").stdout.replace(
         "cli signatories", "cli sig"
     )
+
+
+FAST_START = """\
+import sys
+from campaign.cli import cli
+for args in (["--help"], ["check"], ["sig", "list", "japan-hrc-2020"], ["sig", "stats",
+             "japan-hrc-2020"]):
+    try:
+        cli(args, obj={})
+    except SystemExit as exit:
+        assert not exit.code, (args, exit.code)
+print("weasyprint" in sys.modules, "pikepdf" in sys.modules)
+"""
+
+
+def test_help_check_and_list_commands_never_import_weasyprint(example: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FAST_START], cwd=example, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False False"
