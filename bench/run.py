@@ -9,8 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import build
-import signatories
+import buildbench
+import listbench
 
 
 def main() -> None:
@@ -20,7 +20,7 @@ def main() -> None:
         f"Python {platform.python_version()}"
     )
     print()
-    for section in (build.run, signatories.run):
+    for section in (buildbench.run, listbench.run):
         for line in section():
             print(line, flush=True)
         print()
