@@ -131,7 +131,7 @@ def build(
             if plan.sharing:
                 click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
             else:
-                click.echo(f"  {to} letters to addressees share their pages")
+                click.echo(f"  {_plural(to, 'letter')} to addressees share their pages")
             if made.shared_pages:
                 click.echo(
                     f"  shared pages: {made.shared_pages} laid out once; page 1 of each letter "
