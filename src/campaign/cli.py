@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from campaign import __version__
-from campaign.errors import Problem, ProblemsFound, display_path, echo_problems
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, echo_problems
 from campaign.sigcli import signatories
 
 if TYPE_CHECKING:
@@ -145,6 +145,104 @@ def build(
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--send", "really", is_flag=True, help="Really send; without it, a dry run.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages this time.")
+@click.option("--test-to", metavar="ADDRESS", help="Send everything to ADDRESS, marked [TEST].")
+@click.option("--resume", is_flag=True, help="Carry on after an interrupted run.")
+@click.pass_context
+def send(
+    ctx: click.Context,
+    slug: str,
+    really: bool,
+    limit: int | None,
+    test_to: str | None,
+    resume: bool,
+) -> None:
+    """E-mail each addressee and cc recipient their PDF (dry run unless --send).
+
+    The letter is built first (only what changed). Every message the server
+    accepts is logged in build/<slug>/sent.jsonl at once, and nobody in that log
+    is ever mailed again: after an interruption, --resume sends the rest.
+    """
+    import os
+
+    from campaign import mailing
+    from campaign.build import build as run_build
+    from campaign.schema import email_problem
+
+    plans, _ = _checked(ctx, (slug,), False, every=False)
+    plan = plans[0]
+    run_build([plan], lambda _path: None, 1)
+    items, skipped = mailing.outgoing(plan)
+    log = mailing.SendLog(plan.folder / "sent.jsonl")
+    if test_to:
+        if reason := email_problem(test_to):
+            raise CampaignError(f"--test-to '{test_to}' is not valid: {reason}")
+    else:
+        done = [item for item in items if item.key in log.sent]
+        if done and not resume:
+            raise CampaignError(
+                f"{len(done)} of these messages were sent before ({display_path(log.path)}); "
+                "nothing was sent\n  hint: pass --resume to send the others; "
+                "no one in the log is ever mailed twice"
+            )
+        items = [item for item in items if item.key not in log.sent]
+    if limit:
+        items = items[:limit]
+    smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
+    sender_card = plan.bundle.settings.sender
+    sender = smtp.sender or (sender_card.email if sender_card else "")
+    if not sender:
+        raise CampaignError(
+            "no From address: set smtp.from or sender.email in campaign.yaml, or CAMPAIGN_SMTP_FROM"
+        )
+    verb = "sending" if really else "would send"
+    for item in items:
+        size = item.file.stat().st_size / 1024
+        to = test_to or f"{item.name} <{item.email}>"
+        subject = f"[TEST] {item.subject}" if test_to else item.subject
+        click.echo(
+            f"{verb}: {to} | {subject} | {item.file.parent.name}/{item.file.name} ({size:.0f} KB)"
+        )
+    for line in skipped:
+        click.echo(f"not sent: {line}")
+    if not really:
+        click.echo(
+            f"Dry run: {_plural(len(items), 'message')} would be sent from {sender}"
+            + (f" via {smtp.host}" if smtp.host else "")
+            + ". Pass --send to send."
+        )
+        return
+    password = os.environ.get("CAMPAIGN_SMTP_PASSWORD", "")
+    if smtp.username and not password:
+        if not sys.stdin.isatty():
+            raise CampaignError("set CAMPAIGN_SMTP_PASSWORD (or run in a terminal to be asked)")
+        password = click.prompt(f"Password for {smtp.username} at {smtp.host}", hide_input=True)
+    report = mailing.send_all(
+        items,
+        smtp,
+        password,
+        sender,
+        None if test_to else log,
+        lambda item: click.echo(f"sent: {item.name} <{item.email}>"),
+        test_to or "",
+    )
+    for item, reason in report.refused:
+        click.echo(f"refused: {item.name} <{item.email}>: {reason}", err=True)
+    missing = len(items) - len(report.sent)
+    click.echo(f"Sent {len(report.sent)} of {_plural(len(items), 'message')}.")
+    if report.stopped:
+        raise CampaignError(
+            f"stopped: {report.stopped}; {missing} not sent\n"
+            f"  hint: run 'campaign send {slug} --send --resume' to send the rest"
+        )
+    if report.refused:
+        names = ", ".join(item.name for item, _ in report.refused)
+        raise CampaignError(f"{len(report.refused)} not sent (refused by the server): {names}")
 
 
 cli.add_command(signatories)

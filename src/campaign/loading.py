@@ -11,6 +11,7 @@ from campaign.envelopes import DEFAULT_ENVELOPE, WINDOWS
 from campaign.errors import Problem
 from campaign.model import (
     PAPERS,
+    SECURITIES,
     STATUSES,
     TYPES,
     GroupSpec,
@@ -20,6 +21,7 @@ from campaign.model import (
     Settings,
     Signatory,
     SignatureList,
+    Smtp,
 )
 from campaign.schema import Fields, kind
 from campaign.yamlfile import LineDict, load_yaml, parse_yaml
@@ -82,7 +84,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     if data is None:
         return Settings()
     f = Fields(data, path, problems, "campaign.yaml")
-    f.known(("sender", "language", "paper"))
+    f.known(("sender", "language", "paper", "smtp"))
     sender = None
     if (raw := f.mapping("sender")) is not None:
         s = Fields(raw, path, problems, "sender")
@@ -93,10 +95,34 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
             email=s.email("email"),
             website=s.text("website"),
         )
+    smtp = Smtp()
+    if (raw_smtp := f.mapping("smtp")) is not None:
+        smtp = _smtp(Fields(raw_smtp, path, problems, "smtp"))
     return Settings(
         sender=sender,
         language=check_language(f, "language", "en-US"),
         paper=f.choice("paper", PAPERS, "a4"),
+        smtp=smtp,
+    )
+
+
+def _smtp(f: Fields) -> Smtp:
+    if "password" in f.data:
+        f.error(
+            "password",
+            "the SMTP password must not be stored in the workspace",
+            "remove it; set CAMPAIGN_SMTP_PASSWORD, or type it when 'campaign send' asks",
+        )
+    f.known(("host", "port", "security", "username", "from", "per_minute", "ca_file", "password"))
+    return Smtp(
+        host=f.text("host"),
+        port=int(f.number("port", 1, 65535) or 0),
+        security=f.choice("security", SECURITIES, "starttls"),
+        username=f.text("username"),
+        sender=f.email("from"),
+        per_minute=f.number("per_minute", 0.1, 100000) or 30.0,
+        ca_file=f.text("ca_file"),
+        line=f.line(),
     )
 
 

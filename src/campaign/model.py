@@ -22,6 +22,23 @@ class Sender:
     website: str = ""
 
 
+SECURITIES = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """How ``campaign send`` reaches the mail server; the password is never stored here."""
+
+    host: str = ""
+    port: int = 0  # 0: the usual port for the security chosen
+    security: str = "starttls"  # starttls | tls (implicit, port 465) | none (local relay)
+    username: str = ""
+    sender: str = ""  # the From address; default the letterhead's e-mail
+    per_minute: float = 30.0  # rate limit
+    ca_file: str = ""  # extra certificate authority to trust (a company relay)
+    line: int = 0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Workspace defaults from ``campaign.yaml``."""
@@ -29,6 +46,7 @@ class Settings:
     sender: Sender | None = None
     language: str = "en-US"
     paper: str = "a4"
+    smtp: Smtp = Smtp()
 
 
 @dataclass(frozen=True)

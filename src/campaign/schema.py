@@ -90,6 +90,19 @@ class Fields:
             return default
         return value
 
+    def number(self, key: str, low: float, high: float) -> float | None:
+        """A number between ``low`` and ``high``."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(key, f"'{key}' must be a number, not {kind(value)}")
+            return None
+        if not low <= value <= high:
+            self.error(key, f"'{key}' must be between {low:g} and {high:g}, not {value}")
+            return None
+        return float(value)
+
     def date(self, key: str, required: bool = False) -> dt.date | None:
         """A calendar date written YYYY-MM-DD."""
         value = self.data.get(key)

@@ -68,6 +68,10 @@ def public_names(obj: Any) -> list[str]:
     )
 
 
+def _escaped(name: str | None) -> bool:
+    return not (name or "").endswith(".txt.j2")
+
+
 def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environment:
     """The Jinja environment for a workspace: its own templates first, then the shipped ones.
 
@@ -81,7 +85,8 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     loaders.append(jinja2.FileSystemLoader(builtin))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
+        # Everything is escaped for HTML except plain-text e-mail (message.txt.j2).
+        autoescape=_escaped,
         undefined=HelpfulUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,294 @@
+"""``campaign send``: every addressee and cc recipient with an e-mail address gets their PDF.
+
+A letter to a minister cannot be recalled, so: nothing goes out unless asked
+(``--send``); each accepted message is logged at once in ``build/<slug>/sent.jsonl``,
+and no run ever mails a recipient the log already names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from campaign.build import LetterPlan
+from campaign.compose import Composer, PublicRecipient
+from campaign.errors import CampaignError, display_path
+from campaign.model import SECURITIES, Recipient, Smtp
+from campaign.names import unique_slugs
+from campaign.templating import load_template, render, source_template
+
+ENV = "CAMPAIGN_SMTP_"
+PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message: who gets it, which PDF, and the text."""
+
+    role: str  # "to" or "cc"
+    name: str
+    email: str
+    file: Path
+    subject: str
+    text: str
+    html: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the send log remembers: this recipient, getting this file."""
+        return f"{self.role}:{self.email.casefold()}:{self.file.name}"
+
+
+def smtp_from_env(smtp: Smtp, environ: Mapping[str, str]) -> Smtp:
+    """``campaign.yaml``'s smtp settings, overridden by CAMPAIGN_SMTP_* variables."""
+    changes: dict[str, object] = {}
+    for key, attr in (("HOST", "host"), ("USERNAME", "username"), ("FROM", "sender")):
+        if environ.get(ENV + key):
+            changes[attr] = environ[ENV + key]
+    if environ.get(ENV + "SECURITY"):
+        value = environ[ENV + "SECURITY"]
+        if value not in SECURITIES:
+            raise CampaignError(f"{ENV}SECURITY must be one of {', '.join(SECURITIES)}")
+        changes["security"] = value
+    for key, attr in (("PORT", "port"), ("PER_MINUTE", "per_minute")):
+        if environ.get(ENV + key):
+            try:
+                changes[attr] = (
+                    int(environ[ENV + key]) if key == "PORT" else float(environ[ENV + key])
+                )
+            except ValueError:
+                raise CampaignError(f"{ENV}{key} must be a number") from None
+    return replace(smtp, **changes)  # type: ignore[arg-type]
+
+
+def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
+    """The messages of a built letter, and the recipients left out for want of an address."""
+    composer, bundle = plan.composer, plan.bundle
+    folder = plan.folder
+    template = bundle.letter.template
+    shipped: list[str | object] = [
+        f"{template}/message.txt.j2",
+        f"builtin/{template}/message.txt.j2",
+        "builtin/joint-letter/message.txt.j2",
+    ]
+    people: list[tuple[str, Recipient, Path, PublicRecipient]] = []
+    to_slugs = unique_slugs([r.name for r in bundle.to])
+    for slug, person, public in zip(to_slugs, bundle.to, composer.to, strict=True):
+        people.append(("to", person, folder / "to" / f"{slug}.pdf", public))
+    if bundle.to:
+        cc_slugs = unique_slugs([r.name for r in bundle.cc])
+        for slug, person, public in zip(cc_slugs, bundle.cc, composer.cc, strict=True):
+            people.append(("cc", person, folder / "cc" / f"{slug}.pdf", public))
+    messages, skipped = [], []
+    for role, person, file, public in people:
+        if not person.email:
+            skipped.append(f"{person.name} ({role}): no e-mail address in recipients.yaml")
+            continue
+        context = composer.context | {
+            "recipient": public,
+            "copy": role == "cc",
+            "original": composer.to[0],
+            "attachment": file.name,
+        }
+        text = render(
+            _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context), context
+        )
+        subject, body = _subject(text, bundle.letter.subject)
+        html = ""
+        local_html = bundle.letter.folder / "message.html.j2"
+        if local_html.is_file():
+            html = render(_template(composer, local_html, [], context), context)
+        messages.append(Outgoing(role, person.name, person.email, file, subject, body, html))
+    return messages, skipped
+
+
+def _template(
+    composer: Composer, local: Path, shipped: list[Any], context: dict[str, Any]
+) -> jinja2.Template:
+    """The letter folder's own message template, else the letter template's."""
+    if local.is_file():
+        return source_template(composer.env, local)
+    return load_template(composer.env, shipped, context)
+
+
+def _subject(text: str, default: str) -> tuple[str, str]:
+    """A first line 'Subject: ...' sets the subject; the rest is the message."""
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("subject:"):
+        return first[8:].strip() or default, rest.lstrip("\n")
+    return default, text
+
+
+def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessage:
+    """The e-mail for ``item``, with its PDF attached."""
+    message = EmailMessage()
+    message["From"] = sender
+    if test_to:
+        message["To"] = test_to
+        message["Subject"] = f"[TEST] {item.subject}"
+    else:
+        message["To"] = Address(display_name=item.name, addr_spec=item.email)
+        message["Subject"] = item.subject
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(item.text)
+    if item.html:
+        message.add_alternative(item.html, subtype="html")
+    message.add_attachment(
+        item.file.read_bytes(), maintype="application", subtype="pdf", filename=item.file.name
+    )
+    return message
+
+
+class SendLog:
+    """``sent.jsonl``: one line per message the server accepted, written as it happens."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sent: set[str] = set()
+        if path.exists():
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    self.sent.add(json.loads(line)["key"])
+                except (ValueError, KeyError, TypeError):
+                    # A line cut short by a crash: that message may have gone; say so.
+                    raise CampaignError(
+                        f"{display_path(path)}:{number}: unreadable line in the send log\n"
+                        "  hint: check with the mail server whether that message went out, "
+                        "then fix or delete the line"
+                    ) from None
+
+    def record(self, item: Outgoing, message: EmailMessage) -> None:
+        """Append one accepted message and make sure it is on disk before going on."""
+        entry = {
+            "key": item.key,
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "to": item.email,
+            "name": item.name,
+            "file": f"{item.file.parent.name}/{item.file.name}",
+            "sha256": hashlib.sha256(item.file.read_bytes()).hexdigest(),
+            "message_id": message["Message-ID"],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+        self.sent.add(item.key)
+
+
+@dataclass
+class Report:
+    """What a sending run did."""
+
+    sent: list[Outgoing] = field(default_factory=list)
+    refused: list[tuple[Outgoing, str]] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early ('' if it did not)
+
+
+def connect(smtp: Smtp, password: str) -> smtplib.SMTP:
+    """An SMTP connection, secured as configured, logged in if a user name is set."""
+    if not smtp.host:
+        raise CampaignError("no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST")
+    port = smtp.port or PORTS[smtp.security]
+    context = ssl.create_default_context(cafile=smtp.ca_file or None)
+    try:
+        server: smtplib.SMTP
+        if smtp.security == "tls":
+            server = smtplib.SMTP_SSL(smtp.host, port, context=context, timeout=60)
+        else:
+            server = smtplib.SMTP(smtp.host, port, timeout=60)
+            if smtp.security == "starttls":
+                server.starttls(context=context)
+        if smtp.username:
+            server.login(smtp.username, password)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise CampaignError(
+            f"the mail server refused the login: {exc.smtp_code} {_text(exc.smtp_error)}"
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise CampaignError(f"cannot reach the mail server {smtp.host}:{port}: {exc}") from None
+    return server
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+
+def send_all(
+    items: list[Outgoing],
+    smtp: Smtp,
+    password: str,
+    sender: str,
+    log: SendLog | None,
+    on_sent: Callable[[Outgoing], None],
+    test_to: str = "",
+    sleep: Callable[[float], None] = time.sleep,
+) -> Report:
+    """Send each message in turn, at most ``smtp.per_minute`` a minute.
+
+    A recipient the server refuses is reported and the run goes on; a lost
+    connection stops the run (what was accepted is in the log).
+    """
+    report = Report()
+    if not items:
+        return report
+    server = connect(smtp, password)
+    gap = 60.0 / smtp.per_minute
+    last = 0.0
+    try:
+        for item in items:
+            wait = last + gap - time.monotonic()
+            if last and wait > 0:
+                sleep(wait)
+            message = build_message(item, sender, test_to)
+            try:
+                server.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                reason = "; ".join(
+                    f"{code} {_text(text)}" for code, text in exc.recipients.values()
+                )
+                report.refused.append((item, reason))
+                continue
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code >= 500:
+                    report.refused.append((item, f"{exc.smtp_code} {_text(exc.smtp_error)}"))
+                    _reset(server)
+                    continue
+                report.stopped = f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+                break
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                report.stopped = f"the connection to the mail server was lost ({exc})"
+                break
+            finally:
+                last = time.monotonic()
+            if log is not None:
+                log.record(item, message)
+            report.sent.append(item)
+            on_sent(item)
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            server.quit()
+    return report
+
+
+def _reset(server: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        server.rset()
