@@ -29,7 +29,6 @@ from campaign.build import LetterPlan
 from campaign.compose import Composer, PublicRecipient
 from campaign.errors import CampaignError, display_path
 from campaign.model import SECURITIES, Recipient, Smtp
-from campaign.names import unique_slugs
 from campaign.templating import load_template, render, source_template
 
 ENV = "CAMPAIGN_SMTP_"
@@ -86,14 +85,20 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
         f"builtin/{template}/message.txt.j2",
         "builtin/joint-letter/message.txt.j2",
     ]
-    people: list[tuple[str, Recipient, Path, PublicRecipient]] = []
-    to_slugs = unique_slugs([r.name for r in bundle.to])
-    for slug, person, public in zip(to_slugs, bundle.to, composer.to, strict=True):
-        people.append(("to", person, folder / "to" / f"{slug}.pdf", public))
-    if bundle.to:
-        cc_slugs = unique_slugs([r.name for r in bundle.cc])
-        for slug, person, public in zip(cc_slugs, bundle.cc, composer.cc, strict=True):
-            people.append(("cc", person, folder / "cc" / f"{slug}.pdf", public))
+    # The files the build made, in recipient order (the build names them; we do not).
+    files = {role: [folder / o.name for o in plan.outputs if o.name.startswith(f"{role}/")]
+             for role in ("to", "cc")}  # fmt: skip
+    people: list[tuple[str, Recipient, Path, PublicRecipient]] = [
+        *zip(["to"] * len(files["to"]), bundle.to, files["to"], composer.to, strict=True),
+        # cc copies exist only when there is a letter to copy (an addressee).
+        *zip(
+            ["cc"] * len(files["cc"]),
+            bundle.cc if files["cc"] else [],
+            files["cc"],
+            composer.cc if files["cc"] else [],
+            strict=True,
+        ),
+    ]
     messages, skipped = [], []
     for role, person, file, public in people:
         if not person.email:
