@@ -65,6 +65,7 @@ class LetterPlan:
     composer: Composer
     outputs: tuple[Output, ...]
     sharing: str  # '' when the letters share their pages, else the reason they cannot
+    shared_html: str = ""  # the letter to the first addressee, addressee parts hidden
 
     @property
     def folder(self) -> Path:
@@ -143,7 +144,7 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
         ("letter.html", composer.web_html(), False),
     ):
         outputs.append(Output(name, _hash(base, text), pdf, _const(text)))
-    return LetterPlan(bundle, composer, tuple(outputs), sharing)
+    return LetterPlan(bundle, composer, tuple(outputs), sharing, shared_html)
 
 
 def _const(text: str) -> Callable[[], str]:
@@ -225,16 +226,15 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def write_plan(
-    plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], force: bool = False
+    plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], todo: list[Output]
 ) -> Made:
-    """Make the outputs of ``plan`` whose inputs changed, then move them into place.
+    """Make the outputs ``todo`` of ``plan`` (those whose inputs changed), then move them in.
 
     Files are made in a staging folder and moved into place only when all of them
     succeeded, so a failed build leaves the previous outputs as they were.
     """
     folder = plan.folder
     staging = folder.parent / f".{folder.name}.staging"
-    todo = _todo(plan, force)
     made = Made(unchanged=len(plan.outputs) - len(todo))
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -279,7 +279,7 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
             jobs.texts.append(staging / output.name)
     if shared:
         composer = plan.composer
-        jobs.master = composer.letter_html(composer.to[0], layer="shared")
+        jobs.master = plan.shared_html  # composed once, when the plan was made
         for batch in _chunks(shared, STAMP_BATCH):
             indexes = [o.addressee for o in batch if o.addressee is not None]
             html = overlay_batch(composer, [composer.to[i] for i in indexes])
@@ -374,9 +374,7 @@ def build(
     plans: list[LetterPlan], tick: Callable[[Path], None], jobs: int = 1, force: bool = False
 ) -> list[Made]:
     """Make every plan's changed outputs, calling ``tick`` after each file."""
-    needed = [bool(_todo(plan, force)) for plan in plans]
-    results = []
-    with workers(jobs if any(needed) else 1) as pool:
-        for plan in plans:
-            results.append(write_plan(plan, pool, tick, force))
-    return results
+    todos = [_todo(plan, force) for plan in plans]
+    # No worker processes are started when there is nothing to lay out.
+    with workers(jobs if any(todos) else 1) as pool:
+        return [write_plan(plan, pool, tick, todo) for plan, todo in zip(plans, todos, strict=True)]

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from campaign.model import Signatory
+from campaign.model import PRIVATE_FIELDS, Signatory
 from campaign.names import fold
 
 _LEADING_THE = re.compile(r"^the\s+")
@@ -17,7 +17,6 @@ _BRACKETED = re.compile(r"^(?P<rest>.+?)\s*[(\[](?P<acronym>[^()\[\]]+)[)\]]$")
 _DASH_FIRST = re.compile(r"^(?P<acronym>\S+)\s+[-–—:]\s+(?P<rest>.+)$")
 _DASH_LAST = re.compile(r"^(?P<rest>.+?)\s+[-–—]\s+(?P<acronym>\S+)$")
 _MERGED_FIELDS = ("name", "type", "affiliation", "country", "sort_as", "group")
-_PRIVATE = ("email", "phone", "notes")
 
 
 def name_key(name: str) -> str:
@@ -119,7 +118,7 @@ def find_duplicates(entries: list[Signatory]) -> list[DuplicateGroup]:
 
 
 def _filled(entry: Signatory) -> int:
-    return sum(1 for key in (*_MERGED_FIELDS, "signed", *_PRIVATE) if getattr(entry, key))
+    return sum(1 for key in (*_MERGED_FIELDS, "signed", *PRIVATE_FIELDS) if getattr(entry, key))
 
 
 def merge_plan(entries: list[Signatory], group: DuplicateGroup) -> tuple[int, dict[str, Any]]:
@@ -132,7 +131,7 @@ def merge_plan(entries: list[Signatory], group: DuplicateGroup) -> tuple[int, di
     fullest = max(members, key=lambda e: (_filled(e), -e.line))
     order = [fullest] + [entries[i] for i in by_date if entries[i] is not fullest]
     merged: dict[str, Any] = {}
-    for key in (*_MERGED_FIELDS, *_PRIVATE):
+    for key in (*_MERGED_FIELDS, *PRIVATE_FIELDS):
         merged[key] = next((getattr(e, key) for e in order if getattr(e, key)), "")
     dates = [e.signed for e in members if e.signed]
     merged["signed"] = min(dates) if dates else None

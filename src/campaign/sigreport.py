@@ -11,14 +11,13 @@ from pathlib import Path
 from campaign.dedupe import identity_keys
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.loading import load_signature_list
-from campaign.model import STATUSES, TYPES, Signatory
+from campaign.model import PRIVATE_FIELDS, STATUSES, TYPES, Signatory
 from campaign.names import fold
 from campaign.tables import csv_text, json_text, text_table
 
 PUBLIC_COLUMNS = (
     "name", "type", "affiliation", "country", "sort_as", "group", "signed", "status", "withdrawn",
 )  # fmt: skip
-PRIVATE_COLUMNS = ("email", "phone", "notes")
 
 
 def read_list(path: Path, text: str | None = None) -> tuple[list[Signatory], list[Problem]]:
@@ -57,7 +56,7 @@ def rows(
     entries: Iterable[Signatory], private: bool = False
 ) -> tuple[tuple[str, ...], list[list[object]]]:
     """Header and rows of the public (and, if asked, private) fields."""
-    header = PUBLIC_COLUMNS + (PRIVATE_COLUMNS if private else ())
+    header = PUBLIC_COLUMNS + (PRIVATE_FIELDS if private else ())
     return header, [[getattr(e, key) for key in header] for e in entries]
 
 

@@ -39,9 +39,9 @@ class Workspace:
         """The nearest folder at or above ``start`` that looks like a workspace."""
         start = start.resolve()
         for folder in (start, *start.parents):
-            if (folder / "campaign.yaml").is_file() or (folder / "letters").is_dir():
-                return cls(folder)
-            if (folder / "signatories").is_dir():
+            if (folder / "campaign.yaml").is_file() or any(
+                (folder / sub).is_dir() for sub in ("letters", "signatories")
+            ):
                 return cls(folder)
         raise CampaignError(
             f"{start} is not inside a campaign workspace (no campaign.yaml or letters/ found); "
