@@ -31,8 +31,12 @@ def test_build_writes_every_output(out: Path) -> None:
     assert found == [
         "cc/toshimitsu-motegi.pdf",
         "cc/yoshihide-suga.pdf",
+        "envelopes.pdf",
+        "labels.pdf",
         "letter.html",
+        "mailing.csv",
         "manifest.json",
+        "print.pdf",
         "signatories.csv",
         "signatories.pdf",
         "to/shinzo-abe.pdf",

@@ -110,10 +110,10 @@ def made(stdout: str) -> list[str]:
 
 def test_a_second_build_with_nothing_changed_makes_nothing(many: Path) -> None:
     first = run("build", "--jobs", "1", workspace=many)
-    assert first.stdout.startswith("build/test/: 10 files made, 0 up to date\n")
+    assert first.stdout.startswith("build/test/: 14 files made, 0 up to date\n")
     before = {p: p.stat().st_mtime_ns for p in (many / "build").rglob("*.pdf")}
     again = run("build", "--jobs", "1", workspace=many)
-    assert again.stdout == "build/test/: 0 files made, 10 up to date\n"
+    assert again.stdout == "build/test/: 0 files made, 14 up to date\n"
     assert {p: p.stat().st_mtime_ns for p in (many / "build").rglob("*.pdf")} == before
 
 
@@ -122,8 +122,15 @@ def test_a_changed_address_makes_only_that_letter(many: Path) -> None:
     recipients = many / "letters" / "test" / "recipients.yaml"
     recipients.write_text(recipients.read_text().replace("Box 1", "Box 2"))
     result = run("build", "--jobs", "1", workspace=many)
-    assert result.stdout.splitlines()[0] == "build/test/: 1 file made, 9 up to date"
-    assert made(result.stdout) == ["to/cy-short.pdf"]
+    # The address is also on its envelope and label, and in the print file.
+    assert result.stdout.splitlines()[0] == "build/test/: 5 files made, 9 up to date"
+    assert made(result.stdout) == [
+        "envelopes.pdf",
+        "labels.pdf",
+        "mailing.csv",
+        "print.pdf",
+        "to/cy-short.pdf",
+    ]
     assert "Box 2" in pdf_pages(many / "build" / "test" / "to" / "cy-short.pdf")[0]
 
 
@@ -141,7 +148,8 @@ def test_a_new_signatory_makes_everything_that_shows_the_list(many: Path) -> Non
     assert made(result.stdout) == sorted(
         [f"to/{slug}.pdf" for slug in unique_slugs([a[0] for a in ADDRESSEES])]
         + ["cc/bob-deputy.pdf", "signatories.pdf", "signatories.csv", "letter.html"]
+        + ["print.pdf", "mailing.csv"]
     )
     assert "Gamma Org" in "".join(pdf_pages(many / "build" / "test" / "to" / "fay-last.pdf"))
     forced = run("build", "--jobs", "1", "--force", workspace=many)
-    assert forced.stdout.startswith("build/test/: 10 files made, 0 up to date\n")
+    assert forced.stdout.startswith("build/test/: 14 files made, 0 up to date\n")

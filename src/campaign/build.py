@@ -23,9 +23,9 @@ from typing import Any
 
 from campaign import __version__
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
+from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
-from campaign.names import unique_slugs
 from campaign.renderjobs import (
     FullJob,
     Pending,
@@ -55,6 +55,7 @@ class Output:
     pdf: bool
     compose: Callable[[], str] = field(compare=False, repr=False)
     addressee: int | None = None  # set when the letter is made from the shared pages
+    derived: bool = False  # made from the letters once they exist (print.pdf, mailing.csv)
 
 
 @dataclass(frozen=True)
@@ -120,30 +121,37 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
     base = _resources(bundle)
     shared_html, sharing = shared_pages(composer)
     outputs = []
-    to_slugs = unique_slugs([r.name for r in composer.to])
     shared = _hash(base, without_vary(shared_html))
-    for index, (slug, addressee) in enumerate(zip(to_slugs, composer.to, strict=True)):
-        name = f"to/{slug}.pdf"
-        if not sharing:
-            overlay = _overlay(composer, index)
-            outputs.append(Output(name, _hash(shared, _record(addressee)), True, overlay, index))
-        else:
+    for piece in composer.pieces:
+        if piece.role == "to" and not sharing:
+            overlay = _overlay(composer, piece.index)
+            key = _hash(shared, _record(piece.recipient))
+            outputs.append(Output(piece.file, key, True, overlay, piece.index))
+        elif piece.role == "to":
             # Hashed now, composed again when needed: holding 700 letters' HTML costs memory.
-            letter = _letter(composer, index)
-            outputs.append(Output(name, _hash(base, letter()), True, letter))
-    if composer.to:
-        # A cc copy is the letter as sent to the first addressee, marked as a copy,
-        # with the cc recipient's own address in the window.
-        cc_slugs = unique_slugs([r.name for r in composer.cc])
-        for slug, person in zip(cc_slugs, composer.cc, strict=True):
-            html = composer.letter_html(composer.to[0], copy_for=person)
-            outputs.append(Output(f"cc/{slug}.pdf", _hash(base, html), True, _const(html)))
+            letter = _letter(composer, piece.index)
+            outputs.append(Output(piece.file, _hash(base, letter()), True, letter))
+        else:
+            # A cc copy is the letter as sent to the first addressee, marked as a copy,
+            # with the cc recipient's own address in the window.
+            html = composer.letter_html(composer.to[0], copy_for=piece.recipient)
+            outputs.append(Output(piece.file, _hash(base, html), True, _const(html)))
     for name, text, pdf in (
         ("signatories.pdf", composer.signatories_html(), True),
         ("signatories.csv", signatories_csv(bundle.signatures), False),
         ("letter.html", composer.web_html(), False),
+        ("envelopes.pdf", composer.envelopes_html(), True),
+        ("labels.pdf", composer.labels_html(), True),
     ):
         outputs.append(Output(name, _hash(base, text), pdf, _const(text)))
+    if composer.pieces:
+        # Made from the letters: they change when any letter does.
+        mail = _hash(
+            WINDOWS[bundle.letter.envelope].envelope,
+            *(o.key for o in outputs[: len(composer.pieces)]),
+        )
+        for name in ("print.pdf", "mailing.csv"):
+            outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
     return LetterPlan(bundle, composer, tuple(outputs), sharing, shared_html)
 
 
@@ -242,6 +250,8 @@ def write_plan(
         # stops the build while the outputs are still as they were.
         jobs = _jobs(plan, todo, staging)
         _run(plan, jobs, pool, staging, made, tick)
+        if any(o.derived for o in todo):
+            _print_run(plan, todo, staging, tick)
         for output in todo:
             (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / output.name, folder / output.name)
@@ -268,7 +278,7 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
     jobs = _Jobs()
     shared = [o for o in todo if o.addressee is not None]
     for output in todo:
-        if output.addressee is not None:
+        if output.addressee is not None or output.derived:
             continue
         if output.pdf:
             # Composed when handed to a worker, so memory holds a few letters, not all;
@@ -360,6 +370,32 @@ def _run(
     feed.add([(_letter(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)
     feed.finish()
+
+
+MAILING_FIELDS = ("order", "recipient", "role", "file", "pages", "sheets", "first_page", "envelope")
+
+
+def _print_run(
+    plan: LetterPlan, todo: list[Output], staging: Path, tick: Callable[[Path], None]
+) -> None:
+    """print.pdf (every letter in mailing order, each from an odd page) and mailing.csv."""
+    from campaign.printfile import merge_for_duplex
+
+    fresh = {o.name for o in todo}
+    pieces = plan.composer.pieces
+    files = [(staging if p.file in fresh else plan.folder) / p.file for p in pieces]
+    counts = merge_for_duplex(files, staging / "print.pdf")
+    tick(staging / "print.pdf")
+    envelope = f"{WINDOWS[plan.bundle.letter.envelope].envelope} window"
+    rows, first = [], 1
+    for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):
+        sheets = (pages + 1) // 2
+        rows.append(
+            [order, piece.recipient.name, piece.role, piece.file, pages, sheets, first, envelope]
+        )
+        first += 2 * sheets
+    write_atomic(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
+    tick(staging / "mailing.csv")
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from campaign.envelopes import WINDOWS
+from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.model import Recipient
+from campaign.names import unique_slugs
 from campaign.templating import (
     load_template,
     make_environment,
@@ -32,6 +33,8 @@ LABELS = {
         "copy_for": "Copy for",
         "copy_note": "Copy of the letter sent to",
         "to": "To:",
+        "envelopes": "Envelopes",
+        "labels": "Address labels",
     },
 }
 
@@ -57,6 +60,22 @@ class PublicRecipient:
         """The printable part of ``r``; the salutation defaults to 'Dear <name>,'."""
         return cls(r.name, r.title, r.organization, r.salutation or f"Dear {r.name},", r.address)
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The address as printed in a window, on an envelope or on a label."""
+        head = (self.name, self.title, self.organization)
+        return tuple(line for line in head if line) + self.address
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of mail: a letter to an addressee, or a copy for a cc recipient."""
+
+    role: str  # "to" | "cc"
+    index: int  # position in recipients.yaml's to: or cc: list
+    recipient: PublicRecipient
+    file: str  # the PDF in build/<slug>/, e.g. "to/shinzo-abe.pdf"
+
 
 def labels_for(language: str) -> dict[str, str]:
     """The template's fixed words in ``language`` (English where none are known yet)."""
@@ -64,20 +83,28 @@ def labels_for(language: str) -> dict[str, str]:
 
 
 def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
-    """Page size, margins and the address window, for the template's CSS."""
+    """Page size, margins, the address window and the fold marks, for the template's CSS."""
     top, right, bottom, left = MARGINS[paper]
     w = WINDOWS[envelope]
+    # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
     return {
         "size": PAPER_SIZES[paper],
         "margin": (top, right, bottom, left),
         "first_top": FIRST_PAGE_TOP,
-        # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
         "window": {
             "left": w.left - left,
             "top": w.top - FIRST_PAGE_TOP,
             "width": w.width,
             "height": w.height,
             "return_line": w.return_line,
+            "font_pt": w.font_pt,
+            "leading_pt": w.leading_pt,
+        },
+        # Marks start 4 mm from the sheet's left edge, clear of the printer's margin.
+        "marks": {
+            "left": 4 - left,
+            "folds": [y - FIRST_PAGE_TOP for y in w.folds],
+            "punch": w.punch - FIRST_PAGE_TOP if w.punch else 0,
         },
         "flow_start": w.top + w.height - FIRST_PAGE_TOP + 8,
     }
@@ -109,6 +136,7 @@ class Composer:
             "layer": None,
         }
         self._body = source_template(self.env, letter.folder / "body.md")
+        self.pieces = _pieces(self.to, self.cc)
 
     def _part(self, name: str) -> list[str | jinja2.Template]:
         template = self.bundle.letter.template
@@ -154,6 +182,45 @@ class Composer:
         context = self._page_context(recipient=addressee, body=self.body(addressee))
         template = load_template(self.env, self._part("web.html.j2"), context)
         return render(template, context)
+
+    def envelopes_html(self) -> str:
+        """One envelope per piece of mail, in the size the folded letter goes into."""
+        window = WINDOWS[self.bundle.letter.envelope]
+        context = self._page_context(mailing=self.pieces, envelope=ENVELOPES[window.envelope])
+        template = load_template(self.env, self._part("envelopes.html.j2"), context)
+        return render(template, context)
+
+    def labels_html(self) -> str:
+        """Address labels for every piece of mail, on the sheet that fits the paper."""
+        sheet = LABEL_SHEETS[self.bundle.letter.paper]
+        cells = [
+            {
+                "piece": piece,
+                "left": sheet.left + (n % sheet.columns) * sheet.pitch_x,
+                "top": sheet.top + (n // sheet.columns % sheet.rows) * sheet.pitch_y,
+                "number": n + 1,
+            }
+            for n, piece in enumerate(self.pieces)
+        ]
+        sheets = [cells[n : n + sheet.per_sheet] for n in range(0, len(cells), sheet.per_sheet)]
+        context = self._page_context(sheet=sheet, sheets=sheets)
+        template = load_template(self.env, self._part("labels.html.j2"), context)
+        return render(template, context)
+
+
+def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]:
+    """Every piece of mail in mailing order: the addressees, then the cc copies."""
+    pieces = [
+        Piece("to", n, r, f"to/{slug}.pdf")
+        for n, (slug, r) in enumerate(zip(unique_slugs([r.name for r in to]), to, strict=True))
+    ]
+    if to:  # a cc copy is a copy of the letter to the first addressee
+        slugs = unique_slugs([r.name for r in cc])
+        pieces += [
+            Piece("cc", n, r, f"cc/{slug}.pdf")
+            for n, (slug, r) in enumerate(zip(slugs, cc, strict=True))
+        ]
+    return pieces
 
 
 _VARY = re.compile(r"<!--vary-->.*?<!--/vary-->", re.DOTALL)

@@ -1,16 +1,19 @@
-"""Envelope windows: where the address block must sit on page 1 so the window shows it."""
+"""Paper for the post: envelope windows, the envelopes themselves, and label sheets.
+
+All measures are millimetres from the top-left corner of the sheet or envelope.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 MM_PER_INCH = 25.4
-LINE_MM = 13 * MM_PER_INCH / 72  # one address line: 13 pt
+MM_PER_PT = MM_PER_INCH / 72
 
 
 @dataclass(frozen=True)
 class Window:
-    """An address field, in millimetres from the top-left corner of the sheet."""
+    """Where the address field sits on page 1 so the envelope's window shows it."""
 
     name: str
     paper: str
@@ -18,24 +21,108 @@ class Window:
     top: float
     width: float
     height: float
-    return_line: float  # height of the return-address line at the top of the field
+    return_line: float  # height of the one-line return address at the top of the field
+    envelope: str  # the envelope the folded letter goes into (a key of ENVELOPES)
+    font_pt: float = 10.0
+    leading_pt: float = 13.0
+    folds: tuple[float, ...] = ()  # fold marks, from the top of the sheet
+    punch: float = 0.0  # hole-punch mark, from the top of the sheet (0: none)
 
     @property
     def capacity(self) -> int:
-        """How many address lines fit below the return line (10 pt type, 13 pt leading)."""
-        return int((self.height - self.return_line - 1) / LINE_MM)
+        """How many address lines fit below the return line."""
+        return int((self.height - self.return_line - 1) / (self.leading_pt * MM_PER_PT))
 
 
-# Positions from the standards (see DESIGN.md). The US #10 window is given as a range;
-# the field is placed at its inner edge so a slightly shifted fold still shows it. A #10
-# envelope carries the return address in its corner, so that window holds no return line.
+@dataclass(frozen=True)
+class Envelope:
+    """An envelope to print the address on: its size and where the two addresses go."""
+
+    name: str
+    width: float
+    height: float
+    to_left: float
+    to_top: float
+    to_width: float
+    from_left: float
+    from_top: float
+
+
+@dataclass(frozen=True)
+class LabelSheet:
+    """A sheet of address labels: the grid of labels on the paper."""
+
+    name: str
+    paper: str
+    columns: int
+    rows: int
+    width: float  # one label
+    height: float
+    left: float  # the first label's corner
+    top: float
+    pitch_x: float  # from one label's left edge to the next one's
+    pitch_y: float
+    padding: float = 3.0
+    font_pt: float = 10.0  # before shrinking to fit (see render.fitted_sizes)
+
+    @property
+    def per_sheet(self) -> int:
+        """Labels on one sheet."""
+        return self.columns * self.rows
+
+
+# Positions from the standards (see DESIGN.md). DIN 5008 has fold marks (form B at
+# 105 and 210 mm, form A at 87 and 192 mm) and a hole-punch mark at mid-height; the
+# US and Japanese conventions have none, so those letters carry no marks. The US #10
+# window is given as a range; the field sits at its inner edge so a slightly shifted
+# fold still shows it, and it is only an inch high, so it uses smaller type.
 WINDOWS = {
-    "din5008-b": Window("din5008-b", "a4", 20, 45, 85, 45, 5),
-    "din5008-a": Window("din5008-a", "a4", 20, 27, 85, 45, 5),
+    "din5008-b": Window("din5008-b", "a4", 20, 45, 85, 45, 5, "DL", folds=(105, 210), punch=148.5),
+    "din5008-a": Window("din5008-a", "a4", 20, 27, 85, 45, 5, "C5", folds=(87, 192), punch=148.5),
     "us-10": Window(
-        "us-10", "letter", 0.875 * MM_PER_INCH, 2.1 * MM_PER_INCH, 90, 1.0 * MM_PER_INCH, 0
+        "us-10",
+        "letter",
+        0.875 * MM_PER_INCH,
+        2.1 * MM_PER_INCH,
+        90,
+        1.0 * MM_PER_INCH,
+        3.5,
+        "#10",
+        font_pt=9,
+        leading_pt=11,
     ),
-    "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5),
+    "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5, "長形3号"),
 }
 
 DEFAULT_ENVELOPE = {"a4": "din5008-b", "letter": "us-10"}
+
+# Western envelopes lie landscape, the return address top left and the addressee in
+# the lower right area that sorting machines read. 長形3号 stands portrait, written
+# horizontally (WeasyPrint cannot set vertical text): addressee above the middle,
+# return address at the foot.
+ENVELOPES = {
+    "DL": Envelope("DL", 220, 110, 100, 50, 110, 10, 10),
+    "C5": Envelope("C5", 229, 162, 110, 80, 110, 10, 10),
+    "#10": Envelope("#10", 9.5 * MM_PER_INCH, 4.125 * MM_PER_INCH, 102, 50, 130, 10, 8),
+    "長形3号": Envelope("長形3号", 120, 235, 15, 50, 95, 15, 190),
+}
+
+# The two common sheets: 3 x 7 on A4 (63.5 x 38.1 mm, the Avery L7160 layout) and
+# 3 x 10 on Letter (2 5/8 x 1 in, the Avery 5160 layout).
+LABEL_SHEETS = {
+    "a4": LabelSheet("A4 3×7", "a4", 3, 7, 63.5, 38.1, 7.25, 15.15, 66.04, 38.1),
+    "letter": LabelSheet(
+        "Letter 3×10",
+        "letter",
+        3,
+        10,
+        2.625 * MM_PER_INCH,
+        1.0 * MM_PER_INCH,
+        0.1875 * MM_PER_INCH,
+        0.5 * MM_PER_INCH,
+        2.75 * MM_PER_INCH,
+        1.0 * MM_PER_INCH,
+        padding=2.5,
+        font_pt=8.5,
+    ),
+}

@@ -85,19 +85,15 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
         f"builtin/{template}/message.txt.j2",
         "builtin/joint-letter/message.txt.j2",
     ]
-    # The files the build made, in recipient order (the build names them; we do not).
-    files = {role: [folder / o.name for o in plan.outputs if o.name.startswith(f"{role}/")]
-             for role in ("to", "cc")}  # fmt: skip
+    # The pieces of mail are the build's own list, so the attachments are its files.
     people: list[tuple[str, Recipient, Path, PublicRecipient]] = [
-        *zip(["to"] * len(files["to"]), bundle.to, files["to"], composer.to, strict=True),
-        # cc copies exist only when there is a letter to copy (an addressee).
-        *zip(
-            ["cc"] * len(files["cc"]),
-            bundle.cc if files["cc"] else [],
-            files["cc"],
-            composer.cc if files["cc"] else [],
-            strict=True,
-        ),
+        (
+            p.role,
+            (bundle.to if p.role == "to" else bundle.cc)[p.index],
+            folder / p.file,
+            p.recipient,
+        )
+        for p in composer.pieces
     ]
     messages, skipped = [], []
     for role, person, file, public in people:

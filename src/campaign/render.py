@@ -60,8 +60,52 @@ def write(document: Any) -> bytes:
 
 
 def render_pdf(html: str, base: Path, root: Path) -> bytes:
-    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes."""
-    return write(layout(html, base, root))
+    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
+
+    Elements marked ``data-fit`` (address labels) are first laid out at the type size
+    the template gives them, then set again smaller where their text overflows the box.
+    """
+    document = layout(html, base, root)
+    if FIT in html:
+        sizes = fitted_sizes(document)
+        if sizes:
+            rules = "".join(f"#{key}{{font-size:{pt}pt}}" for key, pt in sizes.items())
+            document = layout(
+                html.replace("</head>", f"<style>{rules}</style></head>", 1), base, root
+            )
+    return write(document)
+
+
+FIT = " data-fit"
+MIN_FIT_PT = 5.0
+
+
+def fitted_sizes(document: Any) -> dict[str, float]:
+    """For each overflowing ``data-fit`` element (by id), the type size at which it fits."""
+    from weasyprint.formatting_structure.boxes import BlockBox
+
+    sizes = {}
+    for page in document.pages:
+        for found in page._page_box.descendants():
+            box = getattr(found, "_box", found)  # an absolute box sits in a placeholder
+            if not isinstance(box, BlockBox) or box.element is None:
+                continue
+            if box.element.get("data-fit") is None:
+                continue
+            left, top = box.content_box_x(), box.content_box_y()
+            right, bottom = left, top
+            for inner in box.descendants():
+                if inner is not box:
+                    right = max(right, inner.position_x + inner.margin_width())
+                    bottom = max(bottom, inner.position_y + inner.margin_height())
+            scale = min(
+                1.0, box.width / max(right - left, 1.0), box.height / max(bottom - top, 1.0)
+            )
+            if scale < 1.0:
+                current = box.style["font_size"] * 0.75  # CSS px to pt
+                # Rounded down to a tenth, so rounding never pushes the text past the edge.
+                sizes[box.element.get("id")] = max(MIN_FIT_PT, int(current * scale * 10) / 10)
+    return sizes
 
 
 def blocks_with_class(document: Any, css_class: str) -> list[tuple[int, float, float]]:
