@@ -63,16 +63,24 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
     """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
 
     Elements marked ``data-fit`` (address labels) are first laid out at the type size
-    the template gives them, then set again smaller where their text overflows the box.
+    the template gives them, then set again smaller where their text overflows the box;
+    a line too long even at the smallest size is allowed to wrap.
     """
     document = layout(html, base, root)
-    if FIT in html:
-        sizes = fitted_sizes(document)
-        if sizes:
-            rules = "".join(f"#{key}{{font-size:{pt}pt}}" for key, pt in sizes.items())
-            document = layout(
-                html.replace("</head>", f"<style>{rules}</style></head>", 1), base, root
-            )
+    if FIT not in html:
+        return write(document)
+    fits: dict[str, tuple[float, bool]] = {}
+    for _ in range(3):  # shrink, then wrap if need be, then check the wrapped text
+        changed = fitted_sizes(document, fits)
+        if not changed:
+            break
+        fits.update(changed)
+        rules = "".join(
+            f"#{key}{{font-size:{pt}pt}}" + (f"#{key} span{{white-space:normal}}" if wrap else "")
+            for key, (pt, wrap) in fits.items()
+        )
+        styled = html.replace("</head>", f"<style>{rules}</style></head>", 1)
+        document = layout(styled, base, root)
     return write(document)
 
 
@@ -80,17 +88,20 @@ FIT = " data-fit"
 MIN_FIT_PT = 5.0
 
 
-def fitted_sizes(document: Any) -> dict[str, float]:
-    """For each overflowing ``data-fit`` element (by id), the type size at which it fits."""
+def fitted_sizes(
+    document: Any, fits: dict[str, tuple[float, bool]]
+) -> dict[str, tuple[float, bool]]:
+    """For each overflowing ``data-fit`` element (by id): a type size, and whether to wrap."""
     from weasyprint.formatting_structure.boxes import BlockBox
 
-    sizes = {}
+    changed = {}
     for page in document.pages:
         for found in page._page_box.descendants():
             box = getattr(found, "_box", found)  # an absolute box sits in a placeholder
             if not isinstance(box, BlockBox) or box.element is None:
                 continue
-            if box.element.get("data-fit") is None:
+            key = box.element.get("id")
+            if box.element.get("data-fit") is None or not key:
                 continue
             left, top = box.content_box_x(), box.content_box_y()
             right, bottom = left, top
@@ -98,14 +109,23 @@ def fitted_sizes(document: Any) -> dict[str, float]:
                 if inner is not box:
                     right = max(right, inner.position_x + inner.margin_width())
                     bottom = max(bottom, inner.position_y + inner.margin_height())
-            scale = min(
-                1.0, box.width / max(right - left, 1.0), box.height / max(bottom - top, 1.0)
-            )
-            if scale < 1.0:
-                current = box.style["font_size"] * 0.75  # CSS px to pt
-                # Rounded down to a tenth, so rounding never pushes the text past the edge.
-                sizes[box.element.get("id")] = max(MIN_FIT_PT, int(current * scale * 10) / 10)
-    return sizes
+            wide = box.width / max(right - left, 1.0)
+            tall = box.height / max(bottom - top, 1.0)
+            if min(wide, tall) >= 1.0:
+                continue
+            current = box.style["font_size"] * 0.75  # CSS px to pt
+            # Rounded down to a tenth, so rounding never pushes the text past the edge.
+            size = int(current * min(wide, tall) * 10) / 10
+            wrap = fits.get(key, (0.0, False))[1]
+            if size < MIN_FIT_PT:
+                # Too long for one line even in the smallest type: let it wrap instead,
+                # at the size where the longest line takes two; the next pass measures
+                # the wrapped text and shrinks it further if it is now too tall.
+                size = max(MIN_FIT_PT, int(current * min(2 * wide, tall, 1.0) * 10) / 10)
+                wrap = True
+            if (size, wrap) != fits.get(key):
+                changed[key] = (size, wrap)
+    return changed
 
 
 def blocks_with_class(document: Any, css_class: str) -> list[tuple[int, float, float]]:
