@@ -1,4 +1,4 @@
-"""Paper for the post, read back from the PDFs: windows, fold marks, envelopes, labels, print.pdf."""
+"""Paper for the post, read back from the PDFs: windows, fold marks, envelopes, labels, print."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def test_one_envelope_per_piece_of_mail_in_the_matching_size(minimal: Path, enve
     for page in (1, 2):
         words = pdf_words(out / "envelopes.pdf", page)
         assert all(
-            0 <= w.left and w.right <= width and 0 <= w.top and w.bottom <= height for w in words
+            w.left >= 0 and w.right <= width and w.top >= 0 and w.bottom <= height for w in words
         )
 
 

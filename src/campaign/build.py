@@ -42,6 +42,7 @@ from campaign.templating import TemplateFailed
 from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle, Workspace
 
 MANIFEST = "manifest.json"
+PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
 STAMP_BATCH = 25  # addressees per overlay document
 FULL_BATCH = 4  # whole letters per worker job
 
@@ -56,6 +57,7 @@ class Output:
     compose: Callable[[], str] = field(compare=False, repr=False)
     addressee: int | None = None  # set when the letter is made from the shared pages
     derived: bool = False  # made from the letters once they exist (print.pdf, mailing.csv)
+    parts: tuple[str, ...] = field(default=(), compare=False, repr=False)  # laid out apart
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,15 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
         ("signatories.pdf", composer.signatories_html(), True),
         ("signatories.csv", signatories_csv(bundle.signatures), False),
         ("letter.html", composer.web_html(), False),
-        ("envelopes.pdf", composer.envelopes_html(), True),
-        ("labels.pdf", composer.labels_html(), True),
     ):
         outputs.append(Output(name, _hash(base, text), pdf, _const(text)))
+    # Hundreds of envelopes or label sheets are laid out in parts, side by side.
+    for name, parts in (
+        ("envelopes.pdf", composer.envelopes_html()),
+        ("labels.pdf", composer.labels_html()),
+    ):
+        if parts:
+            outputs.append(Output(name, _hash(base, *parts), True, _const(""), parts=tuple(parts)))
     if composer.pieces:
         # Made from the letters: they change when any letter does.
         mail = _hash(
@@ -272,6 +279,8 @@ class _Jobs:
     stamps: list[tuple[str, list[int], list[str]]] = field(default_factory=list)
     master: str = ""
     texts: list[Path] = field(default_factory=list)
+    # outputs laid out in parts: the output, and its parts' files in order
+    joins: list[tuple[Path, list[Path]]] = field(default_factory=list)
 
 
 def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
@@ -280,7 +289,15 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
     for output in todo:
         if output.addressee is not None or output.derived:
             continue
-        if output.pdf:
+        if output.parts:
+            files = [
+                staging / PARTS / f"{output.name}.{n:04d}.pdf" for n in range(len(output.parts))
+            ]
+            jobs.full += [
+                (_const(html), str(f)) for html, f in zip(output.parts, files, strict=True)
+            ]
+            jobs.joins.append((staging / output.name, files))
+        elif output.pdf:
             # Composed when handed to a worker, so memory holds a few letters, not all;
             # planning composed each once already, so template errors are known.
             jobs.full.append((output.compose, str(staging / output.name)))
@@ -323,7 +340,8 @@ class _Feed:
         """Wait for every queued letter."""
         while self.running:
             for name in self.running.popleft().result():
-                self.tick(Path(name))
+                if Path(name).parent.name != PARTS:  # a part is counted when joined
+                    self.tick(Path(name))
             self._top_up()
 
 
@@ -370,6 +388,13 @@ def _run(
     feed.add([(_letter(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)
     feed.finish()
+    if jobs.joins:
+        from campaign.printfile import join_pdfs
+
+        for target, files in jobs.joins:
+            # A plain join: the parts share little, and qpdf copies pages fastest.
+            join_pdfs(files, target, dedupe=False)
+            tick(target)
 
 
 MAILING_FIELDS = ("order", "recipient", "role", "file", "pages", "sheets", "first_page", "envelope")
@@ -379,23 +404,23 @@ def _print_run(
     plan: LetterPlan, todo: list[Output], staging: Path, tick: Callable[[Path], None]
 ) -> None:
     """print.pdf (every letter in mailing order, each from an odd page) and mailing.csv."""
-    from campaign.printfile import merge_for_duplex
+    from campaign.printfile import join_pdfs
 
     fresh = {o.name for o in todo}
     pieces = plan.composer.pieces
     files = [(staging if p.file in fresh else plan.folder) / p.file for p in pieces]
-    counts = merge_for_duplex(files, staging / "print.pdf")
-    tick(staging / "print.pdf")
-    envelope = f"{WINDOWS[plan.bundle.letter.envelope].envelope} window"
-    rows, first = [], 1
-    for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):
-        sheets = (pages + 1) // 2
-        rows.append(
-            [order, piece.recipient.name, piece.role, piece.file, pages, sheets, first, envelope]
-        )
-        first += 2 * sheets
-    write_atomic(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
-    tick(staging / "mailing.csv")
+    window = WINDOWS[plan.bundle.letter.envelope]
+    if "print.pdf" in fresh or "mailing.csv" in fresh:
+        counts = join_pdfs(files, staging / "print.pdf", duplex=True)
+        tick(staging / "print.pdf")
+        rows, first, kind = [], 1, f"{window.envelope} window"
+        for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):
+            sheets = (pages + 1) // 2
+            name = piece.recipient.name
+            rows.append([order, name, piece.role, piece.file, pages, sheets, first, kind])
+            first += 2 * sheets
+        write_atomic(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
+        tick(staging / "mailing.csv")
 
 
 def _remove_stale(folder: Path, keep: set[str]) -> None:

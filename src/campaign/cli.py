@@ -245,6 +245,39 @@ def send(
         raise CampaignError(f"{len(report.refused)} not sent (refused by the server): {names}")
 
 
+@cli.command("export-mail")
+@click.argument("slug")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (default build/<slug>/mail).",
+)
+@click.option("--strict", is_flag=True, help="Refuse addresses whose parts cannot be found.")
+@click.pass_context
+def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool) -> None:
+    """Write one PDF per recipient and addresses.csv, for a print-and-mail service.
+
+    The letter is built first (only what changed). The CSV has the address in
+    columns (lines, city, region, postal code, country), taken from the printed
+    lines of recipients.yaml.
+    """
+    from campaign.build import build as run_build
+    from campaign.mailexport import export_mail as write_export
+
+    plans, _ = _checked(ctx, (slug,), strict, every=False)
+    plan = plans[0]
+    run_build([plan], lambda _path: None, 1)
+    target = output or plan.folder / "mail"
+    try:
+        count, problems = write_export(plan, target, strict)
+    except ProblemsFound as exc:
+        echo_problems(exc.problems)
+        raise
+    echo_problems(problems)
+    click.echo(f"{display_path(target)}/: {_plural(count, 'letter')} and addresses.csv")
+
+
 cli.add_command(signatories)
 
 

@@ -38,6 +38,10 @@ LABELS = {
     },
 }
 
+# Long outputs are laid out in parts of this size (see build.py).
+ENVELOPES_PER_PART = 50
+SHEETS_PER_PART = 3
+
 # Page margins in millimetres (top, right, bottom, left); page 1 starts higher so the
 # letterhead and the address field can sit where the envelope window needs them.
 MARGINS = {"a4": (22.0, 20.0, 22.0, 25.0), "letter": (22.0, 22.0, 22.0, 25.0)}
@@ -183,15 +187,25 @@ class Composer:
         template = load_template(self.env, self._part("web.html.j2"), context)
         return render(template, context)
 
-    def envelopes_html(self) -> str:
-        """One envelope per piece of mail, in the size the folded letter goes into."""
-        window = WINDOWS[self.bundle.letter.envelope]
-        context = self._page_context(mailing=self.pieces, envelope=ENVELOPES[window.envelope])
-        template = load_template(self.env, self._part("envelopes.html.j2"), context)
-        return render(template, context)
+    def envelopes_html(self) -> list[str]:
+        """Envelopes for every piece of mail, in the size the folded letter goes into.
 
-    def labels_html(self) -> str:
-        """Address labels for every piece of mail, on the sheet that fits the paper."""
+        In parts of ENVELOPES_PER_PART, so that the build can lay them out side by side.
+        """
+        window = WINDOWS[self.bundle.letter.envelope]
+        template = load_template(self.env, self._part("envelopes.html.j2"), self._page_context())
+        parts = []
+        for start in range(0, len(self.pieces), ENVELOPES_PER_PART):
+            batch = self.pieces[start : start + ENVELOPES_PER_PART]
+            context = self._page_context(mailing=batch, envelope=ENVELOPES[window.envelope])
+            parts.append(render(template, context))
+        return parts
+
+    def labels_html(self) -> list[str]:
+        """Address labels for every piece of mail, on the sheet that fits the paper.
+
+        In parts of a few sheets each, so that the build can lay them out side by side.
+        """
         sheet = LABEL_SHEETS[self.bundle.letter.paper]
         cells = [
             {
@@ -203,9 +217,13 @@ class Composer:
             for n, piece in enumerate(self.pieces)
         ]
         sheets = [cells[n : n + sheet.per_sheet] for n in range(0, len(cells), sheet.per_sheet)]
-        context = self._page_context(sheet=sheet, sheets=sheets)
-        template = load_template(self.env, self._part("labels.html.j2"), context)
-        return render(template, context)
+        template = load_template(self.env, self._part("labels.html.j2"), self._page_context())
+        return [
+            render(
+                template, self._page_context(sheet=sheet, sheets=sheets[n : n + SHEETS_PER_PART])
+            )
+            for n in range(0, len(sheets), SHEETS_PER_PART)
+        ]
 
 
 def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]:

@@ -63,7 +63,7 @@ class LabelSheet:
     pitch_x: float  # from one label's left edge to the next one's
     pitch_y: float
     padding: float = 3.0
-    font_pt: float = 10.0  # before shrinking to fit (see render.fitted_sizes)
+    font_pt: float = 8.0  # before shrinking to fit (see render.fitted_sizes)
 
     @property
     def per_sheet(self) -> int:
@@ -123,6 +123,6 @@ LABEL_SHEETS = {
         2.75 * MM_PER_INCH,
         1.0 * MM_PER_INCH,
         padding=2.5,
-        font_pt=8.5,
+        font_pt=7.5,
     ),
 }

@@ -1,4 +1,7 @@
-"""``print.pdf``: every letter and copy in one file, each starting on an odd page.
+"""Joining PDFs: ``print.pdf`` (every letter, each from an odd page) and long outputs in parts.
+
+Envelopes and labels for hundreds of addressees are laid out in parts, in parallel,
+and joined here.
 
 Letters made from shared pages hold the same fonts and the same later pages, so a
 plain concatenation of 700 letters repeats them 700 times (tens of megabytes, and
@@ -150,12 +153,15 @@ def _inherited(page: Any, key: str) -> Any:
     return None
 
 
-def merge_for_duplex(parts: list[Path], target: Path, dedupe: bool = True) -> list[int]:
-    """Write ``parts`` into ``target``, each from an odd page; return each part's page count.
+def join_pdfs(
+    parts: list[Path], target: Path, duplex: bool = False, dedupe: bool = True
+) -> list[int]:
+    """Write ``parts`` one after the other into ``target``; return each part's page count.
 
-    A blank page (the size of the part's last page) follows every part with an odd
-    number of pages, so double-sided printing never puts two letters on one sheet.
-    ``dedupe=False`` is the plain concatenation, kept for the benchmark.
+    With ``duplex``, each part starts on an odd page: a blank page (the size of the
+    part's last page) follows every part with an odd number of pages, so double-sided
+    printing never puts two letters on one sheet. ``dedupe=False`` is the plain
+    concatenation, kept for the benchmark.
     """
     import pikepdf
 
@@ -170,7 +176,7 @@ def merge_for_duplex(parts: list[Path], target: Path, dedupe: bool = True) -> li
         try:
             source = pikepdf.open(path)
         except (OSError, pikepdf.PdfError) as exc:
-            raise CampaignError(f"{path}: cannot read it for print.pdf ({exc})") from exc
+            raise CampaignError(f"{path}: cannot read it to join it ({exc})") from exc
         with source:
             memo: dict[Any, Any] = {}
             for page in source.pages:
@@ -183,7 +189,7 @@ def merge_for_duplex(parts: list[Path], target: Path, dedupe: bool = True) -> li
                 copy.Parent = tree
                 kids.append(out.make_indirect(copy))
             counts.append(len(source.pages))
-            if len(source.pages) % 2:
+            if duplex and len(source.pages) % 2:
                 box = _inherited(source.pages[-1].obj, "/MediaBox")
                 blank = pikepdf.Dictionary(
                     Type=pikepdf.Name.Page, MediaBox=copier.copy(box, {})[0], Parent=tree

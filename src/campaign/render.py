@@ -70,7 +70,7 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
     if FIT not in html:
         return write(document)
     fits: dict[str, tuple[float, bool]] = {}
-    for _ in range(3):  # shrink, then wrap if need be, then check the wrapped text
+    for _ in range(3):  # shrink (or wrap), then measure wrapped text again
         changed = fitted_sizes(document, fits)
         if not changed:
             break
@@ -81,6 +81,8 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
         )
         styled = html.replace("</head>", f"<style>{rules}</style></head>", 1)
         document = layout(styled, base, root)
+        if not any(wrap for _, wrap in fits.values()):
+            break  # type scales in proportion: shrunk once, it fits; wrapped text is measured
     return write(document)
 
 

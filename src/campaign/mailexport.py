@@ -1,0 +1,99 @@
+"""``campaign export-mail``: the letters and an address table for a print-and-mail service.
+
+Such services print, fold and post a PDF per recipient; they take the address from
+a spreadsheet, in columns. The folder holds ``NNN-<name>.pdf`` in mailing order (the
+built letters, copied) and ``addresses.csv`` naming each file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from campaign.build import LetterPlan
+from campaign.errors import CampaignError, Problem
+from campaign.postal import PostalAddress, country_code, split_address
+from campaign.tables import csv_text
+
+CSV_NAME = "addresses.csv"
+_HINTS = {
+    "country": "end the address with the country; for domestic mail, end the sender's "
+    "address in campaign.yaml with it instead",
+    "postal code": "end the address with the line holding the postal code and city, "
+    "then the country",
+}
+
+
+def _rows(plan: LetterPlan) -> tuple[list[tuple[str, str, PostalAddress]], list[Problem]]:
+    """(file name, piece's source line, address in columns) per piece, and what is missing."""
+    bundle, composer = plan.bundle, plan.composer
+    sender = bundle.settings.sender
+    home = (
+        country_code(sender.address[-1], bundle.letter.language)
+        if sender and sender.address
+        else ""
+    )
+    rows, problems = [], []
+    width = max(3, len(str(len(composer.pieces))))
+    for order, piece in enumerate(composer.pieces, 1):
+        person = (bundle.to if piece.role == "to" else bundle.cc)[piece.index]
+        address, missing = split_address(piece.recipient.address, home, bundle.letter.language)
+        if missing:
+            problems.append(
+                Problem(
+                    bundle.letter.folder / "recipients.yaml",
+                    person.line,
+                    f"no {' or '.join(missing)} found in the address of '{person.name}'",
+                    _HINTS["country" if missing == ["country"] else "postal code"],
+                    warning=True,
+                )
+            )
+        name = f"{order:0{width}d}-{Path(piece.file).name}"
+        rows.append((name, piece.file, address))
+    return rows, problems
+
+
+def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[int, list[Problem]]:
+    """Write the letters and ``addresses.csv`` into ``target``; return the count and warnings.
+
+    The folder is made beside ``target`` and swapped in whole, so a failed export
+    leaves the previous one as it was. A folder holding anything else is refused.
+    """
+    rows, problems = _rows(plan)
+    if strict and problems:
+        from campaign.errors import ProblemsFound
+
+        raise ProblemsFound([Problem(p.path, p.line, p.message, p.hint) for p in problems])
+    if target.exists() and any(target.iterdir()) and not (target / CSV_NAME).is_file():
+        raise CampaignError(
+            f"{target} holds other files; nothing was written\n"
+            "  hint: choose an empty or new folder with --output"
+        )
+    staging = target.parent / f".{target.name}.staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        lines = max((len(a.lines) for _, _, a in rows), default=0)
+        header = ["order", "file", "name", "title", "organization"]
+        header += [f"address_line{n}" for n in range(1, max(lines, 2) + 1)]
+        header += ["city", "region", "postal_code", "country", "country_code", "role"]
+        table = []
+        for order, ((name, built, address), piece) in enumerate(
+            zip(rows, plan.composer.pieces, strict=True), 1
+        ):
+            shutil.copyfile(plan.folder / built, staging / name)
+            r = piece.recipient
+            padded = list(address.lines) + [""] * (max(lines, 2) - len(address.lines))
+            a = address
+            parts = [a.city, a.region, a.postal_code, a.country, a.country_code, piece.role]
+            table.append([order, name, r.name, r.title, r.organization, *padded, *parts])
+        (staging / CSV_NAME).write_text(csv_text(header, table), encoding="utf-8")
+        old = target.parent / f".{target.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(rows), problems

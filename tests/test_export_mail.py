@@ -1,0 +1,172 @@
+"""``campaign export-mail``: a PDF per recipient and the address in columns."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from campaign.postal import split_address
+
+from conftest import run
+
+SLUG = "japan-hrc-2020"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_example_exports_three_letters_and_their_addresses(example: Path) -> None:
+    result = run("export-mail", SLUG, workspace=example)
+    assert result.exit_code == 0, result.output
+    out = example / "build" / SLUG / "mail"
+    assert result.stdout.endswith("mail/: 3 letters and addresses.csv\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "001-shinzo-abe.pdf",
+        "002-toshimitsu-motegi.pdf",
+        "003-yoshihide-suga.pdf",
+        "addresses.csv",
+    ]
+    built = example / "build" / SLUG
+    assert (out / "001-shinzo-abe.pdf").read_bytes() == (built / "to/shinzo-abe.pdf").read_bytes()
+    assert (out / "003-yoshihide-suga.pdf").read_bytes() == (
+        built / "cc/yoshihide-suga.pdf"
+    ).read_bytes()
+    rows = read_csv(out / "addresses.csv")
+    assert rows[0] == {
+        "order": "1",
+        "file": "001-shinzo-abe.pdf",
+        "name": "Shinzo Abe",
+        "title": "Prime Minister of Japan",
+        "organization": "",
+        "address_line1": "Cabinet Secretariat, Government of Japan",
+        "address_line2": "1-6-1 Nagata-cho, Chiyoda-ku",
+        "city": "Tokyo",
+        "region": "",
+        "postal_code": "100-8968",
+        "country": "Japan",
+        "country_code": "JP",
+        "role": "to",
+    }
+    assert [(r["name"], r["postal_code"], r["role"]) for r in rows[1:]] == [
+        ("Toshimitsu Motegi", "100-8919", "cc"),
+        ("Yoshihide Suga", "100-8968", "cc"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "home", "expected"),
+    [
+        (
+            ["The White House", "1600 Pennsylvania Avenue NW", "Washington, DC 20500"],
+            "US",
+            (("The White House", "1600 Pennsylvania Avenue NW"), "Washington", "DC", "20500", "US"),
+        ),
+        (
+            ["10 Downing Street", "London SW1A 2AA", "UK"],
+            "",
+            (("10 Downing Street",), "London", "", "SW1A 2AA", "GB"),
+        ),
+        (
+            ["Wilhelmstraße 1", "10117 Berlin", "Germany"],
+            "JP",
+            (("Wilhelmstraße 1",), "Berlin", "", "10117", "DE"),
+        ),
+        (
+            ["House of Commons", "Ottawa ON K1A 0A6", "Canada"],
+            "",
+            (("House of Commons",), "Ottawa", "ON", "K1A 0A6", "CA"),
+        ),
+        (
+            ["Rue de la Loi 16", "1000 Bruxelles", "Belgium"],
+            "",
+            (("Rue de la Loi 16",), "Bruxelles", "", "1000", "BE"),
+        ),
+        (  # the postal code on a line of its own, under the city
+            ["Storting", "Oslo", "0026", "Norway"],
+            "",
+            (("Storting",), "Oslo", "", "0026", "NO"),
+        ),
+    ],
+)
+def test_addresses_split_into_columns(
+    lines: list[str], home: str, expected: tuple[tuple[str, ...], str, str, str, str]
+) -> None:
+    address, missing = split_address(tuple(lines), home)
+    assert missing == []
+    found = (address.lines, address.city, address.region, address.postal_code, address.country_code)
+    assert found == expected
+
+
+def at_home_in_germany(ws: Path) -> None:
+    """Give the sender's address a country: domestic addresses may then leave it out."""
+    settings = ws / "campaign.yaml"
+    settings.write_text(settings.read_text().replace("10115 Berlin]", "10115 Berlin, Germany]"))
+
+
+def test_an_address_without_a_country_is_named(minimal: Path) -> None:
+    result = run("export-mail", "test", workspace=minimal)
+    assert result.exit_code == 0
+    assert result.stderr == "".join(
+        f"ws/letters/test/recipients.yaml:{line}: warning: no country found in the address "
+        f"of '{name}'\n"
+        "  hint: end the address with the country; for domestic mail, end the sender's "
+        "address in campaign.yaml with it instead\n"
+        for line, name in ((2, "Ada Minister"), (8, "Bob Deputy"))
+    )
+
+
+def test_an_address_without_a_postal_code_is_named(minimal: Path) -> None:
+    at_home_in_germany(minimal)
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("10117 Berlin]", "Berlin]", 1))
+    result = run("export-mail", "test", workspace=minimal)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "ws/letters/test/recipients.yaml:2: warning: no postal code found in the address of "
+        "'Ada Minister'\n"
+        "  hint: end the address with the line holding the postal code and city, then the country\n"
+    )
+    rows = read_csv(minimal / "build" / "test" / "mail" / "addresses.csv")
+    # The sender is in Germany, so a domestic address without a country line is German.
+    assert [(r["city"], r["postal_code"], r["country"]) for r in rows] == [
+        ("Berlin", "", "Germany"),
+        ("Berlin", "10117", "Germany"),
+    ]
+
+
+def test_strict_refuses_it_and_writes_nothing(minimal: Path) -> None:
+    at_home_in_germany(minimal)
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("10117 Berlin]", "Berlin]", 1))
+    result = run("export-mail", "test", "--strict", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("ws/letters/test/recipients.yaml:2: no postal code found")
+    assert result.stderr.endswith("Error: 1 problem in 1 file; nothing was written\n")
+    assert not (minimal / "build" / "test" / "mail").exists()
+
+
+def test_a_folder_holding_other_files_is_refused(minimal: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.odt").write_text("years of work")
+    result = run("export-mail", "test", "-o", str(mine), workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {mine} holds other files; nothing was written\n"
+        "  hint: choose an empty or new folder with --output\n"
+    )
+    assert [p.name for p in mine.iterdir()] == ["thesis.odt"]
+
+
+def test_a_new_export_replaces_the_last_one_whole(minimal: Path) -> None:
+    assert run("export-mail", "test", workspace=minimal).exit_code == 0
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text()
+    recipients.write_text(text[: text.index("cc:")])  # Bob Deputy is no longer in cc
+    assert run("export-mail", "test", workspace=minimal).exit_code == 0
+    out = minimal / "build" / "test" / "mail"
+    assert sorted(p.name for p in out.iterdir()) == ["001-ada-minister.pdf", "addresses.csv"]
