@@ -240,34 +240,48 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[n : n + size] for n in range(0, len(items), size)]
 
 
-def write_plan(
-    plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], todo: list[Output]
-) -> Made:
-    """Make the outputs ``todo`` of ``plan`` (those whose inputs changed), then move them in.
+@dataclass
+class _Staged:
+    """A letter whose files are laid out in its staging folder, not yet moved into place."""
 
-    Files are made in a staging folder and moved into place only when all of them
-    succeeded, so a failed build leaves the previous outputs as they were.
-    """
+    plan: LetterPlan
+    todo: list[Output]
+    staging: Path
+    made: Made
+
+
+def _stage(
+    plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], todo: list[Output]
+) -> _Staged:
+    """Lay out the outputs ``todo`` of ``plan`` (those whose inputs changed) in a staging folder."""
     folder = plan.folder
-    staging = folder.parent / f".{folder.name}.staging"
-    made = Made(unchanged=len(plan.outputs) - len(todo))
-    shutil.rmtree(staging, ignore_errors=True)
+    staged = _Staged(plan, todo, folder.parent / f".{folder.name}.staging", Made())
+    staged.made.unchanged = len(plan.outputs) - len(todo)
+    shutil.rmtree(staged.staging, ignore_errors=True)
+    # Everything is composed before anything is laid out: a template error
+    # stops the build while the outputs are still as they were.
     try:
-        # Everything is composed before anything is laid out: a template error
-        # stops the build while the outputs are still as they were.
-        jobs = _jobs(plan, todo, staging)
-        _run(plan, jobs, pool, staging, made, tick)
-        if any(o.derived for o in todo):
-            _print_run(plan, todo, staging, tick)
-        for output in todo:
-            (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / output.name, folder / output.name)
-            made.written.append(folder / output.name)
-        _remove_stale(folder, {o.name for o in plan.outputs})
-        manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
-        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        jobs = _jobs(plan, todo, staged.staging)
+        _run(plan, jobs, pool, staged.staging, staged.made, tick)
+    except BaseException:
+        shutil.rmtree(staged.staging, ignore_errors=True)
+        raise
+    return staged
+
+
+def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
+    """Make what is made from the letters (print.pdf, ...), then move everything in."""
+    plan, todo, staging, made = staged.plan, staged.todo, staged.staging, staged.made
+    folder = plan.folder
+    if any(o.derived for o in todo):
+        _print_run(plan, todo, staging, tick)
+    for output in todo:
+        (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / output.name, folder / output.name)
+        made.written.append(folder / output.name)
+    _remove_stale(folder, {o.name for o in plan.outputs})
+    manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return made
 
 
@@ -434,8 +448,21 @@ def _remove_stale(folder: Path, keep: set[str]) -> None:
 def build(
     plans: list[LetterPlan], tick: Callable[[Path], None], jobs: int = 1, force: bool = False
 ) -> list[Made]:
-    """Make every plan's changed outputs, calling ``tick`` after each file."""
+    """Make every plan's changed outputs, calling ``tick`` after each file.
+
+    Files are made in staging folders and moved into place only when all of a
+    letter's files succeeded, so a failed build leaves the previous outputs as they
+    were. What is made from the finished letters (print.pdf) is made after the
+    workers have exited, so their memory and its never add up.
+    """
     todos = [_todo(plan, force) for plan in plans]
-    # No worker processes are started when there is nothing to lay out.
-    with workers(jobs if any(todos) else 1) as pool:
-        return [write_plan(plan, pool, tick, todo) for plan, todo in zip(plans, todos, strict=True)]
+    staged: list[_Staged] = []
+    try:
+        # No worker processes are started when there is nothing to lay out.
+        with workers(jobs if any(todos) else 1) as pool:
+            for plan, todo in zip(plans, todos, strict=True):
+                staged.append(_stage(plan, pool, tick, todo))
+        return [_finish(s, tick) for s in staged]
+    finally:
+        for s in staged:
+            shutil.rmtree(s.staging, ignore_errors=True)
