@@ -90,6 +90,31 @@ def test_the_example_exports_three_letters_and_their_addresses(example: Path) ->
             "",
             (("Storting",), "Oslo", "", "0026", "NO"),
         ),
+        (  # a country with dots, from a sender elsewhere
+            ["1 Main St", "Springfield, IL 62701", "U.S.A."],
+            "JP",
+            (("1 Main St",), "Springfield", "IL", "62701", "US"),
+        ),
+        (  # a region spelled out, after a comma
+            ["350 Fifth Avenue", "New York, New York 10118"],
+            "US",
+            (("350 Fifth Avenue",), "New York", "NY", "10118", "US"),
+        ),
+        (  # a city whose last word names a region, without a comma: still the city
+            ["Rashtrapati Bhavan", "New Delhi 110004"],
+            "IN",
+            (("Rashtrapati Bhavan",), "New Delhi", "", "110004", "IN"),
+        ),
+        (  # the Correios layout: "City - ST", the postal code on its own line
+            ["Esplanada dos Ministérios", "Brasília - DF", "70150-900"],
+            "BR",
+            (("Esplanada dos Ministérios",), "Brasília", "DF", "70150-900", "BR"),
+        ),
+        (  # the country in its own language, on a letter written in English
+            ["Wilhelmstraße 1", "10117 Berlin", "Deutschland"],
+            "",
+            (("Wilhelmstraße 1",), "Berlin", "", "10117", "DE"),
+        ),
     ],
 )
 def test_addresses_split_into_columns(
@@ -160,6 +185,16 @@ def test_a_folder_holding_other_files_is_refused(minimal: Path, tmp_path: Path) 
         "  hint: choose an empty or new folder with --output\n"
     )
     assert [p.name for p in mine.iterdir()] == ["thesis.odt"]
+
+
+def test_an_export_folder_with_the_users_own_files_added_is_refused(minimal: Path) -> None:
+    assert run("export-mail", "test", workspace=minimal).exit_code == 0
+    out = minimal / "build" / "test" / "mail"
+    (out / "cover-note.odt").write_text("my own words")
+    result = run("export-mail", "test", workspace=minimal)
+    assert result.exit_code == 1
+    assert "mail holds other files; nothing was written" in result.stderr
+    assert (out / "cover-note.odt").read_text() == "my own words"
 
 
 def test_a_new_export_replaces_the_last_one_whole(minimal: Path) -> None:

@@ -173,6 +173,7 @@ SHEETS = {
     "letter": (3, 10, 2.625 * INCH, 1.0 * INCH, 0.1875 * INCH, 0.5 * INCH, 2.75 * INCH, 1.0 * INCH),
 }
 LONG = "Department for International Cooperation and Multilateral Human Rights Affairs"
+WORD = "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetzreferatsleitung"
 
 
 @pytest.mark.parametrize("paper", list(SHEETS))
@@ -190,6 +191,8 @@ def test_labels_fill_the_sheet_in_order_and_nothing_is_cut_off(minimal: Path, pa
         "山田 花子",
         ["衆議院第一議員会館 1201号室", "東京都千代田区永田町2-2-1", "〒100-8981"],
     )
+    # One word longer than the label even in the smallest type: it has to break.
+    people[3] = ("Referat 3", [WORD, "Berlin"])
     text = "to:\n" + "".join(
         f"  - name: {name}\n    address: [{', '.join(repr(a) for a in address)}]\n"
         for name, address in people
@@ -218,6 +221,8 @@ def test_labels_fill_the_sheet_in_order_and_nothing_is_cut_off(minimal: Path, pa
         # for the label even in the smallest type wraps.
         if LONG in lines:
             assert " ".join(lines_of(words)) == " ".join(lines)
+        elif WORD in lines:
+            assert "".join(lines_of(words)).replace(" ", "") == "".join(lines).replace(" ", "")
         else:
             assert lines_of(words) == lines, (n, lines)
 
@@ -257,3 +262,23 @@ def test_print_pdf_starts_every_letter_on_an_odd_page(minimal: Path) -> None:
             assert pages[first - 1 + count].strip() == ""
         first += 2 * int(row["sheets"])
     assert "Ada Minister" in pages[0] and "Cy Second" in pages[int(rows[1]["first_page"]) - 1]
+
+
+def test_print_pdf_never_merges_objects_that_only_look_alike(tmp_path: Path) -> None:
+    import pikepdf
+
+    from campaign.printfile import join_pdfs
+
+    # {/W 12} and {/W1 2} spell the same characters once keys and values are run
+    # together; they must stay two objects.
+    parts = []
+    for n, value in enumerate(({"/W": 12}, {"/W1": 2})):
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.pages[0].obj.Extra = pdf.make_indirect(pikepdf.Dictionary(value))
+        pdf.save(tmp_path / f"{n}.pdf")
+        parts.append(tmp_path / f"{n}.pdf")
+    join_pdfs(parts, tmp_path / "joined.pdf")
+    with pikepdf.open(tmp_path / "joined.pdf") as joined:
+        extras = [dict(page.obj.Extra.items()) for page in joined.pages]
+    assert extras == [{"/W": 12}, {"/W1": 2}]

@@ -7,6 +7,8 @@ built letters, copied) and ``addresses.csv`` naming each file.
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from campaign.postal import PostalAddress, country_code, split_address
 from campaign.tables import csv_text
 
 CSV_NAME = "addresses.csv"
+_EXPORTED = re.compile(r"\d{3,}-[^/\\]+\.pdf")
 _HINTS = {
     "country": "end the address with the country; for domestic mail, end the sender's "
     "address in campaign.yaml with it instead",
@@ -53,18 +56,38 @@ def _rows(plan: LetterPlan) -> tuple[list[tuple[str, str, PostalAddress]], list[
     return rows, problems
 
 
+def _replaceable(target: Path) -> bool:
+    """Whether ``target`` is absent, empty, or exactly an earlier export (nothing else)."""
+    if not target.exists():
+        return True
+    if not target.is_dir():
+        return False
+    found = {p.name for p in target.iterdir()}
+    if not found:
+        return True
+    try:
+        with (target / CSV_NAME).open(encoding="utf-8-sig", newline="") as handle:
+            listed = {row.get("file", "") for row in csv.DictReader(handle)}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    # Only the files the last export listed, by the names it gives them.
+    ours = {name for name in listed if _EXPORTED.fullmatch(name)}
+    return found <= ours | {CSV_NAME}
+
+
 def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[int, list[Problem]]:
     """Write the letters and ``addresses.csv`` into ``target``; return the count and warnings.
 
     The folder is made beside ``target`` and swapped in whole, so a failed export
-    leaves the previous one as it was. A folder holding anything else is refused.
+    leaves the previous one as it was. A folder holding anything but the files of
+    an earlier export is refused, so nothing of the user's is ever removed.
     """
     rows, problems = _rows(plan)
     if strict and problems:
         from campaign.errors import ProblemsFound
 
         raise ProblemsFound([Problem(p.path, p.line, p.message, p.hint) for p in problems])
-    if target.exists() and any(target.iterdir()) and not (target / CSV_NAME).is_file():
+    if not _replaceable(target):
         raise CampaignError(
             f"{target} holds other files; nothing was written\n"
             "  hint: choose an empty or new folder with --output"

@@ -18,11 +18,9 @@ from dataclasses import dataclass
 # Short or old names people write on envelopes that CLDR does not list as a country name.
 ALIASES = {
     "usa": "US",
-    "u.s.a.": "US",
-    "u.s.": "US",
+    "us": "US",
     "united states of america": "US",
     "uk": "GB",
-    "u.k.": "GB",
     "great britain": "GB",
     "england": "GB",
     "scotland": "GB",
@@ -33,6 +31,9 @@ ALIASES = {
     "the netherlands": "NL",
     "holland": "NL",
     "russian federation": "RU",
+    "hong kong": "HK",
+    "macau": "MO",
+    "macao": "MO",
 }
 
 
@@ -54,20 +55,26 @@ def _countries(language: str) -> dict[str, str]:
     from babel import Locale, UnknownLocaleError
 
     names = dict(ALIASES)
-    locales = ["en"]
+    # Envelopes name the country in English, in the letter's language, or in the
+    # country's own: the common languages of this kind of letter are all read.
+    locales = ["en", "fr", "de", "es", "ja", "ko"]
     with contextlib.suppress(ValueError, UnknownLocaleError):
         locales.append(str(Locale.parse(language.replace("-", "_"))))
     for name in locales:
         for code, title in Locale.parse(name).territories.items():
             if len(code) == 2 and code.isalpha():
-                names.setdefault(title.casefold(), code)
+                names.setdefault(_fold(title), code)
     return names
 
 
 def country_code(line: str, language: str = "en") -> str:
     """The ISO code of the country ``line`` names, or '' if it names none."""
-    text = line.strip().strip(".").casefold()
-    return _countries(language).get(text, "")
+    return _countries(language).get(_fold(line), "")
+
+
+def _fold(name: str) -> str:
+    """A country name for lookup: 'U.S.A.' and 'usa' alike."""
+    return name.replace(".", "").strip().casefold()
 
 
 @functools.lru_cache(maxsize=64)
@@ -109,34 +116,47 @@ def split_address(
     if not code:
         missing.append("country")
     patterns, regions = _rules(code) if code else ([], {})
-    city = region = postal = ""
+    place = postal = ""
     # The postal code is on one of the last two lines (some countries put it alone
-    # on the last line, after the city).
+    # on the last line, under the city).
     for index in range(len(rest) - 1, max(len(rest) - 3, -1), -1):
         found = _postal_code(rest[index], patterns)
         if found:
             postal, start, end = found
-            line = rest[index]
-            others = (line[:start] + " " + line[end:]).replace("〒", " ")
-            tokens = _TOKEN.findall(others)
-            if tokens and tokens[-1].casefold() in regions and len(tokens) > 1:
-                region = regions[tokens.pop().casefold()]
-            elif tokens and tokens[0].casefold() in regions and len(tokens) > 1:
-                region = regions[tokens.pop(0).casefold()]
-            city = " ".join(tokens)
-            if not city and index > 0:  # the postal code alone: the city is above it
-                city = rest.pop(index - 1).strip()
-                index -= 1
-            del rest[index]
+            line = rest.pop(index)
+            place = line[:start] + " " + line[end:]
+            if not _SEPARATORS.sub("", place).strip() and index > 0:
+                place = rest.pop(index - 1)  # the postal code alone: the city is above it
             break
     if not postal:
         if patterns:
             missing.append("postal code")
         if rest:  # no postal code (or none used in that country): the city is last
-            city = rest.pop().strip()
+            place = rest.pop()
+    city, region = _city_and_region(place, regions)
     if not city:
         missing.append("city")
     return PostalAddress(tuple(rest), city, region, postal, country, code), missing
+
+
+# What separates a city from its state or province: "Raleigh, North Carolina",
+# "São Paulo - SP", "〒" before a Japanese postal code.
+_SEPARATORS = re.compile(r"\s*(?:,|\s[-–]\s|\s[-–]$|^[-–]\s|〒)\s*")
+
+
+def _city_and_region(place: str, regions: dict[str, str]) -> tuple[str, str]:
+    """Split 'Washington, DC' into city and region; a region needs a separator or a code.
+
+    'New Delhi' stays a city: its last word names a region (Delhi), but without a
+    comma or dash before it, only an all-capitals code ('Ottawa ON') counts.
+    """
+    parts = [p.strip() for p in _SEPARATORS.split(place) if p and p.strip()]
+    if len(parts) > 1 and parts[-1].casefold() in regions:
+        return ", ".join(parts[:-1]), regions[parts[-1].casefold()]
+    words = " ".join(parts).split()
+    if len(words) > 1 and words[-1].isupper() and words[-1].casefold() in regions:
+        return " ".join(words[:-1]), regions[words[-1].casefold()]
+    return " ".join(words), ""
 
 
 def _postal_code(line: str, patterns: list[re.Pattern[str]]) -> tuple[str, int, int] | None:

@@ -80,8 +80,12 @@ class _Copier:
             result = self._stream(value, memo)
         elif isinstance(value, pikepdf.Dictionary):
             children = {k: self.copy(v, memo) for k, v in value.items() if k not in _SKIP}
-            digest = _digest(b"D", [k.encode() + d for k, (_, d) in sorted(children.items())])
-            result = self._known(digest, value.is_indirect, pikepdf.Dictionary, children)
+            digest = _digest(
+                b"D", [p for k, (_, d) in sorted(children.items()) for p in (k.encode(), d)]
+            )
+            # An annotation belongs to one page: it is never shared, even when equal.
+            share = "/Rect" not in value
+            result = self._known(digest, value.is_indirect, pikepdf.Dictionary, children, share)
         elif isinstance(value, pikepdf.Array):
             items = [self.copy(v, memo) for v in value]
             digest = _digest(b"A", [d for _, d in items])
@@ -98,8 +102,10 @@ class _Copier:
             memo[key] = result
         return result
 
-    def _known(self, digest: bytes, indirect: bool, kind: Any, parts: Any) -> tuple[Any, bytes]:
-        if indirect and digest in self.known:
+    def _known(
+        self, digest: bytes, indirect: bool, kind: Any, parts: Any, share: bool = True
+    ) -> tuple[Any, bytes]:
+        if indirect and share and digest in self.known:
             return self.known[digest], digest
         if isinstance(parts, dict):
             made = kind({k: v for k, (v, _) in parts.items()})
@@ -107,7 +113,8 @@ class _Copier:
             made = kind([v for v, _ in parts])
         if indirect:
             made = self.out.make_indirect(made)
-            self.known[digest] = made
+            if share:
+                self.known[digest] = made
         return made, digest
 
     def _stream(self, value: Any, memo: dict[Any, Any]) -> tuple[Any, bytes]:
@@ -120,7 +127,7 @@ class _Copier:
             if k not in ("/Length", "/Filter", "/DecodeParms") and k not in _SKIP
         }
         codec = [value.get("/Filter"), value.get("/DecodeParms")]
-        head = [k.encode() + d for k, (_, d) in sorted(extra.items())]
+        head = [p for k, (_, d) in sorted(extra.items()) for p in (k.encode(), d)]
         head += [b"" if c is None else self.copy(c, memo)[1] for c in codec]
         digest = _digest(b"S" + hashlib.sha256(raw).digest(), head)
         if digest in self.known:

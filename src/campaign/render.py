@@ -76,7 +76,8 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
             break
         fits.update(changed)
         rules = "".join(
-            f"#{key}{{font-size:{pt}pt}}" + (f"#{key} span{{white-space:normal}}" if wrap else "")
+            f"#{key}{{font-size:{pt}pt}}"
+            + (f"#{key} span{{white-space:normal;overflow-wrap:anywhere}}" if wrap else "")
             for key, (pt, wrap) in fits.items()
         )
         styled = html.replace("</head>", f"<style>{rules}</style></head>", 1)
@@ -120,9 +121,9 @@ def fitted_sizes(
             size = int(current * min(wide, tall) * 10) / 10
             wrap = fits.get(key, (0.0, False))[1]
             if size < MIN_FIT_PT:
-                # Too long for one line even in the smallest type: let it wrap instead,
-                # at the size where the longest line takes two; the next pass measures
-                # the wrapped text and shrinks it further if it is now too tall.
+                # Too long for one line even in the smallest type: let it wrap (a word
+                # longer than the box breaks too), at the size where the longest line
+                # takes two; the next pass shrinks it further if it is now too tall.
                 size = max(MIN_FIT_PT, int(current * min(2 * wide, tall, 1.0) * 10) / 10)
                 wrap = True
             if (size, wrap) != fits.get(key):
