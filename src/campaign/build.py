@@ -153,10 +153,9 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
             outputs.append(Output(name, _hash(base, *parts), True, _const(""), parts=tuple(parts)))
     if composer.pieces:
         # Made from the letters: they change when any letter does.
-        mail = _hash(
-            WINDOWS[bundle.letter.envelope].envelope,
-            *(o.key for o in outputs[: len(composer.pieces)]),
-        )
+        files = {piece.file for piece in composer.pieces}
+        letters = [o.key for o in outputs if o.name in files]
+        mail = _hash(WINDOWS[bundle.letter.envelope].envelope, *letters)
         for name in ("print.pdf", "mailing.csv"):
             outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
     return LetterPlan(bundle, composer, tuple(outputs), sharing, shared_html)

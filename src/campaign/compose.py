@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
-from campaign.model import Recipient
+from campaign.model import Recipient, address_lines
 from campaign.names import unique_slugs
 from campaign.templating import (
     load_template,
@@ -67,8 +67,7 @@ class PublicRecipient:
     @property
     def lines(self) -> tuple[str, ...]:
         """The address as printed in a window, on an envelope or on a label."""
-        head = (self.name, self.title, self.organization)
-        return tuple(line for line in head if line) + self.address
+        return address_lines(self.name, self.title, self.organization, self.address)
 
 
 @dataclass(frozen=True)

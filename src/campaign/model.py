@@ -89,6 +89,13 @@ class Letter:
         return self.short_title or self.title
 
 
+def address_lines(
+    name: str, title: str, organization: str, address: tuple[str, ...]
+) -> tuple[str, ...]:
+    """An address as printed in a window, on an envelope or on a label."""
+    return tuple(line for line in (name, title, organization) if line) + address
+
+
 @dataclass(frozen=True)
 class Recipient:
     """An addressee ("to") or a person in copy ("cc")."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
 from campaign.loading import load_letter, load_recipients, load_settings, load_signature_list
-from campaign.model import Letter, Recipient, Settings, SignatureList
+from campaign.model import Letter, Recipient, Settings, SignatureList, address_lines
 from campaign.names import fold
 from campaign.schema import close_match
 from campaign.signatures import SignatureBlock, signature_block
@@ -159,7 +159,7 @@ def _check_windows(letter: Letter, recipients: list[Recipient], problems: list[P
     """An address that does not fit the envelope window would be cut off on the envelope."""
     window = WINDOWS[letter.envelope]
     for r in recipients:
-        lines = 1 + bool(r.title) + bool(r.organization) + len(r.address)
+        lines = len(address_lines(r.name, r.title, r.organization, r.address))
         if lines > window.capacity:
             problems.append(
                 Problem(
