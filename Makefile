@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.cfg | cksum | cut -
 # (without it WeasyPrint is many times slower), fonts for Latin, Japanese and Korean,
 # poppler-utils to read PDFs back, and ICU's headers to build PyICU.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-liberation2 fonts-ipafont-gothic fonts-ipafont-mincho fonts-nanum \
+	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
 	poppler-utils pkg-config libicu-dev g++
 
 .PHONY: demo test lint bench check-system venv clean

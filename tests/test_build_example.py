@@ -150,7 +150,7 @@ def test_signatories_pdf_and_csv_agree(out: Path) -> None:
 
 def test_web_edition(out: Path) -> None:
     html = (out / "letter.html").read_text()
-    assert '<html lang="en-US">' in html
+    assert '<html lang="en-US" dir="ltr">' in html
     assert "<title>Joint Open Letter on Japan’s Recent Disengagement" in html
     assert "Organizations &amp; Japanese individuals (45)" in html
     assert re.search(r"<li>Toshimitsu Motegi, Foreign Minister</li>", html)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.model import Recipient, address_lines
 from campaign.names import unique_slugs
+from campaign.scripts import is_right_to_left, mark_scripts, printed_name
 from campaign.templating import (
     load_template,
     make_environment,
@@ -19,24 +20,8 @@ from campaign.templating import (
     render,
     source_template,
 )
+from campaign.wording import base_language, labels_for, name_last, say
 from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle
-
-LABELS = {
-    "en": {
-        "re": "Re:",
-        "cc": "cc:",
-        "page": "Page",
-        "of": "of",
-        "as_of": "as of",
-        "signatories": "Signatories",
-        "copy": "Copy",
-        "copy_for": "Copy for",
-        "copy_note": "Copy of the letter sent to",
-        "to": "To:",
-        "envelopes": "Envelopes",
-        "labels": "Address labels",
-    },
-}
 
 # Long outputs are laid out in parts of this size (see build.py).
 ENVELOPES_PER_PART = 50
@@ -51,23 +36,53 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 @dataclass(frozen=True)
 class PublicRecipient:
-    """A recipient as printed: no e-mail address."""
+    """A recipient as printed in one language: no e-mail address."""
 
     name: str
     title: str
     organization: str
     salutation: str
     address: tuple[str, ...]
+    name_latin: str = ""
+    honorific: str = ""
+    name_last: bool = False  # the address runs from the place down to the name
 
     @classmethod
-    def of(cls, r: Recipient) -> PublicRecipient:
-        """The printable part of ``r``; the salutation defaults to 'Dear <name>,'."""
-        return cls(r.name, r.title, r.organization, r.salutation or f"Dear {r.name},", r.address)
+    def of(cls, r: Recipient, language: str = "en") -> PublicRecipient:
+        """The printable part of ``r`` for a letter in ``language``.
+
+        The name is the one the language calls for (``name`` or ``name_latin``); the
+        salutation defaults to the language's ('Dear <name>,', '<name> 귀하', '拝啓').
+        """
+        name = printed_name(r.name, r.name_latin, language)
+        salutation = r.salutation or say(labels_for(language), "salutation", name=name)
+        return cls(
+            name,
+            r.title,
+            r.organization,
+            salutation,
+            r.address,
+            r.name_latin,
+            r.honorific,
+            name_last(language),
+        )
 
     @property
     def lines(self) -> tuple[str, ...]:
         """The address as printed in a window, on an envelope or on a label."""
-        return address_lines(self.name, self.title, self.organization, self.address)
+        return address_lines(
+            self.name,
+            self.title,
+            self.organization,
+            self.address,
+            name_last=self.name_last,
+            honorific=self.honorific,
+        )
+
+    @property
+    def file_name(self) -> str:
+        """The name the recipient's files are named after, the same in every language."""
+        return self.name_latin or self.name
 
 
 @dataclass(frozen=True)
@@ -78,11 +93,6 @@ class Piece:
     index: int  # position in recipients.yaml's to: or cc: list
     recipient: PublicRecipient
     file: str  # the PDF in build/<slug>/, e.g. "to/shinzo-abe.pdf"
-
-
-def labels_for(language: str) -> dict[str, str]:
-    """The template's fixed words in ``language`` (English where none are known yet)."""
-    return LABELS.get(language.split("-")[0], LABELS["en"])
 
 
 def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
@@ -121,25 +131,40 @@ class Composer:
         self.env = make_environment(bundle.root, BUILTIN_TEMPLATES)
         letter = bundle.letter
         sender = bundle.settings.sender
-        self.to = [PublicRecipient.of(r) for r in bundle.to]
-        self.cc = [PublicRecipient.of(r) for r in bundle.cc]
+        self.language = letter.language
+        self.labels = labels_for(letter.language)
+        self.to = [PublicRecipient.of(r, letter.language) for r in bundle.to]
+        self.cc = [PublicRecipient.of(r, letter.language) for r in bundle.cc]
         self.context: dict[str, Any] = {
             "letter": letter,
             "language": letter.language,
+            "direction": "rtl" if is_right_to_left(letter.language) else "ltr",
             "sender": sender,
             "signatories": bundle.signatures,
             "to": self.to,
             "cc": self.cc,
+            "labels": self.labels,
+            "say": self.say,
+            "named": self.named,
         }
         self._page = {
-            "labels": labels_for(letter.language),
             "page": page_geometry(letter.paper, letter.envelope),
             "paper": letter.paper,
             "part": self._part,
             "layer": None,
         }
-        self._body = source_template(self.env, letter.folder / "body.md")
+        self._body = source_template(self.env, letter.folder / letter.body_file)
         self.pieces = _pieces(self.to, self.cc)
+
+    def say(self, key: str, **values: Any) -> str:
+        """A fixed phrase of the letter's language with the values filled in."""
+        return say(self.labels, key, **values)
+
+    def named(self, person: PublicRecipient) -> str:
+        """A recipient's name with their title, in the order of the letter's language."""
+        if not person.title:
+            return person.name
+        return self.say("name_title", name=person.name, title=person.title)
 
     def _part(self, name: str) -> list[str | jinja2.Template]:
         template = self.bundle.letter.template
@@ -170,21 +195,31 @@ class Composer:
             body=self.body(addressee) if layer != "overlay" else Markup(""),
             layer=layer,
         )
-        template = load_template(self.env, f"{self.bundle.letter.template}/letter.html.j2", context)
-        return render(template, context)
+        template = load_template(self.env, self._variant("letter"), context)
+        return self._finish(render(template, context))
+
+    def _variant(self, name: str) -> list[str | jinja2.Template]:
+        """A template's own layout for the letter's language if it has one (letter.ja.html.j2)."""
+        template = self.bundle.letter.template
+        lang = base_language(self.language)
+        return [f"{template}/{name}.{lang}.html.j2", f"{template}/{name}.html.j2"]
+
+    def _finish(self, html: str) -> str:
+        """Mark runs of text in another script, so the template's :lang() rules find them."""
+        return mark_scripts(html, self.language)
 
     def signatories_html(self) -> str:
         """The signature list on its own."""
         context = self._page_context()
         template = load_template(self.env, self._part("signatories.html.j2"), context)
-        return render(template, context)
+        return self._finish(render(template, context))
 
     def web_html(self) -> str:
         """The web edition: the open letter as published, with its signatories."""
         addressee = self.to[0]
         context = self._page_context(recipient=addressee, body=self.body(addressee))
         template = load_template(self.env, self._part("web.html.j2"), context)
-        return render(template, context)
+        return self._finish(render(template, context))
 
     def envelopes_html(self) -> list[str]:
         """Envelopes for every piece of mail, in the size the folded letter goes into.
@@ -197,7 +232,7 @@ class Composer:
         for start in range(0, len(self.pieces), ENVELOPES_PER_PART):
             batch = self.pieces[start : start + ENVELOPES_PER_PART]
             context = self._page_context(mailing=batch, envelope=ENVELOPES[window.envelope])
-            parts.append(render(template, context))
+            parts.append(self._finish(render(template, context)))
         return parts
 
     def labels_html(self) -> list[str]:
@@ -218,8 +253,11 @@ class Composer:
         sheets = [cells[n : n + sheet.per_sheet] for n in range(0, len(cells), sheet.per_sheet)]
         template = load_template(self.env, self._part("labels.html.j2"), self._page_context())
         return [
-            render(
-                template, self._page_context(sheet=sheet, sheets=sheets[n : n + SHEETS_PER_PART])
+            self._finish(
+                render(
+                    template,
+                    self._page_context(sheet=sheet, sheets=sheets[n : n + SHEETS_PER_PART]),
+                )
             )
             for n in range(0, len(sheets), SHEETS_PER_PART)
         ]
@@ -229,10 +267,12 @@ def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]
     """Every piece of mail in mailing order: the addressees, then the cc copies."""
     pieces = [
         Piece("to", n, r, f"to/{slug}.pdf")
-        for n, (slug, r) in enumerate(zip(unique_slugs([r.name for r in to]), to, strict=True))
+        for n, (slug, r) in enumerate(
+            zip(unique_slugs([r.file_name for r in to]), to, strict=True)
+        )
     ]
     if to:  # a cc copy is a copy of the letter to the first addressee
-        slugs = unique_slugs([r.name for r in cc])
+        slugs = unique_slugs([r.file_name for r in cc])
         pieces += [
             Piece("cc", n, r, f"cc/{slug}.pdf")
             for n, (slug, r) in enumerate(zip(slugs, cc, strict=True))

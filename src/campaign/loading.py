@@ -15,6 +15,7 @@ from campaign.model import (
     STATUSES,
     TYPES,
     GroupSpec,
+    PARALLEL,
     Letter,
     Recipient,
     Sender,
@@ -22,12 +23,15 @@ from campaign.model import (
     Signatory,
     SignatureList,
     Smtp,
+    Translation,
 )
 from campaign.schema import Fields, kind
+from campaign.wording import base_language
 from campaign.yamlfile import LineDict, load_yaml, parse_yaml
 
 SIGNATORY_KEYS = (
     "name",
+    "name_latin",
     "type",
     "affiliation",
     "country",
@@ -40,11 +44,14 @@ SIGNATORY_KEYS = (
     "phone",
     "notes",
 )  # fmt: skip, the order new entries are written in
-RECIPIENT_KEYS = ("name", "title", "organization", "salutation", "address", "email")
+RECIPIENT_KEYS = (
+    "name", "name_latin", "title", "organization", "honorific", "salutation", "address", "email",
+)  # fmt: skip
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
-    "signatories", "closing",
+    "signatories", "closing", "translations",
 )  # fmt: skip
+TRANSLATION_KEYS = ("title", "short_title", "subject", "closing", "headings", "parallel")
 
 
 def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDict | None:
@@ -68,9 +75,7 @@ def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDic
 def check_language(fields: Fields, key: str, default: str) -> str:
     """A language tag babel knows, such as en-US, fr or ja."""
     value = fields.text(key) or default
-    try:
-        Locale.parse(value.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
+    if not _known_language(value):
         fields.error(
             key, f"unknown language '{value}'", "use a tag such as en-US, en-GB, fr, ja or ko"
         )
@@ -139,7 +144,8 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
     f = Fields(data, path, problems, "letter.yaml")
     f.known(LETTER_KEYS)
     paper = f.choice("paper", PAPERS, settings.paper)
-    envelope = f.choice("envelope", tuple(WINDOWS), DEFAULT_ENVELOPE[paper])
+    language = check_language(f, "language", settings.language)
+    envelope = f.choice("envelope", tuple(WINDOWS), default_envelope(paper, language))
     if WINDOWS[envelope].paper != paper:
         f.error(
             "envelope",
@@ -162,7 +168,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         short_title=f.text("short_title"),
         subject=f.text("subject", required=True, hint="add 'subject: ...', printed after 'Re:'"),
         date=date,
-        language=check_language(f, "language", settings.language),
+        language=language,
         template=f.text("template") or "joint-letter",
         paper=paper,
         envelope=envelope,
@@ -170,9 +176,78 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         as_of=as_of,
         groups=groups,
         closing=f.text("closing"),
+        translations=_translations(f, language, groups),
         lines={key: data.line_of(key) for key in data} | {"signatories.list": _sub_line(data)},
     )
     return letter
+
+
+def default_envelope(paper: str, language: str) -> str:
+    """The envelope a letter goes in unless letter.yaml says: Japanese letters go in 長形3号."""
+    if paper == "a4" and base_language(language) == "ja":
+        return "jp-chou3"
+    return DEFAULT_ENVELOPE[paper]
+
+
+def _translations(
+    f: Fields, language: str, groups: tuple[GroupSpec, ...]
+) -> tuple[Translation, ...]:
+    """``translations:``: per language, the words of letter.yaml in that language."""
+    found: list[Translation] = []
+    raw = f.mapping("translations")
+    if raw is None:
+        return ()
+    keys = [g.key for g in groups]
+    for tag in raw:
+        line = raw.line_of(tag)
+        entry = raw[tag]
+        tag = str(tag)
+        if not isinstance(entry, LineDict):
+            f.problems.append(
+                Problem(f.path, line, f"translation '{tag}' must be a mapping, not {kind(entry)}")
+            )
+            continue
+        t = Fields(entry, f.path, f.problems, f"translation '{tag}'")
+        t.known(TRANSLATION_KEYS)
+        if not _known_language(tag) or base_language(tag) == base_language(language):
+            why = "the letter is already in that language" if _known_language(tag) else ""
+            f.problems.append(
+                Problem(
+                    f.path,
+                    line,
+                    f"'{tag}' under translations is not another language"
+                    + (f": {why}" if why else ""),
+                    "use a language tag such as ja, ko, fr or de; "
+                    f"its text goes in body.{tag}.md",
+                )
+            )
+            continue
+        headings = []
+        if (given := t.mapping("headings")) is not None:
+            h = Fields(given, f.path, f.problems, f"headings of translation '{tag}'")
+            h.known(keys)
+            headings = [(key, h.text(key)) for key in keys if h.text(key)]
+        found.append(
+            Translation(
+                language=tag,
+                title=t.text("title", required=True, hint=f"the letter's title in '{tag}'"),
+                subject=t.text("subject", required=True, hint=f"the subject line in '{tag}'"),
+                short_title=t.text("short_title"),
+                closing=t.text("closing"),
+                headings=tuple(headings),
+                parallel=t.choice("parallel", PARALLEL, ""),
+                line=line,
+            )
+        )
+    return tuple(found)
+
+
+def _known_language(tag: str) -> bool:
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _sub_line(data: LineDict) -> int:
@@ -222,6 +297,8 @@ def _recipient(
         title=f.text("title"),
         organization=f.text("organization"),
         salutation=f.text("salutation"),
+        name_latin=f.text("name_latin"),
+        honorific=f.text("honorific"),
         email=f.email("email"),
         line=line,
     )
@@ -255,6 +332,7 @@ def load_signature_list(
                 type=s.choice("type", TYPES, "organization") if "type" in raw else _missing_type(s),
                 group=s.text("group", required=True, hint="the key of a group the letter prints"),
                 status=s.choice("status", STATUSES, "signed"),
+                name_latin=s.text("name_latin"),
                 affiliation=s.text("affiliation"),
                 country=s.text("country"),
                 signed=s.date("signed"),

@@ -58,6 +58,23 @@ class GroupSpec:
     line: int = 0
 
 
+PARALLEL = ("following", "side-by-side")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A letter's text in another language: ``body.<lang>.md`` and the words of letter.yaml."""
+
+    language: str
+    title: str
+    subject: str
+    short_title: str = ""
+    closing: str = ""
+    headings: tuple[tuple[str, str], ...] = ()  # group key -> heading in this language
+    parallel: str = ""  # "" | following | side-by-side: one edition with both languages
+    line: int = 0
+
+
 @dataclass(frozen=True)
 class Letter:
     """One letter: ``letters/<slug>/letter.yaml`` resolved against the defaults."""
@@ -76,6 +93,9 @@ class Letter:
     groups: tuple[GroupSpec, ...]
     closing: str = ""
     short_title: str = ""
+    translations: tuple[Translation, ...] = ()
+    body_file: str = "body.md"  # body.<lang>.md in a translated edition
+    edition: str = ""  # the language of a translated edition; "" for the original
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -90,9 +110,22 @@ class Letter:
 
 
 def address_lines(
-    name: str, title: str, organization: str, address: tuple[str, ...]
+    name: str,
+    title: str,
+    organization: str,
+    address: tuple[str, ...],
+    *,
+    name_last: bool = False,
+    honorific: str = "",
 ) -> tuple[str, ...]:
-    """An address as printed in a window, on an envelope or on a label."""
+    """An address as printed in a window, on an envelope or on a label.
+
+    With ``name_last`` (Japanese, Korean) it runs from the place down to the person,
+    whose title, name and honorific share the last line.
+    """
+    if name_last:
+        person = " ".join(part for part in (title, name, honorific) if part)
+        return address + tuple(line for line in (organization, person) if line)
     return tuple(line for line in (name, title, organization) if line) + address
 
 
@@ -106,6 +139,8 @@ class Recipient:
     title: str = ""
     organization: str = ""
     salutation: str = ""
+    name_latin: str = ""  # the name in Latin letters, when ``name`` is in another script
+    honorific: str = ""  # 様, 殿, 귀하: after the name where the letter's language puts one
     email: str = ""  # private: used for sending, never printed
     line: int = 0
 
@@ -118,6 +153,7 @@ class Signatory:
     type: str
     group: str
     status: str = "signed"
+    name_latin: str = ""
     affiliation: str = ""
     country: str = ""
     signed: dt.date | None = None

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+import icu
+
+from campaign.scripts import is_east_asian, is_latin
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -17,7 +22,13 @@ def fold(text: str) -> str:
 
 
 def family_name(name: str) -> str:
-    """The last word of a name, the default alphabetical key of an individual."""
+    """The family name, the default alphabetical key of an individual.
+
+    In Latin letters it is the last word. Chinese, Japanese and Korean names put the
+    family name first, so a name in those scripts sorts as written.
+    """
+    if is_east_asian(name):
+        return name.replace(" ", "").replace("\u3000", "")
     words = name.split()
     return words[-1] if words else name
 
@@ -28,8 +39,19 @@ _SPELLED = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _to_latin() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+
 def slugify(text: str) -> str:
-    """A lower-case ASCII file name part: 'Shinzo Abe' -> 'shinzo-abe'."""
+    """A lower-case ASCII file name part: 'Shinzo Abe' -> 'shinzo-abe'.
+
+    Other scripts are spelt in Latin letters first (ICU's transliteration), so that
+    '북한인권' and 'ひまわり' still give readable, distinct file names.
+    """
+    if not is_latin(text):
+        text = _to_latin().transliterate(text)
     ascii_text = fold(text).translate(_SPELLED).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:60].strip("-") or "recipient"

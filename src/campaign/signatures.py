@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from campaign.collation import sort_key
 from campaign.model import GroupSpec, Signatory
 from campaign.names import family_name
+from campaign.scripts import is_latin, printed_name
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,20 @@ def is_printed(entry: Signatory, as_of: dt.date) -> bool:
 
 
 def alphabetical_key(entry: Signatory, language: str) -> tuple[bytes, bytes]:
-    """Organisations by name, individuals by family name (or ``sort_as``)."""
-    if entry.sort_as:
+    """Organisations by name, individuals by family name (or ``sort_as``).
+
+    The name is the one the letter prints. ``sort_as`` is its reading, so it counts
+    only when written in the same kind of script: a kana reading orders a name printed
+    in kanji, not the Latin spelling an English letter prints instead.
+    """
+    name = printed_name(entry.name, entry.name_latin, language)
+    if entry.sort_as and is_latin(entry.sort_as) == is_latin(name):
         primary = entry.sort_as
     elif entry.type == "individual":
-        primary = family_name(entry.name)
+        primary = family_name(name)
     else:
-        primary = entry.name
-    return sort_key(primary, language), sort_key(entry.name, language)
+        primary = name
+    return sort_key(primary, language), sort_key(name, language)
 
 
 def signature_block(
@@ -91,7 +98,14 @@ def signature_block(
                 spec.key,
                 spec.heading,
                 tuple(
-                    PublicSignatory(e.name, e.type, e.affiliation, e.country, e.group, e.signed)
+                    PublicSignatory(
+                        printed_name(e.name, e.name_latin, language),
+                        e.type,
+                        e.affiliation,
+                        e.country,
+                        e.group,
+                        e.signed,
+                    )
                     for e in members
                 ),
             )

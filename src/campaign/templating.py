@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,18 @@ def css_string(value: str) -> Markup:
         c if c.isalnum() or c in " .,:;-–—()/" else f"\\{ord(c):x} " for c in str(value)
     )
     return Markup(f'"{escaped}"')
+
+
+def css_counters(text: str) -> Markup:
+    """A label such as 'Page {page} of {pages}' as a CSS ``content:`` value with counters."""
+    parts = re.split(r"(\{pages?\})", str(text))
+    values = []
+    for part in parts:
+        if part in ("{page}", "{pages}"):
+            values.append(f"counter({part[1:-1]})")
+        elif part:
+            values.append(str(css_string(part)))
+    return Markup(" ".join(values) or '""')
 
 
 def markdown(text: str) -> Markup:
@@ -94,6 +107,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     )
     env.filters["long_date"] = long_date
     env.filters["css_string"] = css_string
+    env.filters["css_counters"] = css_counters
     env.filters["markdown"] = markdown
     return env
 

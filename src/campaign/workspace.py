@@ -12,6 +12,7 @@ from campaign.model import Letter, Recipient, Settings, SignatureList, address_l
 from campaign.names import fold
 from campaign.schema import close_match
 from campaign.signatures import SignatureBlock, signature_block
+from campaign.wording import name_last
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "data" / "templates"
 
@@ -159,7 +160,16 @@ def _check_windows(letter: Letter, recipients: list[Recipient], problems: list[P
     """An address that does not fit the envelope window would be cut off on the envelope."""
     window = WINDOWS[letter.envelope]
     for r in recipients:
-        lines = len(address_lines(r.name, r.title, r.organization, r.address))
+        lines = len(
+            address_lines(
+                r.name,
+                r.title,
+                r.organization,
+                r.address,
+                name_last=name_last(letter.language),
+                honorific=r.honorific,
+            )
+        )
         if lines > window.capacity:
             problems.append(
                 Problem(

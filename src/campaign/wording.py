@@ -1,0 +1,180 @@
+"""The fixed words of a letter ("Re:", "cc:", "Page 2 of 3", ...) in each language we ship.
+
+Keys holding ``{...}`` are formats, so that each language can put the name, date or
+page number where its grammar wants it ("Page 2 of 3", "3쪽 중 2쪽"). The plain keys
+("page", "of", "as_of", ...) are kept for templates copied into workspaces before
+the formats existed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "re": "Re:",
+        "cc": "cc:",
+        "page": "Page",
+        "of": "of",
+        "as_of": "as of",
+        "signatories": "Signatories",
+        "copy": "Copy",
+        "copy_for": "Copy for",
+        "copy_note": "Copy of the letter sent to",
+        "to": "To:",
+        "envelopes": "Envelopes",
+        "labels": "Address labels",
+        "page_of": "Page {page} of {pages}",
+        "signatories_as_of": "Signatories (as of {date})",
+        "group_count": "{heading} ({count})",
+        "copy_for_name": "Copy for {name}",
+        "copy_note_to": "Copy of the letter sent to {recipient}.",
+        "name_title": "{name}, {title}",
+        "salutation": "Dear {name},",
+        "translation": "Translation",
+        "original": "Original",
+    },
+    "fr": {
+        "re": "Objet\u00a0:",
+        "cc": "Copie à\u00a0:",
+        "page": "Page",
+        "of": "sur",
+        "as_of": "au",
+        "signatories": "Signataires",
+        "copy": "Copie",
+        "copy_for": "Copie pour",
+        "copy_note": "Copie de la lettre adressée à",
+        "to": "À\u00a0:",
+        "envelopes": "Enveloppes",
+        "labels": "Étiquettes d’adresse",
+        "page_of": "Page {page} sur {pages}",
+        "signatories_as_of": "Signataires (au {date})",
+        "group_count": "{heading} ({count})",
+        "copy_for_name": "Copie pour {name}",
+        "copy_note_to": "Copie de la lettre adressée à {recipient}.",
+        "name_title": "{name}, {title}",
+        "salutation": "Madame, Monsieur,",
+        "translation": "Traduction",
+        "original": "Original",
+    },
+    "es": {
+        "re": "Asunto:",
+        "cc": "Con copia a:",
+        "page": "Página",
+        "of": "de",
+        "as_of": "a fecha de",
+        "signatories": "Firmantes",
+        "copy": "Copia",
+        "copy_for": "Copia para",
+        "copy_note": "Copia de la carta enviada a",
+        "to": "Para:",
+        "envelopes": "Sobres",
+        "labels": "Etiquetas de dirección",
+        "page_of": "Página {page} de {pages}",
+        "signatories_as_of": "Firmantes (a fecha de {date})",
+        "group_count": "{heading} ({count})",
+        "copy_for_name": "Copia para {name}",
+        "copy_note_to": "Copia de la carta enviada a {recipient}.",
+        "name_title": "{name}, {title}",
+        "salutation": "Estimado/a {name}:",
+        "translation": "Traducción",
+        "original": "Original",
+    },
+    "de": {
+        "re": "Betreff:",
+        "cc": "Kopie an:",
+        "page": "Seite",
+        "of": "von",
+        "as_of": "Stand:",
+        "signatories": "Unterzeichnende",
+        "copy": "Kopie",
+        "copy_for": "Kopie für",
+        "copy_note": "Kopie des Schreibens an",
+        "to": "An:",
+        "envelopes": "Briefumschläge",
+        "labels": "Adressetiketten",
+        "page_of": "Seite {page} von {pages}",
+        "signatories_as_of": "Unterzeichnende (Stand: {date})",
+        "group_count": "{heading} ({count})",
+        "copy_for_name": "Kopie für {name}",
+        "copy_note_to": "Kopie des Schreibens an {recipient}.",
+        "name_title": "{name}, {title}",
+        "salutation": "Sehr geehrte Damen und Herren,",
+        "translation": "Übersetzung",
+        "original": "Original",
+    },
+    "ja": {
+        "re": "件名：",
+        "cc": "写し送付先：",
+        "page": "ページ",
+        "of": "/",
+        "as_of": "現在",
+        "signatories": "署名者",
+        "copy": "写し",
+        "copy_for": "写し：",
+        "copy_note": "本書は次の宛先に送付した書簡の写しです：",
+        "to": "宛先：",
+        "envelopes": "封筒",
+        "labels": "宛名ラベル",
+        "page_of": "{page} / {pages} ページ",
+        "signatories_as_of": "署名者（{date}現在）",
+        "group_count": "{heading}（{count}）",
+        "copy_for_name": "写し（{name} 宛）",
+        "copy_note_to": "本書は{recipient}宛てに送付した書簡の写しです。",
+        "name_title": "{title} {name}",
+        "salutation": "拝啓",
+        "translation": "翻訳",
+        "original": "原文",
+    },
+    "ko": {
+        "re": "제목:",
+        "cc": "참조:",
+        "page": "쪽",
+        "of": "/",
+        "as_of": "기준",
+        "signatories": "서명자",
+        "copy": "사본",
+        "copy_for": "사본:",
+        "copy_note": "다음 분께 보낸 서한의 사본입니다:",
+        "to": "수신:",
+        "envelopes": "봉투",
+        "labels": "주소 라벨",
+        "page_of": "{pages}쪽 중 {page}쪽",
+        "signatories_as_of": "서명자 ({date} 기준)",
+        "group_count": "{heading} ({count})",
+        "copy_for_name": "사본: {name} 귀하",
+        "copy_note_to": "이 문서는 {recipient} 앞으로 보낸 서한의 사본입니다.",
+        "name_title": "{title} {name}",
+        "salutation": "{name} 귀하",
+        "translation": "번역",
+        "original": "원문",
+    },
+}
+
+# Languages that write an address from the country down to the person, name last.
+NAME_LAST = ("ja", "ko", "zh")
+
+
+def base_language(language: str) -> str:
+    """'en-US' -> 'en'."""
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def has_labels(language: str) -> bool:
+    """Whether the fixed words of ``language`` are shipped (else English is used)."""
+    return base_language(language) in LABELS
+
+
+def labels_for(language: str) -> dict[str, str]:
+    """The template's fixed words in ``language`` (English where it is not shipped)."""
+    return LABELS.get(base_language(language), LABELS["en"])
+
+
+def say(labels: dict[str, str], key: str, **values: Any) -> str:
+    """Fill in a format label: ``say(labels, "page_of", page=2, pages=3)``."""
+    return labels[key].format(**values)
+
+
+def name_last(language: str) -> bool:
+    """Whether addresses in ``language`` go from the place down to the name."""
+    return base_language(language) in NAME_LAST
