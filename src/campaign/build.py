@@ -72,8 +72,9 @@ class LetterPlan:
 
     @property
     def folder(self) -> Path:
-        """``build/<slug>``."""
-        return self.bundle.root / "build" / self.bundle.letter.slug
+        """``build/<slug>``, or ``build/<slug>/<language>`` for a translation."""
+        letter = self.bundle.letter
+        return self.bundle.root / "build" / letter.slug / letter.edition
 
 
 @dataclass
@@ -138,6 +139,10 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
             # with the cc recipient's own address in the window.
             html = composer.letter_html(composer.to[0], copy_for=piece.recipient)
             outputs.append(Output(piece.file, _hash(base, html), True, _const(html)))
+    if bundle.original is not None and bundle.letter.parallel:
+        # One edition with both languages, addressed like the letter to the first addressee.
+        text = composer.parallel_html()
+        outputs.append(Output("parallel.pdf", _hash(base, text), True, _const(text)))
     for name, text, pdf in (
         ("signatories.pdf", composer.signatories_html(), True),
         ("signatories.csv", signatories_csv(bundle.signatures), False),
@@ -203,12 +208,14 @@ def check(
             problems.append(Problem(body, 0, "file is missing", "write the letter's text here"))
             continue
         try:
-            plan = plan_letter(bundle)
-            if every:
-                for output in plan.outputs:
-                    if output.addressee is not None:
-                        output.compose()
-            plans.append(plan)
+            for each in (bundle, *bundle.editions):
+                plan = plan_letter(each)
+                if every:
+                    for output in plan.outputs:
+                        if output.addressee is not None:
+                            output.compose()
+                plans.append(plan)
+                problems += plan.composer.warnings
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:

@@ -81,7 +81,7 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     for plan in plans:
         b = plan.bundle
         click.echo(
-            f"{b.letter.slug}: {b.signatures.count} signatories as of {b.letter.as_of}, "
+            f"{b.name}: {b.signatures.count} signatories as of {b.letter.as_of}, "
             f"{_plural(len(b.to), 'addressee')}, {len(b.cc)} in cc"
         )
     warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
+from campaign.errors import Problem
 from campaign.model import Recipient, address_lines
 from campaign.names import unique_slugs
 from campaign.scripts import is_right_to_left, mark_scripts, printed_name
@@ -17,10 +19,11 @@ from campaign.templating import (
     load_template,
     make_environment,
     markdown,
+    markdown_blocks,
     render,
     source_template,
 )
-from campaign.wording import base_language, labels_for, name_last, say
+from campaign.wording import base_language, labels_for, language_name, name_last, say
 from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle
 
 # Long outputs are laid out in parts of this size (see build.py).
@@ -155,6 +158,7 @@ class Composer:
         }
         self._body = source_template(self.env, letter.folder / letter.body_file)
         self.pieces = _pieces(self.to, self.cc)
+        self.warnings: list[Problem] = []  # found while composing, reported by check
 
     def say(self, key: str, **values: Any) -> str:
         """A fixed phrase of the letter's language with the values filled in."""
@@ -221,6 +225,55 @@ class Composer:
         template = load_template(self.env, self._part("web.html.j2"), context)
         return self._finish(render(template, context))
 
+    def parallel_html(self) -> str:
+        """The parallel edition: the original and this translation, one signature block.
+
+        Addressed like the original's letter to its first addressee. "following" prints
+        the translation after the original's closing; "side-by-side" pairs the two texts
+        block by block in two columns.
+        """
+        letter = self.bundle.letter
+        assert self.bundle.original is not None
+        original = Composer(self.bundle.original)
+        addressee, translated_to = original.to[0], self.to[0]
+        context = original._page_context(
+            recipient=addressee, window=addressee, copy=None, layer=None
+        )
+        source = render(original._body, context)
+        translation = render(self._body, self.context | {"recipient": translated_to})
+        left, right = markdown_blocks(source), markdown_blocks(translation)
+        if letter.parallel == "side-by-side" and len(left) != len(right):
+            self.warnings.append(
+                Problem(
+                    letter.folder / letter.body_file,
+                    0,
+                    f"{letter.body_file} has {len(right)} paragraphs and "
+                    f"{self.bundle.original.letter.body_file} has {len(left)}; "
+                    "side by side, they are paired in order and the rest stands alone",
+                    "split or join paragraphs so that each pair says the same",
+                    warning=True,
+                )
+            )
+        pairs = list(itertools.zip_longest(left, right, fillvalue=Markup("")))
+        context |= {
+            "base": load_template(original.env, original._variant("letter"), context),
+            "body": markdown(source),
+            "parallel": letter.parallel,
+            "pairs": pairs,
+            "translation": {
+                "letter": letter,
+                "language": letter.language,
+                "direction": self.context["direction"],
+                "labels": self.labels,
+                "salutation": translated_to.salutation,
+                "body": markdown(translation),
+                "name": language_name(letter.language),
+            },
+            "original_name": language_name(original.language),
+        }
+        template = load_template(self.env, self._part("parallel.html.j2"), context)
+        return self._finish(render(template, context))
+
     def envelopes_html(self) -> list[str]:
         """Envelopes for every piece of mail, in the size the folded letter goes into.
 
@@ -267,9 +320,7 @@ def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]
     """Every piece of mail in mailing order: the addressees, then the cc copies."""
     pieces = [
         Piece("to", n, r, f"to/{slug}.pdf")
-        for n, (slug, r) in enumerate(
-            zip(unique_slugs([r.file_name for r in to]), to, strict=True)
-        )
+        for n, (slug, r) in enumerate(zip(unique_slugs([r.file_name for r in to]), to, strict=True))
     ]
     if to:  # a cc copy is a copy of the letter to the first addressee
         slugs = unique_slugs([r.file_name for r in cc])

@@ -11,11 +11,11 @@ from campaign.envelopes import DEFAULT_ENVELOPE, WINDOWS
 from campaign.errors import Problem
 from campaign.model import (
     PAPERS,
+    PARALLEL,
     SECURITIES,
     STATUSES,
     TYPES,
     GroupSpec,
-    PARALLEL,
     Letter,
     Recipient,
     Sender,
@@ -217,8 +217,7 @@ def _translations(
                     line,
                     f"'{tag}' under translations is not another language"
                     + (f": {why}" if why else ""),
-                    "use a language tag such as ja, ko, fr or de; "
-                    f"its text goes in body.{tag}.md",
+                    f"use a language tag such as ja, ko, fr or de; its text goes in body.{tag}.md",
                 )
             )
             continue
@@ -270,14 +269,18 @@ def _groups(s: Fields, path: Path, problems: list[Problem]) -> list[GroupSpec]:
 
 
 def load_recipients(
-    folder: Path, problems: list[Problem]
+    folder: Path, problems: list[Problem], name: str = "recipients.yaml"
 ) -> tuple[list[Recipient], list[Recipient]]:
-    """Read ``letters/<slug>/recipients.yaml``: the addressees and the people in cc."""
-    path = folder / "recipients.yaml"
+    """Read ``letters/<slug>/recipients.yaml``: the addressees and the people in cc.
+
+    A translation can have its own, ``recipients.<lang>.yaml``: titles and addresses
+    written in that language.
+    """
+    path = folder / name
     data = _top_mapping(path, problems, required=True)
     if data is None:
         return [], []
-    f = Fields(data, path, problems, "recipients.yaml")
+    f = Fields(data, path, problems, name)
     f.known(("to", "cc"))
     to = [_recipient(raw, "to", line, path, problems) for line, raw in f.items("to", required=True)]
     cc = [_recipient(raw, "cc", line, path, problems) for line, raw in f.items("cc")]

@@ -96,6 +96,7 @@ class Letter:
     translations: tuple[Translation, ...] = ()
     body_file: str = "body.md"  # body.<lang>.md in a translated edition
     edition: str = ""  # the language of a translated edition; "" for the original
+    parallel: str = ""  # for a translated edition: how its parallel edition is laid out
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -56,6 +56,19 @@ def markdown(text: str) -> Markup:
     return Markup(_MARKDOWN.render(str(text)))
 
 
+def markdown_blocks(text: str) -> list[Markup]:
+    """Markdown to HTML, one piece per top-level block (paragraph, list, heading, ...)."""
+    tokens = _MARKDOWN.parse(str(text))
+    blocks: list[Markup] = []
+    start = 0
+    for n, token in enumerate(tokens):
+        if token.level == 0 and token.nesting <= 0:  # a block closes, or stands alone
+            piece = _MARKDOWN.renderer.render(tokens[start : n + 1], _MARKDOWN.options, {})
+            blocks.append(Markup(piece))
+            start = n + 1
+    return blocks
+
+
 class HelpfulUndefined(jinja2.StrictUndefined):
     """StrictUndefined whose error says which names the value does have."""
 

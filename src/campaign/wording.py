@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "re": "Re:",
@@ -178,3 +180,12 @@ def say(labels: dict[str, str], key: str, **values: Any) -> str:
 def name_last(language: str) -> bool:
     """Whether addresses in ``language`` go from the place down to the name."""
     return base_language(language) in NAME_LAST
+
+
+def language_name(language: str) -> str:
+    """A language's name in that language: 'English', '日本語', '한국어'."""
+    try:
+        name = Locale.parse(base_language(language)).get_display_name()
+    except (ValueError, TypeError):
+        return language
+    return (name or language)[:1].upper() + (name or language)[1:]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
-from campaign.loading import load_letter, load_recipients, load_settings, load_signature_list
-from campaign.model import Letter, Recipient, Settings, SignatureList, address_lines
+from campaign.fontcheck import check_letter, check_list
+from campaign.langcheck import (
+    check_honorifics,
+    check_language,
+    check_readings,
+    check_translations,
+)
+from campaign.loading import (
+    default_envelope,
+    load_letter,
+    load_recipients,
+    load_settings,
+    load_signature_list,
+)
+from campaign.model import Letter, Recipient, Settings, SignatureList, Translation, address_lines
 from campaign.names import fold
 from campaign.schema import close_match
 from campaign.signatures import SignatureBlock, signature_block
@@ -27,6 +41,14 @@ class LetterBundle:
     to: tuple[Recipient, ...]
     cc: tuple[Recipient, ...]
     signatures: SignatureBlock
+    editions: tuple[LetterBundle, ...] = ()  # the letter in each of its translations
+    original: LetterBundle | None = None  # for a translation: the letter it translates
+
+    @property
+    def name(self) -> str:
+        """'japan-hrc-2020', or 'japan-hrc-2020 (ja)' for a translation."""
+        edition = self.letter.edition
+        return f"{self.letter.slug} ({edition})" if edition else self.letter.slug
 
 
 class Workspace:
@@ -93,14 +115,39 @@ class Workspace:
             if letter is None:
                 continue
             self._check_template(letter, problems)
-            _check_windows(letter, [*to, *cc], problems)
+            _check_windows(
+                letter.language, letter.envelope, folder / "recipients.yaml", [*to, *cc], problems
+            )
+            check_letter(letter, [*to, *cc], problems)
+            check_language(letter, problems)
+            check_translations(letter, problems)
+            check_honorifics(letter.language, folder / "recipients.yaml", to, problems)
+            # A translation may address people in its own language (recipients.ja.yaml).
+            addressed = {}
+            for t in letter.translations:
+                name = f"recipients.{t.language}.yaml"
+                if (folder / name).is_file():
+                    own_to, own_cc = load_recipients(folder, problems, name)
+                    envelope = edition_envelope(letter, t.language)
+                    _check_windows(
+                        t.language, envelope, folder / name, [*own_to, *own_cc], problems
+                    )
+                    check_honorifics(t.language, folder / name, own_to, problems)
+                    addressed[t.language] = (tuple(own_to), tuple(own_cc))
+                else:
+                    check_honorifics(t.language, folder / "recipients.yaml", to, problems)
             entries, list_ok = self._signature_list(letter, lists, problems)
             if entries is not None:
                 _check_groups(letter, entries, problems)
+                check_readings(letter, entries, problems)
             if entries is None or not list_ok or _errors(problems) > before:
                 continue  # reported; a letter with errors is never rendered
             block = signature_block(entries.entries, letter.groups, letter.as_of, letter.language)
-            bundles.append(LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block))
+            bundle = LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block)
+            editions = tuple(
+                _edition(bundle, t, entries, addressed.get(t.language)) for t in letter.translations
+            )
+            bundles.append(dataclasses.replace(bundle, editions=editions))
         return bundles, sorted(set(problems), key=_order)
 
     def _check_template(self, letter: Letter, problems: list[Problem]) -> None:
@@ -144,8 +191,48 @@ class Workspace:
                 loaded = load_signature_list(path, problems)
                 if loaded is not None:
                     _check_duplicates(loaded, problems)
+                    check_list(loaded, problems)
                 lists[name] = (loaded, _errors(problems) == before)
         return lists[name]
+
+
+def edition_envelope(letter: Letter, language: str) -> str:
+    """A translation goes in the letter's envelope if letter.yaml names one, else its own."""
+    return (
+        letter.envelope if "envelope" in letter.lines else default_envelope(letter.paper, language)
+    )
+
+
+def _edition(
+    bundle: LetterBundle,
+    t: Translation,
+    entries: SignatureList,
+    addressed: tuple[tuple[Recipient, ...], tuple[Recipient, ...]] | None,
+) -> LetterBundle:
+    """The letter as translated into ``t.language``: its words, text, headings and order."""
+    letter = bundle.letter
+    headings = dict(t.headings)
+    translated = dataclasses.replace(
+        letter,
+        language=t.language,
+        title=t.title,
+        subject=t.subject,
+        short_title=t.short_title,
+        closing=t.closing,
+        groups=tuple(
+            dataclasses.replace(g, heading=headings.get(g.key, g.heading)) for g in letter.groups
+        ),
+        translations=(),
+        body_file=f"body.{t.language}.md",
+        edition=t.language,
+        parallel=t.parallel,
+        envelope=edition_envelope(letter, t.language),
+    )
+    block = signature_block(entries.entries, translated.groups, letter.as_of, t.language)
+    to, cc = addressed or (bundle.to, bundle.cc)
+    return dataclasses.replace(
+        bundle, letter=translated, to=to, cc=cc, signatures=block, original=bundle
+    )
 
 
 def _errors(problems: list[Problem]) -> int:
@@ -156,9 +243,11 @@ def _order(problem: Problem) -> tuple[str, int, str]:
     return (str(problem.path), problem.line, problem.message)
 
 
-def _check_windows(letter: Letter, recipients: list[Recipient], problems: list[Problem]) -> None:
+def _check_windows(
+    language: str, envelope: str, path: Path, recipients: list[Recipient], problems: list[Problem]
+) -> None:
     """An address that does not fit the envelope window would be cut off on the envelope."""
-    window = WINDOWS[letter.envelope]
+    window = WINDOWS[envelope]
     for r in recipients:
         lines = len(
             address_lines(
@@ -166,14 +255,14 @@ def _check_windows(letter: Letter, recipients: list[Recipient], problems: list[P
                 r.title,
                 r.organization,
                 r.address,
-                name_last=name_last(letter.language),
+                name_last=name_last(language),
                 honorific=r.honorific,
             )
         )
         if lines > window.capacity:
             problems.append(
                 Problem(
-                    letter.folder / "recipients.yaml",
+                    path,
                     r.line,
                     f"the address of '{r.name}' has {lines} lines; "
                     f"the {window.name} envelope window shows {window.capacity}",
