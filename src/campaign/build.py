@@ -286,6 +286,8 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
         os.replace(staging / output.name, folder / output.name)
         made.written.append(folder / output.name)
     _remove_stale(folder, {o.name for o in plan.outputs})
+    if not plan.bundle.letter.edition:
+        _remove_dropped_editions(folder, {e.letter.edition for e in plan.bundle.editions})
     manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return made
@@ -449,6 +451,13 @@ def _remove_stale(folder: Path, keep: set[str]) -> None:
         for old in (folder / sub).glob("*.pdf"):
             if f"{sub}/{old.name}" not in keep:
                 old.unlink()
+
+
+def _remove_dropped_editions(folder: Path, editions: set[str]) -> None:
+    """A translation taken out of letter.yaml must not leave its letters to be mailed."""
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name not in editions and (sub / MANIFEST).is_file():
+            shutil.rmtree(sub)
 
 
 def build(

@@ -103,6 +103,20 @@ def mark_scripts(html: str, language: str) -> str:
 
 
 def _wrap(run: str, base: str) -> str:
+    if _HANGUL.search(run) and _KANA.search(run):
+        # Korean and Japanese side by side ('북한 ひまわり'): each word group on its own.
+        groups: list[tuple[str, list[str]]] = []
+        for word in run.split(" "):
+            lang = script_language(word)
+            if groups and lang in ("", "han", groups[-1][0]):
+                groups[-1][1].append(word)
+            else:
+                groups.append((lang, [word]))
+        return " ".join(_wrap_one(" ".join(words), base) for _, words in groups)
+    return _wrap_one(run, base)
+
+
+def _wrap_one(run: str, base: str) -> str:
     lang = script_language(run)
     if lang in ("", "han", base) or (lang == "ar" and base in ("fa", "ur")):
         return run
