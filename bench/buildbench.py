@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,7 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from generate import make_campaign
+from campaign.scaffold import EXAMPLE
+
+from generate import english_only, make_campaign
 
 CAMPAIGN = [sys.executable, "-m", "campaign"]
 
@@ -126,6 +129,7 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         helps = [_run([*CAMPAIGN, "--help"], root)[0] for _ in range(5)]
         huge = make_campaign(Path(tmp) / "huge", 1, 10_000)
         list_seconds = _signature_list(huge)
+        editions = _editions(Path(tmp))
     lines += [
         f"  naive, each letter laid out whole (sample of 20): {naive:7.3f} s per letter",
         f"  build, shared pages:                  {per_letter:7.3f} s per letter "
@@ -141,5 +145,19 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         f"= {plain_size / kept_size:.0f}x the size",
         f"  campaign --help:              {min(helps):7.2f} s (best of 5)",
         f"  signatories.pdf of 10,000 names: {list_seconds:6.1f} s",
+        "  the example letter (3 pieces of mail, 51 names), English only: "
+        f"{editions[0]:.1f} s, peak {editions[1] / MB:.0f} MB",
+        "  the same with its Japanese edition and parallel.pdf:           "
+        f"{editions[2]:.1f} s, peak {editions[3] / MB:.0f} MB",
     ]
     return lines
+
+
+def _editions(tmp: Path) -> tuple[float, int, float, int]:
+    """Build the example without and with its Japanese edition: time and peak memory."""
+    english = tmp / "english"
+    shutil.copytree(EXAMPLE, english)
+    english_only(english / "letters" / "japan-hrc-2020")
+    both = tmp / "both"
+    shutil.copytree(EXAMPLE, both)
+    return (*_run([*CAMPAIGN, "build"], english), *_run([*CAMPAIGN, "build"], both))

@@ -24,11 +24,21 @@ _ORG_WORDS = (
 ORG_WORDS = _ORG_WORDS.split()
 
 
+def english_only(letter: Path) -> None:
+    """Take the example's Japanese translation out of a copied letter folder."""
+    for path in [*letter.glob("body.*.md"), *letter.glob("recipients.*.yaml")]:
+        path.unlink()
+    text = (letter / "letter.yaml").read_text(encoding="utf-8")
+    (letter / "letter.yaml").write_text(text[: text.index("# The same letter in Japanese")])
+
+
 def make_campaign(root: Path, addressees: int, signatories: int, cc: int = 3) -> Path:
-    """A workspace like the example, with ``addressees`` letters and ``signatories`` names."""
+    """A workspace like the example (in English only), with ``addressees`` letters and
+    ``signatories`` names."""
     rng = random.Random(11)
     shutil.copytree(EXAMPLE, root, dirs_exist_ok=True)
     letter = root / "letters" / "japan-hrc-2020"
+    english_only(letter)
     lines = ["to:\n"]
     for n in range(addressees):
         name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {n}"

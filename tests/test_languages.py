@@ -503,3 +503,14 @@ def test_printed_name_follows_the_language(language: str, expected: str) -> None
     assert printed_name("安倍晋三", "Shinzo Abe", language) == expected
     assert printed_name("이양희", "Yanghee Lee", "ja") == "Yanghee Lee"  # Hangul: not in ja
     assert printed_name("Yanghee Lee", "", "ko") == "Yanghee Lee"
+
+
+def test_check_names_each_edition(example: Path) -> None:
+    result = run("check", workspace=example)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "japan-hrc-2020: 51 signatories as of 2020-02-13, 1 addressee, 2 in cc\n"
+        "japan-hrc-2020 (ja): 51 signatories as of 2020-02-13, 1 addressee, 2 in cc\n"
+        "No problems found in 1 letter.\n"
+    )
+    assert result.stderr == ""

@@ -85,9 +85,8 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
             f"{_plural(len(b.to), 'addressee')}, {len(b.cc)} in cc"
         )
     warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""
-    click.echo(
-        f"No problems found in {len(plans)} letter{'s' if len(plans) != 1 else ''}{warnings}."
-    )
+    letters = sum(1 for plan in plans if not plan.bundle.letter.edition)  # not translations
+    click.echo(f"No problems found in {letters} letter{'s' if letters != 1 else ''}{warnings}.")
 
 
 @cli.command()

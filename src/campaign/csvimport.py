@@ -32,6 +32,10 @@ ALIASES = {
     ),
     "country": ("country", "country region", "country or region", "location"),
     "sort_as": ("sort as", "sort_as", "sort key", "reading"),
+    "name_latin": (
+        "name latin", "name_latin", "latin name", "name in latin letters", "romanized name",
+        "romanised name", "name romanized", "name romanised", "english name", "name in english",
+    ),
     "group": ("group", "list group", "section"),
     "signed": (
         "signed", "date", "date signed", "timestamp", "submitted", "submitted at",
@@ -44,7 +48,7 @@ ALIASES = {
     "notes": ("notes", "note", "comments", "comment", "message", "remarks"),
 }  # fmt: skip
 _BY_HEADING = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
-_ONE_LINE = ("name", "affiliation", "country", "sort_as", "group")
+_ONE_LINE = ("name", "name_latin", "affiliation", "country", "sort_as", "group")
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T].*)?$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$")
 

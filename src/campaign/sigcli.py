@@ -111,6 +111,7 @@ def list_(
 @signatories.command()
 @click.argument("name", metavar="LIST")
 @click.option("--name", "person", help="Name of the person or organisation.")
+@click.option("--name-latin", help="Its Latin spelling, when the name is in another script.")
 @click.option("--type", "kind", type=click.Choice(TYPES))
 @click.option("--affiliation", help="Title or affiliation, printed after the name.")
 @click.option("--country")

@@ -16,7 +16,8 @@ from campaign.names import fold
 from campaign.tables import csv_text, json_text, text_table
 
 PUBLIC_COLUMNS = (
-    "name", "type", "affiliation", "country", "sort_as", "group", "signed", "status", "withdrawn",
+    "name", "name_latin", "type", "affiliation", "country", "sort_as", "group", "signed", "status",
+    "withdrawn",
 )  # fmt: skip
 
 
