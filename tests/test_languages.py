@@ -514,3 +514,14 @@ def test_check_names_each_edition(example: Path) -> None:
         "No problems found in 1 letter.\n"
     )
     assert result.stderr == ""
+
+
+def test_a_name_in_latin_letters_can_duplicate_a_native_one(tmp_path: Path) -> None:
+    signatories = CJK_LIST + (
+        "  - name: Teruaki Masumoto\n    type: individual\n    group: people\n"
+    )
+    result = run("check", workspace=workspace(tmp_path, "en-US", signatories=signatories))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "signatories/cjk.yaml:41: 'Teruaki Masumoto' has the same name as the signatory on line 2\n"
+    )

@@ -41,7 +41,7 @@ def coverage() -> tuple[list[int], list[int]] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     ranges = []
-    for part in out.split():
+    for part in set(out.split()):  # fonts share most of their ranges: parse each once
         first, _, last = part.partition("-")
         try:
             ranges.append((int(first, 16), int(last or first, 16)))

@@ -306,7 +306,9 @@ def _check_duplicates(entries: SignatureList, problems: list[Problem]) -> None:
     for entry in entries.entries:
         if entry.status == "withdrawn":
             continue
-        keys = [(by_name, fold(entry.name), "name")]
+        # A name in its own script and in Latin letters: either may be someone else's.
+        names = dict.fromkeys(fold(name) for name in (entry.name, entry.name_latin))
+        keys = [(by_name, name, "name") for name in names]
         if entry.email:
             keys.append((by_email, entry.email.casefold(), "e-mail address"))
         for seen, key, what in keys:
