@@ -363,10 +363,10 @@ def test_side_by_side_edition_pairs_each_paragraph(example: Path) -> None:
     for en, ja in zip(english[1:], japanese[1:], strict=True):
         # Each pair starts on the same page.
         en_start, ja_start = flat(en)[:40], ja[:20]
-        assert [en_start in p for p in pages] and [ja_start in "".join(p.split()) for p in pages]
-        assert next(n for n, p in enumerate(pages) if en_start in p) == next(
-            n for n, p in enumerate(pages) if ja_start in "".join(p.split())
-        )
+        en_pages = [n for n, p in enumerate(pages) if en_start in p]
+        ja_pages = [n for n, p in enumerate(pages) if ja_start in "".join(p.split())]
+        assert len(en_pages) == len(ja_pages) == 1
+        assert en_pages == ja_pages
     whole = " ".join(pages)
     assert whole.count("Signatories (as of") == 1  # one signature block
     assert "English 日本語" in whole
@@ -523,5 +523,21 @@ def test_a_name_in_latin_letters_can_duplicate_a_native_one(tmp_path: Path) -> N
     result = run("check", workspace=workspace(tmp_path, "en-US", signatories=signatories))
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "signatories/cjk.yaml:41: 'Teruaki Masumoto' has the same name as the signatory on line 2\n"
+        "signatories/cjk.yaml:35: 'Teruaki Masumoto' has the same name as the signatory on line 2\n"
     )
+
+
+def test_sign_on_commands_know_a_name_by_its_latin_spelling(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "en-US")
+    form = tmp_path / "form.csv"
+    form.write_text(
+        "name,type,group\nCitizens' Alliance for North Korean Human Rights,organization,orgs\n"
+    )
+    result = run("sig", "import", "cjk", str(form), workspace=root)
+    assert result.exit_code == 0
+    assert "form.csv:2: already on the list: 북한인권시민연합 (signatories/cjk.yaml:18)\n" in (
+        result.stdout
+    )
+    result = run("sig", "withdraw", "cjk", "teruaki masumoto", workspace=root)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("withdrawn: 増元照明 (signatories/cjk.yaml:2)")

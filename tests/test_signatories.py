@@ -72,7 +72,7 @@ def test_list_and_export_keep_private_fields_private(ws: Path) -> None:
         assert code == 0
         assert "zoe@example.org" not in out and "Asked to be listed" not in out
         assert out.splitlines()[0] == (
-            "name,type,affiliation,country,sort_as,group,signed,status,withdrawn"
+            "name,name_latin,type,affiliation,country,sort_as,group,signed,status,withdrawn"
         )
     code, out, _ = sig(ws, "export", "people", "--private", "--format", "json")
     records = json.loads(out)
@@ -84,7 +84,7 @@ def test_export_to_a_file_is_a_spreadsheet_csv(ws: Path) -> None:
     code, _, err = sig(ws, "export", "people", "-o", "out.csv")
     assert code == 0 and err == "wrote 5 entries to out.csv\n"
     raw = Path("out.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfname,type,") and b"\r\n" in raw
+    assert raw.startswith(b"\xef\xbb\xbfname,name_latin,type,") and b"\r\n" in raw
 
 
 def test_stats_counts_by_status_group_type_country_and_day(ws: Path) -> None:

@@ -44,7 +44,9 @@ def split_acronym(name: str) -> tuple[str, str]:
 def _keys(entry: Signatory) -> list[tuple[str, str]]:
     """The blocking keys of an entry, each with the reason two entries sharing it match."""
     keys = [(f"name:{name_key(entry.name)}", "same name")]
-    rest, acronym = split_acronym(entry.name)
+    if entry.name_latin:  # the same name in Latin letters
+        keys.append((f"name:{name_key(entry.name_latin)}", "same name"))
+    rest, acronym = split_acronym(entry.name_latin or entry.name)
     if acronym:
         keys.append((f"name:{name_key(rest)}", "same name with and without its acronym"))
         keys.append((f"acronym:{fold(acronym)}", "acronym and full name"))

@@ -64,7 +64,12 @@ def describe(entry: Signatory | dict[str, Any]) -> str:
 def _is_on_list(entry: Signatory, name: str, email: str) -> bool:
     if entry.status == "withdrawn":
         return False
-    return fold(entry.name) == fold(name) or bool(email and entry.email.casefold() == email)
+    return fold(name) in _names(entry) or bool(email and entry.email.casefold() == email)
+
+
+def _names(entry: Signatory) -> list[str]:
+    """The entry's name, and its Latin spelling if it has one, folded for comparing."""
+    return [fold(entry.name), *([fold(entry.name_latin)] if entry.name_latin else [])]
 
 
 def already_on(entries: list[Signatory], record: dict[str, Any]) -> Signatory | None:
@@ -80,9 +85,13 @@ def find(listfile: ListFile, who: str, wanted: Callable[[Signatory], bool], verb
         matches = [i for i, e in enumerate(entries) if e.email.casefold() == who.casefold()]
     else:
         key = fold(who)
-        matches = [i for i, e in enumerate(entries) if fold(e.name) == key]
+        matches = [i for i, e in enumerate(entries) if key in _names(e)]
         if not matches:
-            matches = [i for i, e in enumerate(entries) if f" {key} " in f" {fold(e.name)} "]
+            matches = [
+                i
+                for i, e in enumerate(entries)
+                if any(f" {key} " in f" {name} " for name in _names(e))
+            ]
     usable = [i for i in matches if wanted(entries[i])]
     path = listfile.path
     if len(usable) == 1:
