@@ -483,14 +483,16 @@ def test_runs_of_other_scripts_are_marked_and_markup_is_left_alone() -> None:
     )
     assert mark_scripts(html, "en-US") == (
         '<html lang="en"><head><title>한국</title><style>a > b { content: "한" }</style></head>'
-        '<body><p title="한국">Alliance <span lang="ko">북한인권 2020 연합</span>, 増元照明 and '
-        '<span lang="ja">ひまわりの会</span> &amp; <span lang="ar">مرحبا بكم</span>.</p>'
+        '<body><p title="한국">Alliance <bdi lang="ko">북한인권 2020 연합</bdi>, 増元照明 and '
+        '<bdi lang="ja">ひまわりの会</bdi> &amp; <bdi lang="ar">مرحبا بكم</bdi>.</p>'
         "</body></html>"
     )
     # In a Korean letter, Korean needs no mark; Japanese still does.
-    assert (
-        mark_scripts("<p>북한 ひまわり</p>", "ko") == '<p>북한 <span lang="ja">ひまわり</span></p>'
+    assert mark_scripts("<p>북한 ひまわり</p>", "ko") == '<p>북한 <bdi lang="ja">ひまわり</bdi></p>'
+    assert mark_scripts("<p>북한のひまわり</p>", "en") == (
+        '<p><bdi lang="ko">북한</bdi><bdi lang="ja">のひまわり</bdi></p>'
     )
+    assert mark_scripts("<SCRIPT>'북한'</SCRIPT>", "en") == "<SCRIPT>'북한'</SCRIPT>"
 
 
 @pytest.mark.parametrize(
@@ -541,3 +543,108 @@ def test_sign_on_commands_know_a_name_by_its_latin_spelling(tmp_path: Path) -> N
     result = run("sig", "withdraw", "cjk", "teruaki masumoto", workspace=root)
     assert result.exit_code == 0
     assert result.stdout.startswith("withdrawn: 増元照明 (signatories/cjk.yaml:2)")
+
+
+def test_an_address_line_mixing_scripts_stays_one_line(tmp_path: Path) -> None:
+    recipients = textwrap.dedent("""\
+        to:
+          - name: Ada Minister
+            address: [Ministry, Seoul 03171 서울 Korea]
+        """)
+    out = build(workspace(tmp_path, "en-US", recipients=recipients))
+    for name in ("to/ada-minister.pdf", "labels.pdf", "envelopes.pdf"):
+        lines = [flat(line) for line in pdf_text(out / name).splitlines()]
+        assert any(line.endswith("Seoul 03171 서울 Korea") for line in lines), name
+
+
+TRANSLATED = textwrap.dedent("""\
+    translations:
+      ja:
+        title: 題
+        subject: 件
+        headings: {people: 個人, orgs: 団体}
+        parallel: side-by-side
+    """)
+
+
+def test_a_translation_without_its_own_recipients(tmp_path: Path) -> None:
+    recipients = textwrap.dedent("""\
+        to:
+          - name: Ada Minister
+            salutation: Dear Minister,
+            honorific: 様
+            address: [Ministry, 1 Road, 10117 Berlin, Germany]
+        """)
+    root = workspace(tmp_path, "en-US", recipients=recipients, extra=TRANSLATED)
+    (root / "letters" / "l" / "body.ja.md").write_text("本文です。\n")
+    result = run("check", workspace=root)
+    assert "letters/l/recipients.yaml:2: warning: translation 'ja' greets 'Ada Minister' " in (
+        result.stderr
+    )
+    out = build(root)
+    pages = pdf_pages(out / "ja" / "to" / "ada-minister.pdf")
+    text = clean("".join(pages))
+    assert "Dear Minister," not in text and "拝啓 本文です。" in text and "敬具" in text
+    # A Western address keeps its order in a Japanese letter: the country stays last.
+    window = [  # DIN 5008 form B: 20 mm from the left, 45 mm from the top, 85 × 45 mm
+        w
+        for w in pdf_words(out / "ja" / "to" / "ada-minister.pdf")
+        if w.left < 105 and 45 < w.top < 90
+    ]
+    assert [w.text for w in sorted(window, key=lambda w: (round(w.top), w.left))][-1] == ("Germany")
+
+
+def test_korean_in_the_english_half_of_a_parallel_edition(tmp_path: Path) -> None:
+    extra = TRANSLATED.replace("ja:", "ko:").replace("個人", "개인").replace("団体", "단체")
+    root = workspace(tmp_path, "en-US", extra=extra)
+    (root / "letters" / "l" / "body.ko.md").write_text("본문.\n")
+    out = build(root)
+    drawn = glyph_fonts(out / "ko" / "parallel.pdf")
+    assert all("CJK-KR" in f for c, f in drawn if "\uac00" <= c <= "\ud7a3")
+
+
+def test_outputs_and_rebuilds_follow_the_translation(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "en-US", extra=TRANSLATED)
+    (root / "letters" / "l" / "body.ja.md").write_text("本文です。\n")
+    out = build(root)
+    assert (out / "ja" / "parallel.pdf").is_file()
+    # Editing the Japanese text remakes the Japanese files, not the English ones.
+    (root / "letters" / "l" / "body.ja.md").write_text("本文を直しました。\n")
+    result = run("build", workspace=root)
+    assert "build/l/: 0 files made, 9 up to date" in result.stdout
+    # Without 'parallel:', the parallel edition goes: it must not be mailed by mistake.
+    letter = root / "letters" / "l" / "letter.yaml"
+    letter.write_text(letter.read_text().replace("    parallel: side-by-side\n", ""))
+    build(root)
+    assert not (out / "ja" / "parallel.pdf").exists()
+    assert (out / "ja" / "to" / "ada-minister.pdf").is_file()
+
+
+def test_translation_recipients_are_compared_and_tags_checked(tmp_path: Path) -> None:
+    extra = TRANSLATED + "  to: {title: x, subject: y}\n"
+    root = workspace(tmp_path, "en-US", extra=extra)
+    (root / "letters" / "l" / "body.ja.md").write_text("本文です。\n")
+    (root / "letters" / "l" / "recipients.ja.yaml").write_text(
+        "to:\n  - name: 大臣\n    honorific: 様\n    address: [東京都]\n"
+    )
+    result = run("check", workspace=root)
+    assert result.exit_code == 1
+    assert (
+        "letters/l/letter.yaml:20: translation 'to' cannot have a folder of its own in build/: "
+        "build/<slug>/to/ holds the letters\n" in result.stderr
+    )
+    assert (
+        "letters/l/recipients.ja.yaml:1: warning: 'cc' lists 0 people here and 1 in "
+        "recipients.yaml; someone would get the letter in one language only\n" in result.stderr
+    )
+    assert (
+        "letters/l/recipients.ja.yaml:2: warning: '大臣' has no name_latin; their files are "
+        "named 'da-chen.pdf', spelt by machine\n" in result.stderr
+    )
+
+
+@pytest.mark.parametrize(("language", "face"), [("zh", "CJK-SC"), ("zh-Hant", "CJK-TC")])
+def test_chinese_letters_use_their_own_forms(tmp_path: Path, language: str, face: str) -> None:
+    out = build(workspace(tmp_path, language, body="人權組織 {{ signatories.count }}。\n"))
+    drawn = glyph_fonts(out / "to" / "ada-minister.pdf")
+    assert all(face in f for c, f in drawn if c in "人權組織")

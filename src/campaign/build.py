@@ -107,11 +107,21 @@ def _resources(bundle: LetterBundle) -> str:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            # Addresses are hashed per letter, so recipients.yaml is left out here.
-            if path.is_file() and path.name != "recipients.yaml":
+            # Texts and addresses reach the outputs through their HTML, hashed per
+            # output; left out here, a change to body.ja.md leaves the English as it is.
+            if path.is_file() and not _per_output(path, folder, bundle):
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _per_output(path: Path, folder: Path, bundle: LetterBundle) -> bool:
+    """Whether ``path`` is a letter's text or recipients file (hashed through its HTML)."""
+    if folder != bundle.letter.folder or path.parent != folder:
+        return False
+    return (path.name.startswith("body.") and path.suffix == ".md") or (
+        path.name.startswith("recipients.") and path.suffix == ".yaml"
+    )
 
 
 def _record(value: Any) -> str:
@@ -207,6 +217,7 @@ def check(
         if not body.is_file():
             problems.append(Problem(body, 0, "file is missing", "write the letter's text here"))
             continue
+        each = bundle
         try:
             for each in (bundle, *bundle.editions):
                 plan = plan_letter(each)
@@ -219,7 +230,8 @@ def check(
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:
-            problems.append(Problem(body, 0, "not valid UTF-8 text", "save it as UTF-8"))
+            text = each.letter.folder / each.letter.body_file
+            problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
     if strict:
         problems = [Problem(p.path, p.line, p.message, p.hint) for p in problems]
     if any(not p.warning for p in problems):
@@ -285,7 +297,7 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
         (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / output.name, folder / output.name)
         made.written.append(folder / output.name)
-    _remove_stale(folder, {o.name for o in plan.outputs})
+    _remove_stale(folder, {o.name for o in plan.outputs}, _read_manifest(folder))
     if not plan.bundle.letter.edition:
         _remove_dropped_editions(folder, {e.letter.edition for e in plan.bundle.editions})
     manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
@@ -445,8 +457,16 @@ def _print_run(
         tick(staging / "mailing.csv")
 
 
-def _remove_stale(folder: Path, keep: set[str]) -> None:
-    """Letters to people no longer on the recipient list must not be mailed by mistake."""
+def _remove_stale(folder: Path, keep: set[str], made_before: dict[str, str]) -> None:
+    """Letters to people no longer on the recipient list must not be mailed by mistake.
+
+    Nor may an output the letter no longer has (parallel.pdf once ``parallel:`` goes).
+    """
+    for name in made_before.keys() - keep:
+        path = folder / name
+        # Only files this build made: the letter's own, not a translation's folder.
+        if path.is_file() and (path.parent == folder or path.parent.name in ("to", "cc")):
+            path.unlink()
     for sub in ("to", "cc"):
         for old in (folder / sub).glob("*.pdf"):
             if f"{sub}/{old.name}" not in keep:

@@ -14,7 +14,7 @@ from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
 from campaign.model import Recipient, address_lines
 from campaign.names import unique_slugs
-from campaign.scripts import is_right_to_left, mark_scripts, printed_name
+from campaign.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.templating import (
     load_template,
     make_environment,
@@ -23,7 +23,7 @@ from campaign.templating import (
     render,
     source_template,
 )
-from campaign.wording import base_language, labels_for, language_name, name_last, say
+from campaign.wording import base_language, labels_for, language_name, say
 from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle
 
 # Long outputs are laid out in parts of this size (see build.py).
@@ -67,7 +67,7 @@ class PublicRecipient:
             r.address,
             r.name_latin,
             r.honorific,
-            name_last(language),
+            writes_name_last(language, r.address),
         )
 
     @property
@@ -272,7 +272,7 @@ class Composer:
             "original_name": language_name(original.language),
         }
         template = load_template(self.env, self._part("parallel.html.j2"), context)
-        return self._finish(render(template, context))
+        return original._finish(render(template, context))  # the page is in the original's
 
     def envelopes_html(self) -> list[str]:
         """Envelopes for every piece of mail, in the size the folded letter goes into.

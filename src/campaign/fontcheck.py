@@ -124,8 +124,15 @@ def check_letter(letter: Letter, recipients: Iterable[Recipient], problems: list
         texts = (t.title, t.short_title, t.subject, t.closing, *(h for _, h in t.headings))
         items += [(t.line, f"translation '{t.language}'", text) for text in texts]
     check_texts(letter.path, items, problems)
+    check_recipients(letter.folder / "recipients.yaml", recipients, problems)
+    for body in [letter.body_file, *(f"body.{t.language}.md" for t in letter.translations)]:
+        check_file(letter.folder / body, problems)
+
+
+def check_recipients(path: Path, recipients: Iterable[Recipient], problems: list[Problem]) -> None:
+    """Warn about undrawable characters in a recipients file."""
     check_texts(
-        letter.folder / "recipients.yaml",
+        path,
         (
             (r.line, f"recipient '{r.name}'", text)
             for r in recipients
@@ -136,8 +143,6 @@ def check_letter(letter: Letter, recipients: Iterable[Recipient], problems: list
         ),
         problems,
     )
-    for body in [letter.body_file, *(f"body.{t.language}.md" for t in letter.translations)]:
-        check_file(letter.folder / body, problems)
 
 
 def check_list(entries: SignatureList, problems: list[Problem]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from campaign.errors import Problem
-from campaign.model import Letter, Recipient, SignatureList
+from campaign.model import Letter, Recipient, SignatureList, Translation
 from campaign.scripts import is_latin, printed_name, script_language
 from campaign.wording import LABELS, base_language, has_labels
 
@@ -42,6 +42,16 @@ def check_translations(letter: Letter, problems: list[Problem]) -> None:
                     f"translation '{t.language}' has no text: letters/{letter.slug}/"
                     f"body.{t.language}.md is missing",
                     "write the translated letter there, or remove the translation",
+                )
+            )
+        elif not body.read_text(encoding="utf-8", errors="replace").strip():
+            problems.append(
+                Problem(
+                    body,
+                    0,
+                    f"body.{t.language}.md is empty: the '{t.language}' letters would have no text",
+                    "write the translated letter there",
+                    warning=True,
                 )
             )
         missing = [g.key for g in letter.groups if g.key not in dict(t.headings)]
@@ -113,6 +123,64 @@ def check_honorifics(
                     r.line,
                     f"'{r.name}' has no honorific; a Japanese letter prints one after the name",
                     "add 'honorific: 様' (or 殿, 御中 for an organisation)",
+                    warning=True,
+                )
+            )
+
+
+def check_salutations(
+    t: Translation, path: Path, recipients: list[Recipient], problems: list[Problem]
+) -> None:
+    """recipients.yaml's salutations are not used by a translation that has no recipients file."""
+    for r in recipients:
+        if r.salutation:
+            problems.append(
+                Problem(
+                    path,
+                    r.line,
+                    f"translation '{t.language}' greets '{r.name}' with its own default "
+                    f"salutation, not '{r.salutation}'",
+                    f"to choose it, write recipients.{t.language}.yaml with the salutation "
+                    "in that language",
+                    warning=True,
+                )
+            )
+
+
+def check_same_people(
+    path: Path,
+    original: tuple[list[Recipient], list[Recipient]],
+    translated: tuple[list[Recipient], list[Recipient]],
+    problems: list[Problem],
+) -> None:
+    """A translation's recipients file names as many addressees and copies as the original."""
+    for role, ours, theirs in zip(("to", "cc"), original, translated, strict=True):
+        if len(ours) != len(theirs):
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"'{role}' lists {len(theirs)} people here and {len(ours)} in "
+                    "recipients.yaml; someone would get the letter in one language only",
+                    "list the same people, in the same order, in both files",
+                    warning=True,
+                )
+            )
+
+
+def check_file_names(path: Path, recipients: list[Recipient], problems: list[Problem]) -> None:
+    """A name in another script without name_latin gets a file name spelt by ICU."""
+    from campaign.names import slugify
+
+    for r in recipients:
+        if not r.name_latin and not is_latin(r.name):
+            problems.append(
+                Problem(
+                    path,
+                    r.line,
+                    f"'{r.name}' has no name_latin; their files are named "
+                    f"'{slugify(r.name)}.pdf', spelt by machine",
+                    "add 'name_latin:' with the name in Latin letters",
                     warning=True,
                 )
             )

@@ -221,6 +221,23 @@ def _translations(
                 )
             )
             continue
+        if tag.lower() in ("to", "cc", "mail") or base_language(tag) in {
+            base_language(done.language) for done in found
+        }:
+            f.problems.append(
+                Problem(
+                    f.path,
+                    line,
+                    f"translation '{tag}' cannot have a folder of its own in build/: "
+                    + (
+                        f"build/<slug>/{tag}/ holds the letters"
+                        if tag.lower() in ("to", "cc", "mail")
+                        else "the letter has a translation into that language already"
+                    ),
+                    "one translation per language; write a region, e.g. to-TO, for Tongan",
+                )
+            )
+            continue
         headings = []
         if (given := t.mapping("headings")) is not None:
             h = Fields(given, f.path, f.problems, f"headings of translation '{tag}'")

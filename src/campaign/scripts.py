@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from campaign.wording import base_language
+from campaign.wording import base_language, name_last
 
 HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -35,7 +35,9 @@ _RUN = re.compile(
     f"|[{HEBREW}](?:[{HEBREW}0-9]|[ .,\\-](?=[{HEBREW}]))*"
 )
 # Text outside tags, style sheets and the title is what a reader sees.
-_MARKUP = re.compile(r"(<style\b.*?</style>|<title\b.*?</title>|<!--.*?-->|<[^>]*>)", re.DOTALL)
+_MARKUP = re.compile(
+    r"(<(style|script|title)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.DOTALL | re.IGNORECASE
+)
 
 RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
 
@@ -87,6 +89,12 @@ def printed_name(name: str, name_latin: str, language: str) -> str:
     return name if suits(name, language) else name_latin
 
 
+def writes_name_last(language: str, address: tuple[str, ...]) -> bool:
+    """Whether an address goes from the place down to the name: a Japanese or Korean
+    letter's address written in Japanese or Korean (a Western address keeps its order)."""
+    return name_last(language) and any(is_east_asian(line) for line in address)
+
+
 def is_right_to_left(language: str) -> bool:
     """Whether ``language`` is written from right to left."""
     return base_language(language) in RIGHT_TO_LEFT
@@ -95,24 +103,35 @@ def is_right_to_left(language: str) -> bool:
 def mark_scripts(html: str, language: str) -> str:
     """``html`` with each run of another script's text wrapped in ``<span lang>``."""
     base = base_language(language)
-    pieces = _MARKUP.split(html)
-    for n in range(0, len(pieces), 2):  # even pieces are text, odd ones markup
-        if _NON_LATIN.search(pieces[n]):
-            pieces[n] = _RUN.sub(lambda m: _wrap(m.group(0), base), pieces[n])
-    return "".join(pieces)
+    out = []
+    end = 0
+    for markup in _MARKUP.finditer(html):
+        out += [_mark_text(html[end : markup.start()], base), markup.group(1)]
+        end = markup.end()
+    out.append(_mark_text(html[end:], base))
+    return "".join(out)
+
+
+def _mark_text(text: str, base: str) -> str:
+    if not _NON_LATIN.search(text):
+        return text
+    return _RUN.sub(lambda m: _wrap(m.group(0), base), text)
 
 
 def _wrap(run: str, base: str) -> str:
     if _HANGUL.search(run) and _KANA.search(run):
-        # Korean and Japanese side by side ('북한 ひまわり'): each word group on its own.
-        groups: list[tuple[str, list[str]]] = []
-        for word in run.split(" "):
-            lang = script_language(word)
-            if groups and lang in ("", "han", groups[-1][0]):
-                groups[-1][1].append(word)
+        # Korean and Japanese side by side ('북한 ひまわり', '북한のひまわり'): each part
+        # on its own; Chinese characters, marks and digits go with what precedes them.
+        groups: list[list[str]] = []  # [lang, text]
+        for char in run:
+            lang = "ko" if _HANGUL.match(char) else "ja" if _KANA.match(char) else ""
+            if groups and lang in ("", groups[-1][0]):
+                groups[-1][1] += char
+            elif groups and not groups[-1][0]:
+                groups[-1] = [lang, groups[-1][1] + char]
             else:
-                groups.append((lang, [word]))
-        return " ".join(_wrap_one(" ".join(words), base) for _, words in groups)
+                groups.append([lang, char])
+        return "".join(_wrap_one(text, base) for _, text in groups)
     return _wrap_one(run, base)
 
 
@@ -120,4 +139,4 @@ def _wrap_one(run: str, base: str) -> str:
     lang = script_language(run)
     if lang in ("", "han", base) or (lang == "ar" and base in ("fa", "ur")):
         return run
-    return f'<span lang="{lang}">{run}</span>'
+    return f'<bdi lang="{lang}">{run}</bdi>'

@@ -75,7 +75,8 @@ def _names(entry: Signatory) -> list[str]:
 def already_on(entries: list[Signatory], record: dict[str, Any]) -> Signatory | None:
     """The entry (not withdrawn) with the same normalised name or e-mail as ``record``."""
     email = str(record.get("email") or "").casefold()
-    return next((e for e in entries if _is_on_list(e, str(record["name"]), email)), None)
+    names = [str(record[key]) for key in ("name", "name_latin") if record.get(key)]
+    return next((e for e in entries for name in names if _is_on_list(e, name, email)), None)
 
 
 def find(listfile: ListFile, who: str, wanted: Callable[[Signatory], bool], verb: str) -> int:

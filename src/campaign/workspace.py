@@ -8,11 +8,14 @@ from pathlib import Path
 
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
-from campaign.fontcheck import check_letter, check_list
+from campaign.fontcheck import check_letter, check_list, check_recipients
 from campaign.langcheck import (
+    check_file_names,
     check_honorifics,
     check_language,
     check_readings,
+    check_salutations,
+    check_same_people,
     check_translations,
 )
 from campaign.loading import (
@@ -25,8 +28,8 @@ from campaign.loading import (
 from campaign.model import Letter, Recipient, Settings, SignatureList, Translation, address_lines
 from campaign.names import fold
 from campaign.schema import close_match
+from campaign.scripts import writes_name_last
 from campaign.signatures import SignatureBlock, signature_block
-from campaign.wording import name_last
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "data" / "templates"
 
@@ -119,6 +122,7 @@ class Workspace:
                 letter.language, letter.envelope, folder / "recipients.yaml", [*to, *cc], problems
             )
             check_letter(letter, [*to, *cc], problems)
+            check_file_names(folder / "recipients.yaml", [*to, *cc], problems)
             check_language(letter, problems)
             check_translations(letter, problems)
             check_honorifics(letter.language, folder / "recipients.yaml", to, problems)
@@ -133,9 +137,13 @@ class Workspace:
                         t.language, envelope, folder / name, [*own_to, *own_cc], problems
                     )
                     check_honorifics(t.language, folder / name, own_to, problems)
+                    check_recipients(folder / name, [*own_to, *own_cc], problems)
+                    check_file_names(folder / name, [*own_to, *own_cc], problems)
+                    check_same_people(folder / name, (to, cc), (own_to, own_cc), problems)
                     addressed[t.language] = (tuple(own_to), tuple(own_cc))
                 else:
                     check_honorifics(t.language, folder / "recipients.yaml", to, problems)
+                    check_salutations(t, folder / "recipients.yaml", [*to, *cc], problems)
             entries, list_ok = self._signature_list(letter, lists, problems)
             if entries is not None:
                 _check_groups(letter, entries, problems)
@@ -229,7 +237,13 @@ def _edition(
         envelope=edition_envelope(letter, t.language),
     )
     block = signature_block(entries.entries, translated.groups, letter.as_of, t.language)
-    to, cc = addressed or (bundle.to, bundle.cc)
+    if addressed is None:
+        # recipients.yaml's salutations are in the original's language: each
+        # translation greets in its own ("Dear ..." would open a Japanese letter).
+        to = tuple(dataclasses.replace(r, salutation="") for r in bundle.to)
+        cc = tuple(dataclasses.replace(r, salutation="") for r in bundle.cc)
+    else:
+        to, cc = addressed
     return dataclasses.replace(
         bundle, letter=translated, to=to, cc=cc, signatures=block, original=bundle
     )
@@ -255,7 +269,7 @@ def _check_windows(
                 r.title,
                 r.organization,
                 r.address,
-                name_last=name_last(language),
+                name_last=writes_name_last(language, r.address),
                 honorific=r.honorific,
             )
         )
