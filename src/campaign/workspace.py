@@ -126,24 +126,7 @@ class Workspace:
             check_language(letter, problems)
             check_translations(letter, problems)
             check_honorifics(letter.language, folder / "recipients.yaml", to, problems)
-            # A translation may address people in its own language (recipients.ja.yaml).
-            addressed = {}
-            for t in letter.translations:
-                name = f"recipients.{t.language}.yaml"
-                if (folder / name).is_file():
-                    own_to, own_cc = load_recipients(folder, problems, name)
-                    envelope = edition_envelope(letter, t.language)
-                    _check_windows(
-                        t.language, envelope, folder / name, [*own_to, *own_cc], problems
-                    )
-                    check_honorifics(t.language, folder / name, own_to, problems)
-                    check_recipients(folder / name, [*own_to, *own_cc], problems)
-                    check_file_names(folder / name, [*own_to, *own_cc], problems)
-                    check_same_people(folder / name, (to, cc), (own_to, own_cc), problems)
-                    addressed[t.language] = (tuple(own_to), tuple(own_cc))
-                else:
-                    check_honorifics(t.language, folder / "recipients.yaml", to, problems)
-                    check_salutations(t, folder / "recipients.yaml", [*to, *cc], problems)
+            addressed = _translation_recipients(letter, to, cc, problems)
             entries, list_ok = self._signature_list(letter, lists, problems)
             if entries is not None:
                 _check_groups(letter, entries, problems)
@@ -202,6 +185,32 @@ class Workspace:
                     check_list(loaded, problems)
                 lists[name] = (loaded, _errors(problems) == before)
         return lists[name]
+
+
+def _translation_recipients(
+    letter: Letter, to: list[Recipient], cc: list[Recipient], problems: list[Problem]
+) -> dict[str, tuple[tuple[Recipient, ...], tuple[Recipient, ...]]]:
+    """Each translation's own recipients (recipients.ja.yaml), checked like the original's.
+
+    A translation without a file of its own uses recipients.yaml (see ``_edition``).
+    """
+    folder = letter.folder
+    addressed = {}
+    for t in letter.translations:
+        path = folder / f"recipients.{t.language}.yaml"
+        if not path.is_file():
+            check_honorifics(t.language, folder / "recipients.yaml", to, problems)
+            check_salutations(t, folder / "recipients.yaml", [*to, *cc], problems)
+            continue
+        own_to, own_cc = load_recipients(folder, problems, path.name)
+        people = [*own_to, *own_cc]
+        _check_windows(t.language, edition_envelope(letter, t.language), path, people, problems)
+        check_honorifics(t.language, path, own_to, problems)
+        check_recipients(path, people, problems)
+        check_file_names(path, people, problems)
+        check_same_people(path, (to, cc), (own_to, own_cc), problems)
+        addressed[t.language] = (tuple(own_to), tuple(own_cc))
+    return addressed
 
 
 def edition_envelope(letter: Letter, language: str) -> str:
