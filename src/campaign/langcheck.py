@@ -10,7 +10,7 @@ from campaign.scripts import is_latin, printed_name, script_language
 from campaign.wording import LABELS, base_language, has_labels
 
 
-def check_language(letter: Letter, problems: list[Problem]) -> None:
+def check_wording(letter: Letter, problems: list[Problem]) -> None:
     """The fixed words exist in the letter's language and in each translation's."""
     for language, line in [
         (letter.language, letter.lines.get("language", 1)),

@@ -12,11 +12,11 @@ from campaign.fontcheck import check_letter, check_list, check_recipients
 from campaign.langcheck import (
     check_file_names,
     check_honorifics,
-    check_language,
     check_readings,
     check_salutations,
     check_same_people,
     check_translations,
+    check_wording,
 )
 from campaign.loading import (
     default_envelope,
@@ -123,7 +123,7 @@ class Workspace:
             )
             check_letter(letter, [*to, *cc], problems)
             check_file_names(folder / "recipients.yaml", [*to, *cc], problems)
-            check_language(letter, problems)
+            check_wording(letter, problems)
             check_translations(letter, problems)
             check_honorifics(letter.language, folder / "recipients.yaml", to, problems)
             addressed = _translation_recipients(letter, to, cc, problems)
