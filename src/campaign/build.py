@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from campaign import __version__
+from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
+from campaign.lint import lint_composed
 from campaign.renderjobs import (
     FullJob,
     Pending,
@@ -39,7 +41,7 @@ from campaign.renderjobs import (
 from campaign.signatures import SignatureBlock
 from campaign.tables import csv_text
 from campaign.templating import TemplateFailed
-from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle, Workspace
+from campaign.workspace import LetterBundle, Workspace
 
 MANIFEST = "manifest.json"
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
@@ -227,11 +229,14 @@ def check(
                             output.compose()
                 plans.append(plan)
                 problems += plan.composer.warnings
+                lint_composed(plan.composer, problems, measure=every)
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:
             text = each.letter.folder / each.letter.body_file
             problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
+    # Lint may find again what composing reported (an unknown name): each is said once.
+    problems = sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
     if strict:
         problems = [Problem(p.path, p.line, p.message, p.hint) for p in problems]
     if any(not p.warning for p in problems):

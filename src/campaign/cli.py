@@ -72,6 +72,77 @@ def init(directory: str) -> None:
 
 
 @cli.command()
+@click.argument("slug")
+@click.option(
+    "--template",
+    "-t",
+    help="Template to draft with ('campaign templates' lists them).  [default: joint-letter]",
+)
+@click.option(
+    "--signatories",
+    "list_name",
+    metavar="LIST",
+    help="Use signatories/LIST.yaml.  [default: a new list named after the letter]",
+)
+@click.option(
+    "--from",
+    "copy_from",
+    metavar="OTHER-SLUG",
+    help="Start from a copy of another letter (dated today) instead of a template.",
+)
+@click.pass_context
+def new(
+    ctx: click.Context,
+    slug: str,
+    template: str | None,
+    list_name: str | None,
+    copy_from: str | None,
+) -> None:
+    """Draft a new letter in letters/SLUG/, ready to build, with [TODO: ...] to fill in."""
+    from campaign.drafting import new_letter
+    from campaign.workspace import Workspace
+
+    if copy_from and (list_name or template):
+        raise click.UsageError("--from copies the letter's template and list; change them after")
+    workspace = Workspace.locate(ctx.obj.get("workspace"))
+    drafted = new_letter(workspace.root, slug, template or "joint-letter", list_name, copy_from)
+    folder = display_path(drafted.folder)
+    click.echo(f"Created {folder}/: {', '.join(drafted.files)}")
+    if drafted.list_path is not None:
+        made = "a new list" if drafted.list_created else "the list it uses"
+        click.echo(f"  {display_path(drafted.list_path)}: {made}")
+    for note in drafted.notes:
+        click.echo(f"  {note}")
+    if copy_from:
+        click.echo(f"Next: edit the copy, then: campaign build {slug}")
+    else:
+        click.echo(
+            f"Next: replace each [TODO: ...] ('campaign check {slug}' lists them), "
+            f"then: campaign build {slug}"
+        )
+
+
+@cli.command()
+@click.pass_context
+def templates(ctx: click.Context) -> None:
+    """List the letter templates: the shipped ones and the workspace's own."""
+    from campaign.catalog import describe
+    from campaign.workspace import Workspace
+
+    try:
+        root = Workspace.locate(ctx.obj.get("workspace")).root
+    except CampaignError:
+        root = None  # outside a workspace: the shipped templates alone
+    infos = describe(root)
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        where = ""
+        if info.own:
+            where = f" (this workspace's{', extends ' + info.builds_on if info.builds_on else ''})"
+        click.echo(f"{info.name:<{width}}  {info.description or '(no description)'}{where}")
+
+
+@cli.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
 @click.pass_context

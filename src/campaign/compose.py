@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from campaign.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
 from campaign.model import Recipient, address_lines
@@ -24,7 +25,7 @@ from campaign.templating import (
     source_template,
 )
 from campaign.wording import base_language, labels_for, language_name, say
-from campaign.workspace import BUILTIN_TEMPLATES, LetterBundle
+from campaign.workspace import LetterBundle
 
 # Long outputs are laid out in parts of this size (see build.py).
 ENVELOPES_PER_PART = 50
@@ -150,6 +151,8 @@ class Composer:
             "say": self.say,
             "named": self.named,
         }
+        # What a body can use: the names above and the addressee it is written to.
+        self.body_names = sorted([*self.context, "recipient"])
         self._page = {
             "page": page_geometry(letter.paper, letter.envelope),
             "paper": letter.paper,
@@ -171,8 +174,7 @@ class Composer:
         return self.say("name_title", name=person.name, title=person.title)
 
     def _part(self, name: str) -> list[str | jinja2.Template]:
-        template = self.bundle.letter.template
-        return [f"{template}/{name}", f"builtin/{template}/{name}", f"builtin/joint-letter/{name}"]
+        return list(part_names(self.bundle.root, self.bundle.letter.template, name))
 
     def body(self, addressee: PublicRecipient) -> Markup:
         """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""

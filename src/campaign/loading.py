@@ -49,7 +49,7 @@ RECIPIENT_KEYS = (
 )  # fmt: skip
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
-    "signatories", "closing", "translations",
+    "signatories", "closing", "translations", "max_pages",
 )  # fmt: skip
 TRANSLATION_KEYS = ("title", "short_title", "subject", "closing", "headings", "parallel")
 
@@ -177,7 +177,12 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         groups=groups,
         closing=f.text("closing"),
         translations=_translations(f, language, groups),
-        lines={key: data.line_of(key) for key in data} | {"signatories.list": _sub_line(data)},
+        max_pages=int(f.number("max_pages", 1, 10000) or 0),
+        lines={key: data.line_of(key) for key in data}
+        | {
+            "signatories.list": _sub_line(data, "list"),
+            "signatories.as_of": _sub_line(data, "as_of"),
+        },
     )
     return letter
 
@@ -266,9 +271,13 @@ def _known_language(tag: str) -> bool:
     return True
 
 
-def _sub_line(data: LineDict) -> int:
+def _sub_line(data: LineDict, key: str) -> int:
     sig = data.get("signatories")
-    return sig.line_of("list") if isinstance(sig, LineDict) else data.line
+    return (
+        sig.line_of(key)
+        if isinstance(sig, LineDict) and key in sig
+        else data.line_of("signatories")
+    )
 
 
 def _groups(s: Fields, path: Path, problems: list[Problem]) -> list[GroupSpec]:

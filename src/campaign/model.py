@@ -97,6 +97,7 @@ class Letter:
     body_file: str = "body.md"  # body.<lang>.md in a translated edition
     edition: str = ""  # the language of a translated edition; "" for the original
     parallel: str = ""  # for a translated edition: how its parallel edition is laid out
+    max_pages: int = 0  # 'campaign check' warns when the letter runs longer; 0: no limit
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.errors import CampaignError
-from campaign.workspace import BUILTIN_TEMPLATES
 
 EXAMPLE = Path(__file__).parent / "data" / "example"
 

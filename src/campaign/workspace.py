@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from campaign.catalog import template_names
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
 from campaign.fontcheck import check_letter, check_list, check_recipients
@@ -18,6 +19,7 @@ from campaign.langcheck import (
     check_translations,
     check_wording,
 )
+from campaign.lint import lint_loaded
 from campaign.loading import (
     default_envelope,
     load_letter,
@@ -30,8 +32,6 @@ from campaign.names import fold
 from campaign.schema import close_match
 from campaign.scripts import writes_name_last
 from campaign.signatures import SignatureBlock, signature_block
-
-BUILTIN_TEMPLATES = Path(__file__).parent / "data" / "templates"
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,7 @@ class Workspace:
 
     def template_names(self) -> list[str]:
         """Templates the workspace can use: its own and the shipped ones."""
-        names = {p.name for p in BUILTIN_TEMPLATES.iterdir() if (p / "letter.html.j2").is_file()}
-        own = self.root / "templates"
-        if own.is_dir():
-            names |= {p.name for p in own.iterdir() if (p / "letter.html.j2").is_file()}
-        return sorted(names)
+        return template_names(self.root)
 
     def load(self, slugs: list[str] | None = None) -> tuple[list[LetterBundle], list[Problem]]:
         """Load and cross-check the given letters (all by default); every problem at once."""
@@ -132,8 +128,10 @@ class Workspace:
                 _check_groups(letter, entries, problems)
                 check_readings(letter, entries, problems)
             if entries is None or not list_ok or _errors(problems) > before:
+                lint_loaded(letter, to, entries, None, problems)
                 continue  # reported; a letter with errors is never rendered
             block = signature_block(entries.entries, letter.groups, letter.as_of, letter.language)
+            lint_loaded(letter, to, entries, block, problems)
             bundle = LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block)
             editions = tuple(
                 _edition(bundle, t, entries, addressed.get(t.language)) for t in letter.translations

@@ -1,0 +1,201 @@
+"""``campaign new``: a new letter from a template's starter files, or copied from another letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from campaign.catalog import starter, template_names
+from campaign.errors import CampaignError, Problem, ProblemsFound
+from campaign.fsutil import write_atomic
+from campaign.loading import load_settings, load_signature_list
+from campaign.names import slugify
+from campaign.yamlfile import LineDict, load_yaml
+
+SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+LETTER_FILES = ("letter.yaml", "body.md", "recipients.yaml")
+
+
+@dataclass
+class Drafted:
+    """What ``new_letter`` wrote."""
+
+    folder: Path
+    files: list[str]
+    list_path: Path | None = None
+    list_created: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def new_letter(
+    root: Path,
+    slug: str,
+    template: str = "joint-letter",
+    list_name: str | None = None,
+    copy_from: str | None = None,
+    today: dt.date | None = None,
+) -> Drafted:
+    """Make ``letters/<slug>/`` ready to build; nothing is written if anything is wrong."""
+    today = today or dt.date.today()
+    letters = root / "letters"
+    folder = letters / slug
+    if not SLUG.fullmatch(slug):
+        raise CampaignError(
+            f"'{slug}' cannot name a letter: use lower-case letters, digits and hyphens "
+            f"(e.g. '{slugify(slug) or 'open-letter'}'); it becomes the folder and build/ name"
+        )
+    if folder.exists():
+        raise CampaignError(f"{folder} already exists; choose another name, or delete it first")
+    if copy_from is not None:
+        return _copy_letter(root, letters / copy_from, folder, today)
+    names = template_names(root)
+    if template not in names:
+        raise CampaignError(f"unknown template '{template}'; available: {', '.join(names)}")
+    problems: list[Problem] = []
+    settings = load_settings(root / "campaign.yaml", problems)
+    if any(not p.warning for p in problems):
+        raise ProblemsFound(problems)
+    context: dict[str, object] = {
+        "today": today.isoformat(),
+        "language": settings.language,
+        "paper": settings.paper,
+        "template": template,
+        "list_name": "",
+        "groups": [],
+    }
+    drafted = Drafted(folder, [])
+    list_text = ""
+    wants_list = "signatories:" in starter(root, template, "letter.yaml.j2").read_text("utf-8")
+    if list_name is not None or wants_list:
+        drafted.list_path = root / "signatories" / f"{list_name or slug}.yaml"
+        if list_name is not None and not drafted.list_path.is_file():
+            folder_ = root / "signatories"
+            known = ", ".join(sorted(p.stem for p in folder_.glob("*.yaml"))) or "none"
+            raise CampaignError(
+                f"no signature list '{list_name}' in {folder_} (lists: {known}); "
+                "leave out --signatories to start a new list for this letter"
+            )
+        context["list_name"] = list_name or slug
+        if drafted.list_path.is_file():
+            context["groups"] = _groups_of(root, drafted.list_path)
+            drafted.notes.append(f"uses the signature list {drafted.list_path.name}")
+        else:
+            context["groups"] = [("organizations", "Organizations"), ("individuals", "Individuals")]
+            list_text = _render(starter(root, template, "signatories.yaml.j2"), context)
+    files = {
+        "letter.yaml": _render(starter(root, template, "letter.yaml.j2"), context),
+        "body.md": starter(root, template, "body.md").read_text("utf-8"),
+        "recipients.yaml": starter(root, template, "recipients.yaml").read_text("utf-8"),
+    }
+    if list_text and drafted.list_path is not None:
+        write_atomic(drafted.list_path, list_text)
+        drafted.list_created = True
+    try:
+        _place(folder, files)
+    except BaseException:
+        if drafted.list_created and drafted.list_path is not None:
+            drafted.list_path.unlink(missing_ok=True)
+        raise
+    drafted.files = list(files)
+    return drafted
+
+
+def _render(path: Path, context: dict[str, object]) -> str:
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # YAML, not HTML; every value put in is ours, not the user's
+    )
+    return env.from_string(path.read_text("utf-8")).render(context)
+
+
+def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:
+    """The groups of a list: as another letter using it prints them, else one per key used."""
+    letters = root / "letters"
+    for other in sorted(letters.glob("*/letter.yaml")) if letters.is_dir() else []:
+        data = load_yaml(other, [])
+        sig = data.get("signatories") if isinstance(data, LineDict) else None
+        if isinstance(sig, dict) and sig.get("list") == list_path.stem:
+            groups = sig.get("groups") or []
+            found = [
+                (str(g["key"]), str(g.get("heading") or g["key"]))
+                for g in groups
+                if isinstance(g, dict) and g.get("key")
+            ]
+            if found:
+                return found
+    problems: list[Problem] = []
+    listing = load_signature_list(list_path, problems)
+    if listing is None or any(not p.warning for p in problems):
+        raise ProblemsFound(problems)
+    keys = dict.fromkeys(e.group for e in listing.entries if e.group)
+    return [(key, key.replace("-", " ").replace("_", " ").capitalize()) for key in keys]
+
+
+def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -> None:
+    """Write the files into a hidden folder beside ``folder``, then rename it into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        for path in copies:
+            if path.is_dir():
+                shutil.copytree(path, staging / path.name, symlinks=True)
+            else:
+                shutil.copy2(path, staging / path.name, follow_symlinks=False)
+        os.chmod(staging, 0o755)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Drafted:
+    """A copy of another letter's files, dated today (its date and as_of)."""
+    if not (source / "letter.yaml").is_file():
+        letters = root / "letters"
+        known = ", ".join(sorted(p.parent.name for p in letters.glob("*/letter.yaml"))) or "none"
+        raise CampaignError(f"no letter '{source.name}' to copy in {letters} (letters: {known})")
+    files: dict[str, str] = {}
+    copies: list[Path] = []  # signature images, folders of them, and the like
+    for path in sorted(source.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".txt"):
+            files[path.name] = path.read_text(encoding="utf-8-sig")
+        else:
+            copies.append(path)
+    files["letter.yaml"] = _redate(source / "letter.yaml", files["letter.yaml"], today)
+    _place(folder, files, tuple(copies))
+    drafted = Drafted(folder, sorted([*files, *(p.name for p in copies)]))
+    drafted.notes.append(f"copied from letters/{source.name}/, dated {today}")
+    return drafted
+
+
+def _redate(path: Path, text: str, today: dt.date) -> str:
+    """``text`` with its ``date:`` and ``signatories: as_of:`` set to ``today``; comments kept."""
+    problems: list[Problem] = []
+    data = load_yaml(path, problems)
+    if not isinstance(data, LineDict) or any(not p.warning for p in problems):
+        raise ProblemsFound(problems or [Problem(path, 1, "the file must hold a mapping")])
+    lines = text.splitlines(keepends=True)
+    targets = [("date", data.line_of("date") if "date" in data else 0)]
+    sig = data.get("signatories")
+    if isinstance(sig, LineDict) and "as_of" in sig:
+        targets.append(("as_of", sig.line_of("as_of")))
+    for key, line in targets:
+        if 0 < line <= len(lines):
+            lines[line - 1] = re.sub(
+                rf"^(\s*{key}:\s*)[^\s#]+", rf"\g<1>{today.isoformat()}", lines[line - 1]
+            )
+    return "".join(lines)
