@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from campaign.catalog import starter, template_names
-from campaign.errors import CampaignError, Problem, ProblemsFound
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import write_atomic
 from campaign.loading import load_settings, load_signature_list
 from campaign.names import slugify
@@ -52,7 +52,9 @@ def new_letter(
             f"(e.g. '{slugify(slug) or 'open-letter'}'); it becomes the folder and build/ name"
         )
     if folder.exists():
-        raise CampaignError(f"{folder} already exists; choose another name, or delete it first")
+        raise CampaignError(
+            f"{display_path(folder)} already exists; choose another name, or delete it first"
+        )
     if copy_from is not None:
         return _copy_letter(root, letters / copy_from, folder, today)
     names = template_names(root)
@@ -79,7 +81,7 @@ def new_letter(
             folder_ = root / "signatories"
             known = ", ".join(sorted(p.stem for p in folder_.glob("*.yaml"))) or "none"
             raise CampaignError(
-                f"no signature list '{list_name}' in {folder_} (lists: {known}); "
+                f"no signature list '{list_name}' in {display_path(folder_)} (lists: {known}); "
                 "leave out --signatories to start a new list for this letter"
             )
         context["list_name"] = list_name or slug
@@ -165,7 +167,9 @@ def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Draf
     if not (source / "letter.yaml").is_file():
         letters = root / "letters"
         known = ", ".join(sorted(p.parent.name for p in letters.glob("*/letter.yaml"))) or "none"
-        raise CampaignError(f"no letter '{source.name}' to copy in {letters} (letters: {known})")
+        raise CampaignError(
+            f"no letter '{source.name}' to copy in {display_path(letters)} (letters: {known})"
+        )
     files: dict[str, str] = {}
     copies: list[Path] = []  # signature images, folders of them, and the like
     for path in sorted(source.iterdir()):

@@ -33,7 +33,7 @@ _COUNT = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,.\u202f\u00a0]\d{3})+|\d+)\s+(?:[^\W\d]+[ -]){0,3}?"
     r"(signator|organi[sz]ation|individual|ngos?\b|groups?\b|signer|undersigned|"
     r"people|persons|organismes?|organisationen|organizaciones|firmantes|signataires|"
-    r"unterzeichne)\w*",
+    r"unterzeichne)\w*(?:\s+(?:signator|signer)\w*)?",
     re.IGNORECASE,
 )
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -177,7 +177,7 @@ def check_greetings(
     if "{name}" not in default:
         return
     for r in to:
-        if not r.salutation:
+        if r.name and not r.salutation:
             example = default.format(name=r.name)
             _warn(
                 problems,
