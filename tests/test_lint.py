@@ -57,10 +57,10 @@ def test_a_count_typed_into_the_text_that_the_list_does_not_bear_out(ws: Path) -
         0,
         "letters/test/body.md:1: warning: '1,200 individual signatories' is typed into the "
         "text, but the letter prints 4 signatories\n"
-        "  hint: write {{ signatories.count }} (or signatories.group.KEY.count) to keep it true\n",
+        "  hint: write {{ signatories.count }} (or signatories.group.KEY.count) to keep it true\n"
         "letters/test/body.md:1: warning: '12 organizations' is typed into the text, but the "
         "letter prints 4 signatories\n"
-        "  hint: write {{ signatories.count }} (or signatories.group.KEY.count) to keep it true\n"
+        "  hint: write {{ signatories.count }} (or signatories.group.KEY.count) to keep it true\n",
     )
 
 
