@@ -74,7 +74,11 @@ def new_letter(
     }
     drafted = Drafted(folder, [])
     list_text = ""
-    wants_list = "signatories:" in starter(root, template, "letter.yaml.j2").read_text("utf-8")
+    # A template whose starter files include a list starts one; others (a letter signed
+    # by named people, not a list) take a list only when asked with --signatories.
+    wants_list = (
+        starter(root, template, "letter.yaml.j2").parent / "signatories.yaml.j2"
+    ).is_file()
     if list_name is not None or wants_list:
         drafted.list_path = root / "signatories" / f"{list_name or slug}.yaml"
         if list_name is not None and not drafted.list_path.is_file():
