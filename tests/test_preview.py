@@ -108,6 +108,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             stdout=subprocess.PIPE,
             stderr=stderr.open("w"),
             text=True,
+            # Ctrl+C as in a terminal, even when the tests run in the background
+            # (where a shell ignores SIGINT, and children inherit that).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         started.append(process)
         assert process.stdout is not None
