@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.cfg | cksum | cut -
 
 # What WeasyPrint, PyICU and the tests need from Debian: Pango, HarfBuzz's subsetter
 # (without it WeasyPrint is many times slower), fonts for Latin, Japanese and Korean,
-# poppler-utils to read PDFs back, and ICU's headers to build PyICU.
+# poppler-utils to read PDFs back, ICU's headers to build PyICU, and Chromium with its
+# driver for the tests that drive `campaign preview` in a real browser.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
-	poppler-utils pkg-config libicu-dev g++
+	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver
 
 .PHONY: demo test lint bench check-system venv clean
 

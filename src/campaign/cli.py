@@ -213,6 +213,46 @@ def build(
             click.echo(f"  {path.relative_to(plan.folder)}")
 
 
+@cli.command()
+@click.argument("slug")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option("--pdf", is_flag=True, help="Show the real PDF, laid out again on every change.")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@click.pass_context
+def preview(ctx: click.Context, slug: str, port: int, pdf: bool, no_open: bool) -> None:
+    """Show a letter in the browser, updated as you edit its files (Ctrl+C stops).
+
+    The page shows the letter to the first addressee on sheets of the letter's
+    paper, with the envelope window outlined, and lists any problem instead. Only
+    this computer can open it (127.0.0.1).
+    """
+    import webbrowser
+
+    from campaign.preview import Preview
+    from campaign.workspace import Workspace
+
+    try:
+        server = Preview(Workspace.locate(ctx.obj.get("workspace")), slug, pdf)
+        url = server.start(port)
+    except KeyboardInterrupt:
+        return
+    click.echo(f"Previewing {slug} at {url} (Ctrl+C to stop)")
+    if not no_open:
+        webbrowser.open(url)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
