@@ -242,3 +242,18 @@ def test_a_workspace_template_extends_a_shipped_one_block_by_block(example: Path
     text = flat(pdf_text(_built(example, "japan-hrc-2020") / "to/shinzo-abe.pdf"))
     assert "With our thanks, ⁂ Thank you for your consideration." in text
     assert "Dear Prime Minister Abe," in text and "Page 2 of" in text  # the rest is joint-letter's
+
+
+@pytest.mark.parametrize(("template", "placeholders"), [("formal-letter", 14), ("petition", 16)])
+def test_every_template_drafts_a_letter_that_builds(
+    example: Path, template: str, placeholders: int
+) -> None:
+    assert run("new", "draft", "--template", template).exit_code == 0
+    checked = run("check", "draft")
+    assert checked.exit_code == 0
+    found = warnings_of(checked.stderr)
+    assert len(found) == placeholders
+    assert all(": [TODO: " in line for line in found), found
+    assert f"template: {template}\n" in Path("letters/draft/letter.yaml").read_text()
+    text = flat(pdf_text(_built(example, "draft") / "to/todo-the-addressee-s-name.pdf"))
+    assert "[TODO: the addressee's name]" in text and text.count("[TODO: ") > 6
