@@ -185,7 +185,8 @@ class Preview:
             shown = self._letter_page(composer, text, version, problems)
             page = Page(version, shown, pdf)
             warned = f" ({_plural(len(problems), 'warning')})" if problems else ""
-            self.log(f"rebuilt in {time.monotonic() - started:.2f} s{warned}")
+            made = "built" if version == 1 else "rebuilt"
+            self.log(f"{made} in {time.monotonic() - started:.2f} s{warned}")
         except Exception as exc:
             problems = self._problems(exc)
             page = Page(version, self._problems_page(version, problems))
