@@ -24,7 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from campaign.compose import page_geometry
 from campaign.errors import CampaignError
-from campaign.preview import ASSETS, Preview, Watcher, inject
+from campaign.preview import ASSETS, Preview, inject
+from campaign.watching import Watcher
 from campaign.workspace import Workspace
 
 from conftest import pdf_text, run

@@ -28,6 +28,7 @@ from campaign.compose import FIRST_PAGE_TOP, MARGINS, Composer, page_geometry
 from campaign.envelopes import MM_PER_INCH, WINDOWS
 from campaign.errors import CampaignError, Problem, ProblemsFound
 from campaign.templating import TemplateFailed
+from campaign.watching import Watcher
 from campaign.workspace import Workspace
 
 HOST = "127.0.0.1"
@@ -56,52 +57,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
     "base-uri 'self'; frame-ancestors 'self'"
 )
-
-
-def watched_files(root: Path, slug: str) -> list[Path]:
-    """Every file the letter ``slug`` is made from: its folder, the lists, settings, templates."""
-    found = [root / "campaign.yaml", *sorted((root / "signatories").glob("*.yaml"))]
-    for folder in (root / "letters" / slug, root / "templates"):
-        if folder.is_dir():
-            found += sorted(p for p in folder.rglob("*") if p.is_file() and not _scratch(p))
-    return found
-
-
-def _scratch(path: Path) -> bool:
-    """Editors' swap, lock and backup files change while typing; they are no input."""
-    name = path.name
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp"))
-
-
-def snapshot(paths: list[Path]) -> dict[Path, tuple[int, int]]:
-    """Modification time and size of each file that exists."""
-    seen = {}
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:  # gone, or being replaced by an editor: absent from this look
-            continue
-        seen[path] = (stat.st_mtime_ns, stat.st_size)
-    return seen
-
-
-class Watcher:
-    """Notices when any input of a letter changes, by comparing snapshots of mtimes."""
-
-    def __init__(self, root: Path, slug: str) -> None:
-        self.root, self.slug = root, slug
-        self.last = self._look()
-
-    def _look(self) -> dict[Path, tuple[int, int]]:
-        return snapshot(watched_files(self.root, self.slug))
-
-    def changed(self) -> bool:
-        """Whether a file was changed, added or removed since the last call."""
-        now = self._look()
-        if now == self.last:
-            return False
-        self.last = now
-        return True
 
 
 @dataclass(frozen=True)
