@@ -155,11 +155,13 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
         # One edition with both languages, addressed like the letter to the first addressee.
         text = composer.parallel_html()
         outputs.append(Output("parallel.pdf", _hash(base, text), True, _const(text)))
-    for name, text, pdf in (
-        ("signatories.pdf", composer.signatories_html(), True),
-        ("signatories.csv", signatories_csv(bundle.signatures), False),
-        ("letter.html", composer.web_html(), False),
-    ):
+    texts = [("letter.html", composer.web_html(), False)]
+    if bundle.letter.list_name:  # without 'signatories:' there is no list to print on its own
+        texts[:0] = [
+            ("signatories.pdf", composer.signatories_html(), True),
+            ("signatories.csv", signatories_csv(bundle.signatures), False),
+        ]
+    for name, text, pdf in texts:
         outputs.append(Output(name, _hash(base, text), pdf, _const(text)))
     # Hundreds of envelopes or label sheets are laid out in parts, side by side.
     for name, parts in (
@@ -404,9 +406,8 @@ def _run(
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
         document = layout(jobs.master, Path(base), Path(root))
-        boxes = [
-            (top, h) for page, top, h in blocks_with_class(document, "salutation") if page == 0
-        ]
+        # Where the salutation stands: on page 1, or later when a cover comes first (petition).
+        boxes = blocks_with_class(document, "salutation")[:1]
         master = staging / ".shared.pdf"
         write_atomic(master, write(document))
         made.shared_pages = len(document.pages)

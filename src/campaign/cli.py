@@ -151,8 +151,9 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     plans, problems = _checked(ctx, slugs, strict)
     for plan in plans:
         b = plan.bundle
+        listed = f"{b.signatures.count} signatories as of {b.letter.as_of}"
         click.echo(
-            f"{b.name}: {b.signatures.count} signatories as of {b.letter.as_of}, "
+            f"{b.name}: {listed if b.letter.list_name else 'no signature list'}, "
             f"{_plural(len(b.to), 'addressee')}, {len(b.cc)} in cc"
         )
     warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from campaign.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
-from campaign.model import Recipient, address_lines
+from campaign.model import Recipient, Signer, address_lines
 from campaign.names import unique_slugs
 from campaign.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.templating import (
@@ -24,7 +24,7 @@ from campaign.templating import (
     render,
     source_template,
 )
-from campaign.wording import base_language, labels_for, language_name, say
+from campaign.wording import base_language, labels_for, language_name, say, say_count
 from campaign.workspace import LetterBundle
 
 # Long outputs are laid out in parts of this size (see build.py).
@@ -90,6 +90,23 @@ class PublicRecipient:
 
 
 @dataclass(frozen=True)
+class PublicSigner:
+    """A signer as a template prints them."""
+
+    name: str
+    title: str
+    # The signature as a file: URI, which WeasyPrint reads only inside the workspace
+    # (render.py); '' without one. Never on the web page: a published signature can be copied.
+    image: str
+
+    @classmethod
+    def of(cls, signer: Signer) -> PublicSigner:
+        """The printable part of ``signer``."""
+        image = signer.signature.as_uri() if signer.signature else ""
+        return cls(signer.name, signer.title, image)
+
+
+@dataclass(frozen=True)
 class Piece:
     """One piece of mail: a letter to an addressee, or a copy for a cc recipient."""
 
@@ -145,10 +162,12 @@ class Composer:
             "direction": "rtl" if is_right_to_left(letter.language) else "ltr",
             "sender": sender,
             "signatories": bundle.signatures,
+            "signers": tuple(PublicSigner.of(s) for s in letter.signers),
             "to": self.to,
             "cc": self.cc,
             "labels": self.labels,
             "say": self.say,
+            "say_count": self.say_count,
             "named": self.named,
         }
         # What a body can use: the names above and the addressee it is written to.
@@ -166,6 +185,10 @@ class Composer:
     def say(self, key: str, **values: Any) -> str:
         """A fixed phrase of the letter's language with the values filled in."""
         return say(self.labels, key, **values)
+
+    def say_count(self, key: str, count: int) -> str:
+        """A counted phrase of the letter's language: '1 signature', '1,234 signatures'."""
+        return say_count(self.labels, self.language, key, count)
 
     def named(self, person: PublicRecipient) -> str:
         """A recipient's name with their title, in the order of the letter's language."""

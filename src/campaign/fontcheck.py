@@ -120,6 +120,9 @@ def check_letter(letter: Letter, recipients: Iterable[Recipient], problems: list
         for key in ("title", "short_title", "subject", "closing")
     ]
     items += [(g.line, f"the heading of group '{g.key}'", g.heading) for g in letter.groups]
+    items += [
+        (s.line, f"signer '{s.name}'", text) for s in letter.signers for text in (s.name, s.title)
+    ]
     for t in letter.translations:
         texts = (t.title, t.short_title, t.subject, t.closing, *(h for _, h in t.headings))
         items += [(t.line, f"translation '{t.language}'", text) for text in texts]

@@ -93,7 +93,8 @@ def lint_composed(composer: Composer, problems: list[Problem], measure: bool) ->
     letter = bundle.letter
     path = letter.folder / letter.body_file
     check_names(composer.env, path, composer.body_names, problems)
-    check_typed_counts(path, bundle.signatures, problems)
+    if letter.list_name:  # without a list, a number of organizations is about something else
+        check_typed_counts(path, bundle.signatures, problems)
     if measure and letter.max_pages and composer.to:
         from campaign.render import layout  # WeasyPrint: only when there is a limit to check
 

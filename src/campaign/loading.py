@@ -26,6 +26,7 @@ from campaign.model import (
     Translation,
 )
 from campaign.schema import Fields, kind
+from campaign.signers import load_signers
 from campaign.wording import base_language
 from campaign.yamlfile import LineDict, load_yaml, parse_yaml
 
@@ -49,7 +50,7 @@ RECIPIENT_KEYS = (
 )  # fmt: skip
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
-    "signatories", "closing", "translations", "max_pages",
+    "signatories", "signers", "closing", "translations", "max_pages",
 )  # fmt: skip
 TRANSLATION_KEYS = ("title", "short_title", "subject", "closing", "headings", "parallel")
 
@@ -154,7 +155,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         )
     date = f.date("date", required=True) or dt.date.min
     list_name, as_of, groups = "", date, tuple[GroupSpec, ...]()
-    sig = f.mapping("signatories", required=True)
+    sig = f.mapping("signatories")  # optional: without it the letter prints no list
     if sig is not None:
         s = Fields(sig, path, problems, "signatories")
         s.known(("list", "as_of", "groups"))
@@ -178,6 +179,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         closing=f.text("closing"),
         translations=_translations(f, language, groups),
         max_pages=int(f.number("max_pages", 1, 10000) or 0),
+        signers=load_signers(f, folder),
         lines={key: data.line_of(key) for key in data}
         | {
             "signatories.list": _sub_line(data, "list"),

@@ -59,6 +59,17 @@ class GroupSpec:
 
 
 PARALLEL = ("following", "side-by-side")
+SIGNATURE_IMAGES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A person who signs a letter for the organisation (``signers:`` in letter.yaml)."""
+
+    name: str
+    title: str = ""
+    signature: Path | None = None  # an image file inside the letter's folder
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,7 @@ class Letter:
     template: str
     paper: str
     envelope: str
-    list_name: str
+    list_name: str  # '' when letter.yaml has no 'signatories:' (no list is printed)
     as_of: dt.date
     groups: tuple[GroupSpec, ...]
     closing: str = ""
@@ -98,6 +109,7 @@ class Letter:
     edition: str = ""  # the language of a translated edition; "" for the original
     parallel: str = ""  # for a translated edition: how its parallel edition is laid out
     max_pages: int = 0  # 'campaign check' warns when the letter runs longer; 0: no limit
+    signers: tuple[Signer, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

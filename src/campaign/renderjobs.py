@@ -33,10 +33,14 @@ class FullJob:
 
 @dataclass(frozen=True)
 class StampJob:
-    """Addressee parts of page 1 for a batch, laid out in one document, stamped on the master."""
+    """Addressee parts of page 1 for a batch, laid out in one document, stamped on the master.
+
+    The parts run from page 1 to the page of the salutation: a page for most letters,
+    two for a petition (the address on its cover, the salutation on page 2).
+    """
 
     master: str  # the shared pages, addressee parts laid out but hidden
-    salutation: tuple[float, float]  # top and height of the salutation on the master's page 1
+    salutation: tuple[int, float, float]  # page index, top and height on the master
     html: str  # the batch: one page per addressee
     outputs: tuple[str, ...]  # one file per page of the batch
     base: str
@@ -62,17 +66,23 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
 
     from campaign.render import blocks_with_class, layout, write
 
+    page, top, height = job.salutation
+    per = page + 1  # pages of each addressee's parts in the batch
     document = layout(job.html, Path(job.base), Path(job.root))
-    boxes = {page: (top, height) for page, top, height in blocks_with_class(document, "salutation")}
+    boxes = {n: (t, h) for n, t, h in blocks_with_class(document, "salutation")}
+    # Should an addressee's parts take more pages than the master's, the pages of the
+    # batch would no longer line up with its addressees: all are laid out whole.
+    aligned = len(document.pages) == per * len(job.outputs)
     overlay = pikepdf.open(io.BytesIO(write(document)))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
-        if boxes.get(index) != job.salutation:
+        if not aligned or boxes.get(index * per + page) != (top, height):
             misfits.append(index)
             continue
         with pikepdf.open(job.master) as pdf:
-            first = pdf.pages[0]
-            first.add_overlay(overlay.pages[index], pikepdf.Rectangle(first.mediabox))
+            for n in range(per):
+                sheet = pdf.pages[n]
+                sheet.add_overlay(overlay.pages[index * per + n], pikepdf.Rectangle(sheet.mediabox))
             buffer = io.BytesIO()
             pdf.save(buffer, deterministic_id=True)
         write_atomic(Path(out), buffer.getvalue())

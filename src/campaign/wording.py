@@ -3,7 +3,9 @@
 Keys holding ``{...}`` are formats, so that each language can put the name, date or
 page number where its grammar wants it ("Page 2 of 3", "3쪽 중 2쪽"). The plain keys
 ("page", "of", "as_of", ...) are kept for templates copied into workspaces before
-the formats existed.
+the formats existed. A counted phrase ("{count} signatures") may have a form for each
+plural category of the language's grammar ("signature_count_one", "..._few"), see
+``say_count``; the plain key is the form for every other number.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
+from babel.numbers import format_decimal
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -35,6 +38,12 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "Dear {name},",
         "translation": "Translation",
         "original": "Original",
+        "supported_by_as_of": "Supported by (as of {date})",
+        "petition": "Petition",
+        "signature_count": "{count} signatures",
+        "signature_count_one": "{count} signature",
+        "count_as_of": "as of {date}",
+        "submitted_by": "Submitted by {name}",
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -58,6 +67,13 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "Madame, Monsieur,",
         "translation": "Traduction",
         "original": "Original",
+        "supported_by_as_of": "Soutiens (au {date})",
+        "petition": "Pétition",
+        "signature_count": "{count} signatures",
+        "signature_count_one": "{count} signature",
+        "signature_count_many": "{count} de signatures",
+        "count_as_of": "au {date}",
+        "submitted_by": "Présentée par {name}",
     },
     "es": {
         "re": "Asunto:",
@@ -81,6 +97,13 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "Estimado/a {name}:",
         "translation": "Traducción",
         "original": "Original",
+        "supported_by_as_of": "Apoyos (a fecha de {date})",
+        "petition": "Petición",
+        "signature_count": "{count} firmas",
+        "signature_count_one": "{count} firma",
+        "signature_count_many": "{count} de firmas",
+        "count_as_of": "a fecha de {date}",
+        "submitted_by": "Presentada por {name}",
     },
     "de": {
         "re": "Betreff:",
@@ -104,6 +127,12 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "Sehr geehrte Damen und Herren,",
         "translation": "Übersetzung",
         "original": "Original",
+        "supported_by_as_of": "Unterstützt von (Stand: {date})",
+        "petition": "Petition",
+        "signature_count": "{count} Unterschriften",
+        "signature_count_one": "{count} Unterschrift",
+        "count_as_of": "Stand: {date}",
+        "submitted_by": "Eingereicht von {name}",
     },
     "ja": {
         "re": "件名：",
@@ -127,6 +156,11 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "拝啓",
         "translation": "翻訳",
         "original": "原文",
+        "supported_by_as_of": "賛同者（{date}現在）",
+        "petition": "請願書",
+        "signature_count": "署名{count}筆",
+        "count_as_of": "{date}現在",
+        "submitted_by": "提出者：{name}",
     },
     "ko": {
         "re": "제목:",
@@ -150,6 +184,11 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "{name} 귀하",
         "translation": "번역",
         "original": "원문",
+        "supported_by_as_of": "지지자 ({date} 기준)",
+        "petition": "청원서",
+        "signature_count": "서명자 {count}명",
+        "count_as_of": "{date} 기준",
+        "submitted_by": "제출: {name}",
     },
     "ar": {
         "re": "الموضوع:",
@@ -173,6 +212,15 @@ LABELS: dict[str, dict[str, str]] = {
         "salutation": "حضرة {name}،",
         "translation": "ترجمة",
         "original": "الأصل",
+        "supported_by_as_of": "بدعم من (حتى {date})",
+        "petition": "عريضة",
+        "signature_count": "{count} توقيع",
+        "signature_count_one": "توقيع واحد",
+        "signature_count_two": "توقيعان",
+        "signature_count_few": "{count} توقيعات",
+        "signature_count_many": "{count} توقيعًا",
+        "count_as_of": "حتى {date}",
+        "submitted_by": "مقدمة من {name}",
     },
 }
 
@@ -198,6 +246,17 @@ def labels_for(language: str) -> dict[str, str]:
 def say(labels: dict[str, str], key: str, **values: Any) -> str:
     """Fill in a format label: ``say(labels, "page_of", page=2, pages=3)``."""
     return labels[key].format(**values)
+
+
+def say_count(labels: dict[str, str], language: str, key: str, count: int) -> str:
+    """A counted phrase in the form ``count`` calls for: '1 signature', '1,234 signatures'.
+
+    The number is written the language's way (1,234 · 1 234 · 1.234).
+    """
+    locale = Locale.parse(base_language(language) if base_language(language) in LABELS else "en")
+    form = locale.plural_form(count)
+    text = labels.get(f"{key}_{form}", labels[key])
+    return text.format(count=format_decimal(count, locale=language.replace("-", "_")))
 
 
 def name_last(language: str) -> bool:

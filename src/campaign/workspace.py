@@ -27,7 +27,15 @@ from campaign.loading import (
     load_settings,
     load_signature_list,
 )
-from campaign.model import Letter, Recipient, Settings, SignatureList, Translation, address_lines
+from campaign.model import (
+    Letter,
+    Recipient,
+    Settings,
+    Signatory,
+    SignatureList,
+    Translation,
+    address_lines,
+)
 from campaign.names import fold
 from campaign.schema import close_match
 from campaign.scripts import writes_name_last
@@ -127,14 +135,16 @@ class Workspace:
             if entries is not None:
                 _check_groups(letter, entries, problems)
                 check_readings(letter, entries, problems)
-            if entries is None or not list_ok or _errors(problems) > before:
+            if (letter.list_name and not list_ok) or _errors(problems) > before:
                 lint_loaded(letter, to, entries, None, problems)
                 continue  # reported; a letter with errors is never rendered
-            block = signature_block(entries.entries, letter.groups, letter.as_of, letter.language)
+            # Without 'signatories:' the block is empty: no list prints, the count is 0.
+            listed = entries.entries if entries is not None else ()
+            block = signature_block(listed, letter.groups, letter.as_of, letter.language)
             lint_loaded(letter, to, entries, block, problems)
             bundle = LetterBundle(self.root, settings, letter, tuple(to), tuple(cc), block)
             editions = tuple(
-                _edition(bundle, t, entries, addressed.get(t.language)) for t in letter.translations
+                _edition(bundle, t, listed, addressed.get(t.language)) for t in letter.translations
             )
             bundles.append(dataclasses.replace(bundle, editions=editions))
         return bundles, sorted(set(problems), key=_order)
@@ -221,7 +231,7 @@ def edition_envelope(letter: Letter, language: str) -> str:
 def _edition(
     bundle: LetterBundle,
     t: Translation,
-    entries: SignatureList,
+    entries: tuple[Signatory, ...],
     addressed: tuple[tuple[Recipient, ...], tuple[Recipient, ...]] | None,
 ) -> LetterBundle:
     """The letter as translated into ``t.language``: its words, text, headings and order."""
@@ -243,7 +253,7 @@ def _edition(
         parallel=t.parallel,
         envelope=edition_envelope(letter, t.language),
     )
-    block = signature_block(entries.entries, translated.groups, letter.as_of, t.language)
+    block = signature_block(entries, translated.groups, letter.as_of, t.language)
     if addressed is None:
         # recipients.yaml's salutations are in the original's language: each
         # translation greets in its own ("Dear ..." would open a Japanese letter).
