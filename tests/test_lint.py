@@ -74,7 +74,7 @@ def test_a_name_no_letter_defines_is_found_in_a_branch_not_taken(ws: Path) -> No
     assert stderr.startswith(
         "letters/test/body.md:3: unknown name 'salut'\n"
         "  hint: names you can use here: cc, direction, labels, language, letter, named, "
-        "recipient, say, sender, signatories, to\n"
+        "recipient, say, say_count, sender, signatories, signers, to\n"
     )
 
 

@@ -15,9 +15,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.scaffold import EXAMPLE
 from campaign.wording import LABELS
-from campaign.workspace import BUILTIN_TEMPLATES
 
 from conftest import MM_PER_PT, Word, copy_tree, flat, pdf_pages, pdf_words, run
 
