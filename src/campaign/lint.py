@@ -13,15 +13,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jinja2
-from jinja2 import nodes
-
 from campaign.errors import Problem
 from campaign.model import Letter, Recipient, SignatureList
 from campaign.signatures import SignatureBlock
 from campaign.wording import labels_for
 
 if TYPE_CHECKING:  # compose needs the workspace, which runs the lint of loaded files
+    import jinja2
+
     from campaign.compose import Composer
 
 # What `campaign new` writes where the user has to write: "[TODO: the subject]".
@@ -218,6 +217,9 @@ def check_names(
     env: jinja2.Environment, path: Path, known: Iterable[str], problems: list[Problem]
 ) -> None:
     """Names a body uses that the letter does not define, even in a branch not taken today."""
+    import jinja2  # here: the sign-on list commands load letters but never templates
+    from jinja2 import nodes
+
     try:
         tree = env.parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
