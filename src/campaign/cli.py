@@ -205,8 +205,8 @@ def build(
                 click.echo(f"  {_plural(to, 'letter')} to addressees share their pages")
             if made.shared_pages:
                 click.echo(
-                    f"  shared pages: {made.shared_pages} laid out once; page 1 of each letter "
-                    "stamped with its address and salutation"
+                    f"  shared pages: {made.shared_pages} laid out once; each letter's address "
+                    "and salutation stamped on"
                 )
             if made.whole:
                 click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
