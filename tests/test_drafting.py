@@ -257,3 +257,15 @@ def test_every_template_drafts_a_letter_that_builds(
     assert f"template: {template}\n" in Path("letters/draft/letter.yaml").read_text()
     text = flat(pdf_text(_built(example, "draft") / "to/todo-the-addressee-s-name.pdf"))
     assert "[TODO: the addressee's name]" in text and text.count("[TODO: ") > 6
+
+
+def test_a_copied_template_without_its_own_description_keeps_the_shipped_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "older").exit_code == 0
+    (tmp_path / "older/templates/joint-letter/template.yaml").unlink()
+    listed = run("templates", workspace=tmp_path / "older").stdout
+    line = next(x for x in listed.splitlines() if x.startswith("joint-letter "))
+    assert line.endswith("(this workspace's)") and "(no description)" not in line
+    assert "A joint open letter" in line

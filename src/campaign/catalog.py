@@ -78,7 +78,9 @@ def describe(root: Path | None) -> list[TemplateInfo]:
     for name in template_names(root):
         folder = template_folder(root, name)
         own = folder.parent != BUILTIN_TEMPLATES
-        infos.append(TemplateInfo(name, _description(folder), own, builds_on(root, name)))
+        # A copy made by an older 'campaign init' has no template.yaml: say what it copies.
+        text = _description(folder) or _description(BUILTIN_TEMPLATES / name)
+        infos.append(TemplateInfo(name, text, own, builds_on(root, name)))
     return infos
 
 
