@@ -651,3 +651,25 @@ def test_it_survives_any_failure_while_composing(
     assert page.version == 2
     assert b"the disk hiccupped" in page.html
     assert lines[-1].startswith("1 problem: letters/test: unexpected error: OSError")
+
+
+def test_a_signature_image_shows_in_the_page(minimal: Path, browser: webdriver.Chrome) -> None:
+    folder = minimal / "letters" / "test"
+    (folder / "sig.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+        '<path d="M5 30 C 30 0, 60 40, 115 10" stroke="#000" fill="none"/></svg>'
+    )
+    letter = folder / "letter.yaml"
+    letter.write_text(
+        letter.read_text()
+        + "template: formal-letter\nsigners:\n  - name: Jane Doe\n    signature: sig.svg\n"
+    )
+    preview = Preview(Workspace(minimal), "test", log=lambda _line: None)
+    try:
+        open_page(browser, preview.start(0))
+        image = browser.find_element(By.CSS_SELECTOR, "img[src$='sig.svg']")
+        assert image.get_attribute("src") == preview.url + "letter/sig.svg"
+        assert browser.execute_script("return arguments[0].naturalWidth", image) == 120
+        assert b"file:" not in preview.page.html
+    finally:
+        preview.shutdown()
