@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -95,14 +97,17 @@ class PublicSigner:
 
     name: str
     title: str
-    # The signature as a file: URI, which WeasyPrint reads only inside the workspace
-    # (render.py); '' without one. Never on the web page: a published signature can be copied.
+    # The signature's URL relative to the letter's folder, which is where WeasyPrint
+    # resolves links from (and the preview server serves pictures from); '' without
+    # one. Never on the web page: a published signature can be copied.
     image: str
 
     @classmethod
-    def of(cls, signer: Signer) -> PublicSigner:
-        """The printable part of ``signer``."""
-        image = signer.signature.as_uri() if signer.signature else ""
+    def of(cls, signer: Signer, folder: Path) -> PublicSigner:
+        """The printable part of ``signer``, whose letter is in ``folder``."""
+        image = ""
+        if signer.signature:
+            image = quote(signer.signature.relative_to(folder.resolve()).as_posix())
         return cls(signer.name, signer.title, image)
 
 
@@ -162,7 +167,7 @@ class Composer:
             "direction": "rtl" if is_right_to_left(letter.language) else "ltr",
             "sender": sender,
             "signatories": bundle.signatures,
-            "signers": tuple(PublicSigner.of(s) for s in letter.signers),
+            "signers": tuple(PublicSigner.of(s, letter.folder) for s in letter.signers),
             "to": self.to,
             "cc": self.cc,
             "labels": self.labels,

@@ -179,9 +179,6 @@ class Preview:
         if self.pdf:
             body = f'<iframe class="preview-pdf" src="/letter.pdf?v={version}"></iframe>'
             return _document(self.slug, config, body)
-        # Pictures reach WeasyPrint as file: URIs (signatures); the browser asks the
-        # server for them instead, which serves pictures from the letter's folder only.
-        text = text.replace(self.folder.resolve().as_uri() + "/", LETTER_FILES)
         return inject(text, config | geometry(composer)).encode()
 
     def _problems_page(self, version: int, problems: list[Shown]) -> bytes:
