@@ -66,10 +66,9 @@ def chain(root: Path | None, name: str) -> list[str]:
     return [n for i, n in enumerate(names) if n and n not in names[:i]]
 
 
-def part_names(root: Path | None, template: str, part: str) -> list[str]:
-    """Loader names for ``part`` of ``template``: its own, else the shipped ones it builds on."""
-    first = chain(root, template)
-    return [f"{first[0]}/{part}"] + [f"builtin/{name}/{part}" for name in first]
+def part_names(names: list[str], part: str) -> list[str]:
+    """Loader names for ``part`` along a template's ``chain``: its own, then the shipped ones."""
+    return [f"{names[0]}/{part}"] + [f"builtin/{name}/{part}" for name in names]
 
 
 def describe(root: Path | None) -> list[TemplateInfo]:

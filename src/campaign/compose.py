@@ -12,7 +12,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from campaign.catalog import BUILTIN_TEMPLATES, part_names
+from campaign.catalog import BUILTIN_TEMPLATES, chain, part_names
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
 from campaign.model import Recipient, Signer, address_lines
@@ -155,6 +155,8 @@ class Composer:
     def __init__(self, bundle: LetterBundle) -> None:
         self.bundle = bundle
         self.env = make_environment(bundle.root, BUILTIN_TEMPLATES)
+        # Worked out once: parts are looked up many times per letter, hundreds of letters.
+        self._chain = chain(bundle.root, bundle.letter.template)
         letter = bundle.letter
         sender = bundle.settings.sender
         self.language = letter.language
@@ -202,7 +204,7 @@ class Composer:
         return self.say("name_title", name=person.name, title=person.title)
 
     def _part(self, name: str) -> list[str | jinja2.Template]:
-        return list(part_names(self.bundle.root, self.bundle.letter.template, name))
+        return list(part_names(self._chain, name))
 
     def body(self, addressee: PublicRecipient) -> Markup:
         """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""
