@@ -7,8 +7,10 @@ import struct
 import zlib
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from campaign.errors import CampaignError
 from campaign.render import render_pdf
 
 
@@ -36,20 +38,30 @@ def test_images_inside_the_workspace_are_used(tmp_path: Path) -> None:
     assert images_in(pdf) == 1
 
 
-def test_files_outside_the_workspace_and_the_network_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("src", "why"),
+    [
+        ("OUTSIDE", "secret.png (outside the workspace)"),
+        ("../secret.png", "secret.png (outside the workspace)"),
+        ("link.png", "secret.png (outside the workspace)"),  # the link's target is shown
+        ("missing.png", "ws/missing.png (no such file)"),
+        ("http://127.0.0.1:9/logo.png", "http://127.0.0.1:9/logo.png (the network is never used)"),
+        ("https://example.org/a.png", "https://example.org/a.png (the network is never used)"),
+    ],
+)
+def test_files_outside_the_workspace_and_the_network_are_refused(
+    tmp_path: Path, src: str, why: str
+) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
     outside = tmp_path / "secret.png"
     outside.write_bytes(tiny_png())
     (ws / "link.png").symlink_to(outside)
-    html = "".join(
-        f'<img src="{src}" style="width:1cm">'
-        for src in (
-            outside.as_uri(),
-            "../secret.png",
-            "link.png",
-            "http://127.0.0.1:9/logo.png",
-            "https://example.org/logo.png",
-        )
+    src = outside.as_uri() if src == "OUTSIDE" else src
+    with pytest.raises(CampaignError) as refused:
+        render_pdf(f'<img src="{src}" style="width:1cm">', ws, ws)
+    assert refused.value.message == (
+        f"ws/: the letter links to a file that was not read: {why}\n"
+        "  hint: only files inside the workspace are read, never the network; copy the file "
+        "into the letter's folder and link to it by its name"
     )
-    assert images_in(render_pdf(html, ws, ws)) == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from campaign.catalog import starter, template_names
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
@@ -114,7 +115,8 @@ def new_letter(
 
 
 def _render(path: Path, context: dict[str, object]) -> str:
-    env = jinja2.Environment(
+    # A workspace's starter files may come from another organisation: sandboxed too.
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -25,7 +25,7 @@ from campaign.model import (
     Smtp,
     Translation,
 )
-from campaign.schema import Fields, kind
+from campaign.schema import Fields, entry_called, kind
 from campaign.signers import load_signers
 from campaign.wording import base_language
 from campaign.yamlfile import LineDict, load_yaml, parse_yaml
@@ -318,8 +318,7 @@ def load_recipients(
 def _recipient(
     raw: LineDict, role: str, line: int, path: Path, problems: list[Problem]
 ) -> Recipient:
-    name = raw.get("name") if isinstance(raw.get("name"), str) else None
-    f = Fields(raw, path, problems, f"recipient '{name}'" if name else f"'{role}' entry")
+    f = Fields(raw, path, problems, entry_called(raw, "recipient", f"'{role}' entry"))
     f.known(RECIPIENT_KEYS)
     return Recipient(
         name=f.text("name", required=True),
@@ -354,8 +353,7 @@ def load_signature_list(
     f.known(("signatories",))
     entries = []
     for line, raw in f.items("signatories", required=not allow_empty):
-        name = raw.get("name") if isinstance(raw.get("name"), str) else None
-        s = Fields(raw, path, problems, f"signatory '{name}'" if name else "signatory")
+        s = Fields(raw, path, problems, entry_called(raw, "signatory", "signatory"))
         s.known(SIGNATORY_KEYS)
         entries.append(
             Signatory(
@@ -371,7 +369,7 @@ def load_signature_list(
                 withdrawn=s.date("withdrawn"),
                 email=s.email("email"),
                 phone=s.text("phone"),
-                notes=s.text("notes"),
+                notes=s.text("notes", multiline=True),
                 line=line,
             )
         )

@@ -8,15 +8,18 @@ import unicodedata
 
 import icu
 
-from campaign.scripts import is_east_asian, is_latin
+from campaign.scripts import INVISIBLE, is_east_asian, is_latin
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+# Characters that print nothing (zero-width spaces and joiners, direction controls, the
+# soft hyphen): 'Zero\u200bWidth' is the same name as 'ZeroWidth'.
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def fold(text: str) -> str:
     """Compare-key for names: no accents, case, punctuation or repeated spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACE.sub(" ", _PUNCT.sub(" ", bare.casefold())).strip()
 

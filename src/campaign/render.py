@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, display_path
 
 
 def _fetcher_class() -> type:
@@ -22,18 +22,27 @@ def _fetcher_class() -> type:
         def __init__(self, root: Path) -> None:
             super().__init__(allowed_protocols=("file", "data"))
             self.root = root.resolve()
+            self.refused: list[str] = []  # why each refused URL was refused
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
             if parts.scheme != "file":
-                raise ValueError(f"refused to fetch {url}: only files in the workspace")
+                return self._refuse(f"{url} (the network is never used)")
             # resolve() follows symlinks, so a link pointing outside is refused as well.
             target = Path(unquote(parts.path)).resolve()
-            if not target.is_relative_to(self.root) or not target.is_file():
-                raise ValueError(f"refused to fetch {url}: outside the workspace")
+            if not target.is_relative_to(self.root):
+                return self._refuse(f"{display_path(target)} (outside the workspace)")
+            if not target.is_file():
+                return self._refuse(f"{display_path(target)} (no such file)")
             return URLFetcherResponse(target.as_uri(), target.read_bytes())
+
+        def _refuse(self, why: str) -> Any:
+            # WeasyPrint reports a failed fetch only to its logger and goes on without
+            # the file; it is remembered here so that layout() can stop the build.
+            self.refused.append(why)
+            raise ValueError(why)
 
     return WorkspaceFetcher
 
@@ -47,9 +56,18 @@ def layout(html: str, base: Path, root: Path) -> Any:
     fetcher = _fetcher_class()(root)
     document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
-        return document.render()
+        laid_out = document.render()
     except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
+    if fetcher.refused:
+        # A picture or style sheet left out would go to print unnoticed: stop instead.
+        raise CampaignError(
+            f"{display_path(base)}/: the letter links to a file that was not read: "
+            f"{fetcher.refused[0]}\n"
+            "  hint: only files inside the workspace are read, never the network; copy "
+            "the file into the letter's folder and link to it by its name"
+        )
+    return laid_out
 
 
 def write(document: Any) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,8 +12,22 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from campaign import scripts
 from campaign.errors import Problem
 from campaign.yamlfile import BadDate, LineDict, LineList
+
+
+def entry_called(raw: LineDict, what: str, unnamed: str) -> str:
+    """How messages name a list entry: "signatory 'Ada'", or ``unnamed`` when it has no name.
+
+    Characters that print nothing are shown as escapes, so that a name holding a
+    direction override cannot turn the rest of the message around in a terminal.
+    """
+    name = raw.get("name")
+    if not isinstance(name, str) or BLANK.fullmatch(name):
+        return unnamed
+    shown = INVISIBLE_CHAR.sub(lambda m: f"\\u{ord(m.group()):04x}", LINE_BREAK.sub(" ", name))
+    return f"{what} '{shown.strip()}'"
 
 
 def close_match(word: str, choices: Iterable[str]) -> str:
@@ -59,9 +74,17 @@ class Fields:
     def _missing(self, key: str, hint: str) -> None:
         self.error(None, f"{self.what} has no '{key}'", hint or f"add '{key}: ...'")
 
-    def text(self, key: str, required: bool = False, hint: str = "") -> str:
-        """A non-empty string (numbers are accepted and turned into text)."""
+    def text(
+        self, key: str, required: bool = False, hint: str = "", multiline: bool = False
+    ) -> str:
+        """A non-empty string (numbers are accepted and turned into text).
+
+        Line breaks are folded to spaces unless ``multiline``; a text of nothing but
+        invisible characters counts as missing.
+        """
         value = self.data.get(key)
+        if isinstance(value, str) and BLANK.fullmatch(value):
+            value = None
         if value is None or value == "":
             if required:
                 self._missing(key, hint)
@@ -77,7 +100,31 @@ class Fields:
                 "remove it: such characters can rewrite a terminal or hide text",
             )
             return ""
-        return text
+        if not multiline and LINE_BREAK.search(text):
+            # A name or title is one line wherever it is printed; a break typed into it
+            # would split a CSV row or an e-mail header.
+            text = LINE_BREAK.sub(" ", text)
+        return self._bidi_closed(key, text)
+
+    def _bidi_closed(self, key: str, text: str) -> str:
+        """``text`` with any direction override it opens closed again at its end, with a warning."""
+        if not BIDI_CONTROL.search(text):
+            return text
+        closed = close_bidi(text)
+        if closed != text:
+            opened = next(c for c in text if c in BIDI_OPENERS)
+            self.problems.append(
+                Problem(
+                    self.path,
+                    self.line(key),
+                    f"'{key}' opens a text direction control (U+{ord(opened):04X}) "
+                    "that it does not close",
+                    "it is closed at the end of the field, so it cannot reverse the text "
+                    "printed after it; remove it unless the name needs it",
+                    warning=True,
+                )
+            )
+        return closed
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         """One of ``choices``."""
@@ -127,13 +174,24 @@ class Fields:
                 self._missing(key, f"add '{key}:' as a list of lines, e.g. [Street 1, City]")
             return ()
         if isinstance(value, str):
-            return tuple(part.strip() for part in value.splitlines() if part.strip())
-        if isinstance(value, list) and all(
+            found = [part.strip() for part in value.splitlines()]
+        elif isinstance(value, list) and all(
             isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
         ):
-            return tuple(str(v).strip() for v in value if str(v).strip())
-        self.error(key, f"'{key}' must be a list of text lines", "e.g. [Street 1, City 1234]")
-        return ()
+            found = [LINE_BREAK.sub(" ", str(v)).strip() for v in value]
+        else:
+            self.error(key, f"'{key}' must be a list of text lines", "e.g. [Street 1, City 1234]")
+            return ()
+        kept = [part for part in found if part and not BLANK.fullmatch(part)]
+        for part in kept:
+            if bad := control_character(part):
+                self.error(
+                    key,
+                    f"'{key}' contains the control character U+{ord(bad):04X}",
+                    "remove it: such characters can rewrite a terminal or hide text",
+                )
+                return ()
+        return tuple(self._bidi_closed(key, part) for part in kept)
 
     def email(self, key: str) -> str:
         """An e-mail address, checked for syntax only (no DNS)."""
@@ -185,6 +243,35 @@ class Fields:
                     )
                 )
         return found
+
+
+# Line breaks of every kind, with the spaces around them.
+LINE_BREAK = re.compile(r"\s*[\n\r\v\f\u2028\u2029]\s*")
+# White space and characters that print nothing: zero-width spaces and joiners,
+# direction marks and controls, the soft hyphen, the byte-order mark.
+BLANK = re.compile(f"[\\s{scripts.INVISIBLE}]*")
+INVISIBLE_CHAR = re.compile(f"[{scripts.INVISIBLE}]")
+BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Embeddings and overrides are closed by POP DIRECTIONAL FORMATTING, isolates by
+# POP DIRECTIONAL ISOLATE (Unicode's bidirectional algorithm, UAX #9).
+BIDI_OPENERS = {c: "\u202c" for c in "\u202a\u202b\u202d\u202e"} | {
+    c: "\u2069" for c in "\u2066\u2067\u2068"
+}
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with every direction embedding, override or isolate it leaves open closed."""
+    stack: list[str] = []
+    for char in text:
+        if char in BIDI_OPENERS:
+            stack.append(BIDI_OPENERS[char])
+        elif char == "\u202c" and stack and stack[-1] == "\u202c":
+            stack.pop()
+        elif char == "\u2069" and "\u2069" in stack:
+            # A PDI closes its isolate and any embedding opened inside it.
+            while stack.pop() != "\u2069":
+                pass
+    return text + "".join(reversed(stack))
 
 
 def control_character(text: str) -> str:

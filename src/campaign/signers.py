@@ -6,7 +6,7 @@ from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.model import SIGNATURE_IMAGES, Signer
-from campaign.schema import Fields
+from campaign.schema import Fields, entry_called
 
 
 def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
@@ -14,8 +14,7 @@ def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
     found = []
     items = f.items("signers")
     for line, raw in items:
-        name = raw.get("name") if isinstance(raw.get("name"), str) else None
-        s = Fields(raw, f.path, f.problems, f"signer '{name}'" if name else "'signers' entry")
+        s = Fields(raw, f.path, f.problems, entry_called(raw, "signer", "'signers' entry"))
         s.known(("name", "title", "signature"))
         found.append(
             Signer(

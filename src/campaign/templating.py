@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -109,7 +110,10 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
         loaders.append(jinja2.FileSystemLoader(workspace / "templates"))
     loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}))
     loaders.append(jinja2.FileSystemLoader(builtin))
-    env = jinja2.Environment(
+    # Sandboxed: templates and letter bodies are passed between organisations, and one
+    # from elsewhere must not reach Python's internals ({{ ''.__class__ }}) or change
+    # the values it is given; it can only read them and print.
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         # Everything is escaped for HTML except plain-text e-mail (message.txt.j2).
         autoescape=_escaped,
