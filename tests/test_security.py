@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 from test_render import tiny_png
 
-from conftest import flat, pdf_text, run, snapshot
+from conftest import flat, pdf_text, pdf_words, run, snapshot
 
 
 def build(ws: Path, *args: str) -> Path:
@@ -164,6 +164,18 @@ def test_a_line_break_in_a_name_is_folded_to_a_space(minimal: Path) -> None:
     out = build(minimal)
     csv = (out / "signatories.csv").read_text("utf-8-sig")
     assert "Line Break Trust" in csv and "Line\nBreak" not in csv
+
+
+def test_a_name_without_spaces_breaks_instead_of_leaving_the_paper(minimal: Path) -> None:
+    add_signatories(
+        minimal,
+        f"  - name: {'W' * 200}\n    type: organization\n    group: orgs\n    signed: 2024-04-03\n",
+    )
+    pdf = build(minimal) / "to" / "ada-minister.pdf"
+    words = pdf_words(pdf)
+    pieces = [w for w in words if set(w.text) == {"W"}]
+    assert sum(len(w.text) for w in pieces) == 200 and len(pieces) > 1
+    assert max(w.right for w in words) < 210 - 15  # inside the right margin of A4
 
 
 # -- templates from elsewhere run sandboxed ---------------------------------------------
