@@ -93,18 +93,23 @@ class Fields:
             self.error(key, f"'{key}' must be text, not {kind(value)}", hint)
             return ""
         text = str(value).strip()
-        if bad := control_character(text):
-            self.error(
-                key,
-                f"'{key}' contains the control character U+{ord(bad):04X}",
-                "remove it: such characters can rewrite a terminal or hide text",
-            )
+        if self._has_control(key, text):
             return ""
         if not multiline and LINE_BREAK.search(text):
             # A name or title is one line wherever it is printed; a break typed into it
             # would split a CSV row or an e-mail header.
             text = LINE_BREAK.sub(" ", text)
         return self._bidi_closed(key, text)
+
+    def _has_control(self, key: str, text: str) -> bool:
+        """Whether ``text`` holds a control character (an error, recorded here)."""
+        if bad := control_character(text):
+            self.error(
+                key,
+                f"'{key}' contains the control character U+{ord(bad):04X}",
+                "remove it: such characters can rewrite a terminal or hide text",
+            )
+        return bool(bad)
 
     def _bidi_closed(self, key: str, text: str) -> str:
         """``text`` with any direction override it opens closed again at its end, with a warning."""
@@ -183,14 +188,8 @@ class Fields:
             self.error(key, f"'{key}' must be a list of text lines", "e.g. [Street 1, City 1234]")
             return ()
         kept = [part for part in found if part and not BLANK.fullmatch(part)]
-        for part in kept:
-            if bad := control_character(part):
-                self.error(
-                    key,
-                    f"'{key}' contains the control character U+{ord(bad):04X}",
-                    "remove it: such characters can rewrite a terminal or hide text",
-                )
-                return ()
+        if any(self._has_control(key, part) for part in kept):
+            return ()
         return tuple(self._bidi_closed(key, part) for part in kept)
 
     def email(self, key: str) -> str:
