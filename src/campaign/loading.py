@@ -25,9 +25,9 @@ from campaign.model import (
     Smtp,
     Translation,
 )
+from campaign.pdfvariant import VARIANTS
 from campaign.schema import Fields, kind
 from campaign.signers import load_signers
-from campaign.pdfvariant import VARIANTS
 from campaign.wording import base_language
 from campaign.yamlfile import LineDict, load_yaml, parse_yaml
 

@@ -90,21 +90,23 @@ def fix_stream_ends(pdf: Any) -> bool:
         raw = obj.read_raw_bytes()
         if not raw.endswith(b"\r"):
             continue
-        filters = obj.get("/Filter")
-        parms = obj.get("/DecodeParms")
-        chain = [] if filters is None else list(filters) if isinstance(filters, pikepdf.Array) else [filters]
-        if parms is None:
-            parm_chain = [None] * len(chain)
-        else:
-            parm_chain = list(parms) if isinstance(parms, pikepdf.Array) else [parms]
+        filters = _as_list(obj.get("/Filter"))
+        parms = _as_list(obj.get("/DecodeParms")) or [None] * len(filters)
         encoded = base64.a85encode(raw, adobe=True)[2:]  # PDF's ASCII85 has no leading <~
-        new_filters = pikepdf.Array([pikepdf.Name.ASCII85Decode, *chain])
-        new_parms = (
-            pikepdf.Array([None, *parm_chain]) if any(p is not None for p in parm_chain) else None
-        )
+        new_filters = pikepdf.Array([pikepdf.Name.ASCII85Decode, *filters])
+        new_parms = pikepdf.Array([None, *parms]) if any(p is not None for p in parms) else None
         obj.write(encoded, filter=new_filters, decode_parms=new_parms, type_check=False)
         changed = True
     return changed
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A filter or its parameters as a list: a PDF may write one without an array."""
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def save(pdf: Any, variant: str, version: str = "") -> bytes:

@@ -182,8 +182,8 @@ def join_pdfs(
     tree = out.Root.Pages
     # Pages go straight into the page tree: pikepdf's pages.append looks through every
     # page already added, which makes a 16,000-page file quadratic.
-    kids = []
-    counts = []
+    kids: list[Any] = []
+    counts: list[int] = []
     for path in parts:
         try:
             source = pikepdf.open(path)
