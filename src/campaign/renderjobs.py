@@ -84,26 +84,25 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
             continue
         with pikepdf.open(job.master) as pdf:
             for n in range(per):
-                stamp(pdf.pages[n], overlay.pages[index * per + n])
+                stamp(pdf.pages[n], overlay.pages[index * per + n], n)
             data = save(pdf, job.variant, str(pdf.pdf_version))
         write_atomic(Path(out), data)
         written.append(out)
     return written, misfits
 
 
-STAMP_NAME = "/CampaignPage1"  # the stamped parts, as a form XObject of the page
-
-
-def stamp(sheet: Any, overlay: Any) -> None:
-    """Draw page ``overlay`` over page ``sheet`` (of another PDF), at the same place.
+def stamp(sheet: Any, overlay: Any, index: int) -> None:
+    """Draw page ``overlay`` over page ``sheet`` (page ``index``, from 0), at the same place.
 
     pikepdf's ``add_overlay`` names the form XObject at random, which would make
-    every build's letters differ; this names it the same every time.
+    every build's letters differ; this names it after the page, as the pages of a
+    WeasyPrint document share one resource dictionary.
     """
     import pikepdf
 
     form = overlay.as_form_xobject()
-    name = sheet.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(STAMP_NAME))
+    name = pikepdf.Name(f"/CampaignStamp{index + 1}")
+    name = sheet.add_resource(form, pikepdf.Name.XObject, name)
     placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
     sheet.contents_add(b"q\n", prepend=True)
     sheet.contents_add(b"Q\n")
