@@ -135,7 +135,7 @@ def pdfa_problems(path: Path) -> list[str]:
                 found.append(f"object {obj.objgen}: stream data ends with CR, /Length (6.1.7.1)")
             if obj.get("/Type") == "/Filespec" and "/AFRelationship" not in obj:
                 found.append(f"object {obj.objgen}: embedded file without AFRelationship")
-        if "/AA" in pdf.Root or "/Names" in pdf.Root and "/JavaScript" in pdf.Root.Names:
+        if "/AA" in pdf.Root or ("/Names" in pdf.Root and "/JavaScript" in pdf.Root.Names):
             found.append("the catalog has additional or JavaScript actions (6.6.2)")
     return found
 
@@ -226,7 +226,7 @@ def _elements(root: Any) -> Iterator[Any]:
 
 
 def _structure(root: Any) -> list[str]:
-    """Role-mapped standard tags, figures with Alt, headings from H1 without gaps (7.1, 7.3, 7.4)."""
+    """Standard or role-mapped tags, figures with Alt, headings from H1 on (7.1, 7.3, 7.4)."""
     found = []
     roles = {str(k)[1:]: str(v)[1:] for k, v in dict(root.get("/RoleMap", {})).items()}
     level = 0
@@ -249,7 +249,7 @@ def _structure(root: Any) -> list[str]:
 
 
 def _marked_content(pdf: pikepdf.Pdf, root: Any) -> list[str]:
-    """All text is real content tagged by MCID, or an artifact (7.1); the parent tree knows each MCID."""
+    """Text is tagged content (MCID) or an artifact, and the parent tree knows each MCID (7.1)."""
     found = []
     tree = {}
     parent_tree = root.get("/ParentTree")
