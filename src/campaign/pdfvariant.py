@@ -24,7 +24,7 @@ PDF_UA = "pdf/ua-1"
 VARIANTS = (PDF_A, PDF_UA)
 NONE = "none"  # on the command line: no variant, whatever campaign.yaml says
 
-# What a joined or stamped PDF takes over from the (first) document it is made of.
+# What a joined PDF (print.pdf) takes over from the first document it is made of.
 _CATALOG_KEYS = ("/Metadata", "/OutputIntents", "/Lang", "/MarkInfo", "/ViewerPreferences")
 
 
