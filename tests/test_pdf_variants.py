@@ -96,14 +96,17 @@ def test_same_inputs_and_epoch_make_the_same_bytes(plain: Path, plain_elsewhere:
     assert snapshot(plain) == snapshot(plain_elsewhere)
 
 
-def test_every_pdf_is_dated_source_date_epoch(plain: Path) -> None:
+def test_every_pdf_is_dated_source_date_epoch(plain: Path, pdfa: Path, pdfua: Path) -> None:
+    # pdfa and pdfua are built by worker processes, which may have been forked from a
+    # server started before SOURCE_DATE_EPOCH was set: the date must reach them anyway.
     epoch = dt.datetime(2020, 2, 13, tzinfo=dt.UTC)
-    dates = {}
-    for name in PDFS:
-        meta = PdfReader(plain / name).metadata
-        assert meta is not None, name
-        dates[name] = (meta.creation_date, meta.modification_date)
-    assert dates == dict.fromkeys(PDFS, (epoch, epoch))
+    for folder in (plain, pdfa, pdfua):
+        dates = {}
+        for name in PDFS:
+            meta = PdfReader(folder / name).metadata
+            assert meta is not None, name
+            dates[name] = (meta.creation_date, meta.modification_date)
+        assert dates == dict.fromkeys(PDFS, (epoch, epoch))
 
 
 def test_a_plain_build_is_neither_pdf_a_nor_pdf_ua(plain: Path) -> None:

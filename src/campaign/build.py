@@ -28,7 +28,7 @@ from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
 from campaign.lint import lint_composed
-from campaign.pdfvariant import is_tagged, source_date
+from campaign.pdfvariant import document_date, is_tagged, source_date
 from campaign.renderjobs import (
     FullJob,
     Pending,
@@ -73,6 +73,9 @@ class LetterPlan:
     sharing: str  # '' when the letters share their pages, else the reason they cannot
     shared_html: str = ""  # the letter to the first addressee, addressee parts hidden
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '': the PDF variant of every output
+    # Every PDF's creation date: SOURCE_DATE_EPOCH, else when the plan was made. Set
+    # here, not read in the workers: a fork server keeps the environment it started with.
+    date: str = ""
 
     @property
     def folder(self) -> Path:
@@ -186,7 +189,9 @@ def plan_letter(bundle: LetterBundle, variant: str = "") -> LetterPlan:
         mail = _hash(WINDOWS[bundle.letter.envelope].envelope, *letters)
         for name in ("print.pdf", "mailing.csv"):
             outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
-    return LetterPlan(bundle, composer, tuple(outputs), sharing, shared_html, variant)
+    return LetterPlan(
+        bundle, composer, tuple(outputs), sharing, shared_html, variant, document_date()
+    )
 
 
 def _const(text: str) -> Callable[[], str]:
@@ -381,9 +386,10 @@ class _Feed:
         tick: Callable[[Path], None],
         window: int,
         variant: str = "",
+        date: str = "",
     ) -> None:
         self.pool, self.base, self.root, self.tick = pool, base, root, tick
-        self.window, self.variant = window, variant
+        self.window, self.variant, self.date = window, variant, date
         self.waiting: list[tuple[Callable[[], str], str]] = []
         self.running: deque[Pending] = deque()
 
@@ -396,7 +402,7 @@ class _Feed:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
             items = tuple((compose(), out) for compose, out in chunk)
-            job = FullJob(items, self.base, self.root, self.variant)
+            job = FullJob(items, self.base, self.root, self.variant, self.date)
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
@@ -421,8 +427,9 @@ def _run(
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     for path in jobs.texts:
         tick(path)
-    variant = plan.variant
-    feed = _Feed(pool, base, root, tick, window=2 * default_jobs() + 2, variant=variant)
+    variant, date = plan.variant, plan.date
+    window = 2 * default_jobs() + 2
+    feed = _Feed(pool, base, root, tick, window=window, variant=variant, date=date)
     # Whole letters first, so the workers are busy while the shared pages are laid out.
     feed.add(jobs.full)
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
@@ -432,13 +439,15 @@ def _run(
         # Where the salutation stands: on page 1, or later when a cover comes first (petition).
         boxes = blocks_with_class(document, "salutation")[:1]
         master = staging / ".shared.pdf"
-        write_atomic(master, write(document, variant))
+        write_atomic(master, write(document, variant, date))
         made.shared_pages = len(document.pages)
         del document
         stamps = []
         for html, indexes, outputs in jobs.stamps:
             if boxes:
-                job = StampJob(str(master), boxes[0], html, tuple(outputs), base, root, variant)
+                job = StampJob(
+                    str(master), boxes[0], html, tuple(outputs), base, root, variant, date
+                )
                 stamps.append((pool.submit(run_stamp, job), indexes, outputs))
             else:  # no salutation to match: lay each letter out whole
                 misfits += list(zip(indexes, outputs, strict=True))

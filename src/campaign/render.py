@@ -57,20 +57,20 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
 
 
-def write(document: Any, variant: str = "") -> bytes:
-    """The PDF bytes of a laid-out document, dated ``SOURCE_DATE_EPOCH`` (else now)."""
+def write(document: Any, variant: str = "", date: str = "") -> bytes:
+    """The PDF bytes of a laid-out document, dated ``date`` (else SOURCE_DATE_EPOCH, else now)."""
     from campaign.pdfvariant import document_date, finish_metadata, tidy, weasyprint_options
 
     # WeasyPrint writes the same date to the document information and to the XMP
     # metadata, as PDF/A wants; its /ID is a hash of the content.
-    document.metadata.created = document.metadata.modified = document_date()
+    document.metadata.created = document.metadata.modified = date or document_date()
     finisher = finish_metadata if variant else None
     pdf = document.write_pdf(finisher=finisher, **weasyprint_options(variant))
     assert isinstance(pdf, bytes)
     return tidy(pdf, variant)
 
 
-def render_pdf(html: str, base: Path, root: Path, variant: str = "") -> bytes:
+def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
     """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
 
     Elements marked ``data-fit`` (address labels) are first laid out at the type size
@@ -79,7 +79,7 @@ def render_pdf(html: str, base: Path, root: Path, variant: str = "") -> bytes:
     """
     document = layout(html, base, root, variant)
     if FIT not in html:
-        return write(document, variant)
+        return write(document, variant, date)
     fits: dict[str, tuple[float, bool]] = {}
     for _ in range(3):  # shrink (or wrap), then measure wrapped text again
         changed = fitted_sizes(document, fits)
@@ -95,7 +95,7 @@ def render_pdf(html: str, base: Path, root: Path, variant: str = "") -> bytes:
         document = layout(styled, base, root, variant)
         if not any(wrap for _, wrap in fits.values()):
             break  # type scales in proportion: shrunk once, it fits; wrapped text is measured
-    return write(document, variant)
+    return write(document, variant, date)
 
 
 FIT = " data-fit"

@@ -30,6 +30,7 @@ class FullJob:
     base: str
     root: str
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '' (see pdfvariant.py)
+    date: str = ""  # the PDFs' creation date (W3C), the same for a whole build
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class StampJob:
     base: str
     root: str
     variant: str = ""  # never a tagged one: stamping would leave page 1 untagged
+    date: str = ""
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -54,7 +56,9 @@ def run_full(job: FullJob) -> list[str]:
     from campaign.render import render_pdf
 
     for html, out in job.items:
-        write_atomic(Path(out), render_pdf(html, Path(job.base), Path(job.root), job.variant))
+        write_atomic(
+            Path(out), render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+        )
     return [out for _, out in job.items]
 
 
@@ -76,7 +80,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     # Should an addressee's parts take more pages than the master's, the pages of the
     # batch would no longer line up with its addressees: all are laid out whole.
     aligned = len(document.pages) == per * len(job.outputs)
-    overlay = pikepdf.open(io.BytesIO(write(document, job.variant)))
+    overlay = pikepdf.open(io.BytesIO(write(document, job.variant, job.date)))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
         if not aligned or boxes.get(index * per + page) != (top, height):
