@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 
 from campaign.build import check
 from campaign.pdfvariant import document_date, fix_stream_ends, save, source_date
+from campaign.render import render_pdf
 from campaign.scaffold import EXAMPLE
 from campaign.workspace import Workspace
 
@@ -239,3 +241,36 @@ def test_a_stream_ending_in_cr_is_wrapped_in_ascii85() -> None:
     with pikepdf.open(io.BytesIO(save(pdf, "pdf/a-3b"))) as again:
         assert again.Root.Probe.read_bytes() == data
         assert not again.Root.Probe.read_raw_bytes().endswith(b"\r")
+
+
+def _png() -> bytes:
+    """A one-pixel green PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    pixels = zlib.compress(b"\x00\x00\xff\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("template", ["joint-letter", "formal-letter", "petition"])
+def test_each_shipped_template_makes_a_pdf_ua_letter(
+    example: Path, tmp_path: Path, template: str
+) -> None:
+    # The formal letter's signature image is a figure, which needs its alternative text.
+    letter = example / "letters" / SLUG / "letter.yaml"
+    text = letter.read_text().replace("template: joint-letter", f"template: {template}")
+    letter.write_text(text + "signers:\n  - name: Jane Doe\n    signature: signature.png\n")
+    (letter.parent / "signature.png").write_bytes(_png())
+    plans, _ = check(Workspace(example), [SLUG], variant="pdf/ua-1")
+    composer = plans[0].composer
+    html = composer.letter_html(composer.to[0])
+    assert ('alt="Jane Doe"' in html) == (template == "formal-letter")
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(render_pdf(html, letter.parent, example, "pdf/ua-1"))
+    assert validator_failures(pdf, "pdf/ua-1") == []
+    assert problems(pdf, "pdf/ua-1", "en-US") == []
