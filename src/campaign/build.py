@@ -28,6 +28,7 @@ from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
 from campaign.lint import lint_composed
+from campaign.pdfvariant import document_date, is_tagged, source_date
 from campaign.renderjobs import (
     FullJob,
     Pending,
@@ -71,6 +72,10 @@ class LetterPlan:
     outputs: tuple[Output, ...]
     sharing: str  # '' when the letters share their pages, else the reason they cannot
     shared_html: str = ""  # the letter to the first addressee, addressee parts hidden
+    variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '': the PDF variant of every output
+    # Every PDF's creation date: SOURCE_DATE_EPOCH, else when the plan was made. Set
+    # here, not read in the workers: a fork server keeps the environment it started with.
+    date: str = ""
 
     @property
     def folder(self) -> Path:
@@ -130,11 +135,18 @@ def _record(value: Any) -> str:
     return json.dumps(dataclasses.asdict(value), sort_keys=True, ensure_ascii=False)
 
 
-def plan_letter(bundle: LetterBundle) -> LetterPlan:
-    """Every output of a letter with its key; template errors surface here, before any PDF."""
+def plan_letter(bundle: LetterBundle, variant: str = "") -> LetterPlan:
+    """Every output of a letter with its key; template errors surface here, before any PDF.
+
+    The PDF variant and ``SOURCE_DATE_EPOCH`` (the date written into each PDF) are
+    part of every key: changing either makes the files again.
+    """
     composer = Composer(bundle)
-    base = _resources(bundle)
+    base = _hash(_resources(bundle), variant, source_date())
     shared_html, sharing = shared_pages(composer)
+    if is_tagged(variant) and not sharing:
+        # A stamped page 1 would be untagged: PDF/UA needs each letter tagged whole.
+        sharing = f"{variant.upper()} tags each letter as a whole"
     outputs = []
     shared = _hash(base, without_vary(shared_html))
     for piece in composer.pieces:
@@ -177,7 +189,9 @@ def plan_letter(bundle: LetterBundle) -> LetterPlan:
         mail = _hash(WINDOWS[bundle.letter.envelope].envelope, *letters)
         for name in ("print.pdf", "mailing.csv"):
             outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
-    return LetterPlan(bundle, composer, tuple(outputs), sharing, shared_html)
+    return LetterPlan(
+        bundle, composer, tuple(outputs), sharing, shared_html, variant, document_date()
+    )
 
 
 def _const(text: str) -> Callable[[], str]:
@@ -206,13 +220,18 @@ def signatories_csv(block: SignatureBlock) -> str:
 
 
 def check(
-    workspace: Workspace, slugs: list[str] | None, strict: bool = False, every: bool = True
+    workspace: Workspace,
+    slugs: list[str] | None,
+    strict: bool = False,
+    every: bool = True,
+    variant: str | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Load, validate and compose; raise ProblemsFound if anything is wrong.
 
     With ``every``, the page-1 parts of every addressee are composed too, so that a
     template error tied to one addressee's data is found now (``build`` composes
-    them when it needs them, still before anything is written).
+    them when it needs them, still before anything is written). ``variant`` is the
+    PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
     """
     bundles, problems = workspace.load(slugs)
     plans = []
@@ -224,7 +243,8 @@ def check(
         each = bundle
         try:
             for each in (bundle, *bundle.editions):
-                plan = plan_letter(each)
+                chosen = each.settings.pdf_variant if variant is None else variant
+                plan = plan_letter(each, chosen)
                 if every:
                     for output in plan.outputs:
                         if output.addressee is not None:
@@ -359,10 +379,17 @@ class _Feed:
     """Hands whole letters to the workers a few batches at a time (flat memory)."""
 
     def __init__(
-        self, pool: Workers, base: str, root: str, tick: Callable[[Path], None], window: int
+        self,
+        pool: Workers,
+        base: str,
+        root: str,
+        tick: Callable[[Path], None],
+        window: int,
+        variant: str = "",
+        date: str = "",
     ) -> None:
         self.pool, self.base, self.root, self.tick = pool, base, root, tick
-        self.window = window
+        self.window, self.variant, self.date = window, variant, date
         self.waiting: list[tuple[Callable[[], str], str]] = []
         self.running: deque[Pending] = deque()
 
@@ -374,7 +401,8 @@ class _Feed:
     def _top_up(self) -> None:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
-            job = FullJob(tuple((compose(), out) for compose, out in chunk), self.base, self.root)
+            items = tuple((compose(), out) for compose, out in chunk)
+            job = FullJob(items, self.base, self.root, self.variant, self.date)
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
@@ -399,23 +427,27 @@ def _run(
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     for path in jobs.texts:
         tick(path)
-    feed = _Feed(pool, base, root, tick, window=2 * default_jobs() + 2)
+    variant, date = plan.variant, plan.date
+    window = 2 * default_jobs() + 2
+    feed = _Feed(pool, base, root, tick, window=window, variant=variant, date=date)
     # Whole letters first, so the workers are busy while the shared pages are laid out.
     feed.add(jobs.full)
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
-        document = layout(jobs.master, Path(base), Path(root))
+        document = layout(jobs.master, Path(base), Path(root), variant)
         # Where the salutation stands: on page 1, or later when a cover comes first (petition).
         boxes = blocks_with_class(document, "salutation")[:1]
         master = staging / ".shared.pdf"
-        write_atomic(master, write(document))
+        write_atomic(master, write(document, variant, date))
         made.shared_pages = len(document.pages)
         del document
         stamps = []
         for html, indexes, outputs in jobs.stamps:
             if boxes:
-                job = StampJob(str(master), boxes[0], html, tuple(outputs), base, root)
+                job = StampJob(
+                    str(master), boxes[0], html, tuple(outputs), base, root, variant, date
+                )
                 stamps.append((pool.submit(run_stamp, job), indexes, outputs))
             else:  # no salutation to match: lay each letter out whole
                 misfits += list(zip(indexes, outputs, strict=True))
@@ -433,7 +465,7 @@ def _run(
 
         for target, files in jobs.joins:
             # A plain join: the parts share little, and qpdf copies pages fastest.
-            join_pdfs(files, target, dedupe=False)
+            join_pdfs(files, target, dedupe=False, variant=variant)
             tick(target)
 
 
@@ -451,7 +483,7 @@ def _print_run(
     files = [(staging if p.file in fresh else plan.folder) / p.file for p in pieces]
     window = WINDOWS[plan.bundle.letter.envelope]
     if "print.pdf" in fresh or "mailing.csv" in fresh:
-        counts = join_pdfs(files, staging / "print.pdf", duplex=True)
+        counts = join_pdfs(files, staging / "print.pdf", duplex=True, variant=plan.variant)
         tick(staging / "print.pdf")
         rows, first, kind = [], 1, f"{window.envelope} window"
         for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):

@@ -10,6 +10,7 @@ import click
 
 from campaign import __version__
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, echo_problems
+from campaign.pdfvariant import NONE, VARIANTS
 from campaign.sigcli import signatories
 
 if TYPE_CHECKING:
@@ -17,7 +18,11 @@ if TYPE_CHECKING:
 
 
 def _checked(
-    ctx: click.Context, slugs: tuple[str, ...], strict: bool, every: bool = True
+    ctx: click.Context,
+    slugs: tuple[str, ...],
+    strict: bool,
+    every: bool = True,
+    variant: str | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error."""
     from campaign.build import check
@@ -25,7 +30,7 @@ def _checked(
 
     workspace = Workspace.locate(ctx.obj.get("workspace"))
     try:
-        plans, problems = check(workspace, list(slugs) or None, strict, every)
+        plans, problems = check(workspace, list(slugs) or None, strict, every, variant)
     except ProblemsFound as exc:
         echo_problems(exc.problems)
         raise
@@ -172,6 +177,12 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
 )
 @click.option("--force", is_flag=True, help="Make every file again, changed or not.")
 @click.option("--verbose", "-v", is_flag=True, help="Say how each letter's PDFs are made.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice([*VARIANTS, NONE]),
+    help="Archival (pdf/a-3b) or accessible, tagged (pdf/ua-1) PDFs; 'none' for plain ones.  "
+    "[default: pdf_variant in campaign.yaml, else none]",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -180,6 +191,7 @@ def build(
     jobs: int | None,
     force: bool,
     verbose: bool,
+    pdf_variant: str | None,
 ) -> None:
     """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page.
 
@@ -188,7 +200,8 @@ def build(
     from campaign.build import build as run_build
     from campaign.renderjobs import default_jobs
 
-    plans, _ = _checked(ctx, slugs, strict, every=False)
+    variant = "" if pdf_variant == NONE else pdf_variant
+    plans, _ = _checked(ctx, slugs, strict, every=False, variant=variant)
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
         results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)

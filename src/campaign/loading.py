@@ -25,6 +25,7 @@ from campaign.model import (
     Smtp,
     Translation,
 )
+from campaign.pdfvariant import VARIANTS
 from campaign.schema import Fields, entry_called, kind
 from campaign.signers import load_signers
 from campaign.wording import base_language
@@ -90,7 +91,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     if data is None:
         return Settings()
     f = Fields(data, path, problems, "campaign.yaml")
-    f.known(("sender", "language", "paper", "smtp"))
+    f.known(("sender", "language", "paper", "pdf_variant", "smtp"))
     sender = None
     if (raw := f.mapping("sender")) is not None:
         s = Fields(raw, path, problems, "sender")
@@ -108,6 +109,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
         sender=sender,
         language=check_language(f, "language", "en-US"),
         paper=f.choice("paper", PAPERS, "a4"),
+        pdf_variant=f.choice("pdf_variant", VARIANTS, ""),
         smtp=smtp,
     )
 

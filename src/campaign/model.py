@@ -46,6 +46,7 @@ class Settings:
     sender: Sender | None = None
     language: str = "en-US"
     paper: str = "a4"
+    pdf_variant: str = ""  # 'pdf/a-3b' | 'pdf/ua-1' | '' (plain PDF)
     smtp: Smtp = Smtp()
 
 

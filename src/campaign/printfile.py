@@ -13,7 +13,6 @@ content is stored once.
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 from typing import Any
 
@@ -161,40 +160,56 @@ def _inherited(page: Any, key: str) -> Any:
 
 
 def join_pdfs(
-    parts: list[Path], target: Path, duplex: bool = False, dedupe: bool = True
+    parts: list[Path], target: Path, duplex: bool = False, dedupe: bool = True, variant: str = ""
 ) -> list[int]:
     """Write ``parts`` one after the other into ``target``; return each part's page count.
 
     With ``duplex``, each part starts on an odd page: a blank page (the size of the
     part's last page) follows every part with an odd number of pages, so double-sided
     printing never puts two letters on one sheet. ``dedupe=False`` is the plain
-    concatenation, kept for the benchmark.
+    concatenation, kept for the benchmark. The result has the first part's title,
+    language and metadata (with ``variant``, what PDF/A or PDF/UA asks of the
+    catalog), and the structure trees of tagged parts, joined.
     """
     import pikepdf
 
+    from campaign.pdfvariant import StructureMerger, save, take_document_info
+
     out = pikepdf.new()
     copier = _Copier(out)
+    structure = StructureMerger(out)
+    version = "1.4"
     tree = out.Root.Pages
     # Pages go straight into the page tree: pikepdf's pages.append looks through every
     # page already added, which makes a 16,000-page file quadratic.
-    kids = []
-    counts = []
+    kids: list[Any] = []
+    counts: list[int] = []
     for path in parts:
         try:
             source = pikepdf.open(path)
         except (OSError, pikepdf.PdfError) as exc:
             raise CampaignError(f"{path}: cannot read it to join it ({exc})") from exc
         with source:
+            if not counts:
+                take_document_info(source, out)
+            version = max(version, str(source.pdf_version))
+            # A tagged part's structure elements point at its pages: those are copied
+            # whole (not by content), so the references can follow them.
+            tagged = "/StructTreeRoot" in source.Root
             memo: dict[Any, Any] = {}
+            copied = []
             for page in source.pages:
                 try:
-                    if not dedupe:
+                    if not dedupe or tagged:
                         raise _Cycle
                     copy = copier.page(page, memo)
                 except _Cycle:
                     copy = out.copy_foreign(page.obj)
                 copy.Parent = tree
-                kids.append(out.make_indirect(copy))
+                copied.append(out.make_indirect(copy))
+            if tagged:
+                structure.add(source, copied)
+            kids += copied
             counts.append(len(source.pages))
             if duplex and len(source.pages) % 2:
                 box = _inherited(source.pages[-1].obj, "/MediaBox")
@@ -204,7 +219,6 @@ def join_pdfs(
                 kids.append(out.make_indirect(blank))
     tree.Kids = pikepdf.Array(kids)
     tree.Count = len(kids)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    write_atomic(target, buffer.getvalue())
+    structure.finish()
+    write_atomic(target, save(out, variant, version))
     return counts

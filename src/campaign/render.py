@@ -47,16 +47,21 @@ def _fetcher_class() -> type:
     return WorkspaceFetcher
 
 
-def layout(html: str, base: Path, root: Path) -> Any:
-    """Lay out ``html`` into pages (a WeasyPrint document), ready to measure or write."""
+def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
+    """Lay out ``html`` into pages (a WeasyPrint document), ready to measure or write.
+
+    ``variant`` ('pdf/a-3b', 'pdf/ua-1' or '') must be the one ``write`` is given.
+    """
     # Imported here: WeasyPrint takes about half a second to import, and only
     # commands that make PDFs should pay for it.
     import weasyprint
 
+    from campaign.pdfvariant import weasyprint_options
+
     fetcher = _fetcher_class()(root)
     document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
-        laid_out = document.render()
+        laid_out = document.render(**weasyprint_options(variant))
     except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
     if fetcher.refused:
@@ -70,23 +75,29 @@ def layout(html: str, base: Path, root: Path) -> Any:
     return laid_out
 
 
-def write(document: Any) -> bytes:
-    """The PDF bytes of a laid-out document."""
-    pdf = document.write_pdf()
+def write(document: Any, variant: str = "", date: str = "") -> bytes:
+    """The PDF bytes of a laid-out document, dated ``date`` (else SOURCE_DATE_EPOCH, else now)."""
+    from campaign.pdfvariant import document_date, finish_metadata, tidy, weasyprint_options
+
+    # WeasyPrint writes the same date to the document information and to the XMP
+    # metadata, as PDF/A wants; its /ID is a hash of the content.
+    document.metadata.created = document.metadata.modified = date or document_date()
+    finisher = finish_metadata if variant else None
+    pdf = document.write_pdf(finisher=finisher, **weasyprint_options(variant))
     assert isinstance(pdf, bytes)
-    return pdf
+    return tidy(pdf, variant)
 
 
-def render_pdf(html: str, base: Path, root: Path) -> bytes:
+def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
     """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
 
     Elements marked ``data-fit`` (address labels) are first laid out at the type size
     the template gives them, then set again smaller where their text overflows the box;
     a line too long even at the smallest size is allowed to wrap.
     """
-    document = layout(html, base, root)
+    document = layout(html, base, root, variant)
     if FIT not in html:
-        return write(document)
+        return write(document, variant, date)
     fits: dict[str, tuple[float, bool]] = {}
     for _ in range(3):  # shrink (or wrap), then measure wrapped text again
         changed = fitted_sizes(document, fits)
@@ -99,10 +110,10 @@ def render_pdf(html: str, base: Path, root: Path) -> bytes:
             for key, (pt, wrap) in fits.items()
         )
         styled = html.replace("</head>", f"<style>{rules}</style></head>", 1)
-        document = layout(styled, base, root)
+        document = layout(styled, base, root, variant)
         if not any(wrap for _, wrap in fits.values()):
             break  # type scales in proportion: shrunk once, it fits; wrapped text is measured
-    return write(document)
+    return write(document, variant, date)
 
 
 FIT = " data-fit"

@@ -29,6 +29,8 @@ class FullJob:
     items: tuple[tuple[str, str], ...]  # (html, output path)
     base: str
     root: str
+    variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '' (see pdfvariant.py)
+    date: str = ""  # the PDFs' creation date (W3C), the same for a whole build
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class StampJob:
     outputs: tuple[str, ...]  # one file per page of the batch
     base: str
     root: str
+    variant: str = ""  # never a tagged one: stamping would leave page 1 untagged
+    date: str = ""
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -52,7 +56,9 @@ def run_full(job: FullJob) -> list[str]:
     from campaign.render import render_pdf
 
     for html, out in job.items:
-        write_atomic(Path(out), render_pdf(html, Path(job.base), Path(job.root)))
+        write_atomic(
+            Path(out), render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+        )
     return [out for _, out in job.items]
 
 
@@ -64,16 +70,17 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     """
     import pikepdf
 
+    from campaign.pdfvariant import save
     from campaign.render import blocks_with_class, layout, write
 
     page, top, height = job.salutation
     per = page + 1  # pages of each addressee's parts in the batch
-    document = layout(job.html, Path(job.base), Path(job.root))
+    document = layout(job.html, Path(job.base), Path(job.root), job.variant)
     boxes = {n: (t, h) for n, t, h in blocks_with_class(document, "salutation")}
     # Should an addressee's parts take more pages than the master's, the pages of the
     # batch would no longer line up with its addressees: all are laid out whole.
     aligned = len(document.pages) == per * len(job.outputs)
-    overlay = pikepdf.open(io.BytesIO(write(document)))
+    overlay = pikepdf.open(io.BytesIO(write(document, job.variant, job.date)))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
         if not aligned or boxes.get(index * per + page) != (top, height):
@@ -81,13 +88,30 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
             continue
         with pikepdf.open(job.master) as pdf:
             for n in range(per):
-                sheet = pdf.pages[n]
-                sheet.add_overlay(overlay.pages[index * per + n], pikepdf.Rectangle(sheet.mediabox))
-            buffer = io.BytesIO()
-            pdf.save(buffer, deterministic_id=True)
-        write_atomic(Path(out), buffer.getvalue())
+                stamp(pdf.pages[n], overlay.pages[index * per + n], n)
+            data = save(pdf, job.variant, str(pdf.pdf_version))
+        write_atomic(Path(out), data)
         written.append(out)
     return written, misfits
+
+
+def stamp(sheet: Any, overlay: Any, index: int) -> None:
+    """Draw page ``overlay`` over page ``sheet`` (page ``index``, from 0), at the same place.
+
+    pikepdf's ``add_overlay`` names the form XObject at random, which would make
+    every build's letters differ; this names it after the page, as the pages of a
+    WeasyPrint document share one resource dictionary.
+    """
+    import pikepdf
+
+    form = overlay.as_form_xobject()
+    name = pikepdf.Name(f"/CampaignStamp{index + 1}")
+    name = sheet.add_resource(form, pikepdf.Name.XObject, name)
+    placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
+    sheet.contents_add(b"q\n", prepend=True)
+    sheet.contents_add(b"Q\n")
+    sheet.contents_add(placed)
+    sheet.contents_coalesce()
 
 
 class Pending(Protocol):
