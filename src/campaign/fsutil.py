@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 TMP_SUFFIX = ".tmp"
 
@@ -73,7 +74,7 @@ def exchange(first: Path, second: Path) -> None:
     The two-rename fallback leaves a moment where ``second`` is missing; callers
     repair that with :func:`restore_swapped` before their next swap.
     """
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is not None and second.exists():
         at_cwd = -100  # AT_FDCWD: the paths are taken as given
         done = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
@@ -91,6 +92,14 @@ def exchange(first: Path, second: Path) -> None:
     fsync_dir(second.parent)
     if parked.exists():  # what was at ``second`` goes to ``first``, as in a real exchange
         parked.rename(first)
+
+
+def _renameat2() -> Any:
+    """The C library's renameat2 (glibc 2.28 and later), or None."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
 
 
 def _parked(path: Path) -> Path:
