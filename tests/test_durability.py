@@ -1,12 +1,14 @@
 """Killed at any moment, a command leaves every file as it was or as it would be; edits at once
 lose nothing.
 
-The kill tests run the real CLI in a subprocess, let it run for a while and SIGKILL it
-(with its worker processes, or the main process alone), then look at every file. The
-moments are spread over the length of an uninterrupted run of the same command, from a
-seeded generator: ``CAMPAIGN_KILL_POINTS`` sets how many per build (half as many again
-for the quicker commands), ``CAMPAIGN_KILL_SEED`` the seed, and with ``CAMPAIGN_KILL_REPORT=FILE``
-each test appends what it tried and where the kills landed to FILE (JSON lines).
+The kill tests run the real CLI in a subprocess and SIGKILL it, half of the times after a
+delay (with its worker processes), half of the times just before one of the calls that
+make a write final (fsync, replace, rename, unlink: the main process alone, its workers
+orphaned). Then every file is looked at, and the command is run again. The delays are
+spread over the length of an uninterrupted run, the calls over the calls it made, from a
+seeded generator. ``CAMPAIGN_KILL_POINTS`` sets how many kills per build (twice as many
+for the quicker commands), ``CAMPAIGN_KILL_SEED`` the seed; with
+``CAMPAIGN_KILL_REPORT=FILE`` each test appends where its kills landed to FILE (JSON lines).
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ from campaign.scaffold import EXAMPLE
 from conftest import copy_tree, pdf_text, run
 
 KILL_POINTS = int(os.environ.get("CAMPAIGN_KILL_POINTS", "2"))  # per build; a build takes seconds
-QUICK_POINTS = (3 * KILL_POINTS + 1) // 2  # per list edit, init or new: a fraction of a second
+QUICK_POINTS = 2 * KILL_POINTS  # per list edit, init or new: a fraction of a second
 SEED = int(os.environ.get("CAMPAIGN_KILL_SEED", "8"))
 REPORT = os.environ.get("CAMPAIGN_KILL_REPORT", "")
 CAMPAIGN = [sys.executable, "-m", "campaign"]
 LIST = "signatories/japan-hrc-2020.yaml"
+Popen = subprocess.Popen[bytes]
 
 
 # -- looking at a workspace ---------------------------------------------------------------
@@ -125,10 +128,38 @@ def assert_reached(root: Path, after: State) -> None:
 # -- killing ------------------------------------------------------------------------------
 
 
-def start(root: Path, args: tuple[str, ...]) -> subprocess.Popen[bytes]:
+# The CLI with the calls that make a write final counted, and SIGKILL sent to itself just
+# before the n-th (0: never): a kill inside the write, where a timed one seldom lands.
+# Its worker processes are left orphaned, as when only the main process is killed.
+KILLED_AT_A_WRITE = """\
+import atexit, os, signal, sys
+count_file, at = sys.argv[1], int(sys.argv[2])
+calls = 0
+def hook(name):
+    real = getattr(os, name)
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    setattr(os, name, call)
+for name in ("fsync", "replace", "rename", "unlink"):
+    hook(name)
+atexit.register(lambda: open(count_file, "w").write(str(calls)))
+sys.argv = ["campaign", *sys.argv[3:]]
+from campaign.cli import main
+main()
+"""
+
+
+def start(root: Path, args: tuple[str, ...], at_write: tuple[Path, int] | None = None) -> Popen:
     """The CLI in its own process group, so it can be killed with its workers."""
+    argv = CAMPAIGN
+    if at_write:
+        argv = [sys.executable, "-c", KILLED_AT_A_WRITE, str(at_write[0]), str(at_write[1])]
     return subprocess.Popen(
-        [*CAMPAIGN, *args],
+        [*argv, *args],
         cwd=root,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -146,17 +177,17 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-def kill_at(proc: subprocess.Popen[bytes], delay: float, whole_group: bool) -> bool:
-    """SIGKILL the command after ``delay`` seconds; False if it had finished before."""
+def kill_at(proc: Popen, delay: float | None) -> bool:
+    """SIGKILL the command with its workers after ``delay`` seconds (None: it kills itself).
+
+    False if it had finished before.
+    """
     try:
         proc.wait(timeout=delay)
-        finished = True
+        finished = proc.returncode != -signal.SIGKILL
     except subprocess.TimeoutExpired:
         finished = False
-        if whole_group:
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # the main process alone: its workers find themselves orphaned
-            proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     # Orphaned workers finish their job and leave; give them the time a loaded machine
     # needs, then make sure, so that nothing writes while the files are looked at.
@@ -194,6 +225,8 @@ class Tally:
 
     command: str
     seconds: float = 0.0
+    writes: int = 0  # calls that make writes final (fsync, replace, rename, unlink)
+    writes_hit: list[int] = field(default_factory=list)  # those killed just before
     tried: int = 0
     finished: int = 0  # the command had ended before the kill
     before: int = 0
@@ -203,19 +236,21 @@ class Tally:
 
 @dataclass
 class Run:
-    """A workspace after an uninterrupted run of a command, and how long that took."""
+    """A workspace after an uninterrupted run of a command, how long it took, its writes."""
 
     root: Path
     seconds: float
+    writes: int  # calls of the hooked functions in the main process
 
 
 def run_through(base: Path, done: Path, args: tuple[str, ...]) -> Run:
     """Copy ``base`` to ``done`` and run the command there to the end."""
     shutil.copytree(base, done, symlinks=True)
+    count = done.parent / f"{done.name}.writes"
     began = time.monotonic()
-    result = cli(done, *args)
-    assert result.returncode == 0, result.stderr
-    return Run(done, time.monotonic() - began)
+    proc = start(done, args, (count, 0))
+    assert proc.wait() == 0
+    return Run(done, time.monotonic() - began, int(count.read_text()))
 
 
 def kill_everywhere(tmp_path: Path, scenario: Scenario, through: Run | None = None) -> Tally:
@@ -228,17 +263,24 @@ def kill_everywhere(tmp_path: Path, scenario: Scenario, through: Run | None = No
     scenario.prepare(base)
     before = State.of(base)
     through = through or run_through(base, tmp_path / "after", scenario.args)
-    tally = Tally(" ".join(scenario.args), through.seconds)
+    tally = Tally(" ".join(scenario.args), through.seconds, through.writes)
     after = State.of(through.root)
     assert after.data != before.data
     rng = random.Random(f"{SEED}:{scenario.name}")
+    timed = (scenario.points + 1) // 2
+    at_writes = scenario.points - timed
     for n in range(scenario.points):
-        # One moment in each slice of the run, anywhere in it, a little past the end too.
-        delay = (n + rng.random()) / scenario.points * tally.seconds * 1.1
         ws = tmp_path / f"kill{n}"
         shutil.copytree(base, ws, symlinks=True)
-        whole_group = n % 2 == 0
-        finished = kill_at(start(ws, scenario.args), delay, whole_group)
+        if n < timed:
+            # One moment in each slice of the run, anywhere in it, a little past the end too.
+            delay = (n + rng.random()) / timed * tally.seconds * 1.1
+            finished = kill_at(start(ws, scenario.args), delay)
+        else:  # likewise one write in each slice of them
+            m = n - timed
+            at = 1 + int((m + rng.random()) / at_writes * through.writes)
+            tally.writes_hit.append(at)
+            finished = kill_at(start(ws, scenario.args, (tmp_path / "writes", at)), None)
         tally.tried += 1
         tally.finished += finished
         where, leftovers = classify(ws, before, after)
@@ -596,7 +638,7 @@ def test_edits_at_the_same_moment_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_an_edit_while_a_build_reads_the_list_breaks_neither(minimal: Path) -> None:
-    build = start(minimal, ("build",))
+    build = subprocess.Popen([*CAMPAIGN, "build"], cwd=minimal, stdout=subprocess.DEVNULL)
     names = [f"Reader Test {n}" for n in range(3)]
     for name in names:
         added = cli(
