@@ -18,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -28,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+import campaign.build as build_module
+from campaign.fsutil import write_atomic
 from campaign.listfile import ListLocked, locked
 from campaign.scaffold import EXAMPLE
 
@@ -453,6 +456,47 @@ def test_a_build_stopped_while_moving_files_in_is_not_trusted_later(
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_write_is_on_disk_with_its_folder_before_it_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rename was not flushed: after a power cut the old file (or none) could return.
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    write_atomic(tmp_path / "list.yaml", "signatories:\n")
+    assert synced == ["file", "folder"]
+
+
+def test_a_build_flushes_its_folders_before_the_manifest(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = minimal / "build" / "test"
+    events: list[str] = []
+    real_write = build_module.write_atomic
+    real_fsync_dir = build_module.fsync_dir
+
+    def write(path: Path, data: bytes | str) -> None:
+        if path.name in ("manifest.json", ".moving.json"):
+            events.append(f"write {path.name}")
+        real_write(path, data)
+
+    def fsync_dir(folder: Path) -> None:
+        events.append(f"flush {folder.relative_to(out).as_posix()}")
+        real_fsync_dir(folder)
+
+    monkeypatch.setattr(build_module, "write_atomic", write)
+    monkeypatch.setattr(build_module, "fsync_dir", fsync_dir)
+    assert run("build", "--jobs", "1", workspace=minimal).exit_code == 0
+    assert events[0] == "write .moving.json"
+    assert sorted(events[1:-1]) == ["flush .", "flush cc", "flush to"]
+    assert events[-1] == "write manifest.json"
+
+
 def test_a_dropped_translation_is_gone_though_its_removal_was_cut_short(
     minimal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -505,6 +549,7 @@ def test_new_carries_on_after_a_kill_before_the_letter_was_in_place(example: Pat
     ]
     # What a kill leaves: the new list, and the letter's files half written out of sight.
     (example / "signatories" / "draft.yaml").write_bytes(made["signatories/draft.yaml"])
+    (example / "signatories" / ".draft.yaml.k1ll3d.tmp").write_text("# A sign-on")
     half = example / "letters" / ".draft.drafting"
     half.mkdir()
     (half / "letter.yaml").write_text("title: Half\n", encoding="utf-8")

@@ -12,7 +12,7 @@ import jinja2
 
 from campaign.catalog import starter, template_names
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.fsutil import fsync_dir, write_atomic
+from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
 from campaign.listfile import locked
 from campaign.loading import load_settings, load_signature_list
 from campaign.names import slugify
@@ -125,6 +125,7 @@ def _draft(
         "recipients.yaml": starter(root, template, "recipients.yaml").read_text("utf-8"),
     }
     if list_text and list_path is not None:
+        remove_temporaries(list_path)  # a 'new' killed while writing it left one; we hold the lock
         write_atomic(list_path, list_text)
         drafted.list_created = True
     try:
