@@ -26,7 +26,7 @@ from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
-from campaign.fsutil import write_atomic
+from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
 from campaign.lint import lint_composed
 from campaign.pdfvariant import document_date, is_tagged, source_date
 from campaign.renderjobs import (
@@ -45,6 +45,10 @@ from campaign.templating import TemplateFailed
 from campaign.workspace import LetterBundle, Workspace
 
 MANIFEST = "manifest.json"
+# Written before outputs are moved in and removed once the manifest is: a build cut
+# short in between leaves files the manifest does not describe, to be made again.
+MOVING = ".moving.json"
+DROPPED = ".dropped"  # a translation's folder, moved aside while it is removed
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
 STAMP_BATCH = 25  # addressees per overlay document
 FULL_BATCH = 4  # whole letters per worker job
@@ -274,8 +278,28 @@ def _read_manifest(folder: Path) -> dict[str, str]:
         return {}
 
 
+def _read_moving(folder: Path) -> set[str] | None:
+    """Outputs a build was moving into place when it stopped (None: cannot tell which)."""
+    try:
+        names = json.loads((folder / MOVING).read_text())
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError):
+        return None
+    return {str(n) for n in names} if isinstance(names, list) else None
+
+
+def _trusted(folder: Path) -> dict[str, str]:
+    """The manifest's keys of the outputs known to hold what the manifest says."""
+    known = _read_manifest(folder)
+    moving = _read_moving(folder)
+    if moving is None:
+        return {}
+    return {name: key for name, key in known.items() if name not in moving}
+
+
 def _todo(plan: LetterPlan, force: bool) -> list[Output]:
-    known = {} if force else _read_manifest(plan.folder)
+    known = {} if force else _trusted(plan.folder)
     return [
         o for o in plan.outputs if known.get(o.name) != o.key or not (plan.folder / o.name).exists()
     ]
@@ -320,15 +344,30 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
     folder = plan.folder
     if any(o.derived for o in todo):
         _print_run(plan, todo, staging, tick)
+    moving = _read_moving(folder)
+    made_before = _read_manifest(folder)
+    if todo:
+        # Said before the first file moves: if the build stops half way, the next one
+        # must not take the old manifest's word for a file that was since replaced.
+        names = (moving or set()) | {o.name for o in todo}
+        names |= set(made_before) if moving is None else set()
+        write_atomic(folder / MOVING, json.dumps(sorted(names)) + "\n")
+    touched = {folder}
     for output in todo:
         (folder / output.name).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / output.name, folder / output.name)
+        touched.add((folder / output.name).parent)
         made.written.append(folder / output.name)
-    _remove_stale(folder, {o.name for o in plan.outputs}, _read_manifest(folder))
+    _remove_stale(folder, {o.name for o in plan.outputs}, set(made_before) | (moving or set()))
     if not plan.bundle.letter.edition:
         _remove_dropped_editions(folder, {e.letter.edition for e in plan.bundle.editions})
+    for each in touched:  # the outputs are on disk before the manifest vouches for them
+        fsync_dir(each)
     manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
+    remove_temporaries(folder / MANIFEST)
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    remove_temporaries(folder / MOVING)
+    (folder / MOVING).unlink(missing_ok=True)
     return made
 
 
@@ -495,12 +534,12 @@ def _print_run(
         tick(staging / "mailing.csv")
 
 
-def _remove_stale(folder: Path, keep: set[str], made_before: dict[str, str]) -> None:
+def _remove_stale(folder: Path, keep: set[str], made_before: set[str]) -> None:
     """Letters to people no longer on the recipient list must not be mailed by mistake.
 
     Nor may an output the letter no longer has (parallel.pdf once ``parallel:`` goes).
     """
-    for name in made_before.keys() - keep:
+    for name in made_before - keep:
         path = folder / name
         # Only files this build made: the letter's own, not a translation's folder.
         if path.is_file() and (path.parent == folder or path.parent.name in ("to", "cc")):
@@ -514,8 +553,20 @@ def _remove_stale(folder: Path, keep: set[str], made_before: dict[str, str]) -> 
 def _remove_dropped_editions(folder: Path, editions: set[str]) -> None:
     """A translation taken out of letter.yaml must not leave its letters to be mailed."""
     for sub in folder.iterdir():
-        if sub.is_dir() and sub.name not in editions and (sub / MANIFEST).is_file():
-            shutil.rmtree(sub)
+        if sub.name.startswith(".") and sub.name.endswith(DROPPED) and sub.is_dir():
+            shutil.rmtree(sub)  # left by a build that stopped while removing it
+        elif sub.is_dir() and sub.name not in editions and _was_built(sub):
+            # Out of sight in one rename first: removing file by file, a build cut short
+            # could take the manifest and leave letters no later build knows to remove.
+            gone = folder / f".{sub.name}{DROPPED}"
+            shutil.rmtree(gone, ignore_errors=True)
+            sub.rename(gone)
+            shutil.rmtree(gone)
+
+
+def _was_built(folder: Path) -> bool:
+    """Whether a build made (or was making) this folder's files."""
+    return (folder / MANIFEST).is_file() or (folder / MOVING).is_file()
 
 
 def build(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,13 +13,15 @@ import jinja2.sandbox
 
 from campaign.catalog import starter, template_names
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.fsutil import write_atomic
+from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
+from campaign.listfile import locked
 from campaign.loading import load_settings, load_signature_list
 from campaign.names import slugify
 from campaign.yamlfile import LineDict, load_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 LETTER_FILES = ("letter.yaml", "body.md", "recipients.yaml")
+DRAFTING = ".drafting"  # suffix of the hidden folder a new letter is written in
 
 
 @dataclass
@@ -74,41 +74,66 @@ def new_letter(
         "groups": [],
     }
     drafted = Drafted(folder, [])
-    list_text = ""
     # A template whose starter files include a list starts one; others (a letter signed
     # by named people, not a list) take a list only when asked with --signatories.
     wants_list = (
         starter(root, template, "letter.yaml.j2").parent / "signatories.yaml.j2"
     ).is_file()
-    if list_name is not None or wants_list:
-        drafted.list_path = root / "signatories" / f"{list_name or slug}.yaml"
-        if list_name is not None and not drafted.list_path.is_file():
+    if list_name is None and not wants_list:
+        return _draft(root, template, context, drafted)
+    drafted.list_path = root / "signatories" / f"{list_name or slug}.yaml"
+    # Under the list's lock: a 'sig add' creating the same list meanwhile is not overwritten.
+    with locked(drafted.list_path):
+        return _draft(root, template, context, drafted, list_name)
+
+
+def _draft(
+    root: Path,
+    template: str,
+    context: dict[str, object],
+    drafted: Drafted,
+    list_name: str | None = None,
+) -> Drafted:
+    """Write the letter's files (and its new list, if it starts one)."""
+    list_text = ""
+    list_path = drafted.list_path
+    if list_path is not None and list_name is not None:
+        if not list_path.is_file():
             folder_ = root / "signatories"
             known = ", ".join(sorted(p.stem for p in folder_.glob("*.yaml"))) or "none"
             raise CampaignError(
                 f"no signature list '{list_name}' in {display_path(folder_)} (lists: {known}); "
                 "leave out --signatories to start a new list for this letter"
             )
-        context["list_name"] = list_name or slug
-        if drafted.list_path.is_file():
-            context["groups"] = _groups_of(root, drafted.list_path)
-            drafted.notes.append(f"uses the signature list {drafted.list_path.name}")
-        else:
-            context["groups"] = [("organizations", "Organizations"), ("individuals", "Individuals")]
-            list_text = _render(starter(root, template, "signatories.yaml.j2"), context)
+        context["list_name"] = list_name
+        context["groups"] = _groups_of(root, list_path)
+        drafted.notes.append(f"uses the signature list {list_path.name}")
+    elif list_path is not None:
+        context["list_name"] = list_path.stem
+        fresh = [("organizations", "Organizations"), ("individuals", "Individuals")]
+        starter_list = starter(root, template, "signatories.yaml.j2")
+        list_text = _render(starter_list, context | {"groups": fresh})
+        context["groups"] = fresh
+        # A list exactly as this command starts one was left by a 'new' stopped before
+        # the letter's folder was in place: it is taken as this command's own.
+        if list_path.is_file() and list_path.read_bytes() != list_text.encode("utf-8"):
+            context["groups"] = _groups_of(root, list_path)
+            drafted.notes.append(f"uses the signature list {list_path.name}")
+            list_text = ""
     files = {
         "letter.yaml": _render(starter(root, template, "letter.yaml.j2"), context),
         "body.md": starter(root, template, "body.md").read_text("utf-8"),
         "recipients.yaml": starter(root, template, "recipients.yaml").read_text("utf-8"),
     }
-    if list_text and drafted.list_path is not None:
-        write_atomic(drafted.list_path, list_text)
+    if list_text and list_path is not None:
+        remove_temporaries(list_path)  # a 'new' killed while writing it left one; we hold the lock
+        write_atomic(list_path, list_text)
         drafted.list_created = True
     try:
-        _place(folder, files)
+        _place(drafted.folder, files)
     except BaseException:
-        if drafted.list_created and drafted.list_path is not None:
-            drafted.list_path.unlink(missing_ok=True)
+        if drafted.list_created and list_path is not None:
+            list_path.unlink(missing_ok=True)
         raise
     drafted.files = list(files)
     return drafted
@@ -129,7 +154,7 @@ def _render(path: Path, context: dict[str, object]) -> str:
 def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:
     """The groups of a list: as another letter using it prints them, else one per key used."""
     letters = root / "letters"
-    for other in sorted(letters.glob("*/letter.yaml")) if letters.is_dir() else []:
+    for other in _letter_files(letters):
         data = load_yaml(other, [])
         sig = data.get("signatories") if isinstance(data, LineDict) else None
         if isinstance(sig, dict) and sig.get("list") == list_path.stem:
@@ -149,20 +174,30 @@ def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:
     return [(key, key.replace("-", " ").replace("_", " ").capitalize()) for key in keys]
 
 
+def _letter_files(letters: Path) -> list[Path]:
+    """Each letter's letter.yaml; hidden folders (a draft being written) are no letters."""
+    if not letters.is_dir():
+        return []
+    return sorted(p for p in letters.glob("*/letter.yaml") if not p.parent.name.startswith("."))
+
+
 def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -> None:
     """Write the files into a hidden folder beside ``folder``, then rename it into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    # Always the same name, so what a 'new' killed half way left is cleared by the next.
+    staging = folder.parent / f".{folder.name}{DRAFTING}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(mode=0o755)
     try:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            write_atomic(staging / name, text)
         for path in copies:
             if path.is_dir():
                 shutil.copytree(path, staging / path.name, symlinks=True)
             else:
                 shutil.copy2(path, staging / path.name, follow_symlinks=False)
-        os.chmod(staging, 0o755)
         staging.rename(folder)
+        fsync_dir(folder.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -172,7 +207,7 @@ def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Draf
     """A copy of another letter's files, dated today (its date and as_of)."""
     if not (source / "letter.yaml").is_file():
         letters = root / "letters"
-        known = ", ".join(sorted(p.parent.name for p in letters.glob("*/letter.yaml"))) or "none"
+        known = ", ".join(sorted(p.parent.name for p in _letter_files(letters))) or "none"
         raise CampaignError(
             f"no letter '{source.name}' to copy in {display_path(letters)} (letters: {known})"
         )

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
+
+TMP_SUFFIX = ".tmp"
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
@@ -22,3 +29,86 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    # The rename is only on disk once the folder is: without this, a power cut can
+    # bring back the old file (or no file) after the command said it was written.
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (renames, new and removed files) to disk."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a folder that cannot be opened has nothing of ours to flush
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF):  # file systems without dir fsync
+            raise
+    finally:
+        os.close(fd)
+
+
+def remove_temporaries(path: Path) -> None:
+    """Delete what an interrupted :func:`write_atomic` of ``path`` left beside it.
+
+    Only for callers that know no other process is writing ``path`` right now (they
+    hold its lock, or own the file): a live writer's temporary file would go too.
+    """
+    prefix = f".{path.name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(TMP_SUFFIX) and entry.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two folders in one step (Linux), or as two renames where that is not possible.
+
+    After a crash there is always a folder at ``second``: the old one or the new one.
+    The two-rename fallback leaves a moment where ``second`` is missing; callers
+    repair that with :func:`restore_swapped` before their next swap.
+    """
+    renameat2 = _renameat2()
+    if renameat2 is not None and second.exists():
+        at_cwd = -100  # AT_FDCWD: the paths are taken as given
+        done = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
+        if done == 0:
+            fsync_dir(second.parent)
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise OSError(code, os.strerror(code), str(first))
+    parked = _parked(second)
+    shutil.rmtree(parked, ignore_errors=True)
+    if second.exists():
+        second.rename(parked)
+    first.rename(second)
+    fsync_dir(second.parent)
+    if parked.exists():  # what was at ``second`` goes to ``first``, as in a real exchange
+        parked.rename(first)
+
+
+def _renameat2() -> Any:
+    """The C library's renameat2 (glibc 2.28 and later), or None."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
+
+
+def _parked(path: Path) -> Path:
+    return path.parent / f".{path.name}.old"
+
+
+def restore_swapped(path: Path) -> None:
+    """Put back the folder a two-rename :func:`exchange` had moved aside when it was cut short."""
+    parked = _parked(path)
+    if parked.exists() and not path.exists():
+        parked.rename(path)
+    shutil.rmtree(parked, ignore_errors=True)

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.fsutil import write_atomic
+from campaign.fsutil import remove_temporaries, write_atomic
 from campaign.loading import SIGNATORY_KEYS, load_signature_list
 from campaign.model import Signatory
 
@@ -320,20 +320,24 @@ class ListFile:
                 f"the edit of {display_path(self.path)} did not come out as expected "
                 "(this is a bug in campaign); nothing was written"
             )
+        # Under the list's lock no one else is writing it: what an edit killed half way
+        # left beside the list is ours to clear.
+        remove_temporaries(self.path)
         write_atomic(self.path, ("\ufeff" if self.bom else "") + text)
 
 
 @contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for a read-change-write cycle of ``path``.
 
     The lock is taken on the list's folder: the file itself is replaced by each
     write, and a separate lock file would be left lying in the user's workspace.
+    The kernel drops it when the process ends, killed or not: no stale lock.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path.parent, os.O_RDONLY)
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

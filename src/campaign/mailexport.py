@@ -8,12 +8,14 @@ built letters, copied) and ``addresses.csv`` naming each file.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 from pathlib import Path
 
 from campaign.build import LetterPlan
 from campaign.errors import CampaignError, Problem
+from campaign.fsutil import exchange, fsync_dir, restore_swapped
 from campaign.postal import PostalAddress, country_code, split_address
 from campaign.tables import csv_text
 
@@ -75,6 +77,11 @@ def _replaceable(target: Path) -> bool:
     return found <= ours | {CSV_NAME}
 
 
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
 def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[int, list[Problem]]:
     """Write the letters and ``addresses.csv`` into ``target``; return the count and warnings.
 
@@ -87,6 +94,8 @@ def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[i
         from campaign.errors import ProblemsFound
 
         raise ProblemsFound([Problem(p.path, p.line, p.message, p.hint) for p in problems])
+    # An export cut short between the two renames of a swap left the previous one aside.
+    restore_swapped(target)
     if not _replaceable(target):
         raise CampaignError(
             f"{target} holds other files; nothing was written\n"
@@ -111,12 +120,14 @@ def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[i
             parts = [a.city, a.region, a.postal_code, a.country, a.country_code, piece.role]
             table.append([order, name, r.name, r.title, r.organization, *padded, *parts])
         (staging / CSV_NAME).write_text(csv_text(header, table), encoding="utf-8")
-        old = target.parent / f".{target.name}.old"
-        shutil.rmtree(old, ignore_errors=True)
+        for path in staging.iterdir():  # on disk before the folder is swapped in
+            _fsync(path)
         if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+            # One step, so a crash leaves the old export or the new one, never neither.
+            exchange(staging, target)
+        else:
+            staging.rename(target)
+            fsync_dir(target.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return len(rows), problems

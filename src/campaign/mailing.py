@@ -28,6 +28,7 @@ import jinja2
 from campaign.build import LetterPlan
 from campaign.compose import Composer, PublicRecipient
 from campaign.errors import CampaignError, display_path
+from campaign.fsutil import fsync_dir
 from campaign.model import SECURITIES, Recipient, Smtp
 from campaign.templating import load_template, render, source_template
 
@@ -188,10 +189,13 @@ class SendLog:
             "message_id": message["Message-ID"],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
         with open(self.path, "a", encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False) + "\n")
             log.flush()
             os.fsync(log.fileno())
+        if created:  # a new file's name is on disk only once its folder is
+            fsync_dir(self.path.parent)
         self.sent.add(item.key)
 
 
