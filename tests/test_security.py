@@ -440,3 +440,15 @@ def test_private_fields_reach_no_output(example: Path) -> None:
                 assert encoded not in content, f"{marker} in {path}"
     # The scan can fail: the public name of the first entry is in the same outputs.
     assert b"David Alton" in seen
+
+
+def test_a_list_kept_private_stays_private_when_edited(minimal: Path) -> None:
+    people = minimal / "signatories" / "people.yaml"
+    people.chmod(0o600)
+    added = run(
+        "sig", "add", "people", "--name", "New Person", "--type", "individual",
+        "--group", "intl", workspace=minimal,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "New Person" in people.read_text()
+    assert people.stat().st_mode & 0o777 == 0o600

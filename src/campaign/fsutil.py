@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -32,6 +34,22 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     # The rename is only on disk once the folder is: without this, a power cut can
     # bring back the old file (or no file) after the command said it was written.
     fsync_dir(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a rewritten file keeps (a list kept private stays private)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+@functools.cache
+def _umask() -> int:
+    # os.umask can only be read by setting it; it is set straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def fsync_dir(folder: Path) -> None:
