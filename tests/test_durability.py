@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 import campaign.build as build_module
-from campaign.fsutil import write_atomic
+from campaign.fsutil import folder_locked, write_atomic
 from campaign.listfile import ListLocked, locked
 from campaign.scaffold import EXAMPLE
 
@@ -742,3 +742,32 @@ def test_a_killed_command_leaves_no_lock_behind(minimal: Path) -> None:
     holder.stdout.close()
     with locked(path, timeout=0):
         pass
+
+
+def test_two_builds_at_once_run_one_after_the_other(minimal: Path) -> None:
+    first = subprocess.Popen([*CAMPAIGN, "build"], cwd=minimal, stdout=subprocess.DEVNULL)
+    second = cli(minimal, "build")
+    assert first.wait() == 0
+    assert second.returncode == 0, second.stderr
+    out = minimal / "build" / "test"
+    assert "Dear Minister," in pdf_text(out / "to" / "ada-minister.pdf")
+    assert json.loads((out / "manifest.json").read_text())["outputs"].keys() == {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert not [p for p in (minimal / "build").iterdir() if p.name.startswith(".")]
+
+
+def test_a_build_waiting_too_long_for_another_is_refused(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_module, "BUILD_LOCK_TIMEOUT", 0.2)
+    with folder_locked(minimal / "build", 0, RuntimeError):
+        result = run("build", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: ws/build/ is being built by another campaign command; "
+        "try again when it has finished\n"
+    )
+    assert not (minimal / "build" / "test").exists()

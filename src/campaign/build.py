@@ -25,8 +25,8 @@ from campaign import __version__
 from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
-from campaign.errors import Problem, ProblemsFound
-from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.fsutil import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.lint import lint_composed
 from campaign.pdfvariant import document_date, is_tagged, source_date
 from campaign.renderjobs import (
@@ -52,6 +52,7 @@ DROPPED = ".dropped"  # a translation's folder, moved aside while it is removed
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
 STAMP_BATCH = 25  # addressees per overlay document
 FULL_BATCH = 4  # whole letters per worker job
+BUILD_LOCK_TIMEOUT = 30.0  # seconds to wait for another build of the same workspace
 
 
 @dataclass(frozen=True)
@@ -579,14 +580,26 @@ def build(
     were. What is made from the finished letters (print.pdf) is made after the
     workers have exited, so their memory and its never add up.
     """
-    todos = [_todo(plan, force) for plan in plans]
-    staged: list[_Staged] = []
-    try:
-        # No worker processes are started when there is nothing to lay out.
-        with workers(jobs if any(todos) else 1) as pool:
-            for plan, todo in zip(plans, todos, strict=True):
-                staged.append(_stage(plan, pool, tick, todo))
-        return [_finish(s, tick) for s in staged]
-    finally:
-        for s in staged:
-            shutil.rmtree(s.staging, ignore_errors=True)
+    if not plans:
+        return []
+    out = plans[0].bundle.root / "build"
+
+    def busy() -> CampaignError:
+        return CampaignError(
+            f"{display_path(out)}/ is being built by another campaign command; "
+            "try again when it has finished"
+        )
+
+    # Two builds at once would share the staging folders and the manifests.
+    with folder_locked(out, BUILD_LOCK_TIMEOUT, busy):
+        todos = [_todo(plan, force) for plan in plans]
+        staged: list[_Staged] = []
+        try:
+            # No worker processes are started when there is nothing to lay out.
+            with workers(jobs if any(todos) else 1) as pool:
+                for plan, todo in zip(plans, todos, strict=True):
+                    staged.append(_stage(plan, pool, tick, todo))
+            return [_finish(s, tick) for s in staged]
+        finally:
+            for s in staged:
+                shutil.rmtree(s.staging, ignore_errors=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import functools
 import os
 import shutil
 import stat
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,31 @@ def fsync_dir(folder: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def folder_locked(folder: Path, timeout: float, busy: Callable[[], Exception]) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder``; raise ``busy()`` after waiting ``timeout`` seconds.
+
+    A lock on the folder, not a lock file: files in it are replaced whole, and a lock
+    file would be left lying in the user's workspace. The kernel drops the lock when
+    the process ends, killed or not, so a lock is never stale.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise busy() from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def remove_temporaries(path: Path) -> None:

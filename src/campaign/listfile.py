@@ -8,10 +8,7 @@ written (atomically, under a lock, so two edits at once lose neither).
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +18,7 @@ from typing import Any
 import yaml
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.fsutil import remove_temporaries, write_atomic
+from campaign.fsutil import folder_locked, remove_temporaries, write_atomic
 from campaign.loading import SIGNATORY_KEYS, load_signature_list
 from campaign.model import Signatory
 
@@ -328,27 +325,13 @@ class ListFile:
 
 @contextmanager
 def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock for a read-change-write cycle of ``path``.
+    """Hold an exclusive lock on the list's folder for a read-change-write cycle of ``path``."""
 
-    The lock is taken on the list's folder: the file itself is replaced by each
-    write, and a separate lock file would be left lying in the user's workspace.
-    The kernel drops it when the process ends, killed or not: no stale lock.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ListLocked(
-                        f"{display_path(path)} is being changed by another campaign command; "
-                        "try again when it has finished"
-                    ) from None
-                time.sleep(0.02)
+    def busy() -> ListLocked:
+        return ListLocked(
+            f"{display_path(path)} is being changed by another campaign command; "
+            "try again when it has finished"
+        )
+
+    with folder_locked(path.parent, LOCK_TIMEOUT if timeout is None else timeout, busy):
         yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
