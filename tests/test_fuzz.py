@@ -42,6 +42,7 @@ from campaign.loading import (
     load_signature_list,
 )
 from campaign.model import Settings
+
 from conftest import FIXTURES
 
 # Examples per target in the default profile; the long profile multiplies them.
@@ -162,9 +163,9 @@ YAML_PIECES = (
     "individual", "organization", "signed", "withdrawn", "pending", "intl", "orgs",
     "people", "a4", "letter", "en-US", "ja", "x@example.org", "@", "\\", "%", "{{", "}}",
 )  # fmt: skip
-yaml_soup = st.lists(
-    st.one_of(st.sampled_from(YAML_PIECES), st.text(max_size=4)), max_size=60
-).map("".join)
+yaml_soup = st.lists(st.one_of(st.sampled_from(YAML_PIECES), st.text(max_size=4)), max_size=60).map(
+    "".join
+)
 
 # Values of every YAML type, and texts that look like something they are not.
 ODD_TEXTS = (
@@ -418,11 +419,32 @@ body_text = st.lists(
     st.one_of(
         st.sampled_from(
             (
-                "{{ signatories.count }}", "{{ recipient.name }}", "{{ nope }}", "{{", "}}",
-                "{%", "%}", "{% if %}", "{% for x in signatories.groups %}", "{% endfor %}",
-                "{{ 1/0 }}", "{{ signatories.as_of | long_date }}", "{# ", " #}", "<b>",
-                "# ", "\n", "* ", "[x](", "![i](/etc/passwd)", "`", "\x00", "{{ say('x') }}",
-                "{% include 'x' %}", "{% extends 'y' %}", "{{ range(3) | list }}",
+                "{{ signatories.count }}",
+                "{{ recipient.name }}",
+                "{{ nope }}",
+                "{{",
+                "}}",
+                "{%",
+                "%}",
+                "{% if %}",
+                "{% for x in signatories.groups %}",
+                "{% endfor %}",
+                "{{ 1/0 }}",
+                "{{ signatories.as_of | long_date }}",
+                "{# ",
+                " #}",
+                "<b>",
+                "# ",
+                "\n",
+                "* ",
+                "[x](",
+                "![i](/etc/passwd)",
+                "`",
+                "\x00",
+                "{{ say('x') }}",
+                "{% include 'x' %}",
+                "{% extends 'y' %}",
+                "{{ range(3) | list }}",
             )
         ),
         st.text(max_size=6),
@@ -482,7 +504,9 @@ def csv_files(draw: st.DrawFn) -> bytes:
         writer.writerow(row)
     text = buffer.getvalue()
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]))
-    return text.encode(encoding, "replace") if encoding != "utf-8" else text.encode("utf-8", "surrogatepass")
+    if encoding == "utf-8":
+        return text.encode("utf-8", "surrogatepass")
+    return text.encode(encoding, "replace")
 
 
 import_options = st.lists(
@@ -493,8 +517,9 @@ import_options = st.lists(
         st.sampled_from(["orgs", "", " ", "new group", "\x00"]).map(lambda g: ["--group", g]),
         st.sampled_from([["--date-order", "dmy"], ["--date-order", "mdy"], ["--status", "signed"]]),
         st.just(["--skip-invalid"]),
-        st.tuples(st.sampled_from([*HEADINGS, "Missing"]), st.sampled_from([*SIGNATORY_KEYS, "-", "x"]))
-        .map(lambda hk: ["--map", f"{hk[0]}={hk[1]}"]),
+        st.tuples(
+            st.sampled_from([*HEADINGS, "Missing"]), st.sampled_from([*SIGNATORY_KEYS, "-", "x"])
+        ).map(lambda hk: ["--map", f"{hk[0]}={hk[1]}"]),
     ),
     max_size=4,
 ).map(lambda groups: [arg for group in groups for arg in group])
@@ -524,14 +549,19 @@ def test_fuzz_csv_import(data: bytes, options: list[str], target: str) -> None:
 # -- the signatory commands on a hostile list ------------------------------------------------
 
 sig_commands = st.one_of(
-    st.tuples(
-        st.sampled_from(["list", "stats", "export", "dedupe"]), st.just(())
-    ).map(lambda c: [c[0]]),
+    st.tuples(st.sampled_from(["list", "stats", "export", "dedupe"]), st.just(())).map(
+        lambda c: [c[0]]
+    ),
     st.sampled_from(
         [
-            ["list", "--format", "csv"], ["list", "--format", "json"], ["export", "--private"],
-            ["export", "--format", "json"], ["dedupe", "--merge"], ["diff", "--since", "2020-01-01"],
-            ["approve", "--all-pending"], ["list", "--as-of", "2024-04-02", "--group", "intl"],
+            ["list", "--format", "csv"],
+            ["list", "--format", "json"],
+            ["export", "--private"],
+            ["export", "--format", "json"],
+            ["dedupe", "--merge"],
+            ["diff", "--since", "2020-01-01"],
+            ["approve", "--all-pending"],
+            ["list", "--as-of", "2024-04-02", "--group", "intl"],
         ]
     ),
     st.tuples(st.sampled_from(["withdraw", "remove", "approve"]), cell).map(
@@ -540,8 +570,10 @@ sig_commands = st.one_of(
     st.tuples(
         cell, st.sampled_from(["individual", "organization"]), cell, st.lists(cell, max_size=1)
     ).map(
-        lambda c: ["add", "--name", c[0], "--type", c[1], "--group", c[2]]
-        + (["--email", c[3][0]] if c[3] else [])
+        lambda c: (
+            ["add", "--name", c[0], "--type", c[1], "--group", c[2]]
+            + (["--email", c[3][0]] if c[3] else [])
+        )
     ),
 )
 
@@ -569,10 +601,19 @@ def test_fuzz_signatory_commands(data: bytes, command: list[str]) -> None:
 SCRIPTS = "".join(
     chr(c)
     for first, last in (
-        (0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF),
-        (0x5D0, 0x5EA), (0x620, 0x64A), (0x2010, 0x2027), (0x3041, 0x3096), (0x30A1, 0x30FA),
-        (0x4E00, 0x4E80), (0xAC00, 0xAC80),
-    )  # fmt: skip
+        (0x20, 0x7E),
+        (0xA0, 0x24F),
+        (0x300, 0x36F),
+        (0x370, 0x3FF),
+        (0x400, 0x4FF),
+        (0x5D0, 0x5EA),
+        (0x620, 0x64A),
+        (0x2010, 0x2027),
+        (0x3041, 0x3096),
+        (0x30A1, 0x30FA),
+        (0x4E00, 0x4E80),
+        (0xAC00, 0xAC80),
+    )
     for c in range(first, last + 1)
 )
 printable = st.text(alphabet=SCRIPTS, min_size=1, max_size=80).filter(str.strip)

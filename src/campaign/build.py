@@ -27,6 +27,7 @@ from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
 from campaign.errors import Problem, ProblemsFound
 from campaign.fsutil import write_atomic
+from campaign.limits import Limits, applied, output_name, pdf_layout
 from campaign.lint import lint_composed
 from campaign.renderjobs import (
     FullJob,
@@ -224,14 +225,15 @@ def check(
         each = bundle
         try:
             for each in (bundle, *bundle.editions):
-                plan = plan_letter(each)
-                if every:
-                    for output in plan.outputs:
-                        if output.addressee is not None:
-                            output.compose()
-                plans.append(plan)
-                problems += plan.composer.warnings
-                lint_composed(plan.composer, problems, measure=every)
+                with applied(bundle.settings.limits):
+                    plan = plan_letter(each)
+                    if every:
+                        for output in plan.outputs:
+                            if output.addressee is not None:
+                                output.compose()
+                    plans.append(plan)
+                    problems += plan.composer.warnings
+                    lint_composed(plan.composer, problems, measure=every)
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:
@@ -359,10 +361,16 @@ class _Feed:
     """Hands whole letters to the workers a few batches at a time (flat memory)."""
 
     def __init__(
-        self, pool: Workers, base: str, root: str, tick: Callable[[Path], None], window: int
+        self,
+        pool: Workers,
+        base: str,
+        root: str,
+        tick: Callable[[Path], None],
+        window: int,
+        limits: Limits,
     ) -> None:
         self.pool, self.base, self.root, self.tick = pool, base, root, tick
-        self.window = window
+        self.window, self.limits = window, limits
         self.waiting: list[tuple[Callable[[], str], str]] = []
         self.running: deque[Pending] = deque()
 
@@ -374,7 +382,8 @@ class _Feed:
     def _top_up(self) -> None:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
-            job = FullJob(tuple((compose(), out) for compose, out in chunk), self.base, self.root)
+            items = tuple((compose(), out) for compose, out in chunk)
+            job = FullJob(items, self.base, self.root, self.limits)
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
@@ -397,25 +406,29 @@ def _run(
     from campaign.render import blocks_with_class, layout, write
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
+    limits = plan.bundle.settings.limits
     for path in jobs.texts:
         tick(path)
-    feed = _Feed(pool, base, root, tick, window=2 * default_jobs() + 2)
+    feed = _Feed(pool, base, root, tick, 2 * default_jobs() + 2, limits)
     # Whole letters first, so the workers are busy while the shared pages are laid out.
     feed.add(jobs.full)
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
-        document = layout(jobs.master, Path(base), Path(root))
+        shared = f"the pages the letters in {output_name(staging / 'to')}/ share"
+        with pdf_layout(shared, limits):
+            document = layout(jobs.master, Path(base), Path(root))
+            pdf = write(document)
         # Where the salutation stands: on page 1, or later when a cover comes first (petition).
         boxes = blocks_with_class(document, "salutation")[:1]
         master = staging / ".shared.pdf"
-        write_atomic(master, write(document))
+        write_atomic(master, pdf)
         made.shared_pages = len(document.pages)
         del document
         stamps = []
         for html, indexes, outputs in jobs.stamps:
             if boxes:
-                job = StampJob(str(master), boxes[0], html, tuple(outputs), base, root)
+                job = StampJob(str(master), boxes[0], html, tuple(outputs), base, root, limits)
                 stamps.append((pool.submit(run_stamp, job), indexes, outputs))
             else:  # no salutation to match: lay each letter out whole
                 misfits += list(zip(indexes, outputs, strict=True))
@@ -502,7 +515,8 @@ def build(
         # No worker processes are started when there is nothing to lay out.
         with workers(jobs if any(todos) else 1) as pool:
             for plan, todo in zip(plans, todos, strict=True):
-                staged.append(_stage(plan, pool, tick, todo))
+                with applied(plan.bundle.settings.limits):
+                    staged.append(_stage(plan, pool, tick, todo))
         return [_finish(s, tick) for s in staged]
     finally:
         for s in staged:

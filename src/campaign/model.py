@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from campaign.limits import DEFAULT as DEFAULT_LIMITS
+from campaign.limits import Limits
+
 STATUSES = ("pending", "signed", "withdrawn")
 PRIVATE_FIELDS = ("email", "phone", "notes")
 TYPES = ("individual", "organization")
@@ -47,6 +50,7 @@ class Settings:
     language: str = "en-US"
     paper: str = "a4"
     smtp: Smtp = Smtp()
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ class _Loader(yaml.CSafeLoader):
         """Construct ``node``; a value its tag cannot be made of is a problem at its line."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        except (ValueError, TypeError, AttributeError, KeyError):
             # PyYAML's constructors trust the tag: '!!int x', '!!bool maybe' or a
             # number of 5,000 digits (Python refuses to read those) fail in Python.
             what = _TYPES.get(node.tag, f"'{node.tag}'")
@@ -182,7 +182,7 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 MAX_DEPTH = 100
 _INDENTED = 20  # an indentation, and
 _CHAINED = 4  # a chain of marks on one line, below these add up to less than MAX_DEPTH
-_DEEP_INDENT = re.compile(r"[\r\n\x85\u2028\u2029] {%d}" % _INDENTED)
+_DEEP_INDENT = re.compile(r"[\r\n\x85\u2028\u2029]" + " " * _INDENTED)
 _CHAIN = re.compile(r"[-?:][ \t]+" * _CHAINED)
 
 
@@ -265,7 +265,7 @@ def _too_deep(text: str) -> int:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return int(event.start_mark.line) + 1
+                    return int(event.start_mark.line) + 1 if event.start_mark else 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
