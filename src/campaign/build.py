@@ -415,7 +415,7 @@ def _run(
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
-        shared = f"the pages the letters in {output_name(staging / 'to')}/ share"
+        shared = f"the pages shared by the letters in {output_name(staging / 'to')}/"
         with pdf_layout(shared, limits):
             document = layout(jobs.master, Path(base), Path(root))
             pdf = write(document)

@@ -65,8 +65,8 @@ def applied(limits: Limits) -> Iterator[None]:
         _active.reset(token)
 
 
-def _hint(key: str) -> str:
-    return f"  hint: raise it in campaign.yaml under 'limits:', e.g. '{key}: ...'"
+def _hint(setting: str) -> str:
+    return f"  hint: raise it in campaign.yaml under 'limits:', e.g. '{setting}'"
 
 
 @contextmanager
