@@ -12,9 +12,7 @@ number of examples, derandomized); ``make fuzz`` runs ``long``, many more and ra
 from __future__ import annotations
 
 import _thread
-import codecs
 import csv
-import datetime as dt
 import faulthandler
 import io
 import os
@@ -665,11 +663,9 @@ def test_fuzz_build(
 
 
 def test_the_hostile_documents_are_what_they_claim() -> None:
-    """The bombs above really expand (so the examples test what they say they do)."""
+    """The bombs above really are bombs, so the examples test what they say they do."""
     laughs = yaml.load(BILLION_LAUGHS, Loader=yaml.CSafeLoader)
-    assert len(laughs["i"]) == 9 and laughs["i"][0][0][0][0][0][0][0][0] == "lol"
+    assert len(laughs["i"]) == 9 and laughs["i"][8][8][8][8][8][8][8][8][8] == "lol"
     merged = yaml.compose(MERGE_BOMB, Loader=yaml.CSafeLoader)
-    assert isinstance(merged, yaml.MappingNode)
-    assert codecs.BOM_UTF8 not in DEEP_LISTS.encode()
-    assert dt.date(2020, 2, 13).isoformat() in YAML_PIECES
-    assert "address" in RECIPIENT_KEYS
+    assert isinstance(merged, yaml.MappingNode) and len(merged.value) == 13
+    assert DEEP_LISTS.count("[") == 50_000 and len(HUGE_SCALAR) > 5_000_000

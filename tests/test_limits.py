@@ -11,6 +11,7 @@ import pytest
 from campaign import renderjobs
 from campaign.limits import LimitExceeded, Limits
 from campaign.renderjobs import FullJob, workers
+
 from conftest import run, snapshot
 
 LOOP = (
