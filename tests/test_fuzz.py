@@ -516,7 +516,8 @@ import_options = st.lists(
         st.sampled_from([["--date-order", "dmy"], ["--date-order", "mdy"], ["--status", "signed"]]),
         st.just(["--skip-invalid"]),
         st.tuples(
-            st.sampled_from([*HEADINGS, "Missing"]), st.sampled_from([*SIGNATORY_KEYS, "-", "x"])
+            st.sampled_from([*HEADINGS, "Missing"]),
+            st.one_of(st.sampled_from([*SIGNATORY_KEYS, "-", "x"]), cell),
         ).map(lambda hk: ["--map", f"{hk[0]}={hk[1]}"]),
     ),
     max_size=4,
@@ -580,6 +581,7 @@ sig_commands = st.one_of(
 @given(data=yaml_bytes(list_doc), command=sig_commands)
 @example(data=RECURSIVE.encode(), command=["list"])
 @example(data=MERGE_BOMB.encode(), command=["withdraw", "x"])
+@example(data=b"{}\n", command=["add", "--name", "Ada", "--type", "individual", "--email", "\n"])
 def test_fuzz_signatory_commands(data: bytes, command: list[str]) -> None:
     with workspace() as root:
         put(root, LIST, data)

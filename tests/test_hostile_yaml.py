@@ -114,3 +114,14 @@ def test_a_billion_laughs_in_a_date_is_named_not_printed(minimal: Path) -> None:
         "  hint: write dates as YYYY-MM-DD, e.g. 2020-02-13\n"
         "Error: 2 problems in 2 files; nothing was written\n"
     )
+
+
+def test_an_option_value_with_a_line_break_is_shown_on_one_line(minimal: Path) -> None:
+    # Found by fuzzing the signatory commands: the message broke over two lines.
+    result = run("sig", "add", "people", "--name", "Ada", "--type", "individual", "--group",
+                 "intl", "--email", "ada\n\x1b[2J@example.org")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --email 'ada\\n\\x1b[2J@example.org' is not valid: The email address contains "
+        "invalid characters before the @-sign: '[', U+000A, U+001B.\n"
+    )

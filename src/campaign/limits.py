@@ -18,6 +18,7 @@ import contextvars
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,13 +82,15 @@ def _deadline(seconds: float) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, alarm)
     outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer:  # an enclosing timer keeps running (what is left of it, roughly)
-            signal.setitimer(signal.ITIMER_REAL, max(outer - seconds, 0.001))
+        if outer:  # an enclosing timer keeps running: what is left of it
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
 
 
 @contextmanager
