@@ -582,6 +582,7 @@ sig_commands = st.one_of(
 @example(data=RECURSIVE.encode(), command=["list"])
 @example(data=MERGE_BOMB.encode(), command=["withdraw", "x"])
 @example(data=b"{}\n", command=["add", "--name", "Ada", "--type", "individual", "--email", "\n"])
+@example(data=b"{}\n", command=["withdraw", "a\nb"])
 def test_fuzz_signatory_commands(data: bytes, command: list[str]) -> None:
     with workspace() as root:
         put(root, LIST, data)

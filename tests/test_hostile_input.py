@@ -1,4 +1,4 @@
-"""YAML that fuzzing found to crash or hang the loaders: now each is a problem with its line."""
+"""Input that fuzzing found to crash, hang or garble a command: now each is a clean problem."""
 
 from __future__ import annotations
 
@@ -124,4 +124,13 @@ def test_an_option_value_with_a_line_break_is_shown_on_one_line(minimal: Path) -
     assert result.stderr == (
         "Error: --email 'ada\\n\\x1b[2J@example.org' is not valid: The email address contains "
         "invalid characters before the @-sign: '[', U+000A, U+001B.\n"
+    )
+
+
+def test_a_who_with_a_line_break_is_shown_on_one_line(minimal: Path) -> None:
+    result = run("sig", "withdraw", "people", "Nobody\nHere")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: signatories/people.yaml: nobody on the list matches 'Nobody\\nHere'\n"
+        "  hint: run 'campaign sig list' to see names\n"
     )
