@@ -71,7 +71,24 @@ def test_a_pdf_that_takes_too_long_to_lay_out_is_stopped(built: Path) -> None:
     before = snapshot(built / "build")
     limit(built, pdf_seconds=1)
     long_list(built, 2000)  # printed in full in every letter: many seconds to lay out
+    # A text that names the addressee: each letter is laid out whole, in this order.
+    (built / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
     result = run("build", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: laying out build/test/to/ada-minister.pdf took longer than 1 seconds, the limit; "
+        "nothing was written\n"
+        "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_seconds: 1800'\n"
+    )
+    assert snapshot(built / "build") == before
+    assert sorted(p.name for p in (built / "build").iterdir()) == ["test"]  # no staging left
+
+
+def test_the_shared_pages_are_laid_out_within_the_limit_too(built: Path) -> None:
+    before = snapshot(built / "build")
+    limit(built, pdf_seconds=1)
+    long_list(built, 2000)
+    result = run("build", "--jobs", "2")  # the cc letter goes to a worker meanwhile
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "Error: laying out the pages shared by the letters in build/test/to/ took longer than "
@@ -79,7 +96,6 @@ def test_a_pdf_that_takes_too_long_to_lay_out_is_stopped(built: Path) -> None:
         "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_seconds: 1800'\n"
     )
     assert snapshot(built / "build") == before
-    assert sorted(p.name for p in (built / "build").iterdir()) == ["test"]  # no staging left
 
 
 def test_a_pdf_that_needs_too_much_memory_is_stopped(built: Path) -> None:

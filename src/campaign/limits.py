@@ -123,6 +123,18 @@ def _memory_cap(megabytes: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
+def _at_memory_cap(megabytes: int) -> bool:
+    """Whether this process's data size is at (or within a tenth of) ``megabytes``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) >= megabytes * 1024 * 0.9
+    except (OSError, ValueError):
+        pass
+    return False
+
+
 def output_name(path: str | Path) -> str:
     """``build/<slug>/<file>`` for a file being made in a staging folder."""
     parts = list(Path(path).parts)
@@ -151,7 +163,11 @@ def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
             f"laying out {what} took longer than {limits.pdf_seconds:g} seconds, the limit; "
             "nothing was written\n" + _hint("pdf_seconds: 1800")
         ) from None
-    except MemoryError:
+    except Exception as exc:
+        # A C library that cannot allocate may fail in its own way (a SystemError, an
+        # error status), not with MemoryError: at the limit, that is the limit too.
+        if not isinstance(exc, MemoryError) and not _at_memory_cap(limits.pdf_memory_mb):
+            raise
         raise LimitExceeded(
             f"laying out {what} needed more than {limits.pdf_memory_mb} MB of memory, "
             "the limit; nothing was written\n" + _hint("pdf_memory_mb: 8192")
