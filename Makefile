@@ -1,6 +1,7 @@
 # make demo   set everything up, then build the example campaign into build/
 # make test   set everything up, then lint, type-check and run the whole test suite
 # make bench  set everything up, then time the benchmarks in bench/
+# make fuzz   set everything up, then fuzz for longer (ten times the examples, random ones)
 
 PYTHON ?= python3
 VENV := .venv
@@ -15,13 +16,18 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig 
 	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
 	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver
 
-.PHONY: demo test lint bench check-system venv clean
+.PHONY: demo test lint bench fuzz check-system venv clean
 
 demo: venv
 	$(BIN)/campaign build
 
 test: venv lint
 	$(BIN)/pytest -q
+
+# The fuzz tests of tests/test_fuzz.py with hypothesis's 'long' profile (see conftest.py);
+# failing examples are kept in .hypothesis/ and tried first next time.
+fuzz: venv
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 # Benchmarks: figures from one run on this machine, with ratios against the naive way.
 bench: venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -12,12 +13,25 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from campaign.cli import cli
 from campaign.scaffold import EXAMPLE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MM_PER_PT = 25.4 / 72
+
+# Fuzzing (test_fuzz.py). 'default' is what `make test` and CI run: the same examples
+# every time, no example database. 'long' (`make fuzz`) runs ten times as many examples,
+# random ones, and remembers the failing ones in .hypothesis/. Neither has a deadline:
+# timing varies on a busy machine; a watchdog in test_fuzz.py catches real hangs.
+_FUZZ = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("default", derandomize=True, database=None, print_blob=True, **_FUZZ)
+settings.register_profile("long", derandomize=False, print_blob=True, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -734,4 +734,8 @@ def test_absurdly_nested_yaml_is_an_error_not_a_crash(ws: Path) -> None:
     path.write_text("signatories:\n  - name: X\n    notes: " + "[" * 5000 + "]" * 5000 + "\n")
     code, _, err = sig(ws, "list", "people")
     assert code == 1
-    assert err.startswith("signatories/people.yaml: YAML nested too deeply to read\n")
+    assert err == (
+        "signatories/people.yaml:3: YAML nested too deeply to read (more than 100 levels)\n"
+        "  hint: no field here needs nesting\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )

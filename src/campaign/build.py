@@ -27,6 +27,7 @@ from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import folder_locked, fsync_dir, remove_temporaries, write_atomic
+from campaign.limits import Limits, applied, output_name, pdf_layout
 from campaign.lint import lint_composed
 from campaign.pdfvariant import document_date, is_tagged, source_date
 from campaign.renderjobs import (
@@ -249,14 +250,15 @@ def check(
         try:
             for each in (bundle, *bundle.editions):
                 chosen = each.settings.pdf_variant if variant is None else variant
-                plan = plan_letter(each, chosen)
-                if every:
-                    for output in plan.outputs:
-                        if output.addressee is not None:
-                            output.compose()
-                plans.append(plan)
-                problems += plan.composer.warnings
-                lint_composed(plan.composer, problems, measure=every)
+                with applied(bundle.settings.limits):
+                    plan = plan_letter(each, chosen)
+                    if every:
+                        for output in plan.outputs:
+                            if output.addressee is not None:
+                                output.compose()
+                    plans.append(plan)
+                    problems += plan.composer.warnings
+                    lint_composed(plan.composer, problems, measure=every)
         except TemplateFailed as exc:
             problems.append(exc.problem)
         except UnicodeDecodeError:
@@ -425,11 +427,12 @@ class _Feed:
         root: str,
         tick: Callable[[Path], None],
         window: int,
+        limits: Limits,
         variant: str = "",
         date: str = "",
     ) -> None:
         self.pool, self.base, self.root, self.tick = pool, base, root, tick
-        self.window, self.variant, self.date = window, variant, date
+        self.window, self.limits, self.variant, self.date = window, limits, variant, date
         self.waiting: list[tuple[Callable[[], str], str]] = []
         self.running: deque[Pending] = deque()
 
@@ -442,7 +445,7 @@ class _Feed:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
             items = tuple((compose(), out) for compose, out in chunk)
-            job = FullJob(items, self.base, self.root, self.variant, self.date)
+            job = FullJob(items, self.base, self.root, self.variant, self.date, self.limits)
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
@@ -465,28 +468,32 @@ def _run(
     from campaign.render import blocks_with_class, layout, write
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
+    limits = plan.bundle.settings.limits
     for path in jobs.texts:
         tick(path)
     variant, date = plan.variant, plan.date
     window = 2 * default_jobs() + 2
-    feed = _Feed(pool, base, root, tick, window=window, variant=variant, date=date)
+    feed = _Feed(pool, base, root, tick, window, limits, variant=variant, date=date)
     # Whole letters first, so the workers are busy while the shared pages are laid out.
     feed.add(jobs.full)
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     if jobs.stamps:
-        document = layout(jobs.master, Path(base), Path(root), variant)
+        shared = f"the pages shared by the letters in {output_name(staging / 'to')}/"
+        with pdf_layout(shared, limits):
+            document = layout(jobs.master, Path(base), Path(root), variant)
+            pdf = write(document, variant, date)
         # Where the salutation stands: on page 1, or later when a cover comes first (petition).
         boxes = blocks_with_class(document, "salutation")[:1]
         master = staging / ".shared.pdf"
-        write_atomic(master, write(document, variant, date))
+        write_atomic(master, pdf)
         made.shared_pages = len(document.pages)
         del document
         stamps = []
         for html, indexes, outputs in jobs.stamps:
             if boxes:
                 job = StampJob(
-                    str(master), boxes[0], html, tuple(outputs), base, root, variant, date
+                    str(master), boxes[0], html, tuple(outputs), base, root, variant, date, limits
                 )
                 stamps.append((pool.submit(run_stamp, job), indexes, outputs))
             else:  # no salutation to match: lay each letter out whole
@@ -598,7 +605,8 @@ def build(
             # No worker processes are started when there is nothing to lay out.
             with workers(jobs if any(todos) else 1) as pool:
                 for plan, todo in zip(plans, todos, strict=True):
-                    staged.append(_stage(plan, pool, tick, todo))
+                    with applied(plan.bundle.settings.limits):
+                        staged.append(_stage(plan, pool, tick, todo))
             return [_finish(s, tick) for s in staged]
         finally:
             for s in staged:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign.errors import CampaignError, Problem, display_path
+from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.loading import SIGNATORY_KEYS
 from campaign.model import STATUSES
 from campaign.names import fold
@@ -77,10 +77,10 @@ def parse_map(options: tuple[str, ...]) -> dict[str, str]:
         heading, sep, key = option.rpartition("=")
         key = key.strip()
         if not sep or not heading.strip():
-            raise CampaignError(f"--map '{option}' must look like 'Column heading=field'")
+            raise CampaignError(f"--map '{shown(option)}' must look like 'Column heading=field'")
         if key != "-" and key not in SIGNATORY_KEYS:
             hint = close_match(key, SIGNATORY_KEYS) or f"fields: {', '.join(SIGNATORY_KEYS)}, -"
-            raise CampaignError(f"--map '{option}': unknown field '{key}' ({hint})")
+            raise CampaignError(f"--map '{shown(option)}': unknown field '{shown(key)}' ({hint})")
         mapping[heading.strip()] = key
     return mapping
 

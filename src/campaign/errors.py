@@ -57,6 +57,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def shown(text: str) -> str:
+    """User-given text for a one-line message: line breaks and other controls escaped."""
+    # A value echoed as it is could break the message over lines, or drive the terminal.
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def echo_problems(problems: list[Problem]) -> None:
     """Print problems to standard error, one ``path:line: message`` (and hint) each."""
     for problem in problems:

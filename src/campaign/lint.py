@@ -95,9 +95,12 @@ def lint_composed(composer: Composer, problems: list[Problem], measure: bool) ->
     if letter.list_name:  # without a list, a number of organizations is about something else
         check_typed_counts(path, bundle.signatures, problems)
     if measure and letter.max_pages and composer.to:
+        from campaign.limits import active, pdf_layout
         from campaign.render import layout  # WeasyPrint: only when there is a limit to check
 
-        document = layout(composer.letter_html(composer.to[0]), letter.folder, bundle.root)
+        html = composer.letter_html(composer.to[0])
+        with pdf_layout(f"the letter {letter.slug} (to count its pages)", active()):
+            document = layout(html, letter.folder, bundle.root)
         check_page_limit(letter, len(document.pages), problems)
 
 

@@ -9,6 +9,8 @@ from babel import Locale, UnknownLocaleError
 
 from campaign.envelopes import DEFAULT_ENVELOPE, WINDOWS
 from campaign.errors import Problem
+from campaign.limits import KEYS as LIMIT_KEYS
+from campaign.limits import Limits
 from campaign.model import (
     PAPERS,
     PARALLEL,
@@ -91,7 +93,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     if data is None:
         return Settings()
     f = Fields(data, path, problems, "campaign.yaml")
-    f.known(("sender", "language", "paper", "pdf_variant", "smtp"))
+    f.known(("sender", "language", "paper", "pdf_variant", "smtp", "limits"))
     sender = None
     if (raw := f.mapping("sender")) is not None:
         s = Fields(raw, path, problems, "sender")
@@ -111,6 +113,24 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
         paper=f.choice("paper", PAPERS, "a4"),
         pdf_variant=f.choice("pdf_variant", VARIANTS, ""),
         smtp=smtp,
+        limits=_limits(f),
+    )
+
+
+def _limits(f: Fields) -> Limits:
+    """``limits:`` for filling in templates and laying out PDFs (see limits.py)."""
+    default = Limits()
+    raw = f.mapping("limits")
+    if raw is None:
+        return default
+    limits = Fields(raw, f.path, f.problems, "limits")
+    limits.known(LIMIT_KEYS)
+    day = 24 * 3600.0
+    memory = limits.number("pdf_memory_mb", 50, 1024 * 1024)
+    return Limits(
+        template_seconds=limits.number("template_seconds", 0.1, day) or default.template_seconds,
+        pdf_seconds=limits.number("pdf_seconds", 0.1, day) or default.pdf_seconds,
+        pdf_memory_mb=int(memory) if memory else default.pdf_memory_mb,
     )
 
 

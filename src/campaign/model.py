@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from campaign.limits import DEFAULT as DEFAULT_LIMITS
+from campaign.limits import Limits
+
 STATUSES = ("pending", "signed", "withdrawn")
 PRIVATE_FIELDS = ("email", "phone", "notes")
 TYPES = ("individual", "organization")
@@ -48,6 +51,7 @@ class Settings:
     paper: str = "a4"
     pdf_variant: str = ""  # 'pdf/a-3b' | 'pdf/ua-1' | '' (plain PDF)
     smtp: Smtp = Smtp()
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
     document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
         laid_out = document.render(**weasyprint_options(variant))
+    except MemoryError:
+        raise  # the memory limit (limits.py) says which one, and how to raise it
     except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
     if fetcher.refused:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from campaign.fsutil import write_atomic
+from campaign.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
 # fragmentation) cannot creep over a long build.
@@ -31,6 +32,7 @@ class FullJob:
     root: str
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '' (see pdfvariant.py)
     date: str = ""  # the PDFs' creation date (W3C), the same for a whole build
+    limits: Limits = DEFAULT
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class StampJob:
     root: str
     variant: str = ""  # never a tagged one: stamping would leave page 1 untagged
     date: str = ""
+    limits: Limits = DEFAULT
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -56,9 +59,9 @@ def run_full(job: FullJob) -> list[str]:
     from campaign.render import render_pdf
 
     for html, out in job.items:
-        write_atomic(
-            Path(out), render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
-        )
+        with pdf_layout(output_name(out), job.limits):
+            pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+        write_atomic(Path(out), pdf)
     return [out for _, out in job.items]
 
 
@@ -75,12 +78,18 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
 
     page, top, height = job.salutation
     per = page + 1  # pages of each addressee's parts in the batch
-    document = layout(job.html, Path(job.base), Path(job.root), job.variant)
+    others = len(job.outputs) - 1
+    what = output_name(job.outputs[0]) + (
+        f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
+    )
+    with pdf_layout(what, job.limits):
+        document = layout(job.html, Path(job.base), Path(job.root), job.variant)
+        laid_out = write(document, job.variant, job.date)
     boxes = {n: (t, h) for n, t, h in blocks_with_class(document, "salutation")}
     # Should an addressee's parts take more pages than the master's, the pages of the
     # batch would no longer line up with its addressees: all are laid out whole.
     aligned = len(document.pages) == per * len(job.outputs)
-    overlay = pikepdf.open(io.BytesIO(write(document, job.variant, job.date)))
+    overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
         if not aligned or boxes.get(index * per + page) != (top, height):
@@ -151,11 +160,31 @@ class _InProcess:
 
 
 class _Async:
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, job: Any) -> None:
         self._result = result
+        self._job = job
 
     def result(self) -> Any:
-        return self._result.get()
+        # A worker enforces the limits itself; but one that dies (a C library aborting
+        # when memory runs out) never answers, and multiprocessing would wait forever.
+        limits: Limits = getattr(self._job, "limits", DEFAULT)
+        outputs = [out for _, out in getattr(self._job, "items", ())]
+        outputs += list(getattr(self._job, "outputs", ()))
+        timeout = limits.pdf_seconds * max(len(outputs), 1) + WORKER_GRACE
+        try:
+            return self._result.get(timeout)
+        except multiprocessing.TimeoutError:
+            what = output_name(outputs[0]) if outputs else "a PDF"
+            raise LimitExceeded(
+                f"laying out {what} did not finish within {timeout:g} seconds: the worker "
+                f"laying it out stopped answering (out of memory?); nothing was written\n"
+                "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in "
+                "campaign.yaml, or build with --jobs 1 to see the error"
+            ) from None
+
+
+# Seconds a worker may take beyond its layout limits (starting, writing the files).
+WORKER_GRACE = 60.0
 
 
 class _Pool:
@@ -163,7 +192,7 @@ class _Pool:
         self._pool = pool
 
     def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
-        return _Async(self._pool.apply_async(fn, (job,)))
+        return _Async(self._pool.apply_async(fn, (job,)), job)
 
 
 def default_jobs() -> int:

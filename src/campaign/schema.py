@@ -164,9 +164,11 @@ class Fields:
             return None
         if isinstance(value, dt.date) and not isinstance(value, BadDate):
             return value
+        # A list or mapping is named, not printed: through aliases it can be vast.
+        shown = f"'{value}'" if isinstance(value, (str, int, float)) else kind(value)
         self.error(
             key,
-            f"'{key}' is not a valid date: '{value}'",
+            f"'{key}' is not a valid date: {shown}",
             "write dates as YYYY-MM-DD, e.g. 2020-02-13",
         )
         return None
@@ -306,4 +308,8 @@ def kind(value: Any) -> str:
         return "a date"
     if value is None:
         return "empty"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set"
     return "text"

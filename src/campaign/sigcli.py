@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from campaign.errors import CampaignError, ProblemsFound, display_path, echo_problems
+from campaign.errors import CampaignError, ProblemsFound, display_path, echo_problems, shown
 from campaign.model import STATUSES, TYPES
 
 FORMATS = ("table", "csv", "json")
@@ -151,7 +151,7 @@ def add(ctx: click.Context, /, name: str, **fields: Any) -> None:
         from campaign.schema import email_problem
 
         if reason := email_problem(record["email"]):
-            raise CampaignError(f"--email '{record['email']}' is not valid: {reason}")
+            raise CampaignError(f"--email '{shown(record['email'])}' is not valid: {reason}")
     with _reporting():
         _show(add_entry(path, record))
 

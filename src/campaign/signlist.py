@@ -14,7 +14,7 @@ from typing import Any
 
 from campaign.csvimport import read_csv
 from campaign.dedupe import find_duplicates, merge_plan
-from campaign.errors import CampaignError, Problem, display_path
+from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.listfile import ListFile, entry_record, locked
 from campaign.model import Signatory
 from campaign.names import fold
@@ -105,11 +105,11 @@ def find(listfile: ListFile, who: str, wanted: Callable[[Signatory], bool], verb
     if not usable:
         hint = close_match(who, [e.name for e in entries]) or "run 'campaign sig list' to see names"
         raise CampaignError(
-            f"{display_path(path)}: nobody on the list matches '{who}'\n  hint: {hint}"
+            f"{display_path(path)}: nobody on the list matches '{shown(who)}'\n  hint: {hint}"
         )
     lines = "\n".join(f"  {where(path, entries[i])}: {describe(entries[i])}" for i in usable)
     raise CampaignError(
-        f"'{who}' matches {len(usable)} entries; nothing was changed\n{lines}\n"
+        f"'{shown(who)}' matches {len(usable)} entries; nothing was changed\n{lines}\n"
         "  hint: give the full name or the e-mail address"
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from campaign.dedupe import identity_keys
-from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
 from campaign.loading import load_signature_list
 from campaign.model import PRIVATE_FIELDS, STATUSES, TYPES, Signatory
 from campaign.names import fold
@@ -116,7 +116,7 @@ def old_version(path: Path, rev: str) -> str:
     """The text of ``path`` as it was at git revision ``rev`` ('' if it did not exist)."""
     if not rev.strip() or rev.startswith("-"):
         raise CampaignError(
-            f"--since '{rev}' is neither a date nor a git revision\n"
+            f"--since '{shown(rev)}' is neither a date nor a git revision\n"
             "  hint: give a date (YYYY-MM-DD) or a revision such as HEAD~3 or a tag"
         )
     try:

@@ -14,7 +14,8 @@ from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from campaign.errors import Problem
+from campaign.errors import Problem, display_path
+from campaign.limits import template_time
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["replacements", "smartquotes"]
@@ -148,11 +149,17 @@ class TemplateFailed(Exception):
 
 
 def render(template: jinja2.Template, context: dict[str, Any]) -> str:
-    """Render, turning any template failure into a ``path:line`` problem."""
-    try:
-        return template.render(context)
-    except Exception as exc:  # a template can fail in any way ({{ 1/0 }}); report where
-        raise TemplateFailed(template_problem(exc, context)) from exc
+    """Render, turning any template failure into a ``path:line`` problem.
+
+    A template that runs past the time limit (a loop that never ends) raises
+    LimitExceeded: the whole command stops, as no other file's problems depend on it.
+    """
+    name = display_path(Path(template.filename)) if template.filename else str(template.name)
+    with template_time(name):
+        try:
+            return template.render(context)
+        except Exception as exc:  # a template can fail in any way ({{ 1/0 }}); report where
+            raise TemplateFailed(template_problem(exc, context)) from exc
 
 
 def load_template(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,31 +41,111 @@ class BadDate(str):
     """A scalar that looked like a date but is not a real one (e.g. 2020-02-30)."""
 
 
+class Unreadable(yaml.MarkedYAMLError):
+    """A value YAML parsed but cannot turn into data (a '!!int' tag on a word, ...)."""
+
+    def __init__(self, node: yaml.Node, problem: str, hint: str) -> None:
+        super().__init__(problem=problem, problem_mark=node.start_mark)
+        self.hint = hint
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_TYPES = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:map": "a mapping",
+    "tag:yaml.org,2002:seq": "a list",
+}
+_QUOTE = "put the value in quotes to keep it as text, or remove its '!!' tag"
+
+
+def _shown(value: str) -> str:
+    """A scalar's text, shortened for a message."""
+    return value if len(value) <= 30 else value[:30] + "…"
+
+
 class _Loader(yaml.CSafeLoader):
     """Safe loading (libyaml's parser: no Python objects), plus line numbers and duplicate keys."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[int, str]] = []
+        self.merged: dict[int, list[tuple[yaml.Node, yaml.Node]]] = {}
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct ``node``; a value its tag cannot be made of is a problem at its line."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            # PyYAML's constructors trust the tag: '!!int x', '!!bool maybe' or a
+            # number of 5,000 digits (Python refuses to read those) fail in Python.
+            what = _TYPES.get(node.tag, f"'{node.tag}'")
+            text = node.value if isinstance(node.value, str) else ""
+            problem = f"'{_shown(text)}' cannot be read as {what}" if text else f"not {what}"
+            raise Unreadable(node, problem, _QUOTE) from None
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Any:
+def _key(node: yaml.Node) -> Any:
+    """What makes two keys the same key, for merging."""
+    return (node.tag, node.value) if isinstance(node, yaml.ScalarNode) else id(node)
+
+
+def _pairs(loader: _Loader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The mapping's own key/value nodes, then those merged in with '<<' that it lacks."""
+    # PyYAML's flatten_mapping copies every merged pair, so mappings that each merge
+    # the one before twice grow exponentially (a merge bomb), and an overridden key
+    # looks like a duplicate. Here each mapping is resolved once, each key kept once.
+    if (done := loader.merged.get(id(node))) is not None:
+        return done
+    loader.merged[id(node)] = []  # a mapping that merges itself adds nothing more
+    own: list[tuple[yaml.Node, yaml.Node]] = []
+    sources: list[yaml.Node] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE:
+            own.append((key_node, value_node))
+        elif isinstance(value_node, yaml.SequenceNode):
+            sources += value_node.value
+        else:
+            sources.append(value_node)
+    pairs, keys = list(own), {_key(k) for k, _ in own}
+    for source in sources:
+        if not isinstance(source, yaml.MappingNode):
+            raise Unreadable(source, "'<<' merges only mappings", "merge a '&anchor' of a mapping")
+        for key_node, value_node in _pairs(loader, source):
+            if _key(key_node) not in keys:
+                keys.add(_key(key_node))
+                pairs.append((key_node, value_node))
+    loader.merged[id(node)] = pairs
+    return pairs
+
+
+def _construct_map(loader: _Loader, node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.MappingNode):
+        raise Unreadable(node, "'!!map' on a value that is not a mapping", _QUOTE)
     data = LineDict()
     data.line = node.start_mark.line + 1
     yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
+    for key_node, value_node in _pairs(loader, node):
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            # Printing a list or mapping used as a key could take forever (aliases).
+            raise Unreadable(key_node, "a key must be a word, not a list or mapping", _KEYS)
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
-        line = key_node.start_mark.line + 1
         if key in data:
             loader.duplicates.append((line, key))
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = line
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Any:
+_KEYS = "write 'key: value'; a '?' at the start of a line begins a complex key"
+
+
+def _construct_seq(loader: _Loader, node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.SequenceNode):
+        raise Unreadable(node, "'!!seq' on a value that is not a list", _QUOTE)
     data = LineList()
     data.line = node.start_mark.line + 1
     yield data
@@ -72,10 +154,18 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Any:
         data.item_lines.append(item.start_mark.line + 1)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # Python cannot print an int of more than 4,300 digits (the limit on converting
+    # int to str), which any message or text field does; hexadecimal gets around it.
+    if len(str(node.value)) > sys.get_int_max_str_digits() // 2:
+        raise Unreadable(node, f"a number of {len(node.value)} digits is too long to read", _QUOTE)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         value = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
+    except (ValueError, AttributeError):  # AttributeError: '!!timestamp' on a word
         return BadDate(node.value)
     # A bare date is what letters use; keep datetimes as dates too.
     return value.date() if isinstance(value, dt.datetime) else value
@@ -84,8 +174,19 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+# No field nests deeper than a few levels. libyaml builds nodes recursively in C, so a
+# file nested some ten thousand levels deep (a line of '[') would crash the process.
+MAX_DEPTH = 100
+_INDENTED = 20  # an indentation, and
+_CHAINED = 4  # a chain of marks on one line, below these add up to less than MAX_DEPTH
+_DEEP_INDENT = re.compile(r"[\r\n\x85\u2028\u2029]" + " " * _INDENTED)
+_CHAIN = re.compile(r"[-?:][ \t]+" * _CHAINED)
+
+
+_DEEP = f"YAML nested too deeply to read (more than {MAX_DEPTH} levels)"
 _INDENT = "this line is indented differently from the lines around it"
 _PLAIN = {
     "cannot start any token": "a character YAML cannot read here",
@@ -139,11 +240,55 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
     return parse_yaml(text, path, problems)
 
 
+def _may_nest_deeply(text: str) -> bool:
+    """Whether ``text`` could nest deeper than MAX_DEPTH; cheap, without parsing it."""
+    # Each flow level needs a bracket. A block level needs more indentation (a mapping
+    # may hold its sequence unindented: two levels per step), or one more mark in a
+    # chain such as '- - - x' or '- ? - x' on one line. So a text with few brackets,
+    # no deep indentation and no long chain cannot nest deeply, whatever it holds.
+    flow = text.count("[") + text.count("{")
+    if flow + 2 * (_INDENTED + 1) + _CHAINED > MAX_DEPTH:
+        return True
+    deep = text.startswith(" " * _INDENTED) or _DEEP_INDENT.search(text)
+    return bool(deep or _CHAIN.search(text))
+
+
+def _too_deep(text: str) -> int:
+    """The line where the text nests deeper than MAX_DEPTH, or 0."""
+    # The walk costs about a sixth of loading; most files skip it.
+    if not _may_nest_deeply(text):
+        return 0
+    parser = yaml.CSafeLoader(text)
+    depth = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return int(event.start_mark.line) + 1 if event.start_mark else 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError:
+        return 0  # a syntax error: reported with its line when the text is loaded
+    finally:
+        parser.dispose()
+    return 0
+
+
 def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
     """Like :func:`load_yaml`, for text already read (or not yet written) as ``path``."""
+    if line := _too_deep(text):
+        problems.append(Problem(path, line, _DEEP, "no field here needs nesting"))
+        return None
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
+    except Unreadable as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        problems.append(Problem(path, line, exc.problem or "", exc.hint))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -157,9 +302,7 @@ def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
         problems.append(Problem(path, 0, f"YAML syntax: {exc}"))
         return None
     except RecursionError:
-        problems.append(
-            Problem(path, 0, "YAML nested too deeply to read", "no field here needs nesting")
-        )
+        problems.append(Problem(path, 0, _DEEP, "no field here needs nesting"))
         return None
     finally:
         loader.dispose()

@@ -1,0 +1,174 @@
+"""Limits on time and memory for filling in templates and laying out PDFs.
+
+A hostile or mistaken input (a template loop that never ends, a list of a million
+names) must end in a clear error, not a machine that swaps or a build that never
+returns. The defaults are far above what real letters need: the benchmark's
+10,000-name list and 700 letters stay well inside them.
+
+Time is wall-clock time, measured with SIGALRM, so it works only in the main thread
+of a process (the command itself, and each worker); elsewhere (the preview's server
+threads) there is no time limit. Memory is the process's data size (RLIMIT_DATA:
+the heap and private mappings, not the fonts WeasyPrint maps from disk, which would
+count against RLIMIT_AS).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import resource
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from campaign.errors import CampaignError
+
+KEYS = ("template_seconds", "pdf_seconds", "pdf_memory_mb")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``limits:`` in campaign.yaml."""
+
+    template_seconds: float = 60.0  # filling in one template (composing runs first)
+    pdf_seconds: float = 600.0  # laying out one PDF document
+    pdf_memory_mb: int = 4096  # data memory of a process laying out PDFs
+
+
+class LimitExceeded(CampaignError):
+    """A template or a PDF went past a limit of campaign.yaml's ``limits:``."""
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm; a BaseException, so no ``except Exception`` swallows it."""
+
+
+DEFAULT = Limits()
+_active: contextvars.ContextVar[Limits | None] = contextvars.ContextVar("limits", default=None)
+
+
+def active() -> Limits:
+    """The limits in force (the defaults unless :func:`applied` set others)."""
+    return _active.get() or DEFAULT
+
+
+@contextmanager
+def applied(limits: Limits) -> Iterator[None]:
+    """Make ``limits`` the ones in force for the code inside."""
+    token = _active.set(limits)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def _hint(setting: str) -> str:
+    return f"  hint: raise it in campaign.yaml under 'limits:', e.g. '{setting}'"
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in the code inside after ``seconds`` (main thread only)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(_signum: int, _frame: FrameType | None) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # an enclosing timer keeps running: what is left of it
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+@contextmanager
+def template_time(template: str) -> Iterator[None]:
+    """Fill in ``template`` within the time limit."""
+    seconds = active().template_seconds
+    try:
+        with _deadline(seconds):
+            yield
+    except _OutOfTime:
+        raise LimitExceeded(
+            f"{template}: filling in the template took longer than {seconds:g} seconds, "
+            "the limit; nothing was written\n"
+            "  hint: look for a loop that never ends; if the letter really needs longer, "
+            "raise 'template_seconds' under 'limits:' in campaign.yaml"
+        ) from None
+
+
+@contextmanager
+def _memory_cap(megabytes: int) -> Iterator[None]:
+    """Cap this process's data size at ``megabytes`` for the code inside."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = megabytes * 1024 * 1024
+    if megabytes <= 0 or (hard != resource.RLIM_INFINITY and cap > hard):
+        cap = soft  # not ours to raise above the hard limit
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _at_memory_cap(megabytes: int) -> bool:
+    """Whether this process's data size is at (or within a tenth of) ``megabytes``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) >= megabytes * 1024 * 0.9
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def output_name(path: str | Path) -> str:
+    """``build/<slug>/<file>`` for a file being made in a staging folder."""
+    parts = list(Path(path).parts)
+    for n, part in enumerate(parts):
+        if part.startswith(".") and part.endswith(".staging"):
+            parts[n] = part[1 : -len(".staging")]
+            rest = parts[n + 1 :]
+            if rest[:1] == [".parts"]:  # a part of envelopes.pdf or labels.pdf
+                rest = [rest[-1].rsplit(".", 2)[0]]
+            try:
+                start = parts.index("build")
+            except ValueError:
+                start = n
+            return "/".join([*parts[start : n + 1], *rest])
+    return str(path)
+
+
+@contextmanager
+def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
+    """Lay out ``what`` (a PDF, named in the error) within the time and memory limits."""
+    try:
+        with _memory_cap(limits.pdf_memory_mb), _deadline(limits.pdf_seconds):
+            yield
+    except _OutOfTime:
+        raise LimitExceeded(
+            f"laying out {what} took longer than {limits.pdf_seconds:g} seconds, the limit; "
+            "nothing was written\n" + _hint("pdf_seconds: 1800")
+        ) from None
+    except Exception as exc:
+        # A C library that cannot allocate may fail in its own way (a SystemError, an
+        # error status), not with MemoryError: at the limit, that is the limit too.
+        if not isinstance(exc, MemoryError) and not _at_memory_cap(limits.pdf_memory_mb):
+            raise
+        raise LimitExceeded(
+            f"laying out {what} needed more than {limits.pdf_memory_mb} MB of memory, "
+            "the limit; nothing was written\n" + _hint("pdf_memory_mb: 8192")
+        ) from None
