@@ -135,7 +135,9 @@ def _die(job: FullJob) -> None:
 
 def test_a_worker_that_dies_is_not_waited_for_forever(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(renderjobs, "WORKER_GRACE", 0.5)
-    job = FullJob((("<p>x</p>", "/w/build/.test.staging/to/ada.pdf"),), "/w", "/w", Limits(1, 1))
+    job = FullJob(
+        (("<p>x</p>", "/w/build/.test.staging/to/ada.pdf"),), "/w", "/w", limits=Limits(1, 1)
+    )
     with pytest.raises(LimitExceeded) as caught, workers(2) as pool:
         pool.submit(_die, job).result()
     assert str(caught.value) == (
