@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from campaign import renderjobs
-from campaign.limits import LimitExceeded, Limits
+from campaign.limits import LimitExceeded, Limits, applied, template_time
 from campaign.renderjobs import FullJob, workers
 
 from conftest import run, snapshot
@@ -170,3 +171,20 @@ def test_limits_are_checked_like_every_other_setting(built: Path) -> None:
         "  hint: did you mean 'template_seconds'?\n"
         "Error: 2 problems in 1 file; nothing was written\n"
     )
+
+
+class _SlowToDrop:
+    def __del__(self) -> None:
+        time.sleep(0.3)  # the time runs out in here, where an exception is dropped
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_lost_in_a_destructor_goes_off_again() -> None:
+    with (
+        pytest.raises(LimitExceeded),
+        applied(Limits(template_seconds=0.1)),
+        template_time("letters/test/body.md"),
+    ):
+        _SlowToDrop()  # dropped at once: the first alarm goes off inside __del__
+        for _ in range(300):  # three seconds: the repeated alarm must stop this
+            time.sleep(0.01)

@@ -43,6 +43,9 @@ class LimitExceeded(CampaignError):
     """A template or a PDF went past a limit of campaign.yaml's ``limits:``."""
 
 
+ALARM_REPEAT = 0.25  # seconds between alarms once the time is up
+
+
 class _OutOfTime(BaseException):
     """Raised by the alarm; a BaseException, so no ``except Exception`` swallows it."""
 
@@ -81,7 +84,9 @@ def _deadline(seconds: float) -> Iterator[None]:
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats: raised inside a garbage-collector callback or a __del__,
+    # the exception is printed and dropped, and the code would run on unlimited.
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     started = time.monotonic()
     try:
         yield
