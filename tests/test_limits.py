@@ -144,7 +144,7 @@ def test_a_worker_that_dies_is_not_waited_for_forever(monkeypatch: pytest.Monkey
     with pytest.raises(LimitExceeded) as caught, workers(2) as pool:
         pool.submit(_die, job).result()
     assert str(caught.value) == (
-        "laying out build/test/to/ada.pdf did not finish within 1.5 seconds: the worker laying "
+        "laying out /w/build/test/to/ada.pdf did not finish within 1.5 seconds: the worker laying "
         "it out stopped answering (out of memory?); nothing was written\n"
         "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in campaign.yaml, "
         "or build with --jobs 1 to see the error"

@@ -141,7 +141,7 @@ def _record(value: Any) -> str:
     return json.dumps(dataclasses.asdict(value), sort_keys=True, ensure_ascii=False)
 
 
-def plan_letter(bundle: LetterBundle, variant: str = "") -> LetterPlan:
+def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> LetterPlan:
     """Every output of a letter with its key; template errors surface here, before any PDF.
 
     The PDF variant and ``SOURCE_DATE_EPOCH`` (the date written into each PDF) are
@@ -196,7 +196,7 @@ def plan_letter(bundle: LetterBundle, variant: str = "") -> LetterPlan:
         for name in ("print.pdf", "mailing.csv"):
             outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
     return LetterPlan(
-        bundle, composer, tuple(outputs), sharing, shared_html, variant, document_date()
+        bundle, composer, tuple(outputs), sharing, shared_html, variant, date or document_date()
     )
 
 
@@ -241,6 +241,7 @@ def check(
     """
     bundles, problems = workspace.load(slugs)
     plans = []
+    date = ""  # one date for every PDF of the build, worked out with the first plan
     for bundle in bundles:
         body = bundle.letter.folder / "body.md"
         if not body.is_file():
@@ -251,7 +252,8 @@ def check(
             for each in (bundle, *bundle.editions):
                 chosen = each.settings.pdf_variant if variant is None else variant
                 with applied(bundle.settings.limits):
-                    plan = plan_letter(each, chosen)
+                    date = date or document_date()
+                    plan = plan_letter(each, chosen, date)
                     if every:
                         for output in plan.outputs:
                             if output.addressee is not None:
@@ -445,7 +447,14 @@ class _Feed:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
             items = tuple((compose(), out) for compose, out in chunk)
-            job = FullJob(items, self.base, self.root, self.variant, self.date, self.limits)
+            job = FullJob(
+                items,
+                self.base,
+                self.root,
+                variant=self.variant,
+                date=self.date,
+                limits=self.limits,
+            )
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
@@ -493,8 +502,9 @@ def _run(
         for html, indexes, outputs in jobs.stamps:
             if boxes:
                 job = StampJob(
-                    str(master), boxes[0], html, tuple(outputs), base, root, variant, date, limits
-                )
+                    str(master), boxes[0], html, tuple(outputs), base, root,
+                    variant=variant, date=date, limits=limits,
+                )  # fmt: skip
                 stamps.append((pool.submit(run_stamp, job), indexes, outputs))
             else:  # no salutation to match: lay each letter out whole
                 misfits += list(zip(indexes, outputs, strict=True))

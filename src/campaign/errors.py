@@ -29,9 +29,11 @@ class Problem:
         """Render as ``path:line: message`` with the hint on a second line."""
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
         kind = "warning: " if self.warning else ""
-        text = f"{where}: {kind}{self.message}"
+        # Messages quote the user's files: a control or direction character quoted
+        # as it is could break the line or turn the rest of it around.
+        text = f"{where}: {kind}{shown(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {shown(self.hint)}"
         return text
 
 

@@ -19,13 +19,13 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, display_path
 
 KEYS = ("template_seconds", "pdf_seconds", "pdf_memory_mb")
 
@@ -99,15 +99,16 @@ def _deadline(seconds: float) -> Iterator[None]:
 
 
 @contextmanager
-def template_time(template: str) -> Iterator[None]:
-    """Fill in ``template`` within the time limit."""
+def template_time(template: str | Callable[[], str]) -> Iterator[None]:
+    """Fill in ``template`` (its name, or how to work it out) within the time limit."""
     seconds = active().template_seconds
     try:
         with _deadline(seconds):
             yield
     except _OutOfTime:
+        name = template if isinstance(template, str) else template()
         raise LimitExceeded(
-            f"{template}: filling in the template took longer than {seconds:g} seconds, "
+            f"{name}: filling in the template took longer than {seconds:g} seconds, "
             "the limit; nothing was written\n"
             "  hint: look for a loop that never ends; if the letter really needs longer, "
             "raise 'template_seconds' under 'limits:' in campaign.yaml"
@@ -141,20 +142,16 @@ def _at_memory_cap(megabytes: int) -> bool:
 
 
 def output_name(path: str | Path) -> str:
-    """``build/<slug>/<file>`` for a file being made in a staging folder."""
+    """How messages name a file being made in a staging folder: ``build/<slug>/<file>``."""
     parts = list(Path(path).parts)
     for n, part in enumerate(parts):
         if part.startswith(".") and part.endswith(".staging"):
-            parts[n] = part[1 : -len(".staging")]
             rest = parts[n + 1 :]
             if rest[:1] == [".parts"]:  # a part of envelopes.pdf or labels.pdf
                 rest = [rest[-1].rsplit(".", 2)[0]]
-            try:
-                start = parts.index("build")
-            except ValueError:
-                start = n
-            return "/".join([*parts[start : n + 1], *rest])
-    return str(path)
+            final = Path(*parts[:n], part[1 : -len(".staging")], *rest)
+            return display_path(final)
+    return display_path(Path(path))
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ class FullJob:
     items: tuple[tuple[str, str], ...]  # (html, output path)
     base: str
     root: str
+    _: KW_ONLY  # what follows is named: there are several of them, with defaults
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '' (see pdfvariant.py)
     date: str = ""  # the PDFs' creation date (W3C), the same for a whole build
     limits: Limits = DEFAULT
@@ -49,6 +50,7 @@ class StampJob:
     outputs: tuple[str, ...]  # one file per page of the batch
     base: str
     root: str
+    _: KW_ONLY
     variant: str = ""  # never a tagged one: stamping would leave page 1 untagged
     date: str = ""
     limits: Limits = DEFAULT

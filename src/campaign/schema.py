@@ -18,16 +18,11 @@ from campaign.yamlfile import BadDate, LineDict, LineList
 
 
 def entry_called(raw: LineDict, what: str, unnamed: str) -> str:
-    """How messages name a list entry: "signatory 'Ada'", or ``unnamed`` when it has no name.
-
-    Characters that print nothing are shown as escapes, so that a name holding a
-    direction override cannot turn the rest of the message around in a terminal.
-    """
+    """How messages name a list entry: "signatory 'Ada'", or ``unnamed`` when it has no name."""
     name = raw.get("name")
     if not isinstance(name, str) or BLANK.fullmatch(name):
         return unnamed
-    shown = INVISIBLE_CHAR.sub(lambda m: f"\\u{ord(m.group()):04x}", LINE_BREAK.sub(" ", name))
-    return f"{what} '{shown.strip()}'"
+    return f"{what} '{LINE_BREAK.sub(' ', name).strip()}'"
 
 
 def close_match(word: str, choices: Iterable[str]) -> str:
@@ -251,13 +246,12 @@ LINE_BREAK = re.compile(r"\s*[\n\r\v\f\u2028\u2029]\s*")
 # White space and characters that print nothing: zero-width spaces and joiners,
 # direction marks and controls, the soft hyphen, the byte-order mark.
 BLANK = re.compile(f"[\\s{scripts.INVISIBLE}]*")
-INVISIBLE_CHAR = re.compile(f"[{scripts.INVISIBLE}]")
-BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Embeddings and overrides are closed by POP DIRECTIONAL FORMATTING, isolates by
 # POP DIRECTIONAL ISOLATE (Unicode's bidirectional algorithm, UAX #9).
 BIDI_OPENERS = {c: "\u202c" for c in "\u202a\u202b\u202d\u202e"} | {
     c: "\u2069" for c in "\u2066\u2067\u2068"
 }
+BIDI_CONTROL = re.compile(f"[{''.join(BIDI_OPENERS)}\u202c\u2069]")
 
 
 def close_bidi(text: str) -> str:

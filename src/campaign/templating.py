@@ -154,7 +154,10 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
     A template that runs past the time limit (a loop that never ends) raises
     LimitExceeded: the whole command stops, as no other file's problems depend on it.
     """
-    name = display_path(Path(template.filename)) if template.filename else str(template.name)
+
+    def name() -> str:  # only when the limit is hit: display_path resolves the path
+        return display_path(Path(template.filename)) if template.filename else str(template.name)
+
     with template_time(name):
         try:
             return template.render(context)

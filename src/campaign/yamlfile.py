@@ -96,6 +96,8 @@ def _pairs(loader: _Loader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yam
     # PyYAML's flatten_mapping copies every merged pair, so mappings that each merge
     # the one before twice grow exponentially (a merge bomb), and an overridden key
     # looks like a duplicate. Here each mapping is resolved once, each key kept once.
+    if not any(key.tag == _MERGE for key, _ in node.value):
+        return list(node.value)  # the usual case, kept cheap: no '<<' here
     if (done := loader.merged.get(id(node))) is not None:
         return done
     loader.merged[id(node)] = []  # a mapping that merges itself adds nothing more
