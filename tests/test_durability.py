@@ -365,20 +365,15 @@ SIG_ADD = (
     "--signed",
     "2020-02-01",
 )
+SIG_IMPORT = (
+    "sig", "import", "japan-hrc-2020", "people.csv",
+    "--type", "individual", "--group", "international",
+)  # fmt: skip
 QUICK = [
     Scenario("sig-add", SIG_ADD, example, done="is already on the list"),
     Scenario(
         "sig-import",
-        (
-            "sig",
-            "import",
-            "japan-hrc-2020",
-            "people.csv",
-            "--type",
-            "individual",
-            "--group",
-            "international",
-        ),
+        SIG_IMPORT,
         with_csv,
     ),
     Scenario(
@@ -649,18 +644,7 @@ def test_edits_at_the_same_moment_lose_nothing(tmp_path: Path) -> None:
          "--group", "international", "--signed", "2020-02-01")
         for name in names
     ]  # fmt: skip
-    commands.append(
-        (
-            "sig",
-            "import",
-            "japan-hrc-2020",
-            "people.csv",
-            "--type",
-            "individual",
-            "--group",
-            "international",
-        )
-    )
+    commands.append(SIG_IMPORT)
     before = (ws / LIST).read_text(encoding="utf-8")
     procs = [
         subprocess.Popen(

@@ -17,6 +17,7 @@ from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
 from campaign.listfile import locked
 from campaign.loading import load_settings, load_signature_list
 from campaign.names import slugify
+from campaign.workspace import Workspace
 from campaign.yamlfile import LineDict, load_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -153,8 +154,7 @@ def _render(path: Path, context: dict[str, object]) -> str:
 
 def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:
     """The groups of a list: as another letter using it prints them, else one per key used."""
-    letters = root / "letters"
-    for other in _letter_files(letters):
+    for other in _letter_files(root):
         data = load_yaml(other, [])
         sig = data.get("signatories") if isinstance(data, LineDict) else None
         if isinstance(sig, dict) and sig.get("list") == list_path.stem:
@@ -174,11 +174,10 @@ def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:
     return [(key, key.replace("-", " ").replace("_", " ").capitalize()) for key in keys]
 
 
-def _letter_files(letters: Path) -> list[Path]:
-    """Each letter's letter.yaml; hidden folders (a draft being written) are no letters."""
-    if not letters.is_dir():
-        return []
-    return sorted(p for p in letters.glob("*/letter.yaml") if not p.parent.name.startswith("."))
+def _letter_files(root: Path) -> list[Path]:
+    """Each letter's letter.yaml (the workspace's letters: hidden drafts are none)."""
+    letters = [root / "letters" / slug / "letter.yaml" for slug in Workspace(root).slugs()]
+    return [path for path in letters if path.is_file()]
 
 
 def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -> None:
@@ -207,7 +206,7 @@ def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Draf
     """A copy of another letter's files, dated today (its date and as_of)."""
     if not (source / "letter.yaml").is_file():
         letters = root / "letters"
-        known = ", ".join(sorted(p.parent.name for p in _letter_files(letters))) or "none"
+        known = ", ".join(p.parent.name for p in _letter_files(root)) or "none"
         raise CampaignError(
             f"no letter '{source.name}' to copy in {display_path(letters)} (letters: {known})"
         )
