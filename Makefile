@@ -2,11 +2,16 @@
 # make test   set everything up, then lint, type-check and run the whole test suite
 # make bench  set everything up, then time the benchmarks in bench/
 # make fuzz   set everything up, then fuzz for longer (ten times the examples, random ones)
+# make lock   refresh requirements.lock from pyproject.toml (newest versions its ranges allow)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.cfg | cksum | cut -d' ' -f1)
+# Exact versions, with hashes, of everything `make` installs into .venv (the package's
+# dependencies and the dev tools). `pip install .` for users keeps pyproject's ranges.
+LOCK := requirements.lock
+PIP_VERSION := 26.3
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) setup.cfg | cksum | cut -d' ' -f1)
 
 # What WeasyPrint, PyICU and the tests need from Debian: Pango, HarfBuzz's subsetter
 # (without it WeasyPrint is many times slower), fonts for Latin, Japanese and Korean,
@@ -16,7 +21,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig 
 	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
 	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver
 
-.PHONY: demo test lint bench fuzz check-system venv clean
+.PHONY: demo test lint bench fuzz lock check-system venv clean
 
 demo: venv
 	$(BIN)/campaign build
@@ -45,15 +50,24 @@ venv: check-system $(STAMP) $(VENV)/.package
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet ".[dev]"
+	$(BIN)/pip install --quiet "pip==$(PIP_VERSION)"
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation .
 	rm -f $(VENV)/.installed-* && touch $@ $(VENV)/.package
 
 # A plain (non-editable) install, so the tests exercise what users get; reinstalled
 # whenever the package's files change.
 $(VENV)/.package: $(shell find src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
-	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --force-reinstall .
 	touch $@
 
+# pip-tools resolves pyproject's ranges (with the dev extra) to exact versions and the
+# hashes of every file PyPI has for them; tests/test_lock.py fails when the two disagree.
+lock:
+	$(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet "pip==$(PIP_VERSION)" pip-tools
+	.lockenv/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev -o $(LOCK) pyproject.toml
+
 clean:
-	rm -rf $(VENV) build .setuptools-build src/*.egg-info
+	rm -rf $(VENV) .lockenv build .setuptools-build src/*.egg-info

@@ -189,6 +189,7 @@ _CHAIN = re.compile(r"[-?:][ \t]+" * _CHAINED)
 
 
 _DEEP = f"YAML nested too deeply to read (more than {MAX_DEPTH} levels)"
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"  # libyaml's own limit (0.2.6 on)
 _INDENT = "this line is indented differently from the lines around it"
 _PLAIN = {
     "cannot start any token": "a character YAML cannot read here",
@@ -272,8 +273,13 @@ def _too_deep(text: str) -> int:
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
                 break
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6 and later stop deep nesting themselves, in words of their own.
+        if _LIBYAML_TOO_DEEP in (exc.problem or ""):
+            return exc.problem_mark.line + 1 if exc.problem_mark else 1
         return 0  # a syntax error: reported with its line when the text is loaded
+    except yaml.YAMLError:
+        return 0
     finally:
         parser.dispose()
     return 0
@@ -295,6 +301,9 @@ def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
+        if _LIBYAML_TOO_DEEP in what:
+            problems.append(Problem(path, line, _DEEP, "no field here needs nesting"))
+            return None
         lines = text.splitlines()
         source = lines[line - 1] if 0 < line <= len(lines) else ""
         message = f"YAML syntax: {_plain(what, source)}"
