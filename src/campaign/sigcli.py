@@ -306,8 +306,10 @@ def dedupe(ctx: click.Context, name: str, merge: bool) -> None:
     Same e-mail address, or names equal once normalised.
 
     Names are compared without case, accents, punctuation or a leading "The",
-    and with or without an acronym in brackets or after a dash. --merge keeps
-    the earliest signature and the fullest record.
+    and with or without an acronym in brackets or after a dash. --merge merges
+    only entries sure to be one: the same full name (a bare acronym only when it
+    stands for one name on the list) and no field that differs. It keeps the
+    earliest signature, the fullest record and the fullest name.
     """
     from campaign.dedupe import find_duplicates
     from campaign.signlist import merge_duplicates, where
@@ -331,8 +333,13 @@ def dedupe(ctx: click.Context, name: str, merge: bool) -> None:
             signed = e.signed.isoformat() if e.signed else "no date"
             email = " <e-mail on file>" if e.email else ""
             click.echo(f"   {where(path, e)}: {e.name} ({e.status}, {signed}){email}")
+        for doubt in group.doubts:
+            click.echo(f"   {where(path, entries[doubt.index])}: {doubt.message}")
     plural = "s" if len(groups) != 1 else ""
-    click.echo(f"{len(groups)} group{plural} of likely duplicates; 'dedupe --merge' merges them.")
+    doubts = " except where it says 'not merged'" if any(g.doubts for g in groups) else ""
+    click.echo(
+        f"{len(groups)} group{plural} of likely duplicates; 'dedupe --merge' merges them{doubts}."
+    )
 
 
 @signatories.command()

@@ -263,28 +263,43 @@ class ImportRefused(CampaignError):
 
 
 def merge_duplicates(path: Path) -> Outcome:
-    """Merge each group of likely duplicates into its earliest signature."""
+    """Merge each set of entries sure to be one signatory into its earliest signature."""
     with locked(path):
         listfile = ListFile.load(path)
         entries = listfile.entries
         outcome = Outcome(problems=list(listfile.warnings))
         for group in find_duplicates(entries):
-            keep, merged = merge_plan(entries, group)
-            current = entry_record(entries[keep])
-            changed = {
-                k: v for k, v in merged.items() if v not in ("", None) and current.get(k) != v
-            }
-            if changed:
-                listfile.update(keep, **changed)
-            for index in group.members:
-                if index != keep:
-                    listfile.remove(index)
-                    outcome.changes.append(
-                        f"merged: {entries[index].name} ({where(path, entries[index])}) "
-                        f"into {merged['name']} ({where(path, entries[keep])})"
-                    )
+            for members in group.merges:
+                _merge(listfile, path, members, outcome)
+            outcome.problems += [
+                Problem(path, entries[d.index].line, d.message, d.hint, warning=True)
+                for d in group.doubts
+            ]
         if listfile.changed:
             listfile.save()
     if not outcome.changes:
-        outcome.notes.append(f"{display_path(path)}: no likely duplicates; nothing was changed")
+        found = "no duplicates sure to be one" if outcome.problems else "no likely duplicates"
+        outcome.notes.append(f"{display_path(path)}: {found}; nothing was changed")
     return outcome
+
+
+def _merge(listfile: ListFile, path: Path, members: tuple[int, ...], outcome: Outcome) -> None:
+    """Merge ``members`` into one entry, saying which name it keeps."""
+    entries = listfile.entries
+    keep, merged = merge_plan(entries, members)
+    current = entry_record(entries[keep])
+    changed = {k: v for k, v in merged.items() if v not in ("", None) and current.get(k) != v}
+    if changed:
+        listfile.update(keep, **changed)
+    for index in members:
+        if index != keep:
+            listfile.remove(index)
+            outcome.changes.append(
+                f"merged: {entries[index].name} ({where(path, entries[index])}) "
+                f"into {entries[keep].name} ({where(path, entries[keep])})"
+            )
+    if merged["name"] != entries[keep].name:
+        outcome.changes.append(
+            f"renamed: {entries[keep].name} ({where(path, entries[keep])}) to {merged['name']}, "
+            "the fullest name of those merged"
+        )

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from campaign.dedupe import identity_keys
+from campaign.dedupe import Present
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
 from campaign.loading import load_signature_list
 from campaign.model import PRIVATE_FIELDS, STATUSES, TYPES, Signatory
@@ -167,12 +167,12 @@ def diff(path: Path, entries: list[Signatory], since: str) -> str:
         text = old_version(path, since)
         label_path = path.with_name(f"{path.name}@{since}")  # problems name the old version
         old = read_list(label_path, text)[0] if text.strip() else []
-        # Matched on name or e-mail, so that an entry merged or corrected since is
-        # neither "new" nor "withdrawn".
-        before = set().union(*(identity_keys(e) for e in old if e.status == "signed"))
-        current = set().union(*(identity_keys(e) for e in now))
-        joined = [e for e in now if not identity_keys(e) & before]
-        left = [e for e in old if e.status == "signed" and not identity_keys(e) & current]
+        # Matched on name, e-mail or an acronym sure to mean the name, so that an entry
+        # merged or corrected since is neither "new" nor "withdrawn".
+        signed_before = [e for e in old if e.status == "signed"]
+        before, current = Present(signed_before), Present(now)
+        joined = [e for e in now if e not in before]
+        left = [e for e in signed_before if e not in current]
         label = since
     out = [
         f"Since {label}: {_count(len(joined), 'new signatory', 'new signatories')}, "
