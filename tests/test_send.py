@@ -142,7 +142,7 @@ def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> 
         ["to/ada-minister", "to/bo-member", "to/dee-member", "to/eve-member", "cc/bob-deputy"],
         strict=True,
     ):
-        assert message["From"] == "coalition@example.org"
+        assert message["From"] == "Test Coalition <coalition@example.org>"
         body = message.get_body(("plain",))
         assert body is not None
         attachments = list(message.iter_attachments())
@@ -156,7 +156,8 @@ def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> 
     copy = inbox.messages[4]
     assert copy["Subject"] == "Test subject line (copy)"
     text = text_of(copy)
-    assert "a copy of the joint open letter" in text and "to\nAda Minister." in text
+    assert "a copy of the joint open letter" in text
+    assert "to\nAda Minister, Bo Member, Cy Nomail, Dee Member, and Eve Member." in text
     log = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
     assert [entry["file"] for entry in log] == [
         "to/ada-minister.pdf", "to/bo-member.pdf", "to/dee-member.pdf", "to/eve-member.pdf",

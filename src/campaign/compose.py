@@ -26,7 +26,14 @@ from campaign.templating import (
     render,
     source_template,
 )
-from campaign.wording import base_language, labels_for, language_name, say, say_count
+from campaign.wording import (
+    base_language,
+    join_list,
+    labels_for,
+    language_name,
+    say,
+    say_count,
+)
 from campaign.workspace import LetterBundle
 
 # Long outputs are laid out in parts of this size (see build.py).
@@ -172,6 +179,9 @@ class Composer:
             "signers": tuple(PublicSigner.of(s, letter.folder) for s in letter.signers),
             "to": self.to,
             "cc": self.cc,
+            # Every addressee with their title, as the language lists them: what a copy
+            # and its e-mail say the letter was sent to.
+            "addressees": join_list([self.named(r) for r in self.to], letter.language),
             "labels": self.labels,
             "say": self.say,
             "say_count": self.say_count,

@@ -24,6 +24,7 @@ from campaign.model import (
     Settings,
     Signatory,
     SignatureList,
+    Signer,
     Smtp,
     Translation,
 )
@@ -55,7 +56,9 @@ LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
     "signatories", "signers", "closing", "translations", "max_pages",
 )  # fmt: skip
-TRANSLATION_KEYS = ("title", "short_title", "subject", "closing", "headings", "parallel")
+TRANSLATION_KEYS = (
+    "title", "short_title", "subject", "closing", "headings", "parallel", "signers",
+)  # fmt: skip
 
 
 def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDict | None:
@@ -184,6 +187,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         list_name = s.text("list", required=True, hint="name a file in signatories/, without .yaml")
         as_of = s.date("as_of") or date
         groups = tuple(_groups(s, path, problems))
+    signers = load_signers(f, folder)
     letter = Letter(
         slug=folder.name,
         path=path,
@@ -199,9 +203,9 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         as_of=as_of,
         groups=groups,
         closing=f.text("closing"),
-        translations=_translations(f, language, groups),
+        translations=_translations(f, language, groups, signers),
         max_pages=int(f.number("max_pages", 1, 10000) or 0),
-        signers=load_signers(f, folder),
+        signers=signers,
         lines={key: data.line_of(key) for key in data}
         | {
             "signatories.list": _sub_line(data, "list"),
@@ -219,7 +223,7 @@ def default_envelope(paper: str, language: str) -> str:
 
 
 def _translations(
-    f: Fields, language: str, groups: tuple[GroupSpec, ...]
+    f: Fields, language: str, groups: tuple[GroupSpec, ...], signers: tuple[Signer, ...] = ()
 ) -> tuple[Translation, ...]:
     """``translations:``: per language, the words of letter.yaml in that language."""
     found: list[Translation] = []
@@ -281,9 +285,34 @@ def _translations(
                 closing=t.text("closing"),
                 headings=tuple(headings),
                 parallel=t.choice("parallel", PARALLEL, ""),
+                signers=_translated_signers(t, tag, signers),
                 line=line,
             )
         )
+    return tuple(found)
+
+
+def _translated_signers(
+    t: Fields, tag: str, signers: tuple[Signer, ...]
+) -> tuple[tuple[str, str], ...]:
+    """A translation's ``signers:``: each signer's name and title in its language, in order."""
+    items = t.items("signers")
+    if not items:
+        return ()
+    if len(items) != len(signers):
+        t.error(
+            "signers",
+            f"translation '{tag}' has an entry for {len(items)} of the letter's "
+            f"{len(signers)} signers",
+            "give one entry per signer of the letter, in the same order "
+            "(a '- title: ...' for each; leave out what stays as it is)",
+        )
+        return ()
+    found = []
+    for _, raw in items:
+        s = Fields(raw, t.path, t.problems, f"a signer of translation '{tag}'")
+        s.known(("name", "title"))
+        found.append((s.text("name"), s.text("title")))
     return tuple(found)
 
 

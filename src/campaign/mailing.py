@@ -47,6 +47,7 @@ class Outgoing:
     subject: str
     text: str
     html: str = ""
+    sender_name: str = ""  # the letterhead's name, shown with the From address
 
     @property
     def key(self) -> str:
@@ -115,7 +116,10 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
         local_html = bundle.letter.folder / "message.html.j2"
         if local_html.is_file():
             html = render(_template(composer, local_html, [], context), context)
-        messages.append(Outgoing(role, person.name, person.email, file, subject, body, html))
+        sender_name = bundle.settings.sender.name if bundle.settings.sender else ""
+        messages.append(
+            Outgoing(role, person.name, person.email, file, subject, body, html, sender_name)
+        )
     return messages, skipped
 
 
@@ -139,7 +143,8 @@ def _subject(text: str, default: str) -> tuple[str, str]:
 def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessage:
     """The e-mail for ``item``, with its PDF attached."""
     message = EmailMessage()
-    message["From"] = sender
+    # The recipient sees who writes, as the letterhead names them, not a bare address.
+    message["From"] = Address(display_name=item.sender_name, addr_spec=sender)
     if test_to:
         message["To"] = test_to
         message["Subject"] = f"[TEST] {item.subject}"

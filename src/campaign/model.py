@@ -88,6 +88,8 @@ class Translation:
     closing: str = ""
     headings: tuple[tuple[str, str], ...] = ()  # group key -> heading in this language
     parallel: str = ""  # "" | following | side-by-side: one edition with both languages
+    # Per signer of letter.yaml, in order: their name and title in this language ('' keeps it).
+    signers: tuple[tuple[str, str], ...] = ()
     line: int = 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
+from babel.lists import format_list
 from babel.numbers import format_decimal
 
 LABELS: dict[str, dict[str, str]] = {
@@ -257,6 +258,16 @@ def say_count(labels: dict[str, str], language: str, key: str, count: int) -> st
     form = locale.plural_form(count)
     text = labels.get(f"{key}_{form}", labels[key])
     return text.format(count=format_decimal(count, locale=language.replace("-", "_")))
+
+
+def join_list(items: list[str], language: str) -> str:
+    """Items joined as the language writes a list: 'A, B and C', 'A, B et C', 'A、B、C'."""
+    if not items:
+        return ""
+    try:
+        return format_list(items, locale=language.replace("-", "_"))
+    except (ValueError, TypeError):  # a language babel has no list patterns for
+        return format_list(items, locale="en")
 
 
 def name_last(language: str) -> bool:

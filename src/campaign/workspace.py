@@ -252,6 +252,10 @@ def _edition(
         edition=t.language,
         parallel=t.parallel,
         envelope=edition_envelope(letter, t.language),
+        signers=tuple(
+            dataclasses.replace(s, name=name or s.name, title=title or s.title)
+            for s, (name, title) in zip(letter.signers, t.signers or _same(letter), strict=True)
+        ),
     )
     block = signature_block(entries, translated.groups, letter.as_of, t.language)
     if addressed is None:
@@ -264,6 +268,11 @@ def _edition(
     return dataclasses.replace(
         bundle, letter=translated, to=to, cc=cc, signatures=block, original=bundle
     )
+
+
+def _same(letter: Letter) -> tuple[tuple[str, str], ...]:
+    """Every signer as letter.yaml gives them (a translation that translates none)."""
+    return tuple(("", "") for _ in letter.signers)
 
 
 def _errors(problems: list[Problem]) -> int:

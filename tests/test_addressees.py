@@ -1,0 +1,86 @@
+"""A letter to several addressees: every copy, the web edition and the e-mail name them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_send import Inbox, serve, text_of
+
+from conftest import flat, pdf_text, run
+
+TWO = """\
+to:
+  - name: Maria Fernandes
+    title: Minister of Justice
+    salutation: Dear Minister Fernandes,
+    address: [Ministry of Justice, 1 Justice Square, Lisbon]
+  - name: João Silva
+    title: Minister of Foreign Affairs
+    salutation: Dear Minister Silva,
+    address: [Ministry of Foreign Affairs, 2 Palace Road, Lisbon]
+cc:
+  - name: Bob Deputy
+    title: Deputy Minister
+    email: bob@example.org
+    address: [Office of the Deputy, Unter den Linden 2, 10117 Berlin]
+"""
+
+
+def two_addressees(ws: Path, language: str = "") -> Path:
+    """The test letter sent to two ministers, with one person in copy."""
+    folder = ws / "letters" / "test"
+    (folder / "recipients.yaml").write_text(TWO)
+    if language:
+        letter = folder / "letter.yaml"
+        letter.write_text(letter.read_text() + f"language: {language}\n")
+    return folder
+
+
+def test_a_copy_names_every_addressee(minimal: Path) -> None:
+    two_addressees(minimal)
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(minimal / "build" / "test" / "cc" / "bob-deputy.pdf"))
+    assert (
+        "Copy of the letter sent to Maria Fernandes, Minister of Justice and "
+        "João Silva, Minister of Foreign Affairs." in text
+    )
+
+
+def test_a_french_copy_lists_the_addressees_the_french_way(minimal: Path) -> None:
+    two_addressees(minimal, "fr")
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    text = flat(pdf_text(minimal / "build" / "test" / "cc" / "bob-deputy.pdf"))
+    assert (
+        "Copie de la lettre adressée à Maria Fernandes, Minister of Justice et "
+        "João Silva, Minister of Foreign Affairs." in text
+    )
+
+
+def test_the_web_edition_greets_every_addressee(minimal: Path) -> None:
+    two_addressees(minimal)
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    html = (minimal / "build" / "test" / "letter.html").read_text()
+    assert '<p class="salutation">Dear Minister Fernandes,<br>Dear Minister Silva,</p>' in html
+
+
+def test_the_copy_by_e_mail_names_every_addressee(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_addressees(minimal)
+    (minimal / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition, Berlin\n  email: coalition@example.org\n"
+    )
+    inbox = Inbox()
+    for _ in serve(monkeypatch, inbox):
+        result = run("send", "test", "--send", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    [copy] = inbox.messages
+    assert copy["From"] == '"Test Coalition, Berlin" <coalition@example.org>'
+    assert (
+        "sent on May 2, 2024 to\n"
+        "Maria Fernandes, Minister of Justice and João Silva, Minister of Foreign Affairs.\n"
+    ) in text_of(copy)
