@@ -269,3 +269,117 @@ def test_a_password_in_the_workspace_is_refused(letters: Path) -> None:
         "campaign.yaml:3: the SMTP password must not be stored in the workspace\n"
         "  hint: remove it; set CAMPAIGN_SMTP_PASSWORD, or type it when 'campaign send' asks\n"
     )
+
+
+def test_a_renamed_recipient_is_not_mailed_again_on_resume(letters: Path, inbox: Inbox) -> None:
+    first = run("send", "test", "--send", "--limit", "2")
+    assert first.exit_code == 0, first.output
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    # His PDF is now to/bo-t-member.pdf: the log must still know he has his letter.
+    recipients.write_text(recipients.read_text().replace("Bo Member", "Bo T. Member"))
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [m["To"] for m in inbox.messages] == [
+        "Ada Minister <ada@ministry.example>",
+        "Bo Member <bo@diet.example>",
+        "Dee Member <dee@diet.example>",
+        "Eve Member <eve@diet.example>",
+        "Bob Deputy <bob@deputy.example>",
+    ]
+    assert resumed.stdout.endswith("Sent 3 of 3 messages.\n")
+    log = [
+        json.loads(line) for line in (letters / "build/test/sent.jsonl").read_text().splitlines()
+    ]
+    assert [(e["key"], e["role"], e["letter"], e["file"]) for e in log][:2] == [
+        ("to:ada@ministry.example:test", "to", "test", "to/ada-minister.pdf"),
+        ("to:bo@diet.example:test", "to", "test", "to/bo-member.pdf"),
+    ]
+
+
+def test_a_send_log_keyed_on_file_names_is_still_read(letters: Path, inbox: Inbox) -> None:
+    # As the log was written before it was keyed on the person: the key holds the file.
+    log = letters / "build" / "test" / "sent.jsonl"
+    log.parent.mkdir(parents=True)
+    old = [
+        ("Ada Minister", "ada@ministry.example", "to/ada-minister.pdf"),
+        ("Bob Deputy", "bob@deputy.example", "cc/bob-deputy.pdf"),
+    ]
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "key": f"{file.split('/')[0]}:{address}:{file.split('/')[1]}",
+                    "time": "2026-01-05T10:00:00+00:00",
+                    "to": address,
+                    "name": name,
+                    "file": file,
+                    "sha256": "0" * 64,
+                    "message_id": "<1@example.org>",
+                }
+            )
+            + "\n"
+            for name, address, file in old
+        )
+    )
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("Ada Minister", "Ada K. Minister"))
+    refused = run("send", "test", "--send")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: 2 of these messages were sent before (build/test/sent.jsonl); nothing was sent\n"
+        "  hint: pass --resume to send the others; no one in the log is ever mailed twice\n"
+    )
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [m["To"] for m in inbox.messages] == [
+        "Bo Member <bo@diet.example>",
+        "Dee Member <dee@diet.example>",
+        "Eve Member <eve@diet.example>",
+    ]
+
+
+def test_two_recipients_sharing_an_address_are_refused(letters: Path, inbox: Inbox) -> None:
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("eve@diet.example", "dee@diet.example"))
+    result = run("send", "test")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "letters/test/recipients.yaml:17: 'Eve Member' has the same e-mail address as "
+        "'Dee Member' (line 13); the send log could not tell their letters apart\n"
+        "  hint: give each their own address, or leave one of them without and send that "
+        "letter by hand\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert inbox.messages == []
+
+
+def test_a_test_copy_says_where_it_went_and_whose_letter_it_is(letters: Path, inbox: Inbox) -> None:
+    dry = run("send", "test", "--test-to", "me@example.org", "--limit", "1")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith(
+        "would send: me@example.org (a test copy of the letter to Ada Minister "
+        "<ada@ministry.example>) | [TEST] Test subject line | to/ada-minister.pdf ("
+    )
+    result = run("send", "test", "--send", "--test-to", "me@example.org", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-3:] == [
+        "sent: me@example.org (a test copy of the letter to Ada Minister <ada@ministry.example>)",
+        "sent: me@example.org (a test copy of the letter to Bo Member <bo@diet.example>)",
+        "Sent 2 of 2 messages.",
+    ]
+
+
+def test_sending_without_a_mail_server_says_so_before_anything_else(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HOST", "PORT", "SECURITY", "FROM", "USERNAME"):
+        monkeypatch.delenv(f"CAMPAIGN_SMTP_{name}", raising=False)
+    result = run("send", "test", "--send")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST; "
+        "nothing was sent\n"
+    )
+    assert not (letters / "build").exists()  # not even built

@@ -9,11 +9,19 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from campaign import __version__
-from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, echo_problems
+from campaign.errors import (
+    CampaignError,
+    Problem,
+    ProblemsFound,
+    display_path,
+    echo_problems,
+    shown,
+)
 from campaign.pdfvariant import NONE, VARIANTS
 from campaign.sigcli import signatories
 
 if TYPE_CHECKING:
+    from campaign import mailing
     from campaign.build import LetterPlan
 
 
@@ -300,13 +308,33 @@ def send(
 
     plans, _ = _checked(ctx, (slug,), False, every=False)
     plan = plans[0]
+    # The settings first: a run that cannot send must say so before it lists anyone.
+    smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
+    sender_card = plan.bundle.settings.sender
+    sender = smtp.sender or (sender_card.email if sender_card else "")
+    if not sender:
+        raise CampaignError(
+            "no From address: set smtp.from or sender.email in campaign.yaml, or CAMPAIGN_SMTP_FROM"
+        )
+    if bad := mailing.header_control(sender):
+        raise CampaignError(shown(f"the From address {mailing.control_message(sender, bad)}"))
+    if test_to and (reason := email_problem(test_to)):
+        raise CampaignError(f"--test-to '{test_to}' is not valid: {reason}")
+    password = os.environ.get("CAMPAIGN_SMTP_PASSWORD", "")
+    if really:
+        mailing.check_server(smtp)
+        if smtp.username and not password:
+            if not sys.stdin.isatty():
+                raise CampaignError("set CAMPAIGN_SMTP_PASSWORD (or run in a terminal to be asked)")
+            password = click.prompt(f"Password for {smtp.username} at {smtp.host}", hide_input=True)
     run_build([plan], lambda _path: None, 1)
-    items, skipped = mailing.outgoing(plan)
-    log = mailing.SendLog(plan.folder / "sent.jsonl")
-    if test_to:
-        if reason := email_problem(test_to):
-            raise CampaignError(f"--test-to '{test_to}' is not valid: {reason}")
-    else:
+    try:
+        items, skipped = mailing.outgoing(plan)
+    except ProblemsFound as exc:
+        echo_problems(exc.problems)
+        raise
+    log = mailing.SendLog(plan.folder / "sent.jsonl", mailing.letter_id(plan))
+    if not test_to:
         done = [item for item in items if item.key in log.sent]
         if done and not resume:
             raise CampaignError(
@@ -317,17 +345,10 @@ def send(
         items = [item for item in items if item.key not in log.sent]
     if limit:
         items = items[:limit]
-    smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
-    sender_card = plan.bundle.settings.sender
-    sender = smtp.sender or (sender_card.email if sender_card else "")
-    if not sender:
-        raise CampaignError(
-            "no From address: set smtp.from or sender.email in campaign.yaml, or CAMPAIGN_SMTP_FROM"
-        )
     verb = "sending" if really else "would send"
     for item in items:
         size = item.file.stat().st_size / 1024
-        to = test_to or f"{item.name} <{item.email}>"
+        to = _test_copy(item, test_to) if test_to else f"{item.name} <{item.email}>"
         subject = f"[TEST] {item.subject}" if test_to else item.subject
         click.echo(
             f"{verb}: {to} | {subject} | {item.file.parent.name}/{item.file.name} ({size:.0f} KB)"
@@ -341,18 +362,15 @@ def send(
             + ". Pass --send to send."
         )
         return
-    password = os.environ.get("CAMPAIGN_SMTP_PASSWORD", "")
-    if smtp.username and not password:
-        if not sys.stdin.isatty():
-            raise CampaignError("set CAMPAIGN_SMTP_PASSWORD (or run in a terminal to be asked)")
-        password = click.prompt(f"Password for {smtp.username} at {smtp.host}", hide_input=True)
     report = mailing.send_all(
         items,
         smtp,
         password,
         sender,
         None if test_to else log,
-        lambda item: click.echo(f"sent: {item.name} <{item.email}>"),
+        lambda item: click.echo(
+            f"sent: {_test_copy(item, test_to) if test_to else f'{item.name} <{item.email}>'}"
+        ),
         test_to or "",
     )
     for item, reason in report.refused:
@@ -367,6 +385,11 @@ def send(
     if report.refused:
         names = ", ".join(item.name for item, _ in report.refused)
         raise CampaignError(f"{len(report.refused)} not sent (refused by the server): {names}")
+
+
+def _test_copy(item: mailing.Outgoing, test_to: str) -> str:
+    """What a --test-to message is: whose letter, and where it really goes."""
+    return f"{test_to} (a test copy of the letter to {item.name} <{item.email}>)"
 
 
 @cli.command("export-mail")

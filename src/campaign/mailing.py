@@ -15,6 +15,7 @@ import os
 import smtplib
 import ssl
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
@@ -27,7 +28,7 @@ import jinja2
 
 from campaign.build import LetterPlan
 from campaign.compose import Composer, PublicRecipient
-from campaign.errors import CampaignError, display_path
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import fsync_dir
 from campaign.model import SECURITIES, Recipient, Smtp
 from campaign.templating import load_template, render, source_template
@@ -48,11 +49,36 @@ class Outgoing:
     text: str
     html: str = ""
     sender_name: str = ""  # the letterhead's name, shown with the From address
+    letter: str = ""  # 'japan-hrc-2020', or 'japan-hrc-2020/ja' for a translation
 
     @property
     def key(self) -> str:
-        """What the send log remembers: this recipient, getting this file."""
-        return f"{self.role}:{self.email.casefold()}:{self.file.name}"
+        """What the send log remembers: this person, getting this letter.
+
+        Not the file: renaming a recipient renames their PDF, and must not mail them again.
+        """
+        return log_key(self.role, self.email, self.letter)
+
+
+def log_key(role: str, email: str, letter: str) -> str:
+    """The send log's key of one person (by role and address) getting one letter."""
+    return f"{role}:{email.casefold()}:{letter}"
+
+
+def letter_id(plan: LetterPlan) -> str:
+    """The letter a send log is about: its slug, and its edition for a translation."""
+    letter = plan.bundle.letter
+    return f"{letter.slug}/{letter.edition}" if letter.edition else letter.slug
+
+
+def header_control(value: str) -> str:
+    """The first character of ``value`` that must not be in a mail header, or ''."""
+    # A line break in a header would start a new one (a Bcc: of the template's making);
+    # other controls have no place there either.
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return char
+    return ""
 
 
 def smtp_from_env(smtp: Smtp, environ: Mapping[str, str]) -> Smtp:
@@ -97,7 +123,9 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
         )
         for p in composer.pieces
     ]
-    messages, skipped = [], []
+    messages, skipped, problems = [], [], []
+    recipients = bundle.letter.folder / "recipients.yaml"
+    first: dict[str, Recipient] = {}  # the first recipient of each send log key
     for role, person, file, public in people:
         if not person.email:
             skipped.append(f"{person.name} ({role}): no e-mail address in recipients.yaml")
@@ -108,19 +136,66 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
             "original": composer.to[0],
             "attachment": file.name,
         }
-        text = render(
-            _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context), context
-        )
+        message = _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context)
+        text = render(message, context)
         subject, body = _subject(text, bundle.letter.subject)
         html = ""
         local_html = bundle.letter.folder / "message.html.j2"
         if local_html.is_file():
             html = render(_template(composer, local_html, [], context), context)
         sender_name = bundle.settings.sender.name if bundle.settings.sender else ""
-        messages.append(
-            Outgoing(role, person.name, person.email, file, subject, body, html, sender_name)
+        item = Outgoing(
+            role, person.name, person.email, file, subject, body, html, sender_name, letter_id(plan)
         )
+        if bad := header_control(subject):
+            if text.lower().startswith("subject:"):
+                where = _subject_line(message)
+            else:  # no 'Subject:' line: the letter's own subject
+                where = (bundle.letter.path, bundle.letter.lines.get("subject", 0))
+            problems.append(Problem(*where, _control_message("subject", subject, bad), _ONE_LINE))
+        if bad := header_control(person.name):
+            said = _control_message("name", person.name, bad)
+            problems.append(Problem(recipients, person.line, said, _ONE_LINE))
+        if item.key in first:
+            other = first[item.key]
+            problems.append(
+                Problem(
+                    recipients,
+                    person.line,
+                    f"'{person.name}' has the same e-mail address as '{other.name}' "
+                    f"(line {other.line}); the send log could not tell their letters apart",
+                    "give each their own address, or leave one of them without and "
+                    "send that letter by hand",
+                )
+            )
+        first.setdefault(item.key, person)
+        messages.append(item)
+    if problems:
+        # Each problem once: a template's subject is the same wrong for every recipient.
+        raise ProblemsFound(sorted(set(problems), key=lambda p: (str(p.path), p.line)))
     return messages, skipped
+
+
+_ONE_LINE = "a mail header is one line of text: take out the line break or control character"
+
+
+def _control_message(field: str, value: str, bad: str) -> str:
+    return f"the {field} {control_message(value, bad)}"
+
+
+def control_message(value: str, bad: str) -> str:
+    """'VALUE' contains U+XXXX, which a mail header cannot hold."""
+    return f"'{value}' contains U+{ord(bad):04X}, which a mail header cannot hold"
+
+
+def _subject_line(template: jinja2.Template) -> tuple[Path, int]:
+    """Where the message template writes its 'Subject:' line."""
+    path = Path(template.filename or template.name or "message.txt.j2")
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for number, text in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
+            if text.lstrip().lower().startswith("subject:"):
+                return path, number
+    return path, 1
 
 
 def _template(
@@ -165,16 +240,17 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
 class SendLog:
     """``sent.jsonl``: one line per message the server accepted, written as it happens."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, letter: str = "") -> None:
         self.path = path
+        self.letter = letter
         self.sent: set[str] = set()
         if path.exists():
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 if not line.strip():
                     continue
                 try:
-                    self.sent.add(json.loads(line)["key"])
-                except (ValueError, KeyError, TypeError):
+                    self.sent.add(self._key(json.loads(line)))
+                except (ValueError, KeyError, TypeError, AttributeError):
                     # A line cut short by a crash: that message may have gone; say so.
                     raise CampaignError(
                         f"{display_path(path)}:{number}: unreadable line in the send log\n"
@@ -182,10 +258,23 @@ class SendLog:
                         "then fix or delete the line"
                     ) from None
 
+    def _key(self, entry: dict[str, Any]) -> str:
+        """An entry's key, worked out from whom it went to, in any version of the log.
+
+        Older logs keyed an entry on the PDF's name ('to:ADDRESS:FILE') and have no
+        'role' or 'letter': the role is the PDF's folder, the letter this log's own.
+        """
+        role = entry.get("role") or entry["file"].split("/")[0]
+        if role not in ("to", "cc") or not isinstance(entry["to"], str):
+            raise ValueError(role)
+        return log_key(role, entry["to"], entry.get("letter", self.letter))
+
     def record(self, item: Outgoing, message: EmailMessage) -> None:
         """Append one accepted message and make sure it is on disk before going on."""
         entry = {
             "key": item.key,
+            "role": item.role,
+            "letter": item.letter,
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "to": item.email,
             "name": item.name,
@@ -213,10 +302,17 @@ class Report:
     stopped: str = ""  # why the run stopped early ('' if it did not)
 
 
+def check_server(smtp: Smtp) -> None:
+    """Refuse settings no message could be sent with (checked before anything is done)."""
+    if not smtp.host:
+        raise CampaignError(
+            "no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST; nothing was sent"
+        )
+
+
 def connect(smtp: Smtp, password: str) -> smtplib.SMTP:
     """An SMTP connection, secured as configured, logged in if a user name is set."""
-    if not smtp.host:
-        raise CampaignError("no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST")
+    check_server(smtp)
     port = smtp.port or PORTS[smtp.security]
     context = ssl.create_default_context(cafile=smtp.ca_file or None)
     try:
