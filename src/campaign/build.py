@@ -337,6 +337,7 @@ def _stage(
     try:
         jobs = _jobs(plan, todo, staged.staging)
         _run(plan, jobs, pool, staged.staging, staged.made, tick)
+        _enclose(plan, todo, staged.staging)
     except BaseException:
         shutil.rmtree(staged.staging, ignore_errors=True)
         raise
@@ -524,6 +525,27 @@ def _run(
             # A plain join: the parts share little, and qpdf copies pages fastest.
             join_pdfs(files, target, dedupe=False, variant=variant)
             tick(target)
+
+
+def _enclose(plan: LetterPlan, todo: list[Output], staging: Path) -> None:
+    """Every letter and copy just laid out, with the letter's enclosures joined after it.
+
+    Done to the letters themselves, so that print.pdf, mailing.csv's pages and
+    sheets, export-mail and the e-mail attachment all carry the enclosures.
+    """
+    letter = plan.bundle.letter
+    if not letter.enclosures:
+        return
+    from campaign.enclosures import page_counts
+    from campaign.printfile import join_pdfs
+
+    page_counts(letter.enclosures, letter.path)  # an unreadable one stops the build here
+    pieces = {piece.file for piece in plan.composer.pieces}
+    for output in todo:
+        if output.name in pieces:
+            target = staging / output.name
+            files = [target, *(e.file for e in letter.enclosures)]
+            join_pdfs(files, target, variant=plan.variant)
 
 
 MAILING_FIELDS = ("order", "recipient", "role", "file", "pages", "sheets", "first_page", "envelope")

@@ -186,6 +186,8 @@ class Composer:
             "say": self.say,
             "say_count": self.say_count,
             "named": self.named,
+            # What the "Enclosures:" line names; the PDFs follow the letter (build.py).
+            "enclosures": tuple(e.title for e in letter.enclosures),
         }
         # What a body can use: the names above and the addressee it is written to.
         self.body_names = sorted([*self.context, "recipient"])

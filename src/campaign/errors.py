@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,6 +48,18 @@ class ProblemsFound(CampaignError):
         plural = "s" if errors != 1 else ""
         fplural = "s" if files != 1 else ""
         super().__init__(f"{errors} problem{plural} in {files} file{fplural}; nothing was written")
+
+
+class ProblemsFoundLate(ProblemsFound):
+    """Errors found once a build is under way (an enclosure no PDF library opens).
+
+    Nobody printed them before: they print themselves, then the summary.
+    """
+
+    def show(self, file: Any = None) -> None:
+        """Print each problem, then ``Error: N problems ...``."""
+        echo_problems(self.problems)
+        super().show(file)
 
 
 def display_path(path: Path) -> str:

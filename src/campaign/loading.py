@@ -7,6 +7,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
+from campaign.enclosures import load_enclosures
 from campaign.envelopes import DEFAULT_ENVELOPE, WINDOWS
 from campaign.errors import Problem
 from campaign.limits import KEYS as LIMIT_KEYS
@@ -54,7 +55,7 @@ RECIPIENT_KEYS = (
 )  # fmt: skip
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
-    "signatories", "signers", "closing", "translations", "max_pages",
+    "signatories", "signers", "closing", "translations", "max_pages", "enclosures",
 )  # fmt: skip
 TRANSLATION_KEYS = (
     "title", "short_title", "subject", "closing", "headings", "parallel", "signers",
@@ -206,6 +207,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         translations=_translations(f, language, groups, signers),
         max_pages=int(f.number("max_pages", 1, 10000) or 0),
         signers=signers,
+        enclosures=load_enclosures(f, folder),
         lines={key: data.line_of(key) for key in data}
         | {
             "signatories.list": _sub_line(data, "list"),

@@ -78,6 +78,15 @@ class Signer:
 
 
 @dataclass(frozen=True)
+class Enclosure:
+    """A PDF that follows every letter and copy (``enclosures:`` in letter.yaml)."""
+
+    file: Path  # resolved, inside the letter's folder
+    title: str  # what the "Enclosures:" line calls it (the file name unless given)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Translation:
     """A letter's text in another language: ``body.<lang>.md`` and the words of letter.yaml."""
 
@@ -117,6 +126,7 @@ class Letter:
     parallel: str = ""  # for a translated edition: how its parallel edition is laid out
     max_pages: int = 0  # 'campaign check' warns when the letter runs longer; 0: no limit
     signers: tuple[Signer, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property

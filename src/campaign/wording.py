@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count_one": "{count} signature",
         "count_as_of": "as of {date}",
         "submitted_by": "Submitted by {name}",
+        "enclosures": "Enclosures:",
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -75,6 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count_many": "{count} de signatures",
         "count_as_of": "au {date}",
         "submitted_by": "Présentée par {name}",
+        "enclosures": "Pièces jointes\u00a0:",
     },
     "es": {
         "re": "Asunto:",
@@ -105,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count_many": "{count} de firmas",
         "count_as_of": "a fecha de {date}",
         "submitted_by": "Presentada por {name}",
+        "enclosures": "Anexos:",
     },
     "de": {
         "re": "Betreff:",
@@ -134,6 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count_one": "{count} Unterschrift",
         "count_as_of": "Stand: {date}",
         "submitted_by": "Eingereicht von {name}",
+        "enclosures": "Anlagen:",
     },
     "ja": {
         "re": "件名：",
@@ -162,6 +166,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count": "署名{count}筆",
         "count_as_of": "{date}現在",
         "submitted_by": "提出者：{name}",
+        "enclosures": "同封書類：",
     },
     "ko": {
         "re": "제목:",
@@ -190,6 +195,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count": "서명자 {count}명",
         "count_as_of": "{date} 기준",
         "submitted_by": "제출: {name}",
+        "enclosures": "첨부:",
     },
     "ar": {
         "re": "الموضوع:",
@@ -222,6 +228,7 @@ LABELS: dict[str, dict[str, str]] = {
         "signature_count_many": "{count} توقيعًا",
         "count_as_of": "حتى {date}",
         "submitted_by": "مقدمة من {name}",
+        "enclosures": "المرفقات:",
     },
 }
 
