@@ -68,8 +68,9 @@ def test_a_merged_key_can_be_overridden_without_a_duplicate_warning(minimal: Pat
     )
     # Before, each overridden key was 'key ... appears twice' (PyYAML merges by copying).
     assert check_list(minimal, text) == (
-        "signatories/people.yaml:7: 'signed' is not a valid date: '2020-02-30'\n"
-        "  hint: write dates as YYYY-MM-DD, e.g. 2020-02-13\n"
+        "signatories/people.yaml:7: 'signed' is not a valid date: '2020-02-30': "
+        "February 2020 has 29 days, not 30\n"
+        "  hint: correct the day or the month; the date is written YYYY-MM-DD\n"
         "Error: 1 problem in 1 file; nothing was written\n"
     )
 

@@ -297,8 +297,9 @@ def test_an_edit_that_would_not_validate_is_not_written(ws: Path) -> None:
     assert [p.format() for p in caught.value.problems] == [
         "signatories/people.yaml:12: 'status' must be one of pending, signed, withdrawn, "
         "not 'maybe'\n  hint: use one of: pending, signed, withdrawn",
-        "signatories/people.yaml:11: 'signed' is not a valid date: '2024-02-30'\n"
-        "  hint: write dates as YYYY-MM-DD, e.g. 2020-02-13",
+        "signatories/people.yaml:11: 'signed' is not a valid date: '2024-02-30': "
+        "February 2024 has 29 days, not 30\n"
+        "  hint: correct the day or the month; the date is written YYYY-MM-DD",
     ]
     assert path.read_text() == COMMENTED
 

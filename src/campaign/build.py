@@ -262,7 +262,7 @@ def check(
                     problems += plan.composer.warnings
                     lint_composed(plan.composer, problems, measure=every)
         except TemplateFailed as exc:
-            problems.append(exc.problem)
+            problems.extend(exc.problems)
         except UnicodeDecodeError:
             text = each.letter.folder / each.letter.body_file
             problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))

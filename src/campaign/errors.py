@@ -26,9 +26,12 @@ class Problem:
     hint: str = ""
     warning: bool = False
 
-    def format(self) -> str:
-        """Render as ``path:line: message`` with the hint on a second line."""
-        where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+    def format(self, where: str = "") -> str:
+        """Render as ``path:line: message`` (or ``where: message``) with the hint below."""
+        if not where:
+            where = (
+                f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+            )
         kind = "warning: " if self.warning else ""
         # Messages quote the user's files: a control or direction character quoted
         # as it is could break the line or turn the rest of it around.
@@ -80,5 +83,40 @@ def shown(text: str) -> str:
 
 def echo_problems(problems: list[Problem]) -> None:
     """Print problems to standard error, one ``path:line: message`` (and hint) each."""
+    for text in grouped(problems):
+        click.echo(text, err=True)
+
+
+def grouped(problems: list[Problem]) -> list[str]:
+    """Problems as printed: the same problem on several lines of a file is said once.
+
+    ``form.csv rows 2–19: type 'An individual' is ...`` and one hint, where eighteen
+    near-identical pairs of lines would hide whatever else is wrong.
+    """
+    lines: dict[tuple[Path, str, str, bool], list[int]] = {}
     for problem in problems:
-        click.echo(problem.format(), err=True)
+        key = (problem.path, problem.message, problem.hint, problem.warning)
+        lines.setdefault(key, []).append(problem.line)
+    texts: list[str] = []
+    for (path, message, hint, warning), numbers in lines.items():
+        numbers = sorted(set(numbers))
+        if len(numbers) < 2 or 0 in numbers:
+            texts.extend(Problem(path, n, message, hint, warning).format() for n in numbers)
+            continue
+        what = "rows" if Path(path).suffix.lower() in (".csv", ".tsv") else "lines"
+        where = f"{display_path(path)} {what} {_ranges(numbers)}"
+        texts.append(Problem(path, numbers[0], message, hint, warning).format(where))
+    return texts
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[2, 3, 4, 7] -> '2–4, 7'."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(
+        f"{a}–{b}" if b > a + 1 else (f"{a}, {b}" if b > a else str(a)) for a, b in spans
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.errors import Problem
-from campaign.model import Letter, Recipient, SignatureList
+from campaign.model import Letter, Recipient, Signatory, SignatureList
 from campaign.signatures import SignatureBlock
 from campaign.wording import labels_for
 
@@ -91,6 +91,7 @@ def lint_composed(composer: Composer, problems: list[Problem], measure: bool) ->
     bundle = composer.bundle
     letter = bundle.letter
     path = letter.folder / letter.body_file
+    check_empty_body(path, problems)
     check_names(composer.env, path, composer.body_names, problems)
     if letter.list_name:  # without a list, a number of organizations is about something else
         check_typed_counts(path, bundle.signatures, problems)
@@ -104,14 +105,32 @@ def lint_composed(composer: Composer, problems: list[Problem], measure: bool) ->
         check_page_limit(letter, len(document.pages), problems)
 
 
+def check_empty_body(path: Path, problems: list[Problem]) -> None:
+    """A body with no text (nothing, or only a comment) would print a letter without a word."""
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # reported when the body is read
+    if not re.sub(r"\{#.*?#\}", "", source, flags=re.S).strip():
+        _warn(
+            problems,
+            path,
+            0,
+            f"{path.name} is empty: the letter would print without a text",
+            "write the letter's text here, in Markdown",
+        )
+
+
 def check_dates(
     letter: Letter, listing: SignatureList | None, today: dt.date, problems: list[Problem]
 ) -> None:
     """Dates in the future, and an as-of date that disagrees with the letter's date."""
     path, lines = letter.path, letter.lines
     entries = listing.entries if listing else ()
-    date, as_of = letter.date, letter.as_of
-    if date > today:
+    date = letter.date
+    # A date that could not be read is already an error: comparing it would say nothing.
+    unread = bool({"date", "signatories.as_of"} & letter.failed)
+    if date > today and not unread:
         _warn(
             problems,
             path,
@@ -121,6 +140,23 @@ def check_dates(
         )
     if "signatories" not in lines:
         return
+    if not unread:
+        _compare_as_of(letter, entries, problems)
+    for entry in entries:
+        if listing and entry.signed and entry.signed > today:
+            _warn(
+                problems,
+                listing.path,
+                entry.line,
+                f"'{entry.name}' signed on {entry.signed}, a day still to come",
+                "correct the date (YYYY-MM-DD)",
+            )
+
+
+def _compare_as_of(letter: Letter, entries: Iterable[Signatory], problems: list[Problem]) -> None:
+    """An as-of date after the letter's, or one that leaves out who signed in between."""
+    path, lines = letter.path, letter.lines
+    date, as_of = letter.date, letter.as_of
     as_of_line = lines.get("signatories.as_of", lines.get("signatories", 1))
     if as_of > date:
         _warn(
@@ -142,15 +178,6 @@ def check_dates(
                 f"{_count(len(late), 'signature')} dated after as_of ({as_of}) and no later than "
                 f"the letter's date ({date}) {'is' if len(late) == 1 else 'are'} left out",
                 f"set as_of to {date} to print them, or keep {as_of} if the list closed then",
-            )
-    for entry in entries:
-        if listing and entry.signed and entry.signed > today:
-            _warn(
-                problems,
-                listing.path,
-                entry.line,
-                f"'{entry.name}' signed on {entry.signed}, a day still to come",
-                "correct the date (YYYY-MM-DD)",
             )
 
 
@@ -223,6 +250,8 @@ def check_names(
     import jinja2  # here: the sign-on list commands load letters but never templates
     from jinja2 import nodes
 
+    from campaign.templating import unknown_name
+
     try:
         tree = env.parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
@@ -231,14 +260,8 @@ def check_names(
     defined |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for name in tree.find_all(nodes.Name):
         if name.ctx == "load" and name.name not in defined:
-            problems.append(
-                Problem(
-                    path,
-                    name.lineno,
-                    f"unknown name '{name.name}'",
-                    f"names you can use here: {', '.join(sorted(known))}",
-                )
-            )
+            message, hint = unknown_name(name.name, jinja2.utils.missing, sorted(known))
+            problems.append(Problem(path, name.lineno, message, hint))
 
 
 def check_page_limit(letter: Letter, pages: int, problems: list[Problem]) -> None:

@@ -181,6 +181,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         )
     date = f.date("date", required=True) or dt.date.min
     list_name, as_of, groups = "", date, tuple[GroupSpec, ...]()
+    failed_in_list: set[str] = set()
     sig = f.mapping("signatories")  # optional: without it the letter prints no list
     if sig is not None:
         s = Fields(sig, path, problems, "signatories")
@@ -188,6 +189,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         list_name = s.text("list", required=True, hint="name a file in signatories/, without .yaml")
         as_of = s.date("as_of") or date
         groups = tuple(_groups(s, path, problems))
+        failed_in_list = s.failed
     signers = load_signers(f, folder)
     letter = Letter(
         slug=folder.name,
@@ -213,6 +215,7 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
             "signatories.list": _sub_line(data, "list"),
             "signatories.as_of": _sub_line(data, "as_of"),
         },
+        failed=frozenset(f.failed | {f"signatories.{key}" for key in failed_in_list}),
     )
     return letter
 

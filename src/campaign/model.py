@@ -128,6 +128,8 @@ class Letter:
     signers: tuple[Signer, ...] = ()
     enclosures: tuple[Enclosure, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # Fields that could not be read ('date', 'signatories.as_of'): lint leaves them be.
+    failed: frozenset[str] = field(default=frozenset(), compare=False, hash=False)
 
     @property
     def folder(self) -> Path:

@@ -155,7 +155,7 @@ class Preview:
         if isinstance(exc, ProblemsFound):
             return [Shown.of(p, self.root) for p in exc.problems]
         if isinstance(exc, TemplateFailed):
-            return [Shown.of(exc.problem, self.root)]
+            return [Shown.of(p, self.root) for p in exc.problems]
         if isinstance(exc, CampaignError):
             message, _, hint = exc.message.partition("\n  hint: ")
             return [Shown(f"letters/{self.slug}", message, hint)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -41,6 +42,8 @@ class Fields:
         self.path = path
         self.problems = problems
         self.what = what  # e.g. "signatory 'David Alton'", used in messages
+        # Keys whose value could not be read: checks that would use them say nothing more.
+        self.failed: set[str] = set()
 
     def line(self, key: str | None = None) -> int:
         """The line of ``key``, or of the mapping."""
@@ -48,6 +51,8 @@ class Fields:
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
         """Record an error at the line of ``key``."""
+        if key:
+            self.failed.add(key)
         self.problems.append(Problem(self.path, self.line(key), message, hint))
 
     def known(self, allowed: Iterable[str]) -> None:
@@ -68,6 +73,7 @@ class Fields:
 
     def _missing(self, key: str, hint: str) -> None:
         self.error(None, f"{self.what} has no '{key}'", hint or f"add '{key}: ...'")
+        self.failed.add(key)
 
     def text(
         self, key: str, required: bool = False, hint: str = "", multiline: bool = False
@@ -161,11 +167,8 @@ class Fields:
             return value
         # A list or mapping is named, not printed: through aliases it can be vast.
         shown = f"'{value}'" if isinstance(value, (str, int, float)) else kind(value)
-        self.error(
-            key,
-            f"'{key}' is not a valid date: {shown}",
-            "write dates as YYYY-MM-DD, e.g. 2020-02-13",
-        )
+        why = no_such_day(value)
+        self.error(key, f"'{key}' is not a valid date: {shown}{why}", date_hint(value))
         return None
 
     def lines(self, key: str, required: bool = False) -> tuple[str, ...]:
@@ -286,6 +289,30 @@ def email_problem(value: str) -> str:
     except EmailNotValidError as exc:
         return str(exc)
     return ""
+
+
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def no_such_day(value: Any) -> str:
+    """Why a date written YYYY-MM-DD is not a day of the calendar ('' if it is not one)."""
+    match = _YMD.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if not match:
+        return ""
+    year, month, day = (int(n) for n in match.groups())
+    if not 1 <= month <= 12:
+        return f": there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year else 31
+    if not 1 <= day <= days:
+        return f": {calendar.month_name[month]} {year} has {days} days, not {day}"
+    return ""
+
+
+def date_hint(value: Any) -> str:
+    """How to write the date right."""
+    if no_such_day(value):
+        return "correct the day or the month; the date is written YYYY-MM-DD"
+    return "write dates as YYYY-MM-DD, e.g. 2020-02-13"
 
 
 def kind(value: Any) -> str:

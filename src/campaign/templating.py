@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import re
+import sys
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import jinja2
 import jinja2.sandbox
@@ -16,6 +20,7 @@ from markupsafe import Markup
 
 from campaign.errors import Problem, display_path
 from campaign.limits import template_time
+from campaign.schema import close_match
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["replacements", "smartquotes"]
@@ -27,12 +32,70 @@ def babel_locale(language: str) -> str:
     return language.replace("-", "_")
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class FilterMisused(jinja2.TemplateRuntimeError):
+    """A filter was given a value of a kind it cannot work on."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _what(value: Any) -> str:
+    """A value's kind in a user's words, with a glimpse of it."""
+    if isinstance(value, str):
+        glimpse = value if len(value) <= 40 else value[:39] + "…"
+        return f"text ('{glimpse}')"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if value is None:
+        return "nothing (none)"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def takes(kind: type | tuple[type, ...], needs: str, example: str) -> Callable[[_F], _F]:
+    """Make a filter check what it is given first: the one place filters validate input."""
+
+    def wrap(function: _F) -> _F:
+        name = function.__name__
+        context_first = getattr(function, "jinja_pass_arg", None) is not None
+
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            value = args[1] if context_first else args[0]
+            if isinstance(value, jinja2.Undefined):
+                value._fail_with_undefined_error()  # says which name is unknown
+                return ""  # recording unknown names: carry on without this one
+            if not isinstance(value, kind):
+                raise FilterMisused(
+                    f"the filter '{name}' needs {needs}, but was given {_what(value)}",
+                    f"for example {example}",
+                )
+            return function(*args, **kwargs)
+
+        return cast(_F, checked)
+
+    return wrap
+
+
+@takes(dt.date, "a date", "{{ letter.date | long_date }}")
 @jinja2.pass_context
 def long_date(context: jinja2.runtime.Context, value: dt.date) -> str:
     """A date written out in the letter's language: 'February 13, 2020'."""
     return format_date(value, format="long", locale=babel_locale(context.get("language", "en-US")))
 
 
+@takes(str, "text", "{{ labels.cc | css_string }}")
 def css_string(value: str) -> Markup:
     """Quote text for a CSS ``content:`` value, safe inside a <style> element."""
     escaped = "".join(
@@ -41,6 +104,7 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+@takes(str, "text", "{{ labels.page_of | css_counters }}")
 def css_counters(text: str) -> Markup:
     """A label such as 'Page {page} of {pages}' as a CSS ``content:`` value with counters."""
     parts = re.split(r"(\{pages?\})", str(text))
@@ -53,6 +117,7 @@ def css_counters(text: str) -> Markup:
     return Markup(" ".join(values) or '""')
 
 
+@takes(str, "text", "{{ letter.closing | markdown }}")
 def markdown(text: str) -> Markup:
     """Markdown to HTML; raw HTML in the source is shown as text, not obeyed."""
     return Markup(_MARKDOWN.render(str(text)))
@@ -71,28 +136,163 @@ def markdown_blocks(text: str) -> list[Markup]:
     return blocks
 
 
-class HelpfulUndefined(jinja2.StrictUndefined):
-    """StrictUndefined whose error says which names the value does have."""
+# While a failed template is rendered again to find every unknown name, the names
+# found so far; None the rest of the time, when an unknown name stops the template.
+# The context of the template being rendered, to say how to reach a value by another way.
+_CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "context", default=None
+)
+_RECORDING: contextvars.ContextVar[list[Problem] | None] = contextvars.ContextVar(
+    "recording", default=None
+)
+
+
+class HelpfulUndefined(jinja2.Undefined):
+    """Strict like jinja2.StrictUndefined; its error says which names the value does have.
+
+    While unknown names are being recorded, using one records it (once) and the
+    template carries on as if it were empty, so one run finds them all.
+    """
+
+    __slots__ = ("_recorded",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._recorded = False
 
     @property
     def _undefined_message(self) -> str:
         if self._undefined_hint is not None:
             return self._undefined_hint
-        obj = self._undefined_obj
-        if obj is jinja2.utils.missing:
-            return f"unknown name '{self._undefined_name}'"
-        known = ", ".join(public_names(obj)) or "nothing"
-        return f"unknown name '{self._undefined_name}' (this value has: {known})"
+        return unknown_name(self._undefined_name or "", self._undefined_obj)[0]
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        found = _RECORDING.get()
+        if found is None:
+            super()._fail_with_undefined_error(*args, **kwargs)
+        if not self._recorded:
+            self._recorded = True
+            found.append(self._where())
+        return self
+
+    def _where(self) -> Problem:
+        """The problem of this name, at the template line being run."""
+        path, line = Path("<template>"), 0
+        frame = sys._getframe(1)
+        while frame is not None:
+            template = frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                path = Path(template.filename or template.name or "<template>")
+                line = template.get_corresponding_lineno(frame.f_lineno)
+                break
+            frame = frame.f_back  # type: ignore[assignment]
+        context = _CONTEXT.get() or {}
+        known = sorted(k for k in context if not k.startswith("_"))
+        message, hint = unknown_name(self._undefined_name or "", self._undefined_obj, known)
+        if self._undefined_hint is not None:  # the sandbox's word on an attribute refused
+            message, hint = self._undefined_hint, ""
+        return Problem(path, line, message, hint)
+
+    # What the template sees of a recorded name: nothing, so it can carry on.
+    def __str__(self) -> str:
+        self._fail_with_undefined_error()
+        return ""
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fail_with_undefined_error()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._fail_with_undefined_error()
+        return False
+
+    def __len__(self) -> int:
+        self._fail_with_undefined_error()
+        return 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._fail_with_undefined_error()
+
+    def __getitem__(self, name: Any) -> Any:
+        return self._fail_with_undefined_error()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._fail_with_undefined_error()
+
+    def __eq__(self, other: Any) -> bool:
+        self._fail_with_undefined_error()
+        return type(self) is type(other)
+
+    def __ne__(self, other: Any) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return id(type(self))
+
+    def __contains__(self, item: Any) -> bool:
+        self._fail_with_undefined_error()
+        return False
+
+
+def unknown_name(name: str, obj: Any, known: list[str] | None = None) -> tuple[str, str]:
+    """The message and hint for ``name`` missing from ``obj`` (or from the names ``known``)."""
+    if obj is jinja2.utils.missing:
+        choices = known or []
+        return f"unknown name '{name}'", close_match(name, choices) or (
+            f"names you can use here: {', '.join(choices)}" if choices else ""
+        )
+    if isinstance(obj, (list, tuple)):
+        where = next((w for w, v in _reachable() if v is obj), "this value")
+        return (
+            f"unknown name '{name}': {where} is a list (of {len(obj)}), not something with names",
+            "loop over it ({% for item in ... %}) or take one item by its place ([0], [1], ...)"
+            + _keyed_item(name, obj),
+        )
+    names = public_names(obj)
+    found = close_match(name, names)
+    return f"unknown name '{name}' (this value has: {', '.join(names) or 'nothing'})", found
+
+
+def _keyed_item(name: str, items: list[Any] | tuple[Any, ...]) -> str:
+    """How a template reaches the item of the list whose key is ``name``, if it can."""
+    wanted = [item for item in items if _read(item, "key") == name]
+    for where, value in _reachable() if wanted else []:
+        if isinstance(value, dict) and value.get(name) == wanted[0]:
+            return f"; the one whose key is '{name}' is {where}.{name}"
+    return ""
+
+
+def _reachable() -> Iterator[tuple[str, Any]]:
+    """The rendered context's values and theirs, one level down, with how to write each."""
+    for top, value in (_CONTEXT.get() or {}).items():
+        if top.startswith("_") or callable(value):
+            continue
+        yield top, value
+        if value is None or isinstance(value, (str, int, float, list, tuple, dt.date)):
+            continue
+        for attribute in public_names(value):
+            yield f"{top}.{attribute}", _read(value, attribute)
+
+
+def _read(value: Any, name: str) -> Any:
+    """``value.name`` or ``value[name]``, as a template would read it; None if neither."""
+    if isinstance(value, dict):
+        return value.get(name)
+    return getattr(value, name, None)
 
 
 def public_names(obj: Any) -> list[str]:
-    """The names a template can read from ``obj``."""
+    """The names a template can read from ``obj``, each once."""
     if isinstance(obj, dict):
         return sorted(str(k) for k in obj)
     return sorted(
-        name
-        for name in dir(type(obj)) + list(getattr(obj, "__dataclass_fields__", {}))
-        if not name.startswith("_") and not callable(getattr(obj, name, None))
+        {
+            name
+            for name in dir(type(obj)) + list(getattr(obj, "__dataclass_fields__", {}))
+            if not name.startswith("_") and not callable(getattr(obj, name, None))
+        }
     )
 
 
@@ -141,11 +341,12 @@ def source_template(env: jinja2.Environment, path: Path) -> jinja2.Template:
 
 
 class TemplateFailed(Exception):
-    """A template could not be compiled or rendered; carries the problem to report."""
+    """A template could not be compiled or rendered; carries the problems to report."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, more: list[Problem] | None = None) -> None:
         super().__init__(problem.message)
         self.problem = problem
+        self.problems = [problem, *(more or [])]
 
 
 def render(template: jinja2.Template, context: dict[str, Any]) -> str:
@@ -159,10 +360,31 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
         return display_path(Path(template.filename)) if template.filename else str(template.name)
 
     with template_time(name):
+        token = _CONTEXT.set(context)
         try:
             return template.render(context)
+        except jinja2.UndefinedError as exc:
+            found = _every_unknown_name(template, context)
+            if not found:
+                raise TemplateFailed(template_problem(exc, context)) from exc
+            raise TemplateFailed(found[0], found[1:]) from exc
         except Exception as exc:  # a template can fail in any way ({{ 1/0 }}); report where
             raise TemplateFailed(template_problem(exc, context)) from exc
+        finally:
+            _CONTEXT.reset(token)
+
+
+def _every_unknown_name(template: jinja2.Template, context: dict[str, Any]) -> list[Problem]:
+    """Render again, recording each unknown name instead of stopping at the first."""
+    found: list[Problem] = []
+    token = _RECORDING.set(found)
+    try:
+        template.render(context)
+    except Exception as exc:  # a template can fail in any way; that is a problem too
+        found.append(template_problem(exc, context))
+    finally:
+        _RECORDING.reset(token)
+    return sorted(dict.fromkeys(found), key=lambda p: (str(p.path), p.line))
 
 
 def load_template(
@@ -191,7 +413,7 @@ def template_problem(exc: Exception, context: dict[str, Any]) -> Problem:
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if not isinstance(exc, jinja2.TemplateError):
         message = f"template error: {message}"
-    hint = ""
+    hint = getattr(exc, "hint", "")
     if isinstance(exc, jinja2.UndefinedError):
         names = ", ".join(sorted(k for k in context if not k.startswith("_")))
         hint = f"names you can use here: {names}"
