@@ -10,10 +10,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from campaign import sigcli
+from campaign import listfile, sigcli
 from campaign.errors import ProblemsFound
-from campaign.listfile import ListFile
+from campaign.listfile import ListFile, dump_value
+from campaign.model import Signatory
+from campaign.names import fold
+from campaign.signlist import OnList
 
 from conftest import FIXTURES, run
 
@@ -855,3 +860,59 @@ def test_absurdly_nested_yaml_is_an_error_not_a_crash(ws: Path) -> None:
         "  hint: no field here needs nesting\n"
         "Error: 1 problem in 1 file; nothing was written\n"
     )
+
+
+# -- speed without a change of behaviour ------------------------------------------------
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_NAMES = st.sampled_from(["Ana Lee", "ana lee", "ÁNA LEE", "Bo", "The Bo", "bo ", "李", ""])
+_MAILS = st.sampled_from(["", "a@x.org", "A@X.org", "b@x.org"])
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> list[Signatory]:
+    return [
+        Signatory(
+            draw(_NAMES | _TEXT),
+            "individual",
+            "g",
+            status=draw(st.sampled_from(["signed", "pending", "withdrawn"])),
+            name_latin=draw(st.sampled_from(["", "Ana Lee", "Bo"])),
+            email=draw(_MAILS),
+            line=n + 1,
+        )
+        for n in range(draw(st.integers(0, 6)))
+    ]
+
+
+def _naive_already_on(entries: list[Signatory], record: dict[str, str]) -> Signatory | None:
+    """The rule as it was written before the index: every entry against every name."""
+    email = str(record.get("email") or "").casefold()
+    names = [str(record[key]) for key in ("name", "name_latin") if record.get(key)]
+    for entry in entries:
+        for name in names:
+            if entry.status == "withdrawn":
+                continue
+            folded = [fold(entry.name), *([fold(entry.name_latin)] if entry.name_latin else [])]
+            if fold(name) in folded or bool(email and entry.email.casefold() == email):
+                return entry
+    return None
+
+
+@given(
+    _entries(),
+    st.fixed_dictionaries(
+        {"name": _NAMES | _TEXT, "email": _MAILS},
+        optional={"name_latin": st.sampled_from(["", "Ana Lee", "bo"])},
+    ),
+)
+def test_the_index_finds_who_comparing_every_entry_found(
+    entries: list[Signatory], record: dict[str, str]
+) -> None:
+    assert OnList(entries).find(record) is _naive_already_on(entries, record)
+
+
+@given(_TEXT | st.sampled_from(["yes", "04001", "1.10", "a: b", "- x", "#x", "x #y", "~", "null"]))
+def test_a_value_written_without_the_emitter_is_what_the_emitter_writes(value: str) -> None:
+    for key in ("name", "affiliation"):
+        assert dump_value(key, value) == list(listfile._dumped.__wrapped__(key, value))

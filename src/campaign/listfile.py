@@ -8,6 +8,8 @@ written (atomically, under a lock, so two edits at once lose neither).
 
 from __future__ import annotations
 
+import functools
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,8 +75,37 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_text)
 
 
+# Asked, as the emitter itself asks, whether a text can be written plain (unquoted).
+_PROBE = _Dumper(io.StringIO(), allow_unicode=True, width=1_000_000)
+_STR = "tag:yaml.org,2002:str"
+
+
+def _plain(value: str) -> bool:
+    """Whether PyYAML writes ``value`` as a mapping's value plain, on one line, as it is."""
+    # The emitter's choice for a block mapping's value: plain when the text reads back
+    # as text unquoted and nothing in it needs quotes. Long texts take the slow road,
+    # where the emitter may fold them.
+    return (
+        len(value) < 1000
+        and _PROBE.resolve(yaml.ScalarNode, value, (True, False)) == _STR  # type: ignore[no-untyped-call]
+        and _PROBE.analyze_scalar(value).allow_block_plain
+    )
+
+
 def dump_value(key: str, value: Any) -> list[str]:
     """``key: value`` as YAML lines (quoted when needed), without line breaks."""
+    if type(value) is str and _plain(value):  # most names: no emitter needed
+        return [f"{key}: {value}"]
+    try:
+        return list(_dumped(key, value))
+    except TypeError:  # unhashable: not remembered
+        return list(_dumped.__wrapped__(key, value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dumped(key: str, value: Any) -> tuple[str, ...]:
+    # Remembered: an import writes the same group, type, status and dates thousands
+    # of times, and PyYAML's emitter takes a good part of a millisecond each time.
     text = yaml.dump(
         {key: value},
         Dumper=_Dumper,
@@ -83,7 +114,7 @@ def dump_value(key: str, value: Any) -> list[str]:
         width=1_000_000,
         default_flow_style=False,
     )
-    return text.rstrip("\n").split("\n")
+    return tuple(text.rstrip("\n").split("\n"))
 
 
 def entry_record(entry: Signatory) -> dict[str, Any]:
@@ -112,6 +143,7 @@ class ListFile:
         self._updates: dict[int, dict[str, Any]] = {}
         self._removed: set[int] = set()
         self._added: list[tuple[int, dict[str, Any]]] = []
+        self._last_of_group: dict[Any, int] | None = None
         self._locate()
 
     @classmethod
@@ -208,8 +240,9 @@ class ListFile:
 
     def add(self, record: dict[str, Any]) -> None:
         """Add an entry after the last one of the same group (or at the end)."""
-        same = [i for i, e in enumerate(self.entries) if e.group == record.get("group")]
-        anchor = same[-1] if same else len(self.entries) - 1
+        if self._last_of_group is None:  # worked out once: an import adds thousands
+            self._last_of_group = {e.group: i for i, e in enumerate(self.entries)}
+        anchor = self._last_of_group.get(record.get("group"), len(self.entries) - 1)
         self._added.append((anchor, record))
 
     @property
