@@ -50,7 +50,7 @@ def test_a_merge_bomb_is_read_in_a_moment(minimal: Path) -> None:
     err = check_list(minimal, bomb + "signatories: *m\n")
     assert err.endswith(
         "signatories/people.yaml:14: 'signatories' must be a list of entries, not a mapping\n"
-        "Error: 3 problems in 2 files; nothing was written\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
     )
 
 
@@ -113,7 +113,7 @@ def test_a_billion_laughs_in_a_date_is_named_not_printed(minimal: Path) -> None:
     assert check_list(minimal, text).endswith(
         "signatories/people.yaml:11: 'signed' is not a valid date: a list\n"
         "  hint: write dates as YYYY-MM-DD, e.g. 2020-02-13\n"
-        "Error: 2 problems in 2 files; nothing was written\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
     )
 
 

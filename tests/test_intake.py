@@ -111,3 +111,249 @@ def test_a_bad_date_is_one_problem_without_follow_ups(
     result = run("check")
     assert result.exit_code == 1
     assert result.stderr == expected + "Error: 1 problem in 1 file; nothing was written\n"
+
+
+FORM = (
+    "Timestamp,Name,I am signing as,Organisation / affiliation,Country\n"
+    "2024/04/20 10:00:00,Alice Martin,An individual,University of Lyon,France\n"
+    "2024/04/20 11:00:00,Green Future,An organisation,,Germany\n"
+    "2024/04/21 09:00:00,Marie Curie,Un particulier,Institut Curie,France\n"
+    "2024/04/21 10:00:00,Nord Sud,Une organisation,,France\n"
+    "2024/04/21 11:00:00,Ana Ruiz,Una persona,,Spain\n"
+    "2024/04/21 12:00:00,Verein Eins,Eine Organisation,,Germany\n"
+    "2024/04/21 13:00:00,山田花子,個人,,Japan\n"
+    "2024/04/21 14:00:00,북한인권시민연합,단체,,Korea\n"
+)
+
+
+@pytest.fixture
+def draft(ws: Path) -> Path:
+    """The minimal workspace with a new draft 'climate', whose list 'climate' is new."""
+    assert run("new", "climate").exit_code == 0
+    return ws
+
+
+def test_a_form_export_imports_with_its_answers_and_groups_from_the_type(draft: Path) -> None:
+    Path("form.csv").write_text(FORM)
+    result = run("sig", "import", "climate", "form.csv")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == (
+        "added: Alice Martin (individuals, pending) from form.csv:2\n"
+        "added: Green Future (organizations, pending) from form.csv:3\n"
+        "added: Marie Curie (individuals, pending) from form.csv:4\n"
+        "added: Nord Sud (organizations, pending) from form.csv:5\n"
+        "added: Ana Ruiz (individuals, pending) from form.csv:6\n"
+        "added: Verein Eins (organizations, pending) from form.csv:7\n"
+        "added: 山田花子 (individuals, pending) from form.csv:8\n"
+        "added: 북한인권시민연합 (organizations, pending) from form.csv:9\n"
+        "Imported 8 of 8 rows into signatories/climate.yaml (0 already on the list).\n"
+    )
+    text = Path("signatories/climate.yaml").read_text()
+    assert (
+        "  - name: Alice Martin\n    type: individual\n    affiliation: University of Lyon\n"
+        in text
+    )
+    assert "  - name: 북한인권시민연합\n    type: organization\n    country: Korea\n" in text
+
+
+def test_answers_are_mapped_with_map_value(draft: Path) -> None:
+    Path("form.csv").write_text(
+        "Name,I am signing as,Section\n"
+        "Alice Martin,Myself only,Indiv\n"
+        "Green Future,For my employer,Orgs\n"
+    )
+    result = run(
+        "sig", "import", "climate", "form.csv",
+        "--map-value", "I am signing as:Myself only=individual",
+        "--map-value", "I am signing as:For my employer=organization",
+        "--map-value", "Section:Indiv=individuals",
+        "--map-value", "Section:Orgs=organizations",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "added: Alice Martin (individuals, pending) from form.csv:2\n"
+        "added: Green Future (organizations, pending) from form.csv:3\n"
+        "Imported 2 of 2 rows into signatories/climate.yaml (0 already on the list).\n"
+    )
+
+
+def test_a_repeated_row_problem_is_said_once_with_its_rows(draft: Path) -> None:
+    rows = "".join(f"Person {n},Someone\n" for n in range(2, 20))
+    Path("form.csv").write_text("Name,I am signing as\n" + rows)
+    before = Path("signatories/climate.yaml").read_text()
+    result = run("sig", "import", "climate", "form.csv")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "form.csv rows 2–19: type 'Someone' is neither individual nor organization\n"
+        "  hint: pass --map-value 'I am signing as:Someone=individual' (or =organization)\n"
+        "form.csv rows 2–19: the row has no group\n"
+        "  hint: add a group column, or pass --group GROUP "
+        "(the letters print: organizations, individuals)\n"
+        "Error: 18 rows of form.csv cannot be imported; nothing was imported\n"
+        "  hint: fix the rows, or pass --skip-invalid to import the rest\n"
+    )
+    assert Path("signatories/climate.yaml").read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--map", "Who=name", "--map", "who=affiliation"),
+            "Error: --map 'who=affiliation': column 'Who' is already mapped to 'name'\n"
+            "  hint: map each column once\n",
+        ),
+        (
+            ("--map-value", "Kind:A=individual", "--map-value", "Kind:a=organization"),
+            "Error: --map-value 'Kind:a=organization': 'a' is already mapped to 'individual' "
+            "by --map-value 'Kind:A=individual'\n"
+            "  hint: map each answer once\n",
+        ),
+    ],
+)
+def test_mapping_twice_is_an_error(draft: Path, args: tuple[str, ...], message: str) -> None:
+    Path("form.csv").write_text("Who,Name,Kind\nAlice,Alice,A\n")
+    result = run("sig", "import", "climate", "form.csv", *args)
+    assert result.exit_code == 1
+    assert result.stderr == message
+
+
+def test_a_misspelt_list_is_refused_and_create_starts_one(draft: Path) -> None:
+    Path("form.csv").write_text(FORM)
+    result = run("sig", "import", "climat", "form.csv")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no sign-on list 'climat' (signatories/climat.yaml); nothing was written\n"
+        "  hint: did you mean 'climate'? (--create starts a new list)\n"
+    )
+    assert not Path("signatories/climat.yaml").exists()
+    added = run("sig", "add", "scratch", "--name", "A B", "--type", "individual", "--group", "x")
+    assert added.exit_code == 1
+    assert not Path("signatories/scratch.yaml").exists()
+    created = run(
+        "sig", "add", "scratch", "--name", "A B", "--type", "individual", "--group", "x",
+        "--create", "--signed", "2024-04-01",
+    )  # fmt: skip
+    assert created.exit_code == 0
+    assert created.stdout == ("added: A B (x, signed)\ncreated signatories/scratch.yaml\n")
+
+
+def test_a_group_no_letter_prints_is_refused_unless_forced(draft: Path) -> None:
+    base = ("sig", "add", "climate", "--name", "Kim", "--type", "individual")
+    refused = run(*base, "--group", "individual")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: group 'individual' is printed by no letter that uses this list; nothing was "
+        "changed\n"
+        "  hint: did you mean 'individuals'? (--force takes it anyway)\n"
+    )
+    Path("form.csv").write_text(FORM)
+    imported = run("sig", "import", "climate", "form.csv", "--group", "organisations")
+    assert imported.exit_code == 1
+    assert imported.stderr == refused.stderr.replace("'individual'", "'organisations'").replace(
+        "'individuals'", "'organizations'"
+    )
+    forced = run(*base, "--group", "individual", "--force", "--signed", "2024-04-01")
+    assert forced.exit_code == 0
+    assert forced.stdout == (
+        "added: Kim (individual, signed)\n"
+        "note: no letter prints group 'individual' yet; letters print only the groups their "
+        "letter.yaml names\n"
+    )
+    assert "group: individual\n" in Path("signatories/climate.yaml").read_text()
+
+
+def test_adding_to_a_printed_group_gives_no_note(draft: Path) -> None:
+    run("sig", "remove", "climate", "TODO the first individual", "--yes")
+    result = run(
+        "sig", "add", "climate", "--name", "Kim", "--type", "individual",
+        "--group", "individuals", "--signed", "2024-04-01",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert result.stdout == "added: Kim (individuals, signed)\n"
+
+
+def test_sig_set_changes_fields_in_place(ws: Path) -> None:
+    path = Path("signatories/people.yaml")
+    before = path.read_text()
+    result = run("sig", "set", "people", "Émile Abel", "country=Belgium", "sort_as=Abel E",
+                 "affiliation=")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "changed: Émile Abel (signatories/people.yaml:8): country France -> Belgium\n"
+        "changed: Émile Abel (signatories/people.yaml:8): sort_as (none) -> Abel E\n"
+        "changed: Émile Abel (signatories/people.yaml:8): affiliation University of Tests "
+        "-> (none)\n"
+    )
+    assert path.read_text() == before.replace(
+        "    affiliation: University of Tests\n    country: France\n",
+        "    country: Belgium\n",
+    ).replace("    signed: 2024-04-02\n  - name: Withdrawn", "    signed: 2024-04-02\n"
+              "    sort_as: Abel E\n  - name: Withdrawn")  # fmt: skip
+    moved = run("sig", "set", "people", "Zoë Zimmer", "group=orgs", "email=z@example.org")
+    assert moved.stdout == (
+        "changed: Zoë Zimmer (signatories/people.yaml:3): group intl -> orgs\n"
+        "changed: Zoë Zimmer (signatories/people.yaml:3): email (private) -> (private)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("Zoë Zimmer", "gruop=orgs"),
+            "Error: 'gruop=orgs': unknown field 'gruop'\n  hint: did you mean 'group'?\n",
+        ),
+        (
+            ("Zoë Zimmer", "group=org"),
+            "Error: group 'org' is printed by no letter that uses this list; nothing was changed\n"
+            "  hint: did you mean 'orgs'? (--force takes it anyway)\n",
+        ),
+        (
+            ("Zoë Zimmer", "type=person"),
+            "signatories/people.yaml:4: 'type' must be one of individual, organization, "
+            "not 'person'\n"
+            "  hint: use one of: individual, organization\n"
+            "Error: 1 problem in 1 file; nothing was written\n",
+        ),
+        (
+            ("Zoë Zimmer", "signed=2024-02-30"),
+            "Error: 'signed=2024-02-30': '2024-02-30' is not a date written YYYY-MM-DD\n",
+        ),
+        (
+            ("Nobody", "group=orgs"),
+            "Error: signatories/people.yaml: nobody on the list matches 'Nobody'\n"
+            "  hint: run 'campaign sig list' to see names\n",
+        ),
+    ],
+)
+def test_sig_set_refuses_what_would_be_wrong(ws: Path, args: tuple[str, ...], message: str) -> None:
+    before = Path("signatories/people.yaml").read_text()
+    result = run("sig", "set", "people", *args)
+    assert result.exit_code == 1
+    assert result.stderr == message
+    assert Path("signatories/people.yaml").read_text() == before
+
+
+def test_an_empty_group_is_a_warning_until_the_letter_is_sent(draft: Path) -> None:
+    for who in ("TODO the first organization", "TODO the first individual"):
+        assert run("sig", "remove", "climate", who, "--yes").exit_code == 0
+    checked = run("check", "climate")
+    assert checked.exit_code == 0
+    assert (
+        "letters/climate/letter.yaml:14: warning: group 'organizations' has no signatories in "
+        "climate.yaml yet\n"
+        "  hint: groups used in the list: none; the letter cannot be sent until it has some\n"
+    ) in checked.stderr
+    sent = run("send", "climate")
+    assert sent.exit_code == 1
+    assert sent.stderr.endswith("Error: 2 problems in 1 file; nothing was written\n")
+    assert (
+        "letters/climate/letter.yaml:14: group 'organizations' has no signatories in "
+        "climate.yaml\n"
+        "  hint: groups used in the list: none\n"
+        "letters/climate/letter.yaml:16: group 'individuals' has no signatories in "
+        "climate.yaml\n"
+        "  hint: groups used in the list: none\n"
+    ) in sent.stderr

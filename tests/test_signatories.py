@@ -164,7 +164,7 @@ def test_add_refuses_someone_already_on_the_list(ws: Path) -> None:
 
 def test_add_creates_a_new_list(ws: Path) -> None:
     code, out, _ = sig(ws, "add", "autumn", "--name", "First Org", "--type", "organization",
-                       "--group", "orgs", "--signed", "2024-09-01")  # fmt: skip
+                       "--group", "orgs", "--signed", "2024-09-01", "--create")  # fmt: skip
     assert code == 0
     assert out == "added: First Org (orgs, signed)\ncreated signatories/autumn.yaml\n"
     assert (ws / "signatories" / "autumn.yaml").read_text() == (
@@ -389,6 +389,7 @@ def test_import_reports_every_bad_row_and_imports_nothing(ws: Path) -> None:
         f"{src}:3: the row has no name\n"
         "  hint: fill in the name, or delete the row\n"
         f"{src}:4: type 'robot' is neither individual nor organization\n"
+        "  hint: pass --map-value 'type:robot=individual' (or =organization)\n"
         f"{src}:5: '2024-02-30' is not a date\n"
         "  hint: write dates as YYYY-MM-DD\n"
         f"{src}:6: 'lambda-at-example.org' is not a valid e-mail address "

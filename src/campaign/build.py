@@ -231,6 +231,7 @@ def check(
     strict: bool = False,
     every: bool = True,
     variant: str | None = None,
+    sending: bool = False,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Load, validate and compose; raise ProblemsFound if anything is wrong.
 
@@ -239,7 +240,7 @@ def check(
     them when it needs them, still before anything is written). ``variant`` is the
     PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
     """
-    bundles, problems = workspace.load(slugs)
+    bundles, problems = workspace.load(slugs, sending)
     plans = []
     date = ""  # one date for every PDF of the build, worked out with the first plan
     for bundle in bundles:

@@ -31,6 +31,7 @@ def _checked(
     strict: bool,
     every: bool = True,
     variant: str | None = None,
+    sending: bool = False,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error."""
     from campaign.build import check
@@ -38,7 +39,7 @@ def _checked(
 
     workspace = Workspace.locate(ctx.obj.get("workspace"))
     try:
-        plans, problems = check(workspace, list(slugs) or None, strict, every, variant)
+        plans, problems = check(workspace, list(slugs) or None, strict, every, variant, sending)
     except ProblemsFound as exc:
         echo_problems(exc.problems)
         raise
@@ -306,7 +307,7 @@ def send(
     from campaign.build import build as run_build
     from campaign.schema import email_problem
 
-    plans, _ = _checked(ctx, (slug,), False, every=False)
+    plans, _ = _checked(ctx, (slug,), False, every=False, sending=True)
     plan = plans[0]
     # The settings first: a run that cannot send must say so before it lists anyone.
     smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
@@ -412,7 +413,7 @@ def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool
     from campaign.build import build as run_build
     from campaign.mailexport import export_mail as write_export
 
-    plans, _ = _checked(ctx, (slug,), strict, every=False)
+    plans, _ = _checked(ctx, (slug,), strict, every=False, sending=True)
     plan = plans[0]
     run_build([plan], lambda _path: None, 1)
     target = output or plan.folder / "mail"

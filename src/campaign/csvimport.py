@@ -24,7 +24,10 @@ ALIASES = {
     ),
     "type": (
         "type", "signatory type", "signing as", "are you signing as", "individual or organization",
-        "individual or organisation", "kind",
+        "individual or organisation", "kind", "i am signing as", "i sign as", "sign as",
+        "signing on behalf of", "je signe en tant que", "je signe", "firmo como",
+        "firmo en calidad de", "ich unterzeichne als", "unterzeichnet als", "署名区分",
+        "個人 団体", "個人または団体", "서명 유형", "개인 단체",
     ),
     "affiliation": (
         "affiliation", "title", "position", "title affiliation", "affiliation title",
@@ -47,7 +50,47 @@ ALIASES = {
     "phone": ("phone", "telephone", "phone number", "mobile"),
     "notes": ("notes", "note", "comments", "comment", "message", "remarks"),
 }  # fmt: skip
-_BY_HEADING = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
+_BY_HEADING = {fold(alias): key for key, aliases in ALIASES.items() for alias in aliases}
+
+# The answers web forms usually offer for 'type', in the languages letters are shipped
+# in, folded as fold() folds (no case, accents or punctuation).
+ANSWERS = {
+    "type": {
+        "individual": (
+            "individual", "an individual", "as an individual", "individually", "a person",
+            "person", "private person", "myself", "in a personal capacity", "personal capacity",
+            "un particulier", "particulier", "une personne", "personne physique", "un individu",
+            "individu", "a titre individuel", "a titre personnel", "en mon nom propre",
+            "una persona", "persona", "un individuo", "individuo", "a titulo individual",
+            "a titulo personal", "persona fisica", "particular", "eine einzelperson",
+            "einzelperson", "privatperson", "als privatperson", "als einzelperson", "eine person",
+            "個人", "個人として", "個人の方", "개인", "개인으로", "개인 자격", "개인 자격으로",
+        ),
+        "organization": (
+            "organization", "an organization", "an organisation", "organisation",
+            "as an organization", "as an organisation", "on behalf of an organization",
+            "on behalf of an organisation", "an ngo", "ngo", "a group", "an association",
+            "association", "une organisation", "au nom d une organisation", "une association",
+            "une ong", "ong", "un collectif", "una organizacion", "organizacion",
+            "en nombre de una organizacion", "una asociacion", "asociacion", "una ong",
+            "una entidad", "entidad", "eine organisation", "als organisation",
+            "im namen einer organisation", "ein verein", "verein", "eine ngo", "団体", "団体として",
+            "組織", "組織として", "法人", "단체", "단체로", "단체 자격으로", "기관", "조직",
+        ),
+    },
+}  # fmt: skip
+_ANSWER = {
+    field: {fold(answer): value for value, answers in table.items() for answer in answers}
+    for field, table in ANSWERS.items()
+}
+# Group keys a letter may give each type's group, folded: the rule that takes a row's
+# group from its type when the letters print one group for each.
+_TYPE_GROUPS = {
+    "individual": ("individual", "individuals", "person", "persons", "people"),
+    "organization": (
+        "organization", "organizations", "organisation", "organisations", "org", "orgs",
+    ),
+}  # fmt: skip
 _ONE_LINE = ("name", "name_latin", "affiliation", "country", "sort_as", "group")
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T].*)?$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$")
@@ -70,9 +113,27 @@ class CsvImport:
     bad_rows: int = 0
 
 
+@dataclass(frozen=True)
+class ValueMap:
+    """One ``--map-value 'Column:Answer=value'``: a form's answer read as a field's value."""
+
+    option: str  # as given, for messages
+    target: str  # 'Column:Answer', split once the file's headings are known
+    value: str
+
+
+@dataclass
+class Rules:
+    """How rows become entries beyond the columns: answers, and the groups letters print."""
+
+    value_maps: tuple[ValueMap, ...] = ()
+    printed: tuple[str, ...] = ()  # group keys the letters using the list print, in order
+    force: bool = False  # take groups no letter prints
+
+
 def parse_map(options: tuple[str, ...]) -> dict[str, str]:
     """``--map 'Heading=field'`` options as a dict; '-' as the field skips the column."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for option in options:
         heading, sep, key = option.rpartition("=")
         key = key.strip()
@@ -81,8 +142,59 @@ def parse_map(options: tuple[str, ...]) -> dict[str, str]:
         if key != "-" and key not in SIGNATORY_KEYS:
             hint = close_match(key, SIGNATORY_KEYS) or f"fields: {', '.join(SIGNATORY_KEYS)}, -"
             raise CampaignError(f"--map '{shown(option)}': unknown field '{shown(key)}' ({hint})")
+        same = next((h for h in mapping if fold(h) == fold(heading)), None)
+        if same is not None:
+            raise CampaignError(
+                f"--map '{shown(option)}': column '{shown(same)}' is already mapped to "
+                f"'{mapping[same]}'\n  hint: map each column once"
+            )
         mapping[heading.strip()] = key
     return mapping
+
+
+def parse_value_maps(options: tuple[str, ...]) -> tuple[ValueMap, ...]:
+    """``--map-value 'Column:Answer=value'`` options, checked for their shape."""
+    maps = []
+    for option in options:
+        target, sep, value = option.rpartition("=")
+        if not sep or ":" not in target or not value.strip():
+            raise CampaignError(
+                f"--map-value '{shown(option)}' must look like 'Column:Answer=value'\n"
+                "  hint: e.g. --map-value 'I am signing as:An individual=individual'"
+            )
+        maps.append(ValueMap(option, target, value.strip()))
+    return tuple(maps)
+
+
+def _value_maps(
+    path: Path, header: list[str], columns: list[str | None], maps: tuple[ValueMap, ...]
+) -> dict[int, dict[str, str]]:
+    """For each column, the answers to read as other values (folded answer -> value)."""
+    names = [(h, n) for n, h in enumerate(header) if h] + [
+        (key, n) for n, key in enumerate(columns) if key
+    ]
+    found: dict[int, dict[str, str]] = {}
+    given: dict[tuple[int, str], ValueMap] = {}
+    for vmap in maps:
+        fits = [(h, n) for h, n in names if fold(vmap.target).startswith(fold(h) + " ")]
+        fits += [(h, n) for h, n in names if vmap.target.startswith(h + ":")]
+        if not fits:
+            raise CampaignError(
+                f"{display_path(path)}:1: --map-value '{shown(vmap.option)}' names no column "
+                f"of the file\n  hint: the columns are: {', '.join(repr(h) for h in header)}"
+            )
+        heading, column = max(fits, key=lambda fit: len(fit[0]))
+        answer = vmap.target[len(heading) :].lstrip().removeprefix(":").strip()
+        earlier = given.get((column, fold(answer)))
+        if earlier is not None and earlier.value != vmap.value:
+            raise CampaignError(
+                f"--map-value '{shown(vmap.option)}': '{shown(answer)}' is already mapped to "
+                f"'{shown(earlier.value)}' by --map-value '{shown(earlier.option)}'\n"
+                "  hint: map each answer once"
+            )
+        given[(column, fold(answer))] = vmap
+        found.setdefault(column, {})[fold(answer)] = vmap.value
+    return found
 
 
 def _decode(path: Path) -> str:
@@ -118,7 +230,7 @@ def _columns(
     by_fold = {fold(h): k for h, k in mapping.items()}
     columns: list[str | None] = []
     for heading in header:
-        key = mapping.get(heading) or by_fold.get(fold(heading)) or _BY_HEADING.get(fold(heading))
+        key = mapping.get(heading) or by_fold.get(fold(heading)) or _heading_field(heading)
         columns.append(None if key in (None, "-") else key)
     seen: dict[str, str] = {}
     for heading, key in zip(header, columns, strict=True):
@@ -149,6 +261,19 @@ def _columns(
             "  hint: pass --map 'Your column=name'"
         )
     return columns
+
+
+def _heading_field(heading: str) -> str | None:
+    """The field a heading names: a known heading, or parts that all name one field.
+
+    'Organisation / affiliation' is two headings for one field, as forms often write it.
+    """
+    key = _BY_HEADING.get(fold(heading))
+    if key is not None:
+        return key
+    parts = [fold(part) for part in re.split(r"/|\bor\b|\bou\b|\boder\b|,", heading)]
+    keys = {_BY_HEADING.get(part) for part in parts if part}
+    return keys.pop() if len(keys) == 1 and None not in keys else None
 
 
 def _date_order(path: Path, values: list[tuple[int, str]], given: str | None) -> str:
@@ -195,6 +320,8 @@ def _parse_date(value: str, order: str) -> dt.date | None:
 
 def _type(value: str) -> str | None:
     word = fold(value)
+    if word in _ANSWER["type"]:
+        return _ANSWER["type"][word]
     if word.startswith(("indiv", "person", "private")):
         return "individual"
     if word.startswith(("org", "group", "ngo", "association")):
@@ -202,13 +329,27 @@ def _type(value: str) -> str | None:
     return None
 
 
+def group_of(kind: str | None, printed: tuple[str, ...]) -> str | None:
+    """The group a row of this type goes in, when the letters' groups make it plain.
+
+    Letters printing one group take everyone into it; letters printing a group named
+    for each type ('individuals', 'organisations') take each row into its type's group.
+    """
+    if len(printed) == 1:
+        return printed[0]
+    fits = [key for key in printed if kind and fold(key) in _TYPE_GROUPS.get(kind, ())]
+    return fits[0] if len(fits) == 1 else None
+
+
 def read_csv(
     path: Path,
     mapping: dict[str, str],
     defaults: dict[str, Any],
     date_order: str | None = None,
+    rules: Rules | None = None,
 ) -> CsvImport:
     """Every data row of ``path`` validated into a signatory record, or a problem."""
+    rules = rules or Rules()
     text = _decode(path)
     result = CsvImport()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
@@ -226,6 +367,7 @@ def read_csv(
         raise CampaignError(f"{display_path(path)}: the file is empty")
     header = [h.strip() for h in rows[0][1]]
     columns = _columns(path, header, mapping, result.problems)
+    answers = _value_maps(path, header, columns, rules.value_maps)
     body = [(line, cells) for line, cells in rows[1:] if any(c.strip() for c in cells)]
     unnamed = [
         n + 1
@@ -255,7 +397,11 @@ def read_csv(
         date_order,
     )
     for line, cells in body:
-        problems = _row(path, line, cells, header, columns, defaults, order, result)
+        cells = [
+            answers[n].get(fold(cell), cell) if n in answers else cell
+            for n, cell in enumerate(cells)
+        ]
+        problems = _row(path, line, cells, header, columns, defaults, order, result, rules)
         if problems:
             result.problems.extend(problems)
             result.bad_rows += 1
@@ -271,6 +417,7 @@ def _row(
     defaults: dict[str, Any],
     order: str,
     result: CsvImport,
+    rules: Rules,
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -300,13 +447,28 @@ def _row(
     raw_type = values.get("type", "")
     kind = _type(raw_type) if raw_type else defaults.get("type")
     if raw_type and kind is None:
-        bad(f"type '{raw_type}' is neither individual nor organization")
+        heading = header[columns.index("type")]
+        bad(
+            f"type '{raw_type}' is neither individual nor organization",
+            f"pass --map-value '{heading}:{raw_type}=individual' (or =organization)",
+        )
     elif kind is None:
         bad("the row has no type", "add a type column, or pass --type individual|organization")
     record["type"] = kind
-    record["group"] = record.get("group") or defaults.get("group")
+    record["group"] = record.get("group") or defaults.get("group") or group_of(kind, rules.printed)
+    printed = ", ".join(rules.printed)
     if not record["group"]:
-        bad("the row has no group", "add a group column, or pass --group GROUP")
+        bad(
+            "the row has no group",
+            "add a group column, or pass --group GROUP"
+            + (f" (the letters print: {printed})" if printed else ""),
+        )
+    elif rules.printed and record["group"] not in rules.printed and not rules.force:
+        bad(
+            f"group '{record['group']}' is printed by no letter that uses this list",
+            (close_match(record["group"], rules.printed) or f"the letters print: {printed}")
+            + " (--force takes it anyway)",
+        )
     if values.get("signed"):
         record["signed"] = _parse_date(values["signed"], order)
         if record["signed"] is None:

@@ -82,7 +82,8 @@ def lint_loaded(
     check_placeholders(paths, problems)
     check_dates(letter, listing, dt.date.today(), problems)
     if block is not None:
-        check_printed_groups(letter, block, problems)
+        used = {e.group for e in listing.entries} if listing else set()
+        check_printed_groups(letter, block, used, problems)
     check_greetings(letter, letter.folder / "recipients.yaml", to, problems)
 
 
@@ -181,10 +182,12 @@ def _compare_as_of(letter: Letter, entries: Iterable[Signatory], problems: list[
             )
 
 
-def check_printed_groups(letter: Letter, block: SignatureBlock, problems: list[Problem]) -> None:
+def check_printed_groups(
+    letter: Letter, block: SignatureBlock, used: set[str], problems: list[Problem]
+) -> None:
     """A group whose members are all withdrawn, pending or later than as_of prints empty."""
     for spec, group in zip(letter.groups, block.groups, strict=True):
-        if not group.members:
+        if not group.members and spec.key in used:  # no entry at all: said when loading
             _warn(
                 problems,
                 letter.path,

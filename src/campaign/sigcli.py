@@ -122,17 +122,23 @@ def list_(
 @click.option("--notes", help="Private: never printed.")
 @click.option("--signed", type=DATE, help="Day of signing.  [default: today]")
 @click.option("--status", type=click.Choice(STATUSES[:2]), default="signed", show_default=True)
+@click.option("--create", is_flag=True, help="Start the list if it does not exist yet.")
+@click.option("--force", is_flag=True, help="Take a group no letter using the list prints.")
 @click.pass_context
-def add(ctx: click.Context, /, name: str, **fields: Any) -> None:
+def add(ctx: click.Context, /, name: str, create: bool, force: bool, **fields: Any) -> None:
     """Add a signatory to a list.
 
     In a terminal, a missing name, type or group is asked for. The entry goes
-    after the last one of its group; a list that does not exist yet is created.
+    after the last one of its group. A list that does not exist yet is refused
+    (a misspelt name) unless --create; a group no letter using the list prints
+    is refused unless --force.
     """
     from campaign.signlist import add as add_entry
-    from campaign.signlist import list_path
+    from campaign.signlist import check_group, existing_list, printed_groups
 
-    path = list_path(_root(ctx), name)
+    root = _root(ctx)
+    path = existing_list(root, name, create)
+    printed = printed_groups(root, path)
     record = {
         "name": fields.pop("person"),
         "type": fields.pop("kind"),
@@ -152,8 +158,31 @@ def add(ctx: click.Context, /, name: str, **fields: Any) -> None:
 
         if reason := email_problem(record["email"]):
             raise CampaignError(f"--email '{shown(record['email'])}' is not valid: {reason}")
+    check_group(record["group"], printed, force)
     with _reporting():
-        _show(add_entry(path, record))
+        _show(add_entry(path, record, printed))
+
+
+@signatories.command("set")
+@click.argument("name", metavar="LIST")
+@click.argument("who")
+@click.argument("settings", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@click.option("--force", is_flag=True, help="Take a group no letter using the list prints.")
+@click.pass_context
+def set_(ctx: click.Context, name: str, who: str, settings: tuple[str, ...], force: bool) -> None:
+    """Change fields of one entry: group, affiliation, name_latin, sort_as, country, ...
+
+    WHO is an e-mail address, a full name, or words of a name, as for withdraw.
+    FIELD= with nothing after it takes the field out. The list is checked as
+    'campaign check' would before it is written; comments and layout stay.
+    """
+    from campaign.signlist import parse_settings, printed_groups, set_fields
+
+    root = _root(ctx)
+    path = _existing(ctx, name)
+    fields = parse_settings(settings)
+    with _reporting():
+        _show(set_fields(path, who, fields, printed_groups(root, path), force))
 
 
 @signatories.command()
@@ -226,8 +255,17 @@ def remove(ctx: click.Context, name: str, who: str, yes: bool) -> None:
 @click.option("--status", type=click.Choice(STATUSES[:2]), default="pending", show_default=True)
 @click.option("--type", "kind", type=click.Choice(TYPES), help="Type of rows without one.")
 @click.option("--group", help="Group of rows without one.")
+@click.option(
+    "--map-value",
+    "value_maps",
+    multiple=True,
+    metavar="COLUMN:ANSWER=VALUE",
+    help="Read a form's answer as a field's value. Repeatable.",
+)
 @click.option("--date-order", type=click.Choice(("dmy", "mdy")), help="For dates like 03/04/2020.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows even if some are bad.")
+@click.option("--create", is_flag=True, help="Start the list if it does not exist yet.")
+@click.option("--force", is_flag=True, help="Take groups no letter using the list prints.")
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -237,28 +275,45 @@ def import_(
     status: str,
     kind: str | None,
     group: str | None,
+    value_maps: tuple[str, ...],
     date_order: str | None,
     skip_invalid: bool,
+    create: bool,
+    force: bool,
 ) -> None:
     """Add signatures from a CSV export.
 
     Spreadsheet and web-form exports: UTF-8 with or without BOM, comma,
     semicolon or tab separated.
 
-    Headings such as "Timestamp", "Email Address" or "Name of organization" are
-    recognised; --map names the others. Rows already on the list are reported
-    and not added twice. With any bad row nothing is imported, unless
-    --skip-invalid.
+    Headings such as "Timestamp", "Email Address", "I am signing as" or
+    "Organisation / affiliation" are recognised; --map names the others. Answers
+    such as "An individual" or "Une organisation" are read as types; --map-value
+    reads others. Without a group column or --group, a row's group follows from
+    its type when the letters print one group per type (or only one group).
+    Rows already on the list are reported and not added twice. With any bad row
+    nothing is imported, unless --skip-invalid.
     """
-    from campaign.csvimport import parse_map
-    from campaign.signlist import ImportRefused, import_csv, list_path
+    from campaign.csvimport import Rules, parse_map, parse_value_maps
+    from campaign.signlist import (
+        ImportRefused,
+        check_group,
+        existing_list,
+        import_csv,
+        printed_groups,
+    )
 
-    path = list_path(_root(ctx), name)
+    root = _root(ctx)
+    path = existing_list(root, name, create)
+    printed = printed_groups(root, path)
+    if group:
+        check_group(group, printed, force)
+    rules = Rules(parse_value_maps(value_maps), printed, force)
     defaults = {"status": status, "type": kind, "group": group, "signed": dt.date.today()}
     with _reporting():
         try:
             outcome = import_csv(
-                path, Path(csv_file), parse_map(maps), defaults, date_order, skip_invalid
+                path, Path(csv_file), parse_map(maps), defaults, date_order, skip_invalid, rules
             )
         except ImportRefused as exc:
             echo_problems(exc.outcome.problems)

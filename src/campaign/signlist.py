@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign.csvimport import read_csv
+from campaign.csvimport import Rules, read_csv
 from campaign.dedupe import find_duplicates, merge_plan
 from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.listfile import ListFile, entry_record, locked
@@ -37,17 +37,57 @@ def list_path(root: Path, name: str) -> Path:
     return root / "signatories" / f"{name}.yaml"
 
 
-def existing_list(root: Path, name: str) -> Path:
-    """Like :func:`list_path`, but the list must exist."""
+def existing_list(root: Path, name: str, create: bool = False) -> Path:
+    """Like :func:`list_path`, but the list must exist (unless ``create``)."""
     path = list_path(root, name)
-    if not path.is_file():
+    if not path.is_file() and not create:
         folder = root / "signatories"
         known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         hint = close_match(name, known) or (
-            f"lists here: {', '.join(known)}" if known else "create one with 'campaign sig add'"
+            f"lists here: {', '.join(known)}" if known else "pass --create to start one"
         )
-        raise CampaignError(f"no sign-on list '{name}' ({display_path(path)})\n  hint: {hint}")
+        if known:
+            hint += " (--create starts a new list)"
+        raise CampaignError(
+            f"no sign-on list '{shown(name)}' ({display_path(path)}); nothing was written\n"
+            f"  hint: {hint}"
+        )
     return path
+
+
+def printed_groups(root: Path, path: Path) -> tuple[str, ...]:
+    """The group keys printed by the letters that use the list at ``path``, in their order.
+
+    Read from each letters/*/letter.yaml on its own; a letter that cannot be read is
+    left to 'campaign check'.
+    """
+    from campaign.yamlfile import load_yaml
+
+    keys: dict[str, None] = {}
+    letters = root / "letters"
+    if path.resolve().parent != (root / "signatories").resolve() or not letters.is_dir():
+        return ()
+    for letter in sorted(letters.glob("*/letter.yaml")):
+        data = load_yaml(letter, [])
+        sig = data.get("signatories") if isinstance(data, dict) else None
+        if not isinstance(sig, dict) or str(sig.get("list")) != path.stem:
+            continue
+        groups = sig.get("groups")
+        for spec in groups if isinstance(groups, list) else []:
+            if isinstance(spec, dict) and spec.get("key") is not None:
+                keys[str(spec["key"])] = None
+    return tuple(keys)
+
+
+def check_group(group: str, printed: tuple[str, ...], force: bool) -> None:
+    """Refuse a group no letter using the list prints (the count would be wrong), unless forced."""
+    if force or not printed or group in printed:
+        return
+    hint = close_match(group, printed) or f"the letters print: {', '.join(printed)}"
+    raise CampaignError(
+        f"group '{shown(group)}' is printed by no letter that uses this list; nothing was "
+        f"changed\n  hint: {hint} (--force takes it anyway)"
+    )
 
 
 def where(path: Path, entry: Signatory) -> str:
@@ -141,7 +181,7 @@ def find(listfile: ListFile, who: str, wanted: Callable[[Signatory], bool], verb
     )
 
 
-def add(path: Path, record: dict[str, Any]) -> Outcome:
+def add(path: Path, record: dict[str, Any], printed: tuple[str, ...] = ()) -> Outcome:
     """Add one signatory, unless the list already has them."""
     with locked(path):
         listfile = ListFile.load(path, create=True)
@@ -152,9 +192,9 @@ def add(path: Path, record: dict[str, Any]) -> Outcome:
                 "nothing was changed"
             )
         outcome = Outcome(problems=list(listfile.warnings))
-        if listfile.entries and record["group"] not in {e.group for e in listfile.entries}:
+        if printed and record["group"] not in printed:  # taken with --force
             outcome.notes.append(
-                f"note: no other entry is in group '{record['group']}'; "
+                f"note: no letter prints group '{record['group']}' yet; "
                 "letters print only the groups their letter.yaml names"
             )
         created = not path.exists()
@@ -163,6 +203,77 @@ def add(path: Path, record: dict[str, Any]) -> Outcome:
     if created:
         outcome.notes.insert(0, f"created {display_path(path)}")
     outcome.changes.append(f"added: {describe(record)}")
+    return outcome
+
+
+PRIVATE = ("email", "phone", "notes")
+
+
+def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """``FIELD=VALUE`` arguments as fields; an empty VALUE takes the field out."""
+    from campaign.loading import SIGNATORY_KEYS
+
+    fields: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise CampaignError(
+                f"'{shown(pair)}' must look like FIELD=VALUE\n  hint: e.g. group=organizations"
+            )
+        if key not in SIGNATORY_KEYS:
+            hint = close_match(key, SIGNATORY_KEYS) or f"fields: {', '.join(SIGNATORY_KEYS)}"
+            raise CampaignError(f"'{shown(pair)}': unknown field '{shown(key)}'\n  hint: {hint}")
+        if key in fields:
+            raise CampaignError(f"'{shown(pair)}': {key} is set twice\n  hint: set each field once")
+        if key in ("signed", "withdrawn") and value:
+            try:
+                fields[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                raise CampaignError(
+                    f"'{shown(pair)}': '{shown(value)}' is not a date written YYYY-MM-DD"
+                ) from None
+        else:
+            fields[key] = value or None
+    return fields
+
+
+def set_fields(
+    path: Path, who: str, fields: dict[str, Any], printed: tuple[str, ...], force: bool
+) -> Outcome:
+    """Change fields of one entry; the edit is checked as every other edit is."""
+    if fields.get("group"):
+        check_group(str(fields["group"]), printed, force)
+    with locked(path):
+        listfile = ListFile.load(path)
+        index = find(listfile, who, lambda e: True, "change")
+        entry = listfile.entries[index]
+        before = entry_record(entry)
+        changed = {k: v for k, v in fields.items() if before.get(k) != v}
+        if "name" in changed and changed["name"] is None:
+            raise CampaignError("name= would leave the entry without a name; nothing was changed")
+        if changed:
+            try:
+                listfile.update(index, **changed)
+                listfile.save()
+            except ValueError:  # the first key of an entry carries its '-'
+                first = next(iter(before))
+                raise CampaignError(
+                    f"{where(path, entry)}: '{first}' is the first field of the entry and "
+                    "cannot be taken out; nothing was changed"
+                ) from None
+    outcome = Outcome(problems=list(listfile.warnings))
+    for key, value in changed.items():
+        old = before.get(key)
+        if key in PRIVATE:  # never echoed, like everywhere else
+            old, value = old and "(private)", value and "(private)"
+        shown_old = "(none)" if old is None else shown(str(old))
+        shown_new = "(none)" if value is None else shown(str(value))
+        outcome.changes.append(
+            f"changed: {shown(entry.name)} ({where(path, entry)}): {key} {shown_old} -> {shown_new}"
+        )
+    if not changed:
+        outcome.notes.append(f"{where(path, entry)}: {entry.name} already has these values")
     return outcome
 
 
@@ -237,9 +348,10 @@ def import_csv(
     defaults: dict[str, Any],
     date_order: str | None,
     skip_invalid: bool,
+    rules: Rules | None = None,
 ) -> Outcome:
     """Add every valid, new row of a CSV file; with any bad row, nothing unless told to skip."""
-    found = read_csv(csv_path, mapping, defaults, date_order)
+    found = read_csv(csv_path, mapping, defaults, date_order, rules)
     errors = [p for p in found.problems if not p.warning]
     if errors and not skip_invalid:
         outcome = Outcome(problems=found.problems)

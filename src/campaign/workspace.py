@@ -98,8 +98,14 @@ class Workspace:
         """Templates the workspace can use: its own and the shipped ones."""
         return template_names(self.root)
 
-    def load(self, slugs: list[str] | None = None) -> tuple[list[LetterBundle], list[Problem]]:
-        """Load and cross-check the given letters (all by default); every problem at once."""
+    def load(
+        self, slugs: list[str] | None = None, sending: bool = False
+    ) -> tuple[list[LetterBundle], list[Problem]]:
+        """Load and cross-check the given letters (all by default); every problem at once.
+
+        ``sending``: the letters are about to go out, so what a draft may still lack
+        (a group nobody has signed in yet) is an error.
+        """
         problems: list[Problem] = []
         settings = load_settings(self.root / "campaign.yaml", problems)
         chosen = slugs or self.slugs()
@@ -133,7 +139,7 @@ class Workspace:
             addressed = _translation_recipients(letter, to, cc, problems)
             entries, list_ok = self._signature_list(letter, lists, problems)
             if entries is not None:
-                _check_groups(letter, entries, problems)
+                _check_groups(letter, entries, problems, sending)
                 check_readings(letter, entries, problems)
             if (letter.list_name and not list_ok) or _errors(problems) > before:
                 lint_loaded(letter, to, entries, None, problems)
@@ -187,7 +193,7 @@ class Workspace:
                 lists[name] = (None, False)
             else:
                 before = _errors(problems)
-                loaded = load_signature_list(path, problems)
+                loaded = load_signature_list(path, problems, allow_empty=True)
                 if loaded is not None:
                     _check_duplicates(loaded, problems)
                     check_list(loaded, problems)
@@ -311,7 +317,9 @@ def _check_windows(
             )
 
 
-def _check_groups(letter: Letter, entries: SignatureList, problems: list[Problem]) -> None:
+def _check_groups(
+    letter: Letter, entries: SignatureList, problems: list[Problem], sending: bool
+) -> None:
     printed = {g.key for g in letter.groups}
     used = {e.group for e in entries.entries}
     for entry in entries.entries:
@@ -329,12 +337,17 @@ def _check_groups(letter: Letter, entries: SignatureList, problems: list[Problem
             )
     for spec in letter.groups:
         if spec.key not in used:
+            # A draft fills its groups as people sign; a letter going out must not print
+            # a heading with nobody under it.
             problems.append(
                 Problem(
                     letter.path,
                     spec.line,
-                    f"group '{spec.key}' has no signatories in {entries.path.name}",
-                    f"groups used in the list: {', '.join(sorted(used)) or 'none'}",
+                    f"group '{spec.key}' has no signatories in {entries.path.name}"
+                    + ("" if sending else " yet"),
+                    f"groups used in the list: {', '.join(sorted(used)) or 'none'}"
+                    + ("" if sending else "; the letter cannot be sent until it has some"),
+                    warning=not sending,
                 )
             )
 
