@@ -15,6 +15,14 @@ class CampaignError(click.ClickException):
 
     exit_code = 1
 
+    def format_message(self) -> str:
+        """The message as printed: every value it quotes escaped, as Problem.format does."""
+        # Messages are built with the user's text in them (a CSV cell, an option's value),
+        # so they are escaped here, where every one is printed, not where each is written.
+        # Continuation lines ("\n  hint: ...") are the message's own; any other line break
+        # or control character came from a value.
+        return "\n  ".join(shown(part) for part in self.message.split("\n  "))
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

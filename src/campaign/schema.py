@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from campaign import scripts
 from campaign.errors import Problem
-from campaign.yamlfile import BadDate, LineDict, LineList
+from campaign.yamlfile import BadDate, LineDict, LineList, read_date, read_number
 
 
 def entry_called(raw: LineDict, what: str, unnamed: str) -> str:
@@ -77,7 +77,7 @@ class Fields:
     def text(
         self, key: str, required: bool = False, hint: str = "", multiline: bool = False
     ) -> str:
-        """A non-empty string (numbers are accepted and turned into text).
+        """A non-empty string, as written in the file (see yamlfile: '04001' stays 04001).
 
         Line breaks are folded to spaces unless ``multiline``; a text of nothing but
         invisible characters counts as missing.
@@ -147,11 +147,14 @@ class Fields:
         value = self.data.get(key)
         if value is None or value == "":
             return None
+        written = value
+        if isinstance(value, str):  # as written in the file, read as a number here
+            value = read_number(value) if read_number(value) is not None else value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.error(key, f"'{key}' must be a number, not {kind(value)}")
             return None
         if not low <= value <= high:
-            self.error(key, f"'{key}' must be between {low:g} and {high:g}, not {value}")
+            self.error(key, f"'{key}' must be between {low:g} and {high:g}, not {written}")
             return None
         return float(value)
 
@@ -164,6 +167,9 @@ class Fields:
             return None
         if isinstance(value, dt.date) and not isinstance(value, BadDate):
             return value
+        written = isinstance(value, str) and not isinstance(value, BadDate)
+        if written and (day := read_date(value)) is not None:  # the text, read as a date
+            return day
         # A list or mapping is named, not printed: through aliases it can be vast.
         shown = f"'{value}'" if isinstance(value, (str, int, float)) else kind(value)
         why = no_such_day(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import sys
 from pathlib import Path
@@ -135,7 +136,7 @@ def _construct_map(loader: _Loader, node: yaml.Node) -> Any:
             raise Unreadable(key_node, "a key must be a word, not a list or mapping", _KEYS)
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            key = str(key)
+            key = str(key_node.value)  # a key is the word written, whatever its tag made
         if key in data:
             loader.duplicates.append((line, key))
         data[key] = loader.construct_object(value_node, deep=True)
@@ -173,6 +174,49 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+_STAMPS = yaml.constructor.SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def read_date(text: str) -> dt.date | None:
+    """The date a text writes as YAML does (2020-02-13, or with a time); None if none is."""
+    text = text.strip()
+    if not yaml.constructor.SafeConstructor.timestamp_regexp.match(text):
+        return None
+    try:
+        value = _STAMPS.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
+    except ValueError:  # 2020-02-30, a 25th hour
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+# A number as people write one: decimal, with an optional sign, point, exponent or
+# '_' between digits; a leading 0 is not octal. Long enough for any setting.
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def read_number(text: str) -> int | float | None:
+    """The number a text writes (a whole number stays one); None if it is not one."""
+    text = text.strip()
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
+        return None
+    plain = text.replace("_", "")
+    if any(c in plain for c in ".eE"):
+        value = float(plain)
+        return value if math.isfinite(value) else None
+    return int(plain)
+
+
+# A plain scalar stays the text written in the file: YAML 1.1 would read a postcode
+# 04001 as the octal number 2049, 'NO' (Norway) and 'Yes' as booleans, 1.10 as 1.1 and
+# a date-like title as a date. Only the empty value, '~' and 'null' (nothing) and the
+# merge key '<<' are resolved; a field that needs a number or a date reads it from the
+# text (schema.Fields), and an explicit tag such as '!!int' still makes what it says.
+_RESOLVED = {"tag:yaml.org,2002:null", _MERGE}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in _RESOLVED]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -308,6 +352,19 @@ def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
         source = lines[line - 1] if 0 < line <= len(lines) else ""
         message = f"YAML syntax: {_plain(what, source)}"
         problems.append(Problem(path, line, message, _syntax_hint(text, line, what)))
+        return None
+    except yaml.reader.ReaderError as exc:
+        # Its message gives a position in the text ("position 499"); people count lines.
+        line = text.count("\n", 0, exc.position) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"a control character ({what}) that YAML does not allow",
+                "remove it: such characters can rewrite a terminal or hide text",
+            )
+        )
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(path, 0, f"YAML syntax: {exc}"))
