@@ -16,7 +16,7 @@ from campaign.catalog import BUILTIN_TEMPLATES, chain, part_names
 from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
 from campaign.model import Recipient, Signer, address_lines
-from campaign.names import unique_slugs
+from campaign.names import file_slugs
 from campaign.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.templating import (
     load_template,
@@ -360,14 +360,19 @@ class Composer:
         ]
 
 
+def _identity(r: PublicRecipient) -> tuple[str, ...]:
+    """What tells two recipients apart, their file name first (see names.file_slugs)."""
+    return (r.file_name, r.title, r.organization, *r.address)
+
+
 def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]:
     """Every piece of mail in mailing order: the addressees, then the cc copies."""
     pieces = [
         Piece("to", n, r, f"to/{slug}.pdf")
-        for n, (slug, r) in enumerate(zip(unique_slugs([r.file_name for r in to]), to, strict=True))
+        for n, (slug, r) in enumerate(zip(file_slugs([_identity(r) for r in to]), to, strict=True))
     ]
     if to:  # a cc copy is a copy of the letter to the first addressee
-        slugs = unique_slugs([r.file_name for r in cc])
+        slugs = file_slugs([_identity(r) for r in cc])
         pieces += [
             Piece("cc", n, r, f"cc/{slug}.pdf")
             for n, (slug, r) in enumerate(zip(slugs, cc, strict=True))

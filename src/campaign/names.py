@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -69,3 +70,42 @@ def unique_slugs(names: list[str]) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         result.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return result
+
+
+def file_slugs(people: list[tuple[str, ...]]) -> list[str]:
+    """Distinct, stable file names for people given as (name, other identifying fields...).
+
+    A name is its slug ('A. Smith' -> 'a-smith'). When slugs clash, the first in the
+    list keeps it and each later one gets a code worked out from their own name
+    ('a-smith-5c1d'; from all their fields, then a number, if the names are the same).
+    No code depends on anyone's position, so a recipient added after the others
+    renames no one's file, unlike numbering them.
+    """
+    levels = [0] * len(people)
+    while True:
+        names = [_file_slug(person, level) for person, level in zip(people, levels, strict=True)]
+        first: dict[str, int] = {}
+        clashed = False
+        for index, name in enumerate(names):
+            if name in first:
+                levels[index] += 1
+                clashed = True
+            else:
+                first[name] = index
+        if not clashed:
+            return names
+
+
+def _file_slug(person: tuple[str, ...], level: int) -> str:
+    """The file name of ``person`` at ``level`` of disambiguation (0: the bare slug)."""
+    base = slugify(person[0])
+    if level == 0:
+        return base
+    # The code hashes the text as written, so 'A. Smith' and 'A Smith' differ.
+    fields = (person[0],) if level == 1 else person
+    digest = hashlib.sha256(
+        "\0".join(unicodedata.normalize("NFC", f) for f in fields).encode("utf-8", "surrogatepass")
+    ).hexdigest()
+    if level <= 3:
+        return f"{base}-{digest[: 4 if level < 3 else 8]}"
+    return f"{base}-{digest[:8]}-{level - 2}"  # the same in every field: numbered
