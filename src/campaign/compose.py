@@ -17,8 +17,10 @@ from campaign.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
 from campaign.errors import Problem
 from campaign.model import Recipient, Signer, address_lines
 from campaign.names import file_slugs
+from campaign.plaindata import plain_context
 from campaign.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.templating import (
+    HELPERS,
     load_template,
     make_environment,
     markdown,
@@ -183,18 +185,17 @@ class Composer:
             # and its e-mail say the letter was sent to.
             "addressees": join_list([self.named(r) for r in self.to], letter.language),
             "labels": self.labels,
-            "say": self.say,
-            "say_count": self.say_count,
-            "named": self.named,
             # What the "Enclosures:" line names; the PDFs follow the letter (build.py).
             "enclosures": tuple(e.title for e in letter.enclosures),
         }
-        # What a body can use: the names above and the addressee it is written to.
-        self.body_names = sorted([*self.context, "recipient"])
+        # Plain data (plaindata.py), converted once: hundreds of letters are filled in from it.
+        self.context = plain_context(self.context)
+        # What a body can use: the names above, the helpers and the addressee it is written to.
+        self.body_names = sorted([*self.context, "recipient", *HELPERS])
         self._page = {
             "page": page_geometry(letter.paper, letter.envelope),
             "paper": letter.paper,
-            "part": self._part,
+            "_chain": tuple(self._chain),  # for the part() helper
             "layer": None,
         }
         self._body = source_template(self.env, letter.folder / letter.body_file)
@@ -300,7 +301,7 @@ class Composer:
             )
         pairs = list(itertools.zip_longest(left, right, fillvalue=Markup("")))
         context |= {
-            "base": load_template(original.env, original._variant("letter"), context),
+            "base": load_template(original.env, original._variant("letter"), context).name,
             "body": markdown(source),
             "parallel": letter.parallel,
             "pairs": pairs,

@@ -17,6 +17,7 @@ from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
 from campaign.listfile import locked
 from campaign.loading import load_settings, load_signature_list
 from campaign.names import slugify
+from campaign.templating import TemplateFailed, render, source_template
 from campaign.workspace import Workspace
 from campaign.yamlfile import LineDict, load_yaml
 
@@ -149,7 +150,10 @@ def _render(path: Path, context: dict[str, object]) -> str:
         keep_trailing_newline=True,
         autoescape=False,  # YAML, not HTML; every value put in is ours, not the user's
     )
-    return env.from_string(path.read_text("utf-8")).render(context)
+    try:  # through the one boundary: the template is given plain data (plaindata.py)
+        return render(source_template(env, path), context)
+    except TemplateFailed as exc:
+        raise CampaignError("\n".join(p.format() for p in exc.problems)) from None
 
 
 def _groups_of(root: Path, list_path: Path) -> list[tuple[str, str]]:

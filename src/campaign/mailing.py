@@ -31,7 +31,7 @@ from campaign.compose import Composer, PublicRecipient
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import fsync_dir
 from campaign.model import SECURITIES, Recipient, Smtp
-from campaign.templating import load_template, render, source_template
+from campaign.templating import TemplateFailed, load_template, render, source_template
 
 ENV = "CAMPAIGN_SMTP_"
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -136,13 +136,17 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
             "original": composer.to[0],
             "attachment": file.name,
         }
-        message = _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context)
-        text = render(message, context)
-        subject, body = _subject(text, bundle.letter.subject)
-        html = ""
         local_html = bundle.letter.folder / "message.html.j2"
-        if local_html.is_file():
-            html = render(_template(composer, local_html, [], context), context)
+        try:
+            message = _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context)
+            text = render(message, context)
+            html = ""
+            if local_html.is_file():
+                html = render(_template(composer, local_html, [], context), context)
+        except TemplateFailed as exc:  # a message template's mistake: path:line, not a trace
+            problems.extend(exc.problems)
+            continue
+        subject, body = _subject(text, bundle.letter.subject)
         sender_name = bundle.settings.sender.name if bundle.settings.sender else ""
         item = Outgoing(
             role, person.name, person.email, file, subject, body, html, sender_name, letter_id(plan)

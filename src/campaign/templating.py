@@ -8,7 +8,7 @@ import functools
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -18,9 +18,12 @@ from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from campaign.catalog import part_names
 from campaign.errors import Problem, display_path
 from campaign.limits import template_time
+from campaign.plaindata import plain_context
 from campaign.schema import close_match
+from campaign.wording import say, say_count
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
     ["replacements", "smartquotes"]
@@ -58,7 +61,7 @@ def _what(value: Any) -> str:
         return "nothing (none)"
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)}"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return "a mapping"
     return f"a {type(value).__name__}"
 
@@ -136,6 +139,45 @@ def markdown_blocks(text: str) -> list[Markup]:
     return blocks
 
 
+# Helpers a template calls: functions of ours, given to every template as globals, so
+# that what a template is given as values (its context) is data and nothing else.
+# They read the letter's words and template chain from that data.
+@jinja2.pass_context
+def _say(context: jinja2.runtime.Context, key: str, **values: Any) -> str:
+    """A fixed phrase of the letter's language with the values filled in."""
+    return say(context["labels"], key, **values)
+
+
+@jinja2.pass_context
+def _say_count(context: jinja2.runtime.Context, key: str, count: int) -> str:
+    """A counted phrase of the letter's language: '1 signature', '1,234 signatures'."""
+    return say_count(context["labels"], context["language"], key, count)
+
+
+@jinja2.pass_context
+def _named(context: jinja2.runtime.Context, person: Any) -> str:
+    """A recipient's name with their title, in the order of the letter's language."""
+    if not person.title:
+        return str(person.name)
+    return say(context["labels"], "name_title", name=person.name, title=person.title)
+
+
+@jinja2.pass_context
+def _part(context: jinja2.runtime.Context, name: str) -> list[str]:
+    """Loader names for a template part: the letter's template, then what it builds on."""
+    return part_names(list(context["_chain"]), name)
+
+
+HELPERS: dict[str, Any] = {"say": _say, "say_count": _say_count, "named": _named}
+PAGE_HELPERS: dict[str, Any] = {"part": _part}  # for pages, whose context has '_chain'
+
+
+def known_names(context: Mapping[str, Any]) -> list[str]:
+    """The names a template rendered with ``context`` can use: its values and our helpers."""
+    helpers = [*HELPERS, *(PAGE_HELPERS if "_chain" in context else ())]
+    return sorted([*(k for k in context if not k.startswith("_")), *helpers])
+
+
 # While a failed template is rendered again to find every unknown name, the names
 # found so far; None the rest of the time, when an unknown name stops the template.
 # The context of the template being rendered, to say how to reach a value by another way.
@@ -186,8 +228,7 @@ class HelpfulUndefined(jinja2.Undefined):
                 line = template.get_corresponding_lineno(frame.f_lineno)
                 break
             frame = frame.f_back  # type: ignore[assignment]
-        context = _CONTEXT.get() or {}
-        known = sorted(k for k in context if not k.startswith("_"))
+        known = known_names(_CONTEXT.get() or {})
         message, hint = unknown_name(self._undefined_name or "", self._undefined_obj, known)
         if self._undefined_hint is not None:  # the sandbox's word on an attribute refused
             message, hint = self._undefined_hint, ""
@@ -259,7 +300,7 @@ def _keyed_item(name: str, items: list[Any] | tuple[Any, ...]) -> str:
     """How a template reaches the item of the list whose key is ``name``, if it can."""
     wanted = [item for item in items if _read(item, "key") == name]
     for where, value in _reachable() if wanted else []:
-        if isinstance(value, dict) and value.get(name) == wanted[0]:
+        if isinstance(value, Mapping) and value.get(name) == wanted[0]:
             return f"; the one whose key is '{name}' is {where}.{name}"
     return ""
 
@@ -278,14 +319,14 @@ def _reachable() -> Iterator[tuple[str, Any]]:
 
 def _read(value: Any, name: str) -> Any:
     """``value.name`` or ``value[name]``, as a template would read it; None if neither."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return value.get(name)
     return getattr(value, name, None)
 
 
 def public_names(obj: Any) -> list[str]:
     """The names a template can read from ``obj``, each once."""
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):
         return sorted(str(k) for k in obj)
     return sorted(
         {
@@ -327,6 +368,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     env.filters["css_string"] = css_string
     env.filters["css_counters"] = css_counters
     env.filters["markdown"] = markdown
+    env.globals.update(HELPERS | PAGE_HELPERS)
     return env
 
 
@@ -359,6 +401,8 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
     def name() -> str:  # only when the limit is hit: display_path resolves the path
         return display_path(Path(template.filename)) if template.filename else str(template.name)
 
+    # The one way a context reaches a template: as plain data (plaindata.py).
+    context = plain_context(context)
     with template_time(name):
         token = _CONTEXT.set(context)
         try:
@@ -415,6 +459,6 @@ def template_problem(exc: Exception, context: dict[str, Any]) -> Problem:
         message = f"template error: {message}"
     hint = getattr(exc, "hint", "")
     if isinstance(exc, jinja2.UndefinedError):
-        names = ", ".join(sorted(k for k in context if not k.startswith("_")))
+        names = ", ".join(known_names(context))
         hint = f"names you can use here: {names}"
     return Problem(path, line, message, hint)

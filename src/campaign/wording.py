@@ -10,6 +10,7 @@ plural category of the language's grammar ("signature_count_one", "..._few"), se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from babel import Locale
@@ -251,12 +252,12 @@ def labels_for(language: str) -> dict[str, str]:
     return LABELS.get(base_language(language), LABELS["en"])
 
 
-def say(labels: dict[str, str], key: str, **values: Any) -> str:
+def say(labels: Mapping[str, str], key: str, **values: Any) -> str:
     """Fill in a format label: ``say(labels, "page_of", page=2, pages=3)``."""
     return labels[key].format(**values)
 
 
-def say_count(labels: dict[str, str], language: str, key: str, count: int) -> str:
+def say_count(labels: Mapping[str, str], language: str, key: str, count: int) -> str:
     """A counted phrase in the form ``count`` calls for: '1 signature', '1,234 signatures'.
 
     The number is written the language's way (1,234 · 1 234 · 1.234).

@@ -1,0 +1,212 @@
+"""A hostile body.md or template: it is given plain data, and the sandbox holds around it.
+
+Issue 17 section 1: ``letter.path`` was a live ``pathlib.Path``, through which a letter's
+text read any file and wrote one (a ``.pth`` file in site-packages runs code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from markupsafe import Markup
+
+from campaign.plaindata import FrozenMap, is_record, plain
+
+from conftest import run, snapshot
+
+SCALARS = {str, Markup, int, float, bool, type(None), dt.date, dt.datetime}
+
+
+def not_plain(value: Any, where: str) -> list[str]:
+    """Every place in ``value`` holding something that is not plain data."""
+    kind = type(value)
+    if kind in SCALARS:
+        return []
+    if kind is tuple:
+        return [bad for n, item in enumerate(value) for bad in not_plain(item, f"{where}[{n}]")]
+    if kind is FrozenMap:
+        return [
+            bad
+            for key, item in value.items()
+            for bad in (
+                [f"{where} key {key!r}"]
+                if type(key) is not str
+                else not_plain(item, f"{where}.{key}")
+            )
+        ]
+    if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:  # type: ignore[union-attr]
+        fields = {f.name for f in dataclasses.fields(value)}
+        # A record has its fields and nothing else a template could call or follow.
+        extra = [name for name in dir(kind) if not name.startswith("_") and name not in fields]
+        found = [f"{where}.{name} (not a field)" for name in extra]
+        for name in sorted(fields):
+            found += not_plain(getattr(value, name), f"{where}.{name}")
+        return found
+    return [f"{where}: {kind.__name__}"]
+
+
+@pytest.fixture
+def contexts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, Any]]]:
+    """Every context a template is rendered with, as Jinja receives it."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    original = jinja2.Template.render
+
+    def render(self: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        name = Path(self.filename or self.name or "?").name
+        layer = context.get("layer")
+        seen.append((f"{name} ({layer})" if layer else name, context))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render)
+    return seen
+
+
+def test_every_template_is_given_plain_data_only(
+    example: Path, contexts: list[tuple[str, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recipients = example / "letters" / "japan-hrc-2020" / "recipients.yaml"
+    text = recipients.read_text()
+    recipients.write_text(
+        text.replace("    salutation:", "    email: pm@example.org\n    salutation:", 1)
+    )
+    monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+    for command in (["check"], ["send", "japan-hrc-2020"], ["new", "second"]):
+        result = run(*command, workspace=example)
+        assert result.exit_code == 0, result.output
+    kinds = {name for name, _ in contexts}
+    # Letters (whole, the shared layer and the overlay), the body in both languages,
+    # the list, the web edition, the parallel edition, envelopes, labels, the e-mail
+    # message and the starter files of 'campaign new'.
+    assert kinds >= {
+        "letter.html.j2",
+        "letter.html.j2 (shared)",
+        "letter.html.j2 (overlay)",
+        "letter.ja.html.j2",
+        "body.md",
+        "body.ja.md",
+        "signatories.html.j2",
+        "web.html.j2",
+        "parallel.html.j2",
+        "envelopes.html.j2",
+        "labels.html.j2",
+        "message.txt.j2",
+        "letter.yaml.j2",
+        "signatories.yaml.j2",
+    }, kinds
+    for name, context in contexts:
+        for key, value in context.items():
+            assert not_plain(value, f"{name}: {key}") == []
+
+
+def test_the_walk_finds_what_is_not_plain() -> None:
+    # The check above can fail: a path, a function and a list are each found.
+    assert not_plain({"a": 1}, "x") == ["x: dict"]
+    assert not_plain((1, Path("/etc")), "x") == ["x[1]: PosixPath"]
+    assert not_plain(FrozenMap({"f": print}), "x") == ["x.f: builtin_function_or_method"]
+
+
+def test_records_copy_data_and_leave_files_out() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Thing:
+        name: str
+        path: Path
+        items: list[int]
+
+        @property
+        def folder(self) -> Path:
+            return self.path.parent
+
+        @property
+        def label(self) -> str:
+            return self.name.upper()
+
+    record = plain(Thing("a", Path("/etc/passwd"), [1, 2]))
+    assert is_record(record)
+    assert [f.name for f in dataclasses.fields(record)] == ["name", "items", "label"]
+    assert (record.name, record.items, record.label) == ("a", (1, 2), "A")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.name = "b"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="only plain data, not PosixPath"):
+        plain({"where": Path("/etc")})
+    with pytest.raises(TypeError, match="only plain data, not function"):
+        plain((lambda: 1,))
+
+
+# -- the attack of issue 17 section 1, exactly as written ------------------------------
+
+ATTACK = """\
+{{ (letter.path / "/etc/passwd").read_text()[:60] }}
+{{ (letter.path.parent.parent.parent.parent / "PWNED.txt").write_text("x") }}
+"""
+LETTER_HAS = (
+    "this value has: as_of, body_file, closing, date, edition, envelope, groups, language, "
+    "lines, list_name, max_pages, paper, parallel, running_title, short_title, signers, "
+    "slug, subject, template, title, translations"
+)
+NAMES = (
+    "names you can use here: cc, direction, labels, language, letter, named, recipient, say, "
+    "say_count, sender, signatories, signers, to"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_body_cannot_read_or_write_files_through_the_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    assert run("init", "ws").exit_code == 0
+    ws = tmp_path / "ws"
+    monkeypatch.chdir(ws)
+    body = ws / "letters" / "japan-hrc-2020" / "body.md"
+    lines = body.read_text().count("\n")
+    with body.open("a") as out:
+        out.write(ATTACK)
+    before = snapshot(tmp_path)
+    result = run(command)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"letters/japan-hrc-2020/body.md:{lines + 1}: unknown name 'path' ({LETTER_HAS})\n"
+        f"  hint: {NAMES}\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "PWNED.txt").exists()
+
+
+def test_a_workspace_template_cannot_reach_files_either(minimal: Path) -> None:
+    template = minimal / "templates" / "joint-letter" / "letter.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        textwrap.dedent("""\
+            {% extends "builtin/joint-letter/letter.html.j2" %}
+            {% block marks %}
+            {{ signers[0].signature if signers else letter.folder.read_text() }}
+            {% endblock %}
+        """)
+    )
+    before = snapshot(minimal.parent)
+    result = run("build", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ws/templates/joint-letter/letter.html.j2:3: unknown name 'folder' (this value has: "
+    ), result.stderr
+    assert snapshot(minimal.parent) == before
+
+
+def test_a_message_template_cannot_reach_files(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+    message = minimal / "letters" / "test" / "message.txt.j2"
+    message.write_text("Subject: Hi\n\n{{ letter.path.read_text() }}\n")
+    result = run("send", "test", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ws/letters/test/message.txt.j2:3: unknown name 'path' (this value has: "
+    ), result.stderr
