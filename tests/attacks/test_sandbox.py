@@ -77,6 +77,7 @@ def test_every_template_is_given_plain_data_only(
         text.replace("    salutation:", "    email: pm@example.org\n    salutation:", 1)
     )
     monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMPAIGN_SMTP_FROM", "us@example.org")
     for command in (["check"], ["send", "japan-hrc-2020"], ["new", "second"]):
         result = run(*command, workspace=example)
         assert result.exit_code == 0, result.output
@@ -146,13 +147,13 @@ ATTACK = """\
 {{ (letter.path.parent.parent.parent.parent / "PWNED.txt").write_text("x") }}
 """
 LETTER_HAS = (
-    "this value has: as_of, body_file, closing, date, edition, envelope, groups, language, "
-    "lines, list_name, max_pages, paper, parallel, running_title, short_title, signers, "
-    "slug, subject, template, title, translations"
+    "this value has: as_of, body_file, closing, date, edition, enclosures, envelope, failed, "
+    "groups, language, lines, list_name, max_pages, paper, parallel, running_title, "
+    "short_title, signers, slug, subject, template, title, translations"
 )
 NAMES = (
-    "names you can use here: cc, direction, labels, language, letter, named, recipient, say, "
-    "say_count, sender, signatories, signers, to"
+    "names you can use here: addressees, cc, direction, enclosures, labels, language, letter, "
+    "named, recipient, say, say_count, sender, signatories, signers, to"
 )
 
 
@@ -203,6 +204,7 @@ def test_a_message_template_cannot_reach_files(
     minimal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMPAIGN_SMTP_FROM", "us@example.org")
     message = minimal / "letters" / "test" / "message.txt.j2"
     message.write_text("Subject: Hi\n\n{{ letter.path.read_text() }}\n")
     result = run("send", "test", workspace=minimal)
