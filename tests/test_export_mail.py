@@ -205,3 +205,104 @@ def test_a_new_export_replaces_the_last_one_whole(minimal: Path) -> None:
     assert run("export-mail", "test", workspace=minimal).exit_code == 0
     out = minimal / "build" / "test" / "mail"
     assert sorted(p.name for p in out.iterdir()) == ["001-ada-minister.pdf", "addresses.csv"]
+
+
+EPA = """\
+to:
+  - name: Environmental Protection Agency
+    salutation: Dear Administrator,
+    address:
+      - 1200 Pennsylvania Avenue NW
+      - "Washington, DC 20460"
+"""
+EPA_WARNING = (
+    "ws/letters/test/recipients.yaml:2: warning: the address of 'Environmental Protection "
+    "Agency' names no country, and its last line 'Washington, DC 20460' is an address in "
+    "United States, not in Switzerland\n"
+    "  hint: end the address with the line 'United States', so that it is mailed there\n"
+)
+
+
+@pytest.fixture
+def in_switzerland(minimal: Path) -> Path:
+    """A sender in Switzerland writing to an American agency, without a country line."""
+    (minimal / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  address:\n    - Rue de Varembé 3\n"
+        "    - 1202 Geneva\n    - Switzerland\n"
+    )
+    (minimal / "letters" / "test" / "recipients.yaml").write_text(EPA)
+    return minimal
+
+
+def test_a_us_address_from_switzerland_without_a_country_is_read_as_american_and_named(
+    in_switzerland: Path,
+) -> None:
+    result = run("export-mail", "test", workspace=in_switzerland)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == EPA_WARNING
+    row = read_csv(in_switzerland / "build" / "test" / "mail" / "addresses.csv")[0]
+    parts = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
+    assert [row[part] for part in parts] == [
+        "1200 Pennsylvania Avenue NW", "", "Washington", "DC", "20460", "United States",
+    ]  # fmt: skip
+
+
+def test_strict_refuses_an_address_read_as_another_countrys(in_switzerland: Path) -> None:
+    result = run("export-mail", "test", "--strict", workspace=in_switzerland)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        EPA_WARNING.replace("warning: ", "") + "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert not (in_switzerland / "build" / "test" / "mail").exists()
+
+
+def test_check_warns_of_an_address_read_as_another_countrys(in_switzerland: Path) -> None:
+    result = run("check", workspace=in_switzerland)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == EPA_WARNING
+    assert result.stdout.endswith("No problems found in 1 letter (1 warning).\n")
+    strict = run("check", "--strict", workspace=in_switzerland)
+    assert strict.exit_code == 1
+
+
+def test_a_street_number_is_not_taken_for_a_swiss_postal_code(in_switzerland: Path) -> None:
+    # With a state the United States does not have, the line is no American address:
+    # nothing is found, and it is said, rather than '1200' read as a Swiss postal code.
+    recipients = in_switzerland / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(EPA.replace("DC 20460", "XY 20460"))
+    result = run("export-mail", "test", workspace=in_switzerland)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "ws/letters/test/recipients.yaml:2: warning: no postal code found in the address of "
+        "'Environmental Protection Agency'\n"
+        "  hint: end the address with the line holding the postal code and city, "
+        "then the country\n"
+    )
+    row = read_csv(in_switzerland / "build" / "test" / "mail" / "addresses.csv")[0]
+    assert (row["postal_code"], row["country"]) == ("", "Switzerland")
+    checked = run("check", workspace=in_switzerland)
+    assert checked.stderr == result.stderr  # a country is known: check says it too
+
+
+def test_a_postal_code_that_is_not_the_states_is_named(in_switzerland: Path) -> None:
+    recipients = in_switzerland / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(EPA.replace("DC 20460", "CA 20460") + '      - "USA"\n')
+    result = run("check", workspace=in_switzerland)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "ws/letters/test/recipients.yaml:2: warning: the postal code 20460 is not one of "
+        "California's, in the address of 'Environmental Protection Agency'\n"
+        "  hint: check the postal code, and the state or region before it\n"
+    )
+    exported = run("export-mail", "test", "--strict", workspace=in_switzerland)
+    assert exported.exit_code == 1
+
+
+def test_an_american_address_from_america_passes_quietly(in_switzerland: Path) -> None:
+    (in_switzerland / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  address:\n    - 1 Main St\n"
+        "    - Springfield, IL 62701\n    - USA\n"
+    )
+    result = run("export-mail", "test", "--strict", workspace=in_switzerland)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""

@@ -262,6 +262,8 @@ def check(
                     plans.append(plan)
                     problems += plan.composer.warnings
                     lint_composed(plan.composer, problems, measure=every)
+                    if each is bundle:  # a translation is mailed to the same addresses
+                        problems += _address_doubts(plan)
         except TemplateFailed as exc:
             problems.extend(exc.problems)
         except UnicodeDecodeError:
@@ -274,6 +276,13 @@ def check(
     if any(not p.warning for p in problems):
         raise ProblemsFound(problems)
     return plans, problems
+
+
+def _address_doubts(plan: LetterPlan) -> list[Problem]:
+    """A postal code wrong for its country, an address read as another country's."""
+    from campaign.mailexport import read_addresses  # it builds on this module
+
+    return read_addresses(plan.bundle, plan.composer.pieces, every=False)[1]
 
 
 def _read_manifest(folder: Path) -> dict[str, str]:

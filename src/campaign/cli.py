@@ -413,7 +413,7 @@ def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool
     from campaign.build import build as run_build
     from campaign.mailexport import export_mail as write_export
 
-    plans, _ = _checked(ctx, (slug,), strict, every=False, sending=True)
+    plans, said = _checked(ctx, (slug,), strict, every=False, sending=True)
     plan = plans[0]
     run_build([plan], lambda _path: None, 1)
     target = output or plan.folder / "mail"
@@ -422,7 +422,7 @@ def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool
     except ProblemsFound as exc:
         echo_problems(exc.problems)
         raise
-    echo_problems(problems)
+    echo_problems([p for p in problems if p not in said])  # check said some already
     click.echo(f"{display_path(target)}/: {_plural(count, 'letter')} and addresses.csv")
 
 

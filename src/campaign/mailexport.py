@@ -12,12 +12,24 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign.build import LetterPlan
 from campaign.errors import CampaignError, Problem
 from campaign.fsutil import exchange, fsync_dir, restore_swapped
-from campaign.postal import PostalAddress, country_code, split_address
+from campaign.postal import (
+    PostalAddress,
+    country_code,
+    country_name,
+    country_of_last_line,
+    postal_code_problem,
+    split_address,
+)
 from campaign.tables import csv_text
+
+if TYPE_CHECKING:
+    from campaign.compose import Piece
+    from campaign.workspace import LetterBundle
 
 CSV_NAME = "addresses.csv"
 _EXPORTED = re.compile(r"\d{3,}-[^/\\]+\.pdf")
@@ -31,31 +43,63 @@ _HINTS = {
 
 def _rows(plan: LetterPlan) -> tuple[list[tuple[str, str, PostalAddress]], list[Problem]]:
     """(file name, piece's source line, address in columns) per piece, and what is missing."""
-    bundle, composer = plan.bundle, plan.composer
-    sender = bundle.settings.sender
-    home = (
-        country_code(sender.address[-1], bundle.letter.language)
-        if sender and sender.address
-        else ""
-    )
-    rows, problems = [], []
+    composer = plan.composer
+    addresses, problems = read_addresses(plan.bundle, composer.pieces)
+    rows = []
     width = max(3, len(str(len(composer.pieces))))
-    for order, piece in enumerate(composer.pieces, 1):
-        person = (bundle.to if piece.role == "to" else bundle.cc)[piece.index]
-        address, missing = split_address(piece.recipient.address, home, bundle.letter.language)
-        if missing:
-            problems.append(
-                Problem(
-                    bundle.letter.folder / "recipients.yaml",
-                    person.line,
-                    f"no {' or '.join(missing)} found in the address of '{person.name}'",
-                    _HINTS["country" if missing == ["country"] else "postal code"],
-                    warning=True,
-                )
-            )
+    for order, (piece, address) in enumerate(zip(composer.pieces, addresses, strict=True), 1):
         name = f"{order:0{width}d}-{Path(piece.file).name}"
         rows.append((name, piece.file, address))
     return rows, problems
+
+
+def read_addresses(
+    bundle: LetterBundle, pieces: list[Piece], every: bool = True
+) -> tuple[list[PostalAddress], list[Problem]]:
+    """Each piece's address in columns, and the doubts about them (warnings).
+
+    A postal code is checked against its country and state; an address without a
+    country line whose last line reads as another country's is read as that country's
+    and named, as it would be mailed as domestic. Without ``every`` (for ``check``),
+    a part merely not found is left to ``export-mail`` when no country is known at all.
+    """
+    sender = bundle.settings.sender
+    language = bundle.letter.language
+    home = country_code(sender.address[-1], language) if sender and sender.address else ""
+    path = bundle.letter.folder / "recipients.yaml"
+    addresses, problems = [], []
+    for piece in pieces:
+        person = (bundle.to if piece.role == "to" else bundle.cc)[piece.index]
+        lines = piece.recipient.address
+
+        def doubt(message: str, hint: str, line: int = person.line) -> None:
+            problems.append(Problem(path, line, message, hint, warning=True))
+
+        address, missing = split_address(lines, home, language)
+        named = bool(lines) and bool(country_code(lines[-1], language))
+        if not named and lines and (missing or not home):
+            found = country_of_last_line(lines[-1])
+            if len(found) == 1 and found[0] != home:
+                address, missing = split_address(lines, found[0], language)
+                there = country_name(found[0])
+                doubt(
+                    f"the address of '{person.name}' names no country, and its last line "
+                    f"'{lines[-1]}' is an address in {there}"
+                    + (f", not in {country_name(home)}" if home else ""),
+                    f"end the address with the line '{there}', so that it is mailed there",
+                )
+        if missing and (every or "country" not in missing):
+            doubt(
+                f"no {' or '.join(missing)} found in the address of '{person.name}'",
+                _HINTS["country" if missing == ["country"] else "postal code"],
+            )
+        elif not missing and (wrong := postal_code_problem(address)):
+            doubt(
+                f"{wrong}, in the address of '{person.name}'",
+                "check the postal code, and the state or region before it",
+            )
+        addresses.append(address)
+    return addresses, problems
 
 
 def _replaceable(target: Path) -> bool:

