@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,73 @@ def test_an_empty_group_is_a_warning_until_the_letter_is_sent(draft: Path) -> No
         "climate.yaml\n"
         "  hint: groups used in the list: none\n"
     ) in sent.stderr
+
+
+def test_init_writes_a_gitignore_and_bare_leaves_out_the_example(tmp_path: Path) -> None:
+    result = run("init", "--bare", "fresh")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Created a workspace in fresh (20 files).\nNext: cd fresh && campaign new SLUG\n"
+    )
+    ws = tmp_path / "fresh"
+    assert sorted(p.name for p in ws.iterdir()) == [
+        ".gitignore", "campaign.yaml", "letters", "signatories", "templates",
+    ]  # fmt: skip
+    assert not any((ws / "letters").iterdir()) and not any((ws / "signatories").iterdir())
+    ignored = (ws / ".gitignore").read_text().splitlines()
+    assert {"build/", "sent.jsonl", ".campaign/"} <= set(ignored)
+    # git itself keeps the build and the send log out of a commit.
+    (ws / "build" / "x").mkdir(parents=True)
+    (ws / "build" / "x" / "sent.jsonl").write_text("{}\n")
+    (ws / ".campaign").mkdir()
+    (ws / ".campaign" / "db").write_text("x")
+    git = ["git", "-C", str(ws)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    staged = subprocess.run(
+        [*git, "diff", "--cached", "--name-only"], check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert ".gitignore" in staged and "campaign.yaml" in staged
+    assert not [name for name in staged if name.startswith(("build/", ".campaign/"))]
+    full = run("init", "whole")
+    assert full.stdout.startswith("Created a workspace in whole (26 files).\n")
+    assert (tmp_path / "whole" / ".gitignore").read_text() == (ws / ".gitignore").read_text()
+
+
+RECIPIENTS = Path("letters/test/recipients.yaml")
+
+
+@pytest.mark.parametrize(
+    ("address", "warned"),
+    [
+        (
+            "[Environmental Protection Agency, 1200 Pennsylvania Avenue NW, Washington, DC 20460]",
+            "letters/test/recipients.yaml:5: warning: 'address' lines 'Washington' and "
+            "'DC 20460' look like one line split at a comma\n"
+            "  hint: in [ ] every comma starts a new line: quote the line "
+            "(\"Washington, DC 20460\") or write 'address:' as a block list, one '- ' item "
+            "per line\n",
+        ),
+        (
+            "[Cabinet Office, 1-6-1 Nagata-cho, Chiyoda-ku, Tokyo 100-8968]",
+            "letters/test/recipients.yaml:5: warning: 'address' lines '1-6-1 Nagata-cho' and "
+            "'Chiyoda-ku' look like one line split at a comma\n"
+            "  hint: in [ ] every comma starts a new line: quote the line "
+            "(\"1-6-1 Nagata-cho, Chiyoda-ku\") or write 'address:' as a block list, one '- ' "
+            "item per line\n",
+        ),
+        ('[Environmental Protection Agency, "Washington, DC 20460"]', ""),
+        ("\n      - Washington\n      - DC 20460", ""),
+        ("[Ministry of Tests, Wilhelmstraße 1, 10117 Berlin, Germany]", ""),
+    ],
+)
+def test_a_flow_list_cut_at_a_comma_is_a_warning(ws: Path, address: str, warned: str) -> None:
+    text = RECIPIENTS.read_text()
+    RECIPIENTS.write_text(
+        text.replace(
+            "address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]", f"address: {address}"
+        )
+    )
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == warned

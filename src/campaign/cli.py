@@ -75,14 +75,21 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
-def init(directory: str) -> None:
-    """Make a workspace with the joint-letter template and an example."""
+@click.option("--bare", is_flag=True, help="Without the example letter and its list.")
+def init(directory: str, bare: bool) -> None:
+    """Make a workspace with the joint-letter template and an example.
+
+    It has a .gitignore that keeps build/ (letters, addresses, the send log) out of git.
+    """
     from campaign.scaffold import init_workspace
 
     target = Path(directory)
-    written = init_workspace(target)
+    written = init_workspace(target, bare=bare)
     click.echo(f"Created a workspace in {display_path(target)} ({len(written)} files).")
-    click.echo(f"Next: cd {display_path(target)} && campaign build")
+    if bare:
+        click.echo(f"Next: cd {display_path(target)} && campaign new SLUG")
+    else:
+        click.echo(f"Next: cd {display_path(target)} && campaign build")
 
 
 @cli.command()

@@ -12,16 +12,38 @@ EXAMPLE = Path(__file__).parent / "data" / "example"
 # In the new workspace while init writes it: an init stopped half way is carried on
 # by the next, which takes the files it finds identical to ours as already written.
 UNFINISHED = ".campaign-init"
+# What a workspace's git must never hold: the build (letters with addresses, and the send
+# log with every recipient's e-mail address), local databases, and files left by a kill.
+GITIGNORE = """\
+# Written by 'campaign init'. Made by campaign, never to be committed:
+# build/ holds the letters with their addresses and sent.jsonl, the log of who was
+# e-mailed (recipients' addresses); .campaign/ holds local databases and caches.
+build/
+sent.jsonl
+.campaign/
+# Left by a command that was stopped half way; the next one clears them.
+.*.tmp
+letters/.*.drafting/
+.campaign-init
+"""
 
 
-def init_workspace(target: Path, template: str = "joint-letter") -> list[Path]:
-    """Copy the example and the template into ``target``; never overwrite a file."""
+def init_workspace(target: Path, template: str = "joint-letter", bare: bool = False) -> list[Path]:
+    """Copy the example (``bare``: only its campaign.yaml) and the template into ``target``.
+
+    Never overwrites a file. The workspace gets a .gitignore and, bare, empty letters/
+    and signatories/ folders for 'campaign new' to fill.
+    """
     sources = [(EXAMPLE, target), (BUILTIN_TEMPLATES / template, target / "templates" / template)]
-    pairs = []
+    pairs: list[tuple[Path | bytes, Path]] = []
     for source_root, dest_root in sources:
         for source in sorted(source_root.rglob("*")):
-            if source.is_file() and "__pycache__" not in source.parts:
-                pairs.append((source, dest_root / source.relative_to(source_root)))
+            if not source.is_file() or "__pycache__" in source.parts:
+                continue
+            if bare and source_root == EXAMPLE and source.name != "campaign.yaml":
+                continue
+            pairs.append((source, dest_root / source.relative_to(source_root)))
+    pairs.append((GITIGNORE.encode(), target / ".gitignore"))
     marker = target / UNFINISHED
     resuming = marker.is_file()
     clashes = [
@@ -34,17 +56,23 @@ def init_workspace(target: Path, template: str = "joint-letter") -> list[Path]:
             "nothing was written (choose an empty or new folder)"
         )
     write_atomic(marker, "campaign init is writing this workspace\n")
-    for source, dest in pairs:
+    for content, dest in pairs:
         remove_temporaries(dest)
         if not dest.exists():
             # Each file whole or not at all: a copy cut short would pass for the example.
-            write_atomic(dest, source.read_bytes())
+            write_atomic(dest, _bytes(content))
+    for folder in ("letters", "signatories"):
+        (target / folder).mkdir(exist_ok=True)
     marker.unlink()
     remove_temporaries(marker)
     fsync_dir(target)
     return [dest for _, dest in pairs]
 
 
-def _same(source: Path, dest: Path) -> bool:
+def _bytes(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def _same(source: Path | bytes, dest: Path) -> bool:
     """Whether ``dest`` is a file holding exactly what ``source`` holds."""
-    return dest.is_file() and not dest.is_symlink() and dest.read_bytes() == source.read_bytes()
+    return dest.is_file() and not dest.is_symlink() and dest.read_bytes() == _bytes(source)

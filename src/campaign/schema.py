@@ -181,7 +181,7 @@ class Fields:
         value = self.data.get(key)
         if value is None or value == [] or value == "":
             if required:
-                self._missing(key, f"add '{key}:' as a list of lines, e.g. [Street 1, City]")
+                self._missing(key, f"add '{key}:' as a list of lines, one '- ' item per line")
             return ()
         if isinstance(value, str):
             found = [part.strip() for part in value.splitlines()]
@@ -190,12 +190,34 @@ class Fields:
         ):
             found = [LINE_BREAK.sub(" ", str(v)).strip() for v in value]
         else:
-            self.error(key, f"'{key}' must be a list of text lines", "e.g. [Street 1, City 1234]")
+            self.error(key, f"'{key}' must be a list of text lines", "one '- ' item per line")
             return ()
         kept = [part for part in found if part and not BLANK.fullmatch(part)]
         if any(self._has_control(key, part) for part in kept):
             return ()
+        if isinstance(value, LineList) and value.flow:
+            self._split_at_commas(key, value)
         return tuple(self._bidi_closed(key, part) for part in kept)
+
+    def _split_at_commas(self, key: str, value: LineList) -> None:
+        """Warn where ``[a, b]`` made two lines of what reads as one ('Washington', 'DC 20460')."""
+        for n in range(len(value) - 1):
+            first, second = str(value[n]), str(value[n + 1])
+            same_line = value.item_lines[n] == value.item_lines[n + 1]
+            plain = value.item_plain[n] and value.item_plain[n + 1]
+            if same_line and plain and _continues(first, second):
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        value.item_lines[n],
+                        f"'{key}' lines '{first}' and '{second}' look like one line split at "
+                        "a comma",
+                        f"in [ ] every comma starts a new line: quote the line "
+                        f"(\"{first}, {second}\") or write '{key}:' as a block list, "
+                        "one '- ' item per line",
+                        warning=True,
+                    )
+                )
 
     def email(self, key: str) -> str:
         """An e-mail address, checked for syntax only (no DNS)."""
@@ -321,6 +343,20 @@ def date_hint(value: Any) -> str:
     if no_such_day(value):
         return "correct the day or the month; the date is written YYYY-MM-DD"
     return "write dates as YYYY-MM-DD, e.g. 2020-02-13"
+
+
+# What follows a comma inside one address line: a US state and ZIP code after the city
+# ('Washington, DC 20460'), a ward or district after the street ('1-6-1 Nagata-cho,
+# Chiyoda-ku'). Either alone on a line of its own is a line cut in two.
+_STATE_ZIP = re.compile(r"[A-Z]{2} \d{5}(?:-\d{4})?")
+_DISTRICT = re.compile(r"[^\W\d]+(?:-[^\W\d]+)+")
+
+
+def _continues(first: str, second: str) -> bool:
+    """Whether ``second`` reads as the rest of the line ``first`` begins."""
+    if _STATE_ZIP.fullmatch(second):
+        return not any(c.isdigit() for c in first)
+    return bool(_DISTRICT.fullmatch(second)) and any(c.isdigit() for c in first)
 
 
 def kind(value: Any) -> str:

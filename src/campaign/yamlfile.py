@@ -36,6 +36,8 @@ class LineList(list[Any]):
     def __init__(self) -> None:
         super().__init__()
         self.item_lines: list[int] = []
+        self.flow = False  # written [a, b, c], where every comma starts a new item
+        self.item_plain: list[bool] = []  # each item written without quotes
 
 
 class BadDate(str):
@@ -151,10 +153,12 @@ def _construct_seq(loader: _Loader, node: yaml.Node) -> Any:
         raise Unreadable(node, "'!!seq' on a value that is not a list", _QUOTE)
     data = LineList()
     data.line = node.start_mark.line + 1
+    data.flow = bool(node.flow_style)
     yield data
     for item in node.value:
         data.append(loader.construct_object(item, deep=True))
         data.item_lines.append(item.start_mark.line + 1)
+        data.item_plain.append(isinstance(item, yaml.ScalarNode) and not item.style)
 
 
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
