@@ -413,7 +413,7 @@ RECIPIENTS = Path("letters/test/recipients.yaml")
             "(\"1-6-1 Nagata-cho, Chiyoda-ku\") or write 'address:' as a block list, one '- ' "
             "item per line\n",
         ),
-        ('[Environmental Protection Agency, "Washington, DC 20460"]', ""),
+        ('[Environmental Protection Agency, "Washington, DC 20460", United States]', ""),
         ("\n      - Washington\n      - DC 20460", ""),
         ("[Ministry of Tests, Wilhelmstraße 1, 10117 Berlin, Germany]", ""),
     ],
