@@ -102,14 +102,21 @@ def test_address_too_long_for_the_window(minimal: Path) -> None:
         recipients.read_text().replace(
             "address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]",
             "address: [Ministry of Tests, Floor 3, Room 12, Building B, Wilhelmstraße 1, "
-            "Mitte, 10117 Berlin]",
+            "Mitte, Berlin, 10117 Berlin, Germany]",
         )
     )
     result = run("check", workspace=minimal)
     assert result.exit_code == 1
-    assert result.stderr.startswith(
-        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' has 9 lines; "
-        "the din5008-b envelope window shows 8\n"
+    hint = (
+        "  hint: shorten the title, join address lines (street and district on one line), "
+        "or leave out the organization\n"
+    )
+    assert result.stderr == (
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' needs 11 lines in "
+        "the din5008-b window, which holds 9\n" + hint + "ws/letters/test/recipients.yaml:2: "
+        "the address of 'Ada Minister' needs 11 lines on the DL envelope, which holds 10\n"
+        + hint
+        + "Error: 2 problems in 1 file; nothing was written\n"
     )
 
 

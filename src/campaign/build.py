@@ -26,10 +26,13 @@ from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.fit import check_fits, misfit_problems
 from campaign.fsutil import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.limits import Limits, applied, output_name, pdf_layout
 from campaign.lint import lint_composed
 from campaign.pdfvariant import document_date, is_tagged, source_date
+from campaign.proof import PROOF, proof_line, verify
+from campaign.render import DoesNotFit
 from campaign.renderjobs import (
     FullJob,
     Pending,
@@ -98,6 +101,7 @@ class Made:
     unchanged: int = 0
     shared_pages: int = 0  # pages of the shared layout, laid out once
     whole: int = 0  # letters laid out whole
+    proof: str = ""  # what the build verified on the pages, in a line
 
 
 def _hash(*parts: str) -> str:
@@ -195,6 +199,9 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
         mail = _hash(WINDOWS[bundle.letter.envelope].envelope, *letters)
         for name in ("print.pdf", "mailing.csv"):
             outputs.append(Output(name, mail, name.endswith(".pdf"), _const(""), derived=True))
+        # What the build verified on the pages: made again whenever a PDF is.
+        pdfs = [o.key for o in outputs if o.pdf]
+        outputs.append(Output(PROOF, _hash(PROOF, *pdfs), False, _const(""), derived=True))
     return LetterPlan(
         bundle, composer, tuple(outputs), sharing, shared_html, variant, date or document_date()
     )
@@ -269,6 +276,9 @@ def check(
         except UnicodeDecodeError:
             text = each.letter.folder / each.letter.body_file
             problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
+    if every and plans and not any(not p.warning for p in problems):
+        # Every address, return line and label laid out as the build will: one batch a letter.
+        problems += check_fits([plan.composer for plan in plans])
     # Lint may find again what composing reported (an unknown name): each is said once.
     problems = sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
     if strict:
@@ -360,6 +370,7 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
     folder = plan.folder
     if any(o.derived for o in todo):
         _print_run(plan, todo, staging, tick)
+        _proof_run(plan, todo, staging, made, tick)
     moving = _read_moving(folder)
     made_before = _read_manifest(folder)
     if todo:
@@ -485,7 +496,7 @@ def _run(
     made: Made,
     tick: Callable[[Path], None],
 ) -> None:
-    from campaign.render import blocks_with_class, layout, write
+    from campaign.render import blocks_with_class, fitted_layout, write
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     limits = plan.bundle.settings.limits
@@ -501,7 +512,10 @@ def _run(
     if jobs.stamps:
         shared = f"the pages shared by the letters in {output_name(staging / 'to')}/"
         with pdf_layout(shared, limits):
-            document = layout(jobs.master, Path(base), Path(root), variant)
+            document, overflowing = fitted_layout(jobs.master, Path(base), Path(root), variant)
+            if overflowing:  # the master is addressed to the first addressee
+                first = str(staging / plan.composer.pieces[0].file)
+                raise DoesNotFit(overflowing, (first,) * len(overflowing))
             pdf = write(document, variant, date)
         # Where the salutation stands: on page 1, or later when a cover comes first (petition).
         boxes = blocks_with_class(document, "salutation")[:1]
@@ -584,6 +598,54 @@ def _print_run(
         tick(staging / "mailing.csv")
 
 
+def _proof_run(
+    plan: LetterPlan, todo: list[Output], staging: Path, made: Made, tick: Callable[[Path], None]
+) -> None:
+    """Read the finished PDFs back (names in order) and write proof.json.
+
+    Every address was read back from its laid-out box, and no glyph is .notdef, or
+    the layout would have stopped (render.py); here the lists are read as a reader
+    would. Letters sharing their pages share their list: it is read once.
+    """
+    fresh = {o.name for o in todo}
+    if PROOF not in fresh:
+        return
+    folder = plan.folder
+    where = {name: (staging if name in fresh else folder) / name for name in fresh}
+    pieces = plan.composer.pieces
+    names = [s.name for group in plan.bundle.signatures.groups for s in group.members]
+    letters = []
+    for piece in pieces:
+        shared = piece.role == "to" and not plan.sharing and piece.index > 0
+        if piece.file in fresh and not shared:
+            letters.append(where[piece.file])
+    listed = plan.bundle.letter.list_name
+    listing = where.get("signatories.pdf", folder / "signatories.pdf") if listed else None
+    if not letters and pieces and plan.bundle.letter.list_name:
+        letters = [folder / pieces[0].file]  # unchanged letters: the first stands for all
+    shown = {path: folder / path.relative_to(staging) for path in where.values()}
+    verified = verify(letters, listing, names, shown) if names else {"names": 0}
+    proof = {
+        "letters": len(pieces),
+        "addresses": f"every address inside its {plan.bundle.letter.envelope} window, "
+        "every envelope and every label, as laid out",
+        "notdef": "no character drawn as an empty box",
+        **verified,
+    }
+    made.proof = proof_line(len(pieces), len(names), bool(plan.bundle.letter.list_name))
+    write_atomic(staging / PROOF, json.dumps(proof, indent=1, ensure_ascii=False) + "\n")
+    tick(staging / PROOF)
+
+
+def read_proof(plan: LetterPlan) -> str:
+    """The proof line of a letter whose proof.json is up to date."""
+    try:
+        proof = json.loads((plan.folder / PROOF).read_text())
+        return proof_line(int(proof["letters"]), int(proof["names"]), "lists_read" in proof)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
 def _remove_stale(folder: Path, keep: set[str], made_before: set[str]) -> None:
     """Letters to people no longer on the recipient list must not be mailed by mistake.
 
@@ -648,7 +710,11 @@ def build(
             with workers(jobs if any(todos) else 1) as pool:
                 for plan, todo in zip(plans, todos, strict=True):
                     with applied(plan.bundle.settings.limits):
-                        staged.append(_stage(plan, pool, tick, todo))
+                        try:
+                            staged.append(_stage(plan, pool, tick, todo))
+                        except DoesNotFit as exc:  # said at the lines the texts come from
+                            found = misfit_problems(plan.composer, exc.found())
+                            raise ProblemsFound(found) from None
             return [_finish(s, tick) for s in staged]
         finally:
             for s in staged:

@@ -214,13 +214,18 @@ def build(
     Only the files whose inputs changed since the last build are made again.
     """
     from campaign.build import build as run_build
+    from campaign.build import read_proof
     from campaign.renderjobs import default_jobs
 
     variant = "" if pdf_variant == NONE else pdf_variant
     plans, _ = _checked(ctx, slugs, strict, every=False, variant=variant)
     total = sum(len(p.outputs) for p in plans)
-    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
+    try:
+        with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+            results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
+    except ProblemsFound as exc:  # found on the laid-out pages (an address too long)
+        echo_problems(exc.problems)
+        raise
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
         click.echo(
@@ -241,6 +246,9 @@ def build(
                 click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
         for path in made.written:
             click.echo(f"  {path.relative_to(plan.folder)}")
+        proof = made.proof or read_proof(plan)
+        if proof:
+            click.echo(f"  {proof}")
 
 
 @cli.command()

@@ -24,7 +24,7 @@ class Window:
     return_line: float  # height of the one-line return address at the top of the field
     envelope: str  # the envelope the folded letter goes into (a key of ENVELOPES)
     font_pt: float = 10.0
-    leading_pt: float = 13.0
+    leading_pt: float = 12.0  # DIN 5008's line pitch, 4.23 mm (1/6 inch)
     folds: tuple[float, ...] = ()  # fold marks, from the top of the sheet
     punch: float = 0.0  # hole-punch mark, from the top of the sheet (0: none)
 
@@ -63,7 +63,7 @@ class LabelSheet:
     pitch_x: float  # from one label's left edge to the next one's
     pitch_y: float
     padding: float = 3.0
-    font_pt: float = 8.0  # before shrinking to fit (see render.fitted_sizes)
+    font_pt: float = 8.0  # before shrinking to fit (see render.fitted_layout)
 
     @property
     def per_sheet(self) -> int:

@@ -6,6 +6,7 @@ pages laid out once) can replace ``render_pdf`` without touching the rest.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -80,6 +81,7 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
 def write(document: Any, variant: str = "", date: str = "") -> bytes:
     """The PDF bytes of a laid-out document, dated ``date`` (else SOURCE_DATE_EPOCH, else now)."""
     from campaign.pdfvariant import document_date, finish_metadata, tidy, weasyprint_options
+    from campaign.proof import refuse_notdef
 
     # WeasyPrint writes the same date to the document information and to the XMP
     # metadata, as PDF/A wants; its /ID is a hash of the content.
@@ -87,78 +89,239 @@ def write(document: Any, variant: str = "", date: str = "") -> bytes:
     finisher = finish_metadata if variant else None
     pdf = document.write_pdf(finisher=finisher, **weasyprint_options(variant))
     assert isinstance(pdf, bytes)
-    return tidy(pdf, variant)
+    pdf = tidy(pdf, variant)
+    refuse_notdef(pdf)  # a character no font has would print as an empty box
+    return pdf
 
 
 def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
     """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
 
-    Elements marked ``data-fit`` (address labels) are first laid out at the type size
-    the template gives them, then set again smaller where their text overflows the box;
-    a line too long even at the smallest size is allowed to wrap.
+    Every box marked ``data-fit`` is made to fit its rectangle (see ``fitted_layout``);
+    one that still does not stops with ``DoesNotFit``, and nothing is written.
     """
-    document = layout(html, base, root, variant)
-    if FIT not in html:
-        return write(document, variant, date)
-    fits: dict[str, tuple[float, bool]] = {}
-    for _ in range(3):  # shrink (or wrap), then measure wrapped text again
-        changed = fitted_sizes(document, fits)
-        if not changed:
-            break
-        fits.update(changed)
-        rules = "".join(
-            f"#{key}{{font-size:{pt}pt}}"
-            + (f"#{key} span{{white-space:normal;overflow-wrap:anywhere}}" if wrap else "")
-            for key, (pt, wrap) in fits.items()
-        )
-        styled = html.replace("</head>", f"<style>{rules}</style></head>", 1)
-        document = layout(styled, base, root, variant)
-        if not any(wrap for _, wrap in fits.values()):
-            break  # type scales in proportion: shrunk once, it fits; wrapped text is measured
+    document, misfits = fitted_layout(html, base, root, variant)
+    if misfits:
+        raise DoesNotFit(misfits)
     return write(document, variant, date)
 
 
+# Boxes that must stay inside a rectangle carry ``data-fit="KIND"``: the rectangle is
+# the content box of the nearest element (itself or an ancestor) marked
+# ``data-fit-frame``. Each is read back from the laid-out pages, and set again the way a
+# typist would where its kind allows:
+#   label        smaller type down to MIN_FIT_PT, then wrapped (needs an id)
+#   return-line  smaller type down to MIN_RETURN_PT, then its ``.fit-short`` form
+#                (sender, city and country) instead of its ``.fit-long`` one
+#   anything else (an address) is only measured: its lines wrap with a hanging
+#                indent in the template's CSS, and the frame holds them or not.
 FIT = " data-fit"
 MIN_FIT_PT = 5.0
+MIN_RETURN_PT = 5.5
+_SLACK = 0.5  # CSS px: rounding in the layout, never a visible overflow
 
 
-def fitted_sizes(
-    document: Any, fits: dict[str, tuple[float, bool]]
-) -> dict[str, tuple[float, bool]]:
-    """For each overflowing ``data-fit`` element (by id): a type size, and whether to wrap."""
-    from weasyprint.formatting_structure.boxes import BlockBox
+@dataclass(frozen=True)
+class Misfit:
+    """A ``data-fit`` box that, as laid out, runs outside its rectangle."""
 
-    changed = {}
-    for page in document.pages:
-        for found in page._page_box.descendants():
-            box = getattr(found, "_box", found)  # an absolute box sits in a placeholder
-            if not isinstance(box, BlockBox) or box.element is None:
-                continue
-            key = box.element.get("id")
-            if box.element.get("data-fit") is None or not key:
-                continue
-            left, top = box.content_box_x(), box.content_box_y()
-            right, bottom = left, top
+    kind: str  # its data-fit value: 'address', 'return-line', 'label', ...
+    ref: str  # its data-fit-ref attribute, else its id, else ''
+    ordinal: int  # its place among the boxes of its kind in the document, from 0
+    page: int  # the page it is on, from 0
+    lines: int  # lines it is set in
+    holds: int  # lines of that height the rectangle holds below its first line
+    wide: bool  # a line runs past the rectangle's side
+    width_mm: float  # its widest line
+    frame_mm: float  # the rectangle's width
+    size_pt: float  # its type size as laid out
+    text: str
+
+
+class DoesNotFit(CampaignError):
+    """Boxes that must fit did not; the build says which addressee or sender they belong to."""
+
+    def __init__(self, misfits: list[Misfit], outputs: tuple[str, ...] = ()) -> None:
+        self.misfits = misfits
+        self.outputs = outputs or ("",) * len(misfits)  # the file each misfit was to go to
+        first = misfits[0]
+        super().__init__(f"'{first.text}' does not fit its box ({first.kind})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process: pickled with its misfits, not its message.
+        return (DoesNotFit, (self.misfits, self.outputs))
+
+    def found(self) -> list[tuple[str, Misfit]]:
+        """Each misfit with the file it was to go to."""
+        return list(zip(self.outputs, self.misfits, strict=True))
+
+
+@dataclass
+class _FitBox:
+    kind: str
+    ref: str
+    ordinal: int
+    page: int
+    size: float  # CSS px
+    frame: tuple[float, float, float, float]  # left, top, right, bottom (CSS px)
+    ink: tuple[float, float, float, float]  # the same, of its text
+    lines: int
+    line_height: float
+    text: str
+
+    def misfit(self) -> Misfit | None:
+        left, top, right, bottom = self.frame
+        x0, y0, x1, y1 = self.ink
+        wide = x0 < left - _SLACK or x1 > right + _SLACK
+        if not wide and y0 >= top - _SLACK and y1 <= bottom + _SLACK:
+            return None
+        holds = int((bottom - y0 + _SLACK) / self.line_height) if self.line_height else 0
+        return Misfit(
+            self.kind,
+            self.ref,
+            self.ordinal,
+            self.page,
+            self.lines,
+            max(holds, 0),
+            wide,
+            round((x1 - x0) * PX_MM, 1),
+            round((right - left) * PX_MM, 1),
+            round(self.size * 0.75, 1),
+            self.text,
+        )
+
+
+PX_MM = 25.4 / 96  # CSS px to millimetres
+
+
+def fit_boxes(document: Any) -> list[_FitBox]:
+    """Every ``data-fit`` box of a laid-out document, measured, in document order."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+
+    found: list[_FitBox] = []
+    counts: dict[str, int] = {}
+
+    def content(box: Any) -> tuple[float, float, float, float]:
+        x, y = box.content_box_x(), box.content_box_y()
+        return (x, y, x + box.width, y + box.height)
+
+    def walk(box: Any, frame: tuple[float, float, float, float] | None, page: int) -> None:
+        box = getattr(box, "_box", box)  # an absolute box sits in a placeholder
+        element: Any = getattr(box, "element", None)
+        own = element is not None and not isinstance(box, (LineBox, TextBox))
+        if own and element.get("data-fit-frame") is not None and box.width is not None:
+            frame = content(box)
+        kind = element.get("data-fit") if own else None
+        if kind == "":  # a bare data-fit, as labels were marked before there were kinds
+            kind = "label"
+        if kind is not None and frame is None:
+            frame = content(box)
+        if kind is not None and frame is not None:
+            texts, lines, height = [], 0, 0.0
+            x0 = y0 = float("inf")
+            x1 = y1 = float("-inf")
             for inner in box.descendants():
-                if inner is not box:
-                    right = max(right, inner.position_x + inner.margin_width())
-                    bottom = max(bottom, inner.position_y + inner.margin_height())
-            wide = box.width / max(right - left, 1.0)
-            tall = box.height / max(bottom - top, 1.0)
-            if min(wide, tall) >= 1.0:
-                continue
-            current = box.style["font_size"] * 0.75  # CSS px to pt
-            # Rounded down to a tenth, so rounding never pushes the text past the edge.
-            size = int(current * min(wide, tall) * 10) / 10
-            wrap = fits.get(key, (0.0, False))[1]
+                if isinstance(inner, LineBox):
+                    lines += 1
+                    height = max(height, inner.height)
+                elif isinstance(inner, TextBox) and inner.text.strip():
+                    texts.append(inner.text)
+                    x0, y0 = min(x0, inner.position_x), min(y0, inner.position_y)
+                    x1 = max(x1, inner.position_x + inner.margin_width())
+                    y1 = max(y1, inner.position_y + inner.margin_height())
+            if texts:
+                ordinal = counts.get(kind, 0)
+                counts[kind] = ordinal + 1
+                ref = element.get("data-fit-ref") or element.get("id") or ""
+                text = " ".join(" ".join(texts).split())
+                size = box.style["font_size"]
+                found.append(
+                    _FitBox(
+                        kind, ref, ordinal, page, size, frame, (x0, y0, x1, y1), lines, height, text
+                    )
+                )
+            return  # a fit box holds no other
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, frame, page)
+
+    for index, page in enumerate(document.pages):
+        walk(page._page_box, None, index)
+    return found
+
+
+def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple[Any, list[Misfit]]:
+    """Lay out ``html``, set its ``data-fit`` boxes again until they fit; what still does not.
+
+    Type scales in proportion, so one smaller size mostly fits at once; wrapped or
+    shortened text is measured again.
+    """
+    document = layout(html, base, root, variant)
+    if FIT not in html:
+        return document, []
+    # Rules are !important: a template's own selectors may be more specific.
+    rules: dict[str, str] = {}
+    first: dict[str, float] = {}  # each rule's box's type size as the template sets it
+    for _ in range(4):
+        changed = _retyped(fit_boxes(document), rules, first)
+        if not changed:
+            break
+        rules.update(changed)
+        styled = html.replace("</head>", f"<style>{''.join(rules.values())}</style></head>", 1)
+        document = layout(styled, base, root, variant)
+    misfits = [m for box in fit_boxes(document) if (m := box.misfit()) is not None]
+    return document, misfits
+
+
+def _retyped(
+    boxes: list[_FitBox], rules: dict[str, str], first: dict[str, float]
+) -> dict[str, str]:
+    """New CSS rules (by selector) for the boxes that overflow and whose kind can be retyped."""
+    changed: dict[str, str] = {}
+    for box in boxes:
+        if box.kind == "label" and box.ref:
+            selector = f"#{box.ref}"
+        elif box.kind == "return-line":
+            selector = '[data-fit="return-line"]'
+        else:
+            continue
+        if selector in changed or box.misfit() is None:
+            continue
+        first.setdefault(selector, box.size * 0.75)
+        left, _, right, bottom = box.frame
+        x0, y0, x1, y1 = box.ink
+        wide = (right - left) / max(x1 - x0, 1.0)
+        tall = (bottom - y0) / max(y1 - y0, 1.0)
+        current = box.size * 0.75  # CSS px to pt
+        # Rounded down to a tenth, so rounding never pushes the text past the edge.
+        size = int(current * min(wide, tall) * 10) / 10
+        old = rules.get(selector, "")
+        if box.kind == "return-line":
+            short = "fit-short" in old
+            if size < MIN_RETURN_PT and not short:
+                # As small as it may be and still too long: sender, city and country.
+                short, size = True, first[selector]
+            elif size < MIN_RETURN_PT:
+                continue  # reported as a misfit
+            rule = f"{selector}{{font-size:{size}pt!important}}"
+            if short:
+                rule += (
+                    f"{selector} .fit-long{{display:none!important}}"
+                    f"{selector} .fit-short{{display:inline!important}}"
+                )
+        else:
+            wrap = "overflow-wrap" in old
             if size < MIN_FIT_PT:
                 # Too long for one line even in the smallest type: let it wrap (a word
                 # longer than the box breaks too), at the size where the longest line
                 # takes two; the next pass shrinks it further if it is now too tall.
                 size = max(MIN_FIT_PT, int(current * min(2 * wide, tall, 1.0) * 10) / 10)
                 wrap = True
-            if (size, wrap) != fits.get(key):
-                changed[key] = (size, wrap)
+            rule = f"{selector}{{font-size:{size}pt!important}}"
+            if wrap:
+                rule += f"{selector} span{{white-space:normal!important;overflow-wrap:anywhere}}"
+        if rule != old:
+            changed[selector] = rule
     return changed
 
 

@@ -58,11 +58,14 @@ class StampJob:
 
 def run_full(job: FullJob) -> list[str]:
     """Lay out and write each letter of ``job``."""
-    from campaign.render import render_pdf
+    from campaign.render import DoesNotFit, render_pdf
 
     for html, out in job.items:
         with pdf_layout(output_name(out), job.limits):
-            pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+            try:
+                pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+            except DoesNotFit as exc:  # the build says whose address it is
+                raise DoesNotFit(exc.misfits, (out,) * len(exc.misfits)) from None
         write_atomic(Path(out), pdf)
     return [out for _, out in job.items]
 
@@ -76,7 +79,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     import pikepdf
 
     from campaign.pdfvariant import save
-    from campaign.render import blocks_with_class, layout, write
+    from campaign.render import DoesNotFit, blocks_with_class, fitted_layout, write
 
     page, top, height = job.salutation
     per = page + 1  # pages of each addressee's parts in the batch
@@ -85,7 +88,10 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
     )
     with pdf_layout(what, job.limits):
-        document = layout(job.html, Path(job.base), Path(job.root), job.variant)
+        document, overflowing = fitted_layout(job.html, Path(job.base), Path(job.root), job.variant)
+        if overflowing:  # each addressee's parts take ``per`` pages
+            outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
+            raise DoesNotFit(overflowing, tuple(outputs))
         laid_out = write(document, job.variant, job.date)
     boxes = {n: (t, h) for n, t, h in blocks_with_class(document, "salutation")}
     # Should an addressee's parts take more pages than the master's, the pages of the
@@ -206,9 +212,13 @@ def default_jobs() -> int:
 
 
 @contextmanager
-def workers(jobs: int) -> Iterator[Workers]:
-    """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1)."""
-    if jobs <= 1:
+def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
+    """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1).
+
+    ``separate`` keeps even one job out of this process: for commands (``check``) that
+    must not import WeasyPrint themselves.
+    """
+    if jobs <= 1 and not separate:
         yield _InProcess()
         return
     # Workers fork from a server that has imported WeasyPrint once, so a fresh or

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.catalog import template_names
-from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem
 from campaign.fontcheck import check_letter, check_list, check_recipients
 from campaign.langcheck import (
@@ -34,11 +33,9 @@ from campaign.model import (
     Signatory,
     SignatureList,
     Translation,
-    address_lines,
 )
 from campaign.names import fold
 from campaign.schema import close_match
-from campaign.scripts import writes_name_last
 from campaign.signatures import SignatureBlock, signature_block
 
 
@@ -128,9 +125,6 @@ class Workspace:
             if letter is None:
                 continue
             self._check_template(letter, problems)
-            _check_windows(
-                letter.language, letter.envelope, folder / "recipients.yaml", [*to, *cc], problems
-            )
             check_letter(letter, [*to, *cc], problems)
             check_file_names(folder / "recipients.yaml", [*to, *cc], problems)
             check_wording(letter, problems)
@@ -218,7 +212,6 @@ def _translation_recipients(
             continue
         own_to, own_cc = load_recipients(folder, problems, path.name)
         people = [*own_to, *own_cc]
-        _check_windows(t.language, edition_envelope(letter, t.language), path, people, problems)
         check_honorifics(t.language, path, own_to, problems)
         check_recipients(path, people, problems)
         check_file_names(path, people, problems)
@@ -287,34 +280,6 @@ def _errors(problems: list[Problem]) -> int:
 
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (str(problem.path), problem.line, problem.message)
-
-
-def _check_windows(
-    language: str, envelope: str, path: Path, recipients: list[Recipient], problems: list[Problem]
-) -> None:
-    """An address that does not fit the envelope window would be cut off on the envelope."""
-    window = WINDOWS[envelope]
-    for r in recipients:
-        lines = len(
-            address_lines(
-                r.name,
-                r.title,
-                r.organization,
-                r.address,
-                name_last=writes_name_last(language, r.address),
-                honorific=r.honorific,
-            )
-        )
-        if lines > window.capacity:
-            problems.append(
-                Problem(
-                    path,
-                    r.line,
-                    f"the address of '{r.name}' has {lines} lines; "
-                    f"the {window.name} envelope window shows {window.capacity}",
-                    "join lines (e.g. street and district), or drop the title or organization",
-                )
-            )
 
 
 def _check_groups(

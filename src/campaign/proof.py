@@ -1,0 +1,145 @@
+"""What a build proves from its own output: names in order, no missing glyph, addresses inside.
+
+Every address, return line and label was read back after layout (render.fitted_layout)
+or the build stopped; here the finished PDFs are read as a reader would (their text),
+and the build writes what it verified to ``proof.json`` and says it in one line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import CampaignError, display_path
+from campaign.errors import shown as escaped
+
+PROOF = "proof.json"
+_SPACE = re.compile(r"\s+")
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of every page of ``pdf``, as a reader's copy and paste would give it."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _squeezed(text: str) -> str:
+    # Lines break inside names (and Japanese has no spaces to break at): compared
+    # without any white space, a name reads the same however it was set.
+    return _SPACE.sub("", text)
+
+
+def names_in_order(pdf: Path, names: list[str], shown_as: Path | None = None) -> int:
+    """How many ``names`` the PDF prints, each after the one before; a CampaignError if not.
+
+    A PDF that prints none of them (a template that keeps the list to signatories.pdf)
+    prints no list: 0.
+    """
+    text = _squeezed(pdf_text(pdf))
+    if not any(_squeezed(name) in text for name in names):
+        return 0
+    at, count = 0, 0
+    for name in names:
+        found = text.find(_squeezed(name), at)
+        if found < 0:
+            where = display_path(shown_as or pdf)
+            missing = "is missing" if _squeezed(name) not in text else "is out of order"
+            raise CampaignError(
+                f"{where}: '{escaped(name)}' {missing} in the printed list of signatories; "
+                "nothing was written\n"
+                "  hint: a template that prints the list itself must print "
+                "signatories.groups' members in order"
+            )
+        at, count = found + len(_squeezed(name)), count + 1
+    return count
+
+
+def notdef_characters(pdf: Any) -> list[str]:
+    """Characters a PDF (a pikepdf.Pdf) draws with a font's empty .notdef glyph."""
+    import pikepdf
+
+    found: set[str] = set()
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Subtype") != "/Type0":
+            continue
+        zero = _codes_to_cid_zero(obj.get("/Encoding"))
+        if zero:
+            found |= _unicode_of(obj.get("/ToUnicode"), zero)
+    return sorted(found)
+
+
+_CIDCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s+0\b")
+_CIDRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<[0-9a-fA-F]+>\s+0\b")
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _codes_to_cid_zero(encoding: Any) -> set[int]:
+    """The character codes a Type0 font's encoding sends to glyph 0 (.notdef)."""
+    import pikepdf
+
+    if isinstance(encoding, pikepdf.Stream):
+        data = encoding.read_bytes()
+        ranges = data.split(b"begincidrange")[1:]
+        codes = {int(c, 16) for c in _CIDCHAR.findall(data.split(b"begincidrange")[0])}
+        for part in ranges:
+            codes |= {int(c, 16) for c in _CIDRANGE.findall(part.split(b"endcidrange")[0])}
+        return codes
+    return {0}  # Identity-H: the code is the glyph
+
+
+def _unicode_of(to_unicode: Any, codes: set[int]) -> set[str]:
+    """The characters a ToUnicode map gives for ``codes`` (only codes the font uses are in it)."""
+    import pikepdf
+
+    if not isinstance(to_unicode, pikepdf.Stream):
+        return set()
+    found = set()
+    for block in to_unicode.read_bytes().split(b"beginbfchar")[1:]:
+        for code, text in _BFCHAR.findall(block.split(b"endbfchar")[0]):
+            if int(code, 16) in codes:
+                found.add(bytes.fromhex(text.decode()).decode("utf-16-be", "replace"))
+    return found
+
+
+def refuse_notdef(pdf: bytes) -> None:
+    """Stop when a laid-out PDF draws any character as an empty box."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        missing = notdef_characters(opened)
+    if missing:
+        shown = ", ".join(f"'{escaped(c)}' (U+{ord(c[0]):04X})" for c in missing)
+        raise CampaignError(
+            f"no installed font has {shown}: it would print as an empty box; "
+            "nothing was written\n"
+            "  hint: install a font that has it (fonts-noto covers most scripts), "
+            "or write the text without it"
+        )
+
+
+def proof_line(letters: int, names: int, has_list: bool) -> str:
+    """What ``build`` says it proved for one letter."""
+    said = f"proof: {letters:,} letter{'s' if letters != 1 else ''}"
+    said += ", every address inside its window"
+    if has_list:
+        said += f"; {names:,} name{'s' if names != 1 else ''} in each list"
+    return said
+
+
+def verify(
+    letters: list[Path], listing: Path | None, names: list[str], shown: dict[Path, Path]
+) -> dict[str, Any]:
+    """Read the names back from ``listing`` (signatories.pdf) and each of ``letters``.
+
+    ``shown`` names each file as the user will find it (staged files are moved in).
+    """
+    lists: dict[str, int] = {}
+    for pdf in ([listing] if listing else []) + letters:
+        found = names_in_order(pdf, names, shown.get(pdf, pdf))
+        if found:
+            lists[display_path(shown.get(pdf, pdf))] = found
+    return {"names": len(names), "lists_read": lists}
