@@ -5,9 +5,15 @@ The cases of issue 16 §2, exactly as written, read back from the PDFs.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
 from campaign.envelopes import WINDOWS
+from campaign.errors import CampaignError
+from campaign.proof import names_in_order
+from campaign.render import render_pdf
 
 from conftest import pdf_words, run, snapshot
 
@@ -99,3 +105,58 @@ def test_check_finds_the_same_without_building_a_letter(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == MOTEGI_REFUSED + "Error: 1 problem in 1 file; nothing was written\n"
     assert not (ws / "build").exists()
+
+
+def test_build_ends_with_its_proof_and_writes_proof_json(tmp_path: Path) -> None:
+    ws = _init(tmp_path)
+    result = run("build", "--jobs", "1", workspace=ws)
+    assert result.exit_code == 0, result.output
+    proof = "  proof: 3 letters, every address inside its window; 51 names in each list\n"
+    assert result.stdout.count(proof) == 2  # the letter and its Japanese edition
+    written = json.loads((ws / "build" / "japan-hrc-2020" / "proof.json").read_text())
+    assert written["letters"] == 3 and written["names"] == 51
+    # signatories.pdf, the letters sharing their pages (read once), each cc copy.
+    assert sorted(written["lists_read"]) == [
+        "cc/toshimitsu-motegi.pdf",
+        "cc/yoshihide-suga.pdf",
+        "signatories.pdf",
+        "to/shinzo-abe.pdf",
+    ]
+    assert set(written["lists_read"].values()) == {51}
+
+
+def _list_pdf(tmp_path: Path, names: list[str]) -> Path:
+    items = "".join(f"<li>{name}, Somewhere</li>" for name in names)
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(render_pdf(f"<ul>{items}</ul>", tmp_path, tmp_path))
+    return pdf
+
+
+def test_a_name_out_of_order_or_missing_in_a_printed_list_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    computed = ["Alton, David", "Bae Jin-ho", "山田 花子", "Zhou Wei"]
+    assert names_in_order(_list_pdf(tmp_path, computed), computed) == 4
+    swapped = _list_pdf(tmp_path, [computed[1], computed[0], *computed[2:]])
+    with pytest.raises(CampaignError) as caught:
+        names_in_order(swapped, computed)
+    assert caught.value.message == (
+        "list.pdf: 'Bae Jin-ho' is out of order in the printed list of signatories; "
+        "nothing was written\n"
+        "  hint: a template that prints the list itself must print signatories.groups' "
+        "members in order"
+    )
+    with pytest.raises(CampaignError) as caught:
+        names_in_order(_list_pdf(tmp_path, computed[:3]), computed)
+    assert caught.value.message.startswith("list.pdf: 'Zhou Wei' is missing in the printed")
+
+
+def test_a_character_no_font_has_never_prints_as_an_empty_box(tmp_path: Path) -> None:
+    with pytest.raises(CampaignError) as caught:
+        render_pdf("<p>Private use: \ue000</p>", tmp_path, tmp_path)
+    assert caught.value.message == (
+        "no installed font has '\\ue000' (U+E000): it would print as an empty box; "
+        "nothing was written\n"
+        "  hint: install a font that has it (fonts-noto covers most scripts), "
+        "or write the text without it"
+    )

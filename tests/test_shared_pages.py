@@ -103,17 +103,26 @@ def test_a_text_that_names_the_addressee_is_laid_out_per_letter(many: Path, tmp_
     assert "Dear colleague Fay Last, we write" in expected["fay-last"][0]
 
 
+PROOF_LINE = "proof: 7 letters, every address inside its window; 4 names in each list"
+
+
 def made(stdout: str) -> list[str]:
     """The files a build says it made."""
-    return sorted(line.strip() for line in stdout.splitlines() if line.startswith("  "))
+    return sorted(
+        line.strip()
+        for line in stdout.splitlines()
+        if line.startswith("  ") and not line.startswith("  proof: ")
+    )
 
 
 def test_a_second_build_with_nothing_changed_makes_nothing(many: Path) -> None:
     first = run("build", "--jobs", "1", workspace=many)
-    assert first.stdout.startswith("build/test/: 14 files made, 0 up to date\n")
+    assert first.stdout.startswith("build/test/: 15 files made, 0 up to date\n")
+    assert first.stdout.endswith(f"  {PROOF_LINE}\n")
     before = {p: p.stat().st_mtime_ns for p in (many / "build").rglob("*.pdf")}
     again = run("build", "--jobs", "1", workspace=many)
-    assert again.stdout == "build/test/: 0 files made, 14 up to date\n"
+    # The proof of the last build stands: proof.json is read, no PDF.
+    assert again.stdout == f"build/test/: 0 files made, 15 up to date\n  {PROOF_LINE}\n"
     assert {p: p.stat().st_mtime_ns for p in (many / "build").rglob("*.pdf")} == before
 
 
@@ -123,12 +132,13 @@ def test_a_changed_address_makes_only_that_letter(many: Path) -> None:
     recipients.write_text(recipients.read_text().replace("Box 1", "Box 2"))
     result = run("build", "--jobs", "1", workspace=many)
     # The address is also on its envelope and label, and in the print file.
-    assert result.stdout.splitlines()[0] == "build/test/: 5 files made, 9 up to date"
+    assert result.stdout.splitlines()[0] == "build/test/: 6 files made, 9 up to date"
     assert made(result.stdout) == [
         "envelopes.pdf",
         "labels.pdf",
         "mailing.csv",
         "print.pdf",
+        "proof.json",
         "to/cy-short.pdf",
     ]
     assert "Box 2" in pdf_pages(many / "build" / "test" / "to" / "cy-short.pdf")[0]
@@ -148,8 +158,8 @@ def test_a_new_signatory_makes_everything_that_shows_the_list(many: Path) -> Non
     assert made(result.stdout) == sorted(
         [f"to/{slug}.pdf" for slug in unique_slugs([a[0] for a in ADDRESSEES])]
         + ["cc/bob-deputy.pdf", "signatories.pdf", "signatories.csv", "letter.html"]
-        + ["print.pdf", "mailing.csv"]
+        + ["print.pdf", "mailing.csv", "proof.json"]
     )
     assert "Gamma Org" in "".join(pdf_pages(many / "build" / "test" / "to" / "fay-last.pdf"))
     forced = run("build", "--jobs", "1", "--force", workspace=many)
-    assert forced.stdout.startswith("build/test/: 14 files made, 0 up to date\n")
+    assert forced.stdout.startswith("build/test/: 15 files made, 0 up to date\n")

@@ -25,7 +25,7 @@ from campaign import __version__
 from campaign.catalog import BUILTIN_TEMPLATES
 from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
 from campaign.envelopes import WINDOWS
-from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.errors import CampaignError, Problem, ProblemsFound, ProblemsFoundLate, display_path
 from campaign.fit import check_fits, misfit_problems
 from campaign.fsutil import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.limits import Limits, applied, output_name, pdf_layout
@@ -624,7 +624,7 @@ def _proof_run(
     if not letters and pieces and plan.bundle.letter.list_name:
         letters = [folder / pieces[0].file]  # unchanged letters: the first stands for all
     shown = {path: folder / path.relative_to(staging) for path in where.values()}
-    verified = verify(letters, listing, names, shown) if names else {"names": 0}
+    verified = verify(letters, listing, names, shown, folder) if names else {"names": 0}
     proof = {
         "letters": len(pieces),
         "addresses": f"every address inside its {plan.bundle.letter.envelope} window, "
@@ -714,7 +714,7 @@ def build(
                             staged.append(_stage(plan, pool, tick, todo))
                         except DoesNotFit as exc:  # said at the lines the texts come from
                             found = misfit_problems(plan.composer, exc.found())
-                            raise ProblemsFound(found) from None
+                            raise ProblemsFoundLate(found) from None
             return [_finish(s, tick) for s in staged]
         finally:
             for s in staged:

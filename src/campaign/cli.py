@@ -220,12 +220,8 @@ def build(
     variant = "" if pdf_variant == NONE else pdf_variant
     plans, _ = _checked(ctx, slugs, strict, every=False, variant=variant)
     total = sum(len(p.outputs) for p in plans)
-    try:
-        with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-            results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
-    except ProblemsFound as exc:  # found on the laid-out pages (an address too long)
-        echo_problems(exc.problems)
-        raise
+    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+        results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
         click.echo(

@@ -131,15 +131,21 @@ def proof_line(letters: int, names: int, has_list: bool) -> str:
 
 
 def verify(
-    letters: list[Path], listing: Path | None, names: list[str], shown: dict[Path, Path]
+    letters: list[Path],
+    listing: Path | None,
+    names: list[str],
+    shown: dict[Path, Path],
+    folder: Path,
 ) -> dict[str, Any]:
     """Read the names back from ``listing`` (signatories.pdf) and each of ``letters``.
 
-    ``shown`` names each file as the user will find it (staged files are moved in).
+    ``shown`` names each file as the user will find it (staged files are moved in);
+    proof.json names them from the letter's build ``folder``.
     """
     lists: dict[str, int] = {}
     for pdf in ([listing] if listing else []) + letters:
-        found = names_in_order(pdf, names, shown.get(pdf, pdf))
+        final = shown.get(pdf, pdf)
+        found = names_in_order(pdf, names, final)
         if found:
-            lists[display_path(shown.get(pdf, pdf))] = found
+            lists[final.relative_to(folder).as_posix()] = found
     return {"names": len(names), "lists_read": lists}
