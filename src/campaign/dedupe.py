@@ -115,6 +115,9 @@ def _told(entry: Signatory, key: str) -> str:
     return value.casefold().strip() if key in PRIVATE_FIELDS else fold(value)
 
 
+_TRIED = 20  # sets of sure duplicates an entry is compared with, at most
+
+
 @dataclass
 class _Cluster:
     """Entries sure to be one signatory: one full name in common, no field told apart."""
@@ -124,26 +127,24 @@ class _Cluster:
     fields: dict[str, str]
     acronym: str
 
-    def why_not(self, entry: Signatory, names: set[str], acronym: str) -> str:
-        """Why ``entry`` cannot be the same signatory as the members ('' if it can)."""
+    def why_not(self, told: dict[str, str], names: set[str], acronym: str) -> str:
+        """Why an entry cannot be the same signatory as the members ('' if it can)."""
         if not self.names & names:
             return "names"
         if self.acronym and acronym and self.acronym != acronym:
             return "acronym"
-        for key in _TOLD_APART:
-            value = _told(entry, key)
-            if value and self.fields.get(key, value) != value:
+        for key, value in told.items():
+            if self.fields.get(key, value) != value:
                 return key
         return ""
 
-    def join(self, index: int, entry: Signatory, names: set[str], acronym: str) -> None:
-        """Add ``entry``: the names left in common, and the fields it gives."""
+    def join(self, index: int, told: dict[str, str], names: set[str], acronym: str) -> None:
+        """Add an entry: the names left in common, and the fields it gives."""
         self.members.append(index)
         self.names &= names
         self.acronym = self.acronym or acronym
-        for key in _TOLD_APART:
-            if value := _told(entry, key):
-                self.fields.setdefault(key, value)
+        for key, value in told.items():
+            self.fields.setdefault(key, value)
 
 
 @dataclass(frozen=True)
@@ -235,10 +236,14 @@ def _sure(
         entry = entries[index]
         names = _name_keys(entry, full_names)
         acronym = _acronym(entry)[0]
+        given = [key for key in _TOLD_APART if getattr(entry, key)]
+        told = {key: value for key in given if (value := _told(entry, key))}
         why = ""
-        for cluster in clusters:
-            if not (reason := cluster.why_not(entry, names, acronym)):
-                cluster.join(index, entry, names, acronym)
+        # A hostile list of one name thousands of times, each told apart, would try
+        # every pair: past the first sets, an entry is left apart (never merged wrongly).
+        for cluster in clusters[:_TRIED]:
+            if not (reason := cluster.why_not(told, names, acronym)):
+                cluster.join(index, told, names, acronym)
                 break
             why = why or reason
         else:
@@ -246,7 +251,7 @@ def _sure(
                 first = entries[clusters[0].members[0]]
                 doubts.append(_doubt(index, entry, first, why, full_names))
             clusters.append(_Cluster([], set(names), {}, ""))
-            clusters[-1].join(index, entry, names, acronym)
+            clusters[-1].join(index, told, names, acronym)
     merges = tuple(tuple(c.members) for c in clusters if len(c.members) > 1)
     return DuplicateGroup(members, reasons, merges, tuple(doubts))
 
