@@ -77,7 +77,9 @@ def read_addresses(
 
         address, missing = split_address(lines, home, language)
         named = bool(lines) and bool(country_code(lines[-1], language))
-        if not named and lines and (missing or not home):
+        # Reading every country's layout takes a moment: check, silent anyway about an
+        # address when no country is known, does it only when the sender's is.
+        if not named and lines and (missing or not home) and (home or every):
             found = country_of_last_line(lines[-1])
             if len(found) == 1 and found[0] != home:
                 address, missing = split_address(lines, found[0], language)
