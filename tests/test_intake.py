@@ -6,6 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from campaign.errors import Problem, grouped
 
 from conftest import run
 
@@ -428,3 +432,31 @@ def test_a_flow_list_cut_at_a_comma_is_a_warning(ws: Path, address: str, warned:
     result = run("check")
     assert result.exit_code == 0, result.output
     assert result.stderr == warned
+
+
+@given(
+    lines=st.lists(st.integers(min_value=1, max_value=60), max_size=30),
+    others=st.lists(st.integers(min_value=1, max_value=60), max_size=5),
+)
+def test_a_repeated_problem_is_printed_once_naming_every_line(
+    lines: list[int], others: list[int]
+) -> None:
+    same = [Problem(Path("form.csv"), n, "type 'x' is neither", "map it") for n in lines]
+    other = [Problem(Path("form.csv"), n, "no name", "") for n in others]
+    texts = grouped(same + other)
+    for problems, message in ((same, "type 'x' is neither"), (other, "no name")):
+        said = [t for t in texts if message in t]
+        numbers = sorted({p.line for p in problems})
+        assert len(said) == (1 if numbers else 0)
+        if len(numbers) > 1:
+            where = said[0].split(": ", 1)[0].removeprefix("form.csv rows ")
+            named: set[int] = set()
+            for part in where.split(", "):
+                first, _, last = part.partition("–")
+                named |= set(range(int(first), int(last or first) + 1))
+            assert named == set(numbers)
+        elif numbers:
+            assert said == [
+                Problem(Path("form.csv"), numbers[0], message, problems[0].hint).format()
+            ]
+    assert sum(t.count("hint: map it") for t in texts) == (1 if lines else 0)
