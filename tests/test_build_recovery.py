@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from test_durability import KILL_POINTS, Scenario, files, kill_everywhere
+
+from campaign.names import file_slugs, slugify
 
 from conftest import copy_tree, pdf_text, run
 
@@ -196,3 +200,40 @@ def test_a_build_killed_anywhere_recovers_on_the_next(tmp_path: Path, smiths: Pa
 
     scenario = Scenario("smiths", ("build",), prepare, points=KILL_POINTS)
     assert kill_everywhere(tmp_path, scenario).tried == KILL_POINTS
+
+
+# -- the file name rule, for any names -----------------------------------------------------
+
+NAMES = st.one_of(
+    st.sampled_from(["A. Smith", "A Smith", "A-Smith", "a smith", "A Smith 2", "Å Smith"]),
+    st.text(alphabet="Aa .-2Å", min_size=1, max_size=8),
+)
+PEOPLE = st.lists(st.tuples(NAMES, st.sampled_from(["", "Minister"])), max_size=8)
+
+
+@given(PEOPLE, st.tuples(NAMES, st.sampled_from(["", "Minister"])))
+def test_file_names_are_distinct_and_an_added_recipient_renames_no_one(
+    people: list[tuple[str, str]], added: tuple[str, str]
+) -> None:
+    names = file_slugs(people)
+    assert len(set(names)) == len(names)
+    assert file_slugs([*people, added])[: len(people)] == names
+
+
+@given(PEOPLE, st.data())
+def test_a_removed_recipient_renames_no_one_but_the_next_of_the_same_name(
+    people: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    assume(people and len(set(people)) == len(people))  # no one listed twice
+    gone = data.draw(st.integers(0, len(people) - 1))
+    names = file_slugs(people)
+    rest = people[:gone] + people[gone + 1 :]
+    after = dict(zip(rest, file_slugs(rest), strict=True))
+    # Only the recipient who took over the removed one's bare name, or one of the very
+    # same name (told apart by their other fields, then in order), has a new one.
+    renamed = [
+        person
+        for person, name in zip(people, names, strict=True)
+        if person in after and after[person] != name
+    ]
+    assert all(slugify(p[0]) == names[gone] or p[0] == people[gone][0] for p in renamed), renamed
