@@ -216,3 +216,12 @@ def test_every_plain_scalar_is_read_as_the_text_written(value: str) -> None:
     assert fields.lines("flow") == (value,)
     assert value in data and data[value] == "key"
     assert problems == []
+
+
+def test_a_template_description_is_the_text_written(example: Path) -> None:
+    own = example / "templates" / "v110"
+    own.mkdir(parents=True)
+    (own / "letter.html.j2").write_text('{% extends "builtin/joint-letter/letter.html.j2" %}\n')
+    (own / "template.yaml").write_text("description: 1.10\n")
+    listed = run("templates", workspace=example).stdout
+    assert "v110           1.10 (this workspace's, extends joint-letter)\n" in listed, listed

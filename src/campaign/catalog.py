@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from campaign.errors import Problem
+from campaign.yamlfile import load_yaml
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "data" / "templates"
 BASE = "joint-letter"  # parts a template does not have come from here
@@ -85,9 +86,11 @@ def describe(root: Path | None) -> list[TemplateInfo]:
 
 def _description(folder: Path) -> str:
     path = folder / "template.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
-    except (yaml.YAMLError, UnicodeDecodeError):
+    if not path.is_file():
+        return ""
+    problems: list[Problem] = []
+    data = load_yaml(path, problems)  # as every file is read: each value the text written
+    if any(not p.warning for p in problems):
         return "(template.yaml cannot be read)"
     text = data.get("description") if isinstance(data, dict) else None
     return " ".join(str(text).split()) if text else ""

@@ -29,7 +29,7 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
+            self.fail(f"'{shown(str(value))}' is not a date written YYYY-MM-DD", param, ctx)
 
 
 DATE = _Date()

@@ -60,3 +60,12 @@ def test_a_raw_control_byte_in_yaml_is_named_with_its_line(ws: Path, byte: str, 
         "  hint: remove it: such characters can rewrite a terminal or hide text\n"
     ), result.stderr
     assert "\x1b" not in result.stderr and "\x00" not in result.stderr
+
+
+def test_an_option_value_that_is_no_date_is_shown_escaped(ws: Path) -> None:
+    result = run("sig", "withdraw", "people", "Zoë Zimmer", "--date", f"2024{HIJACK}")
+    assert result.exit_code == 2  # Click's usage errors
+    assert result.stderr.endswith(
+        "\nError: Invalid value for '--date': '2024\\x1b]0;HIJACK\\x07\\x1b[2J' "
+        "is not a date written YYYY-MM-DD\n"
+    )
