@@ -136,3 +136,20 @@ def test_merging_keeps_every_signature_name_and_address(made: list[Made]) -> Non
     assert all(e in present for e in standing)
     # and the list as merged is still the list it was, for 'sig diff'
     assert all(e in Present(standing) for e in kept if e.status != "withdrawn")
+
+
+def test_one_full_name_in_two_countries_is_reported_not_merged() -> None:
+    amnesty = [
+        Signatory("Amnesty International", "organization", "orgs", country="Japan", line=2),
+        Signatory("amnesty international", "organization", "orgs", country="Canada", line=6),
+        Signatory("Amnesty International", "organization", "orgs", email="a@b.example", line=10),
+    ]
+    [group] = find_duplicates(amnesty)
+    assert (group.members, group.reasons, group.merges) == ((0, 1, 2), ("same name",), ((0, 2),))
+    assert [(d.index, d.message, d.hint) for d in group.doubts] == [
+        (
+            1,
+            "not merged with 'Amnesty International': the country ('Canada', 'Japan') differs",
+            "if they are one signatory, make the country agree and merge again",
+        )
+    ]
