@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from babel.dates import format_date
 from markupsafe import Markup
 
 from campaign.catalog import BUILTIN_TEMPLATES, chain, part_names
@@ -21,6 +23,7 @@ from campaign.plaindata import plain_context
 from campaign.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.templating import (
     HELPERS,
+    babel_locale,
     load_template,
     make_environment,
     markdown,
@@ -28,6 +31,7 @@ from campaign.templating import (
     render,
     source_template,
 )
+from campaign.typography import typeset
 from campaign.wording import (
     base_language,
     join_list,
@@ -187,6 +191,9 @@ class Composer:
             "labels": self.labels,
             # What the "Enclosures:" line names; the PDFs follow the letter (build.py).
             "enclosures": tuple(e.title for e in letter.enclosures),
+            # The date line as the language writes it, with the sender's place:
+            # "Paris, le 17 mars 2025", "Berlin, 17. März 2025".
+            "date_line": self.dated(letter.date, sender.place if sender else ""),
         }
         # Plain data (plaindata.py), converted once: hundreds of letters are filled in from it.
         self.context = plain_context(self.context)
@@ -209,6 +216,13 @@ class Composer:
     def say_count(self, key: str, count: int) -> str:
         """A counted phrase of the letter's language: '1 signature', '1,234 signatures'."""
         return say_count(self.labels, self.language, key, count)
+
+    def dated(self, date: dt.date, place: str) -> str:
+        """The letter's date written out, after the place it is written from if known."""
+        written = format_date(date, format="long", locale=babel_locale(self.language))
+        if not place or "dated" not in self.labels:
+            return written
+        return say(self.labels, "dated", place=place, date=written)
 
     def named(self, person: PublicRecipient) -> str:
         """A recipient's name with their title, in the order of the letter's language."""
@@ -253,9 +267,13 @@ class Composer:
         lang = base_language(self.language)
         return [f"{template}/{name}.{lang}.html.j2", f"{template}/{name}.html.j2"]
 
-    def _finish(self, html: str) -> str:
-        """Mark runs of text in another script, so the template's :lang() rules find them."""
-        return mark_scripts(html, self.language)
+    def _finish(self, html: str, paper: bool = True) -> str:
+        """Mark runs of text in another script, so the template's :lang() rules find them.
+
+        Then set every printed text by the language's typography (typography.py),
+        whichever file or field it came from.
+        """
+        return typeset(mark_scripts(html, self.language), self.language, paper)
 
     def signatories_html(self) -> str:
         """The signature list on its own."""
@@ -268,7 +286,7 @@ class Composer:
         addressee = self.to[0]
         context = self._page_context(recipient=addressee, body=self.body(addressee))
         template = load_template(self.env, self._part("web.html.j2"), context)
-        return self._finish(render(template, context))
+        return self._finish(render(template, context), paper=False)
 
     def parallel_html(self) -> str:
         """The parallel edition: the original and this translation, one signature block.

@@ -101,12 +101,13 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     sender = None
     if (raw := f.mapping("sender")) is not None:
         s = Fields(raw, path, problems, "sender")
-        s.known(("name", "address", "email", "website"))
+        s.known(("name", "address", "email", "website", "place"))
         sender = Sender(
             name=s.text("name", required=True),
             address=s.lines("address"),
             email=s.email("email"),
             website=s.text("website"),
+            place=s.text("place"),
         )
     smtp = Smtp()
     if (raw_smtp := f.mapping("smtp")) is not None:

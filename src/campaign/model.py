@@ -23,6 +23,7 @@ class Sender:
     address: tuple[str, ...] = ()
     email: str = ""
     website: str = ""
+    place: str = ""  # where letters are written from: "Paris, le 17 mars 2025"
 
 
 SECURITIES = ("starttls", "tls", "none")

@@ -41,6 +41,7 @@ _RUN = re.compile(
 _MARKUP = re.compile(
     r"(<(style|script|title)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.DOTALL | re.IGNORECASE
 )
+MARKUP = _MARKUP  # what is not text in a page: tags, comments, styles (see typography.py)
 
 RIGHT_TO_LEFT = ("ar", "he", "fa", "ur")
 

@@ -47,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "as of {date}",
         "submitted_by": "Submitted by {name}",
         "enclosures": "Enclosures:",
+        "dated": "{place}, {date}",
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -78,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "au {date}",
         "submitted_by": "Présentée par {name}",
         "enclosures": "Pièces jointes\u00a0:",
+        "dated": "{place}, le {date}",
     },
     "es": {
         "re": "Asunto:",
@@ -109,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "a fecha de {date}",
         "submitted_by": "Presentada por {name}",
         "enclosures": "Anexos:",
+        "dated": "{place}, {date}",
     },
     "de": {
         "re": "Betreff:",
@@ -139,6 +142,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "Stand: {date}",
         "submitted_by": "Eingereicht von {name}",
         "enclosures": "Anlagen:",
+        "dated": "{place}, {date}",
     },
     "ja": {
         "re": "件名：",
@@ -168,6 +172,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "{date}現在",
         "submitted_by": "提出者：{name}",
         "enclosures": "同封書類：",
+        "dated": "{date}",
     },
     "ko": {
         "re": "제목:",
@@ -197,6 +202,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "{date} 기준",
         "submitted_by": "제출: {name}",
         "enclosures": "첨부:",
+        "dated": "{date}",
     },
     "ar": {
         "re": "الموضوع:",
@@ -230,6 +236,7 @@ LABELS: dict[str, dict[str, str]] = {
         "count_as_of": "حتى {date}",
         "submitted_by": "مقدمة من {name}",
         "enclosures": "المرفقات:",
+        "dated": "{place} في {date}",
     },
 }
 
