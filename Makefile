@@ -32,7 +32,8 @@ test: venv lint
 # The fuzz tests of tests/test_fuzz.py with hypothesis's 'long' profile (see conftest.py);
 # failing examples are kept in .hypothesis/ and tried first next time.
 fuzz: venv
-	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/test_fuzz.py tests/test_fit_property.py \
+		--hypothesis-show-statistics
 
 # Benchmarks: figures from one run on this machine, with ratios against the naive way.
 bench: venv
