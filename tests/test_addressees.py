@@ -84,3 +84,18 @@ def test_the_copy_by_e_mail_names_every_addressee(
         "sent on May 2, 2024 to\n"
         "Maria Fernandes, Minister of Justice and João Silva, Minister of Foreign Affairs.\n"
     ) in text_of(copy)
+
+
+def test_the_salutation_hint_speaks_the_letters_language(minimal: Path) -> None:
+    folder = two_addressees(minimal, "ko")
+    recipients = folder / "recipients.yaml"
+    recipients.write_text(
+        recipients.read_text().replace("    salutation: Dear Minister Silva,\n", "")
+    )
+    result = run("check", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    assert (
+        "ws/letters/test/recipients.yaml:6: warning: addressee 'João Silva' has no salutation, "
+        "so the letter opens 'João Silva 귀하'\n"
+        "  hint: add 'salutation: ...' as you would greet them, e.g. '존경하는 국무총리님께'\n"
+    ) in result.stderr

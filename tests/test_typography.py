@@ -146,3 +146,33 @@ def _texts(box: object) -> list[Any]:
     for child in getattr(box, "children", None) or []:
         found += _texts(child)
     return found
+
+
+def test_a_kana_reading_orders_japanese_only_korean_files_the_hanja_reading() -> None:
+    import datetime as dt
+
+    from campaign.model import GroupSpec, Signatory
+    from campaign.signatures import signature_block
+
+    people = tuple(
+        Signatory(name=name, type="individual", group="people", sort_as=reading)
+        for name, reading in [
+            ("John Smith", ""),
+            ("서지훈", ""),
+            ("山田花子", "やまだはなこ"),
+            ("박민수", ""),
+            ("石川一郎", "いしかわいちろう"),
+        ]
+    )
+
+    def order(language: str) -> list[str]:
+        block = signature_block(
+            people, (GroupSpec("people", "People"),), dt.date(2025, 1, 1), language
+        )
+        return [s.name for s in block.groups[0].members]
+
+    # Korean: Hangul in 가나다 order with the Hanja filed by their readings (山 산, 石 석),
+    # then Latin names; the kana readings play no part.
+    assert order("ko") == ["박민수", "山田花子", "서지훈", "石川一郎", "John Smith"]
+    # Japanese: Latin names first, then the kana readings (いしかわ before やまだ), Hangul last.
+    assert order("ja") == ["John Smith", "石川一郎", "山田花子", "박민수", "서지훈"]

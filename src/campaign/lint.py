@@ -206,7 +206,8 @@ def check_greetings(
     Only where the default greets by name ('Dear Shinzo Abe,'); a Japanese letter's
     default 拝啓 is what such a letter says anyway.
     """
-    default = labels_for(letter.language).get("salutation", "")
+    labels = labels_for(letter.language)
+    default = labels.get("salutation", "")
     if "{name}" not in default:
         return
     for r in to:
@@ -217,7 +218,9 @@ def check_greetings(
                 path,
                 r.line,
                 f"addressee '{r.name}' has no salutation, so the letter opens '{example}'",
-                "add 'salutation: ...' as you would greet them, e.g. 'Dear Prime Minister,'",
+                # The example in the letter's own language: the salutation is written in it.
+                "add 'salutation: ...' as you would greet them, "
+                f"e.g. '{labels.get('salutation_example', 'Dear Prime Minister,')}'",
             )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from campaign.collation import sort_key
 from campaign.model import GroupSpec, Signatory
 from campaign.names import family_name
-from campaign.scripts import is_latin, printed_name
+from campaign.scripts import is_latin, printed_name, suits
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,15 @@ def alphabetical_key(entry: Signatory, language: str) -> tuple[bytes, bytes]:
 
     The name is the one the letter prints. ``sort_as`` is its reading, so it counts
     only when written in the same kind of script: a kana reading orders a name printed
-    in kanji, not the Latin spelling an English letter prints instead.
+    in kanji, not the Latin spelling an English letter prints instead. And only in a
+    language whose readers read it: a kana reading serves Japanese order, while a
+    Korean letter files the same kanji by their Hanja reading, as ICU's Korean
+    order does.
     """
     name = printed_name(entry.name, entry.name_latin, language)
-    if entry.sort_as and is_latin(entry.sort_as) == is_latin(name):
-        primary = entry.sort_as
+    reading = entry.sort_as
+    if reading and is_latin(reading) == is_latin(name) and suits(reading, language):
+        primary = reading
     elif entry.type == "individual":
         primary = family_name(name)
     else:

@@ -48,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "Submitted by {name}",
         "enclosures": "Enclosures:",
         "dated": "{place}, {date}",
+        "salutation_example": "Dear Prime Minister,",
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -80,6 +81,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "Présentée par {name}",
         "enclosures": "Pièces jointes\u00a0:",
         "dated": "{place}, le {date}",
+        "salutation_example": "Monsieur le Premier ministre,",
     },
     "es": {
         "re": "Asunto:",
@@ -112,6 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "Presentada por {name}",
         "enclosures": "Anexos:",
         "dated": "{place}, {date}",
+        "salutation_example": "Señor Presidente del Gobierno:",
     },
     "de": {
         "re": "Betreff:",
@@ -143,6 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "Eingereicht von {name}",
         "enclosures": "Anlagen:",
         "dated": "{place}, {date}",
+        "salutation_example": "Sehr geehrter Herr Bundeskanzler,",
     },
     "ja": {
         "re": "件名：",
@@ -173,6 +177,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "提出者：{name}",
         "enclosures": "同封書類：",
         "dated": "{date}",
+        "salutation_example": "謹啓",
     },
     "ko": {
         "re": "제목:",
@@ -203,6 +208,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "제출: {name}",
         "enclosures": "첨부:",
         "dated": "{date}",
+        "salutation_example": "존경하는 국무총리님께",
     },
     "ar": {
         "re": "الموضوع:",
@@ -237,6 +243,7 @@ LABELS: dict[str, dict[str, str]] = {
         "submitted_by": "مقدمة من {name}",
         "enclosures": "المرفقات:",
         "dated": "{place} في {date}",
+        "salutation_example": "دولة رئيس الوزراء المحترم،",
     },
 }
 
