@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from test_send import Inbox, serve, text_of
 
-from conftest import flat, pdf_text, run
+from campaign.envelopes import WINDOWS, window_table
+
+from conftest import flat, pdf_text, pdf_words, run
 
 TWO = """\
 to:
@@ -99,3 +101,52 @@ def test_the_salutation_hint_speaks_the_letters_language(minimal: Path) -> None:
         "so the letter opens 'João Silva 귀하'\n"
         "  hint: add 'salutation: ...' as you would greet them, e.g. '존경하는 국무총리님께'\n"
     ) in result.stderr
+
+
+FROM_ABROAD = """\
+to:
+  - name: Maria Fernandes
+    title: Special Rapporteur
+    organization: Office of the High Commissioner
+    salutation: Dear Ms Fernandes,
+    address: [Palais des Nations, 1211 Geneva 10, Switzerland]
+"""
+
+
+def test_check_names_the_us_window_that_holds_mail_from_abroad(minimal: Path) -> None:
+    folder = minimal / "letters" / "test"
+    (folder / "recipients.yaml").write_text(FROM_ABROAD)
+    letter = folder / "letter.yaml"
+    letter.write_text(letter.read_text() + "paper: letter\n")
+    result = run("check", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "ws/letters/test/recipients.yaml:2: the address of 'Maria Fernandes' needs 6 lines "
+        "in the us-10 window, which holds 5\n"
+        "  hint: use envelope: us-10-intl in letter.yaml (its window holds 6 lines, in smaller "
+        "type), or shorten the title, join address lines (street and district on one line), "
+        "or leave out the organization\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    letter.write_text(letter.read_text() + "envelope: us-10-intl\n")
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    words = pdf_words(minimal / "build" / "test" / "to" / "maria-fernandes.pdf")
+    window = WINDOWS["us-10-intl"]
+    inside = [
+        w.text
+        for w in words
+        if window.left <= w.left
+        and w.right <= window.left + window.width
+        and window.top + window.return_line <= w.top
+        and w.bottom <= window.top + window.height
+    ]
+    assert " ".join(inside) == (
+        "Maria Fernandes Special Rapporteur Office of the High Commissioner "
+        "Palais des Nations 1211 Geneva 10 Switzerland"
+    )
+
+
+def test_the_readme_table_of_windows_is_made_from_the_windows() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert window_table() in readme

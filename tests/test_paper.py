@@ -18,18 +18,21 @@ FIELDS = {
     "din5008-b": ("a4", (20, 45, 105, 90)),
     "din5008-a": ("a4", (20, 27, 105, 72)),
     "us-10": ("letter", (0.875 * INCH, 2.1 * INCH, 0.875 * INCH + 90, 3.1 * INCH)),
+    "us-10-intl": ("letter", (0.875 * INCH, 2.1 * INCH, 0.875 * INCH + 90, 3.1 * INCH)),
     "jp-chou3": ("a4", (22, 12, 112, 57)),
 }
 FOLDS = {
     "din5008-b": [105, 148.5, 210],  # two fold marks and the hole-punch mark
     "din5008-a": [87, 148.5, 192],
     "us-10": [],
+    "us-10-intl": [],
     "jp-chou3": [],
 }
 ENVELOPE_SIZES = {  # millimetres, as the envelope is fed to the printer
     "din5008-b": (220, 110),
     "din5008-a": (229, 162),
     "us-10": (9.5 * INCH, 4.125 * INCH),
+    "us-10-intl": (9.5 * INCH, 4.125 * INCH),
     "jp-chou3": (120, 235),
 }
 

@@ -91,10 +91,53 @@ WINDOWS = {
         font_pt=9,
         leading_pt=11,
     ),
+    # The same window for mail from abroad: name, title, organisation, street, city and
+    # country need six lines, so the type is smaller (8 pt on a 9 pt pitch).
+    "us-10-intl": Window(
+        "us-10-intl",
+        "letter",
+        0.875 * MM_PER_INCH,
+        2.1 * MM_PER_INCH,
+        90,
+        1.0 * MM_PER_INCH,
+        3.5,
+        "#10",
+        font_pt=8,
+        leading_pt=9,
+    ),
     "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5, "長形3号"),
 }
 
 DEFAULT_ENVELOPE = {"a4": "din5008-b", "letter": "us-10"}
+
+
+def windows_holding(paper: str, lines: int) -> list[str]:
+    """The windows for ``paper`` whose field holds ``lines`` address lines."""
+    return [w.name for w in WINDOWS.values() if w.paper == paper and w.capacity >= lines]
+
+
+def window_table() -> str:
+    """The README's table of windows, made from WINDOWS (a test holds the README to it)."""
+    rows = [
+        "| `envelope:` | paper | address field: from left, from top, width × height (mm) "
+        "| lines | type | fold marks | envelope |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    defaults = {name: paper for paper, name in DEFAULT_ENVELOPE.items()}
+    for w in WINDOWS.values():
+        name = f"`{w.name}`" + (f" (default on {_PAPER[w.paper]})" if w.name in defaults else "")
+        field = f"{w.left:g}, {w.top:g}, {w.width:g} × {w.height:g}"
+        marks = " and ".join(f"{y:g}" for y in w.folds) or "none"
+        if w.punch:
+            marks += f", punch mark {w.punch:g}"
+        rows.append(
+            f"| {name} | {_PAPER[w.paper]} | {field} | {w.capacity} "
+            f"| {w.font_pt:g}/{w.leading_pt:g} pt | {marks} | {w.envelope} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+_PAPER = {"a4": "A4", "letter": "Letter"}
 
 # Western envelopes lie landscape, the return address top left and the addressee in
 # the lower right area that sorting machines read. 長形3号 stands portrait, written

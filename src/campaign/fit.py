@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.compose import ENVELOPES_PER_PART, Piece
-from campaign.envelopes import LABEL_SHEETS, WINDOWS
+from campaign.envelopes import LABEL_SHEETS, WINDOWS, windows_holding
 from campaign.errors import Problem
 from campaign.limits import DEFAULT, Limits, output_name, pdf_layout
 
@@ -120,6 +120,19 @@ def misfit_problems(composer: Composer, found: list[tuple[str, Misfit]]) -> list
                 "shorten the title, join address lines (street and district on one line), "
                 "or leave out the organization"
             )
+            if place.endswith("window") and misfit.lines > misfit.holds:
+                # Another preset for the same paper may hold it: say which.
+                roomier = [
+                    name
+                    for name in windows_holding(letter.paper, misfit.lines)
+                    if name != window.name
+                ]
+                if roomier:
+                    holds = WINDOWS[roomier[0]].capacity
+                    hint = (
+                        f"use envelope: {roomier[0]} in letter.yaml (its window holds {holds} "
+                        "lines, in smaller type), or " + hint[0].lower() + hint[1:]
+                    )
         key = (path, line, message)
         problems.setdefault(key, Problem(path, line, message, hint))
     return sorted(problems.values(), key=lambda p: (str(p.path), p.line, p.message))
