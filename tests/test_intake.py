@@ -460,3 +460,59 @@ def test_a_repeated_problem_is_printed_once_naming_every_line(
                 Problem(Path("form.csv"), numbers[0], message, problems[0].hint).format()
             ]
     assert sum(t.count("hint: map it") for t in texts) == (1 if lines else 0)
+
+
+def test_a_group_column_naming_no_printed_group_is_refused_row_by_row(draft: Path) -> None:
+    Path("form.csv").write_text(
+        "Name,Signing as,Group\nAlice,Myself,individual\nBob,Myself,individual\nCarl,Myself,x\n"
+    )
+    result = run("sig", "import", "climate", "form.csv", "--map-value", "type:Myself=individual")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "form.csv rows 2, 3: group 'individual' is printed by no letter that uses this list\n"
+        "  hint: did you mean 'individuals'? (--force takes it anyway)\n"
+        "form.csv:4: group 'x' is printed by no letter that uses this list\n"
+        "  hint: the letters print: organizations, individuals (--force takes it anyway)\n"
+        "Error: 3 rows of form.csv cannot be imported; nothing was imported\n"
+        "  hint: fix the rows, or pass --skip-invalid to import the rest\n"
+    )
+    forced = run(
+        "sig", "import", "climate", "form.csv", "--map-value", "type:Myself=individual", "--force"
+    )
+    assert forced.exit_code == 0
+    assert forced.stdout.endswith(
+        "Imported 3 of 3 rows into signatories/climate.yaml (0 already on the list).\n"
+    )
+
+
+def test_answers_come_from_a_file_too(draft: Path) -> None:
+    Path("form.csv").write_text("Name,I am signing as\nAlice Martin,Myself only\nGreen,Employer\n")
+    Path("answers.yaml").write_text(
+        "I am signing as:\n  Myself only: individual\n  Employer: organization\n"
+    )
+    result = run("sig", "import", "climate", "form.csv", "--answers", "answers.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "added: Alice Martin (individuals, pending) from form.csv:2\n"
+        "added: Green (organizations, pending) from form.csv:3\n"
+        "Imported 2 of 2 rows into signatories/climate.yaml (0 already on the list).\n"
+    )
+    clash = run(
+        "sig", "import", "climate", "form.csv", "--answers", "answers.yaml",
+        "--map-value", "I am signing as:Employer=individual",
+    )  # fmt: skip
+    assert clash.exit_code == 1
+    assert clash.stderr == (
+        "Error: --map-value 'I am signing as:Employer=individual': 'Employer' is already "
+        "mapped to 'organization' by answers.yaml:3\n"
+        "  hint: map each answer once\n"
+    )
+    Path("answers.yaml").write_text("I am signing as: individual\n")
+    bad = run("sig", "import", "climate", "form.csv", "--answers", "answers.yaml")
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        "answers.yaml:1: 'I am signing as' must map answers to values\n"
+        "  hint: write each column, then its answers and their values: "
+        "'Column: {Answer: value}'\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )

@@ -120,6 +120,12 @@ class ValueMap:
     option: str  # as given, for messages
     target: str  # 'Column:Answer', split once the file's headings are known
     value: str
+    where: str = ""  # 'answers.yaml:3' when it comes from a file of answers
+
+    @property
+    def source(self) -> str:
+        """Where the mapping was given, as messages name it."""
+        return self.where or f"--map-value '{shown(self.option)}'"
 
 
 @dataclass
@@ -166,6 +172,38 @@ def parse_value_maps(options: tuple[str, ...]) -> tuple[ValueMap, ...]:
     return tuple(maps)
 
 
+def read_answers(path: Path) -> tuple[ValueMap, ...]:
+    """A file of answers: for each column (or field), each answer and the value it means.
+
+    ``I am signing as: {Myself: individual, For my employer: organization}``, in YAML.
+    """
+    from campaign.errors import ProblemsFound
+    from campaign.yamlfile import LineDict, load_yaml
+
+    problems: list[Problem] = []
+    data = load_yaml(path, problems)
+    if problems:
+        raise ProblemsFound(problems)
+    hint = "write each column, then its answers and their values: 'Column: {Answer: value}'"
+    if not isinstance(data, LineDict):
+        raise ProblemsFound([Problem(path, 1, "the answers must be a mapping of columns", hint)])
+    maps = []
+    for column, answers in data.items():
+        line = data.line_of(column)
+        if not isinstance(answers, LineDict) or not answers:
+            raise ProblemsFound(
+                [Problem(path, line, f"'{column}' must map answers to values", hint)]
+            )
+        for answer, value in answers.items():
+            where = f"{display_path(path)}:{answers.line_of(answer)}"
+            if not isinstance(value, str) or not value.strip():
+                raise ProblemsFound(
+                    [Problem(path, answers.line_of(answer), f"'{answer}' needs a value", hint)]
+                )
+            maps.append(ValueMap(f"{column}:{answer}={value}", f"{column}:{answer}", value, where))
+    return tuple(maps)
+
+
 def _value_maps(
     path: Path, header: list[str], columns: list[str | None], maps: tuple[ValueMap, ...]
 ) -> dict[int, dict[str, str]]:
@@ -180,7 +218,7 @@ def _value_maps(
         fits += [(h, n) for h, n in names if vmap.target.startswith(h + ":")]
         if not fits:
             raise CampaignError(
-                f"{display_path(path)}:1: --map-value '{shown(vmap.option)}' names no column "
+                f"{display_path(path)}:1: {vmap.source} names no column "
                 f"of the file\n  hint: the columns are: {', '.join(repr(h) for h in header)}"
             )
         heading, column = max(fits, key=lambda fit: len(fit[0]))
@@ -188,8 +226,8 @@ def _value_maps(
         earlier = given.get((column, fold(answer)))
         if earlier is not None and earlier.value != vmap.value:
             raise CampaignError(
-                f"--map-value '{shown(vmap.option)}': '{shown(answer)}' is already mapped to "
-                f"'{shown(earlier.value)}' by --map-value '{shown(earlier.option)}'\n"
+                f"{vmap.source}: '{shown(answer)}' is already mapped to "
+                f"'{shown(earlier.value)}' by {earlier.source}\n"
                 "  hint: map each answer once"
             )
         given[(column, fold(answer))] = vmap

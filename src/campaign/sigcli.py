@@ -262,6 +262,13 @@ def remove(ctx: click.Context, name: str, who: str, yes: bool) -> None:
     metavar="COLUMN:ANSWER=VALUE",
     help="Read a form's answer as a field's value. Repeatable.",
 )
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE.yaml",
+    help="Answers and their values, by column: 'Column: {Answer: value}'.",
+)
 @click.option("--date-order", type=click.Choice(("dmy", "mdy")), help="For dates like 03/04/2020.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good rows even if some are bad.")
 @click.option("--create", is_flag=True, help="Start the list if it does not exist yet.")
@@ -276,6 +283,7 @@ def import_(
     kind: str | None,
     group: str | None,
     value_maps: tuple[str, ...],
+    answers_file: str | None,
     date_order: str | None,
     skip_invalid: bool,
     create: bool,
@@ -294,7 +302,7 @@ def import_(
     Rows already on the list are reported and not added twice. With any bad row
     nothing is imported, unless --skip-invalid.
     """
-    from campaign.csvimport import Rules, parse_map, parse_value_maps
+    from campaign.csvimport import Rules, parse_map, parse_value_maps, read_answers
     from campaign.signlist import (
         ImportRefused,
         check_group,
@@ -308,7 +316,9 @@ def import_(
     printed = printed_groups(root, path)
     if group:
         check_group(group, printed, force)
-    rules = Rules(parse_value_maps(value_maps), printed, force)
+    with _reporting():
+        from_file = read_answers(Path(answers_file)) if answers_file else ()
+    rules = Rules(from_file + parse_value_maps(value_maps), printed, force)
     defaults = {"status": status, "type": kind, "group": group, "signed": dt.date.today()}
     with _reporting():
         try:
