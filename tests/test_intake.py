@@ -41,7 +41,7 @@ def test_every_unknown_name_in_one_pass_with_did_you_mean(ws: Path) -> None:
         "letters/test/body.md lines 2, 5: unknown name 'signatorys'\n"
         "  hint: did you mean 'signatories'?\n"
         "letters/test/body.md:3: unknown name 'nmae' "
-        "(this value has: address, email, name, website)\n"
+        "(this value has: address, email, name, place, website)\n"
         "  hint: did you mean 'name'?\n"
         "letters/test/body.md:4: unknown name 'orgs': signatories.groups is a list (of 2), "
         "not something with names\n"
