@@ -29,10 +29,12 @@ demo: venv
 test: venv lint
 	$(BIN)/pytest -q
 
-# The fuzz tests of tests/test_fuzz.py with hypothesis's 'long' profile (see conftest.py);
+# The fuzz tests of tests/test_fuzz.py and the fit and shared-pages property tests,
+# with hypothesis's 'long' profile (see conftest.py);
 # failing examples are kept in .hypothesis/ and tried first next time.
 fuzz: venv
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/test_fuzz.py tests/test_fit_property.py \
+		tests/test_shared_property.py \
 		--hypothesis-show-statistics
 
 # Benchmarks: figures from one run on this machine, with ratios against the naive way.

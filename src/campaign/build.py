@@ -10,7 +10,6 @@ lets a rebuild skip every file whose inputs did not change.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -23,7 +22,7 @@ from typing import Any
 
 from campaign import __version__
 from campaign.catalog import BUILTIN_TEMPLATES
-from campaign.compose import Composer, overlay_batch, shared_pages, without_vary
+from campaign.compose import Composer, Sharing, overlay_batch, sharing
 from campaign.envelopes import WINDOWS
 from campaign.errors import CampaignError, Problem, ProblemsFound, ProblemsFoundLate, display_path
 from campaign.fit import check_fits, misfit_problems
@@ -68,6 +67,7 @@ class Output:
     pdf: bool
     compose: Callable[[], str] = field(compare=False, repr=False)
     addressee: int | None = None  # set when the letter is made from the shared pages
+    group: int = 0  # then: which of the letter's shared layers it is stamped on
     derived: bool = False  # made from the letters once they exist (print.pdf, mailing.csv)
     parts: tuple[str, ...] = field(default=(), compare=False, repr=False)  # laid out apart
 
@@ -79,8 +79,9 @@ class LetterPlan:
     bundle: LetterBundle
     composer: Composer
     outputs: tuple[Output, ...]
-    sharing: str  # '' when the letters share their pages, else the reason they cannot
-    shared_html: str = ""  # the letter to the first addressee, addressee parts hidden
+    sharing: str  # '' when every letter shares its pages, else why some or all cannot
+    # The groups of addressees that share pages, each with its shared layer.
+    shared: Sharing = field(default_factory=Sharing, repr=False)
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '': the PDF variant of every output
     # Every PDF's creation date: SOURCE_DATE_EPOCH, else when the plan was made. Set
     # here, not read in the workers: a fork server keeps the environment it started with.
@@ -141,10 +142,6 @@ def _per_output(path: Path, folder: Path, bundle: LetterBundle) -> bool:
     )
 
 
-def _record(value: Any) -> str:
-    return json.dumps(dataclasses.asdict(value), sort_keys=True, ensure_ascii=False)
-
-
 def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> LetterPlan:
     """Every output of a letter with its key; template errors surface here, before any PDF.
 
@@ -153,17 +150,19 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
     """
     composer = Composer(bundle)
     base = _hash(_resources(bundle), variant, source_date())
-    shared_html, sharing = shared_pages(composer)
-    if is_tagged(variant) and not sharing:
+    if is_tagged(variant) and composer.to:
         # A stamped page 1 would be untagged: PDF/UA needs each letter tagged whole.
-        sharing = f"{variant.upper()} tags each letter as a whole"
+        shared = Sharing(reason=f"{variant.upper()} tags each letter as a whole")
+    else:
+        shared = sharing(composer)
     outputs = []
-    shared = _hash(base, without_vary(shared_html))
     for piece in composer.pieces:
-        if piece.role == "to" and not sharing:
+        group = shared.group_of(piece.index) if piece.role == "to" else None
+        if group is not None:
+            # Its shared layer and its overlay are all the letter is made from.
             overlay = _overlay(composer, piece.index)
-            key = _hash(shared, _record(piece.recipient))
-            outputs.append(Output(piece.file, key, True, overlay, piece.index))
+            key = _hash(base, "stamped", shared.keys[piece.index])
+            outputs.append(Output(piece.file, key, True, overlay, piece.index, group))
         elif piece.role == "to":
             # Hashed now, composed again when needed: holding 700 letters' HTML costs memory.
             letter = _letter(composer, piece.index)
@@ -203,7 +202,7 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
         pdfs = [o.key for o in outputs if o.pdf]
         outputs.append(Output(PROOF, _hash(PROOF, *pdfs), False, _const(""), derived=True))
     return LetterPlan(
-        bundle, composer, tuple(outputs), sharing, shared_html, variant, date or document_date()
+        bundle, composer, tuple(outputs), shared.reason, shared, variant, date or document_date()
     )
 
 
@@ -402,9 +401,9 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
 class _Jobs:
     # whole letters: how to compose each, and where it goes
     full: list[tuple[Callable[[], str], str]] = field(default_factory=list)
-    # overlay html, addressee indexes, output paths
-    stamps: list[tuple[str, list[int], list[str]]] = field(default_factory=list)
-    master: str = ""
+    # shared layer (by group), overlay html, addressee indexes, output paths
+    stamps: list[tuple[int, str, list[int], list[str]]] = field(default_factory=list)
+    masters: dict[int, str] = field(default_factory=dict)  # the shared layers to lay out
     texts: list[Path] = field(default_factory=list)
     # outputs laid out in parts: the output, and its parts' files in order
     joins: list[tuple[Path, list[Path]]] = field(default_factory=list)
@@ -431,13 +430,15 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
         else:
             write_atomic(staging / output.name, output.compose())
             jobs.texts.append(staging / output.name)
-    if shared:
-        composer = plan.composer
-        jobs.master = plan.shared_html  # composed once, when the plan was made
-        for batch in _chunks(shared, STAMP_BATCH):
+    composer = plan.composer
+    for group, layer in enumerate(plan.shared.layers):
+        members = [o for o in shared if o.group == group]
+        if members:
+            jobs.masters[group] = layer  # composed once, when the plan was made
+        for batch in _chunks(members, STAMP_BATCH):
             indexes = [o.addressee for o in batch if o.addressee is not None]
             html = overlay_batch(composer, [composer.to[i] for i in indexes])
-            jobs.stamps.append((html, indexes, [str(staging / o.name) for o in batch]))
+            jobs.stamps.append((group, html, indexes, [str(staging / o.name) for o in batch]))
     return jobs
 
 
@@ -496,7 +497,7 @@ def _run(
     made: Made,
     tick: Callable[[Path], None],
 ) -> None:
-    from campaign.render import blocks_with_class, fitted_layout, write
+    from campaign.render import addressee_boxes, fitted_layout, write
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     limits = plan.bundle.settings.limits
@@ -509,35 +510,40 @@ def _run(
     feed.add(jobs.full)
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
-    if jobs.stamps:
+    masters = {}
+    for group, html in jobs.masters.items():
         shared = f"the pages shared by the letters in {output_name(staging / 'to')}/"
         with pdf_layout(shared, limits):
-            document, overflowing = fitted_layout(jobs.master, Path(base), Path(root), variant)
-            if overflowing:  # the master is addressed to the first addressee
-                first = str(staging / plan.composer.pieces[0].file)
-                raise DoesNotFit(overflowing, (first,) * len(overflowing))
+            document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
+            if overflowing:  # the master is addressed to the group's first addressee
+                first = plan.composer.pieces[plan.shared.groups[group][0]].file
+                raise DoesNotFit(overflowing, (str(staging / first),) * len(overflowing))
             pdf = write(document, variant, date)
-        # Where the salutation stands: on page 1, or later when a cover comes first (petition).
-        boxes = blocks_with_class(document, "salutation")[:1]
-        master = staging / ".shared.pdf"
+        # Where the addressee's parts stand in the flow of the text: the salutation on
+        # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
+        # stand exactly there, or the text after them would not be where it is here.
+        boxes = addressee_boxes(document)
+        master = staging / f".shared-{group}.pdf"
         write_atomic(master, pdf)
-        made.shared_pages = len(document.pages)
+        masters[group] = (master, boxes)
+        made.shared_pages += len(document.pages)
         del document
-        stamps = []
-        for html, indexes, outputs in jobs.stamps:
-            if boxes:
-                job = StampJob(
-                    str(master), boxes[0], html, tuple(outputs), base, root,
-                    variant=variant, date=date, limits=limits,
-                )  # fmt: skip
-                stamps.append((pool.submit(run_stamp, job), indexes, outputs))
-            else:  # no salutation to match: lay each letter out whole
-                misfits += list(zip(indexes, outputs, strict=True))
-        for stamp, numbers, paths in stamps:
-            written, bad = stamp.result()
-            for name in written:
-                tick(Path(name))
-            misfits += [(numbers[n], paths[n]) for n in bad]
+    stamps = []
+    for group, html, indexes, outputs in jobs.stamps:
+        master, boxes = masters[group]
+        if boxes:
+            job = StampJob(
+                str(master), boxes, html, tuple(outputs), base, root,
+                variant=variant, date=date, limits=limits,
+            )  # fmt: skip
+            stamps.append((pool.submit(run_stamp, job), indexes, outputs))
+        else:  # no addressee part in the flow to match: lay each letter out whole
+            misfits += list(zip(indexes, outputs, strict=True))
+    for stamp, numbers, paths in stamps:
+        written, bad = stamp.result()
+        for name in written:
+            tick(Path(name))
+        misfits += [(numbers[n], paths[n]) for n in bad]
     composer = plan.composer
     feed.add([(_letter(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)

@@ -229,10 +229,19 @@ def build(
         )
         if verbose:
             to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
-            if plan.sharing:
+            shared = sum(len(group) for group in plan.shared.groups)
+            if shared:
+                groups = len(plan.shared.groups)
+                alike = f", in {groups} groups alike outside the addressee parts"
+                click.echo(
+                    f"  {_plural(shared, 'letter')} to addressees share their pages"
+                    + (alike if groups > 1 else "")
+                )
+            if plan.sharing and shared:
+                others = _plural(to - shared, "other letter")
+                click.echo(f"  {others} to addressees laid out one by one: {plan.sharing}")
+            elif plan.sharing:
                 click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
-            else:
-                click.echo(f"  {_plural(to, 'letter')} to addressees share their pages")
             if made.shared_pages:
                 click.echo(
                     f"  shared pages: {made.shared_pages} laid out once; each letter's address "

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +34,7 @@ from campaign.templating import (
     source_template,
 )
 from campaign.typography import typeset
+from campaign.vary import compose_guarded, parts_verdict
 from campaign.wording import (
     base_language,
     join_list,
@@ -401,13 +404,11 @@ def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]
 
 _VARY = re.compile(r"<!--vary-->.*?<!--/vary-->", re.DOTALL)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
-PROBE = PublicRecipient(
-    name="Probe Addressee ⁂",
-    title="Probe title ⁂",
-    organization="Probe organization ⁂",
-    salutation="Probe salutation ⁂,",
-    address=("Probe street ⁂", "Probe city ⁂"),
-)
+# Elements the shared pages would keep from the letter they were laid out for, even
+# hidden: a heading is a bookmark, a link an annotation.
+_KEPT_WHEN_HIDDEN = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"track", "wbr"}
 
 
 def without_vary(html: str) -> str:
@@ -415,24 +416,162 @@ def without_vary(html: str) -> str:
     return _VARY.sub("", html)
 
 
-def shared_pages(composer: Composer) -> tuple[str, str]:
-    """The letter's shared layer, and why its addressees cannot share it ('' if they can).
+@dataclass(frozen=True)
+class Sharing:
+    """Which letters to addressees are made from shared pages, and which are laid out whole.
 
-    The letter is composed for the first addressee and for a made-up one; outside
-    the marked address and salutation the two must be identical.
+    Letters share pages only with letters whose shared layer, composed for each
+    addressee, is identical outside the marked addressee parts: nothing is assumed
+    about what a text or template does with the addressee, it is compared.
+    """
+
+    groups: tuple[tuple[int, ...], ...] = ()  # addressees (by position) sharing a layer
+    layers: tuple[str, ...] = ()  # each group's shared layer, composed for its first
+    keys: tuple[str, ...] = ()  # per addressee: a hash of their shared layer and overlay
+    reason: str = ""  # why the letters outside every group are laid out whole
+
+    def group_of(self, index: int) -> int | None:
+        """The group of the addressee at ``index`` in ``to:``, None when laid out whole."""
+        for number, members in enumerate(self.groups):
+            if index in members:
+                return number
+        return None
+
+
+class _PartShape(HTMLParser):
+    """Checks that a marked part is one element of class 'vary', as the layers need."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.tops = 0  # elements at the part's top level
+        self.ok = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _KEPT_WHEN_HIDDEN:
+            self.ok = False
+        if self.depth == 0:
+            self.tops += 1
+            classes = (dict(attrs).get("class") or "").split()
+            self.ok = self.ok and self.tops == 1 and "vary" in classes
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.depth -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+        self.ok = self.ok and self.depth >= 0
+
+    def handle_data(self, data: str) -> None:
+        # Text outside the element would show on the shared pages.
+        self.ok = self.ok and (self.depth > 0 or not data.strip())
+
+
+def _well_marked(part: str) -> bool:
+    """Whether a <!--vary--> part is one element the shared layer hides and the overlay shows."""
+    shape = _PartShape()
+    shape.feed(part[len("<!--vary-->") : -len("<!--/vary-->")])
+    shape.close()
+    return shape.ok and shape.depth == 0 and shape.tops == 1
+
+
+def _digest(*texts: str) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+DEPENDS = "the text or the template uses the addressee outside the address and salutation"
+
+
+def _unfit(shared: str, overlay: str) -> str:
+    """Why the marked parts of a letter cannot be stamped ('' if they can)."""
+    parts = _VARY.findall(shared)
+    if not parts:
+        return "the template marks no <!--vary--> parts"
+    if 'class="sheet"' not in overlay:
+        return "the template has no overlay layer"
+    if parts != _VARY.findall(overlay):
+        # A part the overlay does not show would be missing from the letter.
+        return "the template marks <!--vary--> parts that its overlay layer leaves out"
+    if not all(_well_marked(part) for part in parts):
+        return (
+            "a <!--vary--> part of the template is not one element of class 'vary' "
+            "(without headings or links)"
+        )
+    return ""
+
+
+def sharing(composer: Composer) -> Sharing:
+    """Which letters to addressees share a layer of pages; the others are laid out whole.
+
+    First the shared layer is composed once, for the first addressee held behind a
+    guard (vary.py): when nothing outside the marked parts reads the addressee, it
+    is the same for every addressee, proven. Otherwise each addressee's shared layer
+    is composed and compared outside the marked parts, and letters alike share a
+    layer: a text that depends on the addressee splits the letters or leaves them
+    whole, never wrong.
     """
     if not composer.to:
-        return "", "there are no addressees"
-    first = composer.letter_html(composer.to[0], layer="shared")
-    probe = composer.letter_html(PROBE, layer="shared")
-    if "<!--vary-->" not in first:
-        return first, "the template marks no <!--vary--> parts"
-    if without_vary(first) != without_vary(probe):
-        reason = "the text or the template uses the addressee outside the address and salutation"
-        return first, reason
-    if 'class="sheet"' not in composer.letter_html(PROBE, layer="overlay"):
-        return first, "the template has no overlay layer"
-    return first, ""
+        return Sharing(reason="there are no addressees")
+    first = composer.to[0]
+    shared, unproven = compose_guarded(lambda a: composer.letter_html(a, layer="shared"), first)
+    if not unproven:
+        overlay, unproven = compose_guarded(
+            lambda a: composer.letter_html(a, layer="overlay"), first
+        )
+    if not unproven and not parts_verdict(composer.env).sound():
+        unproven = "a block holding a marked part is rendered into a value"
+    if unproven:
+        return _compared(composer)
+    if why := _unfit(shared, overlay):
+        return Sharing(reason=why)
+    count = len(_VARY.findall(shared))
+    members, keys, bad = [], [], ""
+    rest = _digest(without_vary(shared))
+    for index, addressee in enumerate(composer.to):
+        own = composer.letter_html(addressee, layer="overlay")  # milliseconds: page 1 alone
+        keys.append(_digest(rest, own))
+        parts = _VARY.findall(own)
+        if len(parts) == count and all(_well_marked(part) for part in parts):
+            members.append(index)
+        else:
+            bad = bad or (
+                "an addressee's <!--vary--> parts are not each one element of class 'vary'"
+            )
+    return Sharing(
+        (tuple(members),) if members else (), (shared,) if members else (), tuple(keys), bad
+    )
+
+
+def _compared(composer: Composer) -> Sharing:
+    """Group the letters by each addressee's shared layer, composed and compared."""
+    alike: dict[str, list[int]] = {}
+    keys, bad = [], ""
+    for index, addressee in enumerate(composer.to):
+        shared = composer.letter_html(addressee, layer="shared")
+        overlay = composer.letter_html(addressee, layer="overlay")
+        keys.append(_digest(shared, overlay))
+        if why := _unfit(shared, overlay):
+            bad = bad or why
+        else:
+            alike.setdefault(_digest(without_vary(shared)), []).append(index)
+    # A letter alike with no other is laid out whole (a shared layer for it alone
+    # would cost more); a single addressee's letter keeps the shared way.
+    least = 1 if len(composer.to) == 1 else 2
+    groups = tuple(tuple(members) for members in alike.values() if len(members) >= least)
+    lone = len(composer.to) - sum(len(members) for members in groups)
+    reason = bad or (DEPENDS if lone else "")
+    # Composed again for the groups' first letters: holding every addressee's HTML
+    # until the groups are known could take hundreds of megabytes.
+    layers = tuple(composer.letter_html(composer.to[g[0]], layer="shared") for g in groups)
+    return Sharing(groups, layers, tuple(keys), reason)
 
 
 def overlay_batch(composer: Composer, addressees: list[PublicRecipient]) -> str:

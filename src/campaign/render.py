@@ -336,3 +336,33 @@ def blocks_with_class(document: Any, css_class: str) -> list[tuple[int, float, f
             if element is not None and css_class in (element.get("class") or "").split():
                 found.append((index, round(box.position_y, 3), round(box.margin_height(), 3)))
     return found
+
+
+Box = tuple[int, float, float, float, float]  # page index, left, top, width, height (points)
+
+
+def addressee_boxes(document: Any) -> tuple[Box, ...]:
+    """Where each part of class ``vary`` stands in the flow of the pages, in document order.
+
+    Absolutely positioned parts (the address in its window) are left out: they move
+    nothing else. Everything in the flow is, block or inline: the text after a part
+    stands where it does only if the part takes exactly this room.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if isinstance(box, (LineBox, TextBox)) or getattr(box, "element", None) is None:
+                continue  # lines and text carry their element's class, but are inside it
+            if "vary" in (box.element.get("class") or "").split():
+                found.append(
+                    (
+                        index,
+                        round(box.position_x, 3),
+                        round(box.position_y, 3),
+                        round(box.margin_width(), 3),
+                        round(box.margin_height(), 3),
+                    )
+                )
+    return tuple(found)

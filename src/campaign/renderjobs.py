@@ -45,7 +45,8 @@ class StampJob:
     """
 
     master: str  # the shared pages, addressee parts laid out but hidden
-    salutation: tuple[int, float, float]  # page index, top and height on the master
+    # Where the addressee parts in the flow stand on the master (render.addressee_boxes).
+    boxes: tuple[tuple[int, float, float, float, float], ...]
     html: str  # the batch: one page per addressee
     outputs: tuple[str, ...]  # one file per page of the batch
     base: str
@@ -73,16 +74,16 @@ def run_full(job: FullJob) -> list[str]:
 def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     """Write each addressee's letter as the master with their page 1 stamped on it.
 
-    Returns the files written and the batch positions whose salutation did not take
-    the master's room (a longer one wraps onto more lines); those need a full layout.
+    Returns the files written and the batch positions whose addressee parts did not
+    take exactly the master's room (a salutation that wraps onto more lines); those
+    need a full layout.
     """
     import pikepdf
 
     from campaign.pdfvariant import save
-    from campaign.render import DoesNotFit, blocks_with_class, fitted_layout, write
+    from campaign.render import DoesNotFit, addressee_boxes, fitted_layout, write
 
-    page, top, height = job.salutation
-    per = page + 1  # pages of each addressee's parts in the batch
+    per = max(box[0] for box in job.boxes) + 1  # pages of each addressee's parts in the batch
     others = len(job.outputs) - 1
     what = output_name(job.outputs[0]) + (
         f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
@@ -93,14 +94,16 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
             outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
             raise DoesNotFit(overflowing, tuple(outputs))
         laid_out = write(document, job.variant, job.date)
-    boxes = {n: (t, h) for n, t, h in blocks_with_class(document, "salutation")}
+    boxes: dict[int, list[tuple[int, float, float, float, float]]] = {}
+    for page, left, top, width, height in addressee_boxes(document):
+        boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
     # Should an addressee's parts take more pages than the master's, the pages of the
     # batch would no longer line up with its addressees: all are laid out whole.
     aligned = len(document.pages) == per * len(job.outputs)
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
-        if not aligned or boxes.get(index * per + page) != (top, height):
+        if not aligned or tuple(boxes.get(index, ())) != job.boxes:
             misfits.append(index)
             continue
         with pikepdf.open(job.master) as pdf:

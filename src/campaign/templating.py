@@ -23,6 +23,7 @@ from campaign.errors import Problem, display_path
 from campaign.limits import template_time
 from campaign.plaindata import plain_context
 from campaign.schema import close_match
+from campaign.vary import VaryParts
 from campaign.wording import say, say_count
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
@@ -357,6 +358,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     # the values it is given; it can only read them and print.
     env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
+        extensions=[VaryParts],  # what differs between addressees, for shared pages
         # Everything is escaped for HTML except plain-text e-mail (message.txt.j2).
         autoescape=_escaped,
         undefined=HelpfulUndefined,
