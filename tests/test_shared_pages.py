@@ -301,7 +301,7 @@ def test_a_text_that_comes_to_depend_on_the_addressee_is_made_again(
     assert made(again.stdout) == sorted(
         [f"to/{slug}.pdf" for slug in ("alice-alpha", "bob-beta", "cy-gamma")]
         + [f"to/{slug}.pdf" for slug in ("dee-delta", "eve-epsilon")]
-        + ["letter.html", "print.pdf", "mailing.csv"]
+        + ["letter.html", "print.pdf", "mailing.csv", "proof.json"]
     )
     assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
     # And back: the condition taken out again, every letter is as it was at first.
