@@ -351,6 +351,7 @@ SALUTATION = '<!--vary--><p class="salutation vary">{}</p><!--/vary-->'
         "{% set kept %}" + SALUTATION.format("{{ recipient.salutation }}") + "{% endset %}"
         "{{ kept }}<p>{{ kept|length }}</p>",
         SALUTATION.format("{{ named(recipient) }}"),  # a call: not proven, though harmless
+        "{{ super() }}<p>{{ super()|length }}</p>",  # the part's output as a value
     ],
 )
 def test_what_a_marked_part_reads_cannot_reach_the_rest_unseen(

@@ -243,7 +243,9 @@ class VaryParts(Extension):
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
         """Survey the template's marked parts before it is compiled."""
         self._parts = None
-        if self._surveying or not _is_page(name) or OPEN not in source:
+        # Every page template, marked or not: one without marks can still render a
+        # block that has them into a value (super()).
+        if self._surveying or not _is_page(name):
             return source
         self._surveying = True
         try:
