@@ -280,8 +280,8 @@ def test_a_street_number_is_not_taken_for_a_swiss_postal_code(in_switzerland: Pa
     )
     row = read_csv(in_switzerland / "build" / "test" / "mail" / "addresses.csv")[0]
     assert (row["postal_code"], row["country"]) == ("", "Switzerland")
-    checked = run("check", workspace=in_switzerland)
-    assert checked.stderr == result.stderr  # a country is known: check says it too
+    # Not found is not wrong: check leaves it to export-mail, which needs the columns.
+    assert run("check", workspace=in_switzerland).stderr == ""
 
 
 def test_a_postal_code_that_is_not_the_states_is_named(in_switzerland: Path) -> None:

@@ -61,7 +61,8 @@ def read_addresses(
     A postal code is checked against its country and state; an address without a
     country line whose last line reads as another country's is read as that country's
     and named, as it would be mailed as domestic. Without ``every`` (for ``check``),
-    a part merely not found is left to ``export-mail`` when no country is known at all.
+    only these two are said: a part not found is left to ``export-mail``, which needs
+    the columns (a window address may be right without them: 東京都千代田区...).
     """
     sender = bundle.settings.sender
     language = bundle.letter.language
@@ -90,7 +91,7 @@ def read_addresses(
                     + (f", not in {country_name(home)}" if home else ""),
                     f"end the address with the line '{there}', so that it is mailed there",
                 )
-        if missing and (every or "country" not in missing):
+        if missing and every:
             doubt(
                 f"no {' or '.join(missing)} found in the address of '{person.name}'",
                 _HINTS["country" if missing == ["country"] else "postal code"],
