@@ -83,9 +83,9 @@ def test_the_copy_by_e_mail_names_every_addressee(
     [copy] = inbox.messages
     assert copy["From"] == '"Test Coalition, Berlin" <coalition@example.org>'
     assert (
-        "sent on May 2, 2024 to\n"
-        "Maria Fernandes, Minister of Justice and João Silva, Minister of Foreign Affairs.\n"
-    ) in text_of(copy)
+        "sent on May 2, 2024 to Maria Fernandes, Minister of Justice and João Silva, "
+        "Minister of Foreign Affairs."
+    ) in flat(text_of(copy))
 
 
 def test_the_salutation_hint_speaks_the_letters_language(minimal: Path) -> None:
@@ -150,3 +150,41 @@ def test_check_names_the_us_window_that_holds_mail_from_abroad(minimal: Path) ->
 def test_the_readme_table_of_windows_is_made_from_the_windows() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert window_table() in readme
+
+
+def test_the_e_mail_speaks_the_letters_language_and_spelling(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_addressees(minimal, "en-GB")
+    (minimal / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n"
+    )
+    inbox = Inbox()
+    for _ in serve(monkeypatch, inbox):
+        result = run("send", "test", "--send", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    assert text_of(inbox.messages[0]) == (
+        "Dear Bob Deputy,\n\n"
+        "Please find attached, for your information, a copy of the joint open\n"
+        "letter that 4 organisations and individuals sent on 2 May 2024 to Maria\n"
+        "Fernandes, Minister of Justice and João Silva, Minister of Foreign\n"
+        "Affairs.\n\n"
+        "The letter and the full list of its signatories are in the attached PDF.\n\n"
+        "Test Coalition\ncoalition@example.org\n"
+    )
+    french = minimal / "letters" / "test" / "letter.yaml"
+    french.write_text(french.read_text().replace("language: en-GB", "language: fr"))
+    (minimal / "build" / "test" / "sent.jsonl").unlink()  # the same copy, sent again
+    inbox = Inbox()
+    for _ in serve(monkeypatch, inbox):
+        result = run("send", "test", "--send", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    [message] = inbox.messages
+    assert message["Subject"] == "Test subject line (copie)"
+    assert flat(text_of(message)) == (
+        "Madame, Monsieur, Veuillez trouver ci-joint, pour information, une copie de la lettre "
+        "ouverte commune que 4 organisations et personnes ont adressée le 2 mai 2024 à "
+        "Maria Fernandes, Minister of Justice et João Silva, Minister of Foreign Affairs. "
+        "La lettre et la liste complète de ses signataires figurent dans le PDF ci-joint. "
+        "Test Coalition coalition@example.org"
+    )

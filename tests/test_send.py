@@ -156,8 +156,14 @@ def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> 
     copy = inbox.messages[4]
     assert copy["Subject"] == "Test subject line (copy)"
     text = text_of(copy)
-    assert "a copy of the joint open letter" in text
-    assert "to\nAda Minister, Bo Member, Cy Nomail, Dee Member, and Eve Member." in text
+    assert text == (
+        "Dear Bob Deputy,\n\n"
+        "Please find attached, for your information, a copy of the joint open\n"
+        "letter that 4 organizations and individuals sent on May 2, 2024 to Ada\n"
+        "Minister, Bo Member, Cy Nomail, Dee Member, and Eve Member.\n\n"
+        "The letter and the full list of its signatories are in the attached PDF.\n\n"
+        "Test Coalition\ncoalition@example.org\n"
+    )
     log = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
     assert [entry["file"] for entry in log] == [
         "to/ada-minister.pdf", "to/bo-member.pdf", "to/dee-member.pdf", "to/eve-member.pdf",

@@ -49,6 +49,21 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "Enclosures:",
         "dated": "{place}, {date}",
         "salutation_example": "Dear Prime Minister,",
+        "message_letter": (
+            "Please find attached a joint open letter from {count} organizations and "
+            "individuals, dated {date}: “{title}”."
+        ),
+        "message_copy": (
+            "Please find attached, for your information, a copy of the joint open letter "
+            "that {count} organizations and individuals sent on {date} to {addressees}."
+        ),
+        "message_letter_alone": "Please find attached our letter dated {date}: “{title}”.",
+        "message_copy_alone": (
+            "Please find attached, for your information, a copy of the letter sent on "
+            "{date} to {addressees}."
+        ),
+        "message_list": "The letter and the full list of its signatories are in the attached PDF.",
+        "message_copy_subject": "{subject} (copy)",
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -82,6 +97,26 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "Pièces jointes\u00a0:",
         "dated": "{place}, le {date}",
         "salutation_example": "Monsieur le Premier ministre,",
+        "message_letter": (
+            "Veuillez trouver ci-joint une lettre ouverte commune de {count} "
+            "organisations et personnes, datée du {date}\u202f: «\u202f{title}\u202f»."
+        ),
+        "message_copy": (
+            "Veuillez trouver ci-joint, pour information, une copie de la lettre ouverte "
+            "commune que {count} organisations et personnes ont adressée le {date} à "
+            "{addressees}."
+        ),
+        "message_letter_alone": (
+            "Veuillez trouver ci-joint notre lettre du {date}\u202f: «\u202f{title}\u202f»."
+        ),
+        "message_copy_alone": (
+            "Veuillez trouver ci-joint, pour information, une copie de la lettre "
+            "adressée le {date} à {addressees}."
+        ),
+        "message_list": (
+            "La lettre et la liste complète de ses signataires figurent dans le PDF ci-joint."
+        ),
+        "message_copy_subject": "{subject} (copie)",
     },
     "es": {
         "re": "Asunto:",
@@ -115,6 +150,21 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "Anexos:",
         "dated": "{place}, {date}",
         "salutation_example": "Señor Presidente del Gobierno:",
+        "message_letter": (
+            "Adjuntamos una carta abierta conjunta de {count} organizaciones y personas, "
+            "con fecha {date}: «{title}»."
+        ),
+        "message_copy": (
+            "Adjuntamos, para su información, una copia de la carta abierta conjunta que "
+            "{count} organizaciones y personas enviaron el {date} a {addressees}."
+        ),
+        "message_letter_alone": "Adjuntamos nuestra carta con fecha {date}: «{title}».",
+        "message_copy_alone": (
+            "Adjuntamos, para su información, una copia de la carta enviada el {date} a "
+            "{addressees}."
+        ),
+        "message_list": "La carta y la lista completa de sus firmantes figuran en el PDF adjunto.",
+        "message_copy_subject": "{subject} (copia)",
     },
     "de": {
         "re": "Betreff:",
@@ -147,6 +197,24 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "Anlagen:",
         "dated": "{place}, {date}",
         "salutation_example": "Sehr geehrter Herr Bundeskanzler,",
+        "message_letter": (
+            "Anbei erhalten Sie einen gemeinsamen offenen Brief von {count} "
+            "Organisationen und Einzelpersonen vom {date}: „{title}“."
+        ),
+        "message_copy": (
+            "Anbei erhalten Sie zur Kenntnis eine Kopie des gemeinsamen offenen Briefes, "
+            "den {count} Organisationen und Einzelpersonen am {date} an {addressees} "
+            "gesandt haben."
+        ),
+        "message_letter_alone": "Anbei erhalten Sie unser Schreiben vom {date}: „{title}“.",
+        "message_copy_alone": (
+            "Anbei erhalten Sie zur Kenntnis eine Kopie des Schreibens vom {date} an {addressees}."
+        ),
+        "message_list": (
+            "Den Brief und die vollständige Liste der Unterzeichnenden finden Sie in der "
+            "angehängten PDF-Datei."
+        ),
+        "message_copy_subject": "{subject} (Kopie)",
     },
     "ja": {
         "re": "件名：",
@@ -178,6 +246,19 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "同封書類：",
         "dated": "{date}",
         "salutation_example": "謹啓",
+        "message_letter": (
+            "{count}の団体・個人による{date}付の共同公開書簡「{title}」を添付いたします。"
+        ),
+        "message_copy": (
+            "{count}の団体・個人が{date}に{addressees}宛てに送付した共同公開書簡の写しを"
+            "、ご参考までに添付いたします。"
+        ),
+        "message_letter_alone": "{date}付の書簡「{title}」を添付いたします。",
+        "message_copy_alone": (
+            "{date}に{addressees}宛てに送付した書簡の写しを、ご参考までに添付いたします。"
+        ),
+        "message_list": "書簡と署名者の一覧は添付のPDFにございます。",
+        "message_copy_subject": "{subject}（写し）",
     },
     "ko": {
         "re": "제목:",
@@ -209,6 +290,15 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "첨부:",
         "dated": "{date}",
         "salutation_example": "존경하는 국무총리님께",
+        "message_letter": "{count}개 단체와 개인의 공동 공개서한({date})을 첨부합니다: 「{title}」",
+        "message_copy": (
+            "{count}개 단체와 개인이 {date}에 {addressees} 앞으로 보낸 공동 공개서한의 "
+            "사본을 참고로 첨부합니다."
+        ),
+        "message_letter_alone": "{date} 자 서한을 첨부합니다: 「{title}」",
+        "message_copy_alone": "{date}에 {addressees} 앞으로 보낸 서한의 사본을 참고로 첨부합니다.",
+        "message_list": "서한과 전체 서명자 명단은 첨부된 PDF에 있습니다.",
+        "message_copy_subject": "{subject} (사본)",
     },
     "ar": {
         "re": "الموضوع:",
@@ -244,7 +334,30 @@ LABELS: dict[str, dict[str, str]] = {
         "enclosures": "المرفقات:",
         "dated": "{place} في {date}",
         "salutation_example": "دولة رئيس الوزراء المحترم،",
+        "message_letter": (
+            "تجدون مرفقًا رسالة مفتوحة مشتركة من {count} منظمة وفردًا، بتاريخ {date}: «{title}»."
+        ),
+        "message_copy": (
+            "تجدون مرفقًا، للعلم، نسخة من الرسالة المفتوحة المشتركة التي أرسلتها {count} "
+            "منظمة وفردًا في {date} إلى {addressees}."
+        ),
+        "message_letter_alone": "تجدون مرفقًا رسالتنا المؤرخة {date}: «{title}».",
+        "message_copy_alone": (
+            "تجدون مرفقًا، للعلم، نسخة من الرسالة المرسلة في {date} إلى {addressees}."
+        ),
+        "message_list": "الرسالة والقائمة الكاملة لموقعيها في ملف PDF المرفق.",
+        "message_copy_subject": "{subject} (نسخة)",
     },
+}
+
+# Where a region spells its language differently: these words replace the language's.
+# British spelling (organisation) for English outside North America.
+_BRITISH = {
+    "message_letter": LABELS["en"]["message_letter"].replace("organizations", "organisations"),
+    "message_copy": LABELS["en"]["message_copy"].replace("organizations", "organisations"),
+}
+REGIONAL: dict[str, dict[str, str]] = {
+    region: _BRITISH for region in ("en-gb", "en-au", "en-nz", "en-ie", "en-za", "en-in")
 }
 
 # Languages that write an address from the country down to the person, name last.
@@ -262,8 +375,13 @@ def has_labels(language: str) -> bool:
 
 
 def labels_for(language: str) -> dict[str, str]:
-    """The template's fixed words in ``language`` (English where it is not shipped)."""
-    return LABELS.get(base_language(language), LABELS["en"])
+    """The template's fixed words in ``language`` (English where it is not shipped).
+
+    A region's own spelling wins over the language's (en-GB: 'organisations').
+    """
+    words = LABELS.get(base_language(language), LABELS["en"])
+    region = REGIONAL.get(language.replace("_", "-").lower())
+    return words | region if region else words
 
 
 def say(labels: Mapping[str, str], key: str, **values: Any) -> str:
