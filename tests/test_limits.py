@@ -6,12 +6,13 @@ import os
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from campaign import renderjobs
+from campaign import render, renderjobs
 from campaign.limits import LimitExceeded, Limits, applied, template_time
-from campaign.renderjobs import FullJob, workers
+from campaign.renderjobs import FullJob, WorkerDied, workers
 
 from conftest import run, snapshot
 
@@ -101,15 +102,27 @@ def test_the_shared_pages_are_laid_out_within_the_limit_too(built: Path) -> None
     assert snapshot(built / "build") == before
 
 
-def test_a_pdf_that_needs_too_much_memory_is_stopped(built: Path) -> None:
+def test_a_pdf_that_needs_too_much_memory_is_stopped(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(built / "build")
-    limit(built, pdf_memory_mb=50)
-    long_list(built, 2000)
+    limit(built, pdf_memory_mb=128)
+    long_list(built, 20)  # something to lay out again
+    layout = render.layout
+
+    def greedy(*args: Any, **kwargs: Any) -> Any:
+        # Counted from what the process holds, the limit does not depend on what this
+        # test process loaded before; a layout that needs 200 MB more is over it.
+        held = bytearray(200 * 1024 * 1024)
+        del held
+        return layout(*args, **kwargs)
+
+    monkeypatch.setattr(render, "layout", greedy)
     result = run("build", "--jobs", "1")
     assert result.exit_code == 1
     assert result.stderr.endswith(
         "Error: laying out the pages shared by the letters in build/test/to/ needed more than "
-        "50 MB of memory, the limit; nothing was written\n"
+        "128 MB of memory, the limit; nothing was written\n"
         "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_memory_mb: 8192'\n"
     )
     assert snapshot(built / "build") == before
@@ -136,13 +149,31 @@ def _die(job: FullJob) -> None:
     os._exit(3)  # as a worker does when a C library aborts for want of memory
 
 
-def test_a_worker_that_dies_is_not_waited_for_forever(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(renderjobs, "WORKER_GRACE", 0.5)
-    job = FullJob(
-        (("<p>x</p>", "/w/build/.test.staging/to/ada.pdf"),), "/w", "/w", limits=Limits(1, 1)
+def _hang(job: FullJob) -> None:
+    time.sleep(30)  # a worker that neither answers nor dies
+
+
+def _job() -> FullJob:
+    item = ("<p>x</p>", "/w/build/.test.staging/to/ada.pdf")
+    return FullJob((item,), "/w", "/w", limits=Limits(1, 1))
+
+
+def test_a_worker_that_dies_is_noticed_at_once() -> None:
+    with pytest.raises(WorkerDied) as caught, workers(2) as pool:
+        pool.submit(_die, _job()).result()
+    assert str(caught.value) == (
+        "a worker process laying out PDFs stopped with exit status 3; nothing was written\n"
+        "  hint: if it ran out of memory, raise 'pdf_memory_mb' under 'limits:' in "
+        "campaign.yaml; build with --jobs 1 to see any error it met"
     )
+
+
+def test_a_worker_that_stops_answering_is_not_waited_for_forever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(renderjobs, "WORKER_GRACE", 0.5)
     with pytest.raises(LimitExceeded) as caught, workers(2) as pool:
-        pool.submit(_die, job).result()
+        pool.submit(_hang, _job()).result()
     assert str(caught.value) == (
         "laying out /w/build/test/to/ada.pdf did not finish within 1.5 seconds: the worker laying "
         "it out stopped answering (out of memory?); nothing was written\n"

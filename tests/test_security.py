@@ -199,8 +199,8 @@ def test_a_name_without_spaces_breaks_instead_of_leaving_the_paper(minimal: Path
         ),
         (
             "{% for i in range(10**9) %}{% endfor %}",
-            "ws/letters/test/body.md:1: template error: Range too big. The sandbox blocks "
-            "ranges larger than MAX_RANGE (100000).",
+            "ws/letters/test/body.md:1: range would make 1,000,000,000 numbers; "
+            "a template may make at most 100,000",
         ),
     ],
 )

@@ -343,12 +343,16 @@ class _Staged:
     made: Made
 
 
+def _staging(plan: LetterPlan) -> Path:
+    """The folder a letter's files are laid out in before they are moved into place."""
+    return plan.folder.parent / f".{plan.folder.name}.staging"
+
+
 def _stage(
     plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], todo: list[Output]
 ) -> _Staged:
     """Lay out the outputs ``todo`` of ``plan`` (those whose inputs changed) in a staging folder."""
-    folder = plan.folder
-    staged = _Staged(plan, todo, folder.parent / f".{folder.name}.staging", Made())
+    staged = _Staged(plan, todo, _staging(plan), Made())
     staged.made.unchanged = len(plan.outputs) - len(todo)
     shutil.rmtree(staged.staging, ignore_errors=True)
     # Everything is composed before anything is laid out: a template error
@@ -723,5 +727,7 @@ def build(
                             raise ProblemsFoundLate(found) from None
             return [_finish(s, tick) for s in staged]
         finally:
-            for s in staged:
-                shutil.rmtree(s.staging, ignore_errors=True)
+            # Every plan's, once the workers are gone: a worker still running when
+            # another failed could have written into a staging folder already removed.
+            for plan in plans:
+                shutil.rmtree(_staging(plan), ignore_errors=True)

@@ -19,6 +19,7 @@ import resource
 import signal
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ class Limits:
 
     template_seconds: float = 60.0  # filling in one template (composing runs first)
     pdf_seconds: float = 600.0  # laying out one PDF document
-    pdf_memory_mb: int = 4096  # data memory of a process laying out PDFs
+    # Data memory laying out a PDF, or filling in a template, may take beyond what its
+    # process holds already.
+    pdf_memory_mb: int = 4096
 
 
 class LimitExceeded(CampaignError):
@@ -116,29 +119,72 @@ def template_time(template: str | Callable[[], str]) -> Iterator[None]:
 
 
 @contextmanager
-def _memory_cap(megabytes: int) -> Iterator[None]:
-    """Cap this process's data size at ``megabytes`` for the code inside."""
+def _memory_cap(megabytes: int) -> Iterator[int]:
+    """Let the code inside take at most ``megabytes`` more data memory than the process has.
+
+    Counted from what the process holds already (WeasyPrint loaded, the letters
+    planned, what earlier jobs left), so the limit means the same in a fresh worker
+    and in the command's own process, whatever the size of the campaign. Yields the
+    cap in bytes (0 when there is none).
+    """
     soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    cap = megabytes * 1024 * 1024
-    if megabytes <= 0 or (hard != resource.RLIM_INFINITY and cap > hard):
-        cap = soft  # not ours to raise above the hard limit
+    if megabytes <= 0 or threading.current_thread() is not threading.main_thread():
+        # A limit on the process set from one thread would hold for all of them.
+        yield 0
+        return
+    cap = _data_size() + megabytes * 1024 * 1024
+    for bound in (soft, hard):  # never looser than a limit already in force
+        if bound != resource.RLIM_INFINITY:
+            cap = min(cap, bound)
     resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
     try:
-        yield
+        yield cap
     finally:
         resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
-def _at_memory_cap(megabytes: int) -> bool:
-    """Whether this process's data size is at (or within a tenth of) ``megabytes``."""
+def _at_memory_cap(cap: int) -> bool:
+    """Whether this process's data size is at (or within a tenth of) ``cap`` bytes."""
+    return bool(cap) and _data_size() >= cap * 0.9
+
+
+def _data_size() -> int:
+    """This process's data size in bytes (0 when it cannot be read)."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmData:"):
-                    return int(line.split()[1]) >= megabytes * 1024 * 0.9
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         pass
-    return False
+    return 0
+
+
+def _where(exc: BaseException) -> str:
+    """``path:line`` of the innermost template line in ``exc``'s traceback, or ''."""
+    where = ""
+    for frame in traceback.extract_tb(exc.__traceback__):
+        # Jinja maps the code it compiled back to the template's own file and line.
+        if frame.filename.endswith((".j2", ".md", ".html")):
+            where = f"{display_path(Path(frame.filename))}:{frame.lineno}"
+    return where
+
+
+@contextmanager
+def template_memory(template: str | Callable[[], str]) -> Iterator[None]:
+    """Fill in ``template`` taking at most ``pdf_memory_mb`` more memory than the process has."""
+    megabytes = active().pdf_memory_mb
+    try:
+        with _memory_cap(megabytes):
+            yield
+    except MemoryError as exc:
+        name = _where(exc) or (template if isinstance(template, str) else template())
+        raise LimitExceeded(
+            f"{name}: filling in the template needed more than {megabytes} MB of memory, "
+            "the limit; nothing was written\n"
+            "  hint: look for a loop that makes a text ever longer; if the letter really "
+            "needs more, raise 'pdf_memory_mb' under 'limits:' in campaign.yaml"
+        ) from None
 
 
 def output_name(path: str | Path) -> str:
@@ -157,8 +203,9 @@ def output_name(path: str | Path) -> str:
 @contextmanager
 def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
     """Lay out ``what`` (a PDF, named in the error) within the time and memory limits."""
+    cap = 0
     try:
-        with _memory_cap(limits.pdf_memory_mb), _deadline(limits.pdf_seconds):
+        with _memory_cap(limits.pdf_memory_mb) as cap, _deadline(limits.pdf_seconds):
             yield
     except _OutOfTime:
         raise LimitExceeded(
@@ -168,7 +215,7 @@ def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
     except Exception as exc:
         # A C library that cannot allocate may fail in its own way (a SystemError, an
         # error status), not with MemoryError: at the limit, that is the limit too.
-        if not isinstance(exc, MemoryError) and not _at_memory_cap(limits.pdf_memory_mb):
+        if not isinstance(exc, MemoryError) and not _at_memory_cap(cap):
             raise
         raise LimitExceeded(
             f"laying out {what} needed more than {limits.pdf_memory_mb} MB of memory, "

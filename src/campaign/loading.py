@@ -131,7 +131,9 @@ def _limits(f: Fields) -> Limits:
     limits = Fields(raw, f.path, f.problems, "limits")
     limits.known(LIMIT_KEYS)
     day = 24 * 3600.0
-    memory = limits.number("pdf_memory_mb", 50, 1024 * 1024)
+    # Below this, WeasyPrint cannot lay out the example letter in Japanese (measured:
+    # 100 MB is enough, 90 is not); 128 leaves room for other fonts.
+    memory = limits.number("pdf_memory_mb", 128, 1024 * 1024)
     return Limits(
         template_seconds=limits.number("template_seconds", 0.1, day) or default.template_seconds,
         pdf_seconds=limits.number("pdf_seconds", 0.1, day) or default.pdf_seconds,

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import multiprocessing.pool
 import os
+import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from campaign.errors import CampaignError
 from campaign.fsutil import write_atomic
 from campaign.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
 
@@ -170,28 +174,86 @@ class _InProcess:
         return _Done(fn, job)
 
 
+class WorkerDied(CampaignError):
+    """A worker process ended in the middle of a build (killed, or a C library aborted)."""
+
+
+def _died(exitcode: int) -> str:
+    """How a process ended, in words: 'was killed by signal 9 (SIGKILL)', ..."""
+    if exitcode < 0:
+        try:
+            name = f" ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            name = ""
+        return f"was killed by signal {-exitcode}{name}"
+    return f"stopped with exit status {exitcode}"
+
+
+class _WatchedPool(multiprocessing.pool.Pool):
+    """A pool that remembers every worker it starts, so that one that dies is noticed.
+
+    multiprocessing.Pool replaces a dead worker but loses the job it was running: the
+    command would wait for its result until the time limit ran out. Workers end with
+    status 0 when they are recycled; any other end means a lost job.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.started: list[Any] = []
+        context = kwargs["context"]
+
+        def process(_ctx: Any, *a: Any, **kw: Any) -> Any:
+            worker = context.Process(*a, **kw)
+            self.started.append(worker)
+            return worker
+
+        # Pool starts its workers (and later their replacements) through self.Process.
+        self.Process = process  # type: ignore[method-assign,assignment]
+        super().__init__(*args, **kwargs)
+
+    def dead(self) -> str:
+        """How the first worker that did not end normally ended, or ''."""
+        for worker in list(self.started):
+            code = worker.exitcode
+            if code:
+                return _died(code)
+        return ""
+
+
+# How often a wait for a worker's result looks for workers that died (seconds).
+WATCH_EVERY = 0.5
+
+
 class _Async:
-    def __init__(self, result: Any, job: Any) -> None:
+    def __init__(self, result: Any, job: Any, pool: _WatchedPool) -> None:
         self._result = result
         self._job = job
+        self._pool = pool
 
     def result(self) -> Any:
         # A worker enforces the limits itself; but one that dies (a C library aborting
-        # when memory runs out) never answers, and multiprocessing would wait forever.
+        # when memory runs out, the kernel's OOM killer) never answers.
         limits: Limits = getattr(self._job, "limits", DEFAULT)
         outputs = [out for _, out in getattr(self._job, "items", ())]
         outputs += list(getattr(self._job, "outputs", ()))
         timeout = limits.pdf_seconds * max(len(outputs), 1) + WORKER_GRACE
-        try:
-            return self._result.get(timeout)
-        except multiprocessing.TimeoutError:
-            what = output_name(outputs[0]) if outputs else "a PDF"
-            raise LimitExceeded(
-                f"laying out {what} did not finish within {timeout:g} seconds: the worker "
-                f"laying it out stopped answering (out of memory?); nothing was written\n"
-                "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in "
-                "campaign.yaml, or build with --jobs 1 to see the error"
-            ) from None
+        deadline = time.monotonic() + timeout
+        while not self._result.ready():
+            if how := self._pool.dead():
+                raise WorkerDied(
+                    f"a worker process laying out PDFs {how}; nothing was written\n"
+                    "  hint: if it ran out of memory, raise 'pdf_memory_mb' under 'limits:' "
+                    "in campaign.yaml; build with --jobs 1 to see any error it met"
+                )
+            if time.monotonic() > deadline:
+                what = output_name(outputs[0]) if outputs else "a PDF"
+                raise LimitExceeded(
+                    f"laying out {what} did not finish within {timeout:g} seconds: the worker "
+                    f"laying it out stopped answering (out of memory?); nothing was written\n"
+                    "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in "
+                    "campaign.yaml, or build with --jobs 1 to see the error"
+                )
+            self._result.wait(WATCH_EVERY)
+        return self._result.get()
 
 
 # Seconds a worker may take beyond its layout limits (starting, writing the files).
@@ -199,11 +261,11 @@ WORKER_GRACE = 60.0
 
 
 class _Pool:
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: _WatchedPool) -> None:
         self._pool = pool
 
     def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
-        return _Async(self._pool.apply_async(fn, (job,)), job)
+        return _Async(self._pool.apply_async(fn, (job,)), job, self._pool)
 
 
 def default_jobs() -> int:
@@ -229,7 +291,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
     # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["campaign.renderjobs", "campaign.render", "weasyprint"])
-    pool = context.Pool(jobs, maxtasksperchild=JOBS_PER_WORKER)
+    pool = _WatchedPool(jobs, maxtasksperchild=JOBS_PER_WORKER, context=context)
     try:
         yield _Pool(pool)
         pool.close()

@@ -18,9 +18,10 @@ from babel.dates import format_date
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from campaign.bounds import BoundedSandbox
 from campaign.catalog import part_names
 from campaign.errors import Problem, display_path
-from campaign.limits import template_time
+from campaign.limits import template_memory, template_time
 from campaign.plaindata import plain_context
 from campaign.schema import close_match
 from campaign.vary import VaryParts
@@ -356,7 +357,8 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     # Sandboxed: templates and letter bodies are passed between organisations, and one
     # from elsewhere must not reach Python's internals ({{ ''.__class__ }}) or change
     # the values it is given; it can only read them and print.
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+    # Bounded too: no operation may make a text or list of more than bounds.MAX_SIZE.
+    env = BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         extensions=[VaryParts],  # what differs between addressees, for shared pages
         # Everything is escaped for HTML except plain-text e-mail (message.txt.j2).
@@ -405,10 +407,12 @@ def render(template: jinja2.Template, context: dict[str, Any]) -> str:
 
     # The one way a context reaches a template: as plain data (plaindata.py).
     context = plain_context(context)
-    with template_time(name):
+    with template_time(name), template_memory(name):
         token = _CONTEXT.set(context)
         try:
             return template.render(context)
+        except MemoryError:
+            raise  # over the memory limit: template_memory says so, and the command stops
         except jinja2.UndefinedError as exc:
             found = _every_unknown_name(template, context)
             if not found:

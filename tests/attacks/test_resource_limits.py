@@ -1,0 +1,221 @@
+"""Attacks on the limits: a template that would take the machine's memory, a worker that dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run, snapshot
+
+HINT = "  hint: no letter needs anything this big: look for a repetition that runs away\n"
+SUMMARY = "Error: 1 problem in 1 file; nothing was written\n"
+
+
+def _write(workspace: Path, body: str, memory_mb: int = 200) -> None:
+    (workspace / "letters" / "test" / "body.md").write_text(body)
+    settings = workspace / "campaign.yaml"
+    settings.write_text(settings.read_text() + f"limits:\n  pdf_memory_mb: {memory_mb}\n")
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_three_billion_characters_are_refused_before_they_are_made(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(minimal)
+    _write(minimal, 'Dear all,\n{{ ("x" * 3000000000)|length }}\n')
+    result = run(command)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "letters/test/body.md:2: '*' would make a text of 3,000,000,000 characters; "
+        "a template may make at most 10,000,000\n" + HINT + SUMMARY
+    )
+    assert not (minimal / "build").exists() or snapshot(minimal / "build") == {}
+
+
+# Each operation that makes a result much bigger than what it is given, over its bound:
+# the template, what is refused, and the bound when it is not AT_MOST.
+AT_MOST = "a template may make at most 10,000,000"
+BIG: list[tuple[str, ...]] = [
+    ('{{ ["x"] * 20000000 }}', "'*' would make a list of 20,000,000 items"),
+    ('{{ 20000000 * "ab" }}', "'*' would make a text of 40,000,000 characters"),
+    ('{% set a = "x" * 6000000 %}{{ a + a }}', "'+' would make a text of 12,000,000 characters"),
+    ('{{ "%99999999s" % "x" }}', "'%' would make a text of up to 100,000,010 characters"),
+    ('{{ "%*d" % (99999999, 1) }}', "'%' would make a text of up to 100,000,011 characters"),
+    (
+        '{{ "%.99999999f"|format(1.5) }}',
+        "'format' would make a text of up to 100,000,013 characters",
+    ),
+    (
+        '{{ "{:>99999999}".format(1) }}',
+        "'format' would make a text of up to 100,000,012 characters",
+    ),
+    (
+        '{{ "{x:{w}}".format_map({"x": 1, "w": 99999999}) }}',
+        "'format_map' would make a text of up to 100,000,015 characters",
+    ),
+    ('{{ "x".center(99999999) }}', "'center' would make a text of 99,999,999 characters"),
+    ('{{ "x".ljust(99999999) }}', "'ljust' would make a text of 99,999,999 characters"),
+    ('{{ "x"|center(99999999) }}', "'center' would make a text of 99,999,999 characters"),
+    ('{{ "a\\nb"|indent(9999999) }}', "'indent' would make a text of up to 30,000,000 characters"),
+    ('{{ (["x" * 1000000] * 20)|join }}', "'join' would make a text of 20,000,000 characters"),
+    ('{{ ", ".join(["x" * 1000000] * 20) }}', "'join' would make a text of 20,000,038 characters"),
+    (
+        '{{ ("x" * 9000000).replace("x", "yy") }}',
+        "'replace' would make a text of up to 18,000,000 characters",
+    ),
+    (
+        '{{ ("x" * 9000000)|replace("x", "yy") }}',
+        "'replace' would make a text of up to 18,000,000 characters",
+    ),
+    (
+        '{{ "\\t\\t".expandtabs(99999999) }}',
+        "'expandtabs' would make a text of up to 200,000,000 characters",
+    ),
+    ("{{ [1]|batch(99999999, 0)|list }}", "'batch' would make a list of 99,999,999 items"),
+    (
+        "{{ lipsum(1000, false, 1000, 1000) }}",
+        "lipsum would make a text of up to 24,000,000 characters",
+    ),
+    (
+        "{{ 9 ** 99999999 }}",
+        "'**' would make a number of about 95,424,250 digits",
+        "a template may make numbers of at most 4,300",
+    ),
+    (
+        "{% for i in range(10**10) %}{% endfor %}",
+        "range would make 10,000,000,000 numbers",
+        "a template may make at most 100,000",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", BIG, ids=[f"{n}-{c[1].split()[0]}" for n, c in enumerate(BIG)])
+def test_every_operation_that_makes_big_results_is_bounded(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, ...]
+) -> None:
+    body, refused, bound = (*case, AT_MOST)[:3]
+    monkeypatch.chdir(minimal)
+    _write(minimal, "Dear all,\n" + body + "\n")
+    result = run("check")
+    assert result.exit_code == 1
+    loop = "  hint: a loop over more than that is no letter's: look for a bound that runs away\n"
+    assert result.stderr == (
+        f"letters/test/body.md:2: {refused}; {bound}\n"
+        + (loop if "range" in body else HINT)
+        + SUMMARY
+    )
+
+
+def test_the_bounds_leave_what_letters_do_alone(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(minimal)
+    body = (
+        'Dear all,\n{{ "-" * 40 }} {{ "%5.1f"|format(2.25) }} {{ "{:>6}".format("ab") }}\n'
+        '{{ (["a", "b"] + ["c"])|join(", ") }} {{ "x".center(5) }}|{{ 2 ** 10 }}\n'
+    )
+    _write(minimal, body)
+    result = run("build", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    html = (minimal / "build" / "test" / "letter.html").read_text()
+    assert "<p>Dear all,\n----------------------------------------   2.2     ab\n" in html
+    assert "\na, b, c   x  |1024</p>" in html
+
+
+DOUBLING = (
+    "Dear all,\n"
+    '{% set ns = namespace(text="x" * 1000000) %}\n'
+    "{% for _ in range(30) %}{% set ns.text = ns.text ~ ns.text %}{% endfor %}\n"
+    "{{ ns.text|length }}\n"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_text_that_doubles_in_a_loop_meets_the_memory_limit(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """No single operation is over the bound; the memory limit stops the loop."""
+    monkeypatch.chdir(minimal)
+    _write(minimal, DOUBLING)
+    result = run(command)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: letters/test/body.md:3: filling in the template needed more than 200 MB of "
+        "memory, the limit; nothing was written\n"
+        "  hint: look for a loop that makes a text ever longer; if the letter really needs "
+        "more, raise 'pdf_memory_mb' under 'limits:' in campaign.yaml\n"
+    )
+    assert not (minimal / "build").exists() or snapshot(minimal / "build") == {}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
+    minimal: Path,
+) -> None:
+    """SIGKILL (as the kernel's OOM killer sends) to a worker: the build stops and says so."""
+    people = "".join(
+        f"  - name: Person Number{n}\n    type: individual\n    group: intl\n"
+        f"    affiliation: University of Somewhere, Department of Things {n}\n"
+        for n in range(1500)
+    )
+    org = "  - name: Alpha Organization\n    type: organization\n    group: orgs\n"
+    (minimal / "signatories" / "people.yaml").write_text("signatories:\n" + org + people)
+    # A text that names the addressee: every letter is laid out whole, by the workers.
+    (minimal / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "campaign", "build", "--jobs", "2"],
+        cwd=minimal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The workers are the fork server's children: the grandchildren of the build.
+        killed = 0
+        for _ in range(600):
+            assert build.poll() is None, "the build ended before a worker could be killed"
+            for worker in [w for child in _children(build.pid) for w in _children(child)]:
+                time.sleep(1)  # into the middle of a layout
+                try:
+                    os.kill(worker, signal.SIGKILL)
+                    killed = worker
+                except ProcessLookupError:
+                    continue  # recycled meanwhile: another one
+                break
+            if killed:
+                break
+            time.sleep(0.1)
+        assert killed, "no worker started"
+        # Each letter may take 600 seconds (pdf_seconds): without the watch, this waits.
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        build.kill()
+        build.wait()
+    assert build.returncode == 1
+    assert stderr.endswith(
+        "Error: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
+        "nothing was written\n"
+        "  hint: if it ran out of memory, raise 'pdf_memory_mb' under 'limits:' in "
+        "campaign.yaml; build with --jobs 1 to see any error it met\n"
+    ), stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in (minimal / "build").iterdir()) == []  # no staging left
