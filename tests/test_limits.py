@@ -49,6 +49,17 @@ def long_list(workspace: Path, count: int) -> None:
     (workspace / "signatories" / "people.yaml").write_text("signatories:\n" + org + entries)
 
 
+def second_addressee(workspace: Path) -> None:
+    """Add a second addressee, so that a text naming the addressee differs between letters."""
+    recipients = workspace / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text().replace(
+        "cc:\n",
+        "  - name: Bea Minister\n    salutation: Dear Minister,\n"
+        "    address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]\ncc:\n",
+    )
+    recipients.write_text(text)
+
+
 TEMPLATE_ERROR = (
     "Error: letters/test/body.md: filling in the template took longer than 1 seconds, "
     "the limit; nothing was written\n"
@@ -73,7 +84,8 @@ def test_a_pdf_that_takes_too_long_to_lay_out_is_stopped(built: Path) -> None:
     before = snapshot(built / "build")
     limit(built, pdf_seconds=1)
     long_list(built, 2000)  # printed in full in every letter: many seconds to lay out
-    # A text that names the addressee: each letter is laid out whole, in this order.
+    # A text that differs between two addressees: each letter is laid out whole, in order.
+    second_addressee(built)
     (built / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
     result = run("build", "--jobs", "1")
     assert result.exit_code == 1
@@ -133,7 +145,8 @@ def test_a_worker_over_the_limit_stops_the_build(built: Path) -> None:
     before = snapshot(built / "build")
     limit(built, pdf_seconds=1)
     long_list(built, 2000)
-    # A text that names the addressee: each letter is laid out whole, by a worker.
+    # A text that differs between two addressees: each letter is laid out whole, by a worker.
+    second_addressee(built)
     (built / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
     result = run("build", "--jobs", "2")
     assert result.exit_code == 1

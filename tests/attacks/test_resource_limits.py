@@ -179,7 +179,13 @@ def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
     )
     org = "  - name: Alpha Organization\n    type: organization\n    group: orgs\n"
     (minimal / "signatories" / "people.yaml").write_text("signatories:\n" + org + people)
-    # A text that names the addressee: every letter is laid out whole, by the workers.
+    # A text that differs between two addressees: the letters are laid out by the workers.
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(
+        recipients.read_text().replace(
+            "cc:\n", "  - name: Bea Minister\n    address: [Ministry, 10117 Berlin]\ncc:\n"
+        )
+    )
     (minimal / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
     build = subprocess.Popen(
         [sys.executable, "-m", "campaign", "build", "--jobs", "2"],
