@@ -62,6 +62,7 @@ def test_files_outside_the_workspace_and_the_network_are_refused(
         render_pdf(f'<img src="{src}" style="width:1cm">', ws, ws)
     assert refused.value.message == (
         f"ws/: the letter links to a file that was not read: {why}\n"
-        "  hint: only files inside the workspace are read, never the network; copy the file "
-        "into the letter's folder and link to it by its name"
+        "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
+        "templates/, never a private file or the network; copy the file into the letter's "
+        "folder and link to it by its name"
     )

@@ -271,8 +271,9 @@ def refused(ws: Path, why: str) -> None:
     assert result.exit_code == 1
     assert result.stderr.endswith(
         f"Error: ws/letters/test/: the letter links to a file that was not read: {why}\n"
-        "  hint: only files inside the workspace are read, never the network; copy the file "
-        "into the letter's folder and link to it by its name\n"
+        "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
+        "templates/, never a private file or the network; copy the file into the letter's "
+        "folder and link to it by its name\n"
     ), result.stderr
     assert snapshot(ws) == before
 
@@ -299,11 +300,13 @@ def loaded(pdf: Path) -> tuple[int, int, bool, bool]:
 def test_files_inside_the_workspace_are_loaded(minimal: Path) -> None:
     # The same template as the refused cases, with files it may read: proof that
     # each way of loading a file works, so the refusals below are real refusals.
+    # (A text file is no longer attached: a letter shows pictures, fonts and style
+    # sheets only; tests/attacks/test_fetch.py has the refusal.)
     secrets(minimal / "letters" / "test")
-    hostile_template(minimal, "secret.png", "secret.css", "secret.txt")
+    hostile_template(minimal, "secret.png", "secret.css", "secret.css")
     pdf = build(minimal) / "to" / "ada-minister.pdf"
-    pictures, attached, css, text = loaded(pdf)
-    assert pictures >= 1 and attached == 1 and css and text
+    pictures, attached, css, _ = loaded(pdf)
+    assert pictures >= 1 and attached == 1 and css
 
 
 def test_a_file_url_outside_the_workspace_is_refused(minimal: Path, tmp_path: Path) -> None:

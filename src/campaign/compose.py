@@ -30,6 +30,7 @@ from campaign.templating import (
     make_environment,
     markdown,
     markdown_blocks,
+    markdown_of,
     render,
     source_template,
 )
@@ -238,7 +239,8 @@ class Composer:
 
     def body(self, addressee: PublicRecipient) -> Markup:
         """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""
-        return markdown(render(self._body, self.context | {"recipient": addressee}))
+        text = render(self._body, self.context | {"recipient": addressee})
+        return markdown_of(text, self.bundle.letter.folder / self.bundle.letter.body_file)
 
     def _page_context(self, **extra: Any) -> dict[str, Any]:
         return self.context | self._page | extra

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import os
 import re
 import sys
 import traceback
@@ -20,6 +21,7 @@ from markupsafe import Markup
 
 from campaign.bounds import BoundedSandbox
 from campaign.catalog import part_names
+from campaign.confine import off_limits
 from campaign.errors import Problem, display_path
 from campaign.limits import template_memory, template_time
 from campaign.plaindata import plain_context
@@ -27,7 +29,33 @@ from campaign.schema import close_match
 from campaign.vary import VaryParts
 from campaign.wording import say, say_count
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+
+class LinkDropped(jinja2.TemplateRuntimeError):
+    """Markdown left a link or picture out (printed as text): its address is not allowed."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the link or picture '{url}' would print as plain text: addresses starting "
+            "file:, javascript:, vbscript: or data: are not linked to or shown"
+        )
+        self.url = url
+        self.hint = (
+            "link to a web page (https://...), or put the picture in the letter's folder "
+            "and write ![logo](logo.png)"
+        )
+
+
+class _Markdown(MarkdownIt):
+    """markdown-it, which says which link or picture it drops instead of printing it as text."""
+
+    def validateLink(self, url: str) -> bool:
+        """markdown-it's own rule (no file:, javascript:, ...); a refusal stops the letter."""
+        if not super().validateLink(url):
+            raise LinkDropped(url)
+        return True
+
+
+_MARKDOWN = _Markdown("commonmark", {"html": False, "typographer": True}).enable(
     ["replacements", "smartquotes"]
 )
 
@@ -126,6 +154,16 @@ def css_counters(text: str) -> Markup:
 def markdown(text: str) -> Markup:
     """Markdown to HTML; raw HTML in the source is shown as text, not obeyed."""
     return Markup(_MARKDOWN.render(str(text)))
+
+
+def markdown_of(text: str, source: Path) -> Markup:
+    """``markdown(text)`` for the text of ``source`` (body.md): a dropped link names its line."""
+    try:
+        return markdown(text)
+    except LinkDropped as exc:
+        written = source.read_text(encoding="utf-8-sig").splitlines()
+        line = next((n for n, t in enumerate(written, 1) if exc.url in t), 0)
+        raise TemplateFailed(Problem(source, line, exc.message or "", exc.hint)) from None
 
 
 def markdown_blocks(text: str) -> list[Markup]:
@@ -343,6 +381,50 @@ def _escaped(name: str | None) -> bool:
     return not (name or "").endswith(".txt.j2")
 
 
+class TemplateRefused(jinja2.TemplateError):
+    """A template file the loader will not read (a link out of the templates, a private file)."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.hint = ""
+
+
+class WorkspaceLoader(jinja2.FileSystemLoader):
+    """A workspace's ``templates/``: its own files only, and nothing private, whatever links say.
+
+    A template may come from another organisation: a symbolic link in it must not
+    make ``{% include %}`` print /etc/passwd or the workspace's sign-on lists.
+    """
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+        self.inside = folder.resolve()
+        self.root = root.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template's source, once its file is known to be one a template may read."""
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if path.is_file():
+            real = path.resolve()  # follows every link on the way
+            shown = display_path(real)
+            if not real.is_relative_to(self.inside):
+                raise TemplateRefused(
+                    path, f"{_link(path)} leads to {shown}, outside the templates folder"
+                )
+            if why := off_limits(real, self.root):
+                raise TemplateRefused(path, f"{_link(path)} is {shown} ({why})")
+        return super().get_source(environment, template)
+
+
+def _link(path: Path) -> str:
+    """A path as written, relative to the current folder (display_path would follow links)."""
+    return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environment:
     """The Jinja environment for a workspace: its own templates first, then the shipped ones.
 
@@ -351,7 +433,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     """
     loaders: list[jinja2.BaseLoader] = []
     if workspace is not None and (workspace / "templates").is_dir():
-        loaders.append(jinja2.FileSystemLoader(workspace / "templates"))
+        loaders.append(WorkspaceLoader(workspace / "templates", workspace))
     loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}))
     loaders.append(jinja2.FileSystemLoader(builtin))
     # Sandboxed: templates and letter bodies are passed between organisations, and one
@@ -460,6 +542,12 @@ def template_problem(exc: Exception, context: dict[str, Any]) -> Problem:
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".j2", ".md", ".html")):
             path, line = Path(frame.filename), frame.lineno or 0
+    if isinstance(exc, TemplateRefused):
+        path = path if line else exc.path  # the include that asked for it, else the file
+        exc.hint = (
+            "templates read only their own files, never a sign-on list, recipients, "
+            "settings or build outputs; copy the file itself into the template's folder"
+        )
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if not isinstance(exc, jinja2.TemplateError):
         message = f"template error: {message}"

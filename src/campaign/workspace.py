@@ -172,10 +172,25 @@ class Workspace:
         if not name:
             return None, False
         if name not in lists:
-            path = self.root / "signatories" / f"{name}.yaml"
-            if not path.is_file():
-                folder = self.root / "signatories"
-                known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+            folder = self.root / "signatories"
+            path = folder / f"{name}.yaml"
+            known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+            # A name, not a path: '../../x' or '/home/x' would read a list of another
+            # workspace (or any YAML file) into this letter.
+            if Path(name).name != name or name.startswith(".") or "\\" in name:
+                stem = Path(name.replace("\\", "/")).name.removesuffix(".yaml")
+                problems.append(
+                    Problem(
+                        letter.path,
+                        letter.lines["signatories.list"],
+                        f"signatories: list: '{name}' is a path; a letter uses a list of its "
+                        "own workspace, by its name in signatories/ without .yaml",
+                        close_match(stem, known)
+                        or f"lists in this workspace: {', '.join(known) or 'none'}",
+                    )
+                )
+                lists[name] = (None, False)
+            elif not path.is_file():
                 problems.append(
                     Problem(
                         letter.path,

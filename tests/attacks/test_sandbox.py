@@ -212,3 +212,63 @@ def test_a_message_template_cannot_reach_files(
     assert result.stderr.startswith(
         "ws/letters/test/message.txt.j2:3: unknown name 'path' (this value has: "
     ), result.stderr
+
+
+# -- the marker scan, with a hostile workspace template ---------------------------------
+
+HOSTILE_BLOCKS = {
+    "print": "{{ signatories.groups[0].members[0].email }}",
+    "print a recipient's": "{{ to[0].email }}",
+    "include": '{% include "joint-letter/list.txt" %}',
+    "include by a path": '{% include "../signatories/japan-hrc-2020.yaml" %}',
+    "attach": '<a rel="attachment" href="../../signatories/japan-hrc-2020.yaml">list</a>',
+    "fetch": '<img src="../../signatories/japan-hrc-2020.yaml">',
+    "fetch recipients": '<link rel="stylesheet" href="recipients.yaml">',
+}
+
+
+def hostile(ws: Path, block: str) -> None:
+    template = ws / "templates" / "joint-letter" / "letter.html.j2"
+    template.write_text(
+        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
+        f"{{% block marks %}}{block}{{% endblock %}}\n"
+    )
+
+
+def test_a_hostile_template_gets_an_error_and_no_private_value_out(example: Path) -> None:
+    from test_security import everything_in, with_markers
+
+    from conftest import pdf_text
+
+    markers = with_markers(
+        example / "signatories" / "japan-hrc-2020.yaml", ("email", "phone", "notes"), "sig"
+    )
+    letter = example / "letters" / "japan-hrc-2020"
+    markers += with_markers(letter / "recipients.yaml", ("email",), "to")
+    (example / "templates" / "joint-letter").mkdir(parents=True)
+    (example / "templates" / "joint-letter" / "list.txt").symlink_to(
+        example / "signatories" / "japan-hrc-2020.yaml"
+    )
+    before = snapshot(example)
+    for what, block in HOSTILE_BLOCKS.items():
+        hostile(example, block)
+        result = run("build", workspace=example)
+        assert result.exit_code == 1, what
+        assert "Error: " in result.stderr, what
+        written = [p for p in (example / "build").rglob("*") if p.is_file()]
+        assert written == [], what  # nothing written
+    # Printing every value a template is given shows no private field either.
+    hostile(example, "{{ letter }} {{ to }} {{ cc }} {{ sender }} {{ signatories }} {{ signers }}")
+    assert run("build", workspace=example).exit_code == 0
+    assert snapshot(example) != before  # built
+    seen = b""
+    for path in (example / "build").rglob("*"):
+        if not path.is_file():
+            continue
+        content = path.read_bytes()
+        if path.suffix == ".pdf":
+            content = everything_in(path) + pdf_text(path).encode()
+        seen += content
+        for marker in markers:
+            assert marker.encode() not in content, f"{marker} in {path}"
+    assert b"David Alton" in seen and b"PublicSignatory(" in seen
