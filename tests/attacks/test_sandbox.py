@@ -152,8 +152,8 @@ LETTER_HAS = (
     "short_title, signers, slug, subject, template, title, translations"
 )
 NAMES = (
-    "names you can use here: addressees, cc, direction, enclosures, labels, language, letter, "
-    "named, recipient, say, say_count, sender, signatories, signers, to"
+    "names you can use here: addressees, cc, date_line, direction, enclosures, labels, "
+    "language, letter, named, recipient, say, say_count, sender, signatories, signers, to"
 )
 
 
