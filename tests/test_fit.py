@@ -6,6 +6,7 @@ The cases of issue 16 §2, exactly as written, read back from the PDFs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,7 @@ MOTEGI_AFTER = """    title: Minister for Foreign Affairs and Special Envoy for 
       - International Cooperation Bureau
       - Human Rights and Humanitarian Affairs Division
 """
-GENEVA_BEFORE = (
-    "  name: Joint Letter Secretariat\n  address: [PO Box 0000, Tokyo 100-0000, Japan]\n"
-)
-GENEVA_AFTER = (
+GENEVA_SENDER = (
     "  name: Geneva NGO Coalition for Human Rights in the DPRK\n"
     "  address: [Secretariat, Rue de Varembé 3, 1202 Geneva, Switzerland]\n"
 )
@@ -82,7 +80,16 @@ def test_a_long_return_line_is_set_smaller_then_shortened_inside_the_window(
     tmp_path: Path,
 ) -> None:
     ws = _init(tmp_path)
-    _edit(ws / "campaign.yaml", GENEVA_BEFORE, GENEVA_AFTER)
+    settings = ws / "campaign.yaml"
+    # The example's sender, name and address, whichever way its list is written.
+    text, found = re.subn(
+        r"  name: Joint Letter Secretariat\n  address:.*?(?=  email:)",
+        GENEVA_SENDER,
+        settings.read_text(),
+        flags=re.S,
+    )
+    assert found == 1
+    settings.write_text(text)
     result = run("build", "--jobs", "1", workspace=ws)
     assert result.exit_code == 0, result.output
     out = ws / "build" / "japan-hrc-2020"
@@ -160,3 +167,51 @@ def test_a_character_no_font_has_never_prints_as_an_empty_box(tmp_path: Path) ->
         "  hint: install a font that has it (fonts-noto covers most scripts), "
         "or write the text without it"
     )
+
+
+# The window block as workspaces copied it before the boxes were marked data-fit.
+OLD_WINDOW = """{% extends "builtin/joint-letter/letter.html.j2" %}
+{% block window %}
+<div class="window">
+{% if sender %}
+  <div class="return-line">{{ sender.name }}{% for line in sender.address %} · {{ line }}
+  {%- endfor %}</div>
+{% endif %}
+  <!--vary--><div class="address vary">
+{% for line in window.lines %}
+    <span>{{ line }}</span>
+{% endfor %}
+  </div><!--/vary-->
+</div>
+{% endblock %}
+"""
+
+
+def test_a_window_copied_before_it_was_marked_is_measured_all_the_same(minimal: Path) -> None:
+    own = minimal / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "letter.html.j2").write_text(OLD_WINDOW)
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    _edit(
+        recipients,
+        "address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]",
+        "address: [Ministry of Tests, Floor 3, Room 12, Building B, Wilhelmstraße 1, "
+        "Mitte, Berlin, 10117 Berlin, Germany]",
+    )
+    result = run("check", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' needs 11 lines in "
+        "the din5008-b window, which holds 9\n"
+    ), result.stderr
+
+
+def test_lists_are_read_back_without_poppler_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = ["Alton, David", "Bae Jin-ho", "山田 花子", "Zhou Wei"]
+    pdf = _list_pdf(tmp_path, computed)
+    monkeypatch.setattr("campaign.proof.shutil.which", lambda _name: None)  # pypdf reads it
+    assert names_in_order(pdf, computed) == 4
+    with pytest.raises(CampaignError):
+        names_in_order(pdf, list(reversed(computed)))

@@ -10,6 +10,7 @@ process, so that it finds the same without building the letters.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # render.py imports WeasyPrint when used; here only its recor
     from campaign.render import Misfit
 
 _PART = re.compile(r"^(envelopes|labels)\.pdf\.(\d+)\.pdf$")
-_FIT_ATTRIBUTE = re.compile(r' data-fit="')
 
 
 def recipients_path(composer: Composer) -> Path:
@@ -172,16 +172,18 @@ def batch(composer: Composer) -> list[tuple[str, str]]:
     if not pieces:
         return []
     pages = []
-    for number, piece in enumerate(pieces):
+    for piece in pieces:
         copy = piece.recipient if piece.role == "cc" else None
         addressee = composer.to[piece.index] if piece.role == "to" else composer.to[0]
         html = composer.letter_html(addressee, copy_for=copy, layer="overlay")
-        pages.append(_FIT_ATTRIBUTE.sub(f' data-fit-ref="piece-{number}" data-fit="', html))
+        pages.append(html)
     head = pages[0][: pages[0].index("<body")]
     bodies = []
-    for page in pages:
+    for number, page in enumerate(pages):
+        # Every box inside is this piece's: the misfit names its addressee.
         start = page.index(">", page.index("<body")) + 1
-        bodies.append(page[start : page.rindex("</body>")])
+        body = page[start : page.rindex("</body>")]
+        bodies.append(f'<div data-fit-ref="piece-{number}">{body}</div>')
     documents = [("letters", head + "<body>" + "".join(bodies) + "</body>\n</html>\n")]
     for name, parts in (
         ("envelopes", composer.envelopes_html()),
@@ -204,7 +206,11 @@ def check_fits(composers: list[Composer]) -> list[Problem]:
     if not batches:
         return []
     problems = []
-    with workers(min(len(batches), default_jobs()), separate=True) as pool:
+    # A process that has WeasyPrint already (preview, the tests) lays out itself; the
+    # command line's check starts a worker rather than import it.
+    separate = "weasyprint" not in sys.modules
+    jobs = min(len(batches), default_jobs()) if separate else 1
+    with workers(jobs, separate=separate) as pool:
         pending = []
         for composer, documents in batches:
             job = FitJob(

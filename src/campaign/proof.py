@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,18 @@ _SPACE = re.compile(r"\s+")
 
 
 def pdf_text(pdf: Path) -> str:
-    """The text of every page of ``pdf``, as a reader's copy and paste would give it."""
+    """The text of every page of ``pdf``, as a reader's copy and paste would give it.
+
+    Poppler's pdftotext where it is installed (many times faster on a long list),
+    else pypdf.
+    """
+    tool = shutil.which("pdftotext")
+    if tool:
+        done = subprocess.run(
+            [tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
+        )
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", "replace")
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))

@@ -286,15 +286,32 @@ def fit_boxes(document: Any) -> list[_FitBox]:
         x, y = box.content_box_x(), box.content_box_y()
         return (x, y, x + box.width, y + box.height)
 
-    def walk(box: Any, frame: tuple[float, float, float, float] | None, page: int) -> None:
+    def walk(
+        box: Any,
+        frame: tuple[float, float, float, float] | None,
+        page: int,
+        window: bool,
+        inherited: str,
+    ) -> None:
         box = getattr(box, "_box", box)  # an absolute box sits in a placeholder
         element: Any = getattr(box, "element", None)
         own = element is not None and not isinstance(box, (LineBox, TextBox))
-        if own and element.get("data-fit-frame") is not None and box.width is not None:
-            frame = content(box)
+        classes = (element.get("class") or "").split() if own else []
+        # A workspace template copied before the window was marked data-fit still has
+        # its classes: its window is measured all the same.
+        if (
+            own
+            and box.width is not None
+            and (element.get("data-fit-frame") is not None or "window" in classes)
+        ):
+            frame, window = content(box), window or "window" in classes
+        if own and element.get("data-fit-ref"):  # the boxes inside belong to it too
+            inherited = element.get("data-fit-ref")
         kind = element.get("data-fit") if own else None
         if kind == "":  # a bare data-fit, as labels were marked before there were kinds
             kind = "label"
+        elif kind is None and window:
+            kind = next((k for k in ("address", "return-line") if k in classes), None)
         if kind is not None and frame is None:
             frame = content(box)
         if kind is not None and frame is not None:
@@ -313,7 +330,7 @@ def fit_boxes(document: Any) -> list[_FitBox]:
             if texts:
                 ordinal = counts.get(kind, 0)
                 counts[kind] = ordinal + 1
-                ref = element.get("data-fit-ref") or element.get("id") or ""
+                ref = inherited or element.get("id") or ""
                 text = " ".join(" ".join(texts).split())
                 size = box.style["font_size"]
                 found.append(
@@ -324,10 +341,10 @@ def fit_boxes(document: Any) -> list[_FitBox]:
             return  # a fit box holds no other
         if isinstance(box, ParentBox):
             for child in box.children:
-                walk(child, frame, page)
+                walk(child, frame, page, window, inherited)
 
     for index, page in enumerate(document.pages):
-        walk(page._page_box, None, index)
+        walk(page._page_box, None, index, False, "")
     return found
 
 
@@ -338,7 +355,7 @@ def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple
     shortened text is measured again.
     """
     document = layout(html, base, root, variant)
-    if FIT not in html:
+    if FIT not in html and "window" not in html:
         return document, []
     # Rules are !important: a template's own selectors may be more specific.
     rules: dict[str, str] = {}
