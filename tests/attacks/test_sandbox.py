@@ -272,3 +272,40 @@ def test_a_hostile_template_gets_an_error_and_no_private_value_out(example: Path
         for marker in markers:
             assert marker.encode() not in content, f"{marker} in {path}"
     assert b"David Alton" in seen and b"PublicSignatory(" in seen
+
+
+# -- attacks the sandbox already held (issue 17, "Done means"): they keep holding ---------
+
+
+def unsafe(attribute: str, kind: str) -> str:
+    return f"access to attribute '{attribute}' of '{kind}' object is unsafe."
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ cycler.__init__.__globals__ }}", unsafe("__init__", "type")),
+        ("{{ joiner.__init__.__globals__ }}", unsafe("__init__", "type")),
+        ("{{ namespace.__init__.__globals__ }}", unsafe("__init__", "type")),
+        ("{{ lipsum.__globals__['os'] }}", unsafe("__globals__", "function")),
+        ("{{ say.__globals__ }}", unsafe("__globals__", "function")),
+        (
+            "{{ self._TemplateReference__context }}",
+            unsafe("_TemplateReference__context", "TemplateReference"),
+        ),
+        ("{{ '%s' % letter.__class__ }}", unsafe("__class__", "Letter")),
+        ("{{ '{0.__class__.__mro__}'.format(letter) }}", unsafe("__class__", "Letter")),
+        ("{{ '{0.__init__.__globals__}'.format(cycler) }}", unsafe("__init__", "type")),
+        ("{{ letter|attr('__class__') }}", unsafe("__class__", "Letter")),
+        ("{{ labels.__class__ }}", unsafe("__class__", "FrozenMap")),
+        ("{{ letter.__reduce_ex__(2) }}", unsafe("__reduce_ex__", "Letter")),
+        ("{{ dict(a=1).update(b=2) }}", unsafe("update", "dict")),
+    ],
+)
+def test_the_sandbox_holds(minimal: Path, source: str, message: str) -> None:
+    (minimal / "letters" / "test" / "body.md").write_text(source + "\n")
+    result = run("check", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"ws/letters/test/body.md:1: {message}\nError: 1 problem in 1 file; nothing was written\n"
+    )
