@@ -17,6 +17,8 @@ import pytest
 from markupsafe import Markup
 
 from campaign.plaindata import FrozenMap, is_record, plain
+from campaign.preview import Preview
+from campaign.workspace import Workspace
 
 from conftest import run, snapshot
 
@@ -81,6 +83,9 @@ def test_every_template_is_given_plain_data_only(
     for command in (["check"], ["send", "japan-hrc-2020"], ["new", "second"]):
         result = run(*command, workspace=example)
         assert result.exit_code == 0, result.output
+    composed = len(contexts)
+    Preview(Workspace(example), "japan-hrc-2020", log=lambda _line: None)
+    assert len(contexts) > composed  # the preview fills in its templates the same way
     kinds = {name for name, _ in contexts}
     # Letters (whole, the shared layer and the overlay), the body in both languages,
     # the list, the web edition, the parallel edition, envelopes, labels, the e-mail
