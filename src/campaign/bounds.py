@@ -185,7 +185,8 @@ class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
     ) -> Any:
         """Call ``__obj`` from a template; a text's method is bounded first."""
-        if isinstance(__obj, types.BuiltinMethodType) and isinstance(
+        # A text's own methods are built in; Markup's (a text marked safe) are Python.
+        if isinstance(__obj, (types.BuiltinMethodType, types.MethodType)) and isinstance(
             getattr(__obj, "__self__", None), str
         ):
             _check_method(__obj, args, kwargs)

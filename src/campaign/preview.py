@@ -52,11 +52,27 @@ PAPER_MM = {"a4": (210.0, 297.0), "letter": (8.5 * MM_PER_INCH, 11 * MM_PER_INCH
 # Relative links in the letter (images beside letter.yaml) resolve below this path,
 # as they resolve from the letter folder when WeasyPrint lays out the PDF.
 LETTER_FILES = "/letter/"
+# The page: the only script that runs is the preview's own (a template's <script> or
+# a script of the letter folder is not); frames only from here, and every response
+# but the page itself forbids scripts when framed (SANDBOXED).
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'none'; script-src {script}; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
-    "base-uri 'self'; frame-ancestors 'self'"
+    "base-uri 'self'; form-action 'none'; frame-ancestors 'self'"
 )
+PREVIEW_SCRIPT = "/_preview/preview.js"
+# Every other response: an SVG opened in a frame (<iframe src="evil.svg">) is a page of
+# its own, whose scripts would run with the preview's origin; 'sandbox' stops them.
+SANDBOXED = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; sandbox; frame-ancestors 'self'"
+)
+# The PDF (--pdf): Chromium's viewer does not show a sandboxed PDF; it runs no page scripts.
+PDF_CSP = "default-src 'self'; script-src 'none'; frame-ancestors 'self'"
+# Connections served at once: a browser needs a handful; 300 slow ones took 300 threads.
+MAX_CONNECTIONS = 16
+# Seconds a connection may stay silent before it is closed.
+CONNECTION_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -313,6 +329,28 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     preview: Preview
 
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread of its own, unless too many are open: close it."""
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, then free its place."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line, not a traceback; a browser that hangs up (reloading) is no error at all."""
         exc = sys.exc_info()[1]
@@ -328,6 +366,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    timeout = CONNECTION_TIMEOUT  # a client that sends nothing does not keep its thread
 
     def do_GET(self) -> None:
         """The page, its version, its PDF, the preview's assets, pictures of the letter."""
@@ -360,10 +399,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        if kind.startswith("text/html"):
-            self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", self._policy(kind))
         self.end_headers()
         self.wfile.write(body)
+
+    def _policy(self, kind: str) -> str:
+        """The Content-Security-Policy of a response of type ``kind``."""
+        if kind.startswith("text/html"):
+            port = self.server.server_address[1]
+            script = " ".join(
+                f"http://{host}:{port}{PREVIEW_SCRIPT}" for host in (HOST, "localhost")
+            )
+            return CSP.format(script=script)
+        return PDF_CSP if kind == "application/pdf" else SANDBOXED
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows one line per rebuild, not every poll of /version."""

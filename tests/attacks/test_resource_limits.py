@@ -61,6 +61,7 @@ BIG: list[tuple[str, ...]] = [
         "'format_map' would make a text of up to 100,000,015 characters",
     ),
     ('{{ "x".center(99999999) }}', "'center' would make a text of 99,999,999 characters"),
+    ('{{ ("x"|safe).center(99999999) }}', "'center' would make a text of 99,999,999 characters"),
     ('{{ "x".ljust(99999999) }}', "'ljust' would make a text of 99,999,999 characters"),
     ('{{ "x"|center(99999999) }}', "'center' would make a text of 99,999,999 characters"),
     ('{{ "a\\nb"|indent(9999999) }}', "'indent' would make a text of up to 30,000,000 characters"),
