@@ -118,7 +118,8 @@ def test_file_that_is_not_utf8(built: Path) -> None:
         (
             "{{ nonsense }}\n",
             "letters/test/body.md:1: unknown name 'nonsense'\n"
-            "  hint: names you can use here: addressees, cc, direction, enclosures, labels, "
+            "  hint: names you can use here: addressees, cc, date_line, direction, enclosures, "
+            "labels, "
             "language, letter, named, recipient, say, say_count, sender, signatories, signers, "
             "to\n",
         ),

@@ -73,7 +73,8 @@ def test_a_name_no_letter_defines_is_found_in_a_branch_not_taken(ws: Path) -> No
     assert status == 1
     assert stderr.startswith(
         "letters/test/body.md:3: unknown name 'salut'\n"
-        "  hint: names you can use here: addressees, cc, direction, enclosures, labels, "
+        "  hint: names you can use here: addressees, cc, date_line, direction, enclosures, "
+        "labels, "
         "language, letter, named, recipient, say, say_count, sender, signatories, signers, to\n"
     )
 
