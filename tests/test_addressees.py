@@ -173,14 +173,15 @@ def test_the_e_mail_speaks_the_letters_language_and_spelling(
         "Test Coalition\ncoalition@example.org\n"
     )
     french = minimal / "letters" / "test" / "letter.yaml"
-    french.write_text(french.read_text().replace("language: en-GB", "language: fr"))
+    text = french.read_text().replace("language: en-GB", "language: fr")
+    french.write_text(text.replace("subject: Test subject line", "subject: L'avis des ONG"))
     (minimal / "build" / "test" / "sent.jsonl").unlink()  # the same copy, sent again
     inbox = Inbox()
     for _ in serve(monkeypatch, inbox):
         result = run("send", "test", "--send", workspace=minimal)
     assert result.exit_code == 0, result.output
     [message] = inbox.messages
-    assert message["Subject"] == "Test subject line (copie)"
+    assert message["Subject"] == "L’avis des ONG (copie)"
     assert flat(text_of(message)) == (
         "Madame, Monsieur, Veuillez trouver ci-joint, pour information, une copie de la lettre "
         "ouverte commune que 4 organisations et personnes ont adressée le 2 mai 2024 à "

@@ -32,6 +32,7 @@ from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import fsync_dir
 from campaign.model import SECURITIES, Recipient, Smtp
 from campaign.templating import TemplateFailed, load_template, render, source_template
+from campaign.typography import typeset_text
 
 ENV = "CAMPAIGN_SMTP_"
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -147,6 +148,8 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
             problems.extend(exc.problems)
             continue
         subject, body = _subject(text, bundle.letter.subject)
+        # The language's typography, as on the letter's pages (l’avis, « », 20 000).
+        subject, body = (typeset_text(t, bundle.letter.language) for t in (subject, body))
         sender_name = bundle.settings.sender.name if bundle.settings.sender else ""
         item = Outgoing(
             role, person.name, person.email, file, subject, body, html, sender_name, letter_id(plan)

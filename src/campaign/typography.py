@@ -59,6 +59,11 @@ def korean_words(html: str) -> str:
     return _KO_WORD.sub(lambda m: f"{KEEP}{m.group(0)}</bdi>", html)
 
 
+def typeset_text(text: str, language: str) -> str:
+    """Plain text (an e-mail) set by the rules of ``language``."""
+    return french(text) if base_language(language) == "fr" else text
+
+
 def typeset(html: str, language: str, paper: bool = True) -> str:
     """``html`` with the rules of ``language`` applied to its text, never to its markup.
 
