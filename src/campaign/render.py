@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from campaign.confine import off_limits
 from campaign.errors import CampaignError, display_path
-from campaign.pictures import RASTER, picture_problem
+from campaign.pictures import RASTER, inline_svg_problem, picture_problem
 
 # What a letter may show, by the file's kind; anything else it links to is refused.
 KINDS = {
@@ -129,6 +129,9 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
     from campaign.pdfvariant import weasyprint_options
 
     fetcher = _fetcher_class()(root, base)
+    if why := inline_svg_problem(html):  # not fetched: checked here, before layout
+        fetcher.refused.append(f"an SVG picture in the page ({why})")
+        _stop_on_missing(fetcher, [])
     document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
     try:
         with _failures() as failed:

@@ -156,6 +156,15 @@ def test_a_font_that_cannot_be_loaded_stops_the_letter(ws: Path) -> None:
     )
 
 
+def test_an_svg_written_into_the_page_is_checked_too(ws: Path) -> None:
+    assert refusal(ws, f"<p>{use_bomb()}</p>") == (
+        "ws/: the letter links to a file that was not read: an SVG picture in the page (an "
+        "SVG whose <use> elements draw more than 100,000 elements (or refer to each other in "
+        f"a circle))\n{HINT}"
+    )
+    render_pdf(f"<p>{use_bomb(levels=2)}</p>", ws, ws)  # a small one is drawn
+
+
 def test_a_picture_in_a_data_url_is_checked_too(ws: Path) -> None:
     data = base64.b64encode(png_header(30_000, 30_000)).decode()
     assert refusal(ws, f'<img src="data:image/png;base64,{data}">') == (
