@@ -154,7 +154,9 @@ class Fields:
             self.error(key, f"'{key}' must be a number, not {kind(value)}")
             return None
         if not low <= value <= high:
-            self.error(key, f"'{key}' must be between {low:g} and {high:g}, not {written}")
+            self.error(
+                key, f"'{key}' must be between {_bound(low)} and {_bound(high)}, not {written}"
+            )
             return None
         return float(value)
 
@@ -302,6 +304,11 @@ def close_bidi(text: str) -> str:
 # Unicode's control characters (category Cc) but for the line breaks and the tab:
 # one regular expression, as every field of a 10,000-entry list is checked.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _bound(number: float) -> str:
+    """A bound as written: '1048576', not '1.04858e+06'; '0.1'."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def control_character(text: str) -> str:

@@ -226,3 +226,20 @@ def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
     ), stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in (minimal / "build").iterdir()) == []  # no staging left
+
+
+def test_a_memory_limit_too_small_to_lay_out_a_letter_is_refused(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 MB used to end in 'GLib-ERROR ... Error creating thread' and exit 133."""
+    monkeypatch.chdir(minimal)
+    settings = minimal / "campaign.yaml"
+    settings.write_text(settings.read_text() + "limits:\n  pdf_memory_mb: 100\n")
+    line = settings.read_text().splitlines().index("  pdf_memory_mb: 100") + 1
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"campaign.yaml:{line}: 'pdf_memory_mb' must be between 128 and 1048576, not 100\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert not (minimal / "build").exists()
