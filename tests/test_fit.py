@@ -215,3 +215,24 @@ def test_lists_are_read_back_without_poppler_too(
     assert names_in_order(pdf, computed) == 4
     with pytest.raises(CampaignError):
         names_in_order(pdf, list(reversed(computed)))
+
+
+def test_build_says_every_address_that_does_not_fit_in_one_pass(minimal: Path) -> None:
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    for short in (
+        "[Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]",
+        "[Office of the Deputy, Unter den Linden 2, 10117 Berlin]",
+    ):
+        longer = short.replace(", ", ", Floor 3, Room 12, Building B, Mitte, ", 1)
+        _edit(recipients, short, longer.replace("]", ", Germany]"))
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said[1:] == [  # after the progress bar's label
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' needs 10 lines in "
+        "the din5008-b window, which holds 9",
+        "ws/letters/test/recipients.yaml:8: the address of 'Bob Deputy' needs 10 lines in "
+        "the din5008-b window, which holds 9",
+        "Error: 2 problems in 1 file; nothing was written",
+    ]
+    assert not (minimal / "build" / "test").exists()

@@ -485,12 +485,30 @@ class _Feed:
             self.running.append(self.pool.submit(run_full, job))
 
     def finish(self) -> None:
-        """Wait for every queued letter."""
+        """Wait for every queued letter.
+
+        A letter whose boxes do not fit stops the build, once every other letter has
+        been laid out: each one that does not fit is said in one pass.
+        """
+        overflowing: list[DoesNotFit] = []
         while self.running:
-            for name in self.running.popleft().result():
+            try:
+                names = self.running.popleft().result()
+            except DoesNotFit as exc:
+                overflowing.append(exc)
+                names = []
+            for name in names:
                 if Path(name).parent.name != PARTS:  # a part is counted when joined
                     self.tick(Path(name))
             self._top_up()
+        if overflowing:
+            raise _joined(overflowing)
+
+
+def _joined(found: list[DoesNotFit]) -> DoesNotFit:
+    """Every misfit of several jobs, as one."""
+    misfits = [m for exc in found for m in exc.misfits]
+    return DoesNotFit(misfits, tuple(o for exc in found for o in exc.outputs))
 
 
 def _run(
@@ -515,13 +533,15 @@ def _run(
     made.whole += sum(1 for _, out in jobs.full if f"{os.sep}to{os.sep}" in out)
     misfits: list[tuple[int, str]] = []
     masters = {}
+    unfit: list[DoesNotFit] = []  # said together, once everything is laid out
     for group, html in jobs.masters.items():
         shared = f"the pages shared by the letters in {output_name(staging / 'to')}/"
         with pdf_layout(shared, limits):
             document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
             if overflowing:  # the master is addressed to the group's first addressee
                 first = plan.composer.pieces[plan.shared.groups[group][0]].file
-                raise DoesNotFit(overflowing, (str(staging / first),) * len(overflowing))
+                unfit.append(DoesNotFit(overflowing, (str(staging / first),) * len(overflowing)))
+                continue
             pdf = write(document, variant, date)
         # Where the addressee's parts stand in the flow of the text: the salutation on
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
@@ -534,6 +554,8 @@ def _run(
         del document
     stamps = []
     for group, html, indexes, outputs in jobs.stamps:
+        if group not in masters:
+            continue  # its shared pages did not fit: said below
         master, boxes = masters[group]
         if boxes:
             job = StampJob(
@@ -544,14 +566,23 @@ def _run(
         else:  # no addressee part in the flow to match: lay each letter out whole
             misfits += list(zip(indexes, outputs, strict=True))
     for stamp, numbers, paths in stamps:
-        written, bad = stamp.result()
+        try:
+            written, bad = stamp.result()
+        except DoesNotFit as exc:  # said with the others, once all are laid out
+            unfit.append(exc)
+            continue
         for name in written:
             tick(Path(name))
         misfits += [(numbers[n], paths[n]) for n in bad]
     composer = plan.composer
     feed.add([(_letter(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)
-    feed.finish()
+    try:
+        feed.finish()
+    except DoesNotFit as exc:
+        unfit.append(exc)
+    if unfit:
+        raise _joined(unfit)
     if jobs.joins:
         from campaign.printfile import join_pdfs
 
