@@ -564,10 +564,9 @@ def _compared(composer: Composer) -> Sharing:
             bad = bad or why
         else:
             alike.setdefault(_digest(without_vary(shared)), []).append(index)
-    # A letter alike with no other is laid out whole (a shared layer for it alone
-    # would cost more); a single addressee's letter keeps the shared way.
-    least = 1 if len(composer.to) == 1 else 2
-    groups = tuple(tuple(members) for members in alike.values() if len(members) >= least)
+    # A letter alike with no other is laid out whole: a shared layer for it alone
+    # would cost more.
+    groups = tuple(tuple(members) for members in alike.values() if len(members) > 1)
     lone = len(composer.to) - sum(len(members) for members in groups)
     reason = bad or (DEPENDS if lone else "")
     # Composed again for the groups' first letters: holding every addressee's HTML
