@@ -11,6 +11,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,18 @@ PROOF = "proof.json"
 _SPACE = re.compile(r"\s+")
 
 
-def pdf_text(pdf: Path) -> str:
+def pdf_text(pdf: Path, raw: bool = False) -> str:
     """The text of every page of ``pdf``, as a reader's copy and paste would give it.
 
     Poppler's pdftotext where it is installed (many times faster on a long list),
-    else pypdf.
+    else pypdf. ``raw`` keeps the order the text was drawn in (columns one after the
+    other), at the cost of right-to-left words coming in the order they stand.
     """
     tool = shutil.which("pdftotext")
     if tool:
+        mode = ["-raw"] if raw else []
         done = subprocess.run(
-            [tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
+            [tool, *mode, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
         )
         if done.returncode == 0:
             return done.stdout.decode("utf-8", "replace")
@@ -42,8 +45,30 @@ def pdf_text(pdf: Path) -> str:
 
 def _squeezed(text: str) -> str:
     # Lines break inside names (and Japanese has no spaces to break at): compared
-    # without any white space, a name reads the same however it was set.
-    return _SPACE.sub("", text)
+    # without any white space, a name reads the same however it was set. Format
+    # characters (direction controls, zero-width joiners) print nothing to read back.
+    text = _SPACE.sub("", text)
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+_RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
+
+
+def _forms(name: str) -> tuple[str, ...]:
+    """How ``name`` can read back: as written, and, where it holds right-to-left text or
+    direction controls, in the order its letters stand on the page (a PDF keeps that
+    order, and an override such as U+202E reverses Latin letters for good)."""
+    written = _squeezed(name)
+    if name.isascii() or not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name):
+        return (written,)
+    import icu
+
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(name), 0xFE)  # UBIDI_DEFAULT_LTR, as the page sets it
+    shown = _squeezed(str(bidi.writeReordered(8)))  # UBIDI_REMOVE_BIDI_CONTROLS
+    return (written, shown, shown[::-1])
 
 
 def names_in_order(pdf: Path, names: list[str], shown_as: Path | None = None) -> int:
@@ -52,22 +77,35 @@ def names_in_order(pdf: Path, names: list[str], shown_as: Path | None = None) ->
     A PDF that prints none of them (a template that keeps the list to signatories.pdf)
     prints no list: 0.
     """
-    text = _squeezed(pdf_text(pdf))
+    # Read as a reader would first; a list set in columns reads in order only in the
+    # order it was drawn, so that is tried before a name is called out of order.
+    try:
+        return _in_order(_squeezed(pdf_text(pdf)), names, shown_as or pdf)
+    except CampaignError:
+        if not shutil.which("pdftotext"):
+            raise
+        return _in_order(_squeezed(pdf_text(pdf, raw=True)), names, shown_as or pdf)
+
+
+def _in_order(text: str, names: list[str], pdf: Path) -> int:
+    """How many ``names`` ``text`` holds, each after the one before; a CampaignError if not."""
     if not any(_squeezed(name) in text for name in names):
         return 0
     at, count = 0, 0
     for name in names:
-        found = text.find(_squeezed(name), at)
+        forms = _forms(name)
+        places = [(text.find(form, at), form) for form in forms]
+        found, form = min(((p, f) for p, f in places if p >= 0), default=(-1, ""))
         if found < 0:
-            where = display_path(shown_as or pdf)
-            missing = "is missing" if _squeezed(name) not in text else "is out of order"
+            where = display_path(pdf)
+            missing = "is missing" if all(f not in text for f in forms) else "is out of order"
             raise CampaignError(
                 f"{where}: '{escaped(name)}' {missing} in the printed list of signatories; "
                 "nothing was written\n"
                 "  hint: a template that prints the list itself must print "
                 "signatories.groups' members in order"
             )
-        at, count = found + len(_squeezed(name)), count + 1
+        at, count = found + len(form), count + 1
     return count
 
 
