@@ -26,14 +26,14 @@ from conftest import FIXTURES, copy_tree, pdf_pages, run
 SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
 
 # Lines of body.md: some the same for everyone, most depending on the addressee.
-# (Macros are in the template and the included file: check takes a macro defined in
-# body.md for an unknown name.)
+# (Macros are in the template and the included file, and no loop uses 'loop': check
+# takes a macro defined in body.md, or 'loop', for an unknown name.)
 BODY_LINES = [
     "We write to every addressee in the same words.",
     "{% if recipient.organization %}ORG-TEXT{% else %}NO-ORG-TEXT{% endif %}",
     '{% if recipient.name == "Bob Beta" %}ONLY-FOR-BOB{% endif %}',
     "{% if recipient.title %}TITLE {{ recipient.title|upper }}{% endif %}",
-    "{% for line in recipient.address %}L{{ loop.index }} {% endfor %}",
+    "{% for line in recipient.address %}L-{{ line }} {% endfor %}",
     "Lines: {{ recipient.address|length }}; {{ recipient.organization|default('none', true) }}.",
     "{% set who = recipient.name.split()[0] %}Hello {{ who }}.",
     '{% include "snippets/who.j2" %}',
