@@ -79,6 +79,26 @@ def test_a_name_no_letter_defines_is_found_in_a_branch_not_taken(ws: Path) -> No
     )
 
 
+def test_names_a_body_makes_itself_are_not_unknown(ws: Path) -> None:
+    # 'loop' inside a for, a macro and its parameters, 'caller', and what {% set %} makes
+    # are the body's own: check used to refuse them as names no letter defines.
+    BODY.write_text(
+        "Dear friends,\n\n"
+        "{% macro shout(x) %}{{ x | upper }}{% endmacro %}"
+        "{% macro wrap(x) %}{{ x }}{{ caller() }}{% endmacro %}\n"
+        "{% set total = signatories.count %}\n"
+        "{% for g in signatories.groups %}{{ loop.index }}. {{ shout(g.heading) }}"
+        "{% endfor %} {{ total }}\n"
+        "{% call wrap('a') %}b{% endcall %} {{ nmae }}\n"
+    )
+    status, stderr = checked()
+    assert status == 1
+    assert stderr.splitlines()[0] == "letters/test/body.md:6: unknown name 'nmae'"
+    assert "'loop'" not in stderr and "'shout'" not in stderr and "'caller'" not in stderr
+    BODY.write_text(BODY.read_text().replace(" {{ nmae }}", ""))
+    assert checked()[0] == 0
+
+
 def test_dates_still_to_come(ws: Path) -> None:
     edit(LETTER, "date: 2024-05-02", "date: 2999-05-02")
     edit(LETTER, "as_of: 2024-05-01", "as_of: 2999-05-02")

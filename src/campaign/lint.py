@@ -254,7 +254,7 @@ def check_names(
 ) -> None:
     """Names a body uses that the letter does not define, even in a branch not taken today."""
     import jinja2  # here: the sign-on list commands load letters but never templates
-    from jinja2 import nodes
+    from jinja2 import meta, nodes
 
     from campaign.templating import unknown_name
 
@@ -262,10 +262,11 @@ def check_names(
         tree = env.parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
         return  # reported when the body is compiled
-    defined = set(known) | set(env.globals)
-    defined |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    # Jinja's own scoping says which names the body takes from outside: 'loop' inside a
+    # for, a macro's own name and parameters, 'caller' and what {% set %} made are not.
+    undeclared = meta.find_undeclared_variables(tree) - set(known) - set(env.globals)
     for name in tree.find_all(nodes.Name):
-        if name.ctx == "load" and name.name not in defined:
+        if name.ctx == "load" and name.name in undeclared:
             message, hint = unknown_name(name.name, jinja2.utils.missing, sorted(known))
             problems.append(Problem(path, name.lineno, message, hint))
 
