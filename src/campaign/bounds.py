@@ -19,8 +19,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.exceptions
 import jinja2.filters
+import jinja2.nodes
 import jinja2.sandbox
 import jinja2.utils
 
@@ -136,13 +138,48 @@ def _check_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
         _refuse(what, len(text) * max(longest, 1), exact=False)
 
 
+class _BoundedCodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's compiler, with ``a ~ b`` joined through the environment's bound."""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: jinja2.compiler.Frame) -> None:
+        # '~' is no binary operator to the sandbox (it compiles to one join of all its
+        # parts), so intercepted_binops cannot see it; the join is wrapped here instead.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.bounded_concat({join}, (")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _bounded_sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+    """Jinja's ``sum``, bounded when it adds up lists or texts (``sum(start=[])``)."""
+    if isinstance(start, (str, list, tuple)):
+        items = list(iterable)
+        size = len(start) + sum(_length(i) or 0 for i in items)
+        _refuse("'sum'", size, _unit(start))
+        iterable = items
+    return jinja2.filters.sync_do_sum(environment, iterable, attribute, start)
+
+
 class BoundedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """The immutable sandbox, with every operation that can make a big result bounded."""
 
     intercepted_binops = frozenset({"*", "+", "%", "**"})
+    code_generator_class = _BoundedCodeGenerator
+
+    def bounded_concat(self, join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
+        """``a ~ b ~ ...`` joined by ``join``, once the result is known to be within the bound."""
+        texts = [p if isinstance(p, str) else str(p) for p in parts]
+        _refuse("'~'", sum(len(t) for t in texts))
+        return join(parts)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self.filters["sum"] = jinja2.pass_environment(_bounded_sum)
         self.globals["range"] = bounded_range
         self.globals["lipsum"] = bounded_lipsum
         filters = self.filters

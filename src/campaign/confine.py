@@ -32,3 +32,30 @@ def off_limits(path: Path, root: Path) -> str:
     if path.name.startswith("recipients") and suffix in (".yaml", ".yml"):
         return "a list of recipients"
     return _PRIVATE_SUFFIXES.get(suffix, "")
+
+
+class Confined(Exception):
+    """A file to be read leads somewhere it may not: ``why`` says where."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(why)
+        self.path = path
+        self.why = why
+
+
+def read_confined(path: Path, folder: Path, public: bool = False) -> str:
+    """The text of ``path``, which must really be a file inside ``folder``.
+
+    A body, a message or a starter file may be a link (an editor's, a shared
+    template's), but never one that leads out of the folder it stands in: a letter
+    folder passed on by someone else could otherwise print any file of the machine.
+    ``public``: the text will be printed, so a private file inside the folder (a
+    recipients list, any YAML) is refused too.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        raise Confined(path, f"it leads to {real}, outside {folder.name}/")
+    why = off_limits(real, folder.resolve()) if public else ""
+    if why:
+        raise Confined(path, f"it leads to {real.name}, {why}")
+    return path.read_text(encoding="utf-8-sig")

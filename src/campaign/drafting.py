@@ -12,6 +12,7 @@ import jinja2
 import jinja2.sandbox
 
 from campaign.catalog import starter, template_names
+from campaign.confine import Confined, read_confined
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.fsutil import fsync_dir, remove_temporaries, write_atomic
 from campaign.listfile import locked
@@ -124,8 +125,8 @@ def _draft(
             list_text = ""
     files = {
         "letter.yaml": _render(starter(root, template, "letter.yaml.j2"), context),
-        "body.md": starter(root, template, "body.md").read_text("utf-8"),
-        "recipients.yaml": starter(root, template, "recipients.yaml").read_text("utf-8"),
+        "body.md": _starter_text(root, template, "body.md"),
+        "recipients.yaml": _starter_text(root, template, "recipients.yaml"),
     }
     if list_text and list_path is not None:
         remove_temporaries(list_path)  # a 'new' killed while writing it left one; we hold the lock
@@ -206,6 +207,24 @@ def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -
         raise
 
 
+def _confined_text(path: Path, folder: Path) -> str:
+    """A file to copy into the new letter, which must really be a file of ``folder``."""
+    try:
+        return read_confined(path, folder)
+    except Confined as exc:
+        raise CampaignError(
+            f"{display_path(path)}: not copied: {exc.why}\n"
+            "  hint: a letter or template passed on to you must hold its own files; "
+            "replace the link with the file itself"
+        ) from exc
+
+
+def _starter_text(root: Path, template: str, file: str) -> str:
+    """A template's starter file (``new/<file>``), read only from that template's folder."""
+    path = starter(root, template, file)
+    return _confined_text(path, path.parent.parent)
+
+
 def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Drafted:
     """A copy of another letter's files, dated today (its date and as_of)."""
     if not (source / "letter.yaml").is_file():
@@ -220,7 +239,7 @@ def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Draf
         if path.name.startswith("."):
             continue
         if path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".txt"):
-            files[path.name] = path.read_text(encoding="utf-8-sig")
+            files[path.name] = _confined_text(path, source)
         else:
             copies.append(path)
     files["letter.yaml"] = _redate(source / "letter.yaml", files["letter.yaml"], today)

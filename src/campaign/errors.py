@@ -43,7 +43,8 @@ class Problem:
         kind = "warning: " if self.warning else ""
         # Messages quote the user's files: a control or direction character quoted
         # as it is could break the line or turn the rest of it around.
-        text = f"{where}: {kind}{shown(self.message)}"
+        # The place too: a file name can come from a template ({% include "\x1b..." %}).
+        text = f"{shown(where)}: {kind}{shown(self.message)}"
         if self.hint:
             text += f"\n  hint: {shown(self.hint)}"
         return text

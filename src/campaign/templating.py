@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from campaign.bounds import BoundedSandbox
 from campaign.catalog import part_names
-from campaign.confine import off_limits
+from campaign.confine import Confined, off_limits, read_confined
 from campaign.errors import Problem, display_path
 from campaign.limits import template_memory, template_time
 from campaign.plaindata import plain_context
@@ -460,7 +460,18 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
 
 def source_template(env: jinja2.Environment, path: Path) -> jinja2.Template:
     """Compile a user's text file (``body.md``) as a template that knows its own path."""
-    source = path.read_text(encoding="utf-8-sig")
+    try:
+        source = read_confined(path, path.parent, public=True)
+    except Confined as exc:
+        raise TemplateFailed(
+            Problem(
+                path,
+                0,
+                f"{path.name} is not read: {exc.why}",
+                "a letter's text must be a file of the letter's own folder; "
+                "replace the link with the text itself",
+            )
+        ) from exc
     try:
         code = env.compile(source, name=path.name, filename=str(path))
     except jinja2.TemplateSyntaxError as exc:

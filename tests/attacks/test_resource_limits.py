@@ -89,6 +89,14 @@ BIG: list[tuple[str, ...]] = [
         "'**' would make a number of about 95,424,250 digits",
         "a template may make numbers of at most 4,300",
     ),
+    (  # '~' compiles to one join, not a binary operator (found by an attack review)
+        '{% set s = "x" * 9000000 %}{{ (s ~ s ~ s)|length }}',
+        "'~' would make a text of 27,000,000 characters",
+    ),
+    (
+        "{% set l = [0] * 100000 %}{{ ([l] * 101)|sum(start=[])|length }}",
+        "'sum' would make a list of 10,100,000 items",
+    ),
     (
         "{% for i in range(10**10) %}{% endfor %}",
         "range would make 10,000,000,000 numbers",
@@ -121,20 +129,22 @@ def test_the_bounds_leave_what_letters_do_alone(
     body = (
         'Dear all,\n{{ "-" * 40 }} {{ "%5.1f"|format(2.25) }} {{ "{:>6}".format("ab") }}\n'
         '{{ (["a", "b"] + ["c"])|join(", ") }} {{ "x".center(5) }}|{{ 2 ** 10 }}\n'
+        '{{ "a" ~ 1 ~ "<b>" }} {{ [1, 2]|sum }} {{ [[1], [2]]|sum(start=[]) }}\n'
     )
     _write(minimal, body)
     result = run("build", "--jobs", "1")
     assert result.exit_code == 0, result.output
     html = (minimal / "build" / "test" / "letter.html").read_text()
     assert "<p>Dear all,\n----------------------------------------   2.2     ab\n" in html
-    assert "\na, b, c   x  |1024</p>" in html
+    assert "\na, b, c   x  |1024\na1&lt;b&gt; 3 [1, 2]</p>" in html
 
 
+# Each text is within the size bound; together they are not within the memory limit.
 DOUBLING = (
     "Dear all,\n"
-    '{% set ns = namespace(text="x" * 1000000) %}\n'
-    "{% for _ in range(30) %}{% set ns.text = ns.text ~ ns.text %}{% endfor %}\n"
-    "{{ ns.text|length }}\n"
+    "{% set ns = namespace(texts=[]) %}\n"
+    '{% for i in range(300) %}{% set ns.texts = ns.texts + [("x" * 9000000) ~ i] %}{% endfor %}\n'
+    "{{ ns.texts|length }}\n"
 )
 
 
