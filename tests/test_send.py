@@ -389,3 +389,13 @@ def test_sending_without_a_mail_server_says_so_before_anything_else(
         "nothing was sent\n"
     )
     assert not (letters / "build").exists()  # not even built
+
+
+def test_one_mailbox_written_three_ways_is_one_person_in_the_log() -> None:
+    # An attack review mailed one addressee again after her address was rewritten from
+    # punycode to Unicode (and to another Unicode normal form): the log must not care.
+    from campaign.mailing import log_key
+
+    spellings = ["ann@xn--exmple-cua.org", "ann@exämple.org", "Ann@exa\u0308mple.ORG"]
+    assert {log_key("to", s, "x") for s in spellings} == {"to:ann@xn--exmple-cua.org:x"}
+    assert log_key("to", "ann@example.org", "x") != log_key("to", "anne@example.org", "x")

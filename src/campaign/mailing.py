@@ -63,7 +63,21 @@ class Outgoing:
 
 def log_key(role: str, email: str, letter: str) -> str:
     """The send log's key of one person (by role and address) getting one letter."""
-    return f"{role}:{email.casefold()}:{letter}"
+    return f"{role}:{mailbox(email)}:{letter}"
+
+
+def mailbox(email: str) -> str:
+    """One spelling for every way of writing the same address.
+
+    Case, Unicode normal forms, and a domain in Unicode or in its ASCII (punycode)
+    form all reach the same mailbox; the log must know it as one, or it mails twice.
+    """
+    local, at, domain = unicodedata.normalize("NFC", email).rpartition("@")
+    # IDNA's nameprep folds case and normal forms; punycode stays as it is. A name
+    # IDNA cannot write is compared as written.
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}{at}{domain}".casefold()
 
 
 def letter_id(plan: LetterPlan) -> str:
