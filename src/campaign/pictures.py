@@ -32,6 +32,24 @@ def picture_problem(data: bytes, svg: bool) -> str:
     return _CHECKED[digest]
 
 
+_RASTER_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def disguised_picture_problem(data: bytes) -> str:
+    """For a file served as anything but a picture: what keeps it from being drawn, if
+    it is a picture all the same ('' when it is none, or a sound one).
+
+    WeasyPrint draws whatever a picture's URL gives it, by its content, whatever its
+    name or type says: an SVG named .css is drawn as an SVG, so it is checked as one.
+    """
+    head = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        return picture_problem(data, svg=True)
+    if head.startswith(_RASTER_MAGIC) or (head[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return picture_problem(data, svg=False)
+    return ""
+
+
 def inline_svg_problem(html: str) -> str:
     """What keeps an SVG written into the page itself (a template's <svg>) from being drawn."""
     if "<svg" not in html:  # no template ships one: the usual page costs nothing here

@@ -17,7 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 from campaign.confine import off_limits
 from campaign.errors import CampaignError, display_path
-from campaign.pictures import RASTER, inline_svg_problem, picture_problem
+from campaign.pictures import (
+    RASTER,
+    disguised_picture_problem,
+    inline_svg_problem,
+    picture_problem,
+)
 
 # What a letter may show, by the file's kind; anything else it links to is refused.
 KINDS = {
@@ -52,9 +57,11 @@ def _fetcher_class() -> type:
             if parts.scheme == "data":
                 response = super().fetch(url, headers)
                 kind = response.content_type or ""
-                if not kind.startswith("image/"):
-                    return response
                 data = response.read()  # a picture written into the page is checked too
+                if not kind.startswith("image/"):
+                    if why := disguised_picture_problem(data):
+                        return self._refuse(f"a picture in a data: URL ({why})")
+                    return URLFetcherResponse(url, data, headers=response.headers)
                 if why := picture_problem(data, kind == "image/svg+xml"):
                     return self._refuse(f"a picture in a data: URL ({why})")
                 return URLFetcherResponse(url, data, headers=response.headers)
@@ -76,6 +83,8 @@ def _fetcher_class() -> type:
                 return self._refuse(f"{shown} (not a picture, font or style sheet)")
             data = target.read_bytes()
             if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
+                return self._refuse(f"{shown} ({why})")
+            if kind != "picture" and (why := disguised_picture_problem(data)):
                 return self._refuse(f"{shown} ({why})")
             return URLFetcherResponse(target.as_uri(), data)
 

@@ -404,3 +404,31 @@ def test_svg_check_reads_no_entity_and_no_network(ws: Path) -> None:
     """)
     (ws / "ok.svg").write_text(svg)
     render_pdf('<img src="ok.svg">', ws, ws)
+
+
+BOMB_WHY = (
+    "an SVG whose <use> elements draw more than 100,000 elements (or refer to each other "
+    "in a circle)"
+)
+
+
+@pytest.mark.parametrize("name", ["bomb.css", "bomb.woff", "huge.css"])
+def test_a_picture_under_another_name_is_checked_as_the_picture_it_is(ws: Path, name: str) -> None:
+    # WeasyPrint draws what a picture's URL gives it by its content (an attack review's
+    # <use> bomb named .css ran to the layout's time limit).
+    huge = name.startswith("huge")
+    (ws / name).write_bytes(png_header(30_000, 30_000) if huge else use_bomb().encode())
+    why = "900,000,000 pixels; a picture may have at most 50 million" if huge else BOMB_WHY
+    assert refusal(ws, f'<img src="{name}" style="width:1cm">') == (
+        f"ws/: the letter links to a file that was not read: ws/{name} ({why})\n{HINT}"
+    )
+
+
+def test_a_picture_in_a_data_url_of_another_type_is_checked_too(ws: Path) -> None:
+    data = base64.b64encode(use_bomb().encode()).decode()
+    assert refusal(ws, f'<img src="data:text/plain;base64,{data}">') == (
+        f"ws/: the letter links to a file that was not read: a picture in a data: URL "
+        f"({BOMB_WHY})\n{HINT}"
+    )
+    plain = base64.b64encode(b"not a picture at all").decode()  # the control: text is text
+    render_pdf(f'<p>x</p><a href="data:text/plain;base64,{plain}">y</a>', ws, ws)
