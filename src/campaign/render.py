@@ -86,7 +86,9 @@ def _fetcher_class() -> type:
                 return self._refuse(f"{shown} ({why})")
             if kind != "picture" and (why := disguised_picture_problem(data)):
                 return self._refuse(f"{shown} ({why})")
-            return URLFetcherResponse(target.as_uri(), data)
+            # WeasyPrint takes a linked style sheet only when it is said to be CSS.
+            typed = {"Content-Type": "text/css"} if kind == "style sheet" else None
+            return URLFetcherResponse(target.as_uri(), data, headers=typed)
 
         def _refuse(self, why: str) -> Any:
             # WeasyPrint reports a failed fetch only to its logger and goes on without

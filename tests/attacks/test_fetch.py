@@ -23,7 +23,7 @@ from PIL import Image
 from campaign.errors import CampaignError
 from campaign.render import render_pdf
 
-from conftest import run, snapshot
+from conftest import pdf_text, run, snapshot
 
 HINT = (
     "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
@@ -430,5 +430,11 @@ def test_a_picture_in_a_data_url_of_another_type_is_checked_too(ws: Path) -> Non
         f"ws/: the letter links to a file that was not read: a picture in a data: URL "
         f"({BOMB_WHY})\n{HINT}"
     )
-    plain = base64.b64encode(b"not a picture at all").decode()  # the control: text is text
+    # The controls: a linked style sheet is applied; a text is only a text.
+    (ws / "plain.css").write_text('p::after { content: "STYLED" }\n')
+    (ws / "styled.pdf").write_bytes(
+        render_pdf('<link rel="stylesheet" href="plain.css"><p>x</p>', ws, ws)
+    )
+    assert "xSTYLED" in pdf_text(ws / "styled.pdf")
+    plain = base64.b64encode(b"not a picture at all").decode()
     render_pdf(f'<p>x</p><a href="data:text/plain;base64,{plain}">y</a>', ws, ws)
