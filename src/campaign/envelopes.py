@@ -5,7 +5,7 @@ All measures are millimetres from the top-left corner of the sheet or envelope.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MM_PER_INCH = 25.4
 MM_PER_PT = MM_PER_INCH / 72
@@ -76,35 +76,26 @@ class LabelSheet:
 # US and Japanese conventions have none, so those letters carry no marks. The US #10
 # window is given as a range; the field sits at its inner edge so a slightly shifted
 # fold still shows it, and it is only an inch high, so it uses smaller type.
+US_10 = Window(
+    "us-10",
+    "letter",
+    0.875 * MM_PER_INCH,
+    2.1 * MM_PER_INCH,
+    90,
+    1.0 * MM_PER_INCH,
+    3.5,
+    "#10",
+    font_pt=9,
+    leading_pt=11,
+)
+
 WINDOWS = {
     "din5008-b": Window("din5008-b", "a4", 20, 45, 85, 45, 5, "DL", folds=(105, 210), punch=148.5),
     "din5008-a": Window("din5008-a", "a4", 20, 27, 85, 45, 5, "C5", folds=(87, 192), punch=148.5),
-    "us-10": Window(
-        "us-10",
-        "letter",
-        0.875 * MM_PER_INCH,
-        2.1 * MM_PER_INCH,
-        90,
-        1.0 * MM_PER_INCH,
-        3.5,
-        "#10",
-        font_pt=9,
-        leading_pt=11,
-    ),
+    "us-10": US_10,
     # The same window for mail from abroad: name, title, organisation, street, city and
     # country need six lines, so the type is smaller (8 pt on a 9 pt pitch).
-    "us-10-intl": Window(
-        "us-10-intl",
-        "letter",
-        0.875 * MM_PER_INCH,
-        2.1 * MM_PER_INCH,
-        90,
-        1.0 * MM_PER_INCH,
-        3.5,
-        "#10",
-        font_pt=8,
-        leading_pt=9,
-    ),
+    "us-10-intl": replace(US_10, name="us-10-intl", font_pt=8, leading_pt=9),
     "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5, "長形3号"),
 }
 
