@@ -42,9 +42,10 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check campaign tests bench scripts
+	$(BIN)/ruff format --check campaign tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check-system:
 	@PYTHON=$(PYTHON) sh scripts/install-system-packages.sh $(APT_PACKAGES)
@@ -60,7 +61,7 @@ $(STAMP):
 
 # A plain (non-editable) install, so the tests exercise what users get; reinstalled
 # whenever the package's files change.
-$(VENV)/.package: $(shell find src -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+$(VENV)/.package: $(shell find campaign templates letters signatories campaign.yaml -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation --force-reinstall .
 	touch $@
 
@@ -73,4 +74,4 @@ lock:
 		--no-emit-index-url --no-emit-find-links --extra dev -o $(LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) .lockenv build .setuptools-build src/*.egg-info
+	rm -rf $(VENV) .lockenv build .setuptools-build *.egg-info

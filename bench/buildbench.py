@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from campaign.scaffold import EXAMPLE
+from campaign.drafting.scaffold import EXAMPLE
 
 from generate import english_only, make_campaign
 
@@ -71,11 +71,12 @@ def _run(args: list[str], cwd: Path) -> tuple[float, int]:
 
 def _naive_per_letter(root: Path, sample: int = 20) -> float:
     """Seconds per letter when each is laid out whole, from a random sample."""
-    from campaign.compose import Composer
-    from campaign.render import render_pdf
-    from campaign.workspace import Workspace
+    from campaign.checks.letters import load_letters
+    from campaign.compose.composer import Composer
+    from campaign.load.workspace import Workspace
+    from campaign.pdf.render import render_pdf
 
-    bundle = Workspace(root).load()[0][0]
+    bundle = load_letters(Workspace(root))[0][0]
     composer = Composer(bundle)
     render_pdf(composer.letter_html(composer.to[0]), bundle.letter.folder, root)  # warm up
     chosen = random.Random(3).sample(composer.to, sample)
@@ -87,19 +88,20 @@ def _naive_per_letter(root: Path, sample: int = 20) -> float:
 
 def _signature_list(root: Path) -> float:
     """Seconds to compose and lay out signatories.pdf for the campaign at ``root``."""
-    from campaign.compose import Composer
-    from campaign.render import render_pdf
-    from campaign.workspace import Workspace
+    from campaign.checks.letters import load_letters
+    from campaign.compose.composer import Composer
+    from campaign.load.workspace import Workspace
+    from campaign.pdf.render import render_pdf
 
     start = time.perf_counter()
-    bundle = Workspace(root).load()[0][0]
+    bundle = load_letters(Workspace(root))[0][0]
     render_pdf(Composer(bundle).signatories_html(), bundle.letter.folder, root)
     return time.perf_counter() - start
 
 
 def _print_file(folder: Path, tmp: Path) -> tuple[float, int, float, int]:
     """print.pdf from the built letters: objects stored once, and plain concatenation."""
-    from campaign.printfile import join_pdfs
+    from campaign.pdf.joining import join_pdfs
 
     letters = sorted(folder.glob("to/*.pdf")) + sorted(folder.glob("cc/*.pdf"))
     figures = []

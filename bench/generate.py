@@ -7,7 +7,7 @@ import random
 import shutil
 from pathlib import Path
 
-from campaign.scaffold import EXAMPLE
+from campaign.drafting.scaffold import EXAMPLE
 
 _FAMILY = "Abe Baek Chen Dubois Eriksen Fujita Garcia Han Ito Jung Kato Lee Mori Novak Ota Park"
 _GIVEN = "Aiko Bo Carlos Dana Emi Farid Gina Hiro Ines Jun Kenta Lena Min Nora Omar Pia"

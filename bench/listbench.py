@@ -16,9 +16,9 @@ import time
 from itertools import combinations
 from pathlib import Path
 
-from campaign.dedupe import find_duplicates, name_key, split_acronym
-from campaign.model import Signatory
-from campaign.sigreport import read_list
+from campaign.lists.dedupe import find_duplicates, name_key, split_acronym
+from campaign.lists.report import read_list
+from campaign.model.records import Signatory
 
 _WORDS = (
     "action alliance asia human rights watch network justice peace freedom korea citizens "

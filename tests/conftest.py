@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
-from campaign.cli import cli
-from campaign.scaffold import EXAMPLE
+from campaign.cli.main import cli
+from campaign.drafting.scaffold import EXAMPLE
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
 MM_PER_PT = 25.4 / 72
 
 # Fuzzing (test_fuzz.py). 'default' is what `make test` and CI run: the same examples

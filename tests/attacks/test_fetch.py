@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from campaign.errors import CampaignError
-from campaign.render import render_pdf
+from campaign.pdf.render import render_pdf
 
 from conftest import pdf_text, run, snapshot
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.catalog import BUILTIN_TEMPLATES
+from campaign.load.catalog import BUILTIN_TEMPLATES
 
 from conftest import run
 

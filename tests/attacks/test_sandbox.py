@@ -16,9 +16,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from campaign.plaindata import FrozenMap, is_record, plain
-from campaign.preview import Preview
-from campaign.workspace import Workspace
+from campaign.compose.plaindata import FrozenMap, is_record, plain
+from campaign.load.workspace import Workspace
+from campaign.preview.server import Preview
 
 from conftest import run, snapshot
 

@@ -1,0 +1,454 @@
+"""The ``campaign`` command line: Click glue around the modules that do the work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+import click
+
+from campaign import __version__
+from campaign.cli.sig import signatories
+from campaign.errors import (
+    CampaignError,
+    Problem,
+    ProblemsFound,
+    display_path,
+    echo_problems,
+    shown,
+)
+from campaign.model.records import NONE, VARIANTS
+
+if TYPE_CHECKING:
+    from campaign.build.run import LetterPlan
+    from campaign.mail import send as mailing
+
+
+def _checked(
+    ctx: click.Context,
+    slugs: tuple[str, ...],
+    strict: bool,
+    every: bool = True,
+    variant: str | None = None,
+    sending: bool = False,
+) -> tuple[list[LetterPlan], list[Problem]]:
+    """Check the workspace's letters, printing every problem; raise if any is an error."""
+    from campaign.build.run import check
+    from campaign.load.workspace import Workspace
+
+    workspace = Workspace.locate(ctx.obj.get("workspace"))
+    try:
+        plans, problems = check(workspace, list(slugs) or None, strict, every, variant, sending)
+    except ProblemsFound as exc:
+        echo_problems(exc.problems)
+        raise
+    echo_problems(problems)
+    return plans, problems
+
+
+class _Commands(click.Group):
+    """The top-level group; it also answers to short aliases."""
+
+    aliases: ClassVar[dict[str, str]] = {"sig": "signatories"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name`` or by that alias."""
+        return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="campaign")
+@click.option(
+    "--workspace",
+    "-C",
+    type=click.Path(file_okay=False, exists=True),
+    envvar="CAMPAIGN_WORKSPACE",
+    help="Workspace folder (default: the nearest one at or above the current folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None) -> None:
+    """Joint open letters: sign-on lists in, addressed PDFs out."""
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--bare", is_flag=True, help="Without the example letter and its list.")
+def init(directory: str, bare: bool) -> None:
+    """Make a workspace with the joint-letter template and an example.
+
+    It has a .gitignore that keeps build/ (letters, addresses, the send log) out of git.
+    """
+    from campaign.drafting.scaffold import init_workspace
+
+    target = Path(directory)
+    written = init_workspace(target, bare=bare)
+    click.echo(f"Created a workspace in {display_path(target)} ({len(written)} files).")
+    if bare:
+        click.echo(f"Next: cd {display_path(target)} && campaign new SLUG")
+    else:
+        click.echo(f"Next: cd {display_path(target)} && campaign build")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option(
+    "--template",
+    "-t",
+    help="Template to draft with ('campaign templates' lists them).  [default: joint-letter]",
+)
+@click.option(
+    "--signatories",
+    "list_name",
+    metavar="LIST",
+    help="Use signatories/LIST.yaml.  [default: a new list named after the letter]",
+)
+@click.option(
+    "--from",
+    "copy_from",
+    metavar="OTHER-SLUG",
+    help="Start from a copy of another letter (dated today) instead of a template.",
+)
+@click.pass_context
+def new(
+    ctx: click.Context,
+    slug: str,
+    template: str | None,
+    list_name: str | None,
+    copy_from: str | None,
+) -> None:
+    """Draft a new letter in letters/SLUG/, ready to build, with [TODO: ...] to fill in."""
+    from campaign.drafting.new import new_letter
+    from campaign.load.workspace import Workspace
+
+    if copy_from and (list_name or template):
+        raise click.UsageError("--from copies the letter's template and list; change them after")
+    workspace = Workspace.locate(ctx.obj.get("workspace"))
+    drafted = new_letter(workspace.root, slug, template or "joint-letter", list_name, copy_from)
+    folder = display_path(drafted.folder)
+    click.echo(f"Created {folder}/: {', '.join(drafted.files)}")
+    if drafted.list_path is not None:
+        made = "a new list" if drafted.list_created else "the list it uses"
+        click.echo(f"  {display_path(drafted.list_path)}: {made}")
+    for note in drafted.notes:
+        click.echo(f"  {note}")
+    if copy_from:
+        click.echo(f"Next: edit the copy, then: campaign build {slug}")
+    else:
+        click.echo(
+            f"Next: replace each [TODO: ...] ('campaign check {slug}' lists them), "
+            f"then: campaign build {slug}"
+        )
+
+
+@cli.command()
+@click.pass_context
+def templates(ctx: click.Context) -> None:
+    """List the letter templates: the shipped ones and the workspace's own."""
+    from campaign.load.catalog import describe
+    from campaign.load.workspace import Workspace
+
+    try:
+        root = Workspace.locate(ctx.obj.get("workspace")).root
+    except CampaignError:
+        root = None  # outside a workspace: the shipped templates alone
+    infos = describe(root)
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        where = ""
+        if info.own:
+            where = f" (this workspace's{', extends ' + info.builds_on if info.builds_on else ''})"
+        click.echo(f"{info.name:<{width}}  {info.description or '(no description)'}{where}")
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
+@click.pass_context
+def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
+    """Validate letters (all by default), reporting every problem at once."""
+    plans, problems = _checked(ctx, slugs, strict)
+    for plan in plans:
+        b = plan.bundle
+        listed = f"{b.signatures.count} signatories as of {b.letter.as_of}"
+        click.echo(
+            f"{b.name}: {listed if b.letter.list_name else 'no signature list'}, "
+            f"{_plural(len(b.to), 'addressee')}, {len(b.cc)} in cc"
+        )
+    warnings = f" ({len(problems)} warning{'s' if len(problems) != 1 else ''})" if problems else ""
+    letters = sum(1 for plan in plans if not plan.bundle.letter.edition)  # not translations
+    click.echo(f"No problems found in {letters} letter{'s' if letters != 1 else ''}{warnings}.")
+
+
+@cli.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (such as unknown keys) as errors.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes laying out PDFs.  [default: one per CPU]",
+)
+@click.option("--force", is_flag=True, help="Make every file again, changed or not.")
+@click.option("--verbose", "-v", is_flag=True, help="Say how each letter's PDFs are made.")
+@click.option(
+    "--pdf-variant",
+    type=click.Choice([*VARIANTS, NONE]),
+    help="Archival (pdf/a-3b) or accessible, tagged (pdf/ua-1) PDFs; 'none' for plain ones.  "
+    "[default: pdf_variant in campaign.yaml, else none]",
+)
+@click.pass_context
+def build(
+    ctx: click.Context,
+    slugs: tuple[str, ...],
+    strict: bool,
+    jobs: int | None,
+    force: bool,
+    verbose: bool,
+    pdf_variant: str | None,
+) -> None:
+    """Render letters (all by default) into build/<slug>/: PDFs, CSV, web page.
+
+    Only the files whose inputs changed since the last build are made again.
+    """
+    from campaign.build.run import build as run_build
+    from campaign.build.run import read_proof
+    from campaign.pdf.workers import default_jobs
+
+    variant = "" if pdf_variant == NONE else pdf_variant
+    plans, _ = _checked(ctx, slugs, strict, every=False, variant=variant)
+    total = sum(len(p.outputs) for p in plans)
+    with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
+        results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
+    for plan, made in zip(plans, results, strict=True):
+        folder = display_path(plan.folder)
+        click.echo(
+            f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date"
+        )
+        if verbose:
+            to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
+            shared = sum(len(group) for group in plan.shared.groups)
+            if shared:
+                groups = len(plan.shared.groups)
+                alike = f", in {groups} groups alike outside the addressee parts"
+                click.echo(
+                    f"  {_plural(shared, 'letter')} to addressees share their pages"
+                    + (alike if groups > 1 else "")
+                )
+            if plan.sharing and shared:
+                others = _plural(to - shared, "other letter")
+                click.echo(f"  {others} to addressees laid out one by one: {plan.sharing}")
+            elif plan.sharing:
+                click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
+            if made.shared_pages:
+                click.echo(
+                    f"  shared pages: {made.shared_pages} laid out once; each letter's address "
+                    "and salutation stamped on"
+                )
+            if made.whole:
+                click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
+        for path in made.written:
+            click.echo(f"  {path.relative_to(plan.folder)}")
+        proof = made.proof or read_proof(plan)
+        if proof:
+            click.echo(f"  {proof}")
+
+
+@cli.command()
+@click.argument("slug")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option("--pdf", is_flag=True, help="Show the real PDF, laid out again on every change.")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@click.pass_context
+def preview(ctx: click.Context, slug: str, port: int, pdf: bool, no_open: bool) -> None:
+    """Show a letter in the browser, updated as you edit its files (Ctrl+C stops).
+
+    The page shows the letter to the first addressee on sheets of the letter's
+    paper, with the envelope window outlined, and lists any problem instead. Only
+    this computer can open it (127.0.0.1).
+    """
+    import webbrowser
+
+    from campaign.load.workspace import Workspace
+    from campaign.preview.server import Preview
+
+    try:
+        server = Preview(Workspace.locate(ctx.obj.get("workspace")), slug, pdf)
+        url = server.start(port)
+    except KeyboardInterrupt:
+        return
+    click.echo(f"Previewing {slug} at {url} (Ctrl+C to stop)")
+    if not no_open:
+        webbrowser.open(url)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--send", "really", is_flag=True, help="Really send; without it, a dry run.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages this time.")
+@click.option("--test-to", metavar="ADDRESS", help="Send everything to ADDRESS, marked [TEST].")
+@click.option("--resume", is_flag=True, help="Carry on after an interrupted run.")
+@click.pass_context
+def send(
+    ctx: click.Context,
+    slug: str,
+    really: bool,
+    limit: int | None,
+    test_to: str | None,
+    resume: bool,
+) -> None:
+    """E-mail each addressee and cc recipient their PDF (dry run unless --send).
+
+    The letter is built first (only what changed). Every message the server
+    accepts is logged in build/<slug>/sent.jsonl at once, and nobody in that log
+    is ever mailed again: after an interruption, --resume sends the rest.
+    """
+    import os
+
+    from campaign.build.run import build as run_build
+    from campaign.load.schema import email_problem
+    from campaign.mail import send as mailing
+
+    plans, _ = _checked(ctx, (slug,), False, every=False, sending=True)
+    plan = plans[0]
+    # The settings first: a run that cannot send must say so before it lists anyone.
+    smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
+    sender_card = plan.bundle.settings.sender
+    sender = smtp.sender or (sender_card.email if sender_card else "")
+    if not sender:
+        raise CampaignError(
+            "no From address: set smtp.from or sender.email in campaign.yaml, or CAMPAIGN_SMTP_FROM"
+        )
+    if bad := mailing.header_control(sender):
+        raise CampaignError(shown(f"the From address {mailing.control_message(sender, bad)}"))
+    if test_to and (reason := email_problem(test_to)):
+        raise CampaignError(f"--test-to '{test_to}' is not valid: {reason}")
+    password = os.environ.get("CAMPAIGN_SMTP_PASSWORD", "")
+    if really:
+        mailing.check_server(smtp)
+        if smtp.username and not password:
+            if not sys.stdin.isatty():
+                raise CampaignError("set CAMPAIGN_SMTP_PASSWORD (or run in a terminal to be asked)")
+            password = click.prompt(f"Password for {smtp.username} at {smtp.host}", hide_input=True)
+    run_build([plan], lambda _path: None, 1)
+    try:
+        items, skipped = mailing.outgoing(plan)
+    except ProblemsFound as exc:
+        echo_problems(exc.problems)
+        raise
+    log = mailing.SendLog(plan.folder / "sent.jsonl", mailing.letter_id(plan))
+    if not test_to:
+        done = [item for item in items if item.key in log.sent]
+        if done and not resume:
+            raise CampaignError(
+                f"{len(done)} of these messages were sent before ({display_path(log.path)}); "
+                "nothing was sent\n  hint: pass --resume to send the others; "
+                "no one in the log is ever mailed twice"
+            )
+        items = [item for item in items if item.key not in log.sent]
+    if limit:
+        items = items[:limit]
+    verb = "sending" if really else "would send"
+    for item in items:
+        size = item.file.stat().st_size / 1024
+        to = _test_copy(item, test_to) if test_to else f"{item.name} <{item.email}>"
+        subject = f"[TEST] {item.subject}" if test_to else item.subject
+        click.echo(
+            f"{verb}: {to} | {subject} | {item.file.parent.name}/{item.file.name} ({size:.0f} KB)"
+        )
+    for line in skipped:
+        click.echo(f"not sent: {line}")
+    if not really:
+        click.echo(
+            f"Dry run: {_plural(len(items), 'message')} would be sent from {sender}"
+            + (f" via {smtp.host}" if smtp.host else "")
+            + ". Pass --send to send."
+        )
+        return
+    report = mailing.send_all(
+        items,
+        smtp,
+        password,
+        sender,
+        None if test_to else log,
+        lambda item: click.echo(
+            f"sent: {_test_copy(item, test_to) if test_to else f'{item.name} <{item.email}>'}"
+        ),
+        test_to or "",
+    )
+    for item, reason in report.refused:
+        click.echo(f"refused: {item.name} <{item.email}>: {reason}", err=True)
+    missing = len(items) - len(report.sent)
+    click.echo(f"Sent {len(report.sent)} of {_plural(len(items), 'message')}.")
+    if report.stopped:
+        raise CampaignError(
+            f"stopped: {report.stopped}; {missing} not sent\n"
+            f"  hint: run 'campaign send {slug} --send --resume' to send the rest"
+        )
+    if report.refused:
+        names = ", ".join(item.name for item, _ in report.refused)
+        raise CampaignError(f"{len(report.refused)} not sent (refused by the server): {names}")
+
+
+def _test_copy(item: mailing.Outgoing, test_to: str) -> str:
+    """What a --test-to message is: whose letter, and where it really goes."""
+    return f"{test_to} (a test copy of the letter to {item.name} <{item.email}>)"
+
+
+@cli.command("export-mail")
+@click.argument("slug")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write (default build/<slug>/mail).",
+)
+@click.option("--strict", is_flag=True, help="Refuse addresses whose parts cannot be found.")
+@click.pass_context
+def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool) -> None:
+    """Write one PDF per recipient and addresses.csv, for a print-and-mail service.
+
+    The letter is built first (only what changed). The CSV has the address in
+    columns (lines, city, region, postal code, country), taken from the printed
+    lines of recipients.yaml.
+    """
+    from campaign.build.run import build as run_build
+    from campaign.mail.export import export_mail as write_export
+
+    plans, said = _checked(ctx, (slug,), strict, every=False, sending=True)
+    plan = plans[0]
+    run_build([plan], lambda _path: None, 1)
+    target = output or plan.folder / "mail"
+    try:
+        count, problems = write_export(plan, target, strict)
+    except ProblemsFound as exc:
+        echo_problems(exc.problems)
+        raise
+    echo_problems([p for p in problems if p not in said])  # check said some already
+    click.echo(f"{display_path(target)}/: {_plural(count, 'letter')} and addresses.csv")
+
+
+cli.add_command(signatories)
+
+
+def main() -> None:
+    """Entry point of the ``campaign`` console script."""
+    cli(obj={})

@@ -1,0 +1,8 @@
+"""From a loaded letter to the HTML of each output; no PDF work here.
+
+``templating`` is the one sandboxed Jinja environment (with ``bounds`` and
+``plaindata``: what a template may do and see); ``composer`` composes each output;
+``vary`` proves the shared layer does not depend on the addressee; ``signatures``
+orders and counts who signed; ``bundle`` is a letter with all it needs. May import
+load, model, paper, text, files and errors.
+"""

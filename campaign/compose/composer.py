@@ -1,0 +1,586 @@
+"""From a loaded letter to the HTML of each output (no PDF work here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from campaign.compose.bundle import LetterBundle
+from campaign.compose.plaindata import plain_context
+from campaign.compose.templating import (
+    HELPERS,
+    babel_locale,
+    load_template,
+    make_environment,
+    markdown,
+    markdown_blocks,
+    markdown_of,
+    render,
+    source_template,
+)
+from campaign.compose.vary import compose_guarded, parts_verdict
+from campaign.errors import Problem
+from campaign.load.catalog import BUILTIN_TEMPLATES, chain, part_names
+from campaign.model.records import Recipient, Signer, address_lines
+from campaign.paper.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
+from campaign.text.names import file_slugs
+from campaign.text.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
+from campaign.text.typography import typeset
+from campaign.text.wording import (
+    base_language,
+    join_list,
+    labels_for,
+    language_name,
+    say,
+    say_count,
+)
+
+# Long outputs are laid out in parts of this size (see build.py).
+ENVELOPES_PER_PART = 50
+SHEETS_PER_PART = 3
+
+# Page margins in millimetres (top, right, bottom, left); page 1 starts higher so the
+# letterhead and the address field can sit where the envelope window needs them.
+MARGINS = {"a4": (22.0, 20.0, 22.0, 25.0), "letter": (22.0, 22.0, 22.0, 25.0)}
+FIRST_PAGE_TOP = 10.0
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class PublicRecipient:
+    """A recipient as printed in one language: no e-mail address."""
+
+    name: str
+    title: str
+    organization: str
+    salutation: str
+    address: tuple[str, ...]
+    name_latin: str = ""
+    honorific: str = ""
+    name_last: bool = False  # the address runs from the place down to the name
+
+    @classmethod
+    def of(cls, r: Recipient, language: str = "en") -> PublicRecipient:
+        """The printable part of ``r`` for a letter in ``language``.
+
+        The name is the one the language calls for (``name`` or ``name_latin``); the
+        salutation defaults to the language's ('Dear <name>,', '<name> 귀하', '拝啓').
+        """
+        name = printed_name(r.name, r.name_latin, language)
+        salutation = r.salutation or say(labels_for(language), "salutation", name=name)
+        return cls(
+            name,
+            r.title,
+            r.organization,
+            salutation,
+            r.address,
+            r.name_latin,
+            r.honorific,
+            writes_name_last(language, r.address),
+        )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The address as printed in a window, on an envelope or on a label."""
+        return address_lines(
+            self.name,
+            self.title,
+            self.organization,
+            self.address,
+            name_last=self.name_last,
+            honorific=self.honorific,
+        )
+
+    @property
+    def file_name(self) -> str:
+        """The name the recipient's files are named after, the same in every language."""
+        return self.name_latin or self.name
+
+
+@dataclass(frozen=True)
+class PublicSigner:
+    """A signer as a template prints them."""
+
+    name: str
+    title: str
+    # The signature's URL relative to the letter's folder, which is where WeasyPrint
+    # resolves links from (and the preview server serves pictures from); '' without
+    # one. Never on the web page: a published signature can be copied.
+    image: str
+
+    @classmethod
+    def of(cls, signer: Signer, folder: Path) -> PublicSigner:
+        """The printable part of ``signer``, whose letter is in ``folder``."""
+        image = ""
+        if signer.signature:
+            image = quote(signer.signature.relative_to(folder.resolve()).as_posix())
+        return cls(signer.name, signer.title, image)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One piece of mail: a letter to an addressee, or a copy for a cc recipient."""
+
+    role: str  # "to" | "cc"
+    index: int  # position in recipients.yaml's to: or cc: list
+    recipient: PublicRecipient
+    file: str  # the PDF in build/<slug>/, e.g. "to/shinzo-abe.pdf"
+
+
+def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
+    """Page size, margins, the address window and the fold marks, for the template's CSS."""
+    top, right, bottom, left = MARGINS[paper]
+    w = WINDOWS[envelope]
+    # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
+    return {
+        "size": PAPER_SIZES[paper],
+        "margin": (top, right, bottom, left),
+        "first_top": FIRST_PAGE_TOP,
+        "window": {
+            "left": w.left - left,
+            "top": w.top - FIRST_PAGE_TOP,
+            "width": w.width,
+            "height": w.height,
+            "return_line": w.return_line,
+            "font_pt": w.font_pt,
+            "leading_pt": w.leading_pt,
+        },
+        # Marks start 4 mm from the sheet's left edge, clear of the printer's margin.
+        "marks": {
+            "left": 4 - left,
+            "folds": [y - FIRST_PAGE_TOP for y in w.folds],
+            "punch": w.punch - FIRST_PAGE_TOP if w.punch else 0,
+        },
+        "flow_start": w.top + w.height - FIRST_PAGE_TOP + 8,
+    }
+
+
+class Composer:
+    """Renders the HTML of every output of one letter."""
+
+    def __init__(self, bundle: LetterBundle) -> None:
+        self.bundle = bundle
+        self.env = make_environment(bundle.root, BUILTIN_TEMPLATES)
+        # Worked out once: parts are looked up many times per letter, hundreds of letters.
+        self._chain = chain(bundle.root, bundle.letter.template)
+        letter = bundle.letter
+        sender = bundle.settings.sender
+        self.language = letter.language
+        self.labels = labels_for(letter.language)
+        self.to = [PublicRecipient.of(r, letter.language) for r in bundle.to]
+        self.cc = [PublicRecipient.of(r, letter.language) for r in bundle.cc]
+        self.context: dict[str, Any] = {
+            "letter": letter,
+            "language": letter.language,
+            "direction": "rtl" if is_right_to_left(letter.language) else "ltr",
+            "sender": sender,
+            "signatories": bundle.signatures,
+            "signers": tuple(PublicSigner.of(s, letter.folder) for s in letter.signers),
+            "to": self.to,
+            "cc": self.cc,
+            # Every addressee with their title, as the language lists them: what a copy
+            # and its e-mail say the letter was sent to.
+            "addressees": join_list([self.named(r) for r in self.to], letter.language),
+            "labels": self.labels,
+            # What the "Enclosures:" line names; the PDFs follow the letter (build.py).
+            "enclosures": tuple(e.title for e in letter.enclosures),
+            # The date line as the language writes it, with the sender's place:
+            # "Paris, le 17 mars 2025", "Berlin, 17. März 2025".
+            "date_line": self.dated(letter.date, sender.place if sender else ""),
+        }
+        # Plain data (plaindata.py), converted once: hundreds of letters are filled in from it.
+        self.context = plain_context(self.context)
+        # What a body can use: the names above, the helpers and the addressee it is written to.
+        self.body_names = sorted([*self.context, "recipient", *HELPERS])
+        self._page = {
+            "page": page_geometry(letter.paper, letter.envelope),
+            "paper": letter.paper,
+            "_chain": tuple(self._chain),  # for the part() helper
+            "layer": None,
+        }
+        self._body = source_template(self.env, letter.folder / letter.body_file)
+        self.pieces = _pieces(self.to, self.cc)
+        self.warnings: list[Problem] = []  # found while composing, reported by check
+
+    def say(self, key: str, **values: Any) -> str:
+        """A fixed phrase of the letter's language with the values filled in."""
+        return say(self.labels, key, **values)
+
+    def say_count(self, key: str, count: int) -> str:
+        """A counted phrase of the letter's language: '1 signature', '1,234 signatures'."""
+        return say_count(self.labels, self.language, key, count)
+
+    def dated(self, date: dt.date, place: str) -> str:
+        """The letter's date written out, after the place it is written from if known."""
+        written = format_date(date, format="long", locale=babel_locale(self.language))
+        if not place or "dated" not in self.labels:
+            return written
+        return say(self.labels, "dated", place=place, date=written)
+
+    def named(self, person: PublicRecipient) -> str:
+        """A recipient's name with their title, in the order of the letter's language."""
+        if not person.title:
+            return person.name
+        return self.say("name_title", name=person.name, title=person.title)
+
+    def _part(self, name: str) -> list[str | jinja2.Template]:
+        return list(part_names(self._chain, name))
+
+    def body(self, addressee: PublicRecipient) -> Markup:
+        """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""
+        text = render(self._body, self.context | {"recipient": addressee})
+        return markdown_of(text, self.bundle.letter.folder / self.bundle.letter.body_file)
+
+    def _page_context(self, **extra: Any) -> dict[str, Any]:
+        return self.context | self._page | extra
+
+    def letter_html(
+        self,
+        addressee: PublicRecipient,
+        copy_for: PublicRecipient | None = None,
+        layer: str | None = None,
+    ) -> str:
+        """The letter to ``addressee``, or the copy of it for the cc recipient ``copy_for``.
+
+        ``layer`` is for shared pages: "shared" lays out everything but shows nothing
+        of what differs between addressees; "overlay" shows only that, on page 1.
+        """
+        context = self._page_context(
+            recipient=addressee,
+            window=copy_for or addressee,
+            copy=copy_for,
+            body=self.body(addressee) if layer != "overlay" else Markup(""),
+            layer=layer,
+        )
+        template = load_template(self.env, self._variant("letter"), context)
+        return self._finish(render(template, context))
+
+    def _variant(self, name: str) -> list[str | jinja2.Template]:
+        """A template's own layout for the letter's language if it has one (letter.ja.html.j2)."""
+        template = self.bundle.letter.template
+        lang = base_language(self.language)
+        return [f"{template}/{name}.{lang}.html.j2", f"{template}/{name}.html.j2"]
+
+    def _finish(self, html: str, paper: bool = True) -> str:
+        """Mark runs of text in another script, so the template's :lang() rules find them.
+
+        Then set every printed text by the language's typography (typography.py),
+        whichever file or field it came from.
+        """
+        return typeset(mark_scripts(html, self.language), self.language, paper)
+
+    def signatories_html(self) -> str:
+        """The signature list on its own."""
+        context = self._page_context()
+        template = load_template(self.env, self._part("signatories.html.j2"), context)
+        return self._finish(render(template, context))
+
+    def web_html(self) -> str:
+        """The web edition: the open letter as published, with its signatories."""
+        addressee = self.to[0]
+        context = self._page_context(recipient=addressee, body=self.body(addressee))
+        template = load_template(self.env, self._part("web.html.j2"), context)
+        return self._finish(render(template, context), paper=False)
+
+    def parallel_html(self) -> str:
+        """The parallel edition: the original and this translation, one signature block.
+
+        Addressed like the original's letter to its first addressee. "following" prints
+        the translation after the original's closing; "side-by-side" pairs the two texts
+        block by block in two columns.
+        """
+        letter = self.bundle.letter
+        assert self.bundle.original is not None
+        original = Composer(self.bundle.original)
+        addressee, translated_to = original.to[0], self.to[0]
+        context = original._page_context(
+            recipient=addressee, window=addressee, copy=None, layer=None
+        )
+        source = render(original._body, context)
+        translation = render(self._body, self.context | {"recipient": translated_to})
+        left, right = markdown_blocks(source), markdown_blocks(translation)
+        if letter.parallel == "side-by-side" and len(left) != len(right):
+            self.warnings.append(
+                Problem(
+                    letter.folder / letter.body_file,
+                    0,
+                    f"{letter.body_file} has {len(right)} paragraphs and "
+                    f"{self.bundle.original.letter.body_file} has {len(left)}; "
+                    "side by side, they are paired in order and the rest stands alone",
+                    "split or join paragraphs so that each pair says the same",
+                    warning=True,
+                )
+            )
+        pairs = list(itertools.zip_longest(left, right, fillvalue=Markup("")))
+        context |= {
+            "base": load_template(original.env, original._variant("letter"), context).name,
+            "body": markdown(source),
+            "parallel": letter.parallel,
+            "pairs": pairs,
+            "translation": {
+                "letter": letter,
+                "language": letter.language,
+                "direction": self.context["direction"],
+                "labels": self.labels,
+                "salutation": translated_to.salutation,
+                "body": markdown(translation),
+                "name": language_name(letter.language),
+            },
+            "original_name": language_name(original.language),
+        }
+        template = load_template(self.env, self._part("parallel.html.j2"), context)
+        return original._finish(render(template, context))  # the page is in the original's
+
+    def envelopes_html(self) -> list[str]:
+        """Envelopes for every piece of mail, in the size the folded letter goes into.
+
+        In parts of ENVELOPES_PER_PART, so that the build can lay them out side by side.
+        """
+        window = WINDOWS[self.bundle.letter.envelope]
+        template = load_template(self.env, self._part("envelopes.html.j2"), self._page_context())
+        parts = []
+        for start in range(0, len(self.pieces), ENVELOPES_PER_PART):
+            batch = self.pieces[start : start + ENVELOPES_PER_PART]
+            context = self._page_context(mailing=batch, envelope=ENVELOPES[window.envelope])
+            parts.append(self._finish(render(template, context)))
+        return parts
+
+    def labels_html(self) -> list[str]:
+        """Address labels for every piece of mail, on the sheet that fits the paper.
+
+        In parts of a few sheets each, so that the build can lay them out side by side.
+        """
+        sheet = LABEL_SHEETS[self.bundle.letter.paper]
+        cells = [
+            {
+                "piece": piece,
+                "left": sheet.left + (n % sheet.columns) * sheet.pitch_x,
+                "top": sheet.top + (n // sheet.columns % sheet.rows) * sheet.pitch_y,
+                "number": n + 1,
+            }
+            for n, piece in enumerate(self.pieces)
+        ]
+        sheets = [cells[n : n + sheet.per_sheet] for n in range(0, len(cells), sheet.per_sheet)]
+        template = load_template(self.env, self._part("labels.html.j2"), self._page_context())
+        return [
+            self._finish(
+                render(
+                    template,
+                    self._page_context(sheet=sheet, sheets=sheets[n : n + SHEETS_PER_PART]),
+                )
+            )
+            for n in range(0, len(sheets), SHEETS_PER_PART)
+        ]
+
+
+def _identity(r: PublicRecipient) -> tuple[str, ...]:
+    """What tells two recipients apart, their file name first (see names.file_slugs)."""
+    return (r.file_name, r.title, r.organization, *r.address)
+
+
+def _pieces(to: list[PublicRecipient], cc: list[PublicRecipient]) -> list[Piece]:
+    """Every piece of mail in mailing order: the addressees, then the cc copies."""
+    pieces = [
+        Piece("to", n, r, f"to/{slug}.pdf")
+        for n, (slug, r) in enumerate(zip(file_slugs([_identity(r) for r in to]), to, strict=True))
+    ]
+    if to:  # a cc copy is a copy of the letter to the first addressee
+        slugs = file_slugs([_identity(r) for r in cc])
+        pieces += [
+            Piece("cc", n, r, f"cc/{slug}.pdf")
+            for n, (slug, r) in enumerate(zip(slugs, cc, strict=True))
+        ]
+    return pieces
+
+
+_VARY = re.compile(r"<!--vary-->.*?<!--/vary-->", re.DOTALL)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+# Elements the shared pages would keep from the letter they were laid out for, even
+# hidden: a heading is a bookmark, a link an annotation.
+_KEPT_WHEN_HIDDEN = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"track", "wbr"}
+
+
+def without_vary(html: str) -> str:
+    """``html`` without the parts marked as differing between addressees."""
+    return _VARY.sub("", html)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """Which letters to addressees are made from shared pages, and which are laid out whole.
+
+    Letters share pages only with letters whose shared layer, composed for each
+    addressee, is identical outside the marked addressee parts: nothing is assumed
+    about what a text or template does with the addressee, it is compared.
+    """
+
+    groups: tuple[tuple[int, ...], ...] = ()  # addressees (by position) sharing a layer
+    layers: tuple[str, ...] = ()  # each group's shared layer, composed for its first
+    keys: tuple[str, ...] = ()  # per addressee: a hash of their shared layer and overlay
+    reason: str = ""  # why the letters outside every group are laid out whole
+
+    def group_of(self, index: int) -> int | None:
+        """The group of the addressee at ``index`` in ``to:``, None when laid out whole."""
+        for number, members in enumerate(self.groups):
+            if index in members:
+                return number
+        return None
+
+
+class _PartShape(HTMLParser):
+    """Checks that a marked part is one element of class 'vary', as the layers need."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.tops = 0  # elements at the part's top level
+        self.ok = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _KEPT_WHEN_HIDDEN:
+            self.ok = False
+        if self.depth == 0:
+            self.tops += 1
+            classes = (dict(attrs).get("class") or "").split()
+            self.ok = self.ok and self.tops == 1 and "vary" in classes
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.depth -= 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+        self.ok = self.ok and self.depth >= 0
+
+    def handle_data(self, data: str) -> None:
+        # Text outside the element would show on the shared pages.
+        self.ok = self.ok and (self.depth > 0 or not data.strip())
+
+
+def _well_marked(part: str) -> bool:
+    """Whether a <!--vary--> part is one element the shared layer hides and the overlay shows."""
+    shape = _PartShape()
+    shape.feed(part[len("<!--vary-->") : -len("<!--/vary-->")])
+    shape.close()
+    return shape.ok and shape.depth == 0 and shape.tops == 1
+
+
+def _digest(*texts: str) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+DEPENDS = "the text or the template uses the addressee outside the address and salutation"
+
+
+def _unfit(shared: str, overlay: str) -> str:
+    """Why the marked parts of a letter cannot be stamped ('' if they can)."""
+    parts = _VARY.findall(shared)
+    if not parts:
+        return "the template marks no <!--vary--> parts"
+    if 'class="sheet"' not in overlay:
+        return "the template has no overlay layer"
+    if parts != _VARY.findall(overlay):
+        # A part the overlay does not show would be missing from the letter.
+        return "the template marks <!--vary--> parts that its overlay layer leaves out"
+    if not all(_well_marked(part) for part in parts):
+        return (
+            "a <!--vary--> part of the template is not one element of class 'vary' "
+            "(without headings or links)"
+        )
+    return ""
+
+
+def sharing(composer: Composer) -> Sharing:
+    """Which letters to addressees share a layer of pages; the others are laid out whole.
+
+    First the shared layer is composed once, for the first addressee held behind a
+    guard (vary.py): when nothing outside the marked parts reads the addressee, it
+    is the same for every addressee, proven. Otherwise each addressee's shared layer
+    is composed and compared outside the marked parts, and letters alike share a
+    layer: a text that depends on the addressee splits the letters or leaves them
+    whole, never wrong.
+    """
+    if not composer.to:
+        return Sharing(reason="there are no addressees")
+    first = composer.to[0]
+    shared, unproven = compose_guarded(lambda a: composer.letter_html(a, layer="shared"), first)
+    if not unproven:
+        overlay, unproven = compose_guarded(
+            lambda a: composer.letter_html(a, layer="overlay"), first
+        )
+    if not unproven and not parts_verdict(composer.env).sound():
+        unproven = "a block holding a marked part is rendered into a value"
+    if unproven:
+        return _compared(composer)
+    if why := _unfit(shared, overlay):
+        return Sharing(reason=why)
+    count = len(_VARY.findall(shared))
+    members, keys, bad = [], [], ""
+    rest = _digest(without_vary(shared))
+    for index, addressee in enumerate(composer.to):
+        own = composer.letter_html(addressee, layer="overlay")  # milliseconds: page 1 alone
+        keys.append(_digest(rest, own))
+        parts = _VARY.findall(own)
+        if len(parts) == count and all(_well_marked(part) for part in parts):
+            members.append(index)
+        else:
+            bad = bad or (
+                "an addressee's <!--vary--> parts are not each one element of class 'vary'"
+            )
+    return Sharing(
+        (tuple(members),) if members else (), (shared,) if members else (), tuple(keys), bad
+    )
+
+
+def _compared(composer: Composer) -> Sharing:
+    """Group the letters by each addressee's shared layer, composed and compared."""
+    alike: dict[str, list[int]] = {}
+    keys, bad = [], ""
+    for index, addressee in enumerate(composer.to):
+        shared = composer.letter_html(addressee, layer="shared")
+        overlay = composer.letter_html(addressee, layer="overlay")
+        keys.append(_digest(shared, overlay))
+        if why := _unfit(shared, overlay):
+            bad = bad or why
+        else:
+            alike.setdefault(_digest(without_vary(shared)), []).append(index)
+    # A letter alike with no other is laid out whole: a shared layer for it alone
+    # would cost more.
+    groups = tuple(tuple(members) for members in alike.values() if len(members) > 1)
+    lone = len(composer.to) - sum(len(members) for members in groups)
+    reason = bad or (DEPENDS if lone else "")
+    # Composed again for the groups' first letters: holding every addressee's HTML
+    # until the groups are known could take hundreds of megabytes.
+    layers = tuple(composer.letter_html(composer.to[g[0]], layer="shared") for g in groups)
+    return Sharing(groups, layers, tuple(keys), reason)
+
+
+def overlay_batch(composer: Composer, addressees: list[PublicRecipient]) -> str:
+    """One HTML document holding page 1's addressee-specific parts, a page per addressee."""
+    pages = [composer.letter_html(a, layer="overlay") for a in addressees]
+    head = pages[0][: pages[0].index("<body")]
+    bodies = []
+    for page in pages:
+        match = _BODY.search(page)
+        bodies.append(match.group(1) if match else "")
+    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"

@@ -1,0 +1,370 @@
+"""Editing a sign-on list in place: every byte outside the edited entries stays as it was.
+
+An edit is spliced into the file's text at the lines where libyaml found the entry,
+so the user's comments, blank lines, quoting and key order survive untouched. The
+result is validated with the same loader ``campaign check`` uses before it is
+written (atomically, under a lock, so two edits at once lose neither).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.files.atomic import folder_locked, remove_temporaries, write_atomic
+from campaign.load.records import SIGNATORY_KEYS, load_signature_list
+from campaign.model.records import Signatory
+
+# The line breaks libyaml counts; splitting the same way keeps its line numbers valid.
+_BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+NEW_LIST = "# A sign-on list: see the README for the fields.\nsignatories:\n"
+LOCK_TIMEOUT = 30.0
+
+
+class ListLocked(CampaignError):
+    """Another command held the list's lock for too long."""
+
+
+@dataclass
+class _Span:
+    """Where one entry sits in the text (0-based line numbers, ``end`` exclusive)."""
+
+    start: int
+    end: int
+    dash_col: int
+    key_col: int
+    flow: bool
+    # key -> (key line, value start col, value end col, value end line exclusive, one-line)
+    keys: dict[str, tuple[int, int, int, int, bool]] = field(default_factory=dict)
+
+
+def _split(text: str) -> list[str]:
+    """The text's lines, each keeping its own line break."""
+    lines, pos = [], 0
+    for match in _BREAKS.finditer(text):
+        lines.append(text[pos : match.end()])
+        pos = match.end()
+    if pos < len(text):
+        lines.append(text[pos:])
+    return lines
+
+
+def _end_line(mark: Any) -> int:
+    """The exclusive end line of a node that ends at ``mark``."""
+    return int(mark.line) if mark.column == 0 else int(mark.line) + 1
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumping; text of several lines is written as a readable ``|`` block."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+# Asked, as the emitter itself asks, whether a text can be written plain (unquoted).
+_PROBE = _Dumper(io.StringIO(), allow_unicode=True, width=1_000_000)
+_STR = "tag:yaml.org,2002:str"
+
+
+def _plain(value: str) -> bool:
+    """Whether PyYAML writes ``value`` as a mapping's value plain, on one line, as it is."""
+    # The emitter's choice for a block mapping's value: plain when the text reads back
+    # as text unquoted and nothing in it needs quotes. Long texts take the slow road,
+    # where the emitter may fold them.
+    return (
+        len(value) < 1000
+        and _PROBE.resolve(yaml.ScalarNode, value, (True, False)) == _STR  # type: ignore[no-untyped-call]
+        and _PROBE.analyze_scalar(value).allow_block_plain
+    )
+
+
+def dump_value(key: str, value: Any) -> list[str]:
+    """``key: value`` as YAML lines (quoted when needed), without line breaks."""
+    if type(value) is str and _plain(value):  # most names: no emitter needed
+        return [f"{key}: {value}"]
+    try:
+        return list(_dumped(key, value))
+    except TypeError:  # unhashable: not remembered
+        return list(_dumped.__wrapped__(key, value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dumped(key: str, value: Any) -> tuple[str, ...]:
+    # Remembered: an import writes the same group, type, status and dates thousands
+    # of times, and PyYAML's emitter takes a good part of a millisecond each time.
+    text = yaml.dump(
+        {key: value},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        default_flow_style=False,
+    )
+    return tuple(text.rstrip("\n").split("\n"))
+
+
+def entry_record(entry: Signatory) -> dict[str, Any]:
+    """The non-empty fields of ``entry`` in the order lists are written in."""
+    values = {key: getattr(entry, key) for key in SIGNATORY_KEYS}
+    return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+class ListFile:
+    """A sign-on list loaded for editing; changes are collected, then saved at once."""
+
+    def __init__(self, path: Path, text: str, bom: bool, entries: list[Signatory]) -> None:
+        # A last line without its line break would glue any text added after it.
+        if text and not text.endswith(("\n", "\r")):
+            text += "\r\n" if "\r\n" in text else "\n"
+        self.path = path
+        self.text = text
+        self.bom = bom
+        self.entries = entries
+        self.lines = _split(text)
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.warnings: list[Problem] = []
+        self._spans: list[_Span] = []
+        self._list_line = -1  # line of 'signatories:' when it holds no entries yet
+        self._list_end = -1  # end of its (empty) value, such as '[]' on the next line
+        self._updates: dict[int, dict[str, Any]] = {}
+        self._removed: set[int] = set()
+        self._added: list[tuple[int, dict[str, Any]]] = []
+        self._last_of_group: dict[Any, int] | None = None
+        self._locate()
+
+    @classmethod
+    def load(cls, path: Path, create: bool = False) -> ListFile:
+        """Read and validate ``path``; a missing file is an empty list if ``create``."""
+        if not path.exists():
+            if not create:
+                raise CampaignError(f"{display_path(path)} does not exist")
+            return cls(path, NEW_LIST, False, [])
+        raw = path.read_bytes()
+        problems: list[Problem] = []
+        if raw.strip(b"\xef\xbb\xbf \t\r\n") == b"":
+            return cls(path, NEW_LIST, False, [])
+        loaded = load_signature_list(path, problems, allow_empty=True)
+        if loaded is None and [p.message for p in problems] == ["file is empty"]:
+            # Only comments so far: keep them and add 'signatories:' below.
+            return cls(path, raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf"), [])
+        if loaded is None or any(not p.warning for p in problems):
+            raise ProblemsFound(problems)
+        text = raw.decode("utf-8-sig")
+        listfile = cls(path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries))
+        listfile.warnings = problems
+        return listfile
+
+    # -- where things are -------------------------------------------------------------
+
+    def _locate(self) -> None:
+        root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
+        if not isinstance(root, yaml.MappingNode):
+            self._list_line = len(self.lines)
+            return
+        for key, value in root.value:
+            if key.value != "signatories":
+                continue
+            if isinstance(value, yaml.SequenceNode) and value.value:
+                if value.flow_style:
+                    raise CampaignError(
+                        f"{display_path(self.path)}:{value.start_mark.line + 1}: the list is "
+                        "written in [ ] flow style, which campaign cannot edit in place; "
+                        "write each entry on its own lines starting with '- '"
+                    )
+                self._spans = [self._span(item) for item in value.value]
+            else:
+                self._list_line = key.start_mark.line
+                self._list_end = max(_end_line(value.end_mark), key.start_mark.line + 1)
+            return
+        self._list_line = len(self.lines)
+
+    def _span(self, node: Any) -> _Span:
+        line, col = node.start_mark.line, node.start_mark.column
+        before = self.lines[line][:col]
+        if before.strip().endswith("-"):
+            start, dash_col = line, before.rindex("-")
+        else:  # the '-' stands alone on an earlier line
+            start = line - 1
+            while start > 0 and not self.lines[start].lstrip().startswith("-"):
+                start -= 1
+            dash_col = len(self.lines[start]) - len(self.lines[start].lstrip())
+        flow = bool(getattr(node, "flow_style", False))
+        end = _end_line(node.end_mark if flow or not node.value else node.value[-1][1].end_mark)
+        while end - 1 > line and not self.lines[end - 1].strip():
+            end -= 1  # blank lines after a '|' block belong between entries
+        span = _Span(start, max(end, line + 1), dash_col, col, flow)
+        if not flow:
+            for knode, vnode in node.value:
+                one_line = (
+                    isinstance(vnode, yaml.ScalarNode)
+                    and vnode.style not in ("|", ">")
+                    and knode.start_mark.line == vnode.start_mark.line == vnode.end_mark.line
+                    and vnode.end_mark.index > vnode.start_mark.index
+                )
+                span.keys[str(knode.value)] = (
+                    knode.start_mark.line,
+                    vnode.start_mark.column,
+                    vnode.end_mark.column,
+                    max(_end_line(vnode.end_mark), knode.start_mark.line + 1),
+                    one_line,
+                )
+        return span
+
+    def line_of(self, index: int) -> int:
+        """The 1-based line where entry ``index`` starts."""
+        return self.entries[index].line
+
+    # -- edits --------------------------------------------------------------------------
+
+    def update(self, index: int, **values: Any) -> None:
+        """Set (or, with None, delete) fields of entry ``index``."""
+        self._updates.setdefault(index, {}).update(values)
+
+    def remove(self, index: int) -> None:
+        """Delete entry ``index`` (its own lines; comments around it stay)."""
+        self._removed.add(index)
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Add an entry after the last one of the same group (or at the end)."""
+        if self._last_of_group is None:  # worked out once: an import adds thousands
+            self._last_of_group = {e.group: i for i, e in enumerate(self.entries)}
+        anchor = self._last_of_group.get(record.get("group"), len(self.entries) - 1)
+        self._added.append((anchor, record))
+
+    @property
+    def changed(self) -> bool:
+        """Whether any edit is waiting to be saved."""
+        return bool(self._updates or self._removed or self._added)
+
+    def render(self) -> str:
+        """The file's new text with every edit spliced in."""
+        pieces: list[tuple[int, int, int, list[str]]] = []
+        for index, values in self._updates.items():
+            if index not in self._removed:
+                span = self._spans[index]
+                pieces.append((span.start, 0, span.end, self._edited(index, values)))
+        for index in self._removed:
+            span = self._spans[index]
+            pieces.append((span.start, 0, span.end, []))
+        if self._spans:
+            for order, (anchor, record) in enumerate(self._added, start=1):
+                span = self._spans[anchor]
+                pieces.append((span.end, order, span.end, self._new_entry(record, span)))
+        elif self._added:
+            pieces.append(self._first_entries())
+        out: list[str] = []
+        pos = 0
+        for start, _order, end, new in sorted(pieces, key=lambda p: (p[0], p[1])):
+            out.extend(self.lines[pos:start])
+            out.extend(new)
+            pos = max(pos, end)
+        out.extend(self.lines[pos:])
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += self.newline
+        return "".join(out)
+
+    def _first_entries(self) -> tuple[int, int, int, list[str]]:
+        # The list has no entries yet: replace 'signatories:' (or '[]') and add below it.
+        probe = _Span(0, 0, 2, 4, False)
+        new = [f"signatories:{self.newline}"]
+        for record in (record for _, record in self._added):
+            new.extend(self._new_entry(record, probe))
+        line = self._list_line
+        if line >= len(self.lines):
+            return (len(self.lines), 0, len(self.lines), new)
+        return (line, 0, max(self._list_end, line + 1), new)
+
+    def _new_entry(self, record: dict[str, Any], like: _Span) -> list[str]:
+        ordered = {k: record[k] for k in SIGNATORY_KEYS if record.get(k) not in (None, "")}
+        lines: list[str] = []
+        for n, key in enumerate(ordered):
+            for m, text in enumerate(dump_value(key, ordered[key])):
+                lead = " " * like.dash_col + "- " + " " * (like.key_col - like.dash_col - 2)
+                indent = lead if n == 0 and m == 0 else " " * like.key_col * bool(text)
+                lines.append(indent + text + self.newline)
+        return lines
+
+    def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
+        span = self._spans[index]
+        if span.flow:  # rewrite a { ... } entry as a block entry, same place
+            record = entry_record(self.entries[index]) | values
+            return self._new_entry({k: v for k, v in record.items() if v is not None}, span)
+        lines = {n: [self.lines[n]] for n in range(span.start, span.end)}
+        appended: list[str] = []
+        for key, value in values.items():
+            if key not in span.keys:
+                if value is not None:
+                    appended += [
+                        " " * span.key_col * bool(t) + t + self.newline
+                        for t in dump_value(key, value)
+                    ]
+                continue
+            kline, vstart, vend, vend_line, one_line = span.keys[key]
+            for n in range(kline + 1, vend_line):
+                lines[n] = []
+            if value is None:
+                if kline == span.start:  # the first key carries the entry's '-'
+                    raise ValueError(f"cannot delete '{key}', the first key of an entry")
+                lines[kline] = []
+                continue
+            dumped = dump_value(key, value)
+            if one_line and len(dumped) == 1:
+                text = self.lines[kline]
+                lines[kline] = [text[:vstart] + dumped[0][len(key) + 2 :] + text[vend:]]
+            else:
+                prefix = self.lines[kline][: self.lines[kline].index(key)]
+                lines[kline] = [prefix + dumped[0] + self.newline]
+                lines[kline] += [
+                    " " * span.key_col * bool(t) + t + self.newline for t in dumped[1:]
+                ]
+        result = [text for n in range(span.start, span.end) for text in lines[n]]
+        return result + appended
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Validate the new text as ``campaign check`` would, then write it atomically."""
+        text = self.render()
+        problems: list[Problem] = []
+        loaded = load_signature_list(self.path, problems, text=text, allow_empty=True)
+        errors = [p for p in problems if not p.warning]
+        expected = len(self.entries) - len(self._removed) + len(self._added)
+        if errors:
+            raise ProblemsFound(errors)
+        if loaded is None or len(loaded.entries) != expected:
+            raise CampaignError(
+                f"the edit of {display_path(self.path)} did not come out as expected "
+                "(this is a bug in campaign); nothing was written"
+            )
+        # Under the list's lock no one else is writing it: what an edit killed half way
+        # left beside the list is ours to clear.
+        remove_temporaries(self.path)
+        write_atomic(self.path, ("\ufeff" if self.bom else "") + text)
+
+
+@contextmanager
+def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the list's folder for a read-change-write cycle of ``path``."""
+
+    def busy() -> ListLocked:
+        return ListLocked(
+            f"{display_path(path)} is being changed by another campaign command; "
+            "try again when it has finished"
+        )
+
+    with folder_locked(path.parent, LOCK_TIMEOUT if timeout is None else timeout, busy):
+        yield

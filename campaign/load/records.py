@@ -1,0 +1,440 @@
+"""Turn the workspace's YAML files into model records, collecting every problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from campaign.errors import Problem
+from campaign.load.enclosures import load_enclosures
+from campaign.load.schema import Fields, entry_called, kind
+from campaign.load.signers import load_signers
+from campaign.load.yamlfile import LineDict, load_yaml, parse_yaml
+from campaign.model.limits import KEYS as LIMIT_KEYS
+from campaign.model.limits import Limits
+from campaign.model.records import (
+    PAPERS,
+    PARALLEL,
+    SECURITIES,
+    STATUSES,
+    TYPES,
+    VARIANTS,
+    GroupSpec,
+    Letter,
+    Recipient,
+    Sender,
+    Settings,
+    Signatory,
+    SignatureList,
+    Signer,
+    Smtp,
+    Translation,
+)
+from campaign.paper.envelopes import DEFAULT_ENVELOPE, WINDOWS
+from campaign.text.wording import base_language
+
+SIGNATORY_KEYS = (
+    "name",
+    "name_latin",
+    "type",
+    "affiliation",
+    "country",
+    "sort_as",
+    "group",
+    "signed",
+    "status",
+    "withdrawn",
+    "email",
+    "phone",
+    "notes",
+)  # fmt: skip, the order new entries are written in
+RECIPIENT_KEYS = (
+    "name", "name_latin", "title", "organization", "honorific", "salutation", "address", "email",
+)  # fmt: skip
+LETTER_KEYS = (
+    "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
+    "signatories", "signers", "closing", "translations", "max_pages", "enclosures",
+)  # fmt: skip
+TRANSLATION_KEYS = (
+    "title", "short_title", "subject", "closing", "headings", "parallel", "signers",
+)  # fmt: skip
+
+
+def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDict | None:
+    if not path.exists():
+        if required:
+            problems.append(Problem(path, 0, "file is missing"))
+        return None
+    data = load_yaml(path, problems)
+    if data is None:
+        if not problems or problems[-1].path != path:
+            problems.append(Problem(path, 1, "file is empty"))
+        return None
+    if not isinstance(data, LineDict):
+        problems.append(
+            Problem(path, 1, f"the file must hold a mapping of keys to values, not {kind(data)}")
+        )
+        return None
+    return data
+
+
+def check_language(fields: Fields, key: str, default: str) -> str:
+    """A language tag babel knows, such as en-US, fr or ja."""
+    value = fields.text(key) or default
+    if not _known_language(value):
+        fields.error(
+            key, f"unknown language '{value}'", "use a tag such as en-US, en-GB, fr, ja or ko"
+        )
+        return default
+    return value
+
+
+def load_settings(path: Path, problems: list[Problem]) -> Settings:
+    """Read ``campaign.yaml`` (optional)."""
+    data = _top_mapping(path, problems, required=False)
+    if data is None:
+        return Settings()
+    f = Fields(data, path, problems, "campaign.yaml")
+    f.known(("sender", "language", "paper", "pdf_variant", "smtp", "limits"))
+    sender = None
+    if (raw := f.mapping("sender")) is not None:
+        s = Fields(raw, path, problems, "sender")
+        s.known(("name", "address", "email", "website", "place"))
+        sender = Sender(
+            name=s.text("name", required=True),
+            address=s.lines("address"),
+            email=s.email("email"),
+            website=s.text("website"),
+            place=s.text("place"),
+        )
+    smtp = Smtp()
+    if (raw_smtp := f.mapping("smtp")) is not None:
+        smtp = _smtp(Fields(raw_smtp, path, problems, "smtp"))
+    return Settings(
+        sender=sender,
+        language=check_language(f, "language", "en-US"),
+        paper=f.choice("paper", PAPERS, "a4"),
+        pdf_variant=f.choice("pdf_variant", VARIANTS, ""),
+        smtp=smtp,
+        limits=_limits(f),
+    )
+
+
+def _limits(f: Fields) -> Limits:
+    """``limits:`` for filling in templates and laying out PDFs (see limits.py)."""
+    default = Limits()
+    raw = f.mapping("limits")
+    if raw is None:
+        return default
+    limits = Fields(raw, f.path, f.problems, "limits")
+    limits.known(LIMIT_KEYS)
+    day = 24 * 3600.0
+    # Below this, WeasyPrint cannot lay out the example letter in Japanese (measured:
+    # 100 MB is enough, 90 is not); 128 leaves room for other fonts.
+    memory = limits.number("pdf_memory_mb", 128, 1024 * 1024)
+    return Limits(
+        template_seconds=limits.number("template_seconds", 0.1, day) or default.template_seconds,
+        pdf_seconds=limits.number("pdf_seconds", 0.1, day) or default.pdf_seconds,
+        pdf_memory_mb=int(memory) if memory else default.pdf_memory_mb,
+    )
+
+
+def _smtp(f: Fields) -> Smtp:
+    if "password" in f.data:
+        f.error(
+            "password",
+            "the SMTP password must not be stored in the workspace",
+            "remove it; set CAMPAIGN_SMTP_PASSWORD, or type it when 'campaign send' asks",
+        )
+    f.known(("host", "port", "security", "username", "from", "per_minute", "ca_file", "password"))
+    return Smtp(
+        host=f.text("host"),
+        port=int(f.number("port", 1, 65535) or 0),
+        security=f.choice("security", SECURITIES, "starttls"),
+        username=f.text("username"),
+        sender=f.email("from"),
+        per_minute=f.number("per_minute", 0.1, 100000) or 30.0,
+        ca_file=f.text("ca_file"),
+        line=f.line(),
+    )
+
+
+def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Letter | None:
+    """Read ``letters/<slug>/letter.yaml``; None if it is not even a mapping.
+
+    A letter with errors is still returned, so that its list and groups can be
+    checked in the same pass; the caller knows from ``problems`` not to render it.
+    """
+    path = folder / "letter.yaml"
+    data = _top_mapping(path, problems, required=True)
+    if data is None:
+        return None
+    f = Fields(data, path, problems, "letter.yaml")
+    f.known(LETTER_KEYS)
+    paper = f.choice("paper", PAPERS, settings.paper)
+    language = check_language(f, "language", settings.language)
+    envelope = f.choice("envelope", tuple(WINDOWS), default_envelope(paper, language))
+    if WINDOWS[envelope].paper != paper:
+        f.error(
+            "envelope",
+            f"envelope '{envelope}' is for {WINDOWS[envelope].paper} paper, not {paper}",
+            f"use envelope: {DEFAULT_ENVELOPE[paper]}, or paper: {WINDOWS[envelope].paper}",
+        )
+    date = f.date("date", required=True) or dt.date.min
+    list_name, as_of, groups = "", date, tuple[GroupSpec, ...]()
+    failed_in_list: set[str] = set()
+    sig = f.mapping("signatories")  # optional: without it the letter prints no list
+    if sig is not None:
+        s = Fields(sig, path, problems, "signatories")
+        s.known(("list", "as_of", "groups"))
+        list_name = s.text("list", required=True, hint="name a file in signatories/, without .yaml")
+        as_of = s.date("as_of") or date
+        groups = tuple(_groups(s, path, problems))
+        failed_in_list = s.failed
+    signers = load_signers(f, folder)
+    letter = Letter(
+        slug=folder.name,
+        path=path,
+        title=f.text("title", required=True),
+        short_title=f.text("short_title"),
+        subject=f.text("subject", required=True, hint="add 'subject: ...', printed after 'Re:'"),
+        date=date,
+        language=language,
+        template=f.text("template") or "joint-letter",
+        paper=paper,
+        envelope=envelope,
+        list_name=list_name,
+        as_of=as_of,
+        groups=groups,
+        closing=f.text("closing"),
+        translations=_translations(f, language, groups, signers),
+        max_pages=int(f.number("max_pages", 1, 10000) or 0),
+        signers=signers,
+        enclosures=load_enclosures(f, folder),
+        lines={key: data.line_of(key) for key in data}
+        | {
+            "signatories.list": _sub_line(data, "list"),
+            "signatories.as_of": _sub_line(data, "as_of"),
+        },
+        failed=frozenset(f.failed | {f"signatories.{key}" for key in failed_in_list}),
+    )
+    return letter
+
+
+def default_envelope(paper: str, language: str) -> str:
+    """The envelope a letter goes in unless letter.yaml says: Japanese letters go in 長形3号."""
+    if paper == "a4" and base_language(language) == "ja":
+        return "jp-chou3"
+    return DEFAULT_ENVELOPE[paper]
+
+
+def _translations(
+    f: Fields, language: str, groups: tuple[GroupSpec, ...], signers: tuple[Signer, ...] = ()
+) -> tuple[Translation, ...]:
+    """``translations:``: per language, the words of letter.yaml in that language."""
+    found: list[Translation] = []
+    raw = f.mapping("translations")
+    if raw is None:
+        return ()
+    keys = [g.key for g in groups]
+    for tag in raw:
+        line = raw.line_of(tag)
+        entry = raw[tag]
+        tag = str(tag)
+        if not isinstance(entry, LineDict):
+            f.problems.append(
+                Problem(f.path, line, f"translation '{tag}' must be a mapping, not {kind(entry)}")
+            )
+            continue
+        t = Fields(entry, f.path, f.problems, f"translation '{tag}'")
+        t.known(TRANSLATION_KEYS)
+        if not _known_language(tag) or base_language(tag) == base_language(language):
+            why = "the letter is already in that language" if _known_language(tag) else ""
+            f.problems.append(
+                Problem(
+                    f.path,
+                    line,
+                    f"'{tag}' under translations is not another language"
+                    + (f": {why}" if why else ""),
+                    f"use a language tag such as ja, ko, fr or de; its text goes in body.{tag}.md",
+                )
+            )
+            continue
+        if tag.lower() in ("to", "cc", "mail") or base_language(tag) in {
+            base_language(done.language) for done in found
+        }:
+            f.problems.append(
+                Problem(
+                    f.path,
+                    line,
+                    f"translation '{tag}' cannot have a folder of its own in build/: "
+                    + (
+                        f"build/<slug>/{tag}/ holds the letters"
+                        if tag.lower() in ("to", "cc", "mail")
+                        else "the letter has a translation into that language already"
+                    ),
+                    "one translation per language; write a region, e.g. to-TO, for Tongan",
+                )
+            )
+            continue
+        headings = []
+        if (given := t.mapping("headings")) is not None:
+            h = Fields(given, f.path, f.problems, f"headings of translation '{tag}'")
+            h.known(keys)
+            headings = [(key, h.text(key)) for key in keys if h.text(key)]
+        found.append(
+            Translation(
+                language=tag,
+                title=t.text("title", required=True, hint=f"the letter's title in '{tag}'"),
+                subject=t.text("subject", required=True, hint=f"the subject line in '{tag}'"),
+                short_title=t.text("short_title"),
+                closing=t.text("closing"),
+                headings=tuple(headings),
+                parallel=t.choice("parallel", PARALLEL, ""),
+                signers=_translated_signers(t, tag, signers),
+                line=line,
+            )
+        )
+    return tuple(found)
+
+
+def _translated_signers(
+    t: Fields, tag: str, signers: tuple[Signer, ...]
+) -> tuple[tuple[str, str], ...]:
+    """A translation's ``signers:``: each signer's name and title in its language, in order."""
+    items = t.items("signers")
+    if not items:
+        return ()
+    if len(items) != len(signers):
+        t.error(
+            "signers",
+            f"translation '{tag}' has an entry for {len(items)} of the letter's "
+            f"{len(signers)} signers",
+            "give one entry per signer of the letter, in the same order "
+            "(a '- title: ...' for each; leave out what stays as it is)",
+        )
+        return ()
+    found = []
+    for _, raw in items:
+        s = Fields(raw, t.path, t.problems, f"a signer of translation '{tag}'")
+        s.known(("name", "title"))
+        found.append((s.text("name"), s.text("title")))
+    return tuple(found)
+
+
+def _known_language(tag: str) -> bool:
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _sub_line(data: LineDict, key: str) -> int:
+    sig = data.get("signatories")
+    return (
+        sig.line_of(key)
+        if isinstance(sig, LineDict) and key in sig
+        else data.line_of("signatories")
+    )
+
+
+def _groups(s: Fields, path: Path, problems: list[Problem]) -> list[GroupSpec]:
+    found: list[GroupSpec] = []
+    for line, raw in s.items("groups", required=True):
+        g = Fields(raw, path, problems, "group")
+        g.known(("key", "heading"))
+        key = g.text("key", required=True, hint="the value signatories use in their 'group:'")
+        heading = g.text("heading", required=True, hint="the heading printed above the group")
+        if key in {spec.key for spec in found}:
+            problems.append(Problem(path, line, f"group '{key}' is listed twice"))
+        elif key:
+            found.append(GroupSpec(key, heading, line))
+    return found
+
+
+def load_recipients(
+    folder: Path, problems: list[Problem], name: str = "recipients.yaml"
+) -> tuple[list[Recipient], list[Recipient]]:
+    """Read ``letters/<slug>/recipients.yaml``: the addressees and the people in cc.
+
+    A translation can have its own, ``recipients.<lang>.yaml``: titles and addresses
+    written in that language.
+    """
+    path = folder / name
+    data = _top_mapping(path, problems, required=True)
+    if data is None:
+        return [], []
+    f = Fields(data, path, problems, name)
+    f.known(("to", "cc"))
+    to = [_recipient(raw, "to", line, path, problems) for line, raw in f.items("to", required=True)]
+    cc = [_recipient(raw, "cc", line, path, problems) for line, raw in f.items("cc")]
+    return to, cc
+
+
+def _recipient(
+    raw: LineDict, role: str, line: int, path: Path, problems: list[Problem]
+) -> Recipient:
+    f = Fields(raw, path, problems, entry_called(raw, "recipient", f"'{role}' entry"))
+    f.known(RECIPIENT_KEYS)
+    return Recipient(
+        name=f.text("name", required=True),
+        role=role,
+        address=f.lines("address", required=True),
+        title=f.text("title"),
+        organization=f.text("organization"),
+        salutation=f.text("salutation"),
+        name_latin=f.text("name_latin"),
+        honorific=f.text("honorific"),
+        email=f.email("email"),
+        line=line,
+    )
+
+
+def load_signature_list(
+    path: Path, problems: list[Problem], *, text: str | None = None, allow_empty: bool = False
+) -> SignatureList | None:
+    """Read ``signatories/<list>.yaml`` (or ``text`` about to be written there)."""
+    if text is None:
+        data = _top_mapping(path, problems, required=True)
+    else:
+        data = parse_yaml(text, path, problems)
+        if data is None and not allow_empty and not problems:
+            problems.append(Problem(path, 1, "file is empty"))
+        elif data is not None and not isinstance(data, LineDict):
+            problems.append(Problem(path, 1, f"the file must hold a mapping, not {kind(data)}"))
+            data = None
+    if data is None:
+        return SignatureList(path.stem, path, ()) if allow_empty and not problems else None
+    f = Fields(data, path, problems, path.name)
+    f.known(("signatories",))
+    entries = []
+    for line, raw in f.items("signatories", required=not allow_empty):
+        s = Fields(raw, path, problems, entry_called(raw, "signatory", "signatory"))
+        s.known(SIGNATORY_KEYS)
+        entries.append(
+            Signatory(
+                name=s.text("name", required=True),
+                type=s.choice("type", TYPES, "organization") if "type" in raw else _missing_type(s),
+                group=s.text("group", required=True, hint="the key of a group the letter prints"),
+                status=s.choice("status", STATUSES, "signed"),
+                name_latin=s.text("name_latin"),
+                affiliation=s.text("affiliation"),
+                country=s.text("country"),
+                signed=s.date("signed"),
+                sort_as=s.text("sort_as"),
+                withdrawn=s.date("withdrawn"),
+                email=s.email("email"),
+                phone=s.text("phone"),
+                notes=s.text("notes", multiline=True),
+                line=line,
+            )
+        )
+    return SignatureList(path.stem, path, tuple(entries))
+
+
+def _missing_type(s: Fields) -> str:
+    s.error(None, f"{s.what} has no 'type'", "add 'type: individual' or 'type: organization'")
+    return "organization"

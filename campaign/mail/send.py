@@ -1,0 +1,421 @@
+"""``campaign send``: every addressee and cc recipient with an e-mail address gets their PDF.
+
+A letter to a minister cannot be recalled, so: nothing goes out unless asked
+(``--send``); each accepted message is logged at once in ``build/<slug>/sent.jsonl``,
+and no run ever mails a recipient the log already names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import smtplib
+import ssl
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from campaign.build.run import LetterPlan
+from campaign.compose.composer import Composer, PublicRecipient
+from campaign.compose.templating import TemplateFailed, load_template, render, source_template
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.files.atomic import fsync_dir
+from campaign.model.records import SECURITIES, Recipient, Smtp
+from campaign.text.typography import typeset_text
+
+ENV = "CAMPAIGN_SMTP_"
+PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message: who gets it, which PDF, and the text."""
+
+    role: str  # "to" or "cc"
+    name: str
+    email: str
+    file: Path
+    subject: str
+    text: str
+    html: str = ""
+    sender_name: str = ""  # the letterhead's name, shown with the From address
+    letter: str = ""  # 'japan-hrc-2020', or 'japan-hrc-2020/ja' for a translation
+
+    @property
+    def key(self) -> str:
+        """What the send log remembers: this person, getting this letter.
+
+        Not the file: renaming a recipient renames their PDF, and must not mail them again.
+        """
+        return log_key(self.role, self.email, self.letter)
+
+
+def log_key(role: str, email: str, letter: str) -> str:
+    """The send log's key of one person (by role and address) getting one letter."""
+    return f"{role}:{mailbox(email)}:{letter}"
+
+
+def mailbox(email: str) -> str:
+    """One spelling for every way of writing the same address.
+
+    Case, Unicode normal forms, and a domain in Unicode or in its ASCII (punycode)
+    form all reach the same mailbox; the log must know it as one, or it mails twice.
+    """
+    local, at, domain = unicodedata.normalize("NFC", email).rpartition("@")
+    # IDNA's nameprep folds case and normal forms; punycode stays as it is. A name
+    # IDNA cannot write is compared as written.
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}{at}{domain}".casefold()
+
+
+def letter_id(plan: LetterPlan) -> str:
+    """The letter a send log is about: its slug, and its edition for a translation."""
+    letter = plan.bundle.letter
+    return f"{letter.slug}/{letter.edition}" if letter.edition else letter.slug
+
+
+def header_control(value: str) -> str:
+    """The first character of ``value`` that must not be in a mail header, or ''."""
+    # A line break in a header would start a new one (a Bcc: of the template's making);
+    # other controls have no place there either.
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return char
+    return ""
+
+
+def smtp_from_env(smtp: Smtp, environ: Mapping[str, str]) -> Smtp:
+    """``campaign.yaml``'s smtp settings, overridden by CAMPAIGN_SMTP_* variables."""
+    changes: dict[str, object] = {}
+    for key, attr in (("HOST", "host"), ("USERNAME", "username"), ("FROM", "sender")):
+        if environ.get(ENV + key):
+            changes[attr] = environ[ENV + key]
+    if environ.get(ENV + "SECURITY"):
+        value = environ[ENV + "SECURITY"]
+        if value not in SECURITIES:
+            raise CampaignError(f"{ENV}SECURITY must be one of {', '.join(SECURITIES)}")
+        changes["security"] = value
+    for key, attr in (("PORT", "port"), ("PER_MINUTE", "per_minute")):
+        if environ.get(ENV + key):
+            try:
+                changes[attr] = (
+                    int(environ[ENV + key]) if key == "PORT" else float(environ[ENV + key])
+                )
+            except ValueError:
+                raise CampaignError(f"{ENV}{key} must be a number") from None
+    return replace(smtp, **changes)  # type: ignore[arg-type]
+
+
+def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
+    """The messages of a built letter, and the recipients left out for want of an address."""
+    composer, bundle = plan.composer, plan.bundle
+    folder = plan.folder
+    template = bundle.letter.template
+    shipped: list[str | object] = [
+        f"{template}/message.txt.j2",
+        f"builtin/{template}/message.txt.j2",
+        "builtin/joint-letter/message.txt.j2",
+    ]
+    # The pieces of mail are the build's own list, so the attachments are its files.
+    people: list[tuple[str, Recipient, Path, PublicRecipient]] = [
+        (
+            p.role,
+            (bundle.to if p.role == "to" else bundle.cc)[p.index],
+            folder / p.file,
+            p.recipient,
+        )
+        for p in composer.pieces
+    ]
+    messages, skipped, problems = [], [], []
+    recipients = bundle.letter.folder / "recipients.yaml"
+    first: dict[str, Recipient] = {}  # the first recipient of each send log key
+    for role, person, file, public in people:
+        if not person.email:
+            skipped.append(f"{person.name} ({role}): no e-mail address in recipients.yaml")
+            continue
+        context = composer.context | {
+            "recipient": public,
+            "copy": role == "cc",
+            "original": composer.to[0],
+            "attachment": file.name,
+        }
+        local_html = bundle.letter.folder / "message.html.j2"
+        try:
+            message = _template(composer, bundle.letter.folder / "message.txt.j2", shipped, context)
+            text = render(message, context)
+            html = ""
+            if local_html.is_file():
+                html = render(_template(composer, local_html, [], context), context)
+        except TemplateFailed as exc:  # a message template's mistake: path:line, not a trace
+            problems.extend(exc.problems)
+            continue
+        subject, body = _subject(text, bundle.letter.subject)
+        # The language's typography, as on the letter's pages (l’avis, « », 20 000).
+        subject, body = (typeset_text(t, bundle.letter.language) for t in (subject, body))
+        sender_name = bundle.settings.sender.name if bundle.settings.sender else ""
+        item = Outgoing(
+            role, person.name, person.email, file, subject, body, html, sender_name, letter_id(plan)
+        )
+        if bad := header_control(subject):
+            if text.lower().startswith("subject:"):
+                where = _subject_line(message)
+            else:  # no 'Subject:' line: the letter's own subject
+                where = (bundle.letter.path, bundle.letter.lines.get("subject", 0))
+            problems.append(Problem(*where, _control_message("subject", subject, bad), _ONE_LINE))
+        if bad := header_control(person.name):
+            said = _control_message("name", person.name, bad)
+            problems.append(Problem(recipients, person.line, said, _ONE_LINE))
+        if item.key in first:
+            other = first[item.key]
+            problems.append(
+                Problem(
+                    recipients,
+                    person.line,
+                    f"'{person.name}' has the same e-mail address as '{other.name}' "
+                    f"(line {other.line}); the send log could not tell their letters apart",
+                    "give each their own address, or leave one of them without and "
+                    "send that letter by hand",
+                )
+            )
+        first.setdefault(item.key, person)
+        messages.append(item)
+    if problems:
+        # Each problem once: a template's subject is the same wrong for every recipient.
+        raise ProblemsFound(sorted(set(problems), key=lambda p: (str(p.path), p.line)))
+    return messages, skipped
+
+
+_ONE_LINE = "a mail header is one line of text: take out the line break or control character"
+
+
+def _control_message(field: str, value: str, bad: str) -> str:
+    return f"the {field} {control_message(value, bad)}"
+
+
+def control_message(value: str, bad: str) -> str:
+    """'VALUE' contains U+XXXX, which a mail header cannot hold."""
+    return f"'{value}' contains U+{ord(bad):04X}, which a mail header cannot hold"
+
+
+def _subject_line(template: jinja2.Template) -> tuple[Path, int]:
+    """Where the message template writes its 'Subject:' line."""
+    path = Path(template.filename or template.name or "message.txt.j2")
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        for number, text in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
+            if text.lstrip().lower().startswith("subject:"):
+                return path, number
+    return path, 1
+
+
+def _template(
+    composer: Composer, local: Path, shipped: list[Any], context: dict[str, Any]
+) -> jinja2.Template:
+    """The letter folder's own message template, else the letter template's."""
+    if local.is_file():
+        return source_template(composer.env, local)
+    return load_template(composer.env, shipped, context)
+
+
+def _subject(text: str, default: str) -> tuple[str, str]:
+    """A first line 'Subject: ...' sets the subject; the rest is the message."""
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("subject:"):
+        return first[8:].strip() or default, rest.lstrip("\n")
+    return default, text
+
+
+def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessage:
+    """The e-mail for ``item``, with its PDF attached."""
+    message = EmailMessage()
+    # The recipient sees who writes, as the letterhead names them, not a bare address.
+    message["From"] = Address(display_name=item.sender_name, addr_spec=sender)
+    if test_to:
+        message["To"] = test_to
+        message["Subject"] = f"[TEST] {item.subject}"
+    else:
+        message["To"] = Address(display_name=item.name, addr_spec=item.email)
+        message["Subject"] = item.subject
+    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(item.text)
+    if item.html:
+        message.add_alternative(item.html, subtype="html")
+    message.add_attachment(
+        item.file.read_bytes(), maintype="application", subtype="pdf", filename=item.file.name
+    )
+    return message
+
+
+class SendLog:
+    """``sent.jsonl``: one line per message the server accepted, written as it happens."""
+
+    def __init__(self, path: Path, letter: str = "") -> None:
+        self.path = path
+        self.letter = letter
+        self.sent: set[str] = set()
+        if path.exists():
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    self.sent.add(self._key(json.loads(line)))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    # A line cut short by a crash: that message may have gone; say so.
+                    raise CampaignError(
+                        f"{display_path(path)}:{number}: unreadable line in the send log\n"
+                        "  hint: check with the mail server whether that message went out, "
+                        "then fix or delete the line"
+                    ) from None
+
+    def _key(self, entry: dict[str, Any]) -> str:
+        """An entry's key, worked out from whom it went to, in any version of the log.
+
+        Older logs keyed an entry on the PDF's name ('to:ADDRESS:FILE') and have no
+        'role' or 'letter': the role is the PDF's folder, the letter this log's own.
+        """
+        role = entry.get("role") or entry["file"].split("/")[0]
+        if role not in ("to", "cc") or not isinstance(entry["to"], str):
+            raise ValueError(role)
+        return log_key(role, entry["to"], entry.get("letter", self.letter))
+
+    def record(self, item: Outgoing, message: EmailMessage) -> None:
+        """Append one accepted message and make sure it is on disk before going on."""
+        entry = {
+            "key": item.key,
+            "role": item.role,
+            "letter": item.letter,
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "to": item.email,
+            "name": item.name,
+            "file": f"{item.file.parent.name}/{item.file.name}",
+            "sha256": hashlib.sha256(item.file.read_bytes()).hexdigest(),
+            "message_id": message["Message-ID"],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+        if created:  # a new file's name is on disk only once its folder is
+            fsync_dir(self.path.parent)
+        self.sent.add(item.key)
+
+
+@dataclass
+class Report:
+    """What a sending run did."""
+
+    sent: list[Outgoing] = field(default_factory=list)
+    refused: list[tuple[Outgoing, str]] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early ('' if it did not)
+
+
+def check_server(smtp: Smtp) -> None:
+    """Refuse settings no message could be sent with (checked before anything is done)."""
+    if not smtp.host:
+        raise CampaignError(
+            "no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST; nothing was sent"
+        )
+
+
+def connect(smtp: Smtp, password: str) -> smtplib.SMTP:
+    """An SMTP connection, secured as configured, logged in if a user name is set."""
+    check_server(smtp)
+    port = smtp.port or PORTS[smtp.security]
+    context = ssl.create_default_context(cafile=smtp.ca_file or None)
+    try:
+        server: smtplib.SMTP
+        if smtp.security == "tls":
+            server = smtplib.SMTP_SSL(smtp.host, port, context=context, timeout=60)
+        else:
+            server = smtplib.SMTP(smtp.host, port, timeout=60)
+            if smtp.security == "starttls":
+                server.starttls(context=context)
+        if smtp.username:
+            server.login(smtp.username, password)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise CampaignError(
+            f"the mail server refused the login: {exc.smtp_code} {_text(exc.smtp_error)}"
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise CampaignError(f"cannot reach the mail server {smtp.host}:{port}: {exc}") from None
+    return server
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+
+
+def send_all(
+    items: list[Outgoing],
+    smtp: Smtp,
+    password: str,
+    sender: str,
+    log: SendLog | None,
+    on_sent: Callable[[Outgoing], None],
+    test_to: str = "",
+    sleep: Callable[[float], None] = time.sleep,
+) -> Report:
+    """Send each message in turn, at most ``smtp.per_minute`` a minute.
+
+    A recipient the server refuses is reported and the run goes on; a lost
+    connection stops the run (what was accepted is in the log).
+    """
+    report = Report()
+    if not items:
+        return report
+    server = connect(smtp, password)
+    gap = 60.0 / smtp.per_minute
+    last = 0.0
+    try:
+        for item in items:
+            wait = last + gap - time.monotonic()
+            if last and wait > 0:
+                sleep(wait)
+            message = build_message(item, sender, test_to)
+            try:
+                server.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                reason = "; ".join(
+                    f"{code} {_text(text)}" for code, text in exc.recipients.values()
+                )
+                report.refused.append((item, reason))
+                continue
+            except smtplib.SMTPResponseException as exc:
+                if exc.smtp_code >= 500:
+                    report.refused.append((item, f"{exc.smtp_code} {_text(exc.smtp_error)}"))
+                    _reset(server)
+                    continue
+                report.stopped = f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+                break
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                report.stopped = f"the connection to the mail server was lost ({exc})"
+                break
+            finally:
+                last = time.monotonic()
+            if log is not None:
+                log.record(item, message)
+            report.sent.append(item)
+            on_sent(item)
+    finally:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            server.quit()
+    return report
+
+
+def _reset(server: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        server.rset()

@@ -1,0 +1,6 @@
+"""The workspace's data as plain immutable records, and the limits they carry.
+
+``records`` holds the records (settings, letters, recipients, signatories);
+``limits`` the limits on time and memory and how they are applied. May import
+errors only.
+"""

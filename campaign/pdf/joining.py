@@ -1,0 +1,251 @@
+"""Joining PDFs: ``print.pdf`` (every letter, each from an odd page) and long outputs in parts.
+
+Envelopes and labels for hundreds of addressees are laid out in parts, in parallel,
+and joined here.
+
+Letters made from shared pages hold the same fonts and the same later pages, so a
+plain concatenation of 700 letters repeats them 700 times (tens of megabytes, and
+seconds of copying). Objects are copied here by content instead: an object whose
+bytes were copied before is referenced again, so each font and each shared page's
+content is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import CampaignError, Problem, ProblemsFoundLate
+from campaign.files.atomic import write_atomic
+from campaign.model.records import Enclosure
+
+# Keys that point back up the page tree or into a document structure we do not copy.
+_SKIP = {"/Parent", "/StructParents", "/P"}
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+class _Cycle(Exception):
+    """An object refers back to itself; such a page is copied the plain way."""
+
+
+class _Copier:
+    """Copies objects into ``out``, storing objects with equal content only once."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.known: dict[bytes, Any] = {}  # digest -> object in ``out``
+
+    def page(self, page: Any, memo: dict[Any, Any]) -> Any:
+        """A copy of ``page`` (a page of another PDF) as a page dictionary of ``out``."""
+        import pikepdf
+
+        source = page.obj
+        copy = pikepdf.Dictionary()
+        for key in set(source.keys()) | set(_INHERITED):
+            if key in _SKIP:
+                continue
+            value = _inherited(source, key)
+            if value is not None:
+                copy[key] = self.copy(value, memo)[0]
+        return copy
+
+    def copy(self, value: Any, memo: dict[Any, Any]) -> tuple[Any, bytes]:
+        """``value`` copied into ``out``, and a digest of its content."""
+        import pikepdf
+
+        if not isinstance(value, pikepdf.Object):
+            return value, repr(value).encode()  # ints, floats, bools, decimals
+        if value.is_indirect:
+            key: Any = value.objgen
+        elif isinstance(value, (pikepdf.Dictionary, pikepdf.Array)):
+            text = value.unparse()
+            if b" R" not in text:
+                # No references inside (a font's widths, a colour space): its text is
+                # its content, and parsing it is far quicker than walking it.
+                return pikepdf.Object.parse(text), b"T" + text
+            # Within one file, equal text means equal content (references included);
+            # pages repeat the same resource dictionaries, so this spares walking them.
+            key = text
+        else:
+            key = None
+        if key is not None:
+            if key in memo:
+                seen: tuple[Any, bytes] | None = memo[key]
+                if seen is None:  # still being copied: the object contains itself
+                    raise _Cycle
+                return seen
+            memo[key] = None
+        if isinstance(value, pikepdf.Stream):
+            result = self._stream(value, memo)
+        elif isinstance(value, pikepdf.Dictionary):
+            children = {k: self.copy(v, memo) for k, v in value.items() if k not in _SKIP}
+            digest = _digest(
+                b"D", [p for k, (_, d) in sorted(children.items()) for p in (k.encode(), d)]
+            )
+            # An annotation belongs to one page: it is never shared, even when equal.
+            share = "/Rect" not in value
+            result = self._known(digest, value.is_indirect, pikepdf.Dictionary, children, share)
+        elif isinstance(value, pikepdf.Array):
+            items = [self.copy(v, memo) for v in value]
+            digest = _digest(b"A", [d for _, d in items])
+            result = self._known(digest, value.is_indirect, pikepdf.Array, items)
+        else:  # names and strings: made anew, as objects cannot move between files
+            text = value.unparse()
+            made = (
+                pikepdf.Name(str(value))
+                if isinstance(value, pikepdf.Name)
+                else pikepdf.String(bytes(value))
+            )
+            result = (made, b"V" + text)
+        if key is not None:
+            memo[key] = result
+        return result
+
+    def _known(
+        self, digest: bytes, indirect: bool, kind: Any, parts: Any, share: bool = True
+    ) -> tuple[Any, bytes]:
+        if indirect and share and digest in self.known:
+            return self.known[digest], digest
+        if isinstance(parts, dict):
+            made = kind({k: v for k, (v, _) in parts.items()})
+        else:
+            made = kind([v for v, _ in parts])
+        if indirect:
+            made = self.out.make_indirect(made)
+            if share:
+                self.known[digest] = made
+        return made, digest
+
+    def _stream(self, value: Any, memo: dict[Any, Any]) -> tuple[Any, bytes]:
+        import pikepdf
+
+        raw = value.read_raw_bytes()
+        extra = {
+            k: self.copy(v, memo)
+            for k, v in value.items()
+            if k not in ("/Length", "/Filter", "/DecodeParms") and k not in _SKIP
+        }
+        codec = [value.get("/Filter"), value.get("/DecodeParms")]
+        head = [p for k, (_, d) in sorted(extra.items()) for p in (k.encode(), d)]
+        head += [b"" if c is None else self.copy(c, memo)[1] for c in codec]
+        digest = _digest(b"S" + hashlib.sha256(raw).digest(), head)
+        if digest in self.known:
+            return self.known[digest], digest
+        stream = pikepdf.Stream(self.out, b"")
+        filter_, parms = (None if c is None else self.copy(c, memo)[0] for c in codec)
+        # The bytes stay encoded as they were: nothing is decompressed and compressed again.
+        stream.write(raw, filter=filter_, decode_parms=parms, type_check=False)
+        for k, (v, _) in extra.items():
+            stream[k] = v
+        self.known[digest] = stream
+        return stream, digest
+
+
+def _digest(kind: bytes, parts: list[bytes]) -> bytes:
+    digest = hashlib.sha256(kind)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+def _inherited(page: Any, key: str) -> Any:
+    """A page attribute, looked up the page tree if the page does not carry it itself."""
+    node, depth = page, 0
+    while node is not None and depth < 64:
+        if key in node:
+            return node[key]
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def join_pdfs(
+    parts: list[Path], target: Path, duplex: bool = False, dedupe: bool = True, variant: str = ""
+) -> list[int]:
+    """Write ``parts`` one after the other into ``target``; return each part's page count.
+
+    With ``duplex``, each part starts on an odd page: a blank page (the size of the
+    part's last page) follows every part with an odd number of pages, so double-sided
+    printing never puts two letters on one sheet. ``dedupe=False`` is the plain
+    concatenation, kept for the benchmark. The result has the first part's title,
+    language and metadata (with ``variant``, what PDF/A or PDF/UA asks of the
+    catalog), and the structure trees of tagged parts, joined.
+    """
+    import pikepdf
+
+    from campaign.pdf.variants import StructureMerger, save, take_document_info
+
+    out = pikepdf.new()
+    copier = _Copier(out)
+    structure = StructureMerger(out)
+    version = "1.4"
+    tree = out.Root.Pages
+    # Pages go straight into the page tree: pikepdf's pages.append looks through every
+    # page already added, which makes a 16,000-page file quadratic.
+    kids: list[Any] = []
+    counts: list[int] = []
+    for path in parts:
+        try:
+            source = pikepdf.open(path)
+        except (OSError, pikepdf.PdfError) as exc:
+            raise CampaignError(f"{path}: cannot read it to join it ({exc})") from exc
+        with source:
+            if not counts:
+                take_document_info(source, out)
+            version = max(version, str(source.pdf_version))
+            # A tagged part's structure elements point at its pages: those are copied
+            # whole (not by content), so the references can follow them.
+            tagged = "/StructTreeRoot" in source.Root
+            memo: dict[Any, Any] = {}
+            copied = []
+            for page in source.pages:
+                try:
+                    if not dedupe or tagged:
+                        raise _Cycle
+                    copy = copier.page(page, memo)
+                except _Cycle:
+                    copy = out.copy_foreign(page.obj)
+                copy.Parent = tree
+                copied.append(out.make_indirect(copy))
+            if tagged:
+                structure.add(source, copied)
+            kids += copied
+            counts.append(len(source.pages))
+            if duplex and len(source.pages) % 2:
+                box = _inherited(source.pages[-1].obj, "/MediaBox")
+                blank = pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page, MediaBox=copier.copy(box, {})[0], Parent=tree
+                )
+                kids.append(out.make_indirect(blank))
+    tree.Kids = pikepdf.Array(kids)
+    tree.Count = len(kids)
+    structure.finish()
+    write_atomic(target, save(out, variant, version))
+    return counts
+
+
+def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[int]:
+    """Each enclosure's pages; one that a PDF library cannot open is a ``letter.yaml`` error."""
+    import pikepdf
+
+    counts, problems = [], []
+    for enclosure in enclosures:
+        try:
+            with pikepdf.open(enclosure.file) as pdf:
+                counts.append(len(pdf.pages))
+        except (OSError, pikepdf.PdfError) as exc:
+            name = enclosure.file.name
+            # qpdf names the file by its full path; the message names it already.
+            reason = str(exc).removeprefix(f"{enclosure.file}: ")
+            problems.append(
+                Problem(
+                    letter_yaml,
+                    enclosure.line,
+                    f"enclosure '{name}' cannot be read as a PDF ({reason})",
+                    "download or export it again, and open it in a PDF reader to check it",
+                )
+            )
+    if problems:
+        raise ProblemsFoundLate(problems)
+    return counts

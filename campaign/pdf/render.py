@@ -1,0 +1,480 @@
+"""HTML to PDF with WeasyPrint, allowed to read files of the workspace and nothing else.
+
+Everything that lays out pages goes through this module, so a faster strategy (shared
+pages laid out once) can replace ``render_pdf`` without touching the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from campaign.errors import CampaignError, display_path
+from campaign.load.confine import off_limits
+from campaign.pdf.pictures import (
+    RASTER,
+    disguised_picture_problem,
+    inline_svg_problem,
+    picture_problem,
+)
+
+# What a letter may show, by the file's kind; anything else it links to is refused.
+KINDS = {
+    **dict.fromkeys(RASTER, "picture"),
+    ".svg": "picture",
+    **dict.fromkeys((".woff", ".woff2", ".ttf", ".otf"), "font"),
+    ".css": "style sheet",
+}
+HINT = (
+    "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
+    "templates/, never a private file or the network; copy the file into the letter's "
+    "folder and link to it by its name"
+)
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class WorkspaceFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves what a letter may show (checked files, data: URLs); refuses the rest."""
+
+        def __init__(self, root: Path, base: Path | None = None) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.root = root.resolve()
+            self.base = base or root
+            # The letter's folder and the workspace's templates: where its files may be.
+            self.places = ((base or root).resolve(), (self.root / "templates").resolve())
+            self.refused: list[str] = []  # why each refused URL was refused
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                response = super().fetch(url, headers)
+                kind = response.content_type or ""
+                data = response.read()  # a picture written into the page is checked too
+                if not kind.startswith("image/"):
+                    if why := disguised_picture_problem(data):
+                        return self._refuse(f"a picture in a data: URL ({why})")
+                    return URLFetcherResponse(url, data, headers=response.headers)
+                if why := picture_problem(data, kind == "image/svg+xml"):
+                    return self._refuse(f"a picture in a data: URL ({why})")
+                return URLFetcherResponse(url, data, headers=response.headers)
+            if parts.scheme != "file":
+                return self._refuse(f"{url} (the network is never used)")
+            # resolve() follows symlinks, so a link pointing outside is refused as well.
+            target = Path(unquote(parts.path)).resolve()
+            shown = display_path(target)
+            if not target.is_relative_to(self.root):
+                return self._refuse(f"{shown} (outside the workspace)")
+            if why := off_limits(target, self.root):
+                return self._refuse(f"{shown} ({why}: never read for a letter)")
+            if not target.is_file():
+                return self._refuse(f"{shown} (no such file)")
+            if not any(target.is_relative_to(place) for place in self.places):
+                return self._refuse(f"{shown} (not in the letter's folder or templates/)")
+            kind = KINDS.get(target.suffix.lower())
+            if kind is None:
+                return self._refuse(f"{shown} (not a picture, font or style sheet)")
+            data = target.read_bytes()
+            if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
+                return self._refuse(f"{shown} ({why})")
+            if kind != "picture" and (why := disguised_picture_problem(data)):
+                return self._refuse(f"{shown} ({why})")
+            # WeasyPrint takes a linked style sheet only when it is said to be CSS.
+            typed = {"Content-Type": "text/css"} if kind == "style sheet" else None
+            return URLFetcherResponse(target.as_uri(), data, headers=typed)
+
+        def _refuse(self, why: str) -> Any:
+            # WeasyPrint reports a failed fetch only to its logger and goes on without
+            # the file; it is remembered here so that layout() can stop the build.
+            self.refused.append(why)
+            raise ValueError(why)
+
+    return WorkspaceFetcher
+
+
+class _Failures(logging.Handler):
+    """WeasyPrint's errors while it works: a file it could not use, told only to its log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Remember an error (or a font left out), its file URLs shown as paths."""
+        if record.levelno < logging.ERROR and not str(record.msg).startswith("Font-face"):
+            return  # a CSS rule WeasyPrint does not know: the template's business
+        text = _FILE_URL.sub(lambda m: display_path(Path(unquote(m.group(1)))), record.getMessage())
+        self.seen.append(text)
+
+
+_FILE_URL = re.compile(r"file://([^\s'\"]+)")
+
+
+@contextlib.contextmanager
+def _failures() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Failures()
+    logger.addHandler(handler)
+    try:
+        yield handler.seen
+    finally:
+        logger.removeHandler(handler)
+
+
+def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
+    """Lay out ``html`` into pages (a WeasyPrint document), ready to measure or write.
+
+    ``variant`` ('pdf/a-3b', 'pdf/ua-1' or '') must be the one ``write`` is given.
+    """
+    # Imported here: WeasyPrint takes about half a second to import, and only
+    # commands that make PDFs should pay for it.
+    import weasyprint
+
+    from campaign.pdf.variants import weasyprint_options
+
+    fetcher = _fetcher_class()(root, base)
+    if why := inline_svg_problem(html):  # not fetched: checked here, before layout
+        fetcher.refused.append(f"an SVG picture in the page ({why})")
+        _stop_on_missing(fetcher, [])
+    document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+    try:
+        with _failures() as failed:
+            laid_out = document.render(**weasyprint_options(variant))
+    except MemoryError:
+        raise  # the memory limit (limits.py) says which one, and how to raise it
+    except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
+        raise CampaignError(f"could not lay out the PDF: {exc}") from exc
+    _stop_on_missing(fetcher, failed)
+    return laid_out
+
+
+def _stop_on_missing(fetcher: Any, failed: list[str]) -> None:
+    """Stop when the letter asked for a file it did not get (refused, or not usable)."""
+    base = display_path(getattr(fetcher, "base", Path.cwd()))
+    if getattr(fetcher, "refused", None):
+        # A picture or style sheet left out would go to print unnoticed: stop instead.
+        raise CampaignError(
+            f"{base}/: the letter links to a file that was not read: {fetcher.refused[0]}\n{HINT}"
+        )
+    if failed:  # fetched, and still not used (a picture WeasyPrint could not decode)
+        raise CampaignError(
+            f"{base}/: the letter asks for a file it cannot use: {failed[0]}\n"
+            "  hint: open the file to check that it is what its name says, or save it again"
+        )
+
+
+def write(document: Any, variant: str = "", date: str = "") -> bytes:
+    """The PDF bytes of a laid-out document, dated ``date`` (else SOURCE_DATE_EPOCH, else now)."""
+    from campaign.pdf.proof import refuse_notdef
+    from campaign.pdf.variants import document_date, finish_metadata, tidy, weasyprint_options
+
+    # WeasyPrint writes the same date to the document information and to the XMP
+    # metadata, as PDF/A wants; its /ID is a hash of the content.
+    document.metadata.created = document.metadata.modified = date or document_date()
+    finisher = finish_metadata if variant else None
+    with _failures() as failed:
+        pdf = document.write_pdf(finisher=finisher, **weasyprint_options(variant))
+    # Attachments are fetched, and SVG pictures drawn, only now.
+    _stop_on_missing(document.url_fetcher, failed)
+    assert isinstance(pdf, bytes)
+    pdf = tidy(pdf, variant)
+    refuse_notdef(pdf)  # a character no font has would print as an empty box
+    return pdf
+
+
+def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
+    """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
+
+    Every box marked ``data-fit`` is made to fit its rectangle (see ``fitted_layout``);
+    one that still does not stops with ``DoesNotFit``, and nothing is written.
+    """
+    document, misfits = fitted_layout(html, base, root, variant)
+    if misfits:
+        raise DoesNotFit(misfits)
+    return write(document, variant, date)
+
+
+# Boxes that must stay inside a rectangle carry ``data-fit="KIND"``: the rectangle is
+# the content box of the nearest element (itself or an ancestor) marked
+# ``data-fit-frame``. Each is read back from the laid-out pages, and set again the way a
+# typist would where its kind allows:
+#   label        smaller type down to MIN_FIT_PT, then wrapped (needs an id)
+#   return-line  smaller type down to MIN_RETURN_PT, then its ``.fit-short`` form
+#                (sender, city and country) instead of its ``.fit-long`` one
+#   anything else (an address) is only measured: its lines wrap with a hanging
+#                indent in the template's CSS, and the frame holds them or not.
+FIT = " data-fit"
+MIN_FIT_PT = 5.0
+MIN_RETURN_PT = 5.5
+_SLACK = 0.5  # CSS px: rounding in the layout, never a visible overflow
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """A ``data-fit`` box that, as laid out, runs outside its rectangle."""
+
+    kind: str  # its data-fit value: 'address', 'return-line', 'label', ...
+    ref: str  # its data-fit-ref attribute, else its id, else ''
+    ordinal: int  # its place among the boxes of its kind in the document, from 0
+    page: int  # the page it is on, from 0
+    lines: int  # lines it is set in
+    holds: int  # lines of that height the rectangle holds below its first line
+    wide: bool  # a line runs past the rectangle's side
+    width_mm: float  # its widest line
+    frame_mm: float  # the rectangle's width
+    size_pt: float  # its type size as laid out
+    text: str
+
+
+class DoesNotFit(CampaignError):
+    """Boxes that must fit did not; the build says which addressee or sender they belong to."""
+
+    def __init__(self, misfits: list[Misfit], outputs: tuple[str, ...] = ()) -> None:
+        self.misfits = misfits
+        self.outputs = outputs or ("",) * len(misfits)  # the file each misfit was to go to
+        first = misfits[0]
+        super().__init__(f"'{first.text}' does not fit its box ({first.kind})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process: pickled with its misfits, not its message.
+        return (DoesNotFit, (self.misfits, self.outputs))
+
+    def found(self) -> list[tuple[str, Misfit]]:
+        """Each misfit with the file it was to go to."""
+        return list(zip(self.outputs, self.misfits, strict=True))
+
+
+@dataclass
+class _FitBox:
+    kind: str
+    ref: str
+    ordinal: int
+    page: int
+    size: float  # CSS px
+    frame: tuple[float, float, float, float]  # left, top, right, bottom (CSS px)
+    ink: tuple[float, float, float, float]  # the same, of its text
+    lines: int
+    line_height: float
+    text: str
+
+    def misfit(self) -> Misfit | None:
+        left, top, right, bottom = self.frame
+        x0, y0, x1, y1 = self.ink
+        wide = x0 < left - _SLACK or x1 > right + _SLACK
+        if not wide and y0 >= top - _SLACK and y1 <= bottom + _SLACK:
+            return None
+        holds = int((bottom - y0 + _SLACK) / self.line_height) if self.line_height else 0
+        return Misfit(
+            self.kind,
+            self.ref,
+            self.ordinal,
+            self.page,
+            self.lines,
+            max(holds, 0),
+            wide,
+            round((x1 - x0) * PX_MM, 1),
+            round((right - left) * PX_MM, 1),
+            round(self.size * 0.75, 1),
+            self.text,
+        )
+
+
+PX_MM = 25.4 / 96  # CSS px to millimetres
+
+
+def fit_boxes(document: Any) -> list[_FitBox]:
+    """Every ``data-fit`` box of a laid-out document, measured, in document order."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+
+    found: list[_FitBox] = []
+    counts: dict[str, int] = {}
+
+    def content(box: Any) -> tuple[float, float, float, float]:
+        x, y = box.content_box_x(), box.content_box_y()
+        return (x, y, x + box.width, y + box.height)
+
+    def walk(
+        box: Any,
+        frame: tuple[float, float, float, float] | None,
+        page: int,
+        window: bool,
+        inherited: str,
+    ) -> None:
+        box = getattr(box, "_box", box)  # an absolute box sits in a placeholder
+        element: Any = getattr(box, "element", None)
+        own = element is not None and not isinstance(box, (LineBox, TextBox))
+        classes = (element.get("class") or "").split() if own else []
+        # A workspace template copied before the window was marked data-fit still has
+        # its classes: its window is measured all the same.
+        if (
+            own
+            and box.width is not None
+            and (element.get("data-fit-frame") is not None or "window" in classes)
+        ):
+            frame, window = content(box), window or "window" in classes
+        if own and element.get("data-fit-ref"):  # the boxes inside belong to it too
+            inherited = element.get("data-fit-ref")
+        kind = element.get("data-fit") if own else None
+        if kind == "":  # a bare data-fit, as labels were marked before there were kinds
+            kind = "label"
+        elif kind is None and window:
+            kind = next((k for k in ("address", "return-line") if k in classes), None)
+        if kind is not None and frame is None:
+            frame = content(box)
+        if kind is not None and frame is not None:
+            texts, lines, height = [], 0, 0.0
+            x0 = y0 = float("inf")
+            x1 = y1 = float("-inf")
+            for inner in box.descendants():
+                if isinstance(inner, LineBox):
+                    lines += 1
+                    height = max(height, inner.height)
+                elif isinstance(inner, TextBox) and inner.text.strip():
+                    texts.append(inner.text)
+                    x0, y0 = min(x0, inner.position_x), min(y0, inner.position_y)
+                    x1 = max(x1, inner.position_x + inner.margin_width())
+                    y1 = max(y1, inner.position_y + inner.margin_height())
+            if texts:
+                ordinal = counts.get(kind, 0)
+                counts[kind] = ordinal + 1
+                ref = inherited or element.get("id") or ""
+                text = " ".join(" ".join(texts).split())
+                size = box.style["font_size"]
+                found.append(
+                    _FitBox(
+                        kind, ref, ordinal, page, size, frame, (x0, y0, x1, y1), lines, height, text
+                    )
+                )
+            return  # a fit box holds no other
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, frame, page, window, inherited)
+
+    for index, page in enumerate(document.pages):
+        walk(page._page_box, None, index, False, "")
+    return found
+
+
+def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple[Any, list[Misfit]]:
+    """Lay out ``html``, set its ``data-fit`` boxes again until they fit; what still does not.
+
+    Type scales in proportion, so one smaller size mostly fits at once; wrapped or
+    shortened text is measured again.
+    """
+    document = layout(html, base, root, variant)
+    if FIT not in html and "window" not in html:
+        return document, []
+    # Rules are !important: a template's own selectors may be more specific.
+    rules: dict[str, str] = {}
+    first: dict[str, float] = {}  # each rule's box's type size as the template sets it
+    for _ in range(4):
+        changed = _retyped(fit_boxes(document), rules, first)
+        if not changed:
+            break
+        rules.update(changed)
+        styled = html.replace("</head>", f"<style>{''.join(rules.values())}</style></head>", 1)
+        document = layout(styled, base, root, variant)
+    misfits = [m for box in fit_boxes(document) if (m := box.misfit()) is not None]
+    return document, misfits
+
+
+def _retyped(
+    boxes: list[_FitBox], rules: dict[str, str], first: dict[str, float]
+) -> dict[str, str]:
+    """New CSS rules (by selector) for the boxes that overflow and whose kind can be retyped."""
+    changed: dict[str, str] = {}
+    for box in boxes:
+        if box.kind == "label" and box.ref:
+            selector = f"#{box.ref}"
+        elif box.kind == "return-line":
+            selector = '[data-fit="return-line"]'
+        else:
+            continue
+        if selector in changed or box.misfit() is None:
+            continue
+        first.setdefault(selector, box.size * 0.75)
+        left, _, right, bottom = box.frame
+        x0, y0, x1, y1 = box.ink
+        wide = (right - left) / max(x1 - x0, 1.0)
+        tall = (bottom - y0) / max(y1 - y0, 1.0)
+        current = box.size * 0.75  # CSS px to pt
+        # Rounded down to a tenth, so rounding never pushes the text past the edge.
+        size = int(current * min(wide, tall) * 10) / 10
+        old = rules.get(selector, "")
+        if box.kind == "return-line":
+            short = "fit-short" in old
+            if size < MIN_RETURN_PT and not short:
+                # As small as it may be and still too long: sender, city and country.
+                short, size = True, first[selector]
+            elif size < MIN_RETURN_PT:
+                continue  # reported as a misfit
+            rule = f"{selector}{{font-size:{size}pt!important}}"
+            if short:
+                rule += (
+                    f"{selector} .fit-long{{display:none!important}}"
+                    f"{selector} .fit-short{{display:inline!important}}"
+                )
+        else:
+            wrap = "overflow-wrap" in old
+            if size < MIN_FIT_PT:
+                # Too long for one line even in the smallest type: let it wrap (a word
+                # longer than the box breaks too), at the size where the longest line
+                # takes two; the next pass shrinks it further if it is now too tall.
+                size = max(MIN_FIT_PT, int(current * min(2 * wide, tall, 1.0) * 10) / 10)
+                wrap = True
+            rule = f"{selector}{{font-size:{size}pt!important}}"
+            if wrap:
+                rule += f"{selector} span{{white-space:normal!important;overflow-wrap:anywhere}}"
+        if rule != old:
+            changed[selector] = rule
+    return changed
+
+
+def blocks_with_class(document: Any, css_class: str) -> list[tuple[int, float, float]]:
+    """``(page index, top, height)`` in points of each block box carrying ``css_class``."""
+    from weasyprint.formatting_structure.boxes import BlockBox
+
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            element = box.element if isinstance(box, BlockBox) else None
+            if element is not None and css_class in (element.get("class") or "").split():
+                found.append((index, round(box.position_y, 3), round(box.margin_height(), 3)))
+    return found
+
+
+Box = tuple[int, float, float, float, float]  # page index, left, top, width, height (points)
+
+
+def addressee_boxes(document: Any) -> tuple[Box, ...]:
+    """Where each part of class ``vary`` stands in the flow of the pages, in document order.
+
+    Absolutely positioned parts (the address in its window) are left out: they move
+    nothing else. Everything in the flow is, block or inline: the text after a part
+    stands where it does only if the part takes exactly this room.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    found = []
+    for index, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if isinstance(box, (LineBox, TextBox)) or getattr(box, "element", None) is None:
+                continue  # lines and text carry their element's class, but are inside it
+            if "vary" in (box.element.get("class") or "").split():
+                found.append(
+                    (
+                        index,
+                        round(box.position_x, 3),
+                        round(box.position_y, 3),
+                        round(box.margin_width(), 3),
+                        round(box.margin_height(), 3),
+                    )
+                )
+    return tuple(found)

@@ -1,3 +1,0 @@
-from campaign.cli import main
-
-main()

@@ -1,0 +1,238 @@
+"""Every box that must fit is checked as laid out: the window, the envelopes, the labels.
+
+The cases of issue 16 §2, exactly as written, read back from the PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from campaign.errors import CampaignError
+from campaign.paper.envelopes import WINDOWS
+from campaign.pdf.proof import names_in_order
+from campaign.pdf.render import render_pdf
+
+from conftest import pdf_words, run, snapshot
+
+MOTEGI_BEFORE = """    title: Foreign Minister
+    address:
+      - Ministry of Foreign Affairs
+"""
+MOTEGI_AFTER = """    title: Minister for Foreign Affairs and Special Envoy for Human Rights in Asia
+    address:
+      - Ministry of Foreign Affairs
+      - International Cooperation Bureau
+      - Human Rights and Humanitarian Affairs Division
+"""
+GENEVA_SENDER = (
+    "  name: Geneva NGO Coalition for Human Rights in the DPRK\n"
+    "  address: [Secretariat, Rue de Varembé 3, 1202 Geneva, Switzerland]\n"
+)
+GENEVA_SHORT = "Geneva NGO Coalition for Human Rights in the DPRK · 1202 Geneva · Switzerland"
+MOTEGI_REFUSED = (
+    "ws/letters/japan-hrc-2020/recipients.yaml:14: the address of 'Toshimitsu Motegi' needs "
+    "10 lines in the din5008-b window, which holds 9\n"
+    "  hint: shorten the title, join address lines (street and district on one line), "
+    "or leave out the organization\n"
+)
+
+
+def _init(tmp_path: Path) -> Path:
+    result = run("init", str(tmp_path / "ws"))
+    assert result.exit_code == 0, result.output
+    return tmp_path / "ws"
+
+
+def _edit(path: Path, before: str, after: str) -> None:
+    text = path.read_text()
+    assert before in text
+    path.write_text(text.replace(before, after))
+
+
+def test_a_long_title_that_wraps_past_the_window_stops_the_build_by_name(tmp_path: Path) -> None:
+    ws = _init(tmp_path)
+    _edit(ws / "letters" / "japan-hrc-2020" / "recipients.yaml", MOTEGI_BEFORE, MOTEGI_AFTER)
+    before = snapshot(ws)
+    result = run("build", "--jobs", "1", workspace=ws)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        MOTEGI_REFUSED + "Error: 1 problem in 1 file; nothing was written\n"
+    ), result.stderr
+    assert snapshot(ws) == before  # nothing written, not even a build folder
+
+
+def _return_line(pdf: Path, envelope: str) -> tuple[str, float]:
+    """The return line's words on page 1, and how far right the last one reaches (mm)."""
+    window = WINDOWS[envelope]
+    words = [
+        w
+        for w in pdf_words(pdf)
+        if window.top - 0.5 <= w.top and w.bottom <= window.top + window.return_line + 0.5
+    ]
+    return " ".join(w.text for w in words), max(w.right for w in words)
+
+
+def test_a_long_return_line_is_set_smaller_then_shortened_inside_the_window(
+    tmp_path: Path,
+) -> None:
+    ws = _init(tmp_path)
+    settings = ws / "campaign.yaml"
+    # The example's sender, name and address, whichever way its list is written.
+    text, found = re.subn(
+        r"  name: Joint Letter Secretariat\n  address:.*?(?=  email:)",
+        GENEVA_SENDER,
+        settings.read_text(),
+        flags=re.S,
+    )
+    assert found == 1
+    settings.write_text(text)
+    result = run("build", "--jobs", "1", workspace=ws)
+    assert result.exit_code == 0, result.output
+    out = ws / "build" / "japan-hrc-2020"
+    letters = [(p, "din5008-b") for p in sorted(out.glob("[tc][oc]/*.pdf"))]
+    letters += [(p, "jp-chou3") for p in sorted(out.glob("ja/[tc][oc]/*.pdf"))]
+    assert len(letters) == 6
+    for pdf, envelope in letters:
+        text, right = _return_line(pdf, envelope)
+        window = WINDOWS[envelope]
+        assert (
+            text == "Geneva NGO Coalition for Human Rights in the DPRK · 1202 Geneva · Switzerland"
+        )
+        assert right <= window.left + window.width, (pdf, right)
+
+
+def test_check_finds_the_same_without_building_a_letter(tmp_path: Path) -> None:
+    ws = _init(tmp_path)
+    _edit(ws / "letters" / "japan-hrc-2020" / "recipients.yaml", MOTEGI_BEFORE, MOTEGI_AFTER)
+    result = run("check", workspace=ws)
+    assert result.exit_code == 1
+    assert result.stderr == MOTEGI_REFUSED + "Error: 1 problem in 1 file; nothing was written\n"
+    assert not (ws / "build").exists()
+
+
+def test_build_ends_with_its_proof_and_writes_proof_json(tmp_path: Path) -> None:
+    ws = _init(tmp_path)
+    result = run("build", "--jobs", "1", workspace=ws)
+    assert result.exit_code == 0, result.output
+    proof = "  proof: 3 letters, every address inside its window; 51 names in each list\n"
+    assert result.stdout.count(proof) == 2  # the letter and its Japanese edition
+    written = json.loads((ws / "build" / "japan-hrc-2020" / "proof.json").read_text())
+    assert written["letters"] == 3 and written["names"] == 51
+    # signatories.pdf, the letters sharing their pages (read once), each cc copy.
+    assert sorted(written["lists_read"]) == [
+        "cc/toshimitsu-motegi.pdf",
+        "cc/yoshihide-suga.pdf",
+        "signatories.pdf",
+        "to/shinzo-abe.pdf",
+    ]
+    assert set(written["lists_read"].values()) == {51}
+
+
+def _list_pdf(tmp_path: Path, names: list[str]) -> Path:
+    items = "".join(f"<li>{name}, Somewhere</li>" for name in names)
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(render_pdf(f"<ul>{items}</ul>", tmp_path, tmp_path))
+    return pdf
+
+
+def test_a_name_out_of_order_or_missing_in_a_printed_list_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    computed = ["Alton, David", "Bae Jin-ho", "山田 花子", "Zhou Wei"]
+    assert names_in_order(_list_pdf(tmp_path, computed), computed) == 4
+    swapped = _list_pdf(tmp_path, [computed[1], computed[0], *computed[2:]])
+    with pytest.raises(CampaignError) as caught:
+        names_in_order(swapped, computed)
+    assert caught.value.message == (
+        "list.pdf: 'Bae Jin-ho' is out of order in the printed list of signatories; "
+        "nothing was written\n"
+        "  hint: a template that prints the list itself must print signatories.groups' "
+        "members in order"
+    )
+    with pytest.raises(CampaignError) as caught:
+        names_in_order(_list_pdf(tmp_path, computed[:3]), computed)
+    assert caught.value.message.startswith("list.pdf: 'Zhou Wei' is missing in the printed")
+
+
+def test_a_character_no_font_has_never_prints_as_an_empty_box(tmp_path: Path) -> None:
+    with pytest.raises(CampaignError) as caught:
+        render_pdf("<p>Private use: \ue000</p>", tmp_path, tmp_path)
+    assert caught.value.message == (
+        "no installed font has '\\ue000' (U+E000): it would print as an empty box; "
+        "nothing was written\n"
+        "  hint: install a font that has it (fonts-noto covers most scripts), "
+        "or write the text without it"
+    )
+
+
+# The window block as workspaces copied it before the boxes were marked data-fit.
+OLD_WINDOW = """{% extends "builtin/joint-letter/letter.html.j2" %}
+{% block window %}
+<div class="window">
+{% if sender %}
+  <div class="return-line">{{ sender.name }}{% for line in sender.address %} · {{ line }}
+  {%- endfor %}</div>
+{% endif %}
+  <!--vary--><div class="address vary">
+{% for line in window.lines %}
+    <span>{{ line }}</span>
+{% endfor %}
+  </div><!--/vary-->
+</div>
+{% endblock %}
+"""
+
+
+def test_a_window_copied_before_it_was_marked_is_measured_all_the_same(minimal: Path) -> None:
+    own = minimal / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "letter.html.j2").write_text(OLD_WINDOW)
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    _edit(
+        recipients,
+        "address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]",
+        "address: [Ministry of Tests, Floor 3, Room 12, Building B, Wilhelmstraße 1, "
+        "Mitte, Berlin, 10117 Berlin, Germany]",
+    )
+    result = run("check", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' needs 11 lines in "
+        "the din5008-b window, which holds 9\n"
+    ), result.stderr
+
+
+def test_lists_are_read_back_without_poppler_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = ["Alton, David", "Bae Jin-ho", "山田 花子", "Zhou Wei"]
+    pdf = _list_pdf(tmp_path, computed)
+    monkeypatch.setattr("campaign.pdf.proof.shutil.which", lambda _name: None)  # pypdf reads it
+    assert names_in_order(pdf, computed) == 4
+    with pytest.raises(CampaignError):
+        names_in_order(pdf, list(reversed(computed)))
+
+
+def test_build_says_every_address_that_does_not_fit_in_one_pass(minimal: Path) -> None:
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    for short in (
+        "[Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]",
+        "[Office of the Deputy, Unter den Linden 2, 10117 Berlin]",
+    ):
+        longer = short.replace(", ", ", Floor 3, Room 12, Building B, Mitte, ", 1)
+        _edit(recipients, short, longer.replace("]", ", Germany]"))
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said[1:] == [  # after the progress bar's label
+        "ws/letters/test/recipients.yaml:2: the address of 'Ada Minister' needs 10 lines in "
+        "the din5008-b window, which holds 9",
+        "ws/letters/test/recipients.yaml:8: the address of 'Bob Deputy' needs 10 lines in "
+        "the din5008-b window, which holds 9",
+        "Error: 2 problems in 1 file; nothing was written",
+    ]
+    assert not (minimal / "build" / "test").exists()

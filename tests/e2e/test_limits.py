@@ -1,0 +1,235 @@
+"""Limits on time and memory: hostile input ends in a clear error, and build/ stays as it was."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from campaign.model.limits import LimitExceeded, Limits, applied, template_time
+from campaign.pdf import render
+from campaign.pdf import workers as renderjobs
+from campaign.pdf.workers import FullJob, WorkerDied, workers
+
+from conftest import run, snapshot
+
+LOOP = (
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
+    "We are {{ signatories.count }} signatories.\n"
+)
+
+
+@pytest.fixture
+def built(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace, built once, as the current folder."""
+    monkeypatch.chdir(minimal)
+    result = run("build", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    return minimal
+
+
+def limit(workspace: Path, **values: float) -> None:
+    """Add ``limits:`` with ``values`` to the workspace's campaign.yaml."""
+    settings = workspace / "campaign.yaml"
+    lines = "".join(f"  {key}: {value}\n" for key, value in values.items())
+    settings.write_text(settings.read_text() + "limits:\n" + lines)
+
+
+def long_list(workspace: Path, count: int) -> None:
+    """Replace the sign-on list with ``count`` individuals."""
+    entries = "".join(
+        f"  - name: Person Number{n}\n    type: individual\n    group: intl\n"
+        f"    affiliation: University of Somewhere, Department of Things {n}\n"
+        for n in range(count)
+    )
+    org = "  - name: Alpha Organization\n    type: organization\n    group: orgs\n"
+    (workspace / "signatories" / "people.yaml").write_text("signatories:\n" + org + entries)
+
+
+def second_addressee(workspace: Path) -> None:
+    """Add a second addressee, so that a text naming the addressee differs between letters."""
+    recipients = workspace / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text().replace(
+        "cc:\n",
+        "  - name: Bea Minister\n    salutation: Dear Minister,\n"
+        "    address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]\ncc:\n",
+    )
+    recipients.write_text(text)
+
+
+TEMPLATE_ERROR = (
+    "Error: letters/test/body.md: filling in the template took longer than 1 seconds, "
+    "the limit; nothing was written\n"
+    "  hint: look for a loop that never ends; if the letter really needs longer, "
+    "raise 'template_seconds' under 'limits:' in campaign.yaml\n"
+)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_template_loop_that_never_ends_is_stopped(built: Path, command: str) -> None:
+    before = snapshot(built / "build")
+    limit(built, template_seconds=1)
+    (built / "letters" / "test" / "body.md").write_text(LOOP)
+    result = run(command)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(TEMPLATE_ERROR)
+    assert "Traceback" not in result.output
+    assert snapshot(built / "build") == before
+
+
+def test_a_pdf_that_takes_too_long_to_lay_out_is_stopped(built: Path) -> None:
+    before = snapshot(built / "build")
+    limit(built, pdf_seconds=1)
+    long_list(built, 2000)  # printed in full in every letter: many seconds to lay out
+    # A text that differs between two addressees: each letter is laid out whole, in order.
+    second_addressee(built)
+    (built / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
+    result = run("build", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: laying out build/test/to/ada-minister.pdf took longer than 1 seconds, the limit; "
+        "nothing was written\n"
+        "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_seconds: 1800'\n"
+    )
+    assert snapshot(built / "build") == before
+    assert sorted(p.name for p in (built / "build").iterdir()) == ["test"]  # no staging left
+
+
+def test_the_shared_pages_are_laid_out_within_the_limit_too(built: Path) -> None:
+    before = snapshot(built / "build")
+    limit(built, pdf_seconds=1)
+    long_list(built, 2000)
+    # One process: with workers, a worker's letter can go past the limit first, and
+    # the error names that letter instead (workers have their own test).
+    result = run("build", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: laying out the pages shared by the letters in build/test/to/ took longer than "
+        "1 seconds, the limit; nothing was written\n"
+        "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_seconds: 1800'\n"
+    )
+    assert snapshot(built / "build") == before
+
+
+def test_a_pdf_that_needs_too_much_memory_is_stopped(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(built / "build")
+    limit(built, pdf_memory_mb=128)
+    long_list(built, 20)  # something to lay out again
+    layout = render.layout
+
+    def greedy(*args: Any, **kwargs: Any) -> Any:
+        # Counted from what the process holds, the limit does not depend on what this
+        # test process loaded before; a layout that needs 200 MB more is over it.
+        held = bytearray(200 * 1024 * 1024)
+        del held
+        return layout(*args, **kwargs)
+
+    monkeypatch.setattr(render, "layout", greedy)
+    result = run("build", "--jobs", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: laying out the pages shared by the letters in build/test/to/ needed more than "
+        "128 MB of memory, the limit; nothing was written\n"
+        "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_memory_mb: 8192'\n"
+    )
+    assert snapshot(built / "build") == before
+
+
+def test_a_worker_over_the_limit_stops_the_build(built: Path) -> None:
+    """With worker processes, the worker's error comes back to the command."""
+    before = snapshot(built / "build")
+    limit(built, pdf_seconds=1)
+    long_list(built, 2000)
+    # A text that differs between two addressees: each letter is laid out whole, by a worker.
+    second_addressee(built)
+    (built / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
+    result = run("build", "--jobs", "2")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: laying out build/test/to/ada-minister.pdf took longer than 1 seconds, the limit; "
+        "nothing was written\n"
+        "  hint: raise it in campaign.yaml under 'limits:', e.g. 'pdf_seconds: 1800'\n"
+    )
+    assert snapshot(built / "build") == before
+
+
+def _die(job: FullJob) -> None:
+    os._exit(3)  # as a worker does when a C library aborts for want of memory
+
+
+def _hang(job: FullJob) -> None:
+    time.sleep(30)  # a worker that neither answers nor dies
+
+
+def _job() -> FullJob:
+    item = ("<p>x</p>", "/w/build/.test.staging/to/ada.pdf")
+    return FullJob((item,), "/w", "/w", limits=Limits(1, 1))
+
+
+def test_a_worker_that_dies_is_noticed_at_once() -> None:
+    with pytest.raises(WorkerDied) as caught, workers(2) as pool:
+        pool.submit(_die, _job()).result()
+    assert str(caught.value) == (
+        "a worker process laying out PDFs stopped with exit status 3; nothing was written\n"
+        "  hint: if it ran out of memory, raise 'pdf_memory_mb' under 'limits:' in "
+        "campaign.yaml; build with --jobs 1 to see any error it met"
+    )
+
+
+def test_a_worker_that_stops_answering_is_not_waited_for_forever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(renderjobs, "WORKER_GRACE", 0.5)
+    with pytest.raises(LimitExceeded) as caught, workers(2) as pool:
+        pool.submit(_hang, _job()).result()
+    assert str(caught.value) == (
+        "laying out /w/build/test/to/ada.pdf did not finish within 1.5 seconds: the worker laying "
+        "it out stopped answering (out of memory?); nothing was written\n"
+        "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in campaign.yaml, "
+        "or build with --jobs 1 to see the error"
+    )
+
+
+def test_limits_are_checked_like_every_other_setting(built: Path) -> None:
+    (built / "campaign.yaml").write_text(
+        textwrap.dedent(
+            """\
+            limits:
+              pdf_seconds: 0
+              pdf_memory_mb: lots
+              template_secs: 5
+            """
+        )
+    )
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "campaign.yaml:2: 'pdf_seconds' must be between 0.1 and 86400, not 0\n"
+        "campaign.yaml:3: 'pdf_memory_mb' must be a number, not text\n"
+        "campaign.yaml:4: warning: unknown key 'template_secs' in limits\n"
+        "  hint: did you mean 'template_seconds'?\n"
+        "Error: 2 problems in 1 file; nothing was written\n"
+    )
+
+
+class _SlowToDrop:
+    def __del__(self) -> None:
+        time.sleep(0.3)  # the time runs out in here, where an exception is dropped
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_lost_in_a_destructor_goes_off_again() -> None:
+    with (
+        pytest.raises(LimitExceeded),
+        applied(Limits(template_seconds=0.1)),
+        template_time("letters/test/body.md"),
+    ):
+        _SlowToDrop()  # dropped at once: the first alarm goes off inside __del__
+        for _ in range(300):  # three seconds: the repeated alarm must stop this
+            time.sleep(0.01)

@@ -1,0 +1,401 @@
+"""``campaign send`` against a real SMTP server on 127.0.0.1 (aiosmtpd, started here)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import socket
+import ssl
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from conftest import run
+
+ADDRESSEES = [
+    ("Ada Minister", "ada@ministry.example", "Dear Minister,"),
+    ("Bo Member", "bo@diet.example", "Dear Mr. Member,"),
+    ("Cy Nomail", "", "Dear Cy,"),
+    ("Dee Member", "dee@diet.example", "Dear Ms. Member,"),
+    ("Eve Member", "eve@diet.example", "Dear Ms. Eve,"),
+]
+
+
+class Inbox:
+    """Collects what the server accepts; can refuse one address and drop the connection."""
+
+    def __init__(self, refuse: str = "", drop_after: int = 0) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[list[str]] = []
+        self.refuse = refuse
+        self.drop_after = drop_after
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.drop_after and len(self.messages) >= self.drop_after:
+            server.transport.close()  # the server goes away mid-run
+            return "421 going away"
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        self.envelopes.append(list(envelope.rcpt_tos))
+        return "250 OK: queued"
+
+
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part, with the line breaks SMTP turned into CRLF made plain again."""
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+@pytest.fixture
+def letters(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace with five addressees, four with e-mail, and a cc with one."""
+    monkeypatch.chdir(minimal)
+    lines = ["to:\n"]
+    for name, address, salutation in ADDRESSEES:
+        lines.append(
+            f"  - name: {name}\n    salutation: {salutation}\n    address: [Street 1, City]\n"
+        )
+        if address:
+            lines.append(f"    email: {address}\n")
+    lines.append(
+        "cc:\n  - name: Bob Deputy\n    email: bob@deputy.example\n    address: [Street 2, City]\n"
+    )
+    (minimal / "letters" / "test" / "recipients.yaml").write_text("".join(lines))
+    (minimal / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n  address: [Box 1]\n"
+    )
+    return minimal
+
+
+def serve(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
+    with socket.socket() as probe:  # a free port on 127.0.0.1
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp)
+    controller.start()
+    monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMPAIGN_SMTP_PORT", str(port))
+    monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "none")
+    monkeypatch.setenv("CAMPAIGN_SMTP_PER_MINUTE", "100000")
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    box = Inbox()
+    for _ in serve(monkeypatch, box):
+        yield box
+
+
+def test_dry_run_says_what_would_go_out_and_sends_nothing(letters: Path, inbox: Inbox) -> None:
+    result = run("send", "test")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "would send: Ada Minister <ada@ministry.example> | Test subject line | "
+        "to/ada-minister.pdf ("
+    )
+    assert lines[4].startswith(
+        "would send: Bob Deputy <bob@deputy.example> | Test subject line (copy) | cc/bob-deputy.pdf"
+    )
+    assert lines[5] == "not sent: Cy Nomail (to): no e-mail address in recipients.yaml"
+    assert lines[6] == (
+        "Dry run: 5 messages would be sent from coalition@example.org via 127.0.0.1. "
+        "Pass --send to send."
+    )
+    assert inbox.messages == []
+    assert not (letters / "build" / "test" / "sent.jsonl").exists()
+
+
+def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> None:
+    result = run("send", "test", "--send")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("Sent 5 of 5 messages.\n")
+    assert [m["To"] for m in inbox.messages] == [
+        "Ada Minister <ada@ministry.example>",
+        "Bo Member <bo@diet.example>",
+        "Dee Member <dee@diet.example>",
+        "Eve Member <eve@diet.example>",
+        "Bob Deputy <bob@deputy.example>",
+    ]
+    out = letters / "build" / "test"
+    for message, slug in zip(
+        inbox.messages,
+        ["to/ada-minister", "to/bo-member", "to/dee-member", "to/eve-member", "cc/bob-deputy"],
+        strict=True,
+    ):
+        assert message["From"] == "Test Coalition <coalition@example.org>"
+        body = message.get_body(("plain",))
+        assert body is not None
+        attachments = list(message.iter_attachments())
+        assert len(attachments) == 1
+        assert attachments[0].get_content_type() == "application/pdf"
+        assert attachments[0].get_filename() == slug.split("/")[1] + ".pdf"
+        assert attachments[0].get_content() == (out / f"{slug}.pdf").read_bytes()
+    first = text_of(inbox.messages[0])
+    assert first.startswith("Dear Minister,\n\nPlease find attached a joint open letter from 4 ")
+    assert "Test Coalition\ncoalition@example.org\n" in first
+    copy = inbox.messages[4]
+    assert copy["Subject"] == "Test subject line (copy)"
+    text = text_of(copy)
+    assert text == (
+        "Dear Bob Deputy,\n\n"
+        "Please find attached, for your information, a copy of the joint open\n"
+        "letter that 4 organizations and individuals sent on May 2, 2024 to Ada\n"
+        "Minister, Bo Member, Cy Nomail, Dee Member, and Eve Member.\n\n"
+        "The letter and the full list of its signatories are in the attached PDF.\n\n"
+        "Test Coalition\ncoalition@example.org\n"
+    )
+    log = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
+    assert [entry["file"] for entry in log] == [
+        "to/ada-minister.pdf", "to/bo-member.pdf", "to/dee-member.pdf", "to/eve-member.pdf",
+        "cc/bob-deputy.pdf",
+    ]  # fmt: skip
+    again = run("send", "test", "--send")
+    assert again.exit_code == 1
+    assert "5 of these messages were sent before (build/test/sent.jsonl); nothing was sent" in (
+        again.stderr
+    )
+    assert len(inbox.messages) == 5
+
+
+def test_a_dropped_connection_then_resume_mails_everyone_exactly_once(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = Inbox(drop_after=2)
+    for _ in serve(monkeypatch, box):
+        result = run("send", "test", "--send")
+    assert result.exit_code == 1
+    assert result.stdout.endswith("Sent 2 of 5 messages.\n")
+    assert "Error: stopped: the connection to the mail server was lost" in result.stderr
+    assert "3 not sent\n  hint: run 'campaign send test --send --resume'" in result.stderr
+    first_run = [m["To"] for m in box.messages]
+    box2 = Inbox()
+    for _ in serve(monkeypatch, box2):
+        refused = run("send", "test", "--send")
+        assert refused.exit_code == 1 and "pass --resume" in refused.stderr
+        resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    everyone = first_run + [m["To"] for m in box2.messages]
+    assert sorted(everyone) == sorted(
+        ["Ada Minister <ada@ministry.example>", "Bo Member <bo@diet.example>",
+         "Dee Member <dee@diet.example>", "Eve Member <eve@diet.example>",
+         "Bob Deputy <bob@deputy.example>"]
+    )  # fmt: skip
+
+
+def test_a_refused_recipient_is_reported_and_the_rest_go_out(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = Inbox(refuse="bo@diet.example")
+    for _ in serve(monkeypatch, box):
+        result = run("send", "test", "--send")
+    assert result.exit_code == 1
+    assert "refused: Bo Member <bo@diet.example>: 550 5.1.1 mailbox unavailable" in result.stderr
+    assert "Error: 1 not sent (refused by the server): Bo Member" in result.stderr
+    assert len(box.messages) == 4
+    assert result.stdout.endswith("Sent 4 of 5 messages.\n")
+
+
+def test_limit_and_test_to(letters: Path, inbox: Inbox) -> None:
+    result = run("send", "test", "--send", "--test-to", "me@example.org", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    assert [m["To"] for m in inbox.messages] == ["me@example.org", "me@example.org"]
+    assert inbox.messages[0]["Subject"] == "[TEST] Test subject line"
+    assert inbox.envelopes == [["me@example.org"], ["me@example.org"]]
+    # Test runs are not logged: the real run still reaches everyone.
+    assert not (letters / "build" / "test" / "sent.jsonl").exists()
+    result = run("send", "test", "--send", "--limit", "1")
+    assert [m["To"] for m in inbox.messages][-1] == "Ada Minister <ada@ministry.example>"
+
+
+def test_starttls_with_login(
+    letters: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import trustme
+
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate.configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult
+
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cret")
+
+    (letters / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n"
+        f"smtp:\n  username: coalition\n  ca_file: {ca_file}\n"
+    )
+    box = Inbox()
+    for _ in serve(
+        monkeypatch,
+        box,
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    ):
+        monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "starttls")
+        monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", "s3cret")
+        result = run("send", "test", "--send", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    assert logins == [(b"coalition", b"s3cret")]
+    assert len(box.messages) == 1
+
+
+def test_a_password_in_the_workspace_is_refused(letters: Path) -> None:
+    (letters / "campaign.yaml").write_text("smtp:\n  host: mail.example.org\n  password: hunter2\n")
+    result = run("send", "test")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "campaign.yaml:3: the SMTP password must not be stored in the workspace\n"
+        "  hint: remove it; set CAMPAIGN_SMTP_PASSWORD, or type it when 'campaign send' asks\n"
+    )
+
+
+def test_a_renamed_recipient_is_not_mailed_again_on_resume(letters: Path, inbox: Inbox) -> None:
+    first = run("send", "test", "--send", "--limit", "2")
+    assert first.exit_code == 0, first.output
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    # His PDF is now to/bo-t-member.pdf: the log must still know he has his letter.
+    recipients.write_text(recipients.read_text().replace("Bo Member", "Bo T. Member"))
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [m["To"] for m in inbox.messages] == [
+        "Ada Minister <ada@ministry.example>",
+        "Bo Member <bo@diet.example>",
+        "Dee Member <dee@diet.example>",
+        "Eve Member <eve@diet.example>",
+        "Bob Deputy <bob@deputy.example>",
+    ]
+    assert resumed.stdout.endswith("Sent 3 of 3 messages.\n")
+    log = [
+        json.loads(line) for line in (letters / "build/test/sent.jsonl").read_text().splitlines()
+    ]
+    assert [(e["key"], e["role"], e["letter"], e["file"]) for e in log][:2] == [
+        ("to:ada@ministry.example:test", "to", "test", "to/ada-minister.pdf"),
+        ("to:bo@diet.example:test", "to", "test", "to/bo-member.pdf"),
+    ]
+
+
+def test_a_send_log_keyed_on_file_names_is_still_read(letters: Path, inbox: Inbox) -> None:
+    # As the log was written before it was keyed on the person: the key holds the file.
+    log = letters / "build" / "test" / "sent.jsonl"
+    log.parent.mkdir(parents=True)
+    old = [
+        ("Ada Minister", "ada@ministry.example", "to/ada-minister.pdf"),
+        ("Bob Deputy", "bob@deputy.example", "cc/bob-deputy.pdf"),
+    ]
+    log.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "key": f"{file.split('/')[0]}:{address}:{file.split('/')[1]}",
+                    "time": "2026-01-05T10:00:00+00:00",
+                    "to": address,
+                    "name": name,
+                    "file": file,
+                    "sha256": "0" * 64,
+                    "message_id": "<1@example.org>",
+                }
+            )
+            + "\n"
+            for name, address, file in old
+        )
+    )
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("Ada Minister", "Ada K. Minister"))
+    refused = run("send", "test", "--send")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: 2 of these messages were sent before (build/test/sent.jsonl); nothing was sent\n"
+        "  hint: pass --resume to send the others; no one in the log is ever mailed twice\n"
+    )
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [m["To"] for m in inbox.messages] == [
+        "Bo Member <bo@diet.example>",
+        "Dee Member <dee@diet.example>",
+        "Eve Member <eve@diet.example>",
+    ]
+
+
+def test_two_recipients_sharing_an_address_are_refused(letters: Path, inbox: Inbox) -> None:
+    recipients = letters / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("eve@diet.example", "dee@diet.example"))
+    result = run("send", "test")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "letters/test/recipients.yaml:17: 'Eve Member' has the same e-mail address as "
+        "'Dee Member' (line 13); the send log could not tell their letters apart\n"
+        "  hint: give each their own address, or leave one of them without and send that "
+        "letter by hand\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert inbox.messages == []
+
+
+def test_a_test_copy_says_where_it_went_and_whose_letter_it_is(letters: Path, inbox: Inbox) -> None:
+    dry = run("send", "test", "--test-to", "me@example.org", "--limit", "1")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.startswith(
+        "would send: me@example.org (a test copy of the letter to Ada Minister "
+        "<ada@ministry.example>) | [TEST] Test subject line | to/ada-minister.pdf ("
+    )
+    result = run("send", "test", "--send", "--test-to", "me@example.org", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-3:] == [
+        "sent: me@example.org (a test copy of the letter to Ada Minister <ada@ministry.example>)",
+        "sent: me@example.org (a test copy of the letter to Bo Member <bo@diet.example>)",
+        "Sent 2 of 2 messages.",
+    ]
+
+
+def test_sending_without_a_mail_server_says_so_before_anything_else(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HOST", "PORT", "SECURITY", "FROM", "USERNAME"):
+        monkeypatch.delenv(f"CAMPAIGN_SMTP_{name}", raising=False)
+    result = run("send", "test", "--send")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: no mail server: set smtp.host in campaign.yaml or CAMPAIGN_SMTP_HOST; "
+        "nothing was sent\n"
+    )
+    assert not (letters / "build").exists()  # not even built
+
+
+def test_one_mailbox_written_three_ways_is_one_person_in_the_log() -> None:
+    # An attack review mailed one addressee again after her address was rewritten from
+    # punycode to Unicode (and to another Unicode normal form): the log must not care.
+    from campaign.mail.send import log_key
+
+    spellings = ["ann@xn--exmple-cua.org", "ann@exämple.org", "Ann@exa\u0308mple.ORG"]
+    assert {log_key("to", s, "x") for s in spellings} == {"to:ann@xn--exmple-cua.org:x"}
+    assert log_key("to", "ann@example.org", "x") != log_key("to", "anne@example.org", "x")
