@@ -6,11 +6,14 @@ import hashlib
 import os
 import re
 import shutil
+import struct
 import subprocess
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
@@ -122,3 +125,49 @@ def snapshot(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 red PNG, made here so the test needs no image file."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def everything_in(pdf: Path) -> bytes:
+    """The file's bytes, then every stream decoded: what a program can read out of it."""
+    parts = [pdf.read_bytes()]
+    with pikepdf.open(pdf) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    parts.append(obj.read_bytes())
+                except pikepdf.PdfError:  # an image codec qpdf does not decode
+                    parts.append(obj.read_raw_bytes())
+    return b"\n".join(parts)
+
+
+def with_markers(path: Path, fields: tuple[str, ...], tag: str) -> list[str]:
+    """Give every entry of a YAML list a unique marker in each private field."""
+    markers: list[str] = []
+    lines = []
+    for line in path.read_text().splitlines(keepends=True):
+        lines.append(line)
+        found = re.match(r"(\s*)- name: ", line)
+        if found:
+            indent = found.group(1) + "  "
+            n = len(markers) // len(fields)
+            for field in fields:
+                value = f"{tag}{n}-{field}-mark"
+                value = f"{value}@private.example" if field == "email" else value
+                lines.append(f"{indent}{field}: {value}\n")
+                markers.append(value)
+    path.write_text("".join(lines))
+    return markers

@@ -20,7 +20,7 @@ from campaign.compose.plaindata import FrozenMap, is_record, plain
 from campaign.load.workspace import Workspace
 from campaign.preview.server import Preview
 
-from conftest import run, snapshot
+from conftest import everything_in, run, snapshot, with_markers
 
 SCALARS = {str, Markup, int, float, bool, type(None), dt.date, dt.datetime}
 
@@ -241,7 +241,6 @@ def hostile(ws: Path, block: str) -> None:
 
 
 def test_a_hostile_template_gets_an_error_and_no_private_value_out(example: Path) -> None:
-    from test_security import everything_in, with_markers
 
     from conftest import pdf_text
 

@@ -4,7 +4,6 @@ the workspace, and private fields that must never reach an output."""
 from __future__ import annotations
 
 import io
-import re
 import socket
 import textwrap
 import threading
@@ -14,28 +13,14 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from test_render import tiny_png
 
-from conftest import flat, pdf_text, pdf_words, run, snapshot
+from conftest import everything_in, flat, pdf_text, pdf_words, run, snapshot, tiny_png, with_markers
 
 
 def build(ws: Path, *args: str) -> Path:
     result = run("build", *args, workspace=ws)
     assert result.exit_code == 0, result.output
     return ws / "build" / "test"
-
-
-def everything_in(pdf: Path) -> bytes:
-    """The file's bytes, then every stream decoded: what a program can read out of it."""
-    parts = [pdf.read_bytes()]
-    with pikepdf.open(pdf) as doc:
-        for obj in doc.objects:
-            if isinstance(obj, pikepdf.Stream):
-                try:
-                    parts.append(obj.read_bytes())
-                except pikepdf.PdfError:  # an image codec qpdf does not decode
-                    parts.append(obj.read_raw_bytes())
-    return b"\n".join(parts)
 
 
 def add_signatories(ws: Path, entries: str) -> None:
@@ -390,25 +375,6 @@ def test_the_network_is_never_reached(
 
 
 # -- private fields ---------------------------------------------------------------------
-
-
-def with_markers(path: Path, fields: tuple[str, ...], tag: str) -> list[str]:
-    """Give every entry of a YAML list a unique marker in each private field."""
-    markers: list[str] = []
-    lines = []
-    for line in path.read_text().splitlines(keepends=True):
-        lines.append(line)
-        found = re.match(r"(\s*)- name: ", line)
-        if found:
-            indent = found.group(1) + "  "
-            n = len(markers) // len(fields)
-            for field in fields:
-                value = f"{tag}{n}-{field}-mark"
-                value = f"{value}@private.example" if field == "email" else value
-                lines.append(f"{indent}{field}: {value}\n")
-                markers.append(value)
-    path.write_text("".join(lines))
-    return markers
 
 
 def test_private_fields_reach_no_output(example: Path) -> None:

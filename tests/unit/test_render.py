@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,7 @@ from pypdf import PdfReader
 from campaign.errors import CampaignError
 from campaign.pdf.render import render_pdf
 
-
-def tiny_png() -> bytes:
-    """A valid 1×1 red PNG, made here so the test needs no image file."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+from conftest import tiny_png
 
 
 def images_in(pdf: bytes) -> int:
