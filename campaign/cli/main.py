@@ -16,13 +16,11 @@ from campaign.errors import (
     ProblemsFound,
     display_path,
     echo_problems,
-    shown,
 )
 from campaign.model.records import NONE, VARIANTS
 
 if TYPE_CHECKING:
     from campaign.build.run import LetterPlan
-    from campaign.mail import send as mailing
 
 
 def _checked(
@@ -323,94 +321,21 @@ def send(
     """
     import os
 
-    from campaign.build.run import build as run_build
-    from campaign.load.schema import email_problem
-    from campaign.mail import send as mailing
+    from campaign.mail.policy import Options, send_letter
 
     plans, _ = _checked(ctx, (slug,), False, every=False, sending=True)
-    plan = plans[0]
-    # The settings first: a run that cannot send must say so before it lists anyone.
-    smtp = mailing.smtp_from_env(plan.bundle.settings.smtp, os.environ)
-    sender_card = plan.bundle.settings.sender
-    sender = smtp.sender or (sender_card.email if sender_card else "")
-    if not sender:
-        raise CampaignError(
-            "no From address: set smtp.from or sender.email in campaign.yaml, or CAMPAIGN_SMTP_FROM"
-        )
-    if bad := mailing.header_control(sender):
-        raise CampaignError(shown(f"the From address {mailing.control_message(sender, bad)}"))
-    if test_to and (reason := email_problem(test_to)):
-        raise CampaignError(f"--test-to '{test_to}' is not valid: {reason}")
-    password = os.environ.get("CAMPAIGN_SMTP_PASSWORD", "")
-    if really:
-        mailing.check_server(smtp)
-        if smtp.username and not password:
-            if not sys.stdin.isatty():
-                raise CampaignError("set CAMPAIGN_SMTP_PASSWORD (or run in a terminal to be asked)")
-            password = click.prompt(f"Password for {smtp.username} at {smtp.host}", hide_input=True)
-    run_build([plan], lambda _path: None, 1)
-    try:
-        items, skipped = mailing.outgoing(plan)
-    except ProblemsFound as exc:
-        echo_problems(exc.problems)
-        raise
-    log = mailing.SendLog(plan.folder / "sent.jsonl", mailing.letter_id(plan))
-    if not test_to:
-        done = [item for item in items if item.key in log.sent]
-        if done and not resume:
-            raise CampaignError(
-                f"{len(done)} of these messages were sent before ({display_path(log.path)}); "
-                "nothing was sent\n  hint: pass --resume to send the others; "
-                "no one in the log is ever mailed twice"
-            )
-        items = [item for item in items if item.key not in log.sent]
-    if limit:
-        items = items[:limit]
-    verb = "sending" if really else "would send"
-    for item in items:
-        size = item.file.stat().st_size / 1024
-        to = _test_copy(item, test_to) if test_to else f"{item.name} <{item.email}>"
-        subject = f"[TEST] {item.subject}" if test_to else item.subject
-        click.echo(
-            f"{verb}: {to} | {subject} | {item.file.parent.name}/{item.file.name} ({size:.0f} KB)"
-        )
-    for line in skipped:
-        click.echo(f"not sent: {line}")
-    if not really:
-        click.echo(
-            f"Dry run: {_plural(len(items), 'message')} would be sent from {sender}"
-            + (f" via {smtp.host}" if smtp.host else "")
-            + ". Pass --send to send."
-        )
-        return
-    report = mailing.send_all(
-        items,
-        smtp,
-        password,
-        sender,
-        None if test_to else log,
-        lambda item: click.echo(
-            f"sent: {_test_copy(item, test_to) if test_to else f'{item.name} <{item.email}>'}"
-        ),
-        test_to or "",
-    )
-    for item, reason in report.refused:
-        click.echo(f"refused: {item.name} <{item.email}>: {reason}", err=True)
-    missing = len(items) - len(report.sent)
-    click.echo(f"Sent {len(report.sent)} of {_plural(len(items), 'message')}.")
-    if report.stopped:
-        raise CampaignError(
-            f"stopped: {report.stopped}; {missing} not sent\n"
-            f"  hint: run 'campaign send {slug} --send --resume' to send the rest"
-        )
-    if report.refused:
-        names = ", ".join(item.name for item, _ in report.refused)
-        raise CampaignError(f"{len(report.refused)} not sent (refused by the server): {names}")
+    options = Options(really, limit, test_to or "", resume)
+    ask = _ask_password if sys.stdin.isatty() else None
+    send_letter(plans[0], options, os.environ, ask, _say, f"campaign send {slug} --send --resume")
 
 
-def _test_copy(item: mailing.Outgoing, test_to: str) -> str:
-    """What a --test-to message is: whose letter, and where it really goes."""
-    return f"{test_to} (a test copy of the letter to {item.name} <{item.email}>)"
+def _ask_password(prompt: str) -> str:
+    """The password, typed at the terminal unseen."""
+    return str(click.prompt(prompt, hide_input=True))
+
+
+def _say(text: str, err: bool = False) -> None:
+    click.echo(text, err=err)
 
 
 @cli.command("export-mail")

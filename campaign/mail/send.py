@@ -1,4 +1,4 @@
-"""``campaign send``: every addressee and cc recipient with an e-mail address gets their PDF.
+"""``campaign send``'s messages (each recipient with an e-mail address, their PDF) and SMTP.
 
 A letter to a minister cannot be recalled, so: nothing goes out unless asked
 (``--send``); each accepted message is logged at once in ``build/<slug>/sent.jsonl``,
@@ -261,9 +261,10 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
 class SendLog:
     """``sent.jsonl``: one line per message the server accepted, written as it happens."""
 
-    def __init__(self, path: Path, letter: str = "") -> None:
+    def __init__(self, path: Path, letter: str = "", roles: tuple[str, ...] = ("to", "cc")) -> None:
         self.path = path
         self.letter = letter
+        self.roles = roles  # the roles its entries may have: another mailing has its own
         self.sent: set[str] = set()
         if path.exists():
             for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -286,7 +287,7 @@ class SendLog:
         'role' or 'letter': the role is the PDF's folder, the letter this log's own.
         """
         role = entry.get("role") or entry["file"].split("/")[0]
-        if role not in ("to", "cc") or not isinstance(entry["to"], str):
+        if role not in self.roles or not isinstance(entry["to"], str):
             raise ValueError(role)
         return log_key(role, entry["to"], entry.get("letter", self.letter))
 
