@@ -10,6 +10,7 @@ import struct
 import subprocess
 import xml.etree.ElementTree as ET
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from hypothesis import HealthCheck, settings
 
 from campaign.cli.main import cli
 from campaign.drafting.scaffold import EXAMPLE
+
+import pgserver
 
 FIXTURES = Path(__file__).parent / "e2e" / "fixtures"
 MM_PER_PT = 25.4 / 72
@@ -171,3 +174,27 @@ def with_markers(path: Path, fields: tuple[str, ...], tag: str) -> list[str]:
                 markers.append(value)
     path.write_text("".join(lines))
     return markers
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pgserver.PostgresServer]:
+    """A real PostgreSQL server on 127.0.0.1 for the whole run, started on first use."""
+    if pgserver.binaries() is None:
+        pytest.skip(pgserver.MISSING)
+    with pgserver.running(fast=True) as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: pgserver.PostgresServer) -> str:
+    """The URL of a new, empty database on that server, for one test."""
+    return postgres.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test that takes it runs twice: on an SQLite file, then on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'signon.sqlite'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
