@@ -18,6 +18,8 @@ import pikepdf
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from campaign.cli.main import cli
 from campaign.drafting.scaffold import EXAMPLE
@@ -62,6 +64,33 @@ def example(tmp_path: Path) -> Path:
 def minimal(tmp_path: Path) -> Path:
     """A small workspace with one signatory of every status."""
     return copy_tree(FIXTURES / "minimal", tmp_path / "ws")
+
+
+def chromium(profile: Path, width: int, height: int) -> webdriver.Chrome:
+    """Headless Chromium from Debian; nothing is downloaded, nothing reaches the network.
+
+    The viewport is ``width`` × ``height`` at one device pixel per CSS pixel, so sizes are exact.
+    """
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(
+        service=Service(executable_path="/usr/bin/chromedriver"), options=options
+    )
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    return driver
 
 
 def run(*args: str, workspace: Path | None = None, input: str | None = None) -> Result:

@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 import pytest
 from PIL import Image
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -31,7 +30,7 @@ from campaign.load.workspace import Workspace
 from campaign.preview.server import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.preview.watching import Watcher
 
-from conftest import pdf_text, run
+from conftest import chromium, pdf_text, run
 
 SLUG = "japan-hrc-2020"
 WIDTH, HEIGHT = 1200, 1600
@@ -42,27 +41,8 @@ NEW = "We add this sentence while the preview is open, to see it arrive."
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    """Headless Chromium from Debian; nothing is downloaded, nothing reaches the network."""
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--window-size={WIDTH},{HEIGHT}",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(
-        service=Service(executable_path="/usr/bin/chromedriver"), options=options
-    )
-    # The viewport itself, at one device pixel per CSS pixel, so sizes are exact.
-    metrics = {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    """One headless Chromium for the module's page tests."""
+    driver = chromium(tmp_path_factory.mktemp("chromium"), WIDTH, HEIGHT)
     yield driver
     driver.quit()
 
