@@ -26,6 +26,7 @@ from campaign.load.records import (
     load_settings,
     load_signature_list,
 )
+from campaign.load.replies import load_log
 from campaign.load.schema import close_match
 from campaign.load.workspace import Workspace
 from campaign.model.records import (
@@ -70,6 +71,7 @@ def load_letters(
         _check_template(workspace, letter, problems)
         check_letter(letter, [*to, *cc], problems)
         check_file_names(folder / "recipients.yaml", [*to, *cc], problems)
+        load_log(folder, tuple(r.name for r in (*to, *cc)), problems)  # replies, events
         check_wording(letter, problems)
         check_translations(letter, problems)
         check_honorifics(letter.language, folder / "recipients.yaml", to, problems)

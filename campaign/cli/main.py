@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 import click
 
 from campaign import __version__
+from campaign.cli import follow
 from campaign.cli.sig import signatories
 from campaign.errors import (
     CampaignError,
@@ -372,6 +373,8 @@ def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool
 
 
 cli.add_command(signatories)
+cli.add_command(follow.log)
+cli.add_command(follow.status)
 
 
 def main() -> None:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
-import socket
 import ssl
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
+from smtpbox import Inbox, serve, text_of
 
 from conftest import run
 
@@ -24,41 +20,6 @@ ADDRESSEES = [
     ("Dee Member", "dee@diet.example", "Dear Ms. Member,"),
     ("Eve Member", "eve@diet.example", "Dear Ms. Eve,"),
 ]
-
-
-class Inbox:
-    """Collects what the server accepts; can refuse one address and drop the connection."""
-
-    def __init__(self, refuse: str = "", drop_after: int = 0) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[list[str]] = []
-        self.refuse = refuse
-        self.drop_after = drop_after
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address == self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.drop_after and len(self.messages) >= self.drop_after:
-            server.transport.close()  # the server goes away mid-run
-            return "421 going away"
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        self.envelopes.append(list(envelope.rcpt_tos))
-        return "250 OK: queued"
-
-
-def text_of(message: EmailMessage) -> str:
-    """The plain-text part, with the line breaks SMTP turned into CRLF made plain again."""
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content()).replace("\r\n", "\n")
 
 
 @pytest.fixture
@@ -80,22 +41,6 @@ def letters(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "sender:\n  name: Test Coalition\n  email: coalition@example.org\n  address: [Box 1]\n"
     )
     return minimal
-
-
-def serve(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
-    with socket.socket() as probe:  # a free port on 127.0.0.1
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp)
-    controller.start()
-    monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMPAIGN_SMTP_PORT", str(port))
-    monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "none")
-    monkeypatch.setenv("CAMPAIGN_SMTP_PER_MINUTE", "100000")
-    try:
-        yield controller
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
