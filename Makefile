@@ -56,12 +56,16 @@ $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "pip==$(PIP_VERSION)"
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	rm -rf .setuptools-build
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation .
 	rm -f $(VENV)/.installed-* && touch $@ $(VENV)/.package
 
 # A plain (non-editable) install, so the tests exercise what users get; reinstalled
 # whenever the package's files change.
+# setuptools' build folder keeps files of earlier builds: a module moved or deleted would
+# still be shipped from it, so each install starts without one.
 $(VENV)/.package: $(shell find campaign templates letters signatories campaign.yaml -type f -not -path '*/__pycache__/*' -not -path '*.egg-info*')
+	rm -rf .setuptools-build
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation --force-reinstall .
 	touch $@
 

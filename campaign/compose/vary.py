@@ -127,13 +127,13 @@ class Verdict:
 
 def compose_guarded(render: Any, addressee: Any) -> tuple[str, str]:
     """``render`` of the guarded addressee: the HTML, and why it is not proven shared, or ''."""
-    from campaign.compose.templating import TemplateFailed
-
     parts = _Parts()
     token = _ACTIVE.set(parts)
     try:
         html = render(guarded(addressee))
-    except TemplateFailed as exc:
+    except Exception as exc:
+        # templating wraps what a template raises (TemplateFailed); catching by the cause
+        # keeps this module below templating, which uses its extension.
         if isinstance(exc.__cause__, AddresseeUsed):
             return "", "the addressee is used outside the address and salutation"
         raise

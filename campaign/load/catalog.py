@@ -64,10 +64,31 @@ def template_folder(root: Path | None, name: str) -> Path:
     return BUILTIN_TEMPLATES / name
 
 
+def is_shipped(folder: Path) -> bool:
+    """Whether a template folder is a shipped template: the package's, or a copy of it unchanged.
+
+    The repository is itself a workspace whose templates/ is where the shipped templates
+    come from, and ``campaign init`` copies one into every new workspace: neither is a
+    template of the workspace's own until someone changes it.
+    """
+    shipped = BUILTIN_TEMPLATES / folder.name
+    if folder.parent == BUILTIN_TEMPLATES or not _is_template(shipped):
+        return folder.parent == BUILTIN_TEMPLATES
+    return _tree(folder) == _tree(shipped)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
 def builds_on(root: Path | None, name: str) -> str:
     """The shipped template that workspace template ``name`` extends, or ''."""
     folder = template_folder(root, name)
-    if folder.parent == BUILTIN_TEMPLATES:
+    if is_shipped(folder):
         return ""
     found = _BUILDS_ON.search((folder / "letter.html.j2").read_text(encoding="utf-8"))
     return found.group(1) if found and _is_template(BUILTIN_TEMPLATES / found.group(1)) else ""
@@ -89,7 +110,7 @@ def describe(root: Path | None) -> list[TemplateInfo]:
     infos = []
     for name in template_names(root):
         folder = template_folder(root, name)
-        own = folder.parent != BUILTIN_TEMPLATES
+        own = not is_shipped(folder)
         # A copy made by an older 'campaign init' has no template.yaml: say what it copies.
         text = _description(folder) or _description(BUILTIN_TEMPLATES / name)
         infos.append(TemplateInfo(name, text, own, builds_on(root, name)))
