@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -110,7 +111,7 @@ def test_the_layers_hold_and_a_back_import_breaks_them(tmp_path: Path) -> None:
     shutil.copytree(PACKAGE, tmp_path / "campaign", ignore=shutil.ignore_patterns("__pycache__"))
     kept = _lint_imports(tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    assert "Contracts: 3 kept, 0 broken." in kept.stdout
+    assert re.search(r"Contracts: \d+ kept, 0 broken\.", kept.stdout), kept.stdout
     records = tmp_path / "campaign" / "model" / "records.py"
     records.write_text(records.read_text() + "\nfrom campaign.cli.main import cli  # noqa\n")
     broken = _lint_imports(tmp_path)
