@@ -1,5 +1,6 @@
 # make demo   set everything up, then build the example campaign into build/
 # make test   set everything up, then lint, type-check and run the whole test suite
+# make docs   set everything up, then build the docs site into site/ (mkdocs, strict)
 # make bench  set everything up, then time the benchmarks in bench/
 # make fuzz   set everything up, then fuzz for longer (ten times the examples, random ones)
 # make lock   refresh requirements.lock from pyproject.toml (newest versions its ranges allow)
@@ -21,13 +22,20 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig 
 	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
 	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver
 
-.PHONY: demo test lint bench fuzz lock check-system venv clean
+.PHONY: demo test docs lint bench fuzz lock check-system venv clean
 
 demo: venv
 	$(BIN)/campaign build
 
 test: venv lint
 	$(BIN)/pytest -q
+
+# The docs site (docs/, mkdocs.yml): every warning is an error, and tables are made
+# from the code (scripts/docs_hooks.py). tests/project/test_docs.py builds it too, so
+# `make test` fails on a warning. NO_MKDOCS_2_WARNING silences mkdocs-material's notice
+# about MkDocs 2, which is not about this site.
+docs: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # The fuzz tests of tests/test_fuzz.py and the fit and shared-pages property tests,
 # with hypothesis's 'long' profile (see conftest.py);
@@ -78,4 +86,4 @@ lock:
 		--no-emit-index-url --no-emit-find-links --extra dev -o $(LOCK) pyproject.toml
 
 clean:
-	rm -rf $(VENV) .lockenv build .setuptools-build *.egg-info
+	rm -rf $(VENV) .lockenv build .setuptools-build *.egg-info site

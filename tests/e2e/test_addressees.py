@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_send import Inbox, serve, text_of
 
-from campaign.paper.envelopes import WINDOWS, window_table
+from campaign.paper.envelopes import WINDOWS
 
 from conftest import flat, pdf_text, pdf_words, run
 
@@ -145,11 +145,6 @@ def test_check_names_the_us_window_that_holds_mail_from_abroad(minimal: Path) ->
         "Maria Fernandes Special Rapporteur Office of the High Commissioner "
         "Palais des Nations 1211 Geneva 10 Switzerland"
     )
-
-
-def test_the_readme_table_of_windows_is_made_from_the_windows() -> None:
-    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
-    assert window_table() in readme
 
 
 def test_the_e_mail_speaks_the_letters_language_and_spelling(

@@ -1,4 +1,4 @@
-"""The README's sessions run exactly as printed: every `$ ` line replayed in a real shell."""
+"""The sessions of the README and the docs run exactly as printed: every `$ ` line replayed."""
 
 from __future__ import annotations
 
@@ -10,14 +10,30 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).parent.parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 MARK = "@@@ campaign readme step @@@"
+# How many sessions each page replays: a session that stops being found (a fence
+# written differently, a page renamed) fails here rather than passing unseen.
+EXPECTED = {"README.md": 1, "docs/tutorial.md": 1}
+
+
+def sessions_in(page: Path) -> list[str]:
+    """A page's code blocks that start a workspace from nothing (`$ campaign init ...`)."""
+    blocks = re.findall(r"^```\n(.*?)^```$", page.read_text(encoding="utf-8"), re.M | re.S)
+    return [block for block in blocks if block.startswith("$ campaign init")]
 
 
 def sessions() -> list[str]:
-    """The README's code blocks that start a workspace from nothing (`$ campaign init ...`)."""
-    blocks = re.findall(r"^```\n(.*?)^```$", README.read_text(encoding="utf-8"), re.M | re.S)
-    return [block for block in blocks if block.startswith("$ campaign init")]
+    """Every replayed session of the README and of the pages under docs/."""
+    return [block for page in PAGES for block in sessions_in(page)]
+
+
+def test_every_page_with_a_session_is_replayed() -> None:
+    found = {
+        str(page.relative_to(ROOT)): len(sessions_in(page)) for page in PAGES if sessions_in(page)
+    }
+    assert found == EXPECTED
 
 
 def steps(block: str) -> list[tuple[str, str]]:
@@ -50,7 +66,7 @@ def shown(output: str) -> str:
 
 
 @pytest.mark.parametrize("block", sessions(), ids=lambda b: b.split("\n", 1)[0][2:])
-def test_a_readme_session_runs_exactly_as_printed(tmp_path: Path, block: str) -> None:
+def test_a_session_runs_exactly_as_printed(tmp_path: Path, block: str) -> None:
     script = "set -e\n" + "".join(f"echo '{MARK}'\n{command}\n" for command, _ in steps(block))
     env = os.environ | {
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
@@ -69,6 +85,5 @@ def test_a_readme_session_runs_exactly_as_printed(tmp_path: Path, block: str) ->
     )
     got = result.stdout.split(MARK + "\n")[1:]
     assert result.returncode == 0, result.stderr
-    assert len(sessions()) == 2
     for (command, printed), output in zip(steps(block), got, strict=True):
         assert (command, shown(output)) == (command, shown(printed))

@@ -1,0 +1,171 @@
+"""Tables of the docs site made from the code when the site is built, so they cannot drift.
+
+mkdocs runs this file as a hook (mkdocs.yml ``hooks:``). A page asks for a table with a
+line ``<!-- table: NAME -->`` (or ``<!-- table: NAME ARGUMENT -->``); the line is replaced by
+the table that ``TABLES[NAME]`` renders. An unknown name stops the build, so a misspelt
+marker never ships as an empty place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import click
+from babel.dates import format_date
+
+MARKER = re.compile(r"^<!-- table: ([\w-]+)(?: ([\w-]+))? -->$", re.M)
+
+# What each limit of campaign.yaml's `limits:` bounds. The keys and defaults come from
+# campaign.model.limits; a limit added there without a line here stops the docs build.
+LIMITS = {
+    "template_seconds": "filling in one template: `body.md`, `letter.html.j2` and its parts",
+    "pdf_seconds": (
+        "laying out one PDF (a letter, `signatories.pdf`, the shared pages, "
+        "a part of `envelopes.pdf`)"
+    ),
+    "pdf_memory_mb": (
+        "the memory (data size) laying out one PDF, or filling in one template, may take "
+        "beyond what its process holds already; at least 128"
+    ),
+}
+
+# The languages of the wording table: a regional English beside the base languages.
+SAMPLE_DATE = dt.date(2020, 2, 13)
+
+
+def _cell(text: str) -> str:
+    """Text made safe for one cell of a Markdown table."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def envelopes() -> str:
+    """The envelope windows a letter can name, from campaign.paper.envelopes."""
+    from campaign.paper.envelopes import window_table
+
+    return window_table()
+
+
+def limits() -> str:
+    """The keys of `limits:` with their defaults, from campaign.model.limits."""
+    from campaign.model.limits import DEFAULT, KEYS
+
+    unexplained = set(KEYS) ^ set(LIMITS)
+    if unexplained:
+        raise ValueError(f"scripts/docs_hooks.py LIMITS and limits.KEYS differ: {unexplained}")
+    rows = ["| key | default | what it limits |", "| --- | --- | --- |"]
+    rows += [f"| `{key}` | {getattr(DEFAULT, key):g} | {LIMITS[key]} |" for key in KEYS]
+    return "\n".join(rows) + "\n"
+
+
+def languages() -> str:
+    """The fixed words shipped for each language, from campaign.text.wording."""
+    from campaign.text.wording import LABELS, labels_for
+
+    tags = ["en-US", "en-GB", *(tag for tag in LABELS if tag != "en")]
+    rows = [
+        "| `language:` | date | subject | cc | copy mark | page numbers | signature block "
+        "| default salutation |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for tag in tags:
+        words = labels_for(tag)
+        date = format_date(SAMPLE_DATE, format="long", locale=tag.replace("-", "_"))
+        cells = [
+            f"`{tag}`",
+            date,
+            words["re"],
+            words["cc"],
+            words["copy_for_name"].format(name="…"),
+            words["page_of"].format(page=2, pages=3),
+            words["signatories_as_of"].format(date="…"),
+            words["salutation"].format(name="<name>"),
+        ]
+        rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    """Every command of the command line, the `sig` subcommands after the others."""
+    from campaign.cli.main import cli
+
+    found: list[tuple[str, click.Command]] = []
+    for name, command in sorted(cli.commands.items()):
+        if isinstance(command, click.Group):
+            found += [(f"sig {sub}", c) for sub, c in sorted(command.commands.items())]
+        else:
+            found.append((name, command))
+    return found
+
+
+def _page(name: str) -> str:
+    """The page of the docs that documents a command, relative to commands/."""
+    if name.startswith("sig "):
+        return "sig.md#campaign-" + name.replace(" ", "-")
+    return f"{name}.md"
+
+
+def usage(command: click.Command) -> str:
+    """What one types: the arguments and options of a command, as its --help shows them."""
+    context = click.Context(command, info_name="x")
+    return " ".join(command.collect_usage_pieces(context))
+
+
+def commands(which: str = "") -> str:
+    """One row per command (``sig``: per sig subcommand): what it does, from the Click tree."""
+    rows = ["| command | what it does |", "| --- | --- |"]
+    for name, command in _commands():
+        if which and not name.startswith(f"{which} "):
+            continue
+        link = f"[`campaign {name}`]({_page(name)})"
+        rows.append(f"| {link} | {_cell(command.get_short_help_str(limit=200))} |")
+    return "\n".join(rows) + "\n"
+
+
+def options(name: str) -> str:
+    """The usage line and the options of one command (`sig-import` for `sig import`)."""
+    wanted = name.replace("-", " ", 1) if name.startswith("sig-") else name
+    command = dict(_commands()).get(wanted)
+    if command is None:
+        raise ValueError(f"no command {wanted!r} for a table of options")
+    context = click.Context(command, info_name=f"campaign {wanted}")
+    lines = [f"```text\ncampaign {wanted} {usage(command)}\n```", ""]
+    records = [p.get_help_record(context) for p in command.get_params(context)]
+    shown = [r for r in records if r is not None]
+    if shown:
+        lines += ["| option | what it does |", "| --- | --- |"]
+        lines += [f"| `{_cell(opts)}` | {_cell(text)} |" for opts, text in shown]
+    return "\n".join(lines) + "\n"
+
+
+TABLES: dict[str, Callable[..., str]] = {
+    "envelopes": envelopes,
+    "limits": limits,
+    "languages": languages,
+    "commands": commands,
+    "options": options,
+}
+
+
+def render(markdown: str) -> str:
+    """The page with each table marker replaced by its table."""
+
+    def table(match: re.Match[str]) -> str:
+        name, argument = match.groups()
+        if name not in TABLES:
+            raise ValueError(f"unknown table {name!r} (known: {', '.join(TABLES)})")
+        return TABLES[name](*([argument] if argument else [])).rstrip("\n")
+
+    return MARKER.sub(table, markdown)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """mkdocs: fill in the tables of one page before it is turned into HTML."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        return render(markdown)
+    except ValueError as exc:
+        raise PluginError(f"{page.file.src_path}: {exc}") from exc
