@@ -83,8 +83,7 @@ def drawing() -> str:
     lines += ["```", "", "## Module map", ""]
     lines += [
         "Each package of the layers, top to bottom, with the packages it imports (as",
-        "found in the code) and its modules, each with the first line of its docstring",
-        "and the modules of campaign it imports.",
+        "found in the code) and its modules, each with the first line of its docstring.",
         "",
     ]
     for layer in stack:
@@ -102,10 +101,8 @@ def drawing() -> str:
             lines.append("")
             inner = [m for m in members if m != name]
             if inner:
-                lines += ["| module | what it is | imports |", "| --- | --- | --- |"]
-                for m in inner:
-                    used = ", ".join(short(i) for i in sorted(imports[m]) if i != "campaign")
-                    lines.append(f"| `{short(m)}` | {summary(source(m))} | {used} |")
+                lines += ["| module | what it is |", "| --- | --- |"]
+                lines += [f"| `{short(m)}` | {summary(source(m))} |" for m in inner]
                 lines.append("")
     placed = {name for layer in stack for name in layer} | {"campaign", "campaign.__main__"}
     loose = [m for m in modules if package(m) not in placed]

@@ -183,5 +183,5 @@ def test_the_module_map_is_made_from_the_real_imports() -> None:
 def test_the_module_map_shows_each_package_and_what_it_imports() -> None:
     made = script("architecture").drawing()
     assert "### `campaign.pdf`" in made
-    assert "| `pdf.render` |" in made
+    assert "| `pdf.render` | " in made
     assert re.search(r"### `campaign.cli`\n\n.*\n\nImports: .*`build`", made)
