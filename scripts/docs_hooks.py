@@ -37,8 +37,14 @@ SAMPLE_DATE = dt.date(2020, 2, 13)
 
 
 def _cell(text: str) -> str:
-    """Text made safe for one cell of a Markdown table."""
+    """Plain text made safe for one cell of a Markdown table (no markup, one line)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """Text shown as code in one cell of a Markdown table (the table keeps its pipes)."""
+    return "`" + text.replace("\n", " ") + "`"
 
 
 def envelopes() -> str:
@@ -46,6 +52,34 @@ def envelopes() -> str:
     from campaign.paper.envelopes import window_table
 
     return window_table()
+
+
+def envelope_sizes() -> str:
+    """The envelopes envelopes.pdf is laid out for, and the windows that go into each."""
+    from campaign.paper.envelopes import ENVELOPES, WINDOWS
+
+    rows = ["| envelope | size (mm) | for the windows |", "| --- | --- | --- |"]
+    for envelope in ENVELOPES.values():
+        windows = ", ".join(f"`{w.name}`" for w in WINDOWS.values() if w.envelope == envelope.name)
+        size = f"{envelope.width:.4g} × {envelope.height:.4g}"
+        rows.append(f"| {_cell(envelope.name)} | {size} | {windows} |")
+    return "\n".join(rows) + "\n"
+
+
+def label_sheets() -> str:
+    """The label sheet labels.pdf uses on each paper."""
+    from campaign.paper.envelopes import LABEL_SHEETS
+
+    rows = [
+        "| `paper:` | sheet | labels | one label (mm) | type, before shrinking |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for paper, sheet in LABEL_SHEETS.items():
+        rows.append(
+            f"| `{paper}` | {_cell(sheet.name)} | {sheet.per_sheet} ({sheet.columns} × "
+            f"{sheet.rows}) | {sheet.width:.4g} × {sheet.height:.4g} | {sheet.font_pt:g} pt |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def limits() -> str:
@@ -132,16 +166,22 @@ def options(name: str) -> str:
         raise ValueError(f"no command {wanted!r} for a table of options")
     context = click.Context(command, info_name=f"campaign {wanted}")
     lines = [f"```text\ncampaign {wanted} {usage(command)}\n```", ""]
-    records = [p.get_help_record(context) for p in command.get_params(context)]
+    records = [
+        p.get_help_record(context)
+        for p in command.get_params(context)
+        if isinstance(p, click.Option)
+    ]
     shown = [r for r in records if r is not None]
     if shown:
         lines += ["| option | what it does |", "| --- | --- |"]
-        lines += [f"| `{_cell(opts)}` | {_cell(text)} |" for opts, text in shown]
+        lines += [f"| {_code(opts)} | {_cell(text)} |" for opts, text in shown]
     return "\n".join(lines) + "\n"
 
 
 TABLES: dict[str, Callable[..., str]] = {
     "envelopes": envelopes,
+    "envelope-sizes": envelope_sizes,
+    "label-sheets": label_sheets,
     "limits": limits,
     "languages": languages,
     "commands": commands,

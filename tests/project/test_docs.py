@@ -18,7 +18,7 @@ import yaml
 from campaign.cli.main import cli
 from campaign.cli.sig import signatories
 from campaign.model.limits import DEFAULT, KEYS
-from campaign.paper.envelopes import WINDOWS, window_table
+from campaign.paper.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS, window_table
 from campaign.text.wording import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -141,6 +141,16 @@ def test_the_table_of_windows_is_made_from_the_windows(site: Path) -> None:
     for window in WINDOWS.values():
         assert f"<code>{window.name}</code>" in page
         assert f"<td>{window.capacity}</td>" in page
+
+
+def test_the_tables_of_envelopes_and_label_sheets_are_made_from_the_paper_module() -> None:
+    sizes = hooks.render("<!-- table: envelope-sizes -->\n")
+    assert "| DL | 220 × 110 | `din5008-b` |" in sizes
+    assert "| #10 | 241.3 × 104.8 | `us-10`, `us-10-intl` |" in sizes
+    assert [e for e in ENVELOPES if f"| {e} |" not in sizes] == []
+    sheets = hooks.render("<!-- table: label-sheets -->\n")
+    assert "| `a4` | A4 3×7 | 21 (3 × 7) | 63.5 × 38.1 | 8 pt |" in sheets
+    assert [p for p in LABEL_SHEETS if f"| `{p}` |" not in sheets] == []
 
 
 def test_the_table_of_limits_is_made_from_the_limits(site: Path) -> None:
