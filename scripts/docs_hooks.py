@@ -82,6 +82,13 @@ def label_sheets() -> str:
     return "\n".join(rows) + "\n"
 
 
+def fields(kind: str) -> str:
+    """The fields of a signatory or a recipient, from the field table (campaign.model.fields)."""
+    from campaign.model.fields import markdown_table
+
+    return markdown_table(kind)
+
+
 def limits() -> str:
     """The keys of `limits:` with their defaults, from campaign.model.limits."""
     from campaign.model.limits import DEFAULT, KEYS
@@ -183,6 +190,7 @@ TABLES: dict[str, Callable[..., str]] = {
     "envelope-sizes": envelope_sizes,
     "label-sheets": label_sheets,
     "limits": limits,
+    "fields": fields,
     "languages": languages,
     "commands": commands,
     "options": options,
