@@ -101,30 +101,39 @@ def limits() -> str:
     return "\n".join(rows) + "\n"
 
 
-def languages() -> str:
-    """The fixed words shipped for each language, from campaign.text.wording."""
+def languages(part: str = "words") -> str:
+    """The fixed words (``words``) or phrases (``phrases``) shipped for each language.
+
+    From campaign.text.wording, in two tables, as eight columns do not fit a page.
+    """
     from campaign.text.wording import LABELS, labels_for
 
-    tags = ["en-US", "en-GB", *(tag for tag in LABELS if tag != "en")]
+    columns: dict[str, Callable[[str, dict[str, str]], str]] = (
+        {
+            "date": lambda tag, _: format_date(
+                SAMPLE_DATE, format="long", locale=tag.replace("-", "_")
+            ),
+            "subject": lambda _, words: words["re"],
+            "cc": lambda _, words: words["cc"],
+            "page numbers": lambda _, words: words["page_of"].format(page=2, pages=3),
+        }
+        if part == "words"
+        else {
+            "copy mark": lambda _, words: words["copy_for_name"].format(name="…"),
+            "signature block": lambda _, words: words["signatories_as_of"].format(date="…"),
+            "default salutation": lambda _, words: words["salutation"].format(name="<name>"),
+        }
+    )
+    if part not in ("words", "phrases"):
+        raise ValueError(f"no part {part!r} of the languages table (words, phrases)")
     rows = [
-        "| `language:` | date | subject | cc | copy mark | page numbers | signature block "
-        "| default salutation |",
-        "|---|---|---|---|---|---|---|---|",
+        "| `language:` | " + " | ".join(columns) + " |",
+        "|---" * (len(columns) + 1) + "|",
     ]
-    for tag in tags:
+    for tag in ["en-US", "en-GB", *(tag for tag in LABELS if tag != "en")]:
         words = labels_for(tag)
-        date = format_date(SAMPLE_DATE, format="long", locale=tag.replace("-", "_"))
-        cells = [
-            f"`{tag}`",
-            date,
-            words["re"],
-            words["cc"],
-            words["copy_for_name"].format(name="…"),
-            words["page_of"].format(page=2, pages=3),
-            words["signatories_as_of"].format(date="…"),
-            words["salutation"].format(name="<name>"),
-        ]
-        rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        cells = [_cell(cell(tag, words)) for cell in columns.values()]
+        rows.append(f"| `{tag}` | " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 

@@ -162,9 +162,11 @@ def test_the_table_of_limits_is_made_from_the_limits(site: Path) -> None:
 
 
 def test_the_table_of_languages_has_every_language_shipped(site: Path) -> None:
-    table = hooks.render("<!-- table: languages -->\n")
-    assert "| `fr` | 13 février 2020 | Objet\u00a0: | Copie à\u00a0: | Copie pour … |" in table
+    table = hooks.render("<!-- table: languages words -->\n")
+    assert "| `fr` | 13 février 2020 | Objet\u00a0: | Copie à\u00a0: | Page 2 sur 3 |" in table
     assert [tag for tag in LABELS if tag != "en" and f"| `{tag}` |" not in table] == []
+    phrases = hooks.render("<!-- table: languages phrases -->\n")
+    assert "| `ko` | 사본: … 귀하 | 서명자 (… 기준) | &lt;name&gt; 귀하 |" in phrases
     assert "<td>2020年2月13日</td>" in (site / "languages.html").read_text(encoding="utf-8")
 
 
