@@ -105,6 +105,11 @@ def test_every_sig_command_has_a_section_naming_each_of_its_options(name: str) -
     assert [o for o in long_options(signatories.commands[name]) if o not in section] == []
 
 
+def test_the_options_of_campaign_itself_are_on_the_page_of_all_commands() -> None:
+    text = prose(DOCS / "commands" / "index.md")
+    assert [o for o in long_options(cli) if o not in text] == []
+
+
 def test_every_command_page_is_in_the_navigation() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = re.findall(r"(commands/[\w-]+\.md)", config)
