@@ -139,6 +139,19 @@ def test_every_link_of_the_readme_leads_to_a_file() -> None:
     assert [link for link in links if not (ROOT / link).is_file()] == []
 
 
+def test_every_file_of_the_repository_the_docs_name_exists() -> None:
+    pages = [ROOT / "README.md", *DOCS.rglob("*.md")]
+    named = {
+        path
+        for page in pages
+        for path in re.findall(
+            r"\b((?:tests|campaign|scripts|bench)/[\w./-]+\.py)", page.read_text(encoding="utf-8")
+        )
+    }
+    assert len(named) > 10
+    assert sorted(path for path in named if not (ROOT / path).is_file()) == []
+
+
 def test_the_table_of_windows_is_made_from_the_windows(site: Path) -> None:
     assert hooks.render("<!-- table: envelopes -->\n") == window_table()
     assert "<!-- table: envelopes -->" in (DOCS / "paper.md").read_text(encoding="utf-8")
