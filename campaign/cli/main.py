@@ -11,6 +11,7 @@ import click
 from campaign import __version__
 from campaign.cli import follow
 from campaign.cli.sig import signatories
+from campaign.cli.signon import signon
 from campaign.errors import (
     CampaignError,
     Problem,
@@ -375,6 +376,7 @@ def export_mail(ctx: click.Context, slug: str, output: Path | None, strict: bool
 cli.add_command(signatories)
 cli.add_command(follow.log)
 cli.add_command(follow.status)
+cli.add_command(signon)
 
 
 def main() -> None:

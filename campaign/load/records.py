@@ -18,6 +18,7 @@ from campaign.model.records import (
     PAPERS,
     PARALLEL,
     SECURITIES,
+    SIGNON_KEYS,
     STATUSES,
     TYPES,
     VARIANTS,
@@ -29,6 +30,7 @@ from campaign.model.records import (
     Signatory,
     SignatureList,
     Signer,
+    SignonSettings,
     Smtp,
     Translation,
 )
@@ -97,7 +99,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     if data is None:
         return Settings()
     f = Fields(data, path, problems, "campaign.yaml")
-    f.known(("sender", "language", "paper", "pdf_variant", "smtp", "limits"))
+    f.known(("sender", "language", "paper", "pdf_variant", "smtp", "limits", "signon"))
     sender = None
     if (raw := f.mapping("sender")) is not None:
         s = Fields(raw, path, problems, "sender")
@@ -119,6 +121,33 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
         pdf_variant=f.choice("pdf_variant", VARIANTS, ""),
         smtp=smtp,
         limits=_limits(f),
+        signon=_signon(f),
+    )
+
+
+def _signon(f: Fields) -> SignonSettings:
+    """``signon:``: the rate limits and link lifetimes of the sign-on page."""
+    raw = f.mapping("signon")
+    if raw is None:
+        return SignonSettings()
+    s = Fields(raw, f.path, f.problems, "signon")
+    s.known(SIGNON_KEYS)
+    default = SignonSettings()
+
+    def whole(key: str, low: int, high: int, given: int) -> int:
+        value = s.number(key, low, high)
+        if value is not None and not value.is_integer():
+            s.error(key, f"'{key}' must be a whole number, not {value:g}")
+            return given
+        return given if value is None else int(value)
+
+    return SignonSettings(
+        per_address=whole("per_address", 0, 1_000_000, default.per_address),
+        per_email=whole("per_email", 0, 1_000_000, default.per_email),
+        confirm_days=whole("confirm_days", 1, 365, default.confirm_days),
+        withdraw_days=whole("withdraw_days", 1, 36_500, default.withdraw_days),
+        proxies=whole("proxies", 0, 10, default.proxies),
+        line=f.line("signon"),
     )
 
 

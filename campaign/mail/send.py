@@ -420,3 +420,33 @@ def send_all(
 def _reset(server: smtplib.SMTP) -> None:
     with contextlib.suppress(smtplib.SMTPException, OSError):
         server.rset()
+
+
+# What became of one message handed to the server (see ``deliver``).
+SENT, REFUSED, LOST = "sent", "refused", "lost"
+
+
+def deliver(server: smtplib.SMTP, message: EmailMessage) -> tuple[str, str]:
+    """Hand one message to an open connection: SENT, REFUSED (for good) or LOST, and why.
+
+    For senders outside this module (the sign-on page's mail worker), which speak
+    no SMTP themselves.
+    """
+    try:
+        server.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        return REFUSED, "; ".join(f"{code} {_text(text)}" for code, text in exc.recipients.values())
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500:
+            _reset(server)
+            return REFUSED, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return LOST, f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+    except (smtplib.SMTPException, OSError) as exc:
+        return LOST, f"the connection to the mail server was lost ({exc})"
+    return SENT, ""
+
+
+def hang_up(server: smtplib.SMTP) -> None:
+    """Close a connection politely, whatever state it is in."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        server.quit()

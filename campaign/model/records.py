@@ -44,6 +44,21 @@ class Smtp:
 
 
 @dataclass(frozen=True)
+class SignonSettings:
+    """``signon:`` in campaign.yaml: the limits of the public sign-on page."""
+
+    per_address: int = 20  # submissions from one client address an hour (0: no limit)
+    per_email: int = 3  # submissions, and so e-mails, to one address an hour (0: no limit)
+    confirm_days: int = 7  # a confirmation link works this long; unconfirmed ones are purged
+    withdraw_days: int = 365  # a withdrawal link works this long
+    proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are trusted
+    line: int = 0
+
+
+SIGNON_KEYS = ("per_address", "per_email", "confirm_days", "withdraw_days", "proxies")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Workspace defaults from ``campaign.yaml``."""
 
@@ -53,6 +68,7 @@ class Settings:
     pdf_variant: str = ""  # 'pdf/a-3b' | 'pdf/ua-1' | '' (plain PDF)
     smtp: Smtp = Smtp()
     limits: Limits = DEFAULT_LIMITS
+    signon: SignonSettings = SignonSettings()
 
 
 @dataclass(frozen=True)

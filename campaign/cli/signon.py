@@ -1,0 +1,191 @@
+"""``campaign signon``: Click glue around the sign-on page (campaign/signon/)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from campaign.errors import CampaignError, display_path
+
+DATABASE_HELP = (
+    "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db.  "
+    "[default: CAMPAIGN_DATABASE, else sqlite in the workspace's .campaign/]"
+)
+
+
+def _root(ctx: click.Context) -> Path:
+    from campaign.load.workspace import Workspace
+
+    obj = ctx.find_root().obj or {}
+    return Workspace.locate(obj.get("workspace")).root
+
+
+def _logging() -> None:
+    """One line per event on stderr, for the server's log."""
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
+class _Stop(Exception):
+    """SIGTERM, raised in the main thread to stop as Ctrl+C does."""
+
+
+def _stop_on_sigterm() -> None:
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise _Stop
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+@click.group("signon")
+def signon() -> None:
+    """The public sign-on page: signatures collected on the web, confirmed by e-mail.
+
+    See docs/signon.md for deploying it behind a reverse proxy.
+    """
+
+
+@signon.command()
+@click.argument("slug")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option("--database", metavar="URL", help=DATABASE_HELP)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The page's address as visitors reach it (the links in the e-mails; the only "
+    "Host accepted).  [default: CAMPAIGN_PUBLIC_URL, else http://HOST:PORT]",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 256), default=16, show_default=True, help="Server threads."
+)
+@click.option("--no-worker", is_flag=True, help="Leave the e-mails to 'campaign signon worker'.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    slug: str,
+    host: str,
+    port: int,
+    database: str | None,
+    public_url: str | None,
+    threads: int,
+    no_worker: bool,
+) -> None:
+    """Serve the sign-on page of letter SLUG (Ctrl+C stops).
+
+    A production server (waitress) with the mail worker beside it, unless
+    --no-worker. Confirmed signatures go into the list with 'campaign sig pull'.
+    """
+    from waitress import create_server
+
+    from campaign.signon.app import create_app, state_of
+    from campaign.signon.worker import MailWorker
+
+    root = _root(ctx)
+    _logging()
+    _stop_on_sigterm()
+    app_holder: list[Any] = []
+
+    def dispatch(environ: dict[str, Any], start_response: Any) -> Any:
+        return app_holder[0](environ, start_response)
+
+    try:
+        server = create_server(dispatch, host=host, port=port, threads=threads, ident="campaign")
+    except OSError as exc:
+        raise CampaignError(
+            f"cannot listen on {host}:{port}: {exc.strerror}\n"
+            "  hint: pick another port with --port N, or --port 0 for any free one"
+        ) from None
+    bound = getattr(server, "effective_port", port)
+    shown_host = f"[{host}]" if ":" in host else host
+    local = f"http://{shown_host}:{bound}"
+    try:
+        app = create_app(
+            root, slug, database, public_url or os.environ.get("CAMPAIGN_PUBLIC_URL") or local,
+            threads=threads,
+        )  # fmt: skip
+    except BaseException:
+        server.close()
+        raise
+    app_holder.append(app)
+    state = state_of(app)
+    worker = None
+    if not no_worker:
+        worker = MailWorker(
+            state.store,
+            state.page.mail_settings(),
+            os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
+            state.wake,
+        )
+        try:
+            worker.check()
+        except CampaignError:
+            server.close()
+            raise
+        worker.start()
+    listening = "" if state.public_url == local else f", listening on {local}/"
+    click.echo(f"Serving {slug} at {state.public_url}/{listening} (Ctrl+C to stop)")
+    try:
+        server.run()
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        server.close()
+        if worker is not None:
+            worker.stop()
+        state.store.close()
+    click.echo("Stopped.")
+
+
+@signon.command()
+@click.argument("slug")
+@click.option("--database", metavar="URL", help=DATABASE_HELP)
+@click.pass_context
+def worker(ctx: click.Context, slug: str, database: str | None) -> None:
+    """Send the sign-on page's e-mails for letter SLUG (Ctrl+C stops).
+
+    For deployments that run the page under another WSGI server, or several
+    instances with 'serve --no-worker': one worker (or more) per database.
+    """
+    from campaign.signon.letter import load_page
+    from campaign.signon.store import Store, default_url
+    from campaign.signon.worker import MailWorker
+
+    root = _root(ctx)
+    _logging()
+    _stop_on_sigterm()
+    page = load_page(root, slug)
+    store = Store(database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root))
+    store.prepare()
+    mailer = MailWorker(
+        store, page.mail_settings(), os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""), threading.Event()
+    )
+    mailer.check()
+    click.echo(
+        f"Sending the e-mails of {slug}'s sign-on page in {display_path(root)} (Ctrl+C to stop)"
+    )
+    try:
+        mailer.run()
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        store.close()
+    click.echo("Stopped.")

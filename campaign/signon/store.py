@@ -1,0 +1,602 @@
+"""The sign-on page's database: submissions and the outbox of their e-mails (SQLAlchemy Core).
+
+The only module of campaign that talks to a database. SQLite (WAL) by default,
+PostgreSQL for several instances behind one load balancer. Every write is one
+transaction: a submission and the e-mail that confirms it are stored together or not
+at all, so a page that says "check your inbox" means both are on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import delete as delete_rows
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+
+from campaign.errors import CampaignError
+
+# The schema this code reads and writes. A database made by a newer campaign says a
+# higher number and is refused rather than misread; an older one is brought up to date.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter", String(200), nullable=False),
+    # The address as one mailbox (case, Unicode forms, IDNA folded): one signature each.
+    Column("mailbox", String(320), nullable=False),
+    Column("email", String(320), nullable=False),  # private: as typed
+    Column("name", String(400), nullable=False),
+    Column("kind", String(20), nullable=False),  # individual | organization (the list's words)
+    Column("affiliation", String(400), nullable=False, default=""),
+    Column("country", String(8), nullable=False, default=""),  # ISO 3166 code
+    Column("grp", String(200), nullable=False),
+    Column("contact_consent", Boolean, nullable=False, default=False),  # private
+    Column("client", String(64), nullable=False, default=""),  # private: purged with the row
+    Column("nonce", String(32), nullable=False),  # changes when the row is signed anew
+    Column("created", DateTime, nullable=False),  # UTC, naive
+    Column("confirmed", DateTime),
+    Column("withdrawn", DateTime),
+    Column("pulled", DateTime),  # when sig pull put the confirmed signature in the list
+    Column("withdrawal_pulled", DateTime),  # when sig pull marked the withdrawal in the list
+    UniqueConstraint("letter", "mailbox", name="one_signature_per_mailbox"),
+)
+Index("submissions_listing", submissions.c.letter, submissions.c.confirmed)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter", String(200), nullable=False),
+    Column("mailbox", String(320), nullable=False),
+    Column("client", String(64), nullable=False, default=""),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("due", DateTime, nullable=False),  # next try
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed", DateTime),  # a worker is sending it since then
+    Column("sent", DateTime),
+    Column("failed", Text),  # the last error; with 'given_up', why it will not be sent
+    Column("given_up", DateTime),
+)
+Index("outbox_by_client", outbox.c.client, outbox.c.created)
+Index("outbox_by_mailbox", outbox.c.mailbox, outbox.c.created)
+Index("outbox_due", outbox.c.sent, outbox.c.due)
+
+# Sending stops after this many failures; the coordinator sees them in the log.
+MAX_ATTEMPTS = 8
+# A claim older than this is taken to be a worker that died while sending.
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+# Outbox rows (and the client addresses on them) are kept this long for the rate limits.
+KEEP_MAIL = dt.timedelta(days=2)
+
+
+class Unavailable(Exception):
+    """The database did not answer (down, locked too long, unreachable)."""
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, naive, as the database keeps it."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def default_url(root: Path) -> str:
+    """``sqlite:///<workspace>/.campaign/signon.sqlite``."""
+    return f"sqlite:///{root / '.campaign' / 'signon.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One row of ``submissions``."""
+
+    id: int
+    letter: str
+    mailbox: str
+    email: str
+    name: str
+    kind: str
+    affiliation: str
+    country: str
+    group: str
+    contact_consent: bool
+    nonce: str
+    created: dt.datetime
+    confirmed: dt.datetime | None
+    withdrawn: dt.datetime | None
+    pulled: dt.datetime | None
+    withdrawal_pulled: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail waiting in the outbox."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+_FIELDS = (
+    "id", "letter", "mailbox", "email", "name", "kind", "affiliation", "country", "grp",
+    "contact_consent", "nonce", "created", "confirmed", "withdrawn", "pulled",
+    "withdrawal_pulled",
+)  # fmt: skip
+
+
+def _submission(row: Any) -> Submission:
+    values = dict(zip(_FIELDS, row, strict=True))
+    values["group"] = values.pop("grp")
+    return Submission(**values)
+
+
+def _columns() -> list[Any]:
+    return [submissions.c[name] for name in _FIELDS]
+
+
+class Store:
+    """The database of one workspace's sign-on pages (each row names its letter)."""
+
+    def __init__(self, url: str, pool_size: int = 8, timeout: float = 10.0) -> None:
+        self.url = url
+        self.engine = _engine(url, pool_size, timeout)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    # -- transactions ---------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, writing: bool) -> Iterator[Connection]:
+        """One transaction; a database that does not answer raises Unavailable."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(writing=writing)
+                with connection.begin():
+                    yield connection
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            raise Unavailable(_reason(exc)) from None
+
+    # -- the schema -----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Create the tables on first use; refuse a database of an unknown version."""
+        try:
+            with self._transaction(writing=True) as c:
+                tables = set(inspect(c).get_table_names())
+                if "schema_version" not in tables:
+                    metadata.create_all(c)
+                    c.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+                    return
+                found = c.execute(select(func.max(schema_version.c.version))).scalar()
+        except Unavailable as exc:
+            raise CampaignError(
+                f"cannot open the sign-on database {self.shown_url}: {exc}"
+            ) from None
+        if found is None or found > SCHEMA_VERSION:
+            raise CampaignError(
+                f"the sign-on database {self.shown_url} has schema version {found}, which this "
+                f"campaign ({SCHEMA_VERSION}) does not know; nothing was changed\n"
+                "  hint: upgrade campaign, or give --database another database"
+            )
+
+    @property
+    def shown_url(self) -> str:
+        """The database's URL without its password."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def ping(self) -> None:
+        """Raise Unavailable unless the database answers."""
+        with self._transaction(writing=False) as c:
+            c.execute(select(func.count()).select_from(schema_version))
+
+    # -- submitting -----------------------------------------------------------------
+
+    def recent(self, c: Connection, column: str, value: str, since: dt.datetime) -> int:
+        """How many e-mails the outbox holds for this client address or mailbox since ``since``."""
+        return int(
+            c.execute(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c[column] == value, outbox.c.created >= since)
+            ).scalar_one()
+        )
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction, for a submission and its e-mail together."""
+        with self._transaction(writing=True) as c:
+            yield c
+
+    def add(self, c: Connection, letter: str, fields: dict[str, Any], client: str) -> Submission:
+        """Store a new submission, or return the one this mailbox already has.
+
+        A mailbox that withdrew signs anew: its row takes the new fields, unconfirmed.
+        """
+        found = self._find(c, letter, fields["mailbox"])
+        moment = now()
+        if found is None:
+            values = {
+                **fields,
+                "letter": letter,
+                "client": client,
+                "nonce": secrets.token_hex(8),
+                "created": moment,
+            }
+            # Another thread may store the same mailbox between the look-up and the
+            # insert; the unique constraint decides, in a savepoint, who was first.
+            try:
+                with c.begin_nested():
+                    c.execute(insert(submissions).values(**values))
+            except IntegrityError:
+                pass
+            found = self._find(c, letter, fields["mailbox"])
+            assert found is not None
+            return found
+        if found.withdrawn is not None:
+            c.execute(
+                update(submissions)
+                .where(submissions.c.id == found.id)
+                .values(
+                    **fields,
+                    client=client,
+                    nonce=secrets.token_hex(8),
+                    created=moment,
+                    confirmed=None,
+                    withdrawn=None,
+                    pulled=None,
+                    withdrawal_pulled=None,
+                )
+            )
+            fresh = self._find(c, letter, fields["mailbox"])
+            assert fresh is not None
+            return fresh
+        return found
+
+    def _find(self, c: Connection, letter: str, mailbox: str) -> Submission | None:
+        row = c.execute(
+            select(*_columns()).where(
+                submissions.c.letter == letter, submissions.c.mailbox == mailbox
+            )
+        ).first()
+        return _submission(row) if row else None
+
+    def queue(
+        self,
+        c: Connection,
+        letter: str,
+        mailbox: str,
+        client: str,
+        to: str,
+        subject: str,
+        body: str,
+    ) -> None:
+        """Put an e-mail in the outbox (in the caller's transaction)."""
+        moment = now()
+        c.execute(
+            insert(outbox).values(
+                letter=letter,
+                mailbox=mailbox,
+                client=client,
+                recipient=to,
+                subject=subject,
+                body=body,
+                created=moment,
+                due=moment,
+                attempts=0,
+            )
+        )
+
+    # -- links ----------------------------------------------------------------------
+
+    def get(self, ident: int) -> Submission | None:
+        """The submission with this id."""
+        with self._transaction(writing=False) as c:
+            row = c.execute(select(*_columns()).where(submissions.c.id == ident)).first()
+        return _submission(row) if row else None
+
+    def confirm(self, ident: int, nonce: str) -> str:
+        """Confirm a submission: 'confirmed', 'already', 'withdrawn' or 'unknown'."""
+        with self._transaction(writing=True) as c:
+            done = c.execute(
+                update(submissions)
+                .where(
+                    submissions.c.id == ident,
+                    submissions.c.nonce == nonce,
+                    submissions.c.confirmed.is_(None),
+                    submissions.c.withdrawn.is_(None),
+                )
+                .values(confirmed=now())
+            ).rowcount
+            if done:
+                return "confirmed"
+            row = c.execute(
+                select(submissions.c.confirmed, submissions.c.withdrawn).where(
+                    submissions.c.id == ident, submissions.c.nonce == nonce
+                )
+            ).first()
+        if row is None:
+            return "unknown"
+        return "withdrawn" if row.withdrawn is not None else "already"
+
+    def withdraw(self, ident: int, nonce: str) -> str:
+        """Withdraw a submission: 'withdrawn', 'already' or 'unknown'."""
+        with self._transaction(writing=True) as c:
+            done = c.execute(
+                update(submissions)
+                .where(
+                    submissions.c.id == ident,
+                    submissions.c.nonce == nonce,
+                    submissions.c.withdrawn.is_(None),
+                )
+                .values(withdrawn=now())
+            ).rowcount
+            if done:
+                return "withdrawn"
+            found = c.execute(
+                select(submissions.c.id).where(
+                    submissions.c.id == ident, submissions.c.nonce == nonce
+                )
+            ).first()
+        return "already" if found else "unknown"
+
+    # -- the public list --------------------------------------------------------------
+
+    def confirmed(self, letter: str) -> tuple[list[Submission], set[str]]:
+        """Confirmed signatures not yet in the list, and mailboxes withdrawn since the last pull."""
+        with self._transaction(writing=False) as c:
+            rows = c.execute(
+                select(*_columns()).where(
+                    submissions.c.letter == letter,
+                    submissions.c.confirmed.is_not(None),
+                    or_(
+                        and_(submissions.c.withdrawn.is_(None), submissions.c.pulled.is_(None)),
+                        and_(
+                            submissions.c.withdrawn.is_not(None),
+                            submissions.c.pulled.is_not(None),
+                            submissions.c.withdrawal_pulled.is_(None),
+                        ),
+                    ),
+                )
+            ).all()
+        found = [_submission(row) for row in rows]
+        return [s for s in found if s.withdrawn is None], {
+            s.mailbox for s in found if s.withdrawn is not None
+        }
+
+    # -- pulling into the list ------------------------------------------------------
+
+    def to_pull(self, letters: list[str]) -> list[Submission]:
+        """Confirmed signatures and withdrawals the list does not have yet, oldest first."""
+        with self._transaction(writing=False) as c:
+            rows = c.execute(
+                select(*_columns())
+                .where(
+                    submissions.c.letter.in_(letters),
+                    submissions.c.confirmed.is_not(None),
+                    or_(
+                        and_(submissions.c.withdrawn.is_(None), submissions.c.pulled.is_(None)),
+                        and_(
+                            submissions.c.withdrawn.is_not(None),
+                            submissions.c.pulled.is_not(None),
+                            submissions.c.withdrawal_pulled.is_(None),
+                        ),
+                    ),
+                )
+                .order_by(submissions.c.confirmed, submissions.c.id)
+            ).all()
+        return [_submission(row) for row in rows]
+
+    def mark_pulled(self, added: list[int], withdrawals: list[int]) -> None:
+        """Remember which signatures and withdrawals are in the list now."""
+        moment = now()
+        with self._transaction(writing=True) as c:
+            if added:
+                c.execute(
+                    update(submissions).where(submissions.c.id.in_(added)).values(pulled=moment)
+                )
+            if withdrawals:
+                c.execute(
+                    update(submissions)
+                    .where(submissions.c.id.in_(withdrawals))
+                    .values(withdrawal_pulled=moment)
+                )
+
+    # -- the outbox -----------------------------------------------------------------
+
+    def claim(self, limit: int = 20) -> list[Mail]:
+        """E-mails due for sending, each claimed by this worker (another will not take it)."""
+        moment = now()
+        free = or_(outbox.c.claimed.is_(None), outbox.c.claimed < moment - CLAIM_TIMEOUT)
+        with self._transaction(writing=True) as c:
+            rows = c.execute(
+                select(outbox.c.id, outbox.c.recipient, outbox.c.subject, outbox.c.body)
+                .add_columns(outbox.c.attempts)
+                .where(
+                    outbox.c.sent.is_(None),
+                    outbox.c.given_up.is_(None),
+                    outbox.c.due <= moment,
+                    free,
+                )
+                .order_by(outbox.c.due, outbox.c.id)
+                .limit(limit)
+            ).all()
+            claimed = []
+            for row in rows:
+                # Compare and set: of two workers, the one whose update finds it free has it.
+                took = c.execute(
+                    update(outbox).where(outbox.c.id == row.id, free).values(claimed=moment)
+                ).rowcount
+                if took:
+                    claimed.append(Mail(row.id, row.recipient, row.subject, row.body, row.attempts))
+        return claimed
+
+    def sent(self, ident: int) -> None:
+        """The server accepted this e-mail."""
+        with self._transaction(writing=True) as c:
+            c.execute(update(outbox).where(outbox.c.id == ident).values(sent=now(), claimed=None))
+
+    def failed(self, ident: int, attempts: int, reason: str, retry: bool) -> bool:
+        """Sending failed: try again later (with a longer wait each time), or give up.
+
+        Returns whether it will be tried again.
+        """
+        attempts += 1
+        again = retry and attempts < MAX_ATTEMPTS
+        moment = now()
+        values: dict[str, Any] = {"attempts": attempts, "claimed": None, "failed": reason[:2000]}
+        if again:
+            values["due"] = moment + dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+        else:
+            values["given_up"] = moment
+        with self._transaction(writing=True) as c:
+            c.execute(update(outbox).where(outbox.c.id == ident).values(**values))
+        return again
+
+    def waiting(self) -> int:
+        """E-mails not sent yet and not given up."""
+        with self._transaction(writing=False) as c:
+            return int(
+                c.execute(
+                    select(func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.sent.is_(None), outbox.c.given_up.is_(None))
+                ).scalar_one()
+            )
+
+    def purge(self, confirm_days: int) -> tuple[int, int]:
+        """Forget unconfirmed submissions past their link's life, and old outbox rows."""
+        moment = now()
+        with self._transaction(writing=True) as c:
+            stale = c.execute(
+                delete_rows(submissions).where(
+                    submissions.c.confirmed.is_(None),
+                    submissions.c.created < moment - dt.timedelta(days=confirm_days),
+                )
+            ).rowcount
+            mails = c.execute(
+                delete_rows(outbox).where(
+                    or_(outbox.c.sent.is_not(None), outbox.c.given_up.is_not(None)),
+                    outbox.c.created < moment - KEEP_MAIL,
+                )
+            ).rowcount
+            # The client address served the rate limit; a confirmed signature keeps none.
+            c.execute(
+                update(submissions)
+                .where(
+                    submissions.c.client != "",
+                    submissions.c.created < moment - KEEP_MAIL,
+                )
+                .values(client="")
+            )
+        return int(stale), int(mails)
+
+
+def _reason(exc: DBAPIError) -> str:
+    """The first line of the driver's message."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc.orig).__name__
+
+
+def _engine(url: str, pool_size: int, timeout: float) -> Engine:
+    """An engine for ``url``; SQLite in WAL mode with immediate write transactions."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise CampaignError(
+            f"'{url}' is not a database URL\n"
+            "  hint: e.g. sqlite:///signon.sqlite or postgresql+psycopg://user@host/db"
+        ) from None
+    if parsed.drivername == "postgresql":  # psycopg 3 is the driver campaign ships with
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        if parsed.drivername.startswith("sqlite"):
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(
+                parsed,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                connect_args={"timeout": timeout, "check_same_thread": False},
+            )
+            _sqlite_transactions(engine)
+            return engine
+        if not parsed.drivername.startswith("postgresql"):
+            raise CampaignError(
+                f"the sign-on page keeps its data in SQLite or PostgreSQL, not "
+                f"{parsed.get_backend_name()}\n"
+                "  hint: e.g. --database postgresql+psycopg://user@host/db"
+            )
+        return create_engine(
+            parsed,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_timeout=timeout,
+            connect_args={"connect_timeout": max(1, int(timeout))},
+        )
+    except NoSuchModuleError:
+        raise CampaignError(f"no database driver for '{parsed.drivername}'") from None
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """WAL, full sync, and BEGIN IMMEDIATE for writes (no deadlock upgrading a read lock)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi: Any, _record: Any) -> None:
+        dbapi.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's
+        cursor = dbapi.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # Every commit on disk before the page says it is stored (a crash loses nothing).
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writing = connection.get_execution_options().get("writing")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
