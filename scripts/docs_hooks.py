@@ -138,13 +138,16 @@ def languages(part: str = "words") -> str:
 
 
 def _commands() -> list[tuple[str, click.Command]]:
-    """Every command of the command line, the `sig` subcommands after the others."""
+    """Every command of the command line; a group's subcommands in its place (sig: by its alias)."""
     from campaign.cli.main import cli
 
     found: list[tuple[str, click.Command]] = []
     for name, command in sorted(cli.commands.items()):
         if isinstance(command, click.Group):
-            found += [(f"sig {sub}", c) for sub, c in sorted(command.commands.items())]
+            group = "sig" if name == "signatories" else name
+            if group != "sig":  # a group of its own page, then its subcommands
+                found.append((name, command))
+            found += [(f"{group} {sub}", c) for sub, c in sorted(command.commands.items())]
         else:
             found.append((name, command))
     return found
@@ -152,8 +155,9 @@ def _commands() -> list[tuple[str, click.Command]]:
 
 def _page(name: str) -> str:
     """The page of the docs that documents a command, relative to commands/."""
-    if name.startswith("sig "):
-        return "sig.md#campaign-" + name.replace(" ", "-")
+    group, _, sub = name.partition(" ")
+    if sub:
+        return f"{group}.md#campaign-" + name.replace(" ", "-")
     return f"{name}.md"
 
 
@@ -176,8 +180,9 @@ def commands(which: str = "") -> str:
 
 def options(name: str) -> str:
     """The usage line and the options of one command (`sig-import` for `sig import`)."""
-    wanted = name.replace("-", " ", 1) if name.startswith("sig-") else name
-    command = dict(_commands()).get(wanted)
+    known = dict(_commands())
+    wanted = name if name in known else name.replace("-", " ", 1)
+    command = known.get(wanted)
     if command is None:
         raise ValueError(f"no command {wanted!r} for a table of options")
     context = click.Context(command, info_name=f"campaign {wanted}")

@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from campaign.errors import CampaignError
 from campaign.signon import form
 from campaign.signon.letter import LetterPage, load_page
-from campaign.signon.store import Store, Unavailable, default_url
+from campaign.signon.store import Store, Submission, Unavailable, default_url
 
 log = logging.getLogger("campaign.signon")
 
@@ -70,6 +70,28 @@ class Signon:
         with self._lock:
             self._listed = (moment, html)
         return html
+
+    def mail(self, s: Submission) -> tuple[str, str]:
+        """The subject and text of the e-mail a submission gets: confirm, or signed already."""
+        page, words = self.page, self.page.words
+        withdraw = self.link("withdraw", self.withdraw_links.dumps([s.id, s.nonce]))
+        title = page.letter.title
+        if s.confirmed is not None:
+            subject = words["signon_mail_already_subject"].format(title=title)
+            body = words["signon_mail_already"].format(
+                title=title, signer=page.signer(s), withdraw=withdraw
+            )
+        else:
+            confirm = self.link("confirm", self.confirm_links.dumps([s.id, s.nonce]))
+            subject = words["signon_mail_confirm_subject"].format(title=title)
+            body = words["signon_mail_confirm"].format(
+                title=title,
+                signer=page.signer(s),
+                days=page.settings.confirm_days,
+                confirm=confirm,
+                withdraw=withdraw,
+            )
+        return subject, body + "\n"
 
     def forget_listing(self) -> None:
         """Show the next visitor what just changed."""
@@ -305,7 +327,7 @@ def _routes(app: Flask, state: Signon) -> None:
                 # address was given before. Its inbox gets nothing more this hour.
                 return True
             found = state.store.add(c, page.slug, values, client)
-            subject, body = page.mail(found, state, confirmed=found.confirmed is not None)
+            subject, body = state.mail(found)
             state.store.queue(c, page.slug, found.mailbox, client, found.email, subject, body)
         return True
 

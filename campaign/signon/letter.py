@@ -28,7 +28,6 @@ from campaign.text.typography import typeset, typeset_text
 from campaign.text.wording import labels_for
 
 if TYPE_CHECKING:
-    from campaign.signon.app import Signon
     from campaign.signon.store import Submission
 
 # Codes CLDR lists among its territories that are not countries a signer is from:
@@ -142,27 +141,6 @@ class LetterPage:
         heading = next((g.heading for g in self.groups if g.key == s.group), s.group)
         lines = [s.name, *([details] if details else []), f"({heading})"]
         return "\n".join(f"    {line}" for line in lines)
-
-    def mail(self, s: Submission, state: Signon, confirmed: bool) -> tuple[str, str]:
-        """The subject and text of the e-mail a submission gets."""
-        withdraw = state.link("withdraw", state.withdraw_links.dumps([s.id, s.nonce]))
-        title = self.letter.title
-        if confirmed:
-            subject = self.words["signon_mail_already_subject"].format(title=title)
-            body = self.words["signon_mail_already"].format(
-                title=title, signer=self.signer(s), withdraw=withdraw
-            )
-        else:
-            confirm = state.link("confirm", state.confirm_links.dumps([s.id, s.nonce]))
-            subject = self.words["signon_mail_confirm_subject"].format(title=title)
-            body = self.words["signon_mail_confirm"].format(
-                title=title,
-                signer=self.signer(s),
-                days=self.settings.confirm_days,
-                confirm=confirm,
-                withdraw=withdraw,
-            )
-        return subject, body + "\n"
 
 
 def countries(language: str) -> list[tuple[str, str]]:

@@ -6,19 +6,16 @@ serve``) on 127.0.0.1 for one, and aiosmtpd on 127.0.0.1 receiving the e-mails.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
+from smtpbox import Inbox, serve, text_of
 
 from campaign.signon import create_app
 from campaign.signon.app import state_of
@@ -28,45 +25,20 @@ SLUG = "test"
 PUBLIC = "http://localhost"
 
 
-class Inbox:
-    """What the SMTP server on 127.0.0.1 received."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        return "250 OK: queued"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
+    box = Inbox()
+    for _server in serve(monkeypatch, box):
+        yield box
 
 
 @pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    """An SMTP server on 127.0.0.1, stopped after the test."""
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def workspace(minimal: Path, inbox: tuple[Inbox, int]) -> Path:
-    """The minimal workspace, mailing through the test's SMTP server."""
+def workspace(minimal: Path, inbox: Inbox) -> Path:
+    """The minimal workspace, whose sender has an e-mail address to send from."""
     (minimal / "campaign.yaml").write_text(
         "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
         "  email: coalition@example.org\nlanguage: en-US\n"
-        f"smtp:\n  host: 127.0.0.1\n  port: {inbox[1]}\n  security: none\n"
     )
     return minimal
 
@@ -116,12 +88,6 @@ def deliver(app: Flask) -> int:
     return worker.send_due()
 
 
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content()).replace("\r\n", "\n")
-
-
 def links(message: EmailMessage) -> dict[str, str]:
     """The confirm and withdraw links of an e-mail, by kind, as paths."""
     found = re.findall(r"http://localhost(/(confirm|withdraw)/\S+)", text_of(message))
@@ -143,7 +109,7 @@ CHECK_INBOX = (
 
 
 def test_a_signature_is_confirmed_by_its_email_and_then_shows(
-    app: Flask, client: FlaskClient, inbox: tuple[Inbox, int]
+    app: Flask, client: FlaskClient, inbox: Inbox
 ) -> None:
     before = page_text(client.get("/"))
     assert "Signatures so far: 5 Individuals (3)" in before
@@ -152,7 +118,7 @@ def test_a_signature_is_confirmed_by_its_email_and_then_shows(
     assert page_text(answer) == CHECK_INBOX
     assert "Ada Lovelace" not in page_text(client.get("/"))  # not before it is confirmed
     assert deliver(app) == 1
-    (message,) = inbox[0].messages
+    (message,) = inbox.messages
     assert message["To"] == "ada@example.org"
     assert message["From"] == "Test Coalition <coalition@example.org>"
     assert message["Subject"] == "Please confirm your signature: Test Letter on Testing"
