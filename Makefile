@@ -16,11 +16,12 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCK) setup.cfg | cksum | cut -d' ' -f
 
 # What WeasyPrint, PyICU and the tests need from Debian: Pango, HarfBuzz's subsetter
 # (without it WeasyPrint is many times slower), fonts for Latin, Japanese and Korean,
-# poppler-utils to read PDFs back, ICU's headers to build PyICU, and Chromium with its
-# driver for the tests that drive `campaign preview` in a real browser.
+# poppler-utils to read PDFs back, ICU's headers to build PyICU, Chromium with its
+# driver for the tests that drive `campaign preview` and the sign-on page in a real
+# browser, and PostgreSQL's server, which the sign-on tests and bench start themselves.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 	fonts-noto-core fonts-noto-cjk fonts-liberation2 \
-	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver
+	poppler-utils pkg-config libicu-dev g++ chromium chromium-driver postgresql
 
 .PHONY: demo test docs lint bench fuzz lock check-system venv clean
 

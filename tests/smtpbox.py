@@ -5,7 +5,9 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,6 +23,7 @@ class Inbox:
         self.envelopes: list[list[str]] = []
         self.refuse = refuse
         self.drop_after = drop_after
+        self._arrived = threading.Condition()
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -36,9 +39,25 @@ class Inbox:
             return "421 going away"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
-        self.messages.append(parsed)
-        self.envelopes.append(list(envelope.rcpt_tos))
+        with self._arrived:
+            self.messages.append(parsed)
+            self.envelopes.append(list(envelope.rcpt_tos))
+            self._arrived.notify_all()
         return "250 OK: queued"
+
+    def wait_until(
+        self, done: Callable[[list[EmailMessage]], bool], timeout: float = 30
+    ) -> list[EmailMessage]:
+        """The messages once ``done`` holds for them, or all there are after ``timeout``."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: done(self.messages), timeout)
+            return list(self.messages)
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        """The first ``count`` messages, once they have come (a server that sends later)."""
+        got = self.wait_until(lambda messages: len(messages) >= count, timeout)
+        assert len(got) >= count, f"{len(got)} of {count} messages came in {timeout} s"
+        return got[:count]
 
 
 def text_of(message: EmailMessage) -> str:
@@ -48,18 +67,25 @@ def text_of(message: EmailMessage) -> str:
     return str(body.get_content()).replace("\r\n", "\n")
 
 
-def serve(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
-    """Run ``inbox`` on a free port of 127.0.0.1, with CAMPAIGN_SMTP_* pointing at it."""
+@contextmanager
+def listening(inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
+    """Run ``inbox`` on a free port of 127.0.0.1 (``controller.port``); stopped afterwards."""
     with socket.socket() as probe:  # a free port on 127.0.0.1
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp)
     controller.start()
-    monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMPAIGN_SMTP_PORT", str(port))
-    monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "none")
-    monkeypatch.setenv("CAMPAIGN_SMTP_PER_MINUTE", "100000")
     try:
         yield controller
     finally:
         controller.stop()
+
+
+def serve(monkeypatch: pytest.MonkeyPatch, inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
+    """Run ``inbox`` on a free port of 127.0.0.1, with CAMPAIGN_SMTP_* pointing at it."""
+    with listening(inbox, **smtp) as controller:
+        monkeypatch.setenv("CAMPAIGN_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("CAMPAIGN_SMTP_PORT", str(controller.port))
+        monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "none")
+        monkeypatch.setenv("CAMPAIGN_SMTP_PER_MINUTE", "100000")
+        yield controller
