@@ -72,16 +72,23 @@ def long_options(command: click.Command) -> list[str]:
     ]
 
 
-def sig_section(name: str) -> str:
-    """The part of the sig page about one subcommand."""
-    text = prose(DOCS / "commands" / "sig.md")
-    heading = f"## campaign sig {name}\n"
+def section(group: str, name: str) -> str:
+    """The part of a group's page (sig, signon, ...) about one of its subcommands."""
+    text = prose(DOCS / "commands" / f"{group}.md")
+    heading = f"## campaign {group} {name}\n"
     assert heading in text
     return text.split(heading, 1)[1].split("\n## ", 1)[0]
 
 
 COMMANDS = sorted(name for name in cli.commands if name != "signatories")
 SIG_COMMANDS = sorted(signatories.commands)
+# Every subcommand of a group, by the name its page uses (signatories: sig).
+SUBCOMMANDS = [
+    ("sig" if group == "signatories" else group, name, command)
+    for group, parent in sorted(cli.commands.items())
+    if isinstance(parent, click.Group)
+    for name, command in sorted(parent.commands.items())
+]
 
 
 def test_the_site_builds_with_no_warning(site: Path) -> None:
@@ -98,11 +105,16 @@ def test_every_command_has_a_page_naming_each_of_its_options(name: str) -> None:
     assert [o for o in long_options(cli.commands[name]) if o not in text] == []
 
 
-@pytest.mark.parametrize("name", SIG_COMMANDS)
-def test_every_sig_command_has_a_section_naming_each_of_its_options(name: str) -> None:
-    section = sig_section(name)
-    assert f"<!-- table: options sig-{name} -->" in (DOCS / "commands" / "sig.md").read_text()
-    assert [o for o in long_options(signatories.commands[name]) if o not in section] == []
+@pytest.mark.parametrize(
+    ("group", "name", "command"), SUBCOMMANDS, ids=[f"{g} {n}" for g, n, _ in SUBCOMMANDS]
+)
+def test_every_subcommand_has_a_section_naming_each_of_its_options(
+    group: str, name: str, command: click.Command
+) -> None:
+    text = section(group, name)
+    page = (DOCS / "commands" / f"{group}.md").read_text(encoding="utf-8")
+    assert f"<!-- table: options {group}-{name} -->" in page
+    assert [o for o in long_options(command) if o not in text] == []
 
 
 def test_the_options_of_campaign_itself_are_on_the_page_of_all_commands() -> None:
