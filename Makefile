@@ -46,8 +46,13 @@ fuzz: venv
 		tests/test_shared_property.py \
 		--hypothesis-show-statistics
 
-# Benchmarks: figures from one run on this machine, with ratios against the naive way.
+# Benchmarks: figures from one run on this machine, with ratios against the naive way
+# and against the peer, KOMA-Script scrlttr2 set by pdflatex (bench/latexpeer.py), whose
+# TeX packages only the benchmark needs.
+BENCH_PACKAGES := texlive-latex-recommended texlive-fonts-recommended lmodern
+
 bench: venv
+	@PYTHON=$(PYTHON) sh scripts/install-system-packages.sh $(BENCH_PACKAGES)
 	$(BIN)/python bench/run.py
 
 lint: venv

@@ -1,9 +1,10 @@
-"""Benchmark of ``campaign build`` on a parliament-sized campaign.
+"""Benchmark of ``campaign build`` on a parliament-sized campaign, and the issue's targets.
 
 700 addressees, 1,000 signatories, 3 people in cc. The naive way lays out every
 letter from scratch; it is timed on a sample of 20 letters. The build is run as a
-user runs it (``campaign build``, one worker per CPU), with the memory of its whole
-process tree sampled while it runs.
+user runs it (``campaign build``, one worker per CPU). Every command's CPU and memory
+are counted over all its processes, fork-server workers included (measure.py). The
+peer is the same letters as KOMA-Script ``scrlttr2`` serial letters (latexpeer.py).
 """
 
 from __future__ import annotations
@@ -11,66 +12,24 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.drafting.scaffold import EXAMPLE
 
+import latexpeer
 from generate import english_only, make_campaign
+from listbench import generate_list
+from measure import MB, Run, in_process, measure
 
 CAMPAIGN = [sys.executable, "-m", "campaign"]
+LIST_ONLY = [sys.executable, str(Path(__file__).parent / "listonly.py")]
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/statm") as statm:
-                rss[int(entry)] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo += children.get(pid, [])
-    return total
-
-
-def _run(args: list[str], cwd: Path) -> tuple[float, int]:
-    """Run a command; its wall time and the peak memory of its process tree."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-
-    def sample() -> None:
-        nonlocal peak
-        while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    _, err = process.communicate()
-    sampler.join()
-    if process.returncode:
-        raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()}")
-    return time.perf_counter() - start, peak
-
-
-def _naive_per_letter(root: Path, sample: int = 20) -> float:
-    """Seconds per letter when each is laid out whole, from a random sample."""
+def _naive_per_letter(root: Path, sample: int = 20) -> tuple[float, float]:
+    """Wall and CPU seconds per letter when each is laid out whole, from a random sample."""
     from campaign.checks.letters import load_letters
     from campaign.compose.composer import Composer
     from campaign.load.workspace import Workspace
@@ -80,23 +39,13 @@ def _naive_per_letter(root: Path, sample: int = 20) -> float:
     composer = Composer(bundle)
     render_pdf(composer.letter_html(composer.to[0]), bundle.letter.folder, root)  # warm up
     chosen = random.Random(3).sample(composer.to, sample)
-    start = time.perf_counter()
-    for addressee in chosen:
-        render_pdf(composer.letter_html(addressee), bundle.letter.folder, root)
-    return (time.perf_counter() - start) / sample
 
+    def lay_out() -> None:
+        for addressee in chosen:
+            render_pdf(composer.letter_html(addressee), bundle.letter.folder, root)
 
-def _signature_list(root: Path) -> float:
-    """Seconds to compose and lay out signatories.pdf for the campaign at ``root``."""
-    from campaign.checks.letters import load_letters
-    from campaign.compose.composer import Composer
-    from campaign.load.workspace import Workspace
-    from campaign.pdf.render import render_pdf
-
-    start = time.perf_counter()
-    bundle = load_letters(Workspace(root))[0][0]
-    render_pdf(Composer(bundle).signatories_html(), bundle.letter.folder, root)
-    return time.perf_counter() - start
+    wall, cpu = in_process(lay_out)
+    return wall / sample, cpu / sample
 
 
 def _print_file(folder: Path, tmp: Path) -> tuple[float, int, float, int]:
@@ -107,59 +56,235 @@ def _print_file(folder: Path, tmp: Path) -> tuple[float, int, float, int]:
     figures = []
     for dedupe in (True, False):
         target = tmp / f"print-{dedupe}.pdf"
-        start = time.perf_counter()
-        join_pdfs(letters, target, duplex=True, dedupe=dedupe)
-        figures += [time.perf_counter() - start, target.stat().st_size]
+        wall, _ = in_process(
+            lambda target=target, dedupe=dedupe: join_pdfs(
+                letters, target, duplex=True, dedupe=dedupe
+            )
+        )
+        figures += [wall, target.stat().st_size]
     return figures[0], int(figures[1]), figures[2], int(figures[3])
 
 
-def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
-    """Time the naive and the shared-pages build; report lines."""
-    MB = 1024 * 1024
-    lines = [f"campaign build: {addressees} addressees, {signatories:,} signatories, 3 in cc"]
-    with tempfile.TemporaryDirectory() as tmp:
-        root = make_campaign(Path(tmp) / "big", addressees, signatories)
-        naive = _naive_per_letter(root)
-        seconds, peak = _run([*CAMPAIGN, "build"], root)
-        per_letter = seconds / addressees
-        noop, _ = _run([*CAMPAIGN, "build"], root)
-        folder = next((root / "build").iterdir())
-        pieces = len((folder / "mailing.csv").read_text(encoding="utf-8").splitlines()) - 1
-        kept, kept_size, plain, plain_size = _print_file(folder, Path(tmp))
-        small = make_campaign(Path(tmp) / "small", 100, signatories)
-        _, small_peak = _run([*CAMPAIGN, "build"], small)
-        helps = [_run([*CAMPAIGN, "--help"], root)[0] for _ in range(5)]
-        huge = make_campaign(Path(tmp) / "huge", 1, 10_000)
-        list_seconds = _signature_list(huge)
-        editions = _editions(Path(tmp))
-    lines += [
-        f"  naive, each letter laid out whole (sample of 20): {naive:7.3f} s per letter",
-        f"  build, shared pages:                  {per_letter:7.3f} s per letter "
-        f"= {naive / per_letter:.0f}x faster",
-        f"  whole build ({addressees} letters + cc + list): {seconds:7.1f} s "
-        f"(naive: about {naive * addressees:.0f} s)",
-        f"  peak memory, all processes: {peak / MB:5.0f} MB "
-        f"(100 addressees: {small_peak / MB:.0f} MB)",
-        f"  rebuild with nothing changed: {noop:7.2f} s",
-        f"  print.pdf ({pieces} letters), objects stored once: {kept:5.1f} s, "
-        f"{kept_size / MB:.0f} MB",
-        f"  naive, plain concatenation:               {plain:5.1f} s, {plain_size / MB:.0f} MB "
-        f"= {plain_size / kept_size:.0f}x the size",
-        f"  campaign --help:              {min(helps):7.2f} s (best of 5)",
-        f"  signatories.pdf of 10,000 names: {list_seconds:6.1f} s",
-        "  the example letter (3 pieces of mail, 51 names), English only: "
-        f"{editions[0]:.1f} s, peak {editions[1] / MB:.0f} MB",
-        "  the same with its Japanese edition and parallel.pdf:           "
-        f"{editions[2]:.1f} s, peak {editions[3] / MB:.0f} MB",
-    ]
-    return lines
+def _signature_list(root: Path, target: Path) -> tuple[Run, float, int]:
+    """signatories.pdf of the campaign at ``root``, in a process of its own.
+
+    The run, the seconds after WeasyPrint's import, and the pages."""
+    run = measure([*LIST_ONLY, str(root), str(target)], root)
+    seconds, pages = run.out.split()
+    return run, float(seconds), int(pages)
 
 
-def _editions(tmp: Path) -> tuple[float, int, float, int]:
-    """Build the example without and with its Japanese edition: time and peak memory."""
+def _editions(tmp: Path) -> tuple[Run, Run]:
+    """Build the example without and with its Japanese edition."""
     english = tmp / "english"
     shutil.copytree(EXAMPLE, english)
     english_only(english / "letters" / "japan-hrc-2020")
     both = tmp / "both"
     shutil.copytree(EXAMPLE, both)
-    return (*_run([*CAMPAIGN, "build"], english), *_run([*CAMPAIGN, "build"], both))
+    return measure([*CAMPAIGN, "build"], english), measure([*CAMPAIGN, "build"], both)
+
+
+def _sig_add(tmp: Path, count: int = 10_000) -> Run:
+    """``campaign sig add`` on a ``count``-entry list."""
+    (tmp / "signatories").mkdir(parents=True)
+    generate_list(tmp / "signatories" / "big.yaml", count)
+    return measure(
+        [*CAMPAIGN, "sig", "add", "big", "--name", "Bench Org", "--type", "organization",
+         "--group", "organizations"],
+        tmp,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the issue's table of targets."""
+
+    figure: str
+    measured: str
+    target: str
+    naive: str  # how many times better than the naive way ('' when there is none)
+    peer: str  # how many times better than scrlttr2 / pdflatex
+    load: float
+
+
+def _x(ratio: float, better: str = "faster", worse: str = "slower") -> str:
+    """A ratio of theirs to ours, said the way round that is above 1."""
+    if ratio >= 1:
+        return f"{ratio:.1f}x {better}"
+    return f"{1 / ratio:.1f}x {worse}"
+
+
+def _m(ratio: float) -> str:
+    return _x(ratio, "smaller", "larger")
+
+
+def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
+    """Time the build, its parts and its peer; report lines, then the table of targets."""
+    load_start = os.getloadavg()[0]
+    lines = [f"campaign build: {addressees} addressees, {signatories:,} signatories, 3 in cc"]
+    peer_letters = int(os.environ.get("BENCH_PEER_LETTERS", "0")) or addressees
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = make_campaign(tmp / "big", addressees, signatories)
+        naive_wall, naive_cpu = _naive_per_letter(root)
+        build = measure([*CAMPAIGN, "build"], root)
+        noop = measure([*CAMPAIGN, "build"], root)
+        folder = next((root / "build").iterdir())
+        pieces = len((folder / "mailing.csv").read_text(encoding="utf-8").splitlines()) - 1
+        kept, kept_size, plain, plain_size = _print_file(folder, tmp)
+        small = make_campaign(tmp / "small", 100, signatories)
+        small_build = measure([*CAMPAIGN, "build"], small)
+        helps = [measure([*CAMPAIGN, "--help"], root).wall for _ in range(5)]
+        lists = {}
+        for names in (10_000, 20_000):
+            huge = make_campaign(tmp / f"list-{names}", 1, names)
+            lists[names] = (
+                *_signature_list(huge, tmp / f"list-{names}.pdf"),
+                latexpeer.signature_list(huge, tmp / f"tex-list-{names}"),
+            )
+        english, both = _editions(tmp)
+        sig_add = _sig_add(tmp / "sig")
+        peer_root = root
+        if peer_letters != addressees:  # a quicker run: the peer set on fewer letters
+            peer_root = make_campaign(tmp / "peer", peer_letters, signatories)
+        peer, peer_pages = latexpeer.letters(peer_root, tmp / "tex-letters")
+    load_end = os.getloadavg()[0]
+    letters = pieces  # to and cc: what the naive way and the peer set too
+    peer_pieces = peer_letters + 3
+    peer_per_letter_cpu = peer.cpu / peer_pieces
+    peer_wall = peer.wall * letters / peer_pieces  # scaled when set on fewer letters
+    peer_cpu = peer.cpu * letters / peer_pieces
+    per_extra_cpu = (build.cpu - small_build.cpu) / (addressees - 100)
+    lines += [
+        f"  naive, each letter laid out whole (sample of 20): {naive_wall:6.3f} s, "
+        f"{naive_cpu:6.3f} s CPU per letter",
+        f"  build, shared pages: {build.wall:6.1f} s, {build.cpu:6.1f} s CPU "
+        f"(all processes), peak {build.pss_mb:.0f} MB (PSS; summed RSS {build.rss / MB:.0f} MB)",
+        f"    = {naive_wall * letters / build.wall:.0f}x the naive way per wall second, "
+        f"{naive_cpu * letters / build.cpu:.0f}x per CPU-second "
+        f"(naive: about {naive_wall * letters:.0f} s for {letters} letters, one process)",
+        f"  100 addressees: {small_build.wall:.1f} s, {small_build.cpu:.1f} s CPU, "
+        f"peak {small_build.pss_mb:.0f} MB; CPU per extra letter {per_extra_cpu * 1000:.1f} ms",
+        f"  scrlttr2, the same {peer_pieces} letters ({peer_pages} pages), two pdflatex passes, "
+        f"one process per CPU: {peer.wall:.1f} s, {peer.cpu:.1f} s CPU, peak "
+        f"{peer.pss_mb:.0f} MB",
+        f"  rebuild with nothing changed: {noop.wall:6.2f} s, {noop.cpu:.2f} s CPU",
+        f"  print.pdf ({pieces} letters), objects stored once: {kept:5.1f} s, "
+        f"{kept_size / MB:.0f} MB",
+        f"  naive, plain concatenation:               {plain:5.1f} s, {plain_size / MB:.0f} MB "
+        f"= {plain_size / kept_size:.0f}x the size",
+        f"  campaign --help:              {min(helps):7.2f} s (best of 5)",
+    ]
+    if peer_letters != addressees:
+        lines.append(
+            f"  (BENCH_PEER_LETTERS={peer_letters}: the peer's times below are scaled "
+            f"from {peer_pieces} letters to {letters})"
+        )
+    for names, (run_, seconds, pages, (tex, tex_pages)) in lists.items():
+        lines.append(
+            f"  signatories.pdf of {names:,} names: {run_.wall:5.1f} s ({seconds:.1f} s after "
+            f"import), {run_.cpu:.1f} s CPU, peak {run_.pss_mb:.0f} MB, {pages} pages; "
+            f"pdflatex x2: {tex.wall:.1f} s, {tex.cpu:.1f} s CPU, {tex.pss_mb:.0f} MB, "
+            f"{tex_pages} pages"
+        )
+    lines += [
+        "  the example letter (3 pieces of mail, 51 names), English only: "
+        f"{english.wall:.1f} s, {english.cpu:.1f} s CPU, peak {english.pss_mb:.0f} MB",
+        "  the same with its Japanese edition and parallel.pdf:           "
+        f"{both.wall:.1f} s, {both.cpu:.1f} s CPU, peak {both.pss_mb:.0f} MB",
+        f"  campaign sig add on 10,000 entries: {sig_add.wall:.2f} s, {sig_add.cpu:.2f} s CPU",
+    ]
+    l10, l20 = lists[10_000], lists[20_000]
+    rows = [
+        Row(
+            f"{letters} letters + list + envelopes + labels + print.pdf",
+            f"{build.wall:.1f} s ({build.cpu:.1f} s CPU)",
+            "<= 10 s",
+            f"{_x(naive_wall * letters / build.wall)}; CPU {_x(naive_cpu * letters / build.cpu)}",
+            f"{_x(peer_wall / build.wall)}; CPU {_x(peer_cpu / build.cpu)}",
+            build.load,
+        ),
+        Row(
+            "CPU per extra letter",
+            f"{per_extra_cpu * 1000:.0f} ms",
+            "<= 15 ms",
+            _x(naive_cpu / per_extra_cpu),
+            _x(peer_per_letter_cpu / per_extra_cpu),
+            small_build.load,
+        ),
+        Row(
+            "against scrlttr2, same letters",
+            _x(peer_wall / build.wall),
+            ">= 15x faster",
+            "",
+            f"CPU {_x(peer_cpu / build.cpu)}",
+            peer.load,
+        ),
+        Row(
+            "signatories.pdf, 10,000 / 20,000 names",
+            f"{l10[0].wall:.1f} s / {l20[0].wall:.1f} s",
+            "<= 3 s / <= 6 s",
+            "",
+            f"{_x(l10[3][0].wall / l10[0].wall)} / {_x(l20[3][0].wall / l20[0].wall)}",
+            l20[0].load,
+        ),
+        Row(
+            "  memory of the list, 10,000 / 20,000 names",
+            f"{l10[0].pss_mb:.0f} MB / {l20[0].pss_mb:.0f} MB",
+            "flat",
+            "",
+            f"{_m(l10[3][0].pss / l10[0].pss)} / {_m(l20[3][0].pss / l20[0].pss)}",
+            l20[0].load,
+        ),
+        Row(
+            "peak memory, all processes, English / with ja",
+            f"{english.pss_mb:.0f} MB / {both.pss_mb:.0f} MB",
+            "<= 350 / <= 400 MB",
+            "",
+            f"{_m(peer.pss / english.pss)} / {_m(peer.pss / both.pss)} (its letters)",
+            both.load,
+        ),
+        Row(
+            "  peak memory, 700-letter build",
+            f"{build.pss_mb:.0f} MB",
+            "<= 350 MB",
+            "",
+            _m(peer.pss / build.pss),
+            build.load,
+        ),
+        Row(
+            "sig add on 10,000 entries",
+            f"{sig_add.wall:.2f} s",
+            "<= 0.5 s",
+            "",
+            "",
+            sig_add.load,
+        ),
+        Row(
+            "no-op rebuild",
+            f"{noop.wall:.2f} s",
+            "<= 0.5 s",
+            _x(naive_wall * letters / noop.wall),
+            _x(peer_wall / noop.wall),
+            noop.load,
+        ),
+    ]
+    widths = [58, 24, 20, 34, 34]
+    head = ("figure", "measured", "target", "vs naive", "vs scrlttr2/pdflatex", "load")
+    lines += [
+        "",
+        f"Targets of issue 22 (ratios: how many times faster or smaller; load average "
+        f"{load_start:.1f} at the start, {load_end:.1f} at the end)",
+        "  " + "".join(h.ljust(w) for h, w in zip(head, [*widths, 5], strict=True)),
+    ]
+    for row in rows:
+        cells = (row.figure, row.measured, row.target, row.naive or "-", row.peer or "-")
+        lines.append(
+            "  "
+            + "".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+            + f"{row.load:.1f}"
+        )
+    lines.append(
+        "  (-: no such way to compare; the peer does not make envelopes, labels or print.pdf)"
+    )
+    return lines
