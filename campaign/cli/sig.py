@@ -445,3 +445,78 @@ def diff(ctx: click.Context, name: str, since: str) -> None:
         entries, problems = read_list(path)
         echo_problems(problems)
         click.echo(make_diff(path, entries, since), nl=False)
+
+
+@signatories.command()
+@click.argument("name", metavar="LIST")
+@click.option("--approve", is_flag=True, help="Add them as signed, not pending.")
+@click.option("--dry-run", is_flag=True, help="Say what would change, and change nothing.")
+@click.option(
+    "--letter",
+    "slug",
+    metavar="SLUG",
+    help="Only the sign-on page of this letter.  [default: every letter that prints LIST]",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    help="The sign-on page's database.  [default: CAMPAIGN_DATABASE, else the workspace's]",
+)
+@click.pass_context
+def pull(
+    ctx: click.Context,
+    name: str,
+    approve: bool,
+    dry_run: bool,
+    slug: str | None,
+    database: str | None,
+) -> None:
+    """Add the signatures confirmed on the sign-on page to a list.
+
+    Each comes in as pending (signed with --approve), remembering privately that it
+    came from the page and when it was confirmed; one already on the list (dedupe's
+    rules) is reported, not added. Withdrawals confirmed on the page become
+    'withdrawn'. Pulling again adds nobody twice.
+    """
+    import os
+
+    from campaign.signon.pull import letters_using, no_letter
+    from campaign.signon.pull import pull as pull_signatures
+    from campaign.signon.store import Store, default_url
+
+    root = _root(ctx)
+    path = _existing(ctx, name)
+    letters = letters_using(root, path)
+    if slug:
+        if slug not in letters:
+            raise no_letter(path, slug, letters)
+        letters = {slug: letters[slug]}
+    if not letters:
+        raise no_letter(path, None, letters)
+    url = database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root)
+    if not (database or os.environ.get("CAMPAIGN_DATABASE")):
+        stored = root / ".campaign" / "signon.sqlite"
+        if not stored.is_file():
+            raise CampaignError(
+                f"no sign-on database in {display_path(root / '.campaign')}; nothing was changed\n"
+                "  hint: 'campaign signon serve SLUG' makes it; --database names another"
+            )
+    store = Store(url)
+    try:
+        store.prepare()
+        with _reporting():
+            done = pull_signatures(store, path, letters, approve, dry_run)
+    finally:
+        store.close()
+    echo_problems(done.problems)
+    for line in [*done.changes, *done.notes]:
+        click.echo(line)
+    status = "signed" if approve else "pending"
+    said = (
+        f"{done.added} added ({status}), {done.duplicates} already on the list, "
+        f"{done.withdrawn} withdrawn"
+    )
+    if dry_run:
+        click.echo(f"Dry run: {said}; nothing was changed.")
+    else:
+        click.echo(f"{display_path(path)}: {said}.")

@@ -51,6 +51,9 @@ SIGNATORY_KEYS = (
     "email",
     "phone",
     "notes",
+    "contact",
+    "source",
+    "confirmed",
 )  # fmt: skip, the order new entries are written in
 RECIPIENT_KEYS = (
     "name", "name_latin", "title", "organization", "honorific", "salutation", "address", "email",
@@ -458,6 +461,9 @@ def load_signature_list(
                 email=s.email("email"),
                 phone=s.text("phone"),
                 notes=s.text("notes", multiline=True),
+                contact=s.choice("contact", ("yes", "no"), ""),
+                source=s.text("source"),
+                confirmed=s.text("confirmed"),
                 line=line,
             )
         )

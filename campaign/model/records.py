@@ -212,6 +212,9 @@ class Signatory:
     email: str = ""  # private
     phone: str = ""  # private
     notes: str = ""  # private
+    contact: str = ""  # private: yes | no, whether the signer may be mailed about the letter
+    source: str = ""  # private: where the entry came from ('signon': the sign-on page)
+    confirmed: str = ""  # private: when its e-mail address confirmed it (UTC, ISO 8601)
     line: int = 0
 
 

@@ -1,0 +1,158 @@
+"""``campaign sig pull``: confirmed web signatures and withdrawals into the YAML list.
+
+The list stays the record of who signed. A pull adds each confirmed signature not
+pulled before (pending, or signed with ``approve``), unless dedupe's rules find it on
+the list already; marks each withdrawal confirmed on the page as withdrawn; and then
+remembers in the database what it did, so that pulling again adds nobody twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import CampaignError, Problem, display_path, shown
+from campaign.lists.dedupe import Present, identity_keys
+from campaign.lists.edit import describe, where
+from campaign.lists.listfile import ListFile, locked
+from campaign.load.records import load_letter, load_settings
+from campaign.mail.send import mailbox
+from campaign.model.records import Signatory
+from campaign.signon.letter import countries
+from campaign.signon.store import Store, Submission
+
+SOURCE = "signon"
+
+
+@dataclass
+class Pulled:
+    """What a pull did (or, dry, would do): one line per change, and the problems seen."""
+
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    withdrawn: int = 0
+    duplicates: int = 0
+
+
+def letters_using(root: Path, path: Path) -> dict[str, str]:
+    """The letters whose letter.yaml prints the list at ``path``: slug -> language."""
+    problems: list[Problem] = []
+    settings = load_settings(root / "campaign.yaml", problems)
+    found: dict[str, str] = {}
+    for folder in sorted((root / "letters").glob("*/")):
+        if not (folder / "letter.yaml").is_file():
+            continue
+        letter = load_letter(folder, settings, problems)
+        if letter is not None and letter.list_name == path.stem:
+            found[letter.slug] = letter.language
+    return found
+
+
+def confirmed_text(moment: dt.datetime) -> str:
+    """A confirmation time as the list keeps it: UTC, to the second."""
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def record_of(s: Submission, language: str, approve: bool) -> dict[str, Any]:
+    """The list entry of a confirmed submission, its origin kept in private fields."""
+    assert s.confirmed is not None
+    names = dict(countries(language))
+    return {
+        "name": s.name,
+        "type": s.kind,
+        "affiliation": s.affiliation,
+        "country": names.get(s.country, s.country),
+        "group": s.group,
+        "signed": s.confirmed.date(),
+        "status": "signed" if approve else "pending",
+        "email": s.email,
+        "contact": "yes" if s.contact_consent else "no",
+        "source": SOURCE,
+        "confirmed": confirmed_text(s.confirmed),
+    }
+
+
+def pull(store: Store, path: Path, letters: dict[str, str], approve: bool, dry_run: bool) -> Pulled:
+    """Move what the page confirmed into the list at ``path``, under its lock."""
+    outcome = Pulled()
+    with locked(path):
+        listfile = ListFile.load(path)
+        outcome.problems = list(listfile.warnings)
+        waiting = store.to_pull(list(letters))
+        entries = listfile.entries
+        present = Present(e for e in entries if e.status != "withdrawn")
+        added: list[int] = []
+        withdrawals: list[int] = []
+        for s in waiting:
+            if s.withdrawn is not None:
+                withdrawals.append(s.id)
+                _withdraw(listfile, s, outcome)
+                continue
+            added.append(s.id)
+            record = record_of(s, letters[s.letter], approve)
+            entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
+            if entry in present:
+                same = _same(entries, entry)
+                outcome.duplicates += 1
+                on_list = f"{same.name} ({where(path, same)})" if same else "an entry"
+                outcome.changes.append(
+                    f"not added: {shown(s.name)} (confirmed on the sign-on page) is already on "
+                    f"the list as {on_list}"
+                )
+                continue
+            present.keys |= identity_keys(entry)
+            listfile.add(record)
+            outcome.added += 1
+            outcome.changes.append(f"added: {shown(describe(record))}")
+        if listfile.changed and not dry_run:
+            listfile.save()
+    if not dry_run:
+        store.mark_pulled(added, withdrawals)
+    return outcome
+
+
+def _same(entries: tuple[Signatory, ...] | list[Signatory], entry: Signatory) -> Signatory | None:
+    """The entry of the list that ``entry`` duplicates (by dedupe's identity keys)."""
+    keys = identity_keys(entry)
+    return next((e for e in entries if e.status != "withdrawn" and identity_keys(e) & keys), None)
+
+
+def _withdraw(listfile: ListFile, s: Submission, outcome: Pulled) -> None:
+    """Mark the list's entry of a withdrawn web signature as withdrawn, on its day."""
+    assert s.withdrawn is not None
+    day = s.withdrawn.date()
+    path = listfile.path
+    for index, entry in enumerate(listfile.entries):
+        if entry.status != "withdrawn" and entry.email and mailbox(entry.email) == s.mailbox:
+            signed = entry.signed
+            listfile.update(
+                index,
+                status="withdrawn",
+                withdrawn=max(day, signed) if signed else day,
+            )
+            outcome.withdrawn += 1
+            outcome.changes.append(
+                f"withdrawn: {shown(entry.name)} ({where(path, entry)}), on {day.isoformat()}"
+            )
+            return
+    outcome.notes.append(
+        f"note: {shown(s.name)} withdrew on the sign-on page on {day.isoformat()}, and is "
+        f"not on {display_path(path)} (removed by hand?)"
+    )
+
+
+def no_letter(path: Path, letter: str | None, letters: dict[str, str]) -> CampaignError:
+    """The error when no letter (or not the one given) prints the list."""
+    if letter:
+        return CampaignError(
+            f"letter '{shown(letter)}' does not print {display_path(path)}; nothing was changed"
+            + (f"\n  hint: the letters that do: {', '.join(letters)}" if letters else "")
+        )
+    return CampaignError(
+        f"no letter prints {display_path(path)}, so no sign-on page collects for it; "
+        "nothing was changed"
+    )
