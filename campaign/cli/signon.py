@@ -8,7 +8,6 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
@@ -38,15 +37,9 @@ def _logging() -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-class _Stop(Exception):
-    """SIGTERM, raised in the main thread to stop as Ctrl+C does."""
-
-
 def _stop_on_sigterm() -> None:
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        raise _Stop
-
-    signal.signal(signal.SIGTERM, stop)
+    """SIGTERM stops as Ctrl+C does (waitress then lets the requests under way finish)."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 @click.group("signon")
@@ -144,10 +137,11 @@ def serve(
     listening = "" if state.public_url == local else f", listening on {local}/"
     click.echo(f"Serving {slug} at {state.public_url}/{listening} (Ctrl+C to stop)")
     try:
-        server.run()
-    except (KeyboardInterrupt, _Stop):
+        server.run()  # returns on Ctrl+C or SIGTERM, once the requests under way are answered
+    except KeyboardInterrupt:
         pass
     finally:
+        server.task_dispatcher.shutdown()
         server.close()
         if worker is not None:
             worker.stop()
@@ -184,7 +178,7 @@ def worker(ctx: click.Context, slug: str, database: str | None) -> None:
     )
     try:
         mailer.run()
-    except (KeyboardInterrupt, _Stop):
+    except KeyboardInterrupt:
         pass
     finally:
         store.close()

@@ -6,7 +6,16 @@ serve``) on 127.0.0.1 for one, and aiosmtpd on 127.0.0.1 receiving the e-mails.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,8 +27,11 @@ from flask.testing import FlaskClient
 from smtpbox import Inbox, serve, text_of
 
 from campaign.signon import create_app
+from campaign.signon import store as store_module
 from campaign.signon.app import state_of
 from campaign.signon.worker import MailWorker
+
+from conftest import run
 
 SLUG = "test"
 PUBLIC = "http://localhost"
@@ -34,8 +46,9 @@ def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
 
 
 @pytest.fixture
-def workspace(minimal: Path, inbox: Inbox) -> Path:
-    """The minimal workspace, whose sender has an e-mail address to send from."""
+def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace (the current folder), whose sender has an address to send from."""
+    monkeypatch.chdir(minimal)
     (minimal / "campaign.yaml").write_text(
         "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
         "  email: coalition@example.org\nlanguage: en-US\n"
@@ -94,6 +107,18 @@ def links(message: EmailMessage) -> dict[str, str]:
     return {kind: path for path, kind in found}
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def payloads(found: dict[str, str]) -> dict[str, str]:
+    """What links say, without when they were signed: the signature they are about."""
+    return {kind: path.split(".")[0] for kind, path in found.items()}
+
+
 def page_text(response: Any) -> str:
     """The visible text of a page, on one line."""
     html = response.get_data(as_text=True)
@@ -145,3 +170,212 @@ def test_a_signature_is_confirmed_by_its_email_and_then_shows(
         200,
         "Test Letter on Testing This signature was already confirmed. Back to the letter",
     )
+
+
+FIXED = dt.datetime(2024, 5, 3, 9, 30, 15)
+
+
+@pytest.fixture
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """The database's clock stands at FIXED, so that the list's dates can be asserted."""
+    monkeypatch.setattr(store_module, "now", lambda: FIXED)
+    return FIXED
+
+
+def signed_up(app: Flask, client: FlaskClient, inbox: Inbox, **changes: str) -> dict[str, str]:
+    """Sign with FORM changed as given, and return the links of the e-mail that came."""
+    before = len(inbox.messages)
+    assert sign(client, **changes).status_code == 200
+    deliver(app)
+    assert len(inbox.messages) == before + 1
+    return links(inbox.messages[-1])
+
+
+PEOPLE = (
+    Path(__file__).parent / "fixtures" / "minimal" / "signatories" / "people.yaml"
+).read_text()
+
+
+def test_sig_pull_puts_each_confirmed_signature_in_the_list_once(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
+) -> None:
+    ada = signed_up(app, client, inbox)
+    org = signed_up(
+        app, client, inbox, name="<script>{{ 7*7 }}", kind="organisation", affiliation="",
+        country="", email="Org@Example.org", group="orgs", contact_consent="yes",
+    )  # fmt: skip
+    again = signed_up(app, client, inbox, name="Emile ABEL", email="emile@example.org")
+    signed_up(app, client, inbox, name="Never Confirmed", email="late@example.org")
+    for got in (ada, org, again):
+        assert client.get(got["confirm"]).status_code == 200
+    dry = run("sig", "pull", "people", "--dry-run", workspace=workspace)
+    assert (dry.exit_code, dry.stdout, dry.stderr) == (
+        0,
+        "added: Ada Lovelace (intl, pending)\n"
+        "added: <script>{{ 7*7 }} (orgs, pending)\n"
+        "not added: Emile ABEL (confirmed on the sign-on page) is already on the list as "
+        "Émile Abel (signatories/people.yaml:8)\n"
+        "Dry run: 2 added (pending), 1 already on the list, 0 withdrawn; nothing was changed.\n",
+        "",
+    )
+    assert (workspace / "signatories" / "people.yaml").read_text() == PEOPLE
+    done = run("sig", "pull", "people", workspace=workspace)
+    assert (done.exit_code, done.stdout.splitlines()[-1]) == (
+        0,
+        "signatories/people.yaml: 2 added (pending), 1 already on the list, 0 withdrawn.",
+    )
+    late = "  - name: Late Person\n    type: individual\n    group: intl\n    signed: 2024-05-03\n"
+    assert (workspace / "signatories" / "people.yaml").read_text() == PEOPLE.replace(
+        late,
+        late + "  - name: Ada Lovelace\n    type: individual\n    affiliation: Analytical Society\n"
+        "    country: United Kingdom\n    group: intl\n    signed: 2024-05-03\n"
+        "    status: pending\n    email: ada@example.org\n    contact: 'no'\n"
+        "    source: signon\n    confirmed: '2024-05-03T09:30:15Z'\n",
+    ) + (
+        "  - name: <script>{{ 7*7 }}\n    type: organization\n    group: orgs\n"
+        "    signed: 2024-05-03\n    status: pending\n    email: Org@Example.org\n"
+        "    contact: 'yes'\n    source: signon\n    confirmed: '2024-05-03T09:30:15Z'\n"
+    )
+    twice = run("sig", "pull", "people", workspace=workspace)
+    assert (twice.exit_code, twice.stdout) == (
+        0,
+        "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn.\n",
+    )
+
+
+def test_a_withdrawal_asks_first_then_leaves_the_page_and_the_list(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
+) -> None:
+    got = signed_up(app, client, inbox)
+    client.get(got["confirm"])
+    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    listed = (workspace / "signatories" / "people.yaml").read_text()
+    assert "  - name: Ada Lovelace\n" in listed and "    status: signed\n" in listed
+    assert "Ada Lovelace" in page_text(client.get("/"))
+    asked = client.get(got["withdraw"])  # what a mail scanner does: nothing changes
+    assert (asked.status_code, page_text(asked)) == (
+        200,
+        "Test Letter on Testing Withdraw my signature Withdraw your signature from this "
+        "letter? Your name will no longer be published with it. Withdraw my signature "
+        "Back to the letter",
+    )
+    assert '<form method="post">' in asked.get_data(as_text=True)
+    assert "Ada Lovelace" in page_text(client.get("/"))
+    done = client.post(got["withdraw"])
+    assert (done.status_code, page_text(done)) == (
+        200,
+        "Test Letter on Testing Your signature has been withdrawn. Back to the letter",
+    )
+    assert "Ada Lovelace" not in page_text(client.get("/"))  # at once, before the pull
+    again = client.post(got["withdraw"])
+    assert (again.status_code, page_text(again)) == (
+        200,
+        "Test Letter on Testing This signature was already withdrawn. Back to the letter",
+    )
+    replayed = client.get(got["confirm"])  # the old confirmation link signs nobody again
+    assert (replayed.status_code, page_text(replayed)) == (
+        200,
+        "Test Letter on Testing This signature was already withdrawn. Back to the letter",
+    )
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.stdout) == (
+        0,
+        "withdrawn: Ada Lovelace (signatories/people.yaml:27), on 2024-05-03\n"
+        "signatories/people.yaml: 0 added (pending), 0 already on the list, 1 withdrawn.\n",
+    )
+    assert (workspace / "signatories" / "people.yaml").read_text() == listed.replace(
+        "    status: signed\n    email: ada@example.org\n",
+        "    status: withdrawn\n    email: ada@example.org\n",
+    ).replace(
+        "    confirmed: '2024-05-03T09:30:15Z'\n",
+        "    confirmed: '2024-05-03T09:30:15Z'\n    withdrawn: 2024-05-03\n",
+    )
+    assert "Ada Lovelace" not in page_text(client.get("/"))
+    assert run("sig", "pull", "people", workspace=workspace).stdout == (
+        "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn.\n"
+    )
+
+
+def test_an_address_that_signed_already_is_sent_its_withdrawal_link(
+    app: Flask, client: FlaskClient, inbox: Inbox
+) -> None:
+    got = signed_up(app, client, inbox)
+    client.get(got["confirm"])
+    again = signed_up(app, client, inbox, name="Someone Else")
+    message = inbox.messages[-1]
+    assert message["Subject"] == "Your signature: Test Letter on Testing"
+    assert text_of(message) == (
+        "Someone, probably you, asked to sign the letter “Test Letter on Testing” again with "
+        "this e-mail address. Your signature is already there:\n\n    Ada Lovelace\n"
+        "    Analytical Society, United Kingdom\n    (Individuals)\n\nNothing has changed. "
+        f"To withdraw your signature, open this link:\nhttp://localhost{again['withdraw']}\n"
+    )
+    assert payloads(again) == {"withdraw": payloads(got)["withdraw"]}
+    assert "Someone Else" not in page_text(client.get("/"))
+
+
+def test_an_unconfirmed_address_is_sent_its_confirmation_again(
+    app: Flask, client: FlaskClient, inbox: Inbox
+) -> None:
+    first = signed_up(app, client, inbox)
+    second = signed_up(app, client, inbox, name="Ada Changed Her Mind")
+    # The same signature, kept as first sent: the new links name it as the old ones do.
+    assert payloads(second) == payloads(first)
+    assert "    Ada Lovelace\n" in text_of(inbox.messages[-1])
+
+
+def fetch(opener: urllib.request.OpenerDirector, url: str, data: dict[str, str] | None = None,
+          host: str = "") -> tuple[int, str]:  # fmt: skip
+    """GET (or, with data, POST) through the opener's cookies: the status and the page."""
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"Host": host} if host else {})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_the_production_server_serves_the_whole_round(workspace: Path, inbox: Inbox) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "campaign", "signon", "serve", SLUG, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        assert first == f"Serving {SLUG} at {url}/ (Ctrl+C to stop)\n"
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        status, page = fetch(opener, url + "/")
+        assert status == 200
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found is not None
+        status, page = fetch(opener, url + "/", {"csrf_token": found.group(1), **FORM})
+        assert status == 200
+        assert "Check your inbox" in page
+        deadline = time.monotonic() + 30
+        while not inbox.messages and time.monotonic() < deadline:
+            time.sleep(0.05)  # the worker sends it on its own
+        (message,) = inbox.messages
+        confirm = _link(message, "confirm")
+        assert confirm.startswith(f"{url}/confirm/")  # the public address is where it listens
+        status, page = fetch(opener, confirm)
+        assert (status, "Thank you: your signature is confirmed." in page) == (200, True)
+        assert "Ada Lovelace" in fetch(opener, url + "/")[1]
+        assert fetch(opener, url + "/healthz") == (200, "ok\n")
+        assert fetch(opener, url + "/", host="evil.example")[0] == 400
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (0, "Stopped.\n")
+    assert "Traceback" not in err
+
+
+def _link(message: EmailMessage, kind: str) -> str:
+    found = re.search(rf"(http://\S+/{kind}/\S+)", text_of(message))
+    assert found is not None
+    return found.group(1)
