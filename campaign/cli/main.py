@@ -22,7 +22,7 @@ from campaign.errors import (
 from campaign.model.records import NONE, VARIANTS
 
 if TYPE_CHECKING:
-    from campaign.build.run import LetterPlan
+    from campaign.build.plan import LetterPlan
 
 
 def _checked(
@@ -34,7 +34,7 @@ def _checked(
     sending: bool = False,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error."""
-    from campaign.build.run import check
+    from campaign.build.check import check
     from campaign.load.workspace import Workspace
 
     workspace = Workspace.locate(ctx.obj.get("workspace"))
@@ -213,8 +213,8 @@ def build(
 
     Only the files whose inputs changed since the last build are made again.
     """
+    from campaign.build.plan import read_proof
     from campaign.build.run import build as run_build
-    from campaign.build.run import read_proof
     from campaign.pdf.workers import default_jobs
 
     variant = "" if pdf_variant == NONE else pdf_variant

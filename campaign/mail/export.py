@@ -13,7 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
-from campaign.build.run import LetterPlan
+from campaign.build.plan import LetterPlan
 from campaign.checks.addresses import read_addresses
 from campaign.errors import CampaignError, Problem
 from campaign.files.atomic import exchange, fsync_dir, restore_swapped

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from campaign.build.run import LetterPlan
+from campaign.build.plan import LetterPlan
 from campaign.build.run import build as run_build
 from campaign.errors import CampaignError, ProblemsFound, ProblemsFoundLate, display_path, shown
 from campaign.load.schema import email_problem

@@ -26,7 +26,7 @@ from typing import Any
 
 import jinja2
 
-from campaign.build.run import LetterPlan
+from campaign.build.plan import LetterPlan
 from campaign.compose.composer import Composer, PublicRecipient
 from campaign.compose.templating import TemplateFailed, load_template, render, source_template
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path

@@ -180,7 +180,7 @@ class Preview:
 
     def _compose(self) -> tuple[Composer, str, list[Problem]]:
         """The letter's composer, its letter to the first addressee, and the warnings."""
-        from campaign.build.run import check
+        from campaign.build.check import check
 
         plans, warnings = check(self.workspace, [self.slug], every=False)
         composer = plans[0].composer  # the original; translations come after it

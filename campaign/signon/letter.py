@@ -156,7 +156,7 @@ def countries(language: str) -> list[tuple[str, str]]:
 
 def load_page(root: Path, slug: str) -> LetterPage:
     """Check and compose the letter as ``campaign build`` would, and keep what the page shows."""
-    from campaign.build.run import check
+    from campaign.build.check import check
     from campaign.load.workspace import Workspace
 
     try:

@@ -16,7 +16,7 @@ import pytest
 from pdfcheck import pdfa_problems, pdfua_problems, problems, validator_failures
 from pypdf import PdfReader
 
-from campaign.build.run import check
+from campaign.build.check import check
 from campaign.drafting.scaffold import EXAMPLE
 from campaign.load.workspace import Workspace
 from campaign.pdf.render import render_pdf

@@ -1,0 +1,93 @@
+"""``campaign check``, and a build's first step: load, compose and check the letters.
+
+Every problem is found before anything is written: the letters and their files
+(``load_letters``), the composed text (lint, with the pages counted where
+``max_pages:`` asks), the addresses, and whether each address, return line and
+label fits its box.
+"""
+
+from __future__ import annotations
+
+from campaign.build.fit import check_fits
+from campaign.build.plan import LetterPlan, plan_letter
+from campaign.checks.addresses import read_addresses
+from campaign.checks.letters import load_letters
+from campaign.checks.lint import lint_composed
+from campaign.compose.composer import Composer
+from campaign.compose.templating import TemplateFailed
+from campaign.errors import Problem, ProblemsFound
+from campaign.load.workspace import Workspace
+from campaign.model.limits import applied, pdf_layout
+from campaign.pdf.variants import document_date
+
+
+def check(
+    workspace: Workspace,
+    slugs: list[str] | None,
+    strict: bool = False,
+    every: bool = True,
+    variant: str | None = None,
+    sending: bool = False,
+) -> tuple[list[LetterPlan], list[Problem]]:
+    """Load, validate and compose; raise ProblemsFound if anything is wrong.
+
+    With ``every``, the page-1 parts of every addressee are composed too, so that a
+    template error tied to one addressee's data is found now (``build`` composes
+    them when it needs them, still before anything is written). ``variant`` is the
+    PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
+    """
+    bundles, problems = load_letters(workspace, slugs, sending)
+    plans = []
+    date = ""  # one date for every PDF of the build, worked out with the first plan
+    for bundle in bundles:
+        body = bundle.letter.folder / "body.md"
+        if not body.is_file():
+            problems.append(Problem(body, 0, "file is missing", "write the letter's text here"))
+            continue
+        each = bundle
+        try:
+            for each in (bundle, *bundle.editions):
+                chosen = each.settings.pdf_variant if variant is None else variant
+                with applied(bundle.settings.limits):
+                    date = date or document_date()
+                    plan = plan_letter(each, chosen, date)
+                    if every:
+                        for output in plan.outputs:
+                            if output.addressee is not None:
+                                output.compose()
+                    plans.append(plan)
+                    problems += plan.composer.warnings
+                    lint_composed(plan.composer, problems, _count_pages if every else None)
+                    if each is bundle:  # a translation is mailed to the same addresses
+                        problems += _address_doubts(plan)
+        except TemplateFailed as exc:
+            problems.extend(exc.problems)
+        except UnicodeDecodeError:
+            text = each.letter.folder / each.letter.body_file
+            problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
+    if every and plans and not any(not p.warning for p in problems):
+        # Every address, return line and label laid out as the build will: one batch a letter.
+        problems += check_fits([plan.composer for plan in plans])
+    # Lint may find again what composing reported (an unknown name): each is said once.
+    problems = sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
+    if strict:
+        problems = [Problem(p.path, p.line, p.message, p.hint) for p in problems]
+    if any(not p.warning for p in problems):
+        raise ProblemsFound(problems)
+    return plans, problems
+
+
+def _count_pages(composer: Composer) -> int:
+    """The pages of the letter to its first addressee, laid out (for ``max_pages:``)."""
+    from campaign.model.limits import active
+    from campaign.pdf.render import layout  # WeasyPrint: only when there is a limit to check
+
+    bundle = composer.bundle
+    html = composer.letter_html(composer.to[0])
+    with pdf_layout(f"the letter {bundle.letter.slug} (to count its pages)", active()):
+        return len(layout(html, bundle.letter.folder, bundle.root).pages)
+
+
+def _address_doubts(plan: LetterPlan) -> list[Problem]:
+    """A postal code wrong for its country, an address read as another country's."""
+    return read_addresses(plan.bundle, plan.composer.pieces, every=False)[1]

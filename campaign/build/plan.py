@@ -1,0 +1,411 @@
+"""Planning a build: every output of a letter, each kind declared once in ``KINDS``.
+
+An entry of the registry says what a kind of output is called, whether it is a
+PDF, how it is laid out (whole, from shared pages with page 1 stamped on, in parts
+joined after, or derived from the other outputs once they exist), how its files
+are composed and what their manifest key hashes. The planner and the runner
+(``run``) go through the registry; neither knows one kind from another.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from campaign import __version__
+from campaign.compose.bundle import LetterBundle
+from campaign.compose.composer import Composer, Sharing, sharing
+from campaign.compose.signatures import SignatureBlock
+from campaign.files.atomic import write_atomic
+from campaign.files.tables import csv_text
+from campaign.load.catalog import BUILTIN_TEMPLATES
+from campaign.model.records import is_tagged
+from campaign.paper.envelopes import WINDOWS
+from campaign.pdf.proof import PROOF, proof_line, verify
+from campaign.pdf.variants import document_date, source_date
+
+
+class Layout(enum.Enum):
+    """How the files of a kind are made."""
+
+    WHOLE = "whole"  # laid out (or, not a PDF, written) from its own HTML or text
+    # Letters alike outside the addressee's parts: the shared pages are laid out once
+    # and each letter's page 1 parts stamped on; any other letter is laid out whole.
+    STAMPED = "stamped"
+    PARTS = "parts"  # hundreds of envelopes or labels: laid out in parts, then joined
+    DERIVED = "derived"  # made from other outputs once they exist (print.pdf)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of ``build/<slug>/``: its name, the hash of its inputs, how to compose it."""
+
+    name: str
+    key: str
+    kind: Kind = field(compare=False, repr=False)
+    compose: Callable[[], str] = field(compare=False, repr=False)
+    addressee: int | None = None  # set when the letter is made from the shared pages
+    group: int = 0  # then: which of the letter's shared layers it is stamped on
+    parts: tuple[str, ...] = field(default=(), compare=False, repr=False)  # laid out apart
+
+    @property
+    def pdf(self) -> bool:
+        """Whether the file is a PDF."""
+        return self.kind.pdf
+
+    @property
+    def derived(self) -> bool:
+        """Whether it is made from the other outputs once they exist."""
+        return self.kind.layout is Layout.DERIVED
+
+
+@dataclass(frozen=True)
+class LetterPlan:
+    """Every output of one letter, with the keys that decide what must be made again."""
+
+    bundle: LetterBundle
+    composer: Composer
+    outputs: tuple[Output, ...]
+    sharing: str  # '' when every letter shares its pages, else why some or all cannot
+    # The groups of addressees that share pages, each with its shared layer.
+    shared: Sharing = field(default_factory=Sharing, repr=False)
+    variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '': the PDF variant of every output
+    # Every PDF's creation date: SOURCE_DATE_EPOCH, else when the plan was made. Set
+    # here, not read in the workers: a fork server keeps the environment it started with.
+    date: str = ""
+
+    @property
+    def folder(self) -> Path:
+        """``build/<slug>``, or ``build/<slug>/<language>`` for a translation."""
+        letter = self.bundle.letter
+        return self.bundle.root / "build" / letter.slug / letter.edition
+
+
+@dataclass
+class Planning:
+    """What the kinds of a letter are planned from, and the outputs planned so far."""
+
+    composer: Composer
+    shared: Sharing
+    base: str  # the hash of what every output is made with: part of every key
+    outputs: list[Output] = field(default_factory=list)
+
+    @property
+    def bundle(self) -> LetterBundle:
+        """The letter being planned."""
+        return self.composer.bundle
+
+
+# What makes a derived kind's files in the staging folder once the other outputs are
+# laid out: given the plan, the names made this build, the staging folder and the
+# progress tick; it returns a line saying what it verified, or ''.
+Maker = Callable[[LetterPlan, set[str], Path, Callable[[Path], None]], str]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of output, declared once: the planner and the runner read only this."""
+
+    name: str  # its file, or the pattern of its files
+    pdf: bool
+    layout: Layout
+    key: str  # what its manifest key hashes, besides the letter's templates and files
+    files: Callable[[Kind, Planning], Iterable[Output]] = field(repr=False)  # composed how
+    folder: str = ""  # the folder its files are alone in (a file not planned is removed)
+    # A piece of mail, one per recipient: the letter's enclosures are joined after it,
+    # and print.pdf and mailing.csv are made from these.
+    mailed: bool = False
+    make: Maker | None = field(default=None, repr=False)  # a derived kind's maker
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _const(text: str) -> Callable[[], str]:
+    return lambda: text
+
+
+def _overlay(composer: Composer, index: int) -> Callable[[], str]:
+    return lambda: composer.letter_html(composer.to[index], layer="overlay")
+
+
+def letter_to(composer: Composer, index: int) -> Callable[[], str]:
+    """Composes the letter to the addressee at ``index``, when called."""
+    return lambda: composer.letter_html(composer.to[index])
+
+
+def _letters(kind: Kind, p: Planning) -> Iterable[Output]:
+    for piece in p.composer.pieces:
+        if piece.role != "to":
+            continue
+        group = p.shared.group_of(piece.index)
+        if group is not None:
+            # Its shared layer and its overlay are all the letter is made from.
+            overlay = _overlay(p.composer, piece.index)
+            key = _hash(p.base, "stamped", p.shared.keys[piece.index])
+            yield Output(piece.file, key, kind, overlay, piece.index, group)
+        else:
+            # Hashed now, composed again when needed: holding 700 letters' HTML costs memory.
+            letter = letter_to(p.composer, piece.index)
+            yield Output(piece.file, _hash(p.base, letter()), kind, letter)
+
+
+def _copies(kind: Kind, p: Planning) -> Iterable[Output]:
+    composer = p.composer
+    for piece in composer.pieces:
+        if piece.role == "cc":
+            # A cc copy is the letter as sent to the first addressee, marked as a copy,
+            # with the cc recipient's own address in the window.
+            html = composer.letter_html(composer.to[0], copy_for=piece.recipient)
+            yield Output(piece.file, _hash(p.base, html), kind, _const(html))
+
+
+def _whole(kind: Kind, p: Planning, text: str) -> Output:
+    return Output(kind.name, _hash(p.base, text), kind, _const(text))
+
+
+def _parallel(kind: Kind, p: Planning) -> Iterable[Output]:
+    if p.bundle.original is not None and p.bundle.letter.parallel:
+        # One edition with both languages, addressed like the letter to the first addressee.
+        yield _whole(kind, p, p.composer.parallel_html())
+
+
+def _signatories_pdf(kind: Kind, p: Planning) -> Iterable[Output]:
+    if p.bundle.letter.list_name:  # without 'signatories:' there is no list to print on its own
+        yield _whole(kind, p, p.composer.signatories_html())
+
+
+def _signatories_csv(kind: Kind, p: Planning) -> Iterable[Output]:
+    if p.bundle.letter.list_name:
+        yield _whole(kind, p, signatories_csv(p.bundle.signatures))
+
+
+def _web(kind: Kind, p: Planning) -> Iterable[Output]:
+    yield _whole(kind, p, p.composer.web_html())
+
+
+def _envelopes(kind: Kind, p: Planning) -> Iterable[Output]:
+    return _in_parts(kind, p.composer.envelopes_html(), p)
+
+
+def _labels(kind: Kind, p: Planning) -> Iterable[Output]:
+    return _in_parts(kind, p.composer.labels_html(), p)
+
+
+def _in_parts(kind: Kind, parts: list[str], p: Planning) -> Iterable[Output]:
+    # Hundreds of envelopes or label sheets are laid out in parts, side by side.
+    if parts:
+        yield Output(kind.name, _hash(p.base, *parts), kind, _const(""), parts=tuple(parts))
+
+
+def _from_letters(kind: Kind, p: Planning) -> Iterable[Output]:
+    if p.composer.pieces:
+        # Made from the letters: they change when any letter does.
+        letters = [o.key for o in p.outputs if o.kind.mailed]
+        key = _hash(WINDOWS[p.bundle.letter.envelope].envelope, *letters)
+        yield Output(kind.name, key, kind, _const(""))
+
+
+def _proof(kind: Kind, p: Planning) -> Iterable[Output]:
+    if p.composer.pieces:
+        # What the build verified on the pages: made again whenever a PDF is.
+        pdfs = [o.key for o in p.outputs if o.pdf]
+        yield Output(kind.name, _hash(PROOF, *pdfs), kind, _const(""))
+
+
+MAILING_FIELDS = ("order", "recipient", "role", "file", "pages", "sheets", "first_page", "envelope")
+
+
+def _print_run(
+    plan: LetterPlan, fresh: set[str], staging: Path, tick: Callable[[Path], None]
+) -> str:
+    """print.pdf (every letter in mailing order, each from an odd page) and mailing.csv."""
+    from campaign.pdf.joining import join_pdfs
+
+    pieces = plan.composer.pieces
+    files = [(staging if p.file in fresh else plan.folder) / p.file for p in pieces]
+    window = WINDOWS[plan.bundle.letter.envelope]
+    if "print.pdf" in fresh or "mailing.csv" in fresh:
+        counts = join_pdfs(files, staging / "print.pdf", duplex=True, variant=plan.variant)
+        tick(staging / "print.pdf")
+        rows, first, kind = [], 1, f"{window.envelope} window"
+        for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):
+            sheets = (pages + 1) // 2
+            name = piece.recipient.name
+            rows.append([order, name, piece.role, piece.file, pages, sheets, first, kind])
+            first += 2 * sheets
+        write_atomic(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
+        tick(staging / "mailing.csv")
+    return ""
+
+
+def _proof_run(
+    plan: LetterPlan, fresh: set[str], staging: Path, tick: Callable[[Path], None]
+) -> str:
+    """Read the finished PDFs back (names in order), write proof.json, and say so in a line.
+
+    Every address was read back from its laid-out box, and no glyph is .notdef, or
+    the layout would have stopped (render.py); here the lists are read as a reader
+    would. Letters sharing their pages share their list: it is read once.
+    """
+    if PROOF not in fresh:
+        return ""
+    folder = plan.folder
+    where = {name: (staging if name in fresh else folder) / name for name in fresh}
+    pieces = plan.composer.pieces
+    names = [s.name for group in plan.bundle.signatures.groups for s in group.members]
+    letters = []
+    for piece in pieces:
+        shared = piece.role == "to" and not plan.sharing and piece.index > 0
+        if piece.file in fresh and not shared:
+            letters.append(where[piece.file])
+    listed = plan.bundle.letter.list_name
+    listing = where.get("signatories.pdf", folder / "signatories.pdf") if listed else None
+    if not letters and pieces and plan.bundle.letter.list_name:
+        letters = [folder / pieces[0].file]  # unchanged letters: the first stands for all
+    shown = {path: folder / path.relative_to(staging) for path in where.values()}
+    verified = verify(letters, listing, names, shown, folder) if names else {"names": 0}
+    proof = {
+        "letters": len(pieces),
+        "addresses": f"every address inside its {plan.bundle.letter.envelope} window, "
+        "every envelope and every label, as laid out",
+        "notdef": "no character drawn as an empty box",
+        **verified,
+    }
+    write_atomic(staging / PROOF, json.dumps(proof, indent=1, ensure_ascii=False) + "\n")
+    tick(staging / PROOF)
+    return proof_line(len(pieces), len(names), bool(plan.bundle.letter.list_name))
+
+
+def read_proof(plan: LetterPlan) -> str:
+    """The proof line of a letter whose proof.json is up to date."""
+    try:
+        proof = json.loads((plan.folder / PROOF).read_text())
+        return proof_line(int(proof["letters"]), int(proof["names"]), "lists_read" in proof)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+LETTERS = Kind(
+    "to/<addressee>.pdf",
+    pdf=True,
+    layout=Layout.STAMPED,
+    key="its shared layer and overlay when stamped, else its HTML",
+    files=_letters,
+    folder="to",
+    mailed=True,
+)
+COPIES = Kind(
+    "cc/<recipient>.pdf",
+    pdf=True,
+    layout=Layout.WHOLE,
+    key="its HTML (the letter to the first addressee, marked as a copy)",
+    files=_copies,
+    folder="cc",
+    mailed=True,
+)
+PARALLEL = Kind("parallel.pdf", True, Layout.WHOLE, "its HTML", _parallel)
+SIGNATORIES_PDF = Kind("signatories.pdf", True, Layout.WHOLE, "its HTML", _signatories_pdf)
+SIGNATORIES_CSV = Kind("signatories.csv", False, Layout.WHOLE, "its text", _signatories_csv)
+WEB = Kind("letter.html", False, Layout.WHOLE, "its HTML", _web)
+ENVELOPES = Kind("envelopes.pdf", True, Layout.PARTS, "its parts' HTML", _envelopes)
+LABELS = Kind("labels.pdf", True, Layout.PARTS, "its parts' HTML", _labels)
+FROM_LETTERS = "the envelope, and the keys of the letters and copies"
+PRINT = Kind("print.pdf", True, Layout.DERIVED, FROM_LETTERS, _from_letters, make=_print_run)
+# Made with print.pdf, by the same maker: the runner calls each maker once.
+MAILING = Kind("mailing.csv", False, Layout.DERIVED, FROM_LETTERS, _from_letters, make=_print_run)
+PROOF_FILE = Kind(PROOF, False, Layout.DERIVED, "every PDF's key", _proof, make=_proof_run)
+
+# Every kind of output, in the order planned and made: a derived kind after those
+# it is made from. A new kind of output is one entry here.
+KINDS: tuple[Kind, ...] = (
+    LETTERS,
+    COPIES,
+    PARALLEL,
+    SIGNATORIES_PDF,
+    SIGNATORIES_CSV,
+    WEB,
+    ENVELOPES,
+    LABELS,
+    PRINT,
+    MAILING,
+    PROOF_FILE,
+)
+
+
+def _resources(bundle: LetterBundle) -> str:
+    """Hash of what every output of a letter is made with, besides its own HTML."""
+    folders = [
+        bundle.root / "templates",
+        BUILTIN_TEMPLATES,
+        bundle.letter.folder,
+    ]
+    digest = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            # Texts and addresses reach the outputs through their HTML, hashed per
+            # output; left out here, a change to body.ja.md leaves the English as it is.
+            if path.is_file() and not _per_output(path, folder, bundle):
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _per_output(path: Path, folder: Path, bundle: LetterBundle) -> bool:
+    """Whether ``path`` is a letter's text or recipients file (hashed through its HTML)."""
+    if folder != bundle.letter.folder or path.parent != folder:
+        return False
+    return (path.name.startswith("body.") and path.suffix == ".md") or (
+        path.name.startswith("recipients.") and path.suffix == ".yaml"
+    )
+
+
+def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> LetterPlan:
+    """Every output of a letter with its key; template errors surface here, before any PDF.
+
+    The PDF variant and ``SOURCE_DATE_EPOCH`` (the date written into each PDF) are
+    part of every key: changing either makes the files again.
+    """
+    composer = Composer(bundle)
+    base = _hash(_resources(bundle), variant, source_date())
+    if is_tagged(variant) and composer.to:
+        # A stamped page 1 would be untagged: PDF/UA needs each letter tagged whole.
+        shared = Sharing(reason=f"{variant.upper()} tags each letter as a whole")
+    else:
+        shared = sharing(composer)
+    planning = Planning(composer, shared, base)
+    for kind in KINDS:
+        planning.outputs += kind.files(kind, planning)
+    return LetterPlan(
+        bundle,
+        composer,
+        tuple(planning.outputs),
+        shared.reason,
+        shared,
+        variant,
+        date or document_date(),
+    )
+
+
+CSV_FIELDS = ("group", "name", "type", "affiliation", "country", "signed")
+
+
+def signatories_csv(block: SignatureBlock) -> str:
+    """The printed signatories as CSV, public fields only, in printed order."""
+    rows = (
+        [group.heading, s.name, s.type, s.affiliation, s.country, s.signed]
+        for group in block.groups
+        for s in group.members
+    )
+    return csv_text(CSV_FIELDS, rows)
