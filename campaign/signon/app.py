@@ -315,13 +315,16 @@ def _routes(app: Flask, state: Signon) -> None:
         settings = page.settings
         hour_ago = _utc_now() - dt.timedelta(hours=1)
         with state.store.writing() as c:
+            held = [f"client:{client}"] if settings.per_address else []
+            state.store.serialize(c, *held, f"mailbox:{page.slug}:{values['mailbox']}")
             if settings.per_address and (
-                state.store.recent(c, "client", client, hour_ago) >= settings.per_address
+                state.store.arrived(c, client, hour_ago) > settings.per_address
             ):
+                # The refused try counts too (it is committed): hammering keeps it refused.
                 log.info("rate limit: a client address reached %d an hour", settings.per_address)
                 return False
             if settings.per_email and (
-                state.store.recent(c, "mailbox", values["mailbox"], hour_ago) >= settings.per_email
+                state.store.mailed(c, values["mailbox"], hour_ago) >= settings.per_email
             ):
                 # Answered as any other submission: the page must not tell that this
                 # address was given before. Its inbox gets nothing more this hour.

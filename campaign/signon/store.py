@@ -103,6 +103,16 @@ Index("outbox_by_client", outbox.c.client, outbox.c.created)
 Index("outbox_by_mailbox", outbox.c.mailbox, outbox.c.created)
 Index("outbox_due", outbox.c.sent, outbox.c.due)
 
+# Every submission stored or answered, by client address: what the rate limit counts.
+arrivals = Table(
+    "arrivals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client", String(64), nullable=False),
+    Column("created", DateTime, nullable=False),
+)
+Index("arrivals_by_client", arrivals.c.client, arrivals.c.created)
+
 # Sending stops after this many failures; the coordinator sees them in the log.
 MAX_ATTEMPTS = 8
 # A claim older than this is taken to be a worker that died while sending.
@@ -237,13 +247,24 @@ class Store:
 
     # -- submitting -----------------------------------------------------------------
 
-    def recent(self, c: Connection, column: str, value: str, since: dt.datetime) -> int:
-        """How many e-mails the outbox holds for this client address or mailbox since ``since``."""
+    def arrived(self, c: Connection, client: str, since: dt.datetime) -> int:
+        """Count a submission from ``client``; returns how many came from it since ``since``."""
+        c.execute(insert(arrivals).values(client=client, created=now()))
+        return int(
+            c.execute(
+                select(func.count())
+                .select_from(arrivals)
+                .where(arrivals.c.client == client, arrivals.c.created >= since)
+            ).scalar_one()
+        )
+
+    def mailed(self, c: Connection, mailbox: str, since: dt.datetime) -> int:
+        """How many e-mails the outbox holds for ``mailbox`` since ``since``."""
         return int(
             c.execute(
                 select(func.count())
                 .select_from(outbox)
-                .where(outbox.c[column] == value, outbox.c.created >= since)
+                .where(outbox.c.mailbox == mailbox, outbox.c.created >= since)
             ).scalar_one()
         )
 
@@ -252,6 +273,18 @@ class Store:
         """A write transaction, for a submission and its e-mail together."""
         with self._transaction(writing=True) as c:
             yield c
+
+    def serialize(self, c: Connection, *keys: str) -> None:
+        """Hold the transaction's turn for each key (a client, a mailbox) until it commits.
+
+        So that two submissions at once cannot both pass a rate limit. SQLite's writes
+        take their turn already (BEGIN IMMEDIATE); PostgreSQL's are told to, in the
+        order given, which every caller keeps (no deadlock).
+        """
+        if self.sqlite:
+            return
+        for key in keys:
+            c.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
     def add(self, c: Connection, letter: str, fields: dict[str, Any], client: str) -> Submission:
         """Store a new submission, or return the one this mailbox already has.
@@ -525,6 +558,7 @@ class Store:
                     outbox.c.created < moment - KEEP_MAIL,
                 )
             ).rowcount
+            c.execute(delete_rows(arrivals).where(arrivals.c.created < moment - KEEP_MAIL))
             # The client address served the rate limit; a confirmed signature keeps none.
             c.execute(
                 update(submissions)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,6 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -29,12 +27,20 @@ from smtpbox import Inbox, serve, text_of
 from campaign.signon import create_app
 from campaign.signon import store as store_module
 from campaign.signon.app import state_of
-from campaign.signon.worker import MailWorker
 
 from conftest import run
-
-SLUG = "test"
-PUBLIC = "http://localhost"
+from signonpage import (
+    CHECK_INBOX,
+    FORM,
+    PUBLIC,
+    SLUG,
+    deliver,
+    free_port,
+    links,
+    page_text,
+    payloads,
+    sign,
+)
 
 
 @pytest.fixture
@@ -67,70 +73,6 @@ def app(workspace: Path) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
-
-
-def csrf(client: FlaskClient) -> str:
-    """The page's form token (and the session cookie that goes with it)."""
-    page = client.get("/").get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
-
-
-FORM = {
-    "name": "Ada Lovelace",
-    "kind": "individual",
-    "affiliation": "Analytical Society",
-    "country": "GB",
-    "email": "ada@example.org",
-    "group": "intl",
-    "print_consent": "yes",
-}
-
-
-def sign(client: FlaskClient, **changes: str) -> Any:
-    """Send the form with FORM's values, changed as given."""
-    data = {"csrf_token": csrf(client), **FORM, **changes}
-    return client.post("/", data={k: v for k, v in data.items() if v is not None})
-
-
-def deliver(app: Flask) -> int:
-    """Send every queued e-mail now, as the worker thread would."""
-    state = state_of(app)
-    worker = MailWorker(state.store, state.page.mail_settings(), "")
-    return worker.send_due()
-
-
-def links(message: EmailMessage) -> dict[str, str]:
-    """The confirm and withdraw links of an e-mail, by kind, as paths."""
-    found = re.findall(r"http://localhost(/(confirm|withdraw)/\S+)", text_of(message))
-    return {kind: path for path, kind in found}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def payloads(found: dict[str, str]) -> dict[str, str]:
-    """What links say, without when they were signed: the signature they are about."""
-    return {kind: path.split(".")[0] for kind, path in found.items()}
-
-
-def page_text(response: Any) -> str:
-    """The visible text of a page, on one line."""
-    html = response.get_data(as_text=True)
-    html = html[html.index("<main>") : html.index("</main>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-CHECK_INBOX = (
-    "Test Letter on Testing Check your inbox We have sent an e-mail to the address you "
-    "gave. Open the link in it to confirm your signature: it counts only once confirmed. "
-    "If nothing arrives, look in your spam folder. Back to the letter"
-)
 
 
 def test_a_signature_is_confirmed_by_its_email_and_then_shows(
