@@ -321,3 +321,39 @@ def _link(message: EmailMessage, kind: str) -> str:
     found = re.search(rf"(http://\S+/{kind}/\S+)", text_of(message))
     assert found is not None
     return found.group(1)
+
+
+def test_the_page_and_its_mail_speak_the_letters_language_right_to_left(
+    workspace: Path, inbox: Inbox
+) -> None:
+    letter = workspace / "letters" / "test" / "letter.yaml"
+    letter.write_text(letter.read_text() + "language: ar\n")
+    app = create_app(workspace, SLUG, public_url=PUBLIC)
+    client = app.test_client()
+    html = client.get("/").get_data(as_text=True)
+    assert html.startswith('<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n')
+    assert '<h2 id="sign-heading">وقّع هذه الرسالة</h2>' in html
+    assert '<option value="EG">مصر</option>' in html  # CLDR's names, in Arabic
+    assert 'dir="ltr" value=""' in html  # an e-mail address reads left to right
+    answer = sign(client, country="EG")
+    assert page_text(answer) == (
+        "Test Letter on Testing تفقّد بريدك الوارد أرسلنا رسالة إلى العنوان الذي أدخلته. "
+        "افتح الرابط الذي فيها لتأكيد توقيعك، فهو لا يُحتسب إلا بعد التأكيد. إن لم تصلك "
+        "الرسالة فتفقّد مجلد الرسائل غير المرغوب فيها. العودة إلى الرسالة"
+    )
+    deliver(app)
+    (message,) = inbox.messages
+    assert message["Subject"] == "يُرجى تأكيد توقيعك: Test Letter on Testing"
+    assert "    Analytical Society, مصر\n" in text_of(message)
+    state_of(app).store.close()
+
+
+def test_every_field_has_its_label(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    ids = re.findall(r'<(?:input|select) id="([^"]+)"', html)
+    assert ids == ["name", "affiliation", "country", "email", "homepage"]
+    assert [i for i in ids if f'<label for="{i}">' not in html] == []
+    # Boxes and buttons sit inside their own label; each group has its legend.
+    boxes = re.findall(r"<label><input type=\"(?:radio|checkbox)\" name=\"(\w+)\"", html)
+    assert boxes == ["kind", "kind", "group", "group", "print_consent", "contact_consent"]
+    assert html.count("<legend>") == 2
