@@ -23,6 +23,7 @@ from selenium.webdriver.chrome.service import Service
 
 from campaign.cli.main import cli
 from campaign.drafting.scaffold import EXAMPLE
+from campaign.model import fields
 
 import pgserver
 
@@ -186,6 +187,9 @@ def everything_in(pdf: Path) -> bytes:
     return b"\n".join(parts)
 
 
+_EMAILS = {f.key for table in fields.TABLES.values() for f in table if f.kind == fields.EMAIL}
+
+
 def with_markers(path: Path, fields: tuple[str, ...], tag: str) -> list[str]:
     """Give every entry of a YAML list a unique marker in each private field."""
     markers: list[str] = []
@@ -198,7 +202,7 @@ def with_markers(path: Path, fields: tuple[str, ...], tag: str) -> list[str]:
             n = len(markers) // len(fields)
             for field in fields:
                 value = f"{tag}{n}-{field}-mark"
-                value = f"{value}@private.example" if field == "email" else value
+                value = f"{value}@private.example" if field in _EMAILS else value
                 lines.append(f"{indent}{field}: {value}\n")
                 markers.append(value)
     path.write_text("".join(lines))

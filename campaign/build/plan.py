@@ -23,6 +23,7 @@ from campaign.compose.signatures import SignatureBlock
 from campaign.files.atomic import write_atomic
 from campaign.files.tables import csv_text
 from campaign.load.catalog import BUILTIN_TEMPLATES
+from campaign.model.fields import PUBLISHED_FIELDS
 from campaign.model.records import is_tagged
 from campaign.paper.envelopes import WINDOWS
 from campaign.pdf.proof import PROOF, proof_line, verify
@@ -398,13 +399,14 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
     )
 
 
-CSV_FIELDS = ("group", "name", "type", "affiliation", "country", "signed")
+# The published fields of the field table, the group (its heading) first.
+CSV_FIELDS = ("group", *(key for key in PUBLISHED_FIELDS if key != "group"))
 
 
 def signatories_csv(block: SignatureBlock) -> str:
     """The printed signatories as CSV, public fields only, in printed order."""
     rows = (
-        [group.heading, s.name, s.type, s.affiliation, s.country, s.signed]
+        [group.heading, *(getattr(s, key) for key in CSV_FIELDS[1:])]
         for group in block.groups
         for s in group.members
     )

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from campaign.model.fields import PUBLISHED_FIELDS, SIGNATORY
 from campaign.model.records import GroupSpec, Signatory
 from campaign.text.collation import sort_key
 from campaign.text.names import family_name
 from campaign.text.scripts import is_latin, printed_name, suits
 
 
-@dataclass(frozen=True)
-class PublicSignatory:
-    """The fields of a signatory that may be printed or published: nothing private."""
+def _details(self: Any) -> str:
+    """Affiliation and country, as printed after the name."""
+    return ", ".join(part for part in (self.affiliation, self.country) if part)
 
-    name: str
-    type: str
-    affiliation: str
-    country: str
-    group: str
-    signed: dt.date | None
 
-    @property
-    def details(self) -> str:
-        """Affiliation and country, as printed after the name."""
-        return ", ".join(part for part in (self.affiliation, self.country) if part)
+# The fields of a signatory that may be printed or published, as the field table says:
+# nothing private. Its name is the one the letter's language prints.
+PublicSignatory = dataclasses.make_dataclass(
+    "PublicSignatory",
+    [(f.key, f.python_type) for f in SIGNATORY if f.published],
+    frozen=True,
+    namespace={
+        "__doc__": "The fields of a signatory that may be printed or published: nothing private.",
+        "__module__": __name__,
+        "details": property(_details),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class PrintedGroup:
 
     key: str
     heading: str
-    members: tuple[PublicSignatory, ...]
+    members: tuple[Any, ...]  # PublicSignatory records
 
     @property
     def count(self) -> int:
@@ -103,12 +108,8 @@ def signature_block(
                 spec.heading,
                 tuple(
                     PublicSignatory(
-                        printed_name(e.name, e.name_latin, language),
-                        e.type,
-                        e.affiliation,
-                        e.country,
-                        e.group,
-                        e.signed,
+                        **{key: getattr(e, key) for key in PUBLISHED_FIELDS}
+                        | {"name": printed_name(e.name, e.name_latin, language)}
                     )
                     for e in members
                 ),

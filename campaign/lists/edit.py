@@ -376,7 +376,9 @@ def import_csv(
                 continue
             listfile.add(row.record)
             email = str(row.record.get("email") or "")
-            taken.add(Signatory(row.record["name"], "", "", email=email, line=-row.line))
+            taken.add(
+                Signatory(name=row.record["name"], type="", group="", email=email, line=-row.line)
+            )
             outcome.changes.append(f"added: {describe(row.record)} from {source}")
             added += 1
         if added:

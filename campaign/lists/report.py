@@ -12,13 +12,14 @@ from campaign.errors import CampaignError, Problem, ProblemsFound, display_path,
 from campaign.files.tables import csv_text, json_text, text_table
 from campaign.lists.dedupe import Present
 from campaign.load.records import load_signature_list
-from campaign.model.records import PRIVATE_FIELDS, STATUSES, TYPES, Signatory
+from campaign.model.fields import SIGNATORY
+from campaign.model.records import STATUSES, TYPES, Signatory
 from campaign.text.names import fold
 
-PUBLIC_COLUMNS = (
-    "name", "name_latin", "type", "affiliation", "country", "sort_as", "group", "signed", "status",
-    "withdrawn",
-)  # fmt: skip
+# Columns of 'sig export' and their fields: the public ones, then (--private) the others.
+PUBLIC_COLUMNS = tuple(f.column for f in SIGNATORY if not f.private)
+PRIVATE_COLUMNS = tuple(f.column for f in SIGNATORY if f.private)
+_FIELD_OF = {f.column: f.key for f in SIGNATORY}
 
 
 def read_list(path: Path, text: str | None = None) -> tuple[list[Signatory], list[Problem]]:
@@ -57,8 +58,9 @@ def rows(
     entries: Iterable[Signatory], private: bool = False
 ) -> tuple[tuple[str, ...], list[list[object]]]:
     """Header and rows of the public (and, if asked, private) fields."""
-    header = PUBLIC_COLUMNS + (PRIVATE_FIELDS if private else ())
-    return header, [[getattr(e, key) for key in header] for e in entries]
+    header = PUBLIC_COLUMNS + (PRIVATE_COLUMNS if private else ())
+    keys = [_FIELD_OF[column] for column in header]
+    return header, [[getattr(e, key) for key in keys] for e in entries]
 
 
 def formatted(entries: list[Signatory], fmt: str, private: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -12,6 +13,7 @@ from campaign.load.enclosures import load_enclosures
 from campaign.load.schema import Fields, entry_called, kind
 from campaign.load.signers import load_signers
 from campaign.load.yamlfile import LineDict, load_yaml, parse_yaml
+from campaign.model import fields as table
 from campaign.model.limits import KEYS as LIMIT_KEYS
 from campaign.model.limits import Limits
 from campaign.model.records import (
@@ -19,8 +21,6 @@ from campaign.model.records import (
     PARALLEL,
     SECURITIES,
     SIGNON_KEYS,
-    STATUSES,
-    TYPES,
     VARIANTS,
     GroupSpec,
     Letter,
@@ -37,27 +37,8 @@ from campaign.model.records import (
 from campaign.paper.envelopes import DEFAULT_ENVELOPE, WINDOWS
 from campaign.text.wording import base_language
 
-SIGNATORY_KEYS = (
-    "name",
-    "name_latin",
-    "type",
-    "affiliation",
-    "country",
-    "sort_as",
-    "group",
-    "signed",
-    "status",
-    "withdrawn",
-    "email",
-    "phone",
-    "notes",
-    "contact",
-    "source",
-    "confirmed",
-)  # fmt: skip, the order new entries are written in
-RECIPIENT_KEYS = (
-    "name", "name_latin", "title", "organization", "honorific", "salutation", "address", "email",
-)  # fmt: skip
+SIGNATORY_KEYS = table.SIGNATORY_KEYS  # the order new entries are written in
+RECIPIENT_KEYS = table.RECIPIENT_KEYS
 LETTER_KEYS = (
     "title", "short_title", "subject", "date", "language", "template", "paper", "envelope",
     "signatories", "signers", "closing", "translations", "max_pages", "enclosures",
@@ -411,18 +392,7 @@ def _recipient(
 ) -> Recipient:
     f = Fields(raw, path, problems, entry_called(raw, "recipient", f"'{role}' entry"))
     f.known(RECIPIENT_KEYS)
-    return Recipient(
-        name=f.text("name", required=True),
-        role=role,
-        address=f.lines("address", required=True),
-        title=f.text("title"),
-        organization=f.text("organization"),
-        salutation=f.text("salutation"),
-        name_latin=f.text("name_latin"),
-        honorific=f.text("honorific"),
-        email=f.email("email"),
-        line=line,
-    )
+    return Recipient(role=role, line=line, **read_fields(f, table.RECIPIENT))
 
 
 def load_signature_list(
@@ -446,30 +416,28 @@ def load_signature_list(
     for line, raw in f.items("signatories", required=not allow_empty):
         s = Fields(raw, path, problems, entry_called(raw, "signatory", "signatory"))
         s.known(SIGNATORY_KEYS)
-        entries.append(
-            Signatory(
-                name=s.text("name", required=True),
-                type=s.choice("type", TYPES, "organization") if "type" in raw else _missing_type(s),
-                group=s.text("group", required=True, hint="the key of a group the letter prints"),
-                status=s.choice("status", STATUSES, "signed"),
-                name_latin=s.text("name_latin"),
-                affiliation=s.text("affiliation"),
-                country=s.text("country"),
-                signed=s.date("signed"),
-                sort_as=s.text("sort_as"),
-                withdrawn=s.date("withdrawn"),
-                email=s.email("email"),
-                phone=s.text("phone"),
-                notes=s.text("notes", multiline=True),
-                contact=s.choice("contact", ("yes", "no"), ""),
-                source=s.text("source"),
-                confirmed=s.text("confirmed"),
-                line=line,
-            )
-        )
+        entries.append(Signatory(line=line, **read_fields(s, table.SIGNATORY)))
     return SignatureList(path.stem, path, tuple(entries))
 
 
-def _missing_type(s: Fields) -> str:
-    s.error(None, f"{s.what} has no 'type'", "add 'type: individual' or 'type: organization'")
-    return "organization"
+def read_fields(f: Fields, fields: tuple[table.Field, ...]) -> dict[str, Any]:
+    """The value of every field of a table, each read as its kind is; problems recorded."""
+    values: dict[str, Any] = {}
+    # The required fields first, then the choices, then the rest: the order in which
+    # an entry's problems have always been told.
+    for spec in sorted(fields, key=lambda spec: (not spec.required, spec.kind != table.CHOICE)):
+        key = spec.key
+        if spec.kind == table.CHOICE:
+            if spec.required and key not in f.data:
+                f.error(None, f"{f.what} has no '{key}'", spec.missing)
+            values[key] = f.choice(key, spec.choices, spec.default)
+        elif spec.kind == table.DATE:
+            values[key] = f.date(key, required=spec.required)
+        elif spec.kind == table.EMAIL:
+            values[key] = f.email(key)
+        elif spec.kind == table.LINES:
+            values[key] = f.lines(key, required=spec.required)
+        else:
+            multiline = spec.kind == table.NOTE
+            values[key] = f.text(key, spec.required, spec.missing, multiline=multiline)
+    return values

@@ -1,6 +1,7 @@
 """The workspace's data as plain immutable records, and the limits they carry.
 
 ``records`` holds the records (settings, letters, recipients, signatories);
-``limits`` the limits on time and memory and how they are applied. May import
+``fields`` the table of every signatory and recipient field, which the rest derive
+from; ``limits`` the limits on time and memory and how they are applied. May import
 errors only.
 """

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from campaign.model.fields import PRIVATE_FIELDS as PRIVATE_FIELDS
+from campaign.model.fields import STATUSES as STATUSES
+from campaign.model.fields import TYPES as TYPES
+from campaign.model.fields import Recipient as Recipient
+from campaign.model.fields import Signatory as Signatory
 from campaign.model.limits import DEFAULT as DEFAULT_LIMITS
 from campaign.model.limits import Limits
 
-STATUSES = ("pending", "signed", "withdrawn")
-PRIVATE_FIELDS = ("email", "phone", "notes")
-TYPES = ("individual", "organization")
 PAPERS = ("a4", "letter")
 
 
@@ -177,45 +179,6 @@ def address_lines(
         person = " ".join(part for part in (title, name, honorific) if part)
         return address + tuple(line for line in (organization, person) if line)
     return tuple(line for line in (name, title, organization) if line) + address
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """An addressee ("to") or a person in copy ("cc")."""
-
-    name: str
-    role: str
-    address: tuple[str, ...]
-    title: str = ""
-    organization: str = ""
-    salutation: str = ""
-    name_latin: str = ""  # the name in Latin letters, when ``name`` is in another script
-    honorific: str = ""  # 様, 殿, 귀하: after the name where the letter's language puts one
-    email: str = ""  # private: used for sending, never printed
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Signatory:
-    """One entry of a sign-on list, private fields included."""
-
-    name: str
-    type: str
-    group: str
-    status: str = "signed"
-    name_latin: str = ""
-    affiliation: str = ""
-    country: str = ""
-    signed: dt.date | None = None
-    sort_as: str = ""
-    withdrawn: dt.date | None = None
-    email: str = ""  # private
-    phone: str = ""  # private
-    notes: str = ""  # private
-    contact: str = ""  # private: yes | no, whether the signer may be mailed about the letter
-    source: str = ""  # private: where the entry came from ('signon': the sign-on page)
-    confirmed: str = ""  # private: when its e-mail address confirmed it (UTC, ISO 8601)
-    line: int = 0
 
 
 @dataclass(frozen=True)
