@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from campaign.errors import Problem
+from campaign.model.fields import RECIPIENT, SIGNATORY, printed_texts
 from campaign.model.records import Letter, Recipient, SignatureList
 
 # Characters that are not drawn, so need no font: spaces, line breaks, joiners,
@@ -139,10 +140,7 @@ def check_recipients(path: Path, recipients: Iterable[Recipient], problems: list
         (
             (r.line, f"recipient '{r.name}'", text)
             for r in recipients
-            for text in (
-                *(r.name, r.name_latin, r.title, r.organization, r.honorific, r.salutation),
-                *r.address,
-            )
+            for text in printed_texts(r, RECIPIENT)
         ),
         problems,
     )
@@ -155,7 +153,7 @@ def check_list(entries: SignatureList, problems: list[Problem]) -> None:
         (
             (e.line, f"signatory '{e.name}'", text)
             for e in entries.entries
-            for text in (e.name, e.name_latin, e.affiliation, e.country)
+            for text in printed_texts(e, SIGNATORY)
         ),
         problems,
     )

@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 from campaign.errors import CampaignError, ProblemsFound, display_path, echo_problems, shown
+from campaign.model import fields as table
+from campaign.model.fields import PRIVATE_FIELDS, SIGNATORY
 from campaign.model.records import STATUSES, TYPES
 
 FORMATS = ("table", "csv", "json")
@@ -108,20 +110,30 @@ def list_(
         click.echo(summary(entries, shown))
 
 
+_OPTIONED = tuple(f for f in SIGNATORY if f.option)  # the fields 'sig add' takes
+
+
+def _field_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of 'sig add', one per field of the field table that has one."""
+    for f in reversed(_OPTIONED):  # applied bottom-up: the table's order in --help
+        kind: Any = click.Choice(f.add_choices or f.choices) if f.kind == table.CHOICE else None
+        kind = DATE if f.kind == table.DATE else kind
+        default = f.add_default if f.kind == table.CHOICE and f.add_default else None
+        later = f"  [default: {f.add_default}]" if default is None and f.add_default else ""
+        command = click.option(
+            f.option,
+            f"field_{f.key}",
+            type=kind,
+            default=default,
+            show_default=default is not None,
+            help=f.help + later,
+        )(command)
+    return command
+
+
 @signatories.command()
 @click.argument("name", metavar="LIST")
-@click.option("--name", "person", help="Name of the person or organisation.")
-@click.option("--name-latin", help="Its Latin spelling, when the name is in another script.")
-@click.option("--type", "kind", type=click.Choice(TYPES))
-@click.option("--affiliation", help="Title or affiliation, printed after the name.")
-@click.option("--country")
-@click.option("--group", help="The group key the letter prints it under.")
-@click.option("--sort-as", help="Alphabetical key, if not the family name (individuals).")
-@click.option("--email", help="Private: never printed.")
-@click.option("--phone", help="Private: never printed.")
-@click.option("--notes", help="Private: never printed.")
-@click.option("--signed", type=DATE, help="Day of signing.  [default: today]")
-@click.option("--status", type=click.Choice(STATUSES[:2]), default="signed", show_default=True)
+@_field_options
 @click.option("--create", is_flag=True, help="Start the list if it does not exist yet.")
 @click.option("--force", is_flag=True, help="Take a group no letter using the list prints.")
 @click.pass_context
@@ -139,25 +151,24 @@ def add(ctx: click.Context, /, name: str, create: bool, force: bool, **fields: A
     root = _root(ctx)
     path = existing_list(root, name, create)
     printed = printed_groups(root, path)
-    record = {
-        "name": fields.pop("person"),
-        "type": fields.pop("kind"),
-        **fields,
-    }
-    record["signed"] = record["signed"] or dt.date.today()
-    missing = [key for key in ("name", "type", "group") if not record[key]]
+    record = {f.key: fields[f"field_{f.key}"] for f in _OPTIONED}
+    for f in _OPTIONED:
+        if f.kind == table.DATE and f.add_default == "today" and not record[f.key]:
+            record[f.key] = dt.date.today()
+    missing = [f for f in _OPTIONED if f.required and not record[f.key]]
     if missing and _interactive():
-        for key in missing:
-            choices = click.Choice(TYPES) if key == "type" else None
-            record[key] = click.prompt(key.capitalize(), type=choices)
+        for f in missing:
+            choices = click.Choice(f.choices) if f.kind == table.CHOICE else None
+            record[f.key] = click.prompt(f.key.capitalize(), type=choices)
     elif missing:
-        options = ", ".join(f"--{key}" for key in missing)
+        options = ", ".join(f.option for f in missing)
         raise CampaignError(f"add needs {options} (or run it in a terminal to be asked)")
-    if record["email"]:
-        from campaign.load.schema import email_problem
+    for f in _OPTIONED:
+        if f.kind == table.EMAIL and record[f.key]:
+            from campaign.load.schema import email_problem
 
-        if reason := email_problem(record["email"]):
-            raise CampaignError(f"--email '{shown(record['email'])}' is not valid: {reason}")
+            if reason := email_problem(record[f.key]):
+                raise CampaignError(f"{f.option} '{shown(record[f.key])}' is not valid: {reason}")
     check_group(record["group"], printed, force)
     with _reporting():
         _show(add_entry(path, record, printed))
@@ -334,13 +345,17 @@ def import_(
 @signatories.command()
 @click.argument("name", metavar="LIST")
 @click.option("--format", "fmt", type=click.Choice(FORMATS[1:]), default="csv", show_default=True)
-@click.option("--private", is_flag=True, help="Include e-mail, phone and notes.")
+@click.option(
+    "--private",
+    is_flag=True,
+    help=f"Include the private fields: {', '.join(PRIVATE_FIELDS[:-1])} and {PRIVATE_FIELDS[-1]}.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file.")
 @click.pass_context
 def export(ctx: click.Context, name: str, fmt: str, private: bool, output: str | None) -> None:
     """Write every entry as CSV or JSON.
 
-    Public fields only, unless --private adds e-mail, phone and notes.
+    Public fields only, unless --private adds the private ones.
     """
     from campaign.files.atomic import write_atomic
     from campaign.lists.report import formatted, read_list

@@ -13,43 +13,12 @@ from typing import Any
 from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.load.records import SIGNATORY_KEYS
 from campaign.load.schema import close_match, control_character, email_problem
-from campaign.model.records import STATUSES
+from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT
 from campaign.text.names import fold
 
-# Column headings seen in form and spreadsheet exports, folded, for each field.
-ALIASES = {
-    "name": (
-        "name", "full name", "your name", "signatory", "signatory name", "name of organization",
-        "name of organisation", "organization name", "organisation name", "name of signatory",
-    ),
-    "type": (
-        "type", "signatory type", "signing as", "are you signing as", "individual or organization",
-        "individual or organisation", "kind", "i am signing as", "i sign as", "sign as",
-        "signing on behalf of", "je signe en tant que", "je signe", "firmo como",
-        "firmo en calidad de", "ich unterzeichne als", "unterzeichnet als", "署名区分",
-        "個人 団体", "個人または団体", "서명 유형", "개인 단체",
-    ),
-    "affiliation": (
-        "affiliation", "title", "position", "title affiliation", "affiliation title",
-        "organization", "organisation", "role",
-    ),
-    "country": ("country", "country region", "country or region", "location"),
-    "sort_as": ("sort as", "sort_as", "sort key", "reading"),
-    "name_latin": (
-        "name latin", "name_latin", "latin name", "name in latin letters", "romanized name",
-        "romanised name", "name romanized", "name romanised", "english name", "name in english",
-    ),
-    "group": ("group", "list group", "section"),
-    "signed": (
-        "signed", "date", "date signed", "timestamp", "submitted", "submitted at",
-        "submission date", "signed on",
-    ),
-    "status": ("status",),
-    "withdrawn": ("withdrawn", "withdrawn on"),
-    "email": ("email", "e mail", "email address", "e mail address", "your email", "contact email"),
-    "phone": ("phone", "telephone", "phone number", "mobile"),
-    "notes": ("notes", "note", "comments", "comment", "message", "remarks"),
-}  # fmt: skip
+# Column headings seen in form and spreadsheet exports, folded, for each field: the
+# field table's import aliases.
+ALIASES = {f.key: f.aliases for f in SIGNATORY if f.aliases}
 _BY_HEADING = {fold(alias): key for key, aliases in ALIASES.items() for alias in aliases}
 
 # The answers web forms usually offer for 'type', in the languages letters are shipped
@@ -91,7 +60,13 @@ _TYPE_GROUPS = {
         "organization", "organizations", "organisation", "organisations", "org", "orgs",
     ),
 }  # fmt: skip
-_ONE_LINE = ("name", "name_latin", "affiliation", "country", "sort_as", "group")
+# How the field table's kinds are read from a cell (type, group, status and signed
+# have rules of their own below).
+_ONE_LINE = tuple(f.key for f in SIGNATORY if f.kind == TEXT)
+_SEVERAL_LINES = tuple(f.key for f in SIGNATORY if f.kind == NOTE)
+_DATES = tuple(f.key for f in SIGNATORY if f.kind == DATE and f.key != "signed")
+_CHOSEN = tuple(f for f in SIGNATORY if f.kind == CHOICE and f.key != "type")
+_EMAILS = tuple(f.key for f in SIGNATORY if f.kind == EMAIL)
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T].*)?$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$")
 
@@ -477,7 +452,7 @@ def _row(
     for key, value in values.items():
         if bad_char := control_character(value):
             bad(f"'{key}' contains the control character U+{ord(bad_char):04X}")
-    for key in ("phone", "notes"):
+    for key in _SEVERAL_LINES:
         if values.get(key):
             record[key] = "\n".join(values[key].splitlines())
     if not record.get("name"):
@@ -513,19 +488,24 @@ def _row(
             bad(f"'{values['signed']}' is not a date", "write dates as YYYY-MM-DD")
     else:
         record["signed"] = defaults.get("signed")
-    if values.get("withdrawn"):
-        record["withdrawn"] = _parse_date(values["withdrawn"], order)
-        if record["withdrawn"] is None:
-            bad(f"'{values['withdrawn']}' is not a date", "write dates as YYYY-MM-DD")
-    status = values.get("status", "").lower() or defaults["status"]
-    if status not in STATUSES:
-        bad(f"status '{status}' is not one of {', '.join(STATUSES)}")
-    record["status"] = status
-    if values.get("email"):
-        reason = email_problem(values["email"])
-        if reason:
-            bad(f"'{values['email']}' is not a valid e-mail address ({reason})")
-        record["email"] = values["email"]
+    for key in _DATES:
+        if values.get(key):
+            record[key] = _parse_date(values[key], order)
+            if record[key] is None:
+                bad(f"'{values[key]}' is not a date", "write dates as YYYY-MM-DD")
+    for f in _CHOSEN:
+        word = values.get(f.key, "").lower() or defaults.get(f.key)
+        if word is None:
+            continue
+        if word not in f.choices:
+            bad(f"{f.key} '{word}' is not one of {', '.join(f.choices)}")
+        record[f.key] = word
+    for key in _EMAILS:
+        if values.get(key):
+            reason = email_problem(values[key])
+            if reason:
+                bad(f"'{values[key]}' is not a valid e-mail address ({reason})")
+            record[key] = values[key]
     if not problems:
         result.rows.append(CsvRow(line, record))
     return problems

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from campaign.model.fields import NOTE, SIGNATORY
 from campaign.model.records import PRIVATE_FIELDS, Signatory
 from campaign.text.names import fold
 
@@ -17,7 +18,10 @@ _LEADING_THE = re.compile(r"^the\s+")
 _BRACKETED = re.compile(r"^(?P<rest>.+?)\s*[(\[](?P<acronym>[^()\[\]]+)[)\]]$")
 _DASH_FIRST = re.compile(r"^(?P<acronym>\S+)\s+[-–—:]\s+(?P<rest>.+)$")
 _DASH_LAST = re.compile(r"^(?P<rest>.+?)\s+[-–—]\s+(?P<acronym>\S+)$")
-_MERGED_FIELDS = ("name", "type", "affiliation", "country", "sort_as", "group")
+# The fields a merge takes from the fullest entry (the field table's 'merged'); a note
+# is joined from every entry instead.
+_MERGED_FIELDS = tuple(f.key for f in SIGNATORY if f.merged)
+_JOINED = tuple(f.key for f in SIGNATORY if f.merged and f.kind == NOTE)
 
 
 def name_key(name: str) -> str:
@@ -98,16 +102,8 @@ def _name_keys(entry: Signatory, full_names: dict[str, dict[str, str]]) -> set[s
 
 # The fields that tell two signatories apart: entries merge only where each is the same
 # or given on one side alone, so that merging loses nothing but the repetition.
-_TOLD_APART = {
-    "type": "the type",
-    "group": "the group",
-    "country": "the country",
-    "affiliation": "the affiliation",
-    "name_latin": "the name in Latin letters",
-    "sort_as": "the sort key",
-    "email": "the e-mail addresses",  # private: the values are never shown
-    "phone": "the phone numbers",
-}
+# (The field table's 'differs'; a private field's values are never shown.)
+_TOLD_APART = {f.key: f.differs for f in SIGNATORY if f.differs}
 
 
 def _told(entry: Signatory, key: str) -> str:
@@ -317,7 +313,7 @@ class Present:
 
 
 def _filled(entry: Signatory) -> int:
-    return sum(1 for key in (*_MERGED_FIELDS, "signed", *PRIVATE_FIELDS) if getattr(entry, key))
+    return sum(1 for key in (*_MERGED_FIELDS, "signed") if getattr(entry, key))
 
 
 def _fullness(name: str) -> tuple[bool, bool]:
@@ -338,12 +334,13 @@ def merge_plan(entries: list[Signatory], members: tuple[int, ...]) -> tuple[int,
     fullest = max((entries[i] for i in members), key=lambda e: (_filled(e), -e.line))
     order = [fullest] + [entries[i] for i in by_date if entries[i] is not fullest]
     merged: dict[str, Any] = {}
-    for key in (*_MERGED_FIELDS, *PRIVATE_FIELDS):
+    for key in _MERGED_FIELDS:
         merged[key] = next((getattr(e, key) for e in order if getattr(e, key)), "")
     named = max(order, key=lambda e: _fullness(e.name))  # the first of the fullest names
     merged["name"] = named.name
-    notes = dict.fromkeys(e.notes.strip() for e in order if e.notes.strip())
-    merged["notes"] = "\n".join(notes)
+    for key in _JOINED:
+        texts = dict.fromkeys(str(getattr(e, key)).strip() for e in order)
+        merged[key] = "\n".join(text for text in texts if text)
     dates = [day for i in members if (day := entries[i].signed)]
     merged["signed"] = min(dates) if dates else None
     statuses = {entries[i].status for i in members}

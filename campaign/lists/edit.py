@@ -17,6 +17,7 @@ from campaign.lists.csvimport import Rules, read_csv
 from campaign.lists.dedupe import find_duplicates, merge_plan
 from campaign.lists.listfile import ListFile, entry_record, locked
 from campaign.load.schema import close_match
+from campaign.model.fields import DATE, PRIVATE_FIELDS, by_key
 from campaign.model.records import Signatory
 from campaign.text.names import fold
 
@@ -206,9 +207,6 @@ def add(path: Path, record: dict[str, Any], printed: tuple[str, ...] = ()) -> Ou
     return outcome
 
 
-PRIVATE = ("email", "phone", "notes")
-
-
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
     """``FIELD=VALUE`` arguments as fields; an empty VALUE takes the field out."""
     from campaign.load.records import SIGNATORY_KEYS
@@ -226,7 +224,7 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise CampaignError(f"'{shown(pair)}': unknown field '{shown(key)}'\n  hint: {hint}")
         if key in fields:
             raise CampaignError(f"'{shown(pair)}': {key} is set twice\n  hint: set each field once")
-        if key in ("signed", "withdrawn") and value:
+        if by_key("signatory")[key].kind == DATE and value:
             try:
                 fields[key] = dt.date.fromisoformat(value)
             except ValueError:
@@ -265,7 +263,7 @@ def set_fields(
     outcome = Outcome(problems=list(listfile.warnings))
     for key, value in changed.items():
         old = before.get(key)
-        if key in PRIVATE:  # never echoed, like everywhere else
+        if key in PRIVATE_FIELDS:  # never echoed, like everywhere else
             old, value = old and "(private)", value and "(private)"
         shown_old = "(none)" if old is None else shown(str(old))
         shown_new = "(none)" if value is None else shown(str(value))

@@ -163,7 +163,7 @@ class Signatory:
         ),
     )  # fmt: skip
     status: str = field(
-        CHOICE, "Signed, pending (awaiting moderation) or withdrawn: only signed prints.",
+        CHOICE, "Only signed prints; pending awaits moderation, withdrawn left the list.",
         default="signed", choices=STATUSES, option="--status", add_choices=STATUSES[:2],
         add_default="signed", aliases=("status",),
     )  # fmt: skip

@@ -164,3 +164,108 @@ def test_the_docs_table_lists_every_field(kind: str) -> None:
         assert ("private" in line) == f.private
         if f.option:
             assert f"`{f.option}`" in line
+
+
+# -- sig add, sig import and dedupe ------------------------------------------------------
+
+
+def test_sig_add_has_an_option_for_every_field_that_declares_one() -> None:
+    from campaign.cli.sig import add
+
+    options = [opt for param in add.params for opt in param.opts if opt.startswith("--")]
+    assert [f.option for f in SIGNATORY if f.option] == options[: len(options) - 2]
+    assert options[-2:] == ["--create", "--force"]
+
+
+def test_sig_add_writes_every_field_given_by_its_option(minimal: Path) -> None:
+    given = [f for f in SIGNATORY if f.option]
+    args = []
+    for f in given:
+        value = sample(f, 3)
+        args += [f.option, value.isoformat() if isinstance(value, dt.date) else value]
+    added = run("sig", "add", "people", *args, "--force", workspace=minimal)
+    assert added.exit_code == 0, added.output
+    problems: list[Problem] = []
+    loaded = load_signature_list(minimal / "signatories" / "people.yaml", problems)
+    assert loaded is not None and problems == []
+    entry = next(e for e in loaded.entries if e.name == sample(SIGNATORY[0], 3))
+    for f in given:
+        assert getattr(entry, f.key) == sample(f, 3), f.key
+
+
+def test_every_import_alias_names_its_field_and_no_other() -> None:
+    from campaign.lists.csvimport import _heading_field
+    from campaign.text.names import fold
+
+    seen: dict[str, str] = {}
+    for f in SIGNATORY:
+        for alias in f.aliases:
+            assert _heading_field(alias) == f.key, alias
+            assert _heading_field(alias.upper()) == f.key, alias
+            assert seen.setdefault(fold(alias), f.key) == f.key, alias
+
+
+def test_sig_import_reads_every_field_from_its_column(minimal: Path, tmp_path: Path) -> None:
+    imported = [f for f in SIGNATORY if f.aliases]
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow([f.aliases[0].title() for f in imported])
+    for n in (4, 5):
+        values = [sample(f, n) for f in imported]
+        writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in values])
+    form = tmp_path / "form.csv"
+    form.write_text(rows.getvalue())
+    done = run("sig", "import", "people", str(form), "--force", workspace=minimal)
+    assert done.exit_code == 0, done.output
+    assert "Imported 2 of 2 rows" in done.stdout
+    problems: list[Problem] = []
+    loaded = load_signature_list(minimal / "signatories" / "people.yaml", problems)
+    assert loaded is not None and problems == []
+    for n, entry in zip((4, 5), loaded.entries[-2:], strict=True):
+        for f in imported:
+            assert getattr(entry, f.key) == sample(f, n), f.key
+
+
+def pair(f: Field, first: Any, second: Any) -> list[Signatory]:
+    """Two entries of one name, ``f`` given as ``first`` and ``second`` ('' leaves it out)."""
+    base = {"name": "Same Name", "type": "individual", "group": "people", "status": "signed"}
+    return [
+        Signatory(**base | ({f.key: value} if value else {}), line=n)
+        for n, value in ((2, first), (6, second))
+    ]
+
+
+@pytest.mark.parametrize("f", [f for f in SIGNATORY if f.merged], ids=lambda f: f.key)
+def test_dedupe_merges_a_field_the_table_says_it_merges(f: Field) -> None:
+    from campaign.lists.dedupe import find_duplicates, merge_plan
+
+    # A required field is the same on both sides (the pair's own name, type and group).
+    value = {"name": "Same Name", "type": "individual", "group": "people"}.get(f.key, sample(f))
+    entries = pair(f, "", value) if not f.required else pair(f, value, value)
+    (group,) = find_duplicates(entries)
+    assert group.merges == ((0, 1),) and group.doubts == ()
+    assert merge_plan(entries, (0, 1))[1][f.key] == value
+
+
+@pytest.mark.parametrize("f", [f for f in SIGNATORY if not f.merged], ids=lambda f: f.key)
+def test_dedupe_leaves_alone_a_field_the_table_says_it_does_not_merge(f: Field) -> None:
+    from campaign.lists.dedupe import merge_plan
+
+    value = sample(f)
+    entries = pair(f, "", value if f.key != "status" else "signed")
+    merged = merge_plan(entries, (0, 1))[1]
+    # The day of signing and the status are worked out (the earliest; signed over pending).
+    assert f.key not in merged or f.key in ("signed", "status")
+
+
+@pytest.mark.parametrize("f", [f for f in SIGNATORY if f.differs], ids=lambda f: f.key)
+def test_dedupe_merges_no_entries_whose_field_differs(f: Field) -> None:
+    from campaign.lists.dedupe import find_duplicates
+
+    first, second = (sample(f, 1), sample(f, 2)) if f.kind != fields.CHOICE else f.choices[:2]
+    entries = pair(f, first, second)
+    (group,) = find_duplicates(entries)
+    assert group.merges == ()
+    (doubt,) = group.doubts
+    assert f.differs in doubt.message
+    assert (str(first) in doubt.message) != f.private
