@@ -56,7 +56,7 @@ def shown(raw: dict[str, str]) -> dict[str, str]:
     return {name: raw.get(name, "")[: LIMITS[name]] for name in FIELDS if name != "csrf_token"}
 
 
-def _text(value: str) -> tuple[str, str]:
+def field_text(value: str) -> tuple[str, str]:
     """``value`` by the loader's rules, and the error key if it breaks one ('' if not)."""
     if control_character(value):
         return "", "signon_error_control"
@@ -75,7 +75,7 @@ def read(raw: dict[str, str], page: LetterPage, words: dict[str, str]) -> Read:
             errors[name] = words["signon_error_long"].format(limit=LIMITS[name])
     texts: dict[str, str] = {}
     for name in ("name", "affiliation", "email"):
-        text, bad = _text(raw.get(name, ""))
+        text, bad = field_text(raw.get(name, ""))
         if bad and name not in errors:
             errors[name] = words[bad]
         texts[name] = text

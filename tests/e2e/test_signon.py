@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,8 +19,10 @@ import urllib.request
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from smtpbox import Inbox, serve, text_of
@@ -27,6 +30,7 @@ from smtpbox import Inbox, serve, text_of
 from campaign.signon import create_app
 from campaign.signon import store as store_module
 from campaign.signon.app import state_of
+from campaign.signon.worker import MailWorker
 
 from conftest import run
 from signonpage import (
@@ -357,3 +361,79 @@ def test_every_field_has_its_label(client: FlaskClient) -> None:
     boxes = re.findall(r"<label><input type=\"(?:radio|checkbox)\" name=\"(\w+)\"", html)
     assert boxes == ["kind", "kind", "group", "group", "print_consent", "contact_consent"]
     assert html.count("<legend>") == 2
+
+
+class Clock:
+    """The database's clock, moved by hand."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def outbox_rows(app: Flask) -> list[tuple[Any, ...]]:
+    """(recipient, attempts, sent?, given up?, failed) of every e-mail, in order."""
+    engine = state_of(app).store.engine
+    with engine.connect() as c:
+        box = store_module.outbox.c
+        rows = c.execute(
+            sa.select(
+                box.recipient, box.attempts, box.sent.is_not(None), box.given_up.is_not(None),
+                box.failed, box.due,
+            ).order_by(box.id)
+        ).all()  # fmt: skip
+    return [tuple(r) for r in rows]
+
+
+def test_an_email_that_cannot_go_is_tried_again_later_and_a_refused_one_given_up(
+    app: Flask, client: FlaskClient, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(FIXED)
+    monkeypatch.setattr(store_module, "now", clock)
+    inbox.refuse = "refused@example.org"
+    sign(client)
+    sign(client, email="refused@example.org")
+    with socket.socket() as closed:  # a port nothing listens on: the server is down
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("CAMPAIGN_SMTP_PORT", str(closed.getsockname()[1]))
+        assert deliver(app) == 0
+    waited = dt.timedelta(seconds=30)
+    assert [(*row[:4], row[5]) for row in outbox_rows(app)] == [
+        ("ada@example.org", 1, False, False, FIXED + waited),
+        ("refused@example.org", 1, False, False, FIXED + waited),
+    ]
+    assert outbox_rows(app)[0][4].startswith("cannot reach the mail server 127.0.0.1:")
+    monkeypatch.undo()
+    monkeypatch.setattr(store_module, "now", clock)
+    for _ in serve(monkeypatch, inbox):
+        assert deliver(app) == 0  # not due yet
+        clock.now += waited
+        assert deliver(app) == 1
+    assert [m["To"] for m in inbox.messages] == ["ada@example.org"]
+    assert [row[:5] for row in outbox_rows(app)] == [
+        ("ada@example.org", 1, True, False, outbox_rows(app)[0][4]),
+        ("refused@example.org", 2, False, True, "550 5.1.1 mailbox unavailable"),
+    ]
+
+
+def test_unconfirmed_signatures_and_old_mail_are_forgotten(
+    app: Flask, client: FlaskClient, inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock(FIXED)
+    monkeypatch.setattr(store_module, "now", clock)
+    sign(client)
+    sign(client, email="unconfirmed@example.org")
+    deliver(app)
+    client.get(links(inbox.messages[0])["confirm"])
+    state = state_of(app)
+    worker = MailWorker(state.store, state.page.mail_settings(), "")
+    clock.now += dt.timedelta(days=6, hours=23)
+    worker.purge(force=True)
+    assert [row[0] for row in outbox_rows(app)] == []  # sent, and two days old
+    clock.now += dt.timedelta(hours=2)
+    worker.purge(force=True)
+    with state.store.engine.connect() as c:
+        rows = c.execute(sa.text("SELECT email, client FROM submissions")).all()
+    assert [tuple(r) for r in rows] == [("ada@example.org", "")]  # no client address kept
