@@ -33,7 +33,7 @@ from campaign.compose.vary import compose_guarded, parts_verdict
 from campaign.errors import Problem
 from campaign.load.catalog import BUILTIN_TEMPLATES, chain, part_names
 from campaign.model.records import Recipient, Signer, address_lines
-from campaign.paper.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS
+from campaign.paper.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS, page_geometry
 from campaign.text.names import file_slugs
 from campaign.text.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.text.typography import typeset
@@ -49,12 +49,6 @@ from campaign.text.wording import (
 # Long outputs are laid out in parts of this size (see build.py).
 ENVELOPES_PER_PART = 50
 SHEETS_PER_PART = 3
-
-# Page margins in millimetres (top, right, bottom, left); page 1 starts higher so the
-# letterhead and the address field can sit where the envelope window needs them.
-MARGINS = {"a4": (22.0, 20.0, 22.0, 25.0), "letter": (22.0, 22.0, 22.0, 25.0)}
-FIRST_PAGE_TOP = 10.0
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 @dataclass(frozen=True)
@@ -136,34 +130,6 @@ class Piece:
     index: int  # position in recipients.yaml's to: or cc: list
     recipient: PublicRecipient
     file: str  # the PDF in build/<slug>/, e.g. "to/shinzo-abe.pdf"
-
-
-def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
-    """Page size, margins, the address window and the fold marks, for the template's CSS."""
-    top, right, bottom, left = MARGINS[paper]
-    w = WINDOWS[envelope]
-    # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
-    return {
-        "size": PAPER_SIZES[paper],
-        "margin": (top, right, bottom, left),
-        "first_top": FIRST_PAGE_TOP,
-        "window": {
-            "left": w.left - left,
-            "top": w.top - FIRST_PAGE_TOP,
-            "width": w.width,
-            "height": w.height,
-            "return_line": w.return_line,
-            "font_pt": w.font_pt,
-            "leading_pt": w.leading_pt,
-        },
-        # Marks start 4 mm from the sheet's left edge, clear of the printer's margin.
-        "marks": {
-            "left": 4 - left,
-            "folds": [y - FIRST_PAGE_TOP for y in w.folds],
-            "punch": w.punch - FIRST_PAGE_TOP if w.punch else 0,
-        },
-        "flow_start": w.top + w.height - FIRST_PAGE_TOP + 8,
-    }
 
 
 class Composer:

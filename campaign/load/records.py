@@ -17,7 +17,6 @@ from campaign.model import fields as table
 from campaign.model.limits import KEYS as LIMIT_KEYS
 from campaign.model.limits import Limits
 from campaign.model.records import (
-    PAPERS,
     PARALLEL,
     SECURITIES,
     SIGNON_KEYS,
@@ -34,7 +33,8 @@ from campaign.model.records import (
     Smtp,
     Translation,
 )
-from campaign.paper.envelopes import DEFAULT_ENVELOPE, WINDOWS
+from campaign.paper.envelopes import WINDOWS
+from campaign.paper.sizes import PAPERS
 from campaign.text.wording import base_language
 
 SIGNATORY_KEYS = table.SIGNATORY_KEYS  # the order new entries are written in
@@ -101,7 +101,7 @@ def load_settings(path: Path, problems: list[Problem]) -> Settings:
     return Settings(
         sender=sender,
         language=check_language(f, "language", "en-US"),
-        paper=f.choice("paper", PAPERS, "a4"),
+        paper=f.choice("paper", tuple(PAPERS), "a4"),
         pdf_variant=f.choice("pdf_variant", VARIANTS, ""),
         smtp=smtp,
         limits=_limits(f),
@@ -186,14 +186,14 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
         return None
     f = Fields(data, path, problems, "letter.yaml")
     f.known(LETTER_KEYS)
-    paper = f.choice("paper", PAPERS, settings.paper)
+    paper = f.choice("paper", tuple(PAPERS), settings.paper)
     language = check_language(f, "language", settings.language)
     envelope = f.choice("envelope", tuple(WINDOWS), default_envelope(paper, language))
     if WINDOWS[envelope].paper != paper:
         f.error(
             "envelope",
             f"envelope '{envelope}' is for {WINDOWS[envelope].paper} paper, not {paper}",
-            f"use envelope: {DEFAULT_ENVELOPE[paper]}, or paper: {WINDOWS[envelope].paper}",
+            f"use envelope: {PAPERS[paper].envelope}, or paper: {WINDOWS[envelope].paper}",
         )
     date = f.date("date", required=True) or dt.date.min
     list_name, as_of, groups = "", date, tuple[GroupSpec, ...]()
@@ -237,10 +237,8 @@ def load_letter(folder: Path, settings: Settings, problems: list[Problem]) -> Le
 
 
 def default_envelope(paper: str, language: str) -> str:
-    """The envelope a letter goes in unless letter.yaml says: Japanese letters go in 長形3号."""
-    if paper == "a4" and base_language(language) == "ja":
-        return "jp-chou3"
-    return DEFAULT_ENVELOPE[paper]
+    """The envelope a letter goes in unless letter.yaml says: its paper's, for its language."""
+    return PAPERS[paper].default_envelope(base_language(language))
 
 
 def _translations(

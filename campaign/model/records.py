@@ -14,8 +14,6 @@ from campaign.model.fields import Signatory as Signatory
 from campaign.model.limits import DEFAULT as DEFAULT_LIMITS
 from campaign.model.limits import Limits
 
-PAPERS = ("a4", "letter")
-
 
 @dataclass(frozen=True)
 class Sender:

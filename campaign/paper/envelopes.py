@@ -1,14 +1,15 @@
 """Paper for the post: envelope windows, the envelopes themselves, and label sheets.
 
-All measures are millimetres from the top-left corner of the sheet or envelope.
+All measures are millimetres from the top-left corner of the sheet or envelope; the
+paper itself is in ``sizes``. ``page_geometry`` is page 1 laid out around the window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-MM_PER_INCH = 25.4
-MM_PER_PT = MM_PER_INCH / 72
+from campaign.paper.sizes import FIRST_PAGE_TOP, MM_PER_INCH, MM_PER_PT, PAPERS
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,6 @@ WINDOWS = {
     "jp-chou3": Window("jp-chou3", "a4", 22, 12, 90, 45, 5, "長形3号"),
 }
 
-DEFAULT_ENVELOPE = {"a4": "din5008-b", "letter": "us-10"}
-
 
 def windows_holding(paper: str, lines: int) -> list[str]:
     """The windows for ``paper`` whose field holds ``lines`` address lines."""
@@ -114,21 +113,20 @@ def window_table() -> str:
         "| lines | type | fold marks | envelope |",
         "|---|---|---|---|---|---|---|",
     ]
-    defaults = {name: paper for paper, name in DEFAULT_ENVELOPE.items()}
+    defaults = {paper.envelope for paper in PAPERS.values()}
     for w in WINDOWS.values():
-        name = f"`{w.name}`" + (f" (default on {_PAPER[w.paper]})" if w.name in defaults else "")
+        title = PAPERS[w.paper].title
+        name = f"`{w.name}`" + (f" (default on {title})" if w.name in defaults else "")
         field = f"{w.left:g}, {w.top:g}, {w.width:g} × {w.height:g}"
         marks = " and ".join(f"{y:g}" for y in w.folds) or "none"
         if w.punch:
             marks += f", punch mark {w.punch:g}"
         rows.append(
-            f"| {name} | {_PAPER[w.paper]} | {field} | {w.capacity} "
+            f"| {name} | {title} | {field} | {w.capacity} "
             f"| {w.font_pt:g}/{w.leading_pt:g} pt | {marks} | {w.envelope} |"
         )
     return "\n".join(rows) + "\n"
 
-
-_PAPER = {"a4": "A4", "letter": "Letter"}
 
 # Western envelopes lie landscape, the return address top left and the addressee in
 # the lower right area that sorting machines read. 長形3号 stands portrait, written
@@ -160,3 +158,32 @@ LABEL_SHEETS = {
         font_pt=7.5,
     ),
 }
+
+
+def page_geometry(paper: str, envelope: str) -> dict[str, Any]:
+    """Page size, margins, the address window and the fold marks, for the template's CSS."""
+    sheet = PAPERS[paper]
+    top, right, bottom, left = sheet.margins
+    w = WINDOWS[envelope]
+    # Absolute boxes on page 1 are placed relative to its page area, not the sheet.
+    return {
+        "size": sheet.css,
+        "margin": (top, right, bottom, left),
+        "first_top": FIRST_PAGE_TOP,
+        "window": {
+            "left": w.left - left,
+            "top": w.top - FIRST_PAGE_TOP,
+            "width": w.width,
+            "height": w.height,
+            "return_line": w.return_line,
+            "font_pt": w.font_pt,
+            "leading_pt": w.leading_pt,
+        },
+        # Marks start 4 mm from the sheet's left edge, clear of the printer's margin.
+        "marks": {
+            "left": 4 - left,
+            "folds": [y - FIRST_PAGE_TOP for y in w.folds],
+            "punch": w.punch - FIRST_PAGE_TOP if w.punch else 0,
+        },
+        "flow_start": w.top + w.height - FIRST_PAGE_TOP + 8,
+    }

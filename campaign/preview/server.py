@@ -24,11 +24,12 @@ from socketserver import TCPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from campaign.compose.composer import FIRST_PAGE_TOP, MARGINS, Composer, page_geometry
+from campaign.compose.composer import Composer
 from campaign.compose.templating import TemplateFailed
 from campaign.errors import CampaignError, Problem, ProblemsFound
 from campaign.load.workspace import Workspace
-from campaign.paper.envelopes import MM_PER_INCH, WINDOWS
+from campaign.paper.envelopes import WINDOWS, page_geometry
+from campaign.paper.sizes import FIRST_PAGE_TOP, PAPERS
 from campaign.preview.watching import Watcher
 
 HOST = "127.0.0.1"
@@ -48,7 +49,6 @@ IMAGE_TYPES = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
 }
-PAPER_MM = {"a4": (210.0, 297.0), "letter": (8.5 * MM_PER_INCH, 11 * MM_PER_INCH)}
 # Relative links in the letter (images beside letter.yaml) resolve below this path,
 # as they resolve from the letter folder when WeasyPrint lays out the PDF.
 LETTER_FILES = "/letter/"
@@ -277,8 +277,8 @@ def geometry(composer: Composer) -> dict[str, Any]:
     window = page_geometry(letter.paper, letter.envelope)["window"]
     envelope = WINDOWS[letter.envelope]
     return {
-        "paper": PAPER_MM[letter.paper],
-        "margin": MARGINS[letter.paper],
+        "paper": (PAPERS[letter.paper].width, PAPERS[letter.paper].height),
+        "margin": PAPERS[letter.paper].margins,
         "firstTop": FIRST_PAGE_TOP,
         # Relative to page 1's page area, like the letter's own absolute boxes.
         "window": {key: window[key] for key in ("left", "top", "width", "height")},

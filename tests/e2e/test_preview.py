@@ -24,9 +24,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from campaign.compose.composer import page_geometry
 from campaign.errors import CampaignError
 from campaign.load.workspace import Workspace
+from campaign.paper.envelopes import page_geometry
 from campaign.preview.server import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.preview.watching import Watcher
 
