@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,9 @@ def entry_record(entry: Signatory) -> dict[str, Any]:
 class ListFile:
     """A sign-on list loaded for editing; changes are collected, then saved at once."""
 
-    def __init__(self, path: Path, text: str, bom: bool, entries: list[Signatory]) -> None:
+    def __init__(
+        self, path: Path, text: str, bom: bool, entries: list[Signatory], node: Any = None
+    ) -> None:
         # A last line without its line break would glue any text added after it.
         if text and not text.endswith(("\n", "\r")):
             text += "\r\n" if "\r\n" in text else "\n"
@@ -144,7 +146,7 @@ class ListFile:
         self._removed: set[int] = set()
         self._added: list[tuple[int, dict[str, Any]]] = []
         self._last_of_group: dict[Any, int] | None = None
-        self._locate()
+        self._locate(node)
 
     @classmethod
     def load(cls, path: Path, create: bool = False) -> ListFile:
@@ -157,21 +159,26 @@ class ListFile:
         problems: list[Problem] = []
         if raw.strip(b"\xef\xbb\xbf \t\r\n") == b"":
             return cls(path, NEW_LIST, False, [])
-        loaded = load_signature_list(path, problems, allow_empty=True)
+        nodes: list[Any] = []  # the parse, kept to find the entries in the text
+        loaded = load_signature_list(path, problems, allow_empty=True, nodes=nodes)
         if loaded is None and [p.message for p in problems] == ["file is empty"]:
             # Only comments so far: keep them and add 'signatories:' below.
             return cls(path, raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf"), [])
         if loaded is None or any(not p.warning for p in problems):
             raise ProblemsFound(problems)
         text = raw.decode("utf-8-sig")
-        listfile = cls(path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries))
+        # The text ends with a line break the file may lack (see __init__): the same
+        # nodes, as nothing before the end moves.
+        node = nodes[0] if nodes else None
+        listfile = cls(path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), node)
         listfile.warnings = problems
         return listfile
 
     # -- where things are -------------------------------------------------------------
 
-    def _locate(self) -> None:
-        root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
+    def _locate(self, root: Any = None) -> None:
+        if root is None:
+            root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
         if not isinstance(root, yaml.MappingNode):
             self._list_line = len(self.lines)
             return
@@ -252,6 +259,10 @@ class ListFile:
 
     def render(self) -> str:
         """The file's new text with every edit spliced in."""
+        return self._spliced(self._pieces())
+
+    def _pieces(self) -> list[tuple[int, int, int, list[str]]]:
+        """Each edit as (first line, order, end line, new lines), in the order of the text."""
         pieces: list[tuple[int, int, int, list[str]]] = []
         for index, values in self._updates.items():
             if index not in self._removed:
@@ -266,9 +277,12 @@ class ListFile:
                 pieces.append((span.end, order, span.end, self._new_entry(record, span)))
         elif self._added:
             pieces.append(self._first_entries())
+        return sorted(pieces, key=lambda p: (p[0], p[1]))
+
+    def _spliced(self, pieces: list[tuple[int, int, int, list[str]]]) -> str:
         out: list[str] = []
         pos = 0
-        for start, _order, end, new in sorted(pieces, key=lambda p: (p[0], p[1])):
+        for start, _order, end, new in pieces:
             out.extend(self.lines[pos:start])
             out.extend(new)
             pos = max(pos, end)
@@ -338,22 +352,64 @@ class ListFile:
 
     def save(self) -> None:
         """Validate the new text as ``campaign check`` would, then write it atomically."""
-        text = self.render()
-        problems: list[Problem] = []
-        loaded = load_signature_list(self.path, problems, text=text, allow_empty=True)
-        errors = [p for p in problems if not p.warning]
-        expected = len(self.entries) - len(self._removed) + len(self._added)
-        if errors:
-            raise ProblemsFound(errors)
-        if loaded is None or len(loaded.entries) != expected:
-            raise CampaignError(
-                f"the edit of {display_path(self.path)} did not come out as expected "
-                "(this is a bug in campaign); nothing was written"
-            )
+        pieces = self._pieces()
+        text = self._spliced(pieces)
+        if len(pieces) == 1 and self._spans:
+            # One entry added, changed or removed: the entries around it were valid when
+            # loaded, so the text around the edit is read again, not all of a long list.
+            self._check_window(pieces[0])
+        else:
+            problems: list[Problem] = []
+            loaded = load_signature_list(self.path, problems, text=text, allow_empty=True)
+            errors = [p for p in problems if not p.warning]
+            expected = len(self.entries) - len(self._removed) + len(self._added)
+            if errors:
+                raise ProblemsFound(errors)
+            if loaded is None or len(loaded.entries) != expected:
+                raise self._bug()
         # Under the list's lock no one else is writing it: what an edit killed half way
         # left beside the list is ours to clear.
         remove_temporaries(self.path)
         write_atomic(self.path, ("\ufeff" if self.bom else "") + text)
+
+    def _check_window(self, piece: tuple[int, int, int, list[str]]) -> None:
+        """Read the edited lines with the entries before and after them, as check would.
+
+        An entry of a block list starts with its '-' at the list's column, so those lines
+        read alone as a list hold the same entries as in the whole text: the edit must
+        come out as the entry it makes, between its two neighbours unchanged.
+        """
+        start, _order, end, new = piece
+        before = [i for i in range(len(self._spans)) if self._spans[i].end <= start][-1:]
+        after = [i for i in range(len(self._spans)) if self._spans[i].start >= end][:1]
+        first = self._spans[before[0]].start if before else start
+        last = self._spans[after[0]].end if after else end
+        lines = [*self.lines[first:start], *new, *self.lines[end:last]]
+        problems: list[Problem] = []
+        window = f"signatories:{self.newline}{''.join(lines)}"
+        loaded = load_signature_list(self.path, problems, text=window, allow_empty=True)
+        # Line k of the window (its line 1 being 'signatories:') is line first + k - 1
+        # of the new text: nothing above the window moved.
+        errors = [
+            replace(p, line=p.line + first - 1 if p.line > 1 else p.line)
+            for p in problems
+            if not p.warning
+        ]
+        if errors:
+            raise ProblemsFound(errors)
+        made = 0 if self._removed else 1  # the one edit removed an entry, or made one
+        if loaded is None or len(loaded.entries) != len(before) + made + len(after):
+            raise self._bug()
+        got = [replace(e, line=0) for e in loaded.entries]
+        kept = [replace(self.entries[i], line=0) for i in before + after]
+        if got[: len(before)] + got[len(got) - len(after) :] != kept:
+            raise self._bug()
+
+    def _bug(self) -> CampaignError:
+        return CampaignError(
+            f"the edit of {display_path(self.path)} did not come out as expected "
+            "(this is a bug in campaign); nothing was written"
+        )
 
 
 @contextmanager

@@ -48,12 +48,14 @@ TRANSLATION_KEYS = (
 )  # fmt: skip
 
 
-def _top_mapping(path: Path, problems: list[Problem], required: bool) -> LineDict | None:
+def _top_mapping(
+    path: Path, problems: list[Problem], required: bool, nodes: list[Any] | None = None
+) -> LineDict | None:
     if not path.exists():
         if required:
             problems.append(Problem(path, 0, "file is missing"))
         return None
-    data = load_yaml(path, problems)
+    data = load_yaml(path, problems, nodes)
     if data is None:
         if not problems or problems[-1].path != path:
             problems.append(Problem(path, 1, "file is empty"))
@@ -394,13 +396,21 @@ def _recipient(
 
 
 def load_signature_list(
-    path: Path, problems: list[Problem], *, text: str | None = None, allow_empty: bool = False
+    path: Path,
+    problems: list[Problem],
+    *,
+    text: str | None = None,
+    allow_empty: bool = False,
+    nodes: list[Any] | None = None,
 ) -> SignatureList | None:
-    """Read ``signatories/<list>.yaml`` (or ``text`` about to be written there)."""
+    """Read ``signatories/<list>.yaml`` (or ``text`` about to be written there).
+
+    With ``nodes``, the parsed document's root node is appended to it (see load_yaml).
+    """
     if text is None:
-        data = _top_mapping(path, problems, required=True)
+        data = _top_mapping(path, problems, required=True, nodes=nodes)
     else:
-        data = parse_yaml(text, path, problems)
+        data = parse_yaml(text, path, problems, nodes)
         if data is None and not allow_empty and not problems:
             problems.append(Problem(path, 1, "file is empty"))
         elif data is not None and not isinstance(data, LineDict):

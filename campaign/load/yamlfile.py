@@ -273,8 +273,12 @@ def _syntax_hint(text: str, line: int, problem: str) -> str:
     return "check the indentation and quoting around this line"
 
 
-def load_yaml(path: Path, problems: list[Problem]) -> Any:
-    """Load ``path`` safely; syntax problems go into ``problems`` and None is returned."""
+def load_yaml(path: Path, problems: list[Problem], nodes: list[Any] | None = None) -> Any:
+    """Load ``path`` safely; syntax problems go into ``problems`` and None is returned.
+
+    With ``nodes``, the composed document (its root node) is appended to it, for a
+    caller that needs where things stand in the text without parsing it again.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -288,7 +292,7 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
             Problem(path, line, "not valid UTF-8 text", "save the file as UTF-8 in your editor")
         )
         return None
-    return parse_yaml(text, path, problems)
+    return parse_yaml(text, path, problems, nodes)
 
 
 def _may_nest_deeply(text: str) -> bool:
@@ -333,14 +337,19 @@ def _too_deep(text: str) -> int:
     return 0
 
 
-def parse_yaml(text: str, path: Path, problems: list[Problem]) -> Any:
+def parse_yaml(
+    text: str, path: Path, problems: list[Problem], nodes: list[Any] | None = None
+) -> Any:
     """Like :func:`load_yaml`, for text already read (or not yet written) as ``path``."""
     if line := _too_deep(text):
         problems.append(Problem(path, line, _DEEP, "no field here needs nesting"))
         return None
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+        if nodes is not None and node is not None:
+            nodes.append(node)
     except Unreadable as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         problems.append(Problem(path, line, exc.problem or "", exc.hint))
