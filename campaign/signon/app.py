@@ -51,7 +51,7 @@ class Signon:
     confirm_links: URLSafeTimedSerializer
     withdraw_links: URLSafeTimedSerializer
     wake: threading.Event = field(default_factory=threading.Event)
-    _listed: tuple[float, Markup] | None = None
+    _listed: tuple[float, Any, Markup] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def link(self, kind: str, token: str) -> str:
@@ -59,16 +59,20 @@ class Signon:
         return f"{self.public_url}/{kind}/{token}"
 
     def listing(self) -> Markup:
-        """The counts and the public list, rendered; reused for LIST_SECONDS."""
+        """The counts and the public list, rendered; reused for LIST_SECONDS.
+
+        Not once the list in git has changed (a pull, an approval): that shows at once.
+        """
         moment = time.monotonic()
+        stamp = self.page.list_stamp()
         cached = self._listed
-        if cached is not None and moment - cached[0] < LIST_SECONDS:
-            return cached[1]
+        if cached is not None and moment - cached[0] < LIST_SECONDS and cached[1] == stamp:
+            return cached[2]
         confirmed, withdrawn = self.store.confirmed(self.page.slug)
         block = self.page.signatures(confirmed, withdrawn)
         html = Markup(render_template("listing.html", block=block, words=self.page.words))
         with self._lock:
-            self._listed = (moment, html)
+            self._listed = (moment, stamp, html)
         return html
 
     def mail(self, s: Submission) -> tuple[str, str]:

@@ -87,15 +87,21 @@ class LetterPage:
         """Country code -> its name in the letter's language."""
         return dict(self.countries)
 
-    def listed(self) -> tuple[Signatory, ...]:
-        """The list in git, read again when its file has changed."""
+    def list_stamp(self) -> tuple[int, int] | None:
+        """When the list in git was last changed, and its size (None without one)."""
         if self.list_path is None:
-            return ()
+            return None
         try:
             info = self.list_path.stat()
         except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+    def listed(self) -> tuple[Signatory, ...]:
+        """The list in git, read again when its file has changed."""
+        stamp = self.list_stamp()
+        if self.list_path is None or stamp is None:
             return ()
-        stamp = (info.st_mtime_ns, info.st_size)
         cached = self._list
         if cached is not None and cached[0] == stamp:
             return cached[1]

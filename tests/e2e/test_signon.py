@@ -437,3 +437,26 @@ def test_unconfirmed_signatures_and_old_mail_are_forgotten(
     with state.store.engine.connect() as c:
         rows = c.execute(sa.text("SELECT email, client FROM submissions")).all()
     assert [tuple(r) for r in rows] == [("ada@example.org", "")]  # no client address kept
+
+
+def test_the_page_and_the_list_agree_after_a_pull(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path
+) -> None:
+    for n, group in enumerate(("intl", "orgs", "intl")):
+        got = signed_up(app, client, inbox, name=f"Signer {n}", email=f"s{n}@example.org",
+                        group=group)  # fmt: skip
+        client.get(got["confirm"])
+    shown = page_text(client.get("/"))
+    assert "Signatures so far: 8 Individuals (5)" in shown and "Organizations (3)" in shown
+    run("sig", "pull", "people", "--approve", workspace=workspace)
+    stats = run("sig", "stats", "people", workspace=workspace).stdout
+    assert stats.startswith("signatories/people.yaml: 10 entries, 8 signed\n")
+    assert "Signatures so far: 8 Individuals (5)" in page_text(client.get("/"))
+    # Pulled as pending, they wait for 'sig approve', on the page as in the list.
+    got = signed_up(app, client, inbox, name="Signer 3", email="s3@example.org")
+    client.get(got["confirm"])
+    assert "Signatures so far: 9 " in page_text(client.get("/"))
+    run("sig", "pull", "people", workspace=workspace)
+    assert "Signatures so far: 8 " in page_text(client.get("/"))
+    run("sig", "approve", "people", "Signer 3", workspace=workspace)
+    assert "Signatures so far: 9 " in page_text(client.get("/"))
