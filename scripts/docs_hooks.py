@@ -82,11 +82,34 @@ def label_sheets() -> str:
     return "\n".join(rows) + "\n"
 
 
-def fields(kind: str) -> str:
-    """The fields of a signatory or a recipient, from the field table (campaign.model.fields)."""
-    from campaign.model.fields import markdown_table
+ALIASES = "`sig import` reads the headings"
+CELL = re.compile(r"(?<!\\)\|")
 
-    return markdown_table(kind)
+
+def fields(kind: str) -> str:
+    """The fields of a signatory or a recipient, from the field table (campaign.model.fields).
+
+    The headings `sig import` reads are many words each: they go in a table of their own,
+    so that the first keeps to the width of a page.
+    """
+    from campaign.model.fields import TABLES, markdown_table
+
+    rows = [CELL.split(line.strip())[1:-1] for line in markdown_table(kind).splitlines()]
+    if ALIASES not in [cell.strip() for cell in rows[0]]:
+        return markdown_table(kind)
+    column = [cell.strip() for cell in rows[0]].index(ALIASES)
+    main = ["|" + "|".join(row[:column] + row[column + 1 :]) + "|" for row in rows]
+    headings = [f"| field | {ALIASES} |", "| --- | --- |"]
+    headings += [
+        f"| `{f.key}` | " + ", ".join(f"“{_cell(alias)}”" for alias in f.aliases) + " |"
+        for f in TABLES[kind]
+        if f.aliases
+    ]
+    said = (
+        "The headings of a form or a spreadsheet that `sig import` reads into each field,"
+        " whatever their case and punctuation ([importing](../guides/import.md)):"
+    )
+    return "\n".join(main) + "\n\n" + said + "\n\n" + "\n".join(headings) + "\n"
 
 
 def limits() -> str:

@@ -189,6 +189,24 @@ def test_the_tables_of_envelopes_and_label_sheets_are_made_from_the_paper_module
     assert [p for p in LABEL_SHEETS if f"| `{p}` |" not in sheets] == []
 
 
+@pytest.mark.parametrize(
+    ("kind", "page"), [("signatory", "signatories"), ("recipient", "recipients-yaml")]
+)
+def test_the_field_tables_are_made_from_the_field_table(site: Path, kind: str, page: str) -> None:
+    from campaign.model.fields import TABLES
+
+    assert f"<!-- table: fields {kind} -->" in (DOCS / "files" / f"{page}.md").read_text()
+    table = hooks.render(f"<!-- table: fields {kind} -->\n")
+    assert [f.key for f in TABLES[kind] if f"| `{f.key}` |" not in table] == []
+    aliases = [(f.key, alias) for f in TABLES[kind] for alias in f.aliases]
+    assert [a for a in aliases if f"“{a[1]}”" not in table] == []
+    if aliases:  # in a table of their own: one of eight columns ran off the page
+        assert "| `name` | “name”, “full name”," in table
+        assert table.splitlines()[0].count("|") == 8
+    built = (site / "files" / f"{page}.html").read_text(encoding="utf-8")
+    assert [f.key for f in TABLES[kind] if f"<td><code>{f.key}</code></td>" not in built] == []
+
+
 def test_the_table_of_limits_is_made_from_the_limits(site: Path) -> None:
     table = hooks.render("<!-- table: limits -->\n")
     for key in KEYS:
