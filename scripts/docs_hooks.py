@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -244,6 +245,13 @@ def render(markdown: str) -> str:
         return TABLES[name](*([argument] if argument else [])).rstrip("\n")
 
     return MARKER.sub(table, markdown)
+
+
+def on_config(config: Any) -> Any:
+    """mkdocs: README.md and SECURITY.md are included from beside mkdocs.yml, wherever it runs."""
+    top = str(Path(config.config_file_path).resolve().parent)
+    config.mdx_configs.setdefault("pymdownx.snippets", {})["base_path"] = [top]
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
