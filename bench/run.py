@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import buildbench
 import listbench
+import signonbench
 
 
 def main() -> None:
@@ -20,7 +21,7 @@ def main() -> None:
         f"Python {platform.python_version()}"
     )
     print()
-    for section in (buildbench.run, listbench.run):
+    for section in (buildbench.run, listbench.run, signonbench.run):
         for line in section():
             print(line, flush=True)
         print()
