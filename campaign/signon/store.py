@@ -33,6 +33,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     bindparam,
+    case,
     create_engine,
     event,
     func,
@@ -195,6 +196,29 @@ _MAILED = (
     .where(outbox.c.mailbox == bindparam("mailbox"), outbox.c.created >= bindparam("since"))
 )
 _QUEUE = insert(outbox)
+
+
+# A withdrawal of a signature the list has, not yet marked in the list.
+_WITHDRAWAL_WAITING = and_(
+    submissions.c.withdrawn.is_not(None),
+    submissions.c.pulled.is_not(None),
+    submissions.c.withdrawal_pulled.is_(None),
+)
+# What sig pull has to do: confirmed signatures not in the list yet, and the withdrawals
+# above (whose row may be unconfirmed again: its address was sent anew since).
+_TO_PULL = or_(
+    and_(
+        submissions.c.confirmed.is_not(None),
+        submissions.c.withdrawn.is_(None),
+        submissions.c.pulled.is_(None),
+    ),
+    _WITHDRAWAL_WAITING,
+)
+
+
+def _withdrawal_waiting(s: Submission) -> bool:
+    """Whether ``s`` is a withdrawal the list has not had yet (as _WITHDRAWAL_WAITING)."""
+    return s.withdrawn is not None and s.pulled is not None and s.withdrawal_pulled is None
 
 
 def _submission(row: Any) -> Submission:
@@ -362,19 +386,20 @@ class Store:
         found = self._find(c, letter, fields["mailbox"])
         assert found is not None
         if found.withdrawn is not None:
+            fresh_values: dict[str, Any] = {
+                **fields,
+                "client": client,
+                "nonce": secrets.token_hex(8),
+                "created": moment,
+                "confirmed": None,
+            }
+            if not _withdrawal_waiting(found):
+                fresh_values.update(withdrawn=None, pulled=None, withdrawal_pulled=None)
+            # else the withdrawal stays until sig pull has put it in the list: anyone can
+            # send the form with an address, and that must not undo its owner's withdrawal
+            # (confirm() ends it once the owner confirms signing anew).
             c.execute(
-                update(submissions)
-                .where(submissions.c.id == found.id)
-                .values(
-                    **fields,
-                    client=client,
-                    nonce=secrets.token_hex(8),
-                    created=moment,
-                    confirmed=None,
-                    withdrawn=None,
-                    pulled=None,
-                    withdrawal_pulled=None,
-                )
+                update(submissions).where(submissions.c.id == found.id).values(**fresh_values)
             )
             fresh = self._find(c, letter, fields["mailbox"])
             assert fresh is not None
@@ -421,7 +446,12 @@ class Store:
         return _submission(row) if row else None
 
     def confirm(self, ident: int, nonce: str) -> str:
-        """Confirm a submission: 'confirmed', 'already', 'withdrawn' or 'unknown'."""
+        """Confirm a submission: 'confirmed', 'already', 'withdrawn' or 'unknown'.
+
+        A signature sent anew while its withdrawal waited for the list ends that
+        withdrawal: if the list has it already, the next pull adds the signature again;
+        if not, the entry the list still has stands.
+        """
         with self._transaction(writing=True) as c:
             done = c.execute(
                 update(submissions)
@@ -429,9 +459,17 @@ class Store:
                     submissions.c.id == ident,
                     submissions.c.nonce == nonce,
                     submissions.c.confirmed.is_(None),
-                    submissions.c.withdrawn.is_(None),
+                    or_(submissions.c.withdrawn.is_(None), submissions.c.pulled.is_not(None)),
                 )
-                .values(confirmed=now())
+                .values(
+                    confirmed=now(),
+                    withdrawn=None,
+                    withdrawal_pulled=None,
+                    pulled=case(
+                        (submissions.c.withdrawal_pulled.is_(None), submissions.c.pulled),
+                        else_=None,
+                    ),
+                )
             ).rowcount
             if done:
                 return "confirmed"
@@ -473,15 +511,7 @@ class Store:
             rows = c.execute(
                 select(*_columns()).where(
                     submissions.c.letter == letter,
-                    submissions.c.confirmed.is_not(None),
-                    or_(
-                        and_(submissions.c.withdrawn.is_(None), submissions.c.pulled.is_(None)),
-                        and_(
-                            submissions.c.withdrawn.is_not(None),
-                            submissions.c.pulled.is_not(None),
-                            submissions.c.withdrawal_pulled.is_(None),
-                        ),
-                    ),
+                    _TO_PULL,
                 )
             ).all()
         found = [_submission(row) for row in rows]
@@ -498,15 +528,7 @@ class Store:
                 select(*_columns())
                 .where(
                     submissions.c.letter.in_(letters),
-                    submissions.c.confirmed.is_not(None),
-                    or_(
-                        and_(submissions.c.withdrawn.is_(None), submissions.c.pulled.is_(None)),
-                        and_(
-                            submissions.c.withdrawn.is_not(None),
-                            submissions.c.pulled.is_not(None),
-                            submissions.c.withdrawal_pulled.is_(None),
-                        ),
-                    ),
+                    _TO_PULL,
                 )
                 .order_by(submissions.c.confirmed, submissions.c.id)
             ).all()
@@ -605,6 +627,7 @@ class Store:
                 delete_rows(submissions).where(
                     submissions.c.confirmed.is_(None),
                     submissions.c.created < moment - dt.timedelta(days=confirm_days),
+                    ~_WITHDRAWAL_WAITING,  # forgetting it would keep the name on the list
                 )
             ).rowcount
             mails = c.execute(

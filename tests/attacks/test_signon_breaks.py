@@ -1,0 +1,109 @@
+"""Breaks found in the sign-on page and ``sig pull`` by a hostile review, each held here.
+
+The page runs under Flask's test client with an SMTP server on 127.0.0.1; the list is
+read back from the YAML file that ``sig pull`` wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from smtpbox import Inbox, serve
+
+from campaign.signon import create_app
+from campaign.signon import store as store_module
+from campaign.signon.app import state_of
+
+from conftest import run
+from signonpage import PUBLIC, SLUG, deliver, links, page_text, sign
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
+    box = Inbox()
+    for _server in serve(monkeypatch, box):
+        yield box
+
+
+@pytest.fixture
+def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace (the current folder), whose sender has an address to send from."""
+    monkeypatch.chdir(minimal)
+    (minimal / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
+        "  email: coalition@example.org\nlanguage: en-US\n"
+    )
+    return minimal
+
+
+@pytest.fixture
+def app(workspace: Path) -> Iterator[Flask]:
+    made = create_app(workspace, SLUG, public_url=PUBLIC)
+    yield made
+    state_of(made).store.close()
+
+
+@pytest.fixture
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """The database's clock stands still, so that the list's dates can be asserted."""
+    moment = dt.datetime(2024, 5, 3, 9, 30, 15)
+    monkeypatch.setattr(store_module, "now", lambda: moment)
+    return moment
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CONFIRMED = "Test Letter on Testing Thank you: your signature is confirmed. Back to the letter"
+
+
+def mailed(app: Flask, inbox: Inbox) -> dict[str, str]:
+    """The links of the e-mail the last submission was sent."""
+    deliver(app)
+    return links(inbox.messages[-1])
+
+
+def listed(workspace: Path) -> str:
+    return (workspace / "signatories" / "people.yaml").read_text()
+
+
+def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_withdrawn(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
+) -> None:
+    # Anyone who knows the address can send the form with it: that must not undo a
+    # withdrawal the list has not had yet, nor put the name back on the page.
+    sign(client)
+    first = mailed(app, inbox)
+    client.get(first["confirm"])
+    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    client.post(first["withdraw"])
+    sign(client, name="Ada Lovelace (again?)")
+    again = mailed(app, inbox)
+    state_of(app).forget_listing()  # not the page of a second ago: what the database says
+    assert "Ada Lovelace" not in page_text(client.get("/"))
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.stdout) == (
+        0,
+        "withdrawn: Ada Lovelace (signatories/people.yaml:27), on 2024-05-03\n"
+        "signatories/people.yaml: 0 added (pending), 0 already on the list, 1 withdrawn.\n",
+    )
+    assert "    status: withdrawn\n" in listed(workspace)
+    assert "Ada Lovelace" not in page_text(client.get("/"))
+    # Confirming the new signature, by the owner of the address, signs anew.
+    confirmed = client.get(again["confirm"])
+    assert (confirmed.status_code, page_text(confirmed)) == (200, CONFIRMED)
+    repulled = run("sig", "pull", "people", workspace=workspace)
+    assert (repulled.exit_code, repulled.stdout) == (
+        0,
+        "added: Ada Lovelace (again?) (intl, pending)\n"
+        "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
+    )
+    assert "Ada Lovelace (again?)" in listed(workspace)
