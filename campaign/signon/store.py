@@ -8,7 +8,6 @@ at all, so a page that says "check your inbox" means both are on disk.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import secrets
@@ -261,6 +260,7 @@ class Store:
         self.engine = _engine(url, pool_size, timeout)
         self.sqlite = self.engine.dialect.name == "sqlite"
         self._write_turn = threading.Lock()
+        self.timeout = timeout
 
     @functools.cached_property
     def _insert_new(self) -> Any:
@@ -292,9 +292,13 @@ class Store:
         own lock is polling with sleeps, which under load left requests waiting for
         seconds (and some past the timeout).
         """
-        turn = self._write_turn if writing and self.sqlite else contextlib.nullcontext()
+        turn = self._write_turn if writing and self.sqlite else None
+        # Bounded like SQLite's own wait: behind a writer that is stuck, each thread would
+        # otherwise wait for every one before it to time out in turn.
+        if turn is not None and not turn.acquire(timeout=self.timeout):
+            raise Unavailable(f"no turn to write in {self.timeout:g} s: the database is busy")
         try:
-            with turn, self.engine.connect() as connection:
+            with self.engine.connect() as connection:
                 connection.execution_options(writing=writing)
                 with connection.begin():
                     yield connection
@@ -302,6 +306,9 @@ class Store:
             raise
         except DBAPIError as exc:
             raise Unavailable(_reason(exc)) from None
+        finally:
+            if turn is not None:
+                turn.release()
 
     # -- the schema -----------------------------------------------------------------
 
