@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign.errors import CampaignError, Problem, display_path, shown
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
 from campaign.lists.dedupe import Present, identity_keys
 from campaign.lists.edit import describe, where
 from campaign.lists.listfile import ListFile, locked
 from campaign.load.records import load_letter, load_settings
+from campaign.load.schema import close_match
 from campaign.mail.send import mailbox
-from campaign.model.records import Signatory
+from campaign.model.records import Letter, Signatory
 from campaign.signon.letter import countries
 from campaign.signon.store import Store, Submission
 
@@ -38,18 +39,44 @@ class Pulled:
     duplicates: int = 0
 
 
-def letters_using(root: Path, path: Path) -> dict[str, str]:
-    """The letters whose letter.yaml prints the list at ``path``: slug -> language."""
+def letters_using(root: Path, path: Path) -> dict[str, Letter]:
+    """The letters whose letter.yaml prints the list at ``path``, by slug."""
     problems: list[Problem] = []
     settings = load_settings(root / "campaign.yaml", problems)
-    found: dict[str, str] = {}
+    found: dict[str, Letter] = {}
     for folder in sorted((root / "letters").glob("*/")):
         if not (folder / "letter.yaml").is_file():
             continue
         letter = load_letter(folder, settings, problems)
         if letter is not None and letter.list_name == path.stem:
-            found[letter.slug] = letter.language
+            found[letter.slug] = letter
     return found
+
+
+def unprinted_groups(waiting: list[Submission], letters: dict[str, Letter]) -> list[Problem]:
+    """A problem for each signature in a group its letter no longer prints.
+
+    The page offered the groups of letter.yaml as it was when the page started; put in
+    the list, such an entry would fail every check and build after.
+    """
+    problems = []
+    for s in waiting:
+        letter = letters[s.letter]
+        keys = [g.key for g in letter.groups]
+        if s.withdrawn is not None or s.group in keys:
+            continue
+        guess = close_match(s.group, keys)
+        problems.append(
+            Problem(
+                letter.path,
+                letter.lines.get("signatories", 0),
+                f"'{s.name}' signed on the sign-on page in group '{s.group}', which letter "
+                f"'{letter.slug}' no longer prints",
+                f"put a group with key '{s.group}' back in the letter's groups (the page "
+                f"offered it{'; ' + guess if guess else ''}), then pull again",
+            )
+        )
+    return problems
 
 
 def confirmed_text(moment: dt.datetime) -> str:
@@ -76,13 +103,17 @@ def record_of(s: Submission, language: str, approve: bool) -> dict[str, Any]:
     }
 
 
-def pull(store: Store, path: Path, letters: dict[str, str], approve: bool, dry_run: bool) -> Pulled:
+def pull(
+    store: Store, path: Path, letters: dict[str, Letter], approve: bool, dry_run: bool
+) -> Pulled:
     """Move what the page confirmed into the list at ``path``, under its lock."""
     outcome = Pulled()
     with locked(path):
         listfile = ListFile.load(path)
         outcome.problems = list(listfile.warnings)
         waiting = store.to_pull(list(letters))
+        if unknown := unprinted_groups(waiting, letters):
+            raise ProblemsFound(unknown)
         entries = listfile.entries
         present = Present(e for e in entries if e.status != "withdrawn")
         added: list[int] = []
@@ -93,7 +124,7 @@ def pull(store: Store, path: Path, letters: dict[str, str], approve: bool, dry_r
                 _withdraw(listfile, s, outcome)
                 continue
             added.append(s.id)
-            record = record_of(s, letters[s.letter], approve)
+            record = record_of(s, letters[s.letter].language, approve)
             entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
             if entry in present:
                 same = _same(entries, entry)
@@ -145,7 +176,7 @@ def _withdraw(listfile: ListFile, s: Submission, outcome: Pulled) -> None:
     )
 
 
-def no_letter(path: Path, letter: str | None, letters: dict[str, str]) -> CampaignError:
+def no_letter(path: Path, letter: str | None, letters: dict[str, Letter]) -> CampaignError:
     """The error when no letter (or not the one given) prints the list."""
     if letter:
         return CampaignError(

@@ -107,3 +107,33 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
         "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
     )
     assert "Ada Lovelace (again?)" in listed(workspace)
+
+
+def test_a_signature_in_a_group_the_letter_no_longer_prints_is_not_pulled(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
+) -> None:
+    # The page offered the groups of letter.yaml when it started; the coordinator has
+    # removed one since. Put in the list, the entry would break every check and build.
+    sign(client, name="Org One", kind="organisation", group="orgs", email="o@example.org")
+    client.get(mailed(app, inbox)["confirm"])
+    letter = workspace / "letters" / "test" / "letter.yaml"
+    printed = letter.read_text()
+    letter.write_text(printed.replace("    - key: orgs\n      heading: Organizations\n", ""))
+    before = listed(workspace)
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (
+        1,
+        "letters/test/letter.yaml:4: 'Org One' signed on the sign-on page in group 'orgs', "
+        "which letter 'test' no longer prints\n"
+        "  hint: put a group with key 'orgs' back in the letter's groups (the page offered "
+        "it), then pull again\n"
+        "Error: 1 problem in 1 file; nothing was written\n",
+    )
+    assert listed(workspace) == before
+    letter.write_text(printed)
+    again = run("sig", "pull", "people", workspace=workspace)
+    assert (again.exit_code, again.output) == (
+        0,
+        "added: Org One (orgs, pending)\n"
+        "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
+    )
