@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -122,18 +123,12 @@ def serve(
     state = state_of(app)
     worker = None
     if not no_worker:
-        worker = MailWorker(
-            state.store,
-            state.page.mail_settings(),
-            os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
-            state.wake,
-        )
-        try:
-            worker.check()
+        try:  # the settings are checked here, so that a mistake stops the page at once
+            MailWorker(state.store, state.page.mail_settings(), "").check()
         except CampaignError:
             server.close()
             raise
-        worker.start()
+        worker = _worker_process(root, slug, state.store.url)
     listening = "" if state.public_url == local else f", listening on {local}/"
     click.echo(f"Serving {slug} at {state.public_url}/{listening} (Ctrl+C to stop)")
     try:
@@ -144,16 +139,44 @@ def serve(
         server.task_dispatcher.shutdown()
         server.close()
         if worker is not None:
-            worker.stop()
+            _stop_process(worker)
         state.store.close()
     click.echo("Stopped.")
+
+
+def _worker_process(root: Path, slug: str, database: str) -> subprocess.Popen[bytes]:
+    """``campaign signon worker`` beside the server, in a process of its own.
+
+    Its own process, so that sending the e-mails takes another core rather than the
+    server's turn at Python's lock; it stops when the server does, however it stops.
+    """
+    command = [sys.executable, "-m", "campaign", "-C", str(root), "signon", "worker", slug,
+               "--database", database, "--parent", str(os.getpid())]  # fmt: skip
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # its log lines go to the server's stderr
+        start_new_session=True,  # Ctrl+C in the terminal reaches the server, which stops it
+    )
+
+
+def _stop_process(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait for the e-mail being sent (SIGKILL after a minute)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @signon.command()
 @click.argument("slug")
 @click.option("--database", metavar="URL", help=DATABASE_HELP)
+@click.option("--parent", type=int, hidden=True, help="Stop when this process is gone.")
 @click.pass_context
-def worker(ctx: click.Context, slug: str, database: str | None) -> None:
+def worker(ctx: click.Context, slug: str, database: str | None, parent: int | None) -> None:
     """Send the sign-on page's e-mails for letter SLUG (Ctrl+C stops).
 
     For deployments that run the page under another WSGI server, or several
@@ -170,7 +193,11 @@ def worker(ctx: click.Context, slug: str, database: str | None) -> None:
     store = Store(database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root))
     store.prepare()
     mailer = MailWorker(
-        store, page.mail_settings(), os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""), threading.Event()
+        store,
+        page.mail_settings(),
+        os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
+        threading.Event(),
+        alive=(lambda: os.getppid() == parent) if parent else None,
     )
     mailer.check()
     click.echo(

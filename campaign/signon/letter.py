@@ -8,6 +8,7 @@ shows at once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 from dataclasses import dataclass, field, replace
@@ -67,7 +68,7 @@ class LetterPage:
         """The letter's language tag."""
         return self.letter.language
 
-    @property
+    @functools.cached_property
     def direction(self) -> str:
         """'rtl' for Arabic, Hebrew, ...; else 'ltr'."""
         return "rtl" if is_right_to_left(self.language) else "ltr"
@@ -77,12 +78,12 @@ class LetterPage:
         """The letter's printed groups, in its order."""
         return self.letter.groups
 
-    @property
+    @functools.cached_property
     def group_keys(self) -> set[str]:
         """The keys a submission may name."""
         return {g.key for g in self.letter.groups}
 
-    @property
+    @functools.cached_property
     def country_names(self) -> dict[str, str]:
         """Country code -> its name in the letter's language."""
         return dict(self.countries)

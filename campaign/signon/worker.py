@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -21,7 +22,7 @@ from campaign.signon.store import Mail, Store, Unavailable
 
 log = logging.getLogger("campaign.signon.mail")
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 1.0
 PURGE_SECONDS = 3600.0
 
 
@@ -35,6 +36,7 @@ class MailWorker:
         password: str,
         wake: threading.Event | None = None,
         poll: float = POLL_SECONDS,
+        alive: Callable[[], bool] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -44,6 +46,7 @@ class MailWorker:
         self.sender_name = settings.sender.name if settings.sender else ""
         self.wake = wake or threading.Event()
         self.poll = poll
+        self.alive = alive  # the worker stops once this says no (its server is gone)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._purged = 0.0
@@ -76,6 +79,9 @@ class MailWorker:
     def run(self) -> None:
         """Send until stopped."""
         while not self._stop.is_set():
+            if self.alive is not None and not self.alive():
+                log.info("mail worker: the server is gone; stopping")
+                return
             try:
                 self.purge()
                 self.send_due()
@@ -97,7 +103,7 @@ class MailWorker:
     def send_due(self) -> int:
         """Send every e-mail that is due; returns how many the server accepted."""
         sent = 0
-        while not self._stop.is_set():
+        while not self._stop.is_set() and (self.alive is None or self.alive()):
             batch = self.store.claim()
             if not batch:
                 return sent
