@@ -269,3 +269,32 @@ def test_dedupe_merges_no_entries_whose_field_differs(f: Field) -> None:
     (doubt,) = group.doubts
     assert f.differs in doubt.message
     assert (str(first) in doubt.message) != f.private
+
+
+@pytest.mark.parametrize("kind", sorted(fields.TABLES))
+def test_the_font_check_reads_every_field_that_prints_and_no_other(
+    tmp_path: Path, kind: str
+) -> None:
+    from campaign.checks.fonts import check_list, check_recipients
+    from campaign.model.records import SignatureList
+
+    table = fields.TABLES[kind]
+    box = "\ue000"  # a private-use character no font draws
+    values: dict[str, Any] = {}
+    for f in table:
+        value = sample(f)
+        if f.kind in (fields.TEXT, fields.NOTE):
+            value = f"{value}{box}"
+        elif f.kind == fields.LINES:
+            value = tuple(f"{line}{box}" for line in value)
+        values[f.key] = value
+    problems: list[Problem] = []
+    if kind == "signatory":
+        check_list(SignatureList("l", tmp_path, (Signatory(**values, line=3),)), problems)
+    else:
+        check_recipients(tmp_path, [fields.Recipient(role="to", **values, line=3)], problems)
+    drawn = [f for f in table if f.kind in (fields.TEXT, fields.NOTE, fields.LINES)]
+    expected = sum(len(values[f.key]) if f.kind == fields.LINES else 1 for f in drawn if f.prints)
+    assert len(problems) == expected > 0
+    said = f"no installed font has '{box}' (U+E000 unnamed character) in {kind} '{values['name']}'"
+    assert {(p.path, p.line, p.message, p.warning) for p in problems} == {(tmp_path, 3, said, True)}
