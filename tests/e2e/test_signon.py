@@ -67,8 +67,13 @@ def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> P
 
 
 @pytest.fixture
-def app(workspace: Path) -> Iterator[Flask]:
-    """The sign-on page of the minimal letter, served to Flask's test client."""
+def app(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The sign-on page of the minimal letter, served to Flask's test client.
+
+    Each test runs twice: on an SQLite file, then on a real PostgreSQL (conftest);
+    CAMPAIGN_DATABASE gives sig pull the same database.
+    """
+    monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
     made = create_app(workspace, SLUG, public_url=PUBLIC)
     yield made
     state_of(made).store.close()
