@@ -63,11 +63,11 @@ def prose(page: Path) -> str:
 
 
 def long_options(command: click.Command) -> list[str]:
-    """The options a user types for a command (--help aside)."""
+    """The options a user types for a command (--help aside, and hidden ones: internal)."""
     return [
         opt
         for param in command.params
-        if isinstance(param, click.Option)
+        if isinstance(param, click.Option) and not param.hidden
         for opt in param.opts
         if opt.startswith("--")
     ]
