@@ -124,6 +124,8 @@ def pull(
                 _withdraw(listfile, s, outcome)
                 continue
             added.append(s.id)
+            if _written_before(entries, s):
+                continue
             record = record_of(s, letters[s.letter].language, approve)
             entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
             if entry in present:
@@ -141,9 +143,28 @@ def pull(
             outcome.changes.append(f"added: {shown(describe(record))}")
         if listfile.changed and not dry_run:
             listfile.save()
-    if not dry_run:
-        store.mark_pulled(added, withdrawals)
+        if not dry_run:
+            # Still under the lock: a second pull waiting for it must find these done.
+            store.mark_pulled(added, withdrawals)
     return outcome
+
+
+def _written_before(entries: tuple[Signatory, ...] | list[Signatory], s: Submission) -> bool:
+    """Whether a pull put ``s`` in the list and was stopped before the database knew.
+
+    The list is written first; a pull killed before marking what it wrote leaves the
+    entries that name this signature's address and confirmation as it writes them.
+    """
+    assert s.confirmed is not None
+    stamp = confirmed_text(s.confirmed)
+    return any(
+        e.source == SOURCE
+        and e.confirmed == stamp
+        and e.status != "withdrawn"  # a pull writes pending or signed
+        and e.email
+        and mailbox(e.email) == s.mailbox
+        for e in entries
+    )
 
 
 def _same(entries: tuple[Signatory, ...] | list[Signatory], entry: Signatory) -> Signatory | None:
@@ -170,6 +191,8 @@ def _withdraw(listfile: ListFile, s: Submission, outcome: Pulled) -> None:
                 f"withdrawn: {shown(entry.name)} ({where(path, entry)}), on {day.isoformat()}"
             )
             return
+    if any(e.email and mailbox(e.email) == s.mailbox for e in listfile.entries):
+        return  # withdrawn in the list already (by a pull stopped before it was marked)
     outcome.notes.append(
         f"note: {shown(s.name)} withdrew on the sign-on page on {day.isoformat()}, and is "
         f"not on {display_path(path)} (removed by hand?)"

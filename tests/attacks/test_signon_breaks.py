@@ -7,8 +7,11 @@ read back from the YAML file that ``sig pull`` wrote.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -137,3 +140,99 @@ def test_a_signature_in_a_group_the_letter_no_longer_prints_is_not_pulled(
         "added: Org One (orgs, pending)\n"
         "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
     )
+
+
+class Killed(BaseException):
+    """What SIGKILL does to a pull, at the one place it matters: after the list is written."""
+
+
+def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silently(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The list is written before the database remembers what went into it; a pull
+    # killed in between must leave the next pull nothing to add, report or withdraw.
+    sign(client)
+    first = mailed(app, inbox)
+    client.get(first["confirm"])
+
+    def killed(*_args: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", killed)
+        with pytest.raises(Killed):
+            run("sig", "pull", "people", workspace=workspace)
+    written = listed(workspace)
+    assert written.count("  - name: Ada Lovelace\n") == 1
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
+    assert listed(workspace) == written
+    client.post(first["withdraw"])
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", killed)
+        with pytest.raises(Killed):
+            run("sig", "pull", "people", workspace=workspace)
+    withdrawn = listed(workspace)
+    assert withdrawn.count("    status: withdrawn\n") == 2  # Ada, and the fixture's own
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
+    assert listed(workspace) == withdrawn
+
+
+NOTHING = "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn.\n"
+
+
+def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The second pull waits for the list's lock; by then the first must have marked
+    # what it pulled, or the second reports it again as a duplicate of itself.
+    from campaign.signon.pull import letters_using, pull
+
+    sign(client)
+    client.get(mailed(app, inbox)["confirm"])
+    path = workspace / "signatories" / "people.yaml"
+    letters = letters_using(workspace, path)
+    store = state_of(app).store
+    second_read = threading.Event()
+    mark, read = store_module.Store.mark_pulled, store_module.Store.to_pull
+
+    def slow_mark(self: store_module.Store, *args: list[int]) -> None:
+        second_read.wait(2)  # the other pull's turn to read, if it can get it now
+        mark(self, *args)
+
+    def reading(self: store_module.Store, names: list[str]) -> list[store_module.Submission]:
+        found = read(self, names)
+        if threading.current_thread().name == "second":
+            second_read.set()
+        return found
+
+    monkeypatch.setattr(store_module.Store, "mark_pulled", slow_mark)
+    monkeypatch.setattr(store_module.Store, "to_pull", reading)
+    outcomes: dict[str, Any] = {}
+
+    def pulling(name: str) -> None:
+        outcomes[name] = pull(store, path, letters, False, False)
+
+    first = threading.Thread(target=pulling, args=("first",), name="first")
+    first.start()
+    while "first" not in outcomes and not path.read_text().count("Ada Lovelace"):
+        time.sleep(0.01)  # until the first pull has written the list
+    second = threading.Thread(target=pulling, args=("second",), name="second")
+    second.start()
+    first.join()
+    second.join()
+    assert [(o.added, o.duplicates, o.changes) for o in map(outcomes.get, ("first", "second"))] == [
+        (1, 0, ["added: Ada Lovelace (intl, pending)"]),
+        (0, 0, []),
+    ]
