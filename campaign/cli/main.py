@@ -331,6 +331,52 @@ def send(
     send_letter(plans[0], options, os.environ, ask, _say, f"campaign send {slug} --send --resume")
 
 
+@cli.command()
+@click.argument("slug")
+@click.option("--message", "-m", required=True, metavar="NAME", help="messages/NAME.txt.j2.")
+@click.option(
+    "--only",
+    metavar="pending|signed|new-since=REV",
+    help="Only pending entries, printed signatures, or entries added since git revision REV.  "
+    "[default: every entry not withdrawn]",
+)
+@click.option("--send", "really", is_flag=True, help="Really send; without it, a dry run.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages this time.")
+@click.option("--test-to", metavar="ADDRESS", help="Send everything to ADDRESS, marked [TEST].")
+@click.option("--resume", is_flag=True, help="Carry on after an interrupted run.")
+@click.pass_context
+def notify(
+    ctx: click.Context,
+    slug: str,
+    message: str,
+    only: str | None,
+    really: bool,
+    limit: int | None,
+    test_to: str | None,
+    resume: bool,
+) -> None:
+    """Mail a message to the letter's signers (dry run unless --send).
+
+    Only signers with 'contact: yes' and an e-mail address, who have not opted out,
+    are mailed; the others are counted, by reason. The message is
+    letters/SLUG/messages/NAME.txt.j2, else the template's (check, sent, blank).
+    Each message the server accepts is logged in build/SLUG/notified.jsonl, and
+    nobody gets the same message twice: after an interruption, --resume sends the rest.
+    """
+    import os
+
+    from campaign.mail.notify import Chosen, parse_only
+    from campaign.mail.notify import notify as run_notify
+    from campaign.mail.policy import Options
+
+    chosen = parse_only(only) if only else Chosen()
+    plans, _ = _checked(ctx, (slug,), False, every=False)
+    options = Options(really, limit, test_to or "", resume)
+    ask = _ask_password if sys.stdin.isatty() else None
+    again = f"campaign notify {slug} --message {message} --send --resume"
+    run_notify(plans[0], message, chosen, options, os.environ, ask, _say, again)
+
+
 def _ask_password(prompt: str) -> str:
     """The password, typed at the terminal unseen."""
     return str(click.prompt(prompt, hide_input=True))

@@ -218,6 +218,47 @@ def withdraw(ctx: click.Context, name: str, who: str, date: dt.date | None) -> N
 
 @signatories.command()
 @click.argument("name", metavar="LIST")
+@click.argument("who")
+@click.option("--date", type=DATE, help="Day of the opt-out.  [default: today]")
+@click.pass_context
+def optout(ctx: click.Context, name: str, who: str, date: dt.date | None) -> None:
+    """Record that a signer wants no more messages (optout: DATE); they still print.
+
+    'campaign notify' never mails an entry that opted out. WHO is an e-mail
+    address, a full name, or words of a name, as for withdraw.
+    """
+    from campaign.lists.edit import opt_out
+
+    path = _existing(ctx, name)
+    with _reporting():
+        _show(opt_out(path, who, date or dt.date.today()))
+
+
+@signatories.command()
+@click.argument("name", metavar="LIST")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "csv", "json")), default="text",
+    show_default=True,
+)  # fmt: skip
+@click.pass_context
+def audit(ctx: click.Context, name: str, fmt: str) -> None:
+    """Show where each printed signature came from, flagging those with no source.
+
+    An entry's private 'source:' says how it came (sig add, sig import, the sign-on
+    page, a merge). One without was typed in by hand: in a git repository the
+    audit names who committed it; outside one it says nobody can tell.
+    """
+    from campaign.lists.audit import audit as run_audit
+    from campaign.lists.audit import formatted
+
+    path = _existing(ctx, name)
+    with _reporting():
+        audited, in_git = run_audit(path)
+    click.echo(formatted(path, audited, in_git, fmt).removeprefix("\ufeff"), nl=False)
+
+
+@signatories.command()
+@click.argument("name", metavar="LIST")
 @click.argument("who", required=False)
 @click.option("--all-pending", is_flag=True, help="Approve every pending entry.")
 @click.pass_context

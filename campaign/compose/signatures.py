@@ -19,6 +19,11 @@ def _details(self: Any) -> str:
     return ", ".join(part for part in (self.affiliation, self.country) if part)
 
 
+def _line(self: Any) -> str:
+    """The whole line the list prints (and ``notify`` shows the signer)."""
+    return ", ".join(part for part in (self.name, _details(self)) if part)
+
+
 # The fields of a signatory that may be printed or published, as the field table says:
 # nothing private. Its name is the one the letter's language prints.
 PublicSignatory = dataclasses.make_dataclass(
@@ -29,6 +34,7 @@ PublicSignatory = dataclasses.make_dataclass(
         "__doc__": "The fields of a signatory that may be printed or published: nothing private.",
         "__module__": __name__,
         "details": property(_details),
+        "line": property(_line),
     },
 )
 
@@ -106,13 +112,15 @@ def signature_block(
             PrintedGroup(
                 spec.key,
                 spec.heading,
-                tuple(
-                    PublicSignatory(
-                        **{key: getattr(e, key) for key in PUBLISHED_FIELDS}
-                        | {"name": printed_name(e.name, e.name_latin, language)}
-                    )
-                    for e in members
-                ),
+                tuple(public_signatory(e, language) for e in members),
             )
         )
     return SignatureBlock(as_of, tuple(result))
+
+
+def public_signatory(entry: Signatory, language: str) -> Any:
+    """``entry`` as a letter in ``language`` prints it: public fields, the name it prints."""
+    return PublicSignatory(
+        **{key: getattr(entry, key) for key in PUBLISHED_FIELDS}
+        | {"name": printed_name(entry.name, entry.name_latin, language)}
+    )

@@ -7,6 +7,7 @@ per changed entry, for the command line to print.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.lists.csvimport import Rules, read_csv
 from campaign.lists.dedupe import find_duplicates, merge_plan
 from campaign.lists.listfile import ListFile, entry_record, locked
+from campaign.lists.provenance import added, imported, stamp
+from campaign.lists.provenance import merged as merged_source
 from campaign.load.schema import close_match
 from campaign.model.fields import DATE, PRIVATE_FIELDS, by_key
 from campaign.model.records import Signatory
@@ -199,7 +202,7 @@ def add(path: Path, record: dict[str, Any], printed: tuple[str, ...] = ()) -> Ou
                 "letters print only the groups their letter.yaml names"
             )
         created = not path.exists()
-        listfile.add(record)
+        listfile.add({"source": added(path.parent, os.environ)} | record)
         listfile.save()
     if created:
         outcome.notes.insert(0, f"created {display_path(path)}")
@@ -296,6 +299,29 @@ def withdraw(path: Path, who: str, date: dt.date) -> Outcome:
     )
 
 
+def opt_out(path: Path, who: str, date: dt.date) -> Outcome:
+    """Record that one signatory wants no more messages: ``optout: DATE``; they still print."""
+    with locked(path):
+        listfile = ListFile.load(path)
+        index = find(listfile, who, lambda e: True, "opt out")
+        entry = listfile.entries[index]
+        if before := getattr(entry, "optout", None):
+            return Outcome(
+                notes=[
+                    f"{where(path, entry)}: {entry.name} opted out on {before}; nothing was changed"
+                ]
+            )
+        listfile.update(index, optout=date)
+        listfile.save()
+    return Outcome(
+        [
+            f"opted out: {entry.name} ({where(path, entry)}), on {date.isoformat()}; "
+            "'campaign notify' will not mail them"
+        ],
+        problems=list(listfile.warnings),
+    )
+
+
 def approve(path: Path, who: str | None, today: dt.date) -> Outcome:
     """Pending to signed: one entry, or every pending entry when ``who`` is None."""
     with locked(path):
@@ -364,6 +390,7 @@ def import_csv(
         taken = OnList(listfile.entries)
         added = 0
         csv_name = display_path(csv_path)
+        now = stamp()  # one time for every row of one import
         for row in found.rows:
             same = taken.find(row.record)
             source = f"{csv_name}:{row.line}"
@@ -372,7 +399,7 @@ def import_csv(
                 place = where(path, same) if same.line > 0 else f"row at line {-same.line}"
                 outcome.notes.append(f"{source}: already on the list: {same.name} ({place})")
                 continue
-            listfile.add(row.record)
+            listfile.add({"source": imported(csv_path.name, row.line, now)} | row.record)
             email = str(row.record.get("email") or "")
             taken.add(
                 Signatory(name=row.record["name"], type="", group="", email=email, line=-row.line)
@@ -428,6 +455,10 @@ def _merge(listfile: ListFile, path: Path, members: tuple[int, ...], outcome: Ou
     entries = listfile.entries
     keep, merged = merge_plan(entries, members)
     current = entry_record(entries[keep])
+    # The merged entry remembers every entry it was made of, and where each came from.
+    merged["source"] = merged_source(
+        [(entries[i].name, getattr(entries[i], "source", "")) for i in members]
+    )
     changed = {k: v for k, v in merged.items() if v not in ("", None) and current.get(k) != v}
     if changed:
         listfile.update(keep, **changed)

@@ -21,6 +21,7 @@ from campaign.load.schema import email_problem
 from campaign.mail.send import (
     Outgoing,
     SendLog,
+    attached,
     check_server,
     control_message,
     header_control,
@@ -125,10 +126,13 @@ def mail(
     test_to = options.test_to
     verb = "sending" if options.really else "would send"
     for item in items:
-        size = item.file.stat().st_size / 1024
         to = _test_copy(item, test_to) if test_to else f"{item.name} <{item.email}>"
         subject = f"[TEST] {item.subject}" if test_to else item.subject
-        say(f"{verb}: {to} | {subject} | {item.file.parent.name}/{item.file.name} ({size:.0f} KB)")
+        if item.file is None:
+            say(f"{verb}: {to} | {subject} | no attachment")
+            continue
+        size = item.file.stat().st_size / 1024
+        say(f"{verb}: {to} | {subject} | {attached(item)} ({size:.0f} KB)")
     for line in skipped:
         say(f"not sent: {line}")
     smtp = settings.smtp

@@ -42,10 +42,10 @@ PORTS = {"starttls": 587, "tls": 465, "none": 25}
 class Outgoing:
     """One message: who gets it, which PDF, and the text."""
 
-    role: str  # "to" or "cc"
+    role: str  # "to" or "cc" (a letter), "signer" (a notice to a signatory)
     name: str
     email: str
-    file: Path
+    file: Path | None  # the PDF attached; None for a message without one
     subject: str
     text: str
     html: str = ""
@@ -84,6 +84,11 @@ def letter_id(plan: LetterPlan) -> str:
     """The letter a send log is about: its slug, and its edition for a translation."""
     letter = plan.bundle.letter
     return f"{letter.slug}/{letter.edition}" if letter.edition else letter.slug
+
+
+def attached(item: Outgoing) -> str:
+    """The attachment as the send log and a run's listing name it: 'to/ada.pdf', or ''."""
+    return f"{item.file.parent.name}/{item.file.name}" if item.file else ""
 
 
 def header_control(value: str) -> str:
@@ -237,7 +242,7 @@ def _subject(text: str, default: str) -> tuple[str, str]:
 
 
 def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessage:
-    """The e-mail for ``item``, with its PDF attached."""
+    """The e-mail for ``item``, with its PDF attached (if it has one)."""
     message = EmailMessage()
     # The recipient sees who writes, as the letterhead names them, not a bare address.
     message["From"] = Address(display_name=item.sender_name, addr_spec=sender)
@@ -252,9 +257,10 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
     message.set_content(item.text)
     if item.html:
         message.add_alternative(item.html, subtype="html")
-    message.add_attachment(
-        item.file.read_bytes(), maintype="application", subtype="pdf", filename=item.file.name
-    )
+    if item.file is not None:
+        message.add_attachment(
+            item.file.read_bytes(), maintype="application", subtype="pdf", filename=item.file.name
+        )
     return message
 
 
@@ -300,8 +306,8 @@ class SendLog:
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "to": item.email,
             "name": item.name,
-            "file": f"{item.file.parent.name}/{item.file.name}",
-            "sha256": hashlib.sha256(item.file.read_bytes()).hexdigest(),
+            "file": attached(item),
+            "sha256": hashlib.sha256(item.file.read_bytes()).hexdigest() if item.file else "",
             "message_id": message["Message-ID"],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

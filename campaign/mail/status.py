@@ -24,7 +24,7 @@ from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
 from campaign.mail.send import log_key
 from campaign.model.records import Recipient
-from campaign.text.names import slugify
+from campaign.text.names import fold, slugify
 
 REPLIES = "replies"  # the letter's folder for the files of replies
 
@@ -48,10 +48,19 @@ def _letter_folder(root: Path, slug: str) -> Path:
 
 
 def _sender(given: str, names: list[str]) -> str:
-    """The recipient ``given`` names (exactly, or but for case); did-you-mean otherwise."""
-    for name in names:
-        if name.casefold() == given.strip().casefold():
-            return name
+    """The recipient ``given`` names: the whole name or whole words of it, whatever the
+    case and accents; did-you-mean otherwise."""
+    key = fold(given)
+    found = [name for name in names if fold(name) == key]
+    found = found or [name for name in names if key and f" {key} " in f" {fold(name)} "]
+    if len(set(found)) == 1:
+        return found[0]
+    if found:
+        raise CampaignError(
+            f"--from '{shown(given)}' could be {', '.join(sorted(set(found)))}; "
+            "nothing was logged\n"
+            "  hint: give the whole name"
+        )
     hint = close_match(given, names) or (
         "--from names an addressee or a person in cc as recipients.yaml writes them"
     )

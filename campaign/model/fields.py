@@ -189,16 +189,27 @@ class Signatory:
         aliases=("notes", "note", "comments", "comment", "message", "remarks"),
     )  # fmt: skip
     contact: str = field(
-        CHOICE, "Whether the signer may be mailed about the letter. Private.", default="",
-        choices=("yes", "no"), private=True,
+        CHOICE, "Whether the signer agreed to be mailed about the letter: only 'yes' is "
+        "mailed by 'campaign notify'. Private.", default="", choices=("yes", "no"),
+        private=True, option="--contact",
+        aliases=(
+            "contact", "consent", "contact me", "contact me about this letter",
+            "may we contact you", "keep me informed",
+        ),
     )  # fmt: skip
     source: str = field(
-        TEXT, "Where the entry came from ('signon': the sign-on page). Private.", default="",
-        private=True,
+        TEXT, "Where the entry came from: 'sig add by NAME, TIME', 'sig import FILE row N, "
+        "TIME', 'signon' (the sign-on page, with 'confirmed'), 'merge of ...'; written by "
+        "the command that adds it, read by 'sig audit'. Private.", default="", private=True,
     )  # fmt: skip
     confirmed: str = field(
         TEXT, "When its e-mail address confirmed it (UTC, ISO 8601). Private.", default="",
         private=True,
+    )  # fmt: skip
+    optout: dt.date | None = field(
+        DATE, "The day the signer asked for no more messages ('sig optout' sets it): "
+        "'campaign notify' never mails them again. Private.", default=None, private=True,
+        aliases=("optout", "opt out", "opted out", "unsubscribed"),
     )  # fmt: skip
     _: KW_ONLY
     line: int = 0  # where the entry starts in its file

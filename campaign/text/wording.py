@@ -64,6 +64,10 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "message_list": "The letter and the full list of its signatories are in the attached PDF.",
         "message_copy_subject": "{subject} (copy)",
+        "message_optout": (
+            "You receive this because you signed “{title}”. To get no more messages about "
+            "it, reply with “unsubscribe”."
+        ),
     },
     "fr": {
         "re": "Objet\u00a0:",
@@ -117,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
             "La lettre et la liste complète de ses signataires figurent dans le PDF ci-joint."
         ),
         "message_copy_subject": "{subject} (copie)",
+        "message_optout": (
+            "Vous recevez ce message parce que vous avez signé « {title} ». Pour ne plus en "
+            "recevoir à ce sujet, répondez « désinscription »."
+        ),
     },
     "es": {
         "re": "Asunto:",
@@ -165,6 +173,10 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "message_list": "La carta y la lista completa de sus firmantes figuran en el PDF adjunto.",
         "message_copy_subject": "{subject} (copia)",
+        "message_optout": (
+            "Recibe este mensaje porque firmó «{title}». Para no recibir más mensajes sobre "
+            "ella, responda «baja»."
+        ),
     },
     "de": {
         "re": "Betreff:",
@@ -215,6 +227,11 @@ LABELS: dict[str, dict[str, str]] = {
             "angehängten PDF-Datei."
         ),
         "message_copy_subject": "{subject} (Kopie)",
+        "message_optout": (
+            "Sie erhalten diese Nachricht, weil Sie „{title}“ unterzeichnet haben. Wenn Sie "
+            "keine weiteren Nachrichten dazu erhalten möchten, antworten Sie mit "
+            "„abmelden“."
+        ),
     },
     "ja": {
         "re": "件名：",
@@ -259,6 +276,9 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "message_list": "書簡と署名者の一覧は添付のPDFにございます。",
         "message_copy_subject": "{subject}（写し）",
+        "message_optout": (
+            "このメールは「{title}」に署名された方にお送りしています。今後のお知らせが不要な場合は「配信停止」とご返信ください。"
+        ),
     },
     "ko": {
         "re": "제목:",
@@ -299,6 +319,10 @@ LABELS: dict[str, dict[str, str]] = {
         "message_copy_alone": "{date}에 {addressees} 앞으로 보낸 서한의 사본을 참고로 첨부합니다.",
         "message_list": "서한과 전체 서명자 명단은 첨부된 PDF에 있습니다.",
         "message_copy_subject": "{subject} (사본)",
+        "message_optout": (
+            "“{title}”에 서명하셨기에 이 메일을 보내 드립니다. "
+            "더 이상 관련 메일을 받지 않으시려면 ‘수신 거부’라고 답장해 주십시오."
+        ),
     },
     "ar": {
         "re": "الموضوع:",
@@ -347,6 +371,10 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "message_list": "الرسالة والقائمة الكاملة لموقعيها في ملف PDF المرفق.",
         "message_copy_subject": "{subject} (نسخة)",
+        "message_optout": (
+            "تصلك هذه الرسالة لأنك وقّعت على «{title}». إن لم ترغب في تلقي المزيد من "
+            "الرسائل بشأنها، فأرسل ردًّا بعبارة «إلغاء الاشتراك»."
+        ),
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -36,8 +37,16 @@ def ws(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return minimal
 
 
+def stamped(text: str) -> str:
+    """A list's text with who added an entry and when written as USER and TIME."""
+    text = re.sub(r"(source: sig add by ).+?, \d{4}-\d\d-\d\d \d\d:\d\d UTC", r"\1USER, TIME", text)
+    return re.sub(
+        r"(source: sig import .+? row \d+), \d{4}-\d\d-\d\d \d\d:\d\d UTC", r"\1, TIME", text
+    )
+
+
 def people(ws: Path) -> str:
-    return (ws / "signatories" / "people.yaml").read_text()
+    return stamped((ws / "signatories" / "people.yaml").read_text())
 
 
 def sig(ws: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -130,7 +139,8 @@ def test_add_goes_after_its_group_and_touches_nothing_else(ws: Path) -> None:
         + "    group: intl\n"
         + "    signed: 2024-04-20\n"
         + "    status: signed\n"
-        + "    email: n@example.org\n",
+        + "    email: n@example.org\n"
+        + "    source: sig add by USER, TIME\n",
     )
 
 
@@ -172,7 +182,7 @@ def test_add_creates_a_new_list(ws: Path) -> None:
                        "--group", "orgs", "--signed", "2024-09-01", "--create")  # fmt: skip
     assert code == 0
     assert out == "added: First Org (orgs, signed)\ncreated signatories/autumn.yaml\n"
-    assert (ws / "signatories" / "autumn.yaml").read_text() == (
+    assert stamped((ws / "signatories" / "autumn.yaml").read_text()) == (
         "# A sign-on list: see the README for the fields.\n"
         "signatories:\n"
         "  - name: First Org\n"
@@ -180,6 +190,7 @@ def test_add_creates_a_new_list(ws: Path) -> None:
         "    group: orgs\n"
         "    signed: 2024-09-01\n"
         "    status: signed\n"
+        "    source: sig add by USER, TIME\n"
     )
 
 
@@ -331,8 +342,10 @@ def test_import_a_google_form_export(ws: Path) -> None:
         "    email: office@beta.example\n"
         "  - name: Gamma Network\n    type: organization\n    country: Japan\n    group: orgs\n"
         "    signed: 2024-04-13\n    status: pending\n    email: info@gamma.example\n"
+        "    source: sig import google-form.csv row 2, TIME\n"
         "  - name: Delta Group\n    type: organization\n    group: orgs\n"
         "    signed: 2024-04-14\n    status: pending\n    email: delta@example.org\n"
+        "    source: sig import google-form.csv row 3, TIME\n"
         "\n# end of list\n"
     )
     # The same file again: everyone is already there, nothing changes.
@@ -543,6 +556,7 @@ def test_dedupe_merge_keeps_earliest_signature_and_fullest_record(ws: Path) -> N
             group: orgs
             signed: 2024-04-02
             email: contact@fidh.example
+            source: merge of FIDH - International Federation for Human Rights (no source) + International Federation for Human Rights (FIDH) (no source) + FIDH (no source)
           # same e-mail, different spelling
           - name: Émile Abel
             type: individual
@@ -560,6 +574,7 @@ def test_dedupe_merge_keeps_earliest_signature_and_fullest_record(ws: Path) -> N
             type: organization
             group: orgs
             signed: 2024-04-04
+            source: merge of The Open Society (no source) + open society (no source)
           # same acronym, different organisations: not duplicates
           - name: Asia Justice and Rights (AJAR)
             type: organization
@@ -569,13 +584,13 @@ def test_dedupe_merge_keeps_earliest_signature_and_fullest_record(ws: Path) -> N
             type: organization
             group: orgs
             signed: 2024-04-01
-        """)
+        """)  # noqa: E501
     code, out, _ = sig(ws, "dedupe", "people")
     assert out == textwrap.dedent("""\
         1. same e-mail address
-           signatories/people.yaml:10: Émile Abel (signed, 2024-04-03) <e-mail on file>
-           signatories/people.yaml:15: Emile Abel-Martin (signed, 2024-04-01) <e-mail on file>
-           signatories/people.yaml:15: not merged: 'Emile Abel-Martin' and 'Émile Abel' are different names
+           signatories/people.yaml:11: Émile Abel (signed, 2024-04-03) <e-mail on file>
+           signatories/people.yaml:16: Emile Abel-Martin (signed, 2024-04-01) <e-mail on file>
+           signatories/people.yaml:16: not merged: 'Emile Abel-Martin' and 'Émile Abel' are different names
         1 group of likely duplicates; 'dedupe --merge' merges them except where it says 'not merged'.
         """)  # noqa: E501
 
@@ -674,7 +689,8 @@ def test_dedupe_merge_keeps_the_full_name_and_diff_does_not_see_a_withdrawal(ws:
             group: orgs
             signed: 2024-04-01
             phone: +41 22 734 10 28
-        """)
+            source: merge of Centre for Housing Rights and Evictions (COHRE) (no source) + COHRE (no source)
+        """)  # noqa: E501
     code, out, _ = sig(ws, "diff", "people", "--since", "HEAD")
     assert (code, out) == (0, "Since HEAD: 0 new signatories, 0 withdrawals; 1 signatory in all.\n")
 
@@ -791,7 +807,8 @@ def test_two_processes_editing_at_once_lose_nothing(ws: Path) -> None:
             ("add", "people", "--name", "Ann Ash", "--type", "individual", "--group", "intl",
              "--signed", "2024-04-01"),
             "# nobody yet\nsignatories:\n  - name: Ann Ash\n    type: individual\n"
-            "    group: intl\n    signed: 2024-04-01\n    status: signed\n# end\n",
+            "    group: intl\n    signed: 2024-04-01\n    status: signed\n"
+            "    source: sig add by USER, TIME\n# end\n",
             id="empty-list-on-the-next-line",
         ),
         pytest.param(
@@ -800,7 +817,7 @@ def test_two_processes_editing_at_once_lose_nothing(ws: Path) -> None:
              "--signed", "2024-04-01"),
             "signatories:\n- name: Ann Ash\n  type: individual\n  group: intl\n"
             "- name: Bo Bell\n  type: individual\n  group: intl\n  signed: 2024-04-01\n"
-            "  status: signed\n",
+            "  status: signed\n  source: sig add by USER, TIME\n",
             id="entries-at-column-0",
         ),
     ],
@@ -812,7 +829,7 @@ def test_edits_in_unusual_layouts(
     path.write_text(before)
     code, _, err = sig(ws, *command)
     assert (code, err) == (0, "")
-    assert path.read_text() == after
+    assert stamped(path.read_text()) == after
 
 
 def test_control_characters_are_refused(ws: Path, tmp_path: Path) -> None:
