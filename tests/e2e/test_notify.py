@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from smtpbox import Inbox, serve, text_of
 
+from campaign.model import fields
+
 from conftest import pdf_text, run
 
 SIGNERS = """\
@@ -301,3 +303,27 @@ def test_only_those_added_since_a_revision(signers: Path, inbox: Inbox) -> None:
         "Error: --only 'everyone' is not one of pending, signed, new-since=REV\n"
         "  hint: new-since=REV takes a git revision of the list, e.g. new-since=HEAD~3\n"
     )
+
+
+def test_consent_opt_out_and_source_reach_no_public_output(signers: Path) -> None:
+    listed = signers / "signatories" / "people.yaml"
+    # Zoë prints; her private fields carry markers (contact and optout cannot: yes/no, dates).
+    listed.write_text(
+        listed.read_text().replace(
+            "    contact: 'yes'\n", "    contact: 'yes'\n    confirmed: CONFIRMED-MARK\n", 1
+        )
+    )
+    built = run("build", "test")
+    assert built.exit_code == 0, built.output
+    out = signers / "build" / "test"
+    header = (out / "signatories.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    private = {f.key for f in fields.SIGNATORY if f.private}
+    assert {"contact", "optout", "source", "confirmed"} <= private
+    assert set(header.split(",")) & private == set()
+    seen = ""
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        text = pdf_text(path) if path.suffix == ".pdf" else path.read_text(errors="replace")
+        seen += text
+        for mark in ("PHONE-MARK", "NOTES-MARK", "SOURCE-MARK", "CONFIRMED-MARK", "optout"):
+            assert mark not in text, f"{mark} in {path}"
+    assert "Zoë Zimmer" in seen  # the scan can fail: her public name is there
