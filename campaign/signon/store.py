@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import secrets
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +46,13 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    NoSuchModuleError,
+)
 
 from campaign.errors import CampaignError
 
@@ -684,6 +692,8 @@ def _engine(url: str, pool_size: int, timeout: float) -> Engine:
                 connect_args={"timeout": timeout, "check_same_thread": False},
             )
             _sqlite_transactions(engine)
+            if parsed.database and parsed.database != ":memory:":
+                _same_file(engine, Path(parsed.database).absolute())
             return engine
         if not parsed.drivername.startswith("postgresql"):
             raise CampaignError(
@@ -722,3 +732,41 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _begin(connection: Connection) -> None:
         writing = connection.get_execution_options().get("writing")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _same_file(engine: Engine, path: Path) -> None:
+    """No connection to ``path`` once the file is removed or replaced while in use.
+
+    An open SQLite connection goes on writing into a deleted file, where every
+    signature the page thanks its signer for is lost; and a new connection would make
+    an empty database in its place. Both are refused instead (the page says 503).
+    """
+    opened: list[tuple[int, int]] = []  # the file's device and inode, once it is made
+
+    def moved() -> str:
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            found = None
+        if opened and (found is None or (found.st_dev, found.st_ino) != opened[0]):
+            return (
+                f"{path} was removed or replaced while in use; restart the server "
+                "(with the file back in its place)"
+            )
+        return ""
+
+    @event.listens_for(engine, "do_connect")
+    def _connecting(_dialect: Any, _record: Any, _args: Any, _params: Any) -> None:
+        if reason := moved():
+            raise sqlite3.OperationalError(reason)  # SQLAlchemy's DBAPIError: Unavailable
+
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi: Any, _record: Any) -> None:
+        if not opened:
+            found = os.stat(path)
+            opened.append((found.st_dev, found.st_ino))
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(_dbapi: Any, _record: Any, _proxy: Any) -> None:
+        if reason := moved():
+            raise DisconnectionError(reason)  # dropped; a new one is refused as above

@@ -7,6 +7,7 @@ read back from the YAML file that ``sig pull`` wrote.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from campaign.signon import store as store_module
 from campaign.signon.app import state_of
 
 from conftest import run
-from signonpage import PUBLIC, SLUG, deliver, links, page_text, sign
+from signonpage import FORM, PUBLIC, SLUG, csrf, deliver, links, page_text, sign
 
 
 @pytest.fixture
@@ -236,3 +237,37 @@ def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
         (1, 0, ["added: Ada Lovelace (intl, pending)"]),
         (0, 0, []),
     ]
+
+
+UNAVAILABLE = (
+    "Test Letter on Testing Nothing was saved The sign-on page cannot reach its database "
+    "just now, so nothing was saved. Please try again in a few minutes. Back to the letter"
+)
+
+
+def test_a_database_file_deleted_while_serving_is_a_503_not_a_ghost_that_loses_everything(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The server's open connections would go on writing into the deleted file, and the
+    # page would thank every signer for a signature no one will ever see again.
+    assert sign(client).status_code == 200
+    poster = app.test_client()
+    token = csrf(poster)
+    database = workspace / ".campaign" / "signon.sqlite"
+    for made in database.parent.glob("signon.sqlite*"):
+        made.unlink()
+    state_of(app).forget_listing()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, "campaign.signon"):
+        answers = [
+            client.get("/"),
+            poster.post("/", data={**FORM, "csrf_token": token, "email": "lost@example.org"}),
+        ]
+        health = client.get("/healthz")
+    assert [(a.status_code, page_text(a)) for a in answers] == [(503, UNAVAILABLE)] * 2
+    assert (health.status_code, health.get_data(as_text=True)) == (503, "database unavailable\n")
+    assert caplog.records[0].getMessage() == (
+        f"database unavailable (GET /): {database} was removed or replaced while in use; "
+        "restart the server (with the file back in its place)"
+    )
+    assert not database.exists()  # not an empty database made in its place either
