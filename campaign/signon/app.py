@@ -184,8 +184,10 @@ def create_app(
         store=store,
         public_url=public.rstrip("/"),
         host=urlsplit(public).netloc.lower(),
-        confirm_links=URLSafeTimedSerializer(key, salt="campaign-signon-confirm"),
-        withdraw_links=URLSafeTimedSerializer(key, salt="campaign-signon-withdraw"),
+        # A link is good on its own letter's page only: the letters of a workspace
+        # share its key and its database, whose rows a link names by number.
+        confirm_links=URLSafeTimedSerializer(key, salt=f"campaign-signon-confirm:{page.slug}"),
+        withdraw_links=URLSafeTimedSerializer(key, salt=f"campaign-signon-withdraw:{page.slug}"),
     )
     app = Flask(__name__)
     app.config.update(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -271,3 +272,33 @@ def test_a_database_file_deleted_while_serving_is_a_503_not_a_ghost_that_loses_e
         "restart the server (with the file back in its place)"
     )
     assert not database.exists()  # not an empty database made in its place either
+
+
+INVALID = (
+    "Test Letter on Testing Nothing was saved This link is not valid. Open it from the "
+    "e-mail again, or copy the whole link. Back to the letter"
+)
+
+
+def test_a_link_of_one_letter_does_nothing_on_another_letters_page(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path
+) -> None:
+    # Two letters of one workspace share its key and database: a link mailed by one
+    # page must not confirm or withdraw anything through the other (which would ask
+    # "withdraw from this letter?" of a signature of another letter).
+    shutil.copytree(workspace / "letters" / SLUG, workspace / "letters" / "other")
+    other = create_app(workspace, "other", public_url=PUBLIC)
+    try:
+        sign(client)
+        got = mailed(app, inbox)
+        elsewhere = other.test_client()
+        answers = [
+            elsewhere.get(got["confirm"]),
+            elsewhere.get(got["withdraw"]),
+            elsewhere.post(got["withdraw"]),
+        ]
+        assert [(a.status_code, page_text(a)) for a in answers] == [(400, INVALID)] * 3
+        confirmed = client.get(got["confirm"])  # on its own page it still works
+        assert (confirmed.status_code, page_text(confirmed)) == (200, CONFIRMED)
+    finally:
+        state_of(other).store.close()
