@@ -359,7 +359,8 @@ def notify(
 
     Only signers with 'contact: yes' and an e-mail address, who have not opted out,
     are mailed; the others are counted, by reason. The message is
-    letters/SLUG/messages/NAME.txt.j2, else the template's (check, sent, blank).
+    letters/SLUG/messages/NAME.txt.j2, else the template's (check, sent, replied,
+    blank).
     Each message the server accepts is logged in build/SLUG/notified.jsonl, and
     nobody gets the same message twice: after an interruption, --resume sends the rest.
     """

@@ -368,7 +368,7 @@ def test_init_writes_a_gitignore_and_bare_leaves_out_the_example(tmp_path: Path)
     result = run("init", "--bare", "fresh")
     assert result.exit_code == 0
     assert result.stdout == (
-        "Created a workspace in fresh (23 files).\nNext: cd fresh && campaign new SLUG\n"
+        "Created a workspace in fresh (24 files).\nNext: cd fresh && campaign new SLUG\n"
     )
     ws = tmp_path / "fresh"
     assert sorted(p.name for p in ws.iterdir()) == [
@@ -391,7 +391,7 @@ def test_init_writes_a_gitignore_and_bare_leaves_out_the_example(tmp_path: Path)
     assert ".gitignore" in staged and "campaign.yaml" in staged
     assert not [name for name in staged if name.startswith(("build/", ".campaign/"))]
     full = run("init", "whole")
-    assert full.stdout.startswith("Created a workspace in whole (29 files).\n")
+    assert full.stdout.startswith("Created a workspace in whole (30 files).\n")
     assert (tmp_path / "whole" / ".gitignore").read_text() == (ws / ".gitignore").read_text()
 
 

@@ -327,3 +327,24 @@ def test_consent_opt_out_and_source_reach_no_public_output(signers: Path) -> Non
         for mark in ("PHONE-MARK", "NOTES-MARK", "SOURCE-MARK", "CONFIRMED-MARK", "optout"):
             assert mark not in text, f"{mark} in {path}"
     assert "Zoë Zimmer" in seen  # the scan can fail: her public name is there
+
+
+def test_the_shipped_replied_message_tells_of_each_reply(signers: Path, inbox: Inbox) -> None:
+    early = run("notify", "test", "--message", "replied", "--send")
+    assert early.exit_code == 1
+    assert "the message 'replied' still says [TODO: ...]" in early.stderr
+    logged = run("log", "test", "We read it.", "--from", "Ada Minister", "--date", "2024-05-20")
+    assert logged.exit_code == 0, logged.output
+    result = run("notify", "test", "--message", "replied", "--send", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    assert inbox.messages[0]["Subject"] == "An answer to our letter: Test Letter on Testing"
+    assert text_of(inbox.messages[0]) == (
+        "Dear Zoë Zimmer,\n\n"
+        "Our joint letter “Test Letter on Testing”, which you signed, has had an\n"
+        "answer:\n\n"
+        "May 20, 2024, Ada Minister: We read it.\n\n"
+        "Thank you again for signing it.\n\n"
+        "Test Coalition\n\n"
+        "-- \nYou receive this because you signed “Test Letter on Testing”. To get no\n"
+        "more messages about it, reply with “unsubscribe”.\n"
+    )
