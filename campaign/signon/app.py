@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import ipaddress
 import logging
 import os
 import secrets
@@ -308,7 +309,7 @@ def _routes(app: Flask, state: Signon) -> None:
         found = form.read(raw, page, words)
         if found.errors:
             return show(form.shown(raw), found.errors, 400, words["signon_form_problems"])
-        if not submitted(found.values, request.remote_addr or ""):
+        if not submitted(found.values, client_of(request.remote_addr or "")):
             return answer(429, words["signon_problem_title"], words["signon_rate_limited"])
         state.wake.set()
         return checked_inbox()
@@ -398,6 +399,23 @@ def _routes(app: Flask, state: Signon) -> None:
             log.error("health check: database unavailable: %s", exc)
             return Response("database unavailable\n", 503, content_type="text/plain")
         return Response("ok\n", 200, content_type="text/plain")
+
+
+def client_of(address: str) -> str:
+    """Who the limit per client counts: an IPv4 address, or the /64 of an IPv6 address.
+
+    One IPv6 connection is given a /64 network: counted address by address, anyone
+    could sign from a new address each time.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _utc_now() -> dt.datetime:

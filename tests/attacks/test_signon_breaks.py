@@ -302,3 +302,37 @@ def test_a_link_of_one_letter_does_nothing_on_another_letters_page(
         assert (confirmed.status_code, page_text(confirmed)) == (200, CONFIRMED)
     finally:
         state_of(other).store.close()
+
+
+ADDRESSES = (
+    *("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3", "2001:db8:1:2::4"),
+    "2001:db8:1:3::1",
+    *("::ffff:192.0.2.1", "192.0.2.1", "::ffff:192.0.2.1", "192.0.2.1"),
+)
+
+
+def test_the_client_limit_holds_for_every_address_of_one_ipv6_network(
+    workspace: Path, inbox: Inbox
+) -> None:
+    # One IPv6 connection is given a /64 (2^64 addresses): counted address by address,
+    # the limit per client holds nobody who changes address between submissions.
+    (workspace / "campaign.yaml").write_text(
+        (workspace / "campaign.yaml").read_text() + "signon:\n  per_address: 3\n"
+    )
+    app = create_app(workspace, SLUG, public_url=PUBLIC)
+    try:
+        client = app.test_client()
+        token = csrf(client)
+        answers = [
+            client.post(
+                "/",
+                data={**FORM, "csrf_token": token, "email": f"n{n}@example.org"},
+                environ_base={"REMOTE_ADDR": address},
+            ).status_code
+            for n, address in enumerate(ADDRESSES)
+        ]
+        # The fourth from the /64 is refused; another /64 is not held up; an IPv4
+        # address is one client whether or not the server writes it as IPv6.
+        assert answers == [200, 200, 200, 429, 200, 200, 200, 200, 429]
+    finally:
+        state_of(app).store.close()
