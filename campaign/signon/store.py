@@ -560,8 +560,16 @@ class Store:
             if withdrawals:
                 c.execute(
                     update(submissions)
-                    .where(submissions.c.id.in_(withdrawals))
+                    .where(submissions.c.id.in_(withdrawals), submissions.c.withdrawn.is_not(None))
                     .values(withdrawal_pulled=moment)
+                )
+                # Signed anew and confirmed on the page while the pull wrote the
+                # withdrawal: the list has the entry withdrawn now, so the next pull adds
+                # the signature again.
+                c.execute(
+                    update(submissions)
+                    .where(submissions.c.id.in_(withdrawals), submissions.c.withdrawn.is_(None))
+                    .values(pulled=None)
                 )
 
     # -- the outbox -----------------------------------------------------------------

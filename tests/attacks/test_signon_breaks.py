@@ -336,3 +336,40 @@ def test_the_client_limit_holds_for_every_address_of_one_ipv6_network(
         assert answers == [200, 200, 200, 429, 200, 200, 200, 200, 429]
     finally:
         state_of(app).store.close()
+
+
+def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled_next_time(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The page does not wait for the list's lock: its owner may confirm signing again
+    # between the pull reading the withdrawal and the pull marking it written.
+    sign(client)
+    first = mailed(app, inbox)
+    client.get(first["confirm"])
+    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    client.post(first["withdraw"])
+    sign(client, name="Ada Lovelace (again)")
+    again = mailed(app, inbox)
+    read = store_module.Store.to_pull
+
+    def confirmed_meanwhile(
+        self: store_module.Store, names: list[str]
+    ) -> list[store_module.Submission]:
+        found = read(self, names)
+        client.get(again["confirm"])
+        return found
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "to_pull", confirmed_meanwhile)
+        assert run("sig", "pull", "people", workspace=workspace).stdout.startswith("withdrawn: ")
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (
+        0,
+        "added: Ada Lovelace (again) (intl, pending)\n"
+        "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
+    )
