@@ -48,7 +48,17 @@ def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> P
 
 
 @pytest.fixture
-def app(workspace: Path) -> Iterator[Flask]:
+def app(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The page on SQLite, then on PostgreSQL (conftest); sig pull reads the same one."""
+    monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
+    made = create_app(workspace, SLUG, public_url=PUBLIC)
+    yield made
+    state_of(made).store.close()
+
+
+@pytest.fixture
+def sqlite_app(workspace: Path) -> Iterator[Flask]:
+    """The page on the workspace's own SQLite file."""
     made = create_app(workspace, SLUG, public_url=PUBLIC)
     yield made
     state_of(made).store.close()
@@ -247,8 +257,9 @@ UNAVAILABLE = (
 
 
 def test_a_database_file_deleted_while_serving_is_a_503_not_a_ghost_that_loses_everything(
-    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, caplog: pytest.LogCaptureFixture
+    sqlite_app: Flask, inbox: Inbox, workspace: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    app, client = sqlite_app, sqlite_app.test_client()
     # The server's open connections would go on writing into the deleted file, and the
     # page would thank every signer for a signature no one will ever see again.
     assert sign(client).status_code == 200
