@@ -269,7 +269,7 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
             noop.load,
         ),
     ]
-    widths = [58, 24, 20, 34, 34]
+    widths = [58, 24, 20, 34, 38]
     head = ("figure", "measured", "target", "vs naive", "vs scrlttr2/pdflatex", "load")
     lines += [
         "",
