@@ -38,12 +38,12 @@ test: venv lint
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-# The fuzz tests of tests/test_fuzz.py and the fit and shared-pages property tests,
+# The fuzz tests of tests/unit/test_fuzz.py and the fit and shared-pages property tests,
 # with hypothesis's 'long' profile (see conftest.py);
 # failing examples are kept in .hypothesis/ and tried first next time.
 fuzz: venv
-	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/test_fuzz.py tests/test_fit_property.py \
-		tests/test_shared_property.py \
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/unit/test_fuzz.py tests/unit/test_fit_property.py \
+		tests/unit/test_shared_property.py \
 		--hypothesis-show-statistics
 
 # Benchmarks: figures from one run on this machine, with ratios against the naive way
@@ -84,7 +84,7 @@ $(VENV)/.package: $(shell find campaign templates letters signatories campaign.y
 	touch $@
 
 # pip-tools resolves pyproject's ranges (with the dev extra) to exact versions and the
-# hashes of every file PyPI has for them; tests/test_lock.py fails when the two disagree.
+# hashes of every file PyPI has for them; tests/project/test_lock.py fails when the two disagree.
 lock:
 	$(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet "pip==$(PIP_VERSION)" pip-tools

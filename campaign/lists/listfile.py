@@ -26,7 +26,7 @@ from campaign.model.records import Signatory
 
 # The line breaks libyaml counts; splitting the same way keeps its line numbers valid.
 _BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
-NEW_LIST = "# A sign-on list: see the README for the fields.\nsignatories:\n"
+NEW_LIST = "# A sign-on list: 'campaign sig add --help' names its fields.\nsignatories:\n"
 LOCK_TIMEOUT = 30.0
 
 

@@ -107,7 +107,7 @@ def windows_holding(paper: str, lines: int) -> list[str]:
 
 
 def window_table() -> str:
-    """The README's table of windows, made from WINDOWS (a test holds the README to it)."""
+    """The docs' table of windows, made from WINDOWS (the docs build puts it in the page)."""
     rows = [
         "| `envelope:` | paper | address field: from left, from top, width × height (mm) "
         "| lines | type | fold marks | envelope |",

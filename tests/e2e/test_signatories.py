@@ -183,7 +183,7 @@ def test_add_creates_a_new_list(ws: Path) -> None:
     assert code == 0
     assert out == "added: First Org (orgs, signed)\ncreated signatories/autumn.yaml\n"
     assert stamped((ws / "signatories" / "autumn.yaml").read_text()) == (
-        "# A sign-on list: see the README for the fields.\n"
+        "# A sign-on list: 'campaign sig add --help' names its fields.\n"
         "signatories:\n"
         "  - name: First Org\n"
         "    type: organization\n"
