@@ -18,9 +18,15 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3005\u3007"
 CJK_MARKS = "\u3000-\u3004\u3008-\u303f\uff01-\uff65\u30fb"  # 、。「」（）・ and full-width forms
 ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 HEBREW = "\u0590-\u05ff\ufb1d-\ufb4f"
-# Characters that print nothing: the soft hyphen, zero-width spaces and joiners,
-# direction marks, embeddings, overrides and isolates, the byte-order mark.
-INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+# Characters that print nothing: Unicode's default-ignorable code points (the soft
+# hyphen, zero-width spaces and joiners, direction marks, embeddings, overrides and
+# isolates, the byte-order mark, variation selectors, the Hangul fillers, tags), and the
+# blank braille pattern, which prints as a space: a name made of them is no name.
+INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
 
 _CJK = f"{HANGUL}{KANA}{HAN}{CJK_MARKS}"
 _HANGUL = re.compile(f"[{HANGUL}]")

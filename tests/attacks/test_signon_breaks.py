@@ -384,3 +384,35 @@ def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled
         "added: Ada Lovelace (again) (intl, pending)\n"
         "signatories/people.yaml: 1 added (pending), 0 already on the list, 0 withdrawn.\n",
     )
+
+
+# Each prints nothing (the Hangul fillers, the blank braille pattern, a variation
+# selector, the grapheme joiner, a tag) yet is not a zero-width space.
+BLANK_NAMES = ("\u3164", "\u2800", "\u115f\u1160", "\uffa0", "\u034f", "\ufe0f", "\U000e0020")
+
+
+def test_a_name_of_fillers_that_print_nothing_is_no_name_on_the_page_or_in_the_list(
+    sqlite_app: Flask, inbox: Inbox, workspace: Path
+) -> None:
+    # The trick of blank user names: accepted, such a name was pulled into the list,
+    # passed 'campaign check' and printed as an empty line among the signatories.
+    client = sqlite_app.test_client()
+    for name in BLANK_NAMES:
+        answer = sign(client, name=f" {name}\u200b{name} ")
+        assert answer.status_code == 400, repr(name)
+        assert '<p class="error" id="name-error">Please fill this in.</p>' in answer.get_data(
+            as_text=True
+        )
+    people = workspace / "signatories" / "people.yaml"
+    people.write_text(
+        people.read_text().replace(
+            "signatories:\n",
+            'signatories:\n  - name: "\\u3164\\u2800"\n    type: individual\n    group: intl\n',
+            1,
+        )
+    )
+    checked = run("check", workspace=workspace)
+    assert (checked.exit_code, checked.stderr.splitlines()[0]) == (
+        1,
+        "signatories/people.yaml:3: signatory has no 'name'",
+    )
