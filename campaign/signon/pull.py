@@ -117,6 +117,7 @@ def pull(
         entries = listfile.entries
         present = Present(e for e in entries if e.status != "withdrawn")
         added: list[int] = []
+        pulled_now: list[Signatory] = []  # the entries this pull adds, to name a duplicate
         withdrawals: list[int] = []
         for s in waiting:
             if s.withdrawn is not None:
@@ -129,15 +130,20 @@ def pull(
             record = record_of(s, letters[s.letter].language, approve)
             entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
             if entry in present:
-                same = _same(entries, entry)
                 outcome.duplicates += 1
-                on_list = f"{same.name} ({where(path, same)})" if same else "an entry"
+                if same := _same(entries, entry):
+                    on_list = f"{same.name} ({where(path, same)})"
+                elif same := _same(pulled_now, entry):
+                    on_list = f"{same.name} (added by this pull)"
+                else:
+                    on_list = "an entry under its acronym"
                 outcome.changes.append(
                     f"not added: {shown(s.name)} (confirmed on the sign-on page) is already on "
-                    f"the list as {on_list}"
+                    f"the list as {shown(on_list)}"
                 )
                 continue
             present.keys |= identity_keys(entry)
+            pulled_now.append(entry)
             listfile.add(record)
             outcome.added += 1
             outcome.changes.append(f"added: {shown(describe(record))}")

@@ -416,3 +416,21 @@ def test_a_name_of_fillers_that_print_nothing_is_no_name_on_the_page_or_in_the_l
         1,
         "signatories/people.yaml:3: signatory has no 'name'",
     )
+
+
+def test_a_duplicate_of_a_signature_added_by_the_same_pull_is_named(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
+) -> None:
+    # Two confirmed signatures of one name from two addresses: the second was reported
+    # as "already on the list as an entry", naming nothing the coordinator could find.
+    for email in ("ada@example.org", "ada.other@example.org"):
+        sign(client, email=email)
+        client.get(mailed(app, inbox)["confirm"])
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (
+        0,
+        "added: Ada Lovelace (intl, pending)\n"
+        "not added: Ada Lovelace (confirmed on the sign-on page) is already on the list as "
+        "Ada Lovelace (added by this pull)\n"
+        "signatories/people.yaml: 1 added (pending), 1 already on the list, 0 withdrawn.\n",
+    )
