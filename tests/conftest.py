@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from smtpbox import Inbox, serve
 
 from campaign.cli.main import cli
 from campaign.drafting.scaffold import EXAMPLE
@@ -65,6 +66,35 @@ def example(tmp_path: Path) -> Path:
 def minimal(tmp_path: Path) -> Path:
     """A small workspace with one signatory of every status."""
     return copy_tree(FIXTURES / "minimal", tmp_path / "ws")
+
+
+# The minimal workspace's settings, and an e-mail address for the sender to send from.
+SENDER = (
+    "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
+    "  email: coalition@example.org\nlanguage: en-US\n"
+)
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
+    box = Inbox()
+    for _server in serve(monkeypatch, box):
+        yield box
+
+
+@pytest.fixture
+def sending(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace (the current folder), whose sender has an address to send from."""
+    monkeypatch.chdir(minimal)
+    (minimal / "campaign.yaml").write_text(SENDER)
+    return minimal
+
+
+@pytest.fixture
+def workspace(sending: Path, inbox: Inbox) -> Path:
+    """The sending workspace with the SMTP server running (the sign-on page's tests)."""
+    return sending
 
 
 def chromium(profile: Path, width: int, height: int) -> webdriver.Chrome:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from smtpbox import Inbox, serve, text_of
+from smtpbox import Inbox, text_of
 
 from campaign.errors import CampaignError
 from campaign.signon import create_app
@@ -26,29 +26,8 @@ from campaign.signon.app import state_of
 from campaign.signon.store import Store
 
 import pgserver
-from conftest import run
+from conftest import SENDER, run
 from signonpage import CHECK_INBOX, FORM, PUBLIC, SLUG, csrf, deliver, links, page_text, sign
-
-SETTINGS = (
-    "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
-    "  email: coalition@example.org\nlanguage: en-US\n"
-)
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
-    box = Inbox()
-    for _server in serve(monkeypatch, box):
-        yield box
-
-
-@pytest.fixture
-def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace (the current folder), whose sender has an address to send from."""
-    monkeypatch.chdir(minimal)
-    (minimal / "campaign.yaml").write_text(SETTINGS)
-    return minimal
 
 
 @pytest.fixture
@@ -195,9 +174,7 @@ def test_a_robot_filling_in_the_trap_is_answered_as_anyone_and_nothing_is_kept(
 
 
 def test_the_rate_limits_hold_per_client_and_per_address(workspace: Path, inbox: Inbox) -> None:
-    (workspace / "campaign.yaml").write_text(
-        SETTINGS + "signon:\n  per_address: 3\n  per_email: 2\n"
-    )
+    (workspace / "campaign.yaml").write_text(SENDER + "signon:\n  per_address: 3\n  per_email: 2\n")
     app = create_app(workspace, SLUG, public_url=PUBLIC)
     client = app.test_client()
     answers = [sign(client, email="same@example.org") for _ in range(3)]
@@ -227,7 +204,7 @@ def test_the_rate_limits_hold_per_client_and_per_address(workspace: Path, inbox:
 
 def test_a_bad_setting_of_the_limits_is_said_at_its_line(workspace: Path) -> None:
     (workspace / "campaign.yaml").write_text(
-        SETTINGS + "signon:\n  per_adress: 3\n  per_email: -1\n  confirm_days: 2.5\n"
+        SENDER + "signon:\n  per_adress: 3\n  per_email: -1\n  confirm_days: 2.5\n"
     )
     result = run("check", workspace=workspace)
     assert (result.exit_code, result.stderr) == (

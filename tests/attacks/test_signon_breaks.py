@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from smtpbox import Inbox, serve
+from smtpbox import Inbox
 
 from campaign.signon import create_app
 from campaign.signon import store as store_module
@@ -26,25 +26,6 @@ from campaign.signon.app import state_of
 
 from conftest import run
 from signonpage import FORM, PUBLIC, SLUG, csrf, deliver, links, page_text, sign
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
-    box = Inbox()
-    for _server in serve(monkeypatch, box):
-        yield box
-
-
-@pytest.fixture
-def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace (the current folder), whose sender has an address to send from."""
-    monkeypatch.chdir(minimal)
-    (minimal / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
-        "  email: coalition@example.org\nlanguage: en-US\n"
-    )
-    return minimal
 
 
 @pytest.fixture

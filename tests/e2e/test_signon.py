@@ -48,25 +48,6 @@ from signonpage import (
 
 
 @pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
-    box = Inbox()
-    for _server in serve(monkeypatch, box):
-        yield box
-
-
-@pytest.fixture
-def workspace(minimal: Path, inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace (the current folder), whose sender has an address to send from."""
-    monkeypatch.chdir(minimal)
-    (minimal / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin]\n"
-        "  email: coalition@example.org\nlanguage: en-US\n"
-    )
-    return minimal
-
-
-@pytest.fixture
 def app(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """The sign-on page of the minimal letter, served to Flask's test client.
 
