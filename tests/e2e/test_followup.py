@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from smtpbox import Inbox, serve
+from smtpbox import Inbox
 
 from conftest import run
 
@@ -23,21 +22,10 @@ RECIPIENTS = (
 
 
 @pytest.fixture
-def letter(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace: two addressees (one without e-mail) and one cc."""
-    monkeypatch.chdir(minimal)
-    (minimal / "letters" / "test" / "recipients.yaml").write_text(RECIPIENTS)
-    (minimal / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n  address: [Box 1]\n"
-    )
-    return minimal
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    box = Inbox()
-    for _ in serve(monkeypatch, box):
-        yield box
+def letter(sending: Path) -> Path:
+    """The sending workspace: two addressees (one without e-mail) and one cc."""
+    (sending / "letters" / "test" / "recipients.yaml").write_text(RECIPIENTS)
+    return sending
 
 
 def test_status_after_a_send_and_a_log(letter: Path, inbox: Inbox, tmp_path: Path) -> None:

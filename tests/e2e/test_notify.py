@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -99,21 +98,10 @@ PRINTED = [  # in list order, with their printed lines
 
 
 @pytest.fixture
-def signers(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace whose list gives every case of consent."""
-    monkeypatch.chdir(minimal)
-    (minimal / "signatories" / "people.yaml").write_text(SIGNERS)
-    (minimal / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n  address: [Box 1]\n"
-    )
-    return minimal
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    box = Inbox()
-    for _ in serve(monkeypatch, box):
-        yield box
+def signers(sending: Path) -> Path:
+    """The sending workspace whose list gives every case of consent."""
+    (sending / "signatories" / "people.yaml").write_text(SIGNERS)
+    return sending
 
 
 def test_the_dry_run_lists_who_would_be_mailed_and_who_is_skipped_and_why(

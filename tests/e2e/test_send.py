@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import ssl
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,8 @@ ADDRESSEES = [
 
 
 @pytest.fixture
-def letters(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The minimal workspace with five addressees, four with e-mail, and a cc with one."""
-    monkeypatch.chdir(minimal)
+def letters(sending: Path) -> Path:
+    """The sending workspace with five addressees, four with e-mail, and a cc with one."""
     lines = ["to:\n"]
     for name, address, salutation in ADDRESSEES:
         lines.append(
@@ -36,18 +34,8 @@ def letters(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     lines.append(
         "cc:\n  - name: Bob Deputy\n    email: bob@deputy.example\n    address: [Street 2, City]\n"
     )
-    (minimal / "letters" / "test" / "recipients.yaml").write_text("".join(lines))
-    (minimal / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition\n  email: coalition@example.org\n  address: [Box 1]\n"
-    )
-    return minimal
-
-
-@pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    box = Inbox()
-    for _ in serve(monkeypatch, box):
-        yield box
+    (sending / "letters" / "test" / "recipients.yaml").write_text("".join(lines))
+    return sending
 
 
 def test_dry_run_says_what_would_go_out_and_sends_nothing(letters: Path, inbox: Inbox) -> None:
