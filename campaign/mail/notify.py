@@ -22,18 +22,17 @@ from pathlib import Path
 import jinja2
 
 from campaign.build.plan import LetterPlan
-from campaign.build.run import build as run_build
 from campaign.compose.plaindata import plain
 from campaign.compose.signatures import is_printed, public_signatory
 from campaign.compose.templating import TemplateFailed, load_template, render, source_template
-from campaign.errors import CampaignError, Problem, ProblemsFound, ProblemsFoundLate, shown
+from campaign.errors import CampaignError, Problem, ProblemsFound, shown
 from campaign.lists.edit import OnList
 from campaign.lists.listfile import entry_record
 from campaign.load.catalog import BUILTIN_TEMPLATES, chain, part_names
 from campaign.load.records import load_recipients, load_signature_list
 from campaign.load.replies import load_log
 from campaign.load.schema import close_match
-from campaign.mail.policy import Options, Say, mail, server
+from campaign.mail.policy import Options, Say, mail_built
 from campaign.mail.send import Outgoing, SendLog, control_message, header_control, letter_id
 from campaign.model.records import Signatory
 from campaign.text.typography import typeset_text
@@ -76,14 +75,16 @@ def notify(
     again: str,
 ) -> None:
     """Mail ``message`` to the chosen signers of a checked letter who agreed to hear from us."""
-    settings = server(plan.bundle.settings, options, environ, ask_password)
-    run_build([plan], lambda _path: None, 1)
-    try:
-        items, skipped = notices(plan, message, chosen)
-    except ProblemsFound as exc:  # nobody printed these yet
-        raise ProblemsFoundLate(exc.problems) from None
-    log = SendLog(plan.folder / LOG, _letter(plan, message), roles=(ROLE,))
-    mail(items, skipped, log, settings, options, say_line, again)
+    mail_built(
+        plan,
+        lambda: notices(plan, message, chosen),
+        lambda: SendLog(plan.folder / LOG, _letter(plan, message), roles=(ROLE,)),
+        options,
+        environ,
+        ask_password,
+        say_line,
+        again,
+    )
 
 
 def _letter(plan: LetterPlan, message: str) -> str:

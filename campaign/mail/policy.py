@@ -179,15 +179,37 @@ def send_letter(
 
     ``again`` is the command that sends the rest after an interruption.
     """
+    mail_built(
+        plan,
+        lambda: outgoing(plan),
+        lambda: SendLog(plan.folder / "sent.jsonl", letter_id(plan)),
+        options,
+        environ,
+        ask_password,
+        say,
+        again,
+    )
+
+
+def mail_built(
+    plan: LetterPlan,
+    messages: Callable[[], tuple[list[Outgoing], list[str]]],
+    log: Callable[[], SendLog],
+    options: Options,
+    environ: Mapping[str, str],
+    ask_password: Callable[[str], str] | None,
+    say: Say,
+    again: str,
+) -> None:
+    """Build a checked letter, then list and (if really) send its ``messages`` (``mail``)."""
     # The settings first: a run that cannot send must say so before it lists anyone.
     settings = server(plan.bundle.settings, options, environ, ask_password)
     run_build([plan], lambda _path: None, 1)
     try:
-        items, skipped = outgoing(plan)
+        items, skipped = messages()
     except ProblemsFound as exc:  # nobody printed these yet
         raise ProblemsFoundLate(exc.problems) from None
-    log = SendLog(plan.folder / "sent.jsonl", letter_id(plan))
-    mail(items, skipped, log, settings, options, say, again)
+    mail(items, skipped, log(), settings, options, say, again)
 
 
 def _test_copy(item: Outgoing, test_to: str) -> str:
