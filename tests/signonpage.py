@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from smtpbox import text_of
 
+from campaign.signon import create_app
 from campaign.signon.app import state_of
 from campaign.signon.worker import MailWorker
 
 SLUG = "test"
 PUBLIC = "http://localhost"
+
+
+@contextmanager
+def opened(workspace: Path) -> Iterator[Flask]:
+    """The sign-on page of the workspace's letter ``SLUG``; its database is closed after."""
+    made = create_app(workspace, SLUG, public_url=PUBLIC)
+    try:
+        yield made
+    finally:
+        state_of(made).store.close()
 
 
 def csrf(client: FlaskClient) -> str:

@@ -27,14 +27,24 @@ from campaign.signon.store import Store
 
 import pgserver
 from conftest import SENDER, run
-from signonpage import CHECK_INBOX, FORM, PUBLIC, SLUG, csrf, deliver, links, page_text, sign
+from signonpage import (
+    CHECK_INBOX,
+    FORM,
+    PUBLIC,
+    SLUG,
+    csrf,
+    deliver,
+    links,
+    opened,
+    page_text,
+    sign,
+)
 
 
 @pytest.fixture
 def app(workspace: Path) -> Iterator[Flask]:
-    made = create_app(workspace, SLUG, public_url=PUBLIC)
-    yield made
-    state_of(made).store.close()
+    with opened(workspace) as made:
+        yield made
 
 
 @pytest.fixture

@@ -25,24 +25,22 @@ from campaign.signon import store as store_module
 from campaign.signon.app import state_of
 
 from conftest import run
-from signonpage import FORM, PUBLIC, SLUG, csrf, deliver, links, page_text, sign
+from signonpage import FORM, PUBLIC, SLUG, csrf, deliver, links, opened, page_text, sign
 
 
 @pytest.fixture
 def app(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """The page on SQLite, then on PostgreSQL (conftest); sig pull reads the same one."""
     monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
-    made = create_app(workspace, SLUG, public_url=PUBLIC)
-    yield made
-    state_of(made).store.close()
+    with opened(workspace) as made:
+        yield made
 
 
 @pytest.fixture
 def sqlite_app(workspace: Path) -> Iterator[Flask]:
     """The page on the workspace's own SQLite file."""
-    made = create_app(workspace, SLUG, public_url=PUBLIC)
-    yield made
-    state_of(made).store.close()
+    with opened(workspace) as made:
+        yield made
 
 
 @pytest.fixture

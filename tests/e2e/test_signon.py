@@ -41,6 +41,7 @@ from signonpage import (
     deliver,
     free_port,
     links,
+    opened,
     page_text,
     payloads,
     sign,
@@ -55,9 +56,8 @@ def app(workspace: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     CAMPAIGN_DATABASE gives sig pull the same database.
     """
     monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
-    made = create_app(workspace, SLUG, public_url=PUBLIC)
-    yield made
-    state_of(made).store.close()
+    with opened(workspace) as made:
+        yield made
 
 
 @pytest.fixture
