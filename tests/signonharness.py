@@ -243,6 +243,10 @@ class Client:
         """Submit the form with its hidden fields and ``fields``."""
         return self.post("/", {**form.hidden, **fields})
 
+    def confirm(self, link: str, form: Form) -> tuple[int, str]:
+        """Press a confirmation link's button: a POST with the session's form token."""
+        return self.post(link, {"csrf_token": form.hidden["csrf_token"]})
+
 
 def submission(n: int, form: Form, tag: str = "load") -> dict[str, str]:
     """The fields of the ``n``-th made-up signer (a unique e-mail address each)."""

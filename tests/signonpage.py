@@ -98,3 +98,15 @@ CHECK_INBOX = (
     "gave. Open the link in it to confirm your signature: it counts only once confirmed. "
     "If nothing arrives, look in your spam folder. Back to the letter"
 )
+
+
+def confirm(client: FlaskClient, path: str) -> Any:
+    """Open a confirmation link and press its button, as a person does.
+
+    A link that asks nothing (already confirmed, expired, forged) answers the opening.
+    """
+    asked = client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', asked.get_data(as_text=True))
+    if found is None:
+        return asked
+    return client.post(path, data={"csrf_token": found.group(1)})

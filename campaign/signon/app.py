@@ -274,6 +274,11 @@ def _routes(app: Flask, state: Signon) -> None:
             session["csrf"] = token
         return token
 
+    def csrf_sent() -> bool:
+        given = session.get("csrf")
+        sent = request.form.get("csrf_token", "").encode()
+        return isinstance(given, str) and hmac.compare_digest(given.encode(), sent)
+
     def show(
         values: dict[str, str], errors: dict[str, str], status: int, note: str = ""
     ) -> Response:
@@ -297,9 +302,7 @@ def _routes(app: Flask, state: Signon) -> None:
     @app.post("/")
     def submit() -> Response:
         raw = {name: request.form.get(name, "") for name in form.FIELDS}
-        given = session.get("csrf")
-        sent = raw["csrf_token"].encode()
-        if not (isinstance(given, str) and hmac.compare_digest(given.encode(), sent)):
+        if not csrf_sent():
             return show(form.shown(raw), {}, 400, words["signon_form_expired"])
         if raw["homepage"]:
             # A robot filled in the field people are asked to leave empty: it is told
@@ -368,12 +371,47 @@ def _routes(app: Flask, state: Signon) -> None:
         except (BadData, ValueError, TypeError):
             return answer(400, words["signon_problem_title"], words["signon_link_invalid"])
 
-    @app.get("/confirm/<token>")
+    def asked(
+        ask: str, button: str, status: int = 200, signer: str = "", csrf: str = "", note: str = ""
+    ) -> Response:
+        html = render_template(
+            "ask.html",
+            page=page,
+            words=words,
+            ask=ask,
+            button=button,
+            signer=signer,
+            csrf=csrf,
+            note=note,
+        )
+        return Response(html, status, content_type="text/html; charset=utf-8")
+
+    @app.route("/confirm/<token>", methods=["GET", "POST"])
     def confirm(token: str) -> Response:
         found = token_of(state.confirm_links, token, page.settings.confirm_days)
         if isinstance(found, Response):
             return found
-        outcome = state.store.confirm(*found)
+        submission = state.store.get(found[0])
+        if submission is None or submission.nonce != found[1]:
+            return answer(400, words["signon_problem_title"], words["signon_link_invalid"])
+        if request.method == "GET" or not csrf_sent():
+            # Asked first: a mail gateway that opens every link in incoming mail must not
+            # confirm a signature someone else submitted with an employee's address.
+            if submission.confirmed is None and (
+                submission.withdrawn is None or submission.pulled is not None
+            ):
+                expired = request.method == "POST"
+                return asked(
+                    words["signon_confirm_ask"],
+                    words["signon_confirm_button"],
+                    400 if expired else 200,
+                    signer=submission.name,
+                    csrf=csrf_token(),
+                    note=words["signon_confirm_expired"] if expired else "",
+                )
+            outcome = "withdrawn" if submission.withdrawn is not None else "already"
+        else:
+            outcome = state.store.confirm(*found)
         if outcome == "confirmed":
             state.forget_listing()
             return answer(200, words["signon_confirmed"], words["signon_confirmed"])
@@ -397,8 +435,7 @@ def _routes(app: Flask, state: Signon) -> None:
                 return answer(
                     200, words["signon_already_withdrawn"], words["signon_already_withdrawn"]
                 )
-            html = render_template("withdraw.html", page=page, words=words)
-            return Response(html, 200, content_type="text/html; charset=utf-8")
+            return asked(words["signon_withdraw_ask"], words["signon_withdraw_button"])
         outcome = state.store.withdraw(*found)
         if outcome == "withdrawn":
             state.forget_listing()

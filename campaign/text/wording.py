@@ -488,6 +488,11 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "Thank you: your signature is confirmed.",
         "signon_already_confirmed": "This signature was already confirmed.",
+        "signon_confirm_ask": "Confirm that you sign this letter, as:",
+        "signon_confirm_button": "Confirm my signature",
+        "signon_confirm_expired": (
+            "The page had expired, so nothing was confirmed. Please press the button again."
+        ),
         "signon_withdraw_ask": (
             "Withdraw your signature from this letter? Your name will no longer be "
             "published with it."
@@ -574,6 +579,12 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "Merci : votre signature est confirmée.",
         "signon_already_confirmed": "Cette signature était déjà confirmée.",
+        "signon_confirm_ask": "Confirmez-vous signer cette lettre, sous ce nom :",
+        "signon_confirm_button": "Confirmer ma signature",
+        "signon_confirm_expired": (
+            "La page avait expiré : rien n’a été confirmé. "
+            "Veuillez appuyer de nouveau sur le bouton."
+        ),
         "signon_withdraw_ask": (
             "Retirer votre signature de cette lettre ? Votre nom ne sera plus publié avec elle."
         ),
@@ -661,6 +672,11 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "Gracias: su firma está confirmada.",
         "signon_already_confirmed": "Esta firma ya estaba confirmada.",
+        "signon_confirm_ask": "¿Confirma que firma esta carta, como:",
+        "signon_confirm_button": "Confirmar mi firma",
+        "signon_confirm_expired": (
+            "La página había caducado, así que no se confirmó nada. Pulse el botón de nuevo."
+        ),
         "signon_withdraw_ask": (
             "¿Retirar su firma de esta carta? Su nombre dejará de publicarse con ella."
         ),
@@ -746,6 +762,12 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "Danke: Ihre Unterschrift ist bestätigt.",
         "signon_already_confirmed": "Diese Unterschrift war bereits bestätigt.",
+        "signon_confirm_ask": "Bestätigen Sie, dass Sie diesen Brief unterzeichnen, als:",
+        "signon_confirm_button": "Meine Unterschrift bestätigen",
+        "signon_confirm_expired": (
+            "Die Seite war abgelaufen, daher wurde nichts bestätigt. "
+            "Bitte drücken Sie die Schaltfläche erneut."
+        ),
         "signon_withdraw_ask": (
             "Ihre Unterschrift unter diesem Brief zurückziehen? Ihr Name wird dann nicht "
             "mehr mit ihm veröffentlicht."
@@ -835,6 +857,12 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "ありがとうございます。署名が確認されました。",
         "signon_already_confirmed": "この署名はすでに確認済みです。",
+        "signon_confirm_ask": "次の名前でこの書簡に署名することを確認してください：",
+        "signon_confirm_button": "署名を確認する",
+        "signon_confirm_expired": (
+            "ページの有効期限が切れていたため、確認されませんでした。"
+            "もう一度ボタンを押してください。"
+        ),
         "signon_withdraw_ask": "この書簡への署名を取り消しますか？お名前は今後掲載されません。",
         "signon_withdraw_button": "署名を取り消す",
         "signon_withdrawn": "署名を取り消しました。",
@@ -914,6 +942,11 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "감사합니다. 서명이 확인되었습니다.",
         "signon_already_confirmed": "이 서명은 이미 확인되었습니다.",
+        "signon_confirm_ask": "다음 이름으로 이 서한에 서명함을 확인해 주십시오:",
+        "signon_confirm_button": "내 서명 확인",
+        "signon_confirm_expired": (
+            "페이지가 만료되어 아무것도 확인되지 않았습니다. 버튼을 다시 눌러 주십시오."
+        ),
         "signon_withdraw_ask": (
             "이 서한의 서명을 철회하시겠습니까? 이름이 더 이상 함께 공개되지 않습니다."
         ),
@@ -992,6 +1025,11 @@ SIGNON: dict[str, dict[str, str]] = {
         ),
         "signon_confirmed": "شكرًا لك: تم تأكيد توقيعك.",
         "signon_already_confirmed": "هذا التوقيع مؤكَّد من قبل.",
+        "signon_confirm_ask": "أكِّد أنك توقِّع هذه الرسالة باسم:",
+        "signon_confirm_button": "أكِّد توقيعي",
+        "signon_confirm_expired": (
+            "انتهت صلاحية الصفحة فلم يُؤكَّد شيء. يُرجى الضغط على الزر مرة أخرى."
+        ),
         "signon_withdraw_ask": "هل تريد سحب توقيعك من هذه الرسالة؟ لن يُنشر اسمك معها بعد ذلك.",
         "signon_withdraw_button": "اسحب توقيعي",
         "signon_withdrawn": "تم سحب توقيعك.",

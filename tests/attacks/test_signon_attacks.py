@@ -32,6 +32,7 @@ from signonpage import (
     FORM,
     PUBLIC,
     SLUG,
+    confirm,
     csrf,
     deliver,
     links,
@@ -80,6 +81,7 @@ def test_a_forged_or_altered_link_is_refused(app: Flask, client: FlaskClient, in
     payload = got["confirm"].split("/")[-1].split(".")[0]
     altered = got["confirm"][:-2] + ("AA" if not got["confirm"].endswith("AA") else "BB")
     ident, nonce = state_of(app).confirm_links.loads(got["confirm"].split("/")[-1])
+    token = csrf(client)
     for path in (
         f"/confirm/{forger.dumps([ident, nonce])}",  # signed with another key
         altered,  # its signature changed
@@ -88,8 +90,8 @@ def test_a_forged_or_altered_link_is_refused(app: Flask, client: FlaskClient, in
         "/withdraw/" + got["confirm"].split("/")[-1],  # and the other way round
         f"/confirm/{state_of(app).confirm_links.dumps([ident, 'another nonce'])}",
     ):
-        answer = client.get(path)
-        assert (answer.status_code, page_text(answer)) == (400, INVALID), path
+        for answer in (client.get(path), client.post(path, data={"csrf_token": token})):
+            assert (answer.status_code, page_text(answer)) == (400, INVALID), path
     assert stored(app)[0] == [("Ada Lovelace", "ada@example.org", False)]
 
 
@@ -118,7 +120,7 @@ def test_a_replayed_link_changes_nothing_more(
     sign(client)
     deliver(app)
     got = links(inbox.messages[0])
-    assert client.get(got["confirm"]).status_code == 200
+    assert confirm(client, got["confirm"]).status_code == 200
     for _ in range(3):
         again = client.get(got["confirm"])
         assert (again.status_code, page_text(again)) == (
@@ -233,7 +235,7 @@ def test_the_page_never_tells_whether_an_address_has_signed(
     new = sign(client, email="new@example.org")
     sign(client, email="confirmed@example.org")
     deliver(app)
-    client.get(links(inbox.messages[-1])["confirm"])
+    confirm(client, links(inbox.messages[-1])["confirm"])
     answers = {
         "new": new,
         "pending, again": sign(client, email="new@example.org"),
@@ -295,7 +297,7 @@ def test_control_characters_are_refused_and_direction_overrides_closed(
         row = c.execute(sa.text("SELECT name, affiliation FROM submissions")).one()
     assert tuple(row) == ("Ada \u202eecalevoL\u202c", "line break")
     deliver(app)
-    client.get(links(inbox.messages[0])["confirm"])
+    confirm(client, links(inbox.messages[0])["confirm"])
     assert "<bdi>Ada \u202eecalevoL\u202c</bdi>" in client.get("/").get_data(as_text=True)
 
 
@@ -306,7 +308,7 @@ def test_markup_and_template_syntax_in_a_name_print_as_typed(
     sign(client, name=name, affiliation="<b>bold</b>")
     deliver(app)
     assert "    <script>alert(1)</script>{{ 7*7 }}{% raw %}\n" in text_of(inbox.messages[0])
-    client.get(links(inbox.messages[0])["confirm"])
+    confirm(client, links(inbox.messages[0])["confirm"])
     page = client.get("/").get_data(as_text=True)
     assert (
         "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}{% raw %}</bdi>, "
@@ -324,7 +326,7 @@ def test_markup_and_template_syntax_in_a_name_print_as_typed(
 def test_private_fields_never_reach_the_page(app: Flask, client: FlaskClient, inbox: Inbox) -> None:
     sign(client, email="hidden.address@example.org", contact_consent="yes")
     deliver(app)
-    client.get(links(inbox.messages[0])["confirm"])
+    confirm(client, links(inbox.messages[0])["confirm"])
     page = client.get("/").get_data(as_text=True)
     assert "Ada Lovelace" in page
     for private in ("hidden.address", "127.0.0.1", "zoe.private"):
@@ -363,8 +365,8 @@ def test_a_database_that_goes_away_is_a_503_and_loses_nothing(
         client = app.test_client()
         sign(client)
         deliver(app)
-        confirm = links(inbox.messages[0])["confirm"]
-        client.get(confirm)
+        link = links(inbox.messages[0])["confirm"]
+        confirm(client, link)
         poster = app.test_client()
         token = csrf(poster)
         server.stop()
@@ -374,10 +376,11 @@ def test_a_database_that_goes_away_is_a_503_and_loses_nothing(
             answers = [
                 client.get("/"),
                 poster.post("/", data={**FORM, "csrf_token": token, "email": "lost@example.org"}),
-                client.get(confirm),
+                client.get(link),
+                client.post(link),
             ]
             health = client.get("/healthz")
-        assert [(a.status_code, page_text(a)) for a in answers] == [(503, UNAVAILABLE)] * 3
+        assert [(a.status_code, page_text(a)) for a in answers] == [(503, UNAVAILABLE)] * 4
         assert (health.status_code, health.get_data(as_text=True)) == (
             503,
             "database unavailable\n",
@@ -386,7 +389,8 @@ def test_a_database_that_goes_away_is_a_503_and_loses_nothing(
         assert [line.split(":")[0] for line in lines] == [
             "database unavailable (GET /)",
             "database unavailable (POST /)",
-            f"database unavailable (GET {confirm})",
+            f"database unavailable (GET {link})",
+            f"database unavailable (POST {link})",
             "health check",
         ]
         assert all(r.exc_info is None for r in caplog.records)  # a line, not a traceback

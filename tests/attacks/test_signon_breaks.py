@@ -25,7 +25,7 @@ from campaign.signon import store as store_module
 from campaign.signon.app import state_of
 
 from conftest import run
-from signonpage import FORM, PUBLIC, SLUG, csrf, deliver, links, opened, page_text, sign
+from signonpage import FORM, PUBLIC, SLUG, confirm, csrf, deliver, links, opened, page_text, sign
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
     # withdrawal the list has not had yet, nor put the name back on the page.
     sign(client)
     first = mailed(app, inbox)
-    client.get(first["confirm"])
+    confirm(client, first["confirm"])
     assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
     client.post(first["withdraw"])
     sign(client, name="Ada Lovelace (again?)")
@@ -92,7 +92,7 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
     assert "    status: withdrawn\n" in listed(workspace)
     assert "Ada Lovelace" not in page_text(client.get("/"))
     # Confirming the new signature, by the owner of the address, signs anew.
-    confirmed = client.get(again["confirm"])
+    confirmed = confirm(client, again["confirm"])
     assert (confirmed.status_code, page_text(confirmed)) == (200, CONFIRMED)
     repulled = run("sig", "pull", "people", workspace=workspace)
     assert (repulled.exit_code, repulled.stdout) == (
@@ -109,7 +109,7 @@ def test_a_signature_in_a_group_the_letter_no_longer_prints_is_not_pulled(
     # The page offered the groups of letter.yaml when it started; the coordinator has
     # removed one since. Put in the list, the entry would break every check and build.
     sign(client, name="Org One", kind="organisation", group="orgs", email="o@example.org")
-    client.get(mailed(app, inbox)["confirm"])
+    confirm(client, mailed(app, inbox)["confirm"])
     letter = workspace / "letters" / "test" / "letter.yaml"
     printed = letter.read_text()
     letter.write_text(printed.replace("    - key: orgs\n      heading: Organizations\n", ""))
@@ -149,7 +149,7 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
     # killed in between must leave the next pull nothing to add, report or withdraw.
     sign(client)
     first = mailed(app, inbox)
-    client.get(first["confirm"])
+    confirm(client, first["confirm"])
 
     def killed(*_args: object) -> None:
         raise Killed
@@ -191,7 +191,7 @@ def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
     from campaign.signon.pull import letters_using, pull
 
     sign(client)
-    client.get(mailed(app, inbox)["confirm"])
+    confirm(client, mailed(app, inbox)["confirm"])
     path = workspace / "signatories" / "people.yaml"
     letters = letters_using(workspace, path)
     store = state_of(app).store
@@ -284,11 +284,12 @@ def test_a_link_of_one_letter_does_nothing_on_another_letters_page(
         elsewhere = other.test_client()
         answers = [
             elsewhere.get(got["confirm"]),
+            elsewhere.post(got["confirm"]),
             elsewhere.get(got["withdraw"]),
             elsewhere.post(got["withdraw"]),
         ]
-        assert [(a.status_code, page_text(a)) for a in answers] == [(400, INVALID)] * 3
-        confirmed = client.get(got["confirm"])  # on its own page it still works
+        assert [(a.status_code, page_text(a)) for a in answers] == [(400, INVALID)] * 4
+        confirmed = confirm(client, got["confirm"])  # on its own page it still works
         assert (confirmed.status_code, page_text(confirmed)) == (200, CONFIRMED)
     finally:
         state_of(other).store.close()
@@ -340,7 +341,7 @@ def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled
     # between the pull reading the withdrawal and the pull marking it written.
     sign(client)
     first = mailed(app, inbox)
-    client.get(first["confirm"])
+    confirm(client, first["confirm"])
     assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
     client.post(first["withdraw"])
     sign(client, name="Ada Lovelace (again)")
@@ -351,7 +352,7 @@ def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled
         self: store_module.Store, names: list[str]
     ) -> list[store_module.Submission]:
         found = read(self, names)
-        client.get(again["confirm"])
+        confirm(client, again["confirm"])
         return found
 
     with monkeypatch.context() as patched:
@@ -404,7 +405,7 @@ def test_a_duplicate_of_a_signature_added_by_the_same_pull_is_named(
     # as "already on the list as an entry", naming nothing the coordinator could find.
     for email in ("ada@example.org", "ada.other@example.org"):
         sign(client, email=email)
-        client.get(mailed(app, inbox)["confirm"])
+        confirm(client, mailed(app, inbox)["confirm"])
     pulled = run("sig", "pull", "people", workspace=workspace)
     assert (pulled.exit_code, pulled.output) == (
         0,

@@ -38,6 +38,7 @@ from signonpage import (
     FORM,
     PUBLIC,
     SLUG,
+    confirm,
     deliver,
     free_port,
     links,
@@ -89,7 +90,14 @@ def test_a_signature_is_confirmed_by_its_email_and_then_shows(
         "is signed without this confirmation.\n\nTo withdraw your signature later, open this "
         f"link:\nhttp://localhost{got['withdraw']}\n"
     )
-    confirmed = client.get(got["confirm"])
+    asked = client.get(got["confirm"])
+    assert (asked.status_code, page_text(asked)) == (
+        200,
+        "Test Letter on Testing Confirm my signature Confirm that you sign this letter, as: "
+        "Ada Lovelace Confirm my signature Back to the letter",
+    )
+    assert '<form method="post">' in asked.get_data(as_text=True)
+    confirmed = confirm(client, got["confirm"])
     assert (confirmed.status_code, page_text(confirmed)) == (
         200,
         "Test Letter on Testing Thank you: your signature is confirmed. Back to the letter",
@@ -97,11 +105,58 @@ def test_a_signature_is_confirmed_by_its_email_and_then_shows(
     shown = page_text(client.get("/"))
     assert "Signatures so far: 6 Individuals (4)" in shown
     assert "Ada Lovelace , Analytical Society, United Kingdom" in shown
-    again = client.get(got["confirm"])
-    assert (again.status_code, page_text(again)) == (
+    for again in (client.get(got["confirm"]), client.post(got["confirm"], data=csrf_of(asked))):
+        assert (again.status_code, page_text(again)) == (
+            200,
+            "Test Letter on Testing This signature was already confirmed. Back to the letter",
+        )
+
+
+def csrf_of(response: Any) -> dict[str, str]:
+    """The form token a page carries, as the data its button sends."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+    assert found is not None
+    return {"csrf_token": found.group(1)}
+
+
+def test_opening_the_confirmation_link_confirms_nothing_until_its_button_is_pressed(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path
+) -> None:
+    # A company's mail gateway opens every link in incoming mail: were opening enough,
+    # anyone could sign with an employee's address and the gateway would confirm it.
+    sign(client, name="<script>alert(1)</script> {{ 7*7 }}")
+    deliver(app)
+    got = links(inbox.messages[0])
+    listed = (workspace / "signatories" / "people.yaml").read_text()
+    scanner = app.test_client()  # the gateway has no cookie of the page
+    for _ in range(2):
+        shown = scanner.get(got["confirm"])
+        assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html and "<script>" not in html
+    assert unconfirmed(app) == [("<script>alert(1)</script> {{ 7*7 }}", None)]
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert pulled.exit_code == 0
+    assert (workspace / "signatories" / "people.yaml").read_text() == listed
+    forced = scanner.post(got["confirm"])  # a POST without the page's token confirms nothing
+    assert (forced.status_code, "The page had expired, so nothing was confirmed." in
+            page_text(forced)) == (400, True)  # fmt: skip
+    assert unconfirmed(app) == [("<script>alert(1)</script> {{ 7*7 }}", None)]
+    done = scanner.post(got["confirm"], data=csrf_of(shown))
+    assert (done.status_code, page_text(done)) == (
         200,
-        "Test Letter on Testing This signature was already confirmed. Back to the letter",
+        "Test Letter on Testing Thank you: your signature is confirmed. Back to the letter",
     )
+    assert unconfirmed(app)[0][1] is not None
+    assert run("sig", "pull", "people", workspace=workspace).exit_code == 0
+    assert "{{ 7*7 }}" in (workspace / "signatories" / "people.yaml").read_text()
+
+
+def unconfirmed(app: Flask) -> list[tuple[str, Any]]:
+    """Each submission's name and confirmation time, as the database holds them."""
+    with state_of(app).store.engine.connect() as c:
+        rows = c.execute(sa.text("SELECT name, confirmed FROM submissions ORDER BY id")).all()
+    return [(row[0], row[1]) for row in rows]
 
 
 FIXED = dt.datetime(2024, 5, 3, 9, 30, 15)
@@ -139,7 +194,7 @@ def test_sig_pull_puts_each_confirmed_signature_in_the_list_once(
     again = signed_up(app, client, inbox, name="Emile ABEL", email="emile@example.org")
     signed_up(app, client, inbox, name="Never Confirmed", email="late@example.org")
     for got in (ada, org, again):
-        assert client.get(got["confirm"]).status_code == 200
+        assert confirm(client, got["confirm"]).status_code == 200
     dry = run("sig", "pull", "people", "--dry-run", workspace=workspace)
     assert (dry.exit_code, dry.stdout, dry.stderr) == (
         0,
@@ -179,7 +234,7 @@ def test_a_withdrawal_asks_first_then_leaves_the_page_and_the_list(
     app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
 ) -> None:
     got = signed_up(app, client, inbox)
-    client.get(got["confirm"])
+    confirm(client, got["confirm"])
     assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
     listed = (workspace / "signatories" / "people.yaml").read_text()
     assert "  - name: Ada Lovelace\n" in listed and "    status: signed\n" in listed
@@ -232,7 +287,7 @@ def test_an_address_that_signed_already_is_sent_its_withdrawal_link(
     app: Flask, client: FlaskClient, inbox: Inbox
 ) -> None:
     got = signed_up(app, client, inbox)
-    client.get(got["confirm"])
+    confirm(client, got["confirm"])
     again = signed_up(app, client, inbox, name="Someone Else")
     message = inbox.messages[-1]
     assert message["Subject"] == "Your signature: Test Letter on Testing"
@@ -293,9 +348,13 @@ def test_the_production_server_serves_the_whole_round(workspace: Path, inbox: In
         while not inbox.messages and time.monotonic() < deadline:
             time.sleep(0.05)  # the worker sends it on its own
         (message,) = inbox.messages
-        confirm = _link(message, "confirm")
-        assert confirm.startswith(f"{url}/confirm/")  # the public address is where it listens
-        status, page = fetch(opener, confirm)
+        link = _link(message, "confirm")
+        assert link.startswith(f"{url}/confirm/")  # the public address is where it listens
+        status, page = fetch(opener, link)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert (status, found is not None) == (200, True), page
+        assert found is not None
+        status, page = fetch(opener, link, {"csrf_token": found.group(1)})
         assert (status, "Thank you: your signature is confirmed." in page) == (200, True)
         assert "Ada Lovelace" in fetch(opener, url + "/")[1]
         assert fetch(opener, url + "/healthz") == (200, "ok\n")
@@ -412,7 +471,7 @@ def test_unconfirmed_signatures_and_old_mail_are_forgotten(
     sign(client)
     sign(client, email="unconfirmed@example.org")
     deliver(app)
-    client.get(links(inbox.messages[0])["confirm"])
+    confirm(client, links(inbox.messages[0])["confirm"])
     state = state_of(app)
     worker = MailWorker(state.store, state.page.mail_settings(), "")
     clock.now += dt.timedelta(days=6, hours=23)
@@ -431,7 +490,7 @@ def test_the_page_and_the_list_agree_after_a_pull(
     for n, group in enumerate(("intl", "orgs", "intl")):
         got = signed_up(app, client, inbox, name=f"Signer {n}", email=f"s{n}@example.org",
                         group=group)  # fmt: skip
-        client.get(got["confirm"])
+        confirm(client, got["confirm"])
     shown = page_text(client.get("/"))
     assert "Signatures so far: 8 Individuals (5)" in shown and "Organizations (3)" in shown
     run("sig", "pull", "people", "--approve", workspace=workspace)
@@ -440,7 +499,7 @@ def test_the_page_and_the_list_agree_after_a_pull(
     assert "Signatures so far: 8 Individuals (5)" in page_text(client.get("/"))
     # Pulled as pending, they wait for 'sig approve', on the page as in the list.
     got = signed_up(app, client, inbox, name="Signer 3", email="s3@example.org")
-    client.get(got["confirm"])
+    confirm(client, got["confirm"])
     assert "Signatures so far: 9 " in page_text(client.get("/"))
     run("sig", "pull", "people", workspace=workspace)
     assert "Signatures so far: 8 " in page_text(client.get("/"))

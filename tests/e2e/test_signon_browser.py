@@ -144,9 +144,14 @@ def test_sign_confirm_pull_build_then_withdraw_pull_build(
     # Unconfirmed: nothing to pull yet, nobody on the page.
     assert NAME not in page_text(browser)
 
-    # Confirm with the link, in the browser.
+    # Confirm with the link, in the browser: it asks first (a mail scanner opening the link
+    # confirms nothing), and the button confirms.
     browser.get(found["confirm"])
-    wait_for_word(browser, "confirmed")
+    wait_for_word(browser, "confirm that you sign this letter")
+    assert NAME in page_text(browser)
+    shot(browser, shots, "4-confirm-form")
+    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    wait_for_word(browser, "is confirmed")
     shot(browser, shots, "4-confirmed")
     browser.get(server.url)
     assert NAME in page_text(browser)  # the public list of confirmed signers
