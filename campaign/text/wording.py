@@ -458,8 +458,8 @@ SIGNON: dict[str, dict[str, str]] = {
     "en": {
         "signon_heading": "Sign this letter",
         "signon_intro": (
-            "Add your name below. We will send you an e-mail with a link: your signature "
-            "counts once you open it."
+            "Add your name below. We will send you an e-mail with a link: open it and "
+            "confirm, and your signature counts."
         ),
         "signon_name": "Name",
         "signon_name_hint": "As it should be printed: your full name, or your organization’s.",
@@ -548,7 +548,7 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_heading": "Signer cette lettre",
         "signon_intro": (
             "Ajoutez votre nom ci-dessous. Nous vous enverrons un courriel avec un lien : "
-            "votre signature compte dès que vous l’ouvrez."
+            "ouvrez-le et confirmez, et votre signature compte."
         ),
         "signon_name": "Nom",
         "signon_name_hint": (
@@ -640,8 +640,8 @@ SIGNON: dict[str, dict[str, str]] = {
     "es": {
         "signon_heading": "Firmar esta carta",
         "signon_intro": (
-            "Añada su nombre a continuación. Le enviaremos un correo con un enlace: su "
-            "firma cuenta en cuanto lo abra."
+            "Añada su nombre a continuación. Le enviaremos un correo con un enlace: "
+            "ábralo y confirme, y su firma contará."
         ),
         "signon_name": "Nombre",
         "signon_name_hint": (
@@ -731,7 +731,7 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_heading": "Diesen Brief unterzeichnen",
         "signon_intro": (
             "Tragen Sie unten Ihren Namen ein. Wir senden Ihnen eine E-Mail mit einem Link: "
-            "Ihre Unterschrift zählt, sobald Sie ihn öffnen."
+            "Öffnen Sie ihn und bestätigen Sie, dann zählt Ihre Unterschrift."
         ),
         "signon_name": "Name",
         "signon_name_hint": (
@@ -829,7 +829,7 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_heading": "この書簡に署名する",
         "signon_intro": (
             "以下にお名前をご記入ください。リンク付きのメールをお送りします。"
-            "リンクを開いた時点で署名が数えられます。"
+            "リンクを開いて確認すると、署名が数えられます。"
         ),
         "signon_name": "お名前",
         "signon_name_hint": "印刷される表記で：個人の氏名、または団体名。",
@@ -915,7 +915,7 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_heading": "이 서한에 서명하기",
         "signon_intro": (
             "아래에 이름을 적어 주십시오. 링크가 담긴 이메일을 보내 드립니다. "
-            "링크를 여는 순간 서명이 집계됩니다."
+            "링크를 열어 확인하시면 서명이 집계됩니다."
         ),
         "signon_name": "이름",
         "signon_name_hint": "인쇄될 그대로: 개인의 성명 또는 단체명.",
@@ -998,7 +998,8 @@ SIGNON: dict[str, dict[str, str]] = {
     "ar": {
         "signon_heading": "وقّع هذه الرسالة",
         "signon_intro": (
-            "أضف اسمك أدناه. سنرسل إليك رسالة بريد إلكتروني فيها رابط، ويُحتسب توقيعك بمجرد فتحه."
+            "أضف اسمك أدناه. سنرسل إليك رسالة بريد إلكتروني فيها رابط، "
+            "وحين تفتحه وتؤكد يُحتسب توقيعك."
         ),
         "signon_name": "الاسم",
         "signon_name_hint": "كما ينبغي أن يُطبع: اسمك الكامل أو اسم منظمتك.",
