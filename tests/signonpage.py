@@ -105,6 +105,16 @@ def confirm(client: FlaskClient, path: str) -> Any:
 
     A link that asks nothing (already confirmed, expired, forged) answers the opening.
     """
+    return press(client, path)
+
+
+def withdraw(client: FlaskClient, path: str) -> Any:
+    """Open a withdrawal link and press its button, as a person does."""
+    return press(client, path)
+
+
+def press(client: FlaskClient, path: str) -> Any:
+    """Open a link and press the button of the page it shows, if it shows one."""
     asked = client.get(path)
     found = re.search(r'name="csrf_token" value="([^"]+)"', asked.get_data(as_text=True))
     if found is None:

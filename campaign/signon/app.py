@@ -426,8 +426,10 @@ def _routes(app: Flask, state: Signon) -> None:
         found = token_of(state.withdraw_links, token, page.settings.withdraw_days)
         if isinstance(found, Response):
             return found
-        if request.method == "GET":
-            # Asked first: a mail scanner that opens every link must not withdraw anyone.
+        if request.method == "GET" or not csrf_sent():
+            # Asked first: a mail scanner that opens every link must not withdraw anyone,
+            # and the button's form token, not the link alone, withdraws: another site
+            # must not withdraw a signature by posting to a link it has seen.
             submission = state.store.get(found[0])
             if submission is None or submission.nonce != found[1]:
                 return answer(400, words["signon_problem_title"], words["signon_link_invalid"])
@@ -435,7 +437,14 @@ def _routes(app: Flask, state: Signon) -> None:
                 return answer(
                     200, words["signon_already_withdrawn"], words["signon_already_withdrawn"]
                 )
-            return asked(words["signon_withdraw_ask"], words["signon_withdraw_button"])
+            expired = request.method == "POST"
+            return asked(
+                words["signon_withdraw_ask"],
+                words["signon_withdraw_button"],
+                400 if expired else 200,
+                csrf=csrf_token(),
+                note=words["signon_withdraw_expired"] if expired else "",
+            )
         outcome = state.store.withdraw(*found)
         if outcome == "withdrawn":
             state.forget_listing()

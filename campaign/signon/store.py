@@ -381,9 +381,10 @@ class Store:
             c.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
     def add(self, c: Connection, letter: str, fields: dict[str, Any], client: str) -> Submission:
-        """Store a new submission, or return the one this mailbox already has.
+        """Store a new submission, or return the confirmed one this mailbox already has.
 
-        A mailbox that withdrew signs anew: its row takes the new fields, unconfirmed.
+        A mailbox not confirmed yet, or that withdrew, signs anew: its row takes the new
+        fields, unconfirmed, with a new nonce.
         """
         moment = now()
         values = {
@@ -400,7 +401,10 @@ class Store:
             return _new_submission(int(added[0]), values)
         found = self._find(c, letter, fields["mailbox"])
         assert found is not None
-        if found.withdrawn is not None:
+        if found.confirmed is None or found.withdrawn is not None:
+            # The newest submission of an address not signed (yet, or any more) is the
+            # one its owner means: it replaces the fields, and a new nonce makes the
+            # links mailed for the older one void (each link confirms what it showed).
             fresh_values: dict[str, Any] = {
                 **fields,
                 "client": client,
@@ -408,7 +412,7 @@ class Store:
                 "created": moment,
                 "confirmed": None,
             }
-            if not _withdrawal_waiting(found):
+            if found.withdrawn is not None and not _withdrawal_waiting(found):
                 fresh_values.update(withdrawn=None, pulled=None, withdrawal_pulled=None)
             # else the withdrawal stays until sig pull has put it in the list: anyone can
             # send the form with an address, and that must not undo its owner's withdrawal

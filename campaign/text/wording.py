@@ -493,6 +493,9 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_expired": (
             "The page had expired, so nothing was confirmed. Please press the button again."
         ),
+        "signon_withdraw_expired": (
+            "The page had expired, so nothing was withdrawn. Please press the button again."
+        ),
         "signon_withdraw_ask": (
             "Withdraw your signature from this letter? Your name will no longer be "
             "published with it."
@@ -584,6 +587,9 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_expired": (
             "La page avait expiré : rien n’a été confirmé. "
             "Veuillez appuyer de nouveau sur le bouton."
+        ),
+        "signon_withdraw_expired": (
+            "La page avait expiré : rien n’a été retiré. Veuillez appuyer de nouveau sur le bouton."
         ),
         "signon_withdraw_ask": (
             "Retirer votre signature de cette lettre ? Votre nom ne sera plus publié avec elle."
@@ -677,6 +683,9 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_expired": (
             "La página había caducado, así que no se confirmó nada. Pulse el botón de nuevo."
         ),
+        "signon_withdraw_expired": (
+            "La página había caducado, así que no se retiró nada. Pulse el botón de nuevo."
+        ),
         "signon_withdraw_ask": (
             "¿Retirar su firma de esta carta? Su nombre dejará de publicarse con ella."
         ),
@@ -766,6 +775,10 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_button": "Meine Unterschrift bestätigen",
         "signon_confirm_expired": (
             "Die Seite war abgelaufen, daher wurde nichts bestätigt. "
+            "Bitte drücken Sie die Schaltfläche erneut."
+        ),
+        "signon_withdraw_expired": (
+            "Die Seite war abgelaufen, daher wurde nichts zurückgezogen. "
             "Bitte drücken Sie die Schaltfläche erneut."
         ),
         "signon_withdraw_ask": (
@@ -863,6 +876,10 @@ SIGNON: dict[str, dict[str, str]] = {
             "ページの有効期限が切れていたため、確認されませんでした。"
             "もう一度ボタンを押してください。"
         ),
+        "signon_withdraw_expired": (
+            "ページの有効期限が切れていたため、取り消されませんでした。"
+            "もう一度ボタンを押してください。"
+        ),
         "signon_withdraw_ask": "この書簡への署名を取り消しますか？お名前は今後掲載されません。",
         "signon_withdraw_button": "署名を取り消す",
         "signon_withdrawn": "署名を取り消しました。",
@@ -947,6 +964,9 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_expired": (
             "페이지가 만료되어 아무것도 확인되지 않았습니다. 버튼을 다시 눌러 주십시오."
         ),
+        "signon_withdraw_expired": (
+            "페이지가 만료되어 아무것도 철회되지 않았습니다. 버튼을 다시 눌러 주십시오."
+        ),
         "signon_withdraw_ask": (
             "이 서한의 서명을 철회하시겠습니까? 이름이 더 이상 함께 공개되지 않습니다."
         ),
@@ -1030,6 +1050,9 @@ SIGNON: dict[str, dict[str, str]] = {
         "signon_confirm_button": "أكِّد توقيعي",
         "signon_confirm_expired": (
             "انتهت صلاحية الصفحة فلم يُؤكَّد شيء. يُرجى الضغط على الزر مرة أخرى."
+        ),
+        "signon_withdraw_expired": (
+            "انتهت صلاحية الصفحة فلم يُسحب شيء. يُرجى الضغط على الزر مرة أخرى."
         ),
         "signon_withdraw_ask": "هل تريد سحب توقيعك من هذه الرسالة؟ لن يُنشر اسمك معها بعد ذلك.",
         "signon_withdraw_button": "اسحب توقيعي",

@@ -39,6 +39,7 @@ from signonpage import (
     opened,
     page_text,
     sign,
+    withdraw,
 )
 
 
@@ -127,7 +128,7 @@ def test_a_replayed_link_changes_nothing_more(
             200,
             "Test Letter on Testing This signature was already confirmed. Back to the letter",
         )
-    assert client.post(got["withdraw"]).status_code == 200
+    assert withdraw(client, got["withdraw"]).status_code == 200
     for path in (got["confirm"], got["withdraw"]):
         late = client.post(path) if "withdraw" in path else client.get(path)
         assert (late.status_code, page_text(late)) == (
@@ -163,6 +164,38 @@ def test_a_form_without_its_token_or_with_another_visitors_is_refused(
     fresh = app.test_client()  # no cookie at all: a form posted from another site
     assert fresh.post("/", data={**FORM, "csrf_token": others_token}).status_code == 400
     assert stored(app) == ([], 0)
+
+
+def test_a_withdrawal_without_its_button_s_token_withdraws_nothing(
+    app: Flask, client: FlaskClient, inbox: Inbox
+) -> None:
+    # Another site that has seen the link (a forwarded e-mail, a log) posts to it from
+    # the signer's browser: only the button of the page the link shows withdraws.
+    sign(client)
+    deliver(app)
+    got = links(inbox.messages[0])
+    confirm(client, got["confirm"])
+    others_token = csrf(app.test_client())
+    for token in (None, "", others_token, "x" * 40):
+        answer = client.post(
+            got["withdraw"], data={"csrf_token": token} if token is not None else {}
+        )
+        assert (answer.status_code, page_text(answer)) == (
+            400,
+            "Test Letter on Testing Withdraw my signature The page had expired, so nothing "
+            "was withdrawn. Please press the button again. Withdraw your signature from "
+            "this letter? Your name will no longer be published with it. Withdraw my "
+            "signature Back to the letter",
+        )
+    fresh = app.test_client()  # no cookie at all
+    assert fresh.post(got["withdraw"], data={"csrf_token": others_token}).status_code == 400
+    assert stored(app)[0] == [("Ada Lovelace", "ada@example.org", True)]
+    assert "Ada Lovelace" in page_text(client.get("/"))
+    done = withdraw(client, got["withdraw"])
+    assert (done.status_code, page_text(done)) == (
+        200,
+        "Test Letter on Testing Your signature has been withdrawn. Back to the letter",
+    )
 
 
 def test_a_robot_filling_in_the_trap_is_answered_as_anyone_and_nothing_is_kept(

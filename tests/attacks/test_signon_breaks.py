@@ -25,7 +25,19 @@ from campaign.signon import store as store_module
 from campaign.signon.app import state_of
 
 from conftest import run
-from signonpage import FORM, PUBLIC, SLUG, confirm, csrf, deliver, links, opened, page_text, sign
+from signonpage import (
+    FORM,
+    PUBLIC,
+    SLUG,
+    confirm,
+    csrf,
+    deliver,
+    links,
+    opened,
+    page_text,
+    sign,
+    withdraw,
+)
 
 
 @pytest.fixture
@@ -78,7 +90,7 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
     first = mailed(app, inbox)
     confirm(client, first["confirm"])
     assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
-    client.post(first["withdraw"])
+    withdraw(client, first["withdraw"])
     sign(client, name="Ada Lovelace (again?)")
     again = mailed(app, inbox)
     state_of(app).forget_listing()  # not the page of a second ago: what the database says
@@ -163,7 +175,7 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
     pulled = run("sig", "pull", "people", workspace=workspace)
     assert (pulled.exit_code, pulled.output) == (0, NOTHING)
     assert listed(workspace) == written
-    client.post(first["withdraw"])
+    withdraw(client, first["withdraw"])
     with monkeypatch.context() as patched:
         patched.setattr(store_module.Store, "mark_pulled", killed)
         with pytest.raises(Killed):
@@ -343,7 +355,7 @@ def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled
     first = mailed(app, inbox)
     confirm(client, first["confirm"])
     assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
-    client.post(first["withdraw"])
+    withdraw(client, first["withdraw"])
     sign(client, name="Ada Lovelace (again)")
     again = mailed(app, inbox)
     read = store_module.Store.to_pull

@@ -46,6 +46,7 @@ from signonpage import (
     page_text,
     payloads,
     sign,
+    withdraw,
 )
 
 
@@ -248,7 +249,7 @@ def test_a_withdrawal_asks_first_then_leaves_the_page_and_the_list(
     )
     assert '<form method="post">' in asked.get_data(as_text=True)
     assert "Ada Lovelace" in page_text(client.get("/"))
-    done = client.post(got["withdraw"])
+    done = withdraw(client, got["withdraw"])
     assert (done.status_code, page_text(done)) == (
         200,
         "Test Letter on Testing Your signature has been withdrawn. Back to the letter",
@@ -301,14 +302,28 @@ def test_an_address_that_signed_already_is_sent_its_withdrawal_link(
     assert "Someone Else" not in page_text(client.get("/"))
 
 
-def test_an_unconfirmed_address_is_sent_its_confirmation_again(
+def test_an_unconfirmed_address_signing_again_replaces_its_submission(
     app: Flask, client: FlaskClient, inbox: Inbox
 ) -> None:
+    # The newest submission is the one its owner means (a typo put right); the links
+    # of the older one confirm nothing any more, as each confirms what it showed.
     first = signed_up(app, client, inbox)
     second = signed_up(app, client, inbox, name="Ada Changed Her Mind")
-    # The same signature, kept as first sent: the new links name it as the old ones do.
-    assert payloads(second) == payloads(first)
-    assert "    Ada Lovelace\n" in text_of(inbox.messages[-1])
+    assert payloads(second) != payloads(first)
+    assert "    Ada Changed Her Mind\n" in text_of(inbox.messages[-1])
+    old = client.get(first["confirm"])
+    assert (old.status_code, page_text(old)) == (
+        400,
+        "Test Letter on Testing Nothing was saved This link is not valid. Open it from the "
+        "e-mail again, or copy the whole link. Back to the letter",
+    )
+    confirmed = confirm(client, second["confirm"])
+    assert confirmed.status_code == 200
+    shown = page_text(client.get("/"))
+    assert "Ada Changed Her Mind" in shown and "Ada Lovelace" not in shown
+    third = signed_up(app, client, inbox, name="Ada Once Signed")  # confirmed: it stays
+    assert payloads(third) == {"withdraw": payloads(second)["withdraw"]}
+    assert "Ada Once Signed" not in page_text(client.get("/"))
 
 
 def fetch(opener: urllib.request.OpenerDirector, url: str, data: dict[str, str] | None = None,

@@ -53,10 +53,22 @@ def test_a_new_submission_is_returned_as_the_database_keeps_it(store: Store) -> 
     )
 
 
-def test_a_mailbox_signs_once_whatever_it_sends_again(store: Store) -> None:
+def test_a_mailbox_signs_once_and_its_newest_unconfirmed_submission_wins(store: Store) -> None:
     first = add(store)
     again = add(store, name="Someone Else", email="ADA@example.org")
-    assert again == first
+    assert (again.id, again.name, again.email, again.confirmed) == (
+        first.id,
+        "Someone Else",
+        "ADA@example.org",
+        None,
+    )
+    assert again.nonce != first.nonce  # the first submission's links are void
+    assert again == store.get(first.id)
+    assert mailboxes(store) == ["ada@example.org"]
+    assert store.confirm(again.id, again.nonce) == "confirmed"
+    signed = store.get(first.id)
+    late = add(store, name="Third Try")  # once confirmed, the signature stays as it is
+    assert late == signed
     assert mailboxes(store) == ["ada@example.org"]
 
 
