@@ -21,6 +21,7 @@ import yaml
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import folder_locked, remove_temporaries, write_atomic
+from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, load_signature_list
 from campaign.model.records import Signatory
 
@@ -44,11 +45,23 @@ class _Span:
     key_col: int
     flow: bool
     # key -> (key line, value start col, value end col, value end line exclusive, one-line)
-    keys: dict[str, tuple[int, int, int, int, bool]] = field(default_factory=dict)
+    # (None: not known yet, see ListFile._keyed)
+    keys: dict[str, tuple[int, int, int, int, bool]] | None = field(default_factory=dict)
+
+
+def _moved(span: _Span, by: int) -> _Span:
+    """``span`` ``by`` lines further down."""
+    keys = None
+    if span.keys is not None:
+        keys = {k: (v[0] + by, v[1], v[2], v[3] + by, v[4]) for k, v in span.keys.items()}
+    return _Span(span.start + by, span.end + by, span.dash_col, span.key_col, span.flow, keys)
 
 
 def _split(text: str) -> list[str]:
     """The text's lines, each keeping its own line break."""
+    if not any(c in text for c in "\v\f\x1c\x1d\x1e"):
+        # Python breaks lines at these too, libyaml does not; without them both agree.
+        return text.splitlines(keepends=True)
     lines, pos = [], 0
     for match in _BREAKS.finditer(text):
         lines.append(text[pos : match.end()])
@@ -127,7 +140,13 @@ class ListFile:
     """A sign-on list loaded for editing; changes are collected, then saved at once."""
 
     def __init__(
-        self, path: Path, text: str, bom: bool, entries: list[Signatory], node: Any = None
+        self,
+        path: Path,
+        text: str,
+        bom: bool,
+        entries: list[Signatory],
+        node: Any = None,
+        reading: remembered.Reading | None = None,
     ) -> None:
         # A last line without its line break would glue any text added after it.
         if text and not text.endswith(("\n", "\r")):
@@ -146,7 +165,12 @@ class ListFile:
         self._removed: set[int] = set()
         self._added: list[tuple[int, dict[str, Any]]] = []
         self._last_of_group: dict[Any, int] | None = None
-        self._locate(node)
+        if reading is None:
+            self._locate(node)
+        else:  # where the entries stand, remembered from the last read of the same bytes
+            self._spans = reading.spans
+            self._list_line, self._list_end = reading.list_line, reading.list_end
+            self.warnings = reading.warnings
 
     @classmethod
     def load(cls, path: Path, create: bool = False) -> ListFile:
@@ -159,6 +183,10 @@ class ListFile:
         problems: list[Problem] = []
         if raw.strip(b"\xef\xbb\xbf \t\r\n") == b"":
             return cls(path, NEW_LIST, False, [])
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        if reading := remembered.recall(path, raw, _Span):
+            text = raw.decode("utf-8-sig")
+            return cls(path, text, bom, reading.entries, reading=reading)
         nodes: list[Any] = []  # the parse, kept to find the entries in the text
         loaded = load_signature_list(path, problems, allow_empty=True, nodes=nodes)
         if loaded is None and [p.message for p in problems] == ["file is empty"]:
@@ -170,7 +198,7 @@ class ListFile:
         # The text ends with a line break the file may lack (see __init__): the same
         # nodes, as nothing before the end moves.
         node = nodes[0] if nodes else None
-        listfile = cls(path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), node)
+        listfile = cls(path, text, bom, list(loaded.entries), node)
         listfile.warnings = problems
         return listfile
 
@@ -215,6 +243,7 @@ class ListFile:
             end -= 1  # blank lines after a '|' block belong between entries
         span = _Span(start, max(end, line + 1), dash_col, col, flow)
         if not flow:
+            keys = span.keys = {}
             for knode, vnode in node.value:
                 one_line = (
                     isinstance(vnode, yaml.ScalarNode)
@@ -222,11 +251,12 @@ class ListFile:
                     and knode.start_mark.line == vnode.start_mark.line == vnode.end_mark.line
                     and vnode.end_mark.index > vnode.start_mark.index
                 )
-                span.keys[str(knode.value)] = (
+                keys[str(knode.value)] = (
                     knode.start_mark.line,
                     vnode.start_mark.column,
                     vnode.end_mark.column,
-                    max(_end_line(vnode.end_mark), knode.start_mark.line + 1),
+                    # Not past the entry: blank lines after a '|' block are not its own.
+                    min(max(_end_line(vnode.end_mark), knode.start_mark.line + 1), span.end),
                     one_line,
                 )
         return span
@@ -312,22 +342,32 @@ class ListFile:
                 lines.append(indent + text + self.newline)
         return lines
 
-    def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
+    def _keyed(self, index: int) -> _Span:
+        """Entry ``index``'s span with the place of each of its keys, found if not known."""
         span = self._spans[index]
+        if span.keys is None:  # remembered without them: the entry's lines read alone
+            window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
+            alone = ListFile(self.path, window, False, [])
+            span = self._spans[index] = _moved(alone._spans[0], span.start - 1)
+        return span
+
+    def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
+        span = self._keyed(index)
+        keys = span.keys or {}
         if span.flow:  # rewrite a { ... } entry as a block entry, same place
             record = entry_record(self.entries[index]) | values
             return self._new_entry({k: v for k, v in record.items() if v is not None}, span)
         lines = {n: [self.lines[n]] for n in range(span.start, span.end)}
         appended: list[str] = []
         for key, value in values.items():
-            if key not in span.keys:
+            if key not in keys:
                 if value is not None:
                     appended += [
                         " " * span.key_col * bool(t) + t + self.newline
                         for t in dump_value(key, value)
                     ]
                 continue
-            kline, vstart, vend, vend_line, one_line = span.keys[key]
+            kline, vstart, vend, vend_line, one_line = keys[key]
             for n in range(kline + 1, vend_line):
                 lines[n] = []
             if value is None:
@@ -357,22 +397,34 @@ class ListFile:
         if len(pieces) == 1 and self._spans:
             # One entry added, changed or removed: the entries around it were valid when
             # loaded, so the text around the edit is read again, not all of a long list.
-            self._check_window(pieces[0])
+            reading = self._check_window(pieces[0])
         else:
             problems: list[Problem] = []
-            loaded = load_signature_list(self.path, problems, text=text, allow_empty=True)
+            nodes: list[Any] = []
+            loaded = load_signature_list(
+                self.path, problems, text=text, allow_empty=True, nodes=nodes
+            )
             errors = [p for p in problems if not p.warning]
             expected = len(self.entries) - len(self._removed) + len(self._added)
             if errors:
                 raise ProblemsFound(errors)
             if loaded is None or len(loaded.entries) != expected:
                 raise self._bug()
+            after = ListFile(
+                self.path, text, self.bom, list(loaded.entries), nodes[0] if nodes else None
+            )
+            reading = remembered.Reading(
+                after.entries, problems, after._spans, after._list_line, after._list_end
+            )
         # Under the list's lock no one else is writing it: what an edit killed half way
         # left beside the list is ours to clear.
         remove_temporaries(self.path)
-        write_atomic(self.path, ("\ufeff" if self.bom else "") + text)
+        raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
+        write_atomic(self.path, raw)
+        if reading is not None:  # after the list: a stop between leaves a reading of old bytes
+            remembered.keep(self.path, raw, reading)
 
-    def _check_window(self, piece: tuple[int, int, int, list[str]]) -> None:
+    def _check_window(self, piece: tuple[int, int, int, list[str]]) -> remembered.Reading | None:
         """Read the edited lines with the entries before and after them, as check would.
 
         An entry of a block list starts with its '-' at the list's column, so those lines
@@ -387,7 +439,10 @@ class ListFile:
         lines = [*self.lines[first:start], *new, *self.lines[end:last]]
         problems: list[Problem] = []
         window = f"signatories:{self.newline}{''.join(lines)}"
-        loaded = load_signature_list(self.path, problems, text=window, allow_empty=True)
+        nodes: list[Any] = []
+        loaded = load_signature_list(
+            self.path, problems, text=window, allow_empty=True, nodes=nodes
+        )
         # Line k of the window (its line 1 being 'signatories:') is line first + k - 1
         # of the new text: nothing above the window moved.
         errors = [
@@ -404,6 +459,52 @@ class ListFile:
         kept = [replace(self.entries[i], line=0) for i in before + after]
         if got[: len(before)] + got[len(got) - len(after) :] != kept:
             raise self._bug()
+        # The new text's reading: the old one with the window's edited entry in the middle.
+        inside = ListFile(self.path, window, False, list(loaded.entries), nodes[0])
+        middle = slice(len(before), len(got) - len(after))
+        return self._spliced_reading(
+            piece, first - 1, inside.entries[middle], inside._spans[middle], problems
+        )
+
+    def _spliced_reading(
+        self,
+        piece: tuple[int, int, int, list[str]],
+        offset: int,
+        entries: list[Signatory],
+        spans: list[_Span],
+        problems: list[Problem],
+    ) -> remembered.Reading | None:
+        """The reading of the text after one edit, from the old one and the edit's window.
+
+        ``offset`` turns the window's lines into the text's; the entries after the edit
+        move by the lines it added or took out. None when no entry is left (an empty
+        list is quick to read).
+        """
+        start, _order, end, new = piece
+        delta = len(new) - (end - start)
+        head = [i for i, s in enumerate(self._spans) if s.end <= start]
+        tail = [i for i, s in enumerate(self._spans) if s.start >= end]
+        if not (head or tail or spans):
+            return None
+        made = [replace(e, line=e.line + offset) for e in entries]
+        warnings = [p for p in self.warnings if p.line <= start]
+        warnings += [
+            replace(p, line=p.line + offset)
+            for p in problems
+            if p.warning and start < p.line + offset <= start + len(new)
+        ]
+        warnings += [replace(p, line=p.line + delta) for p in self.warnings if p.line > end]
+        return remembered.Reading(
+            [self.entries[i] for i in head]
+            + made
+            + [replace(self.entries[i], line=self.entries[i].line + delta) for i in tail],
+            warnings,
+            [self._spans[i] for i in head]
+            + [_moved(s, offset) for s in spans]
+            + [_moved(self._spans[i], delta) for i in tail],
+            self._list_line,
+            self._list_end,
+        )
 
     def _bug(self) -> CampaignError:
         return CampaignError(

@@ -21,7 +21,12 @@ _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 def fold(text: str) -> str:
     """Compare-key for names: no accents, case, punctuation or repeated spaces."""
     decomposed = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # ASCII holds no combining marks: most names skip the walk over their characters.
+    bare = (
+        decomposed
+        if decomposed.isascii()
+        else "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
     return _SPACE.sub(" ", _PUNCT.sub(" ", bare.casefold())).strip()
 
 

@@ -1,0 +1,138 @@
+"""What reading a sign-on list found, remembered in .campaign/ and keyed by the file's bytes.
+
+Reading a 10,000-entry list (YAML with the line of every key, then every field
+checked) takes seconds; an edit changes one entry. So after each read or write the
+entries, the warnings and where each entry stands in the text are kept in
+``.campaign/lists/<file>.json``, with the SHA-256 of the file's bytes and of the
+code that reads it. The next command takes them when both still match: any change
+to the file, by hand or by another tool, or to campaign itself, means a full read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import operator
+import sys
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import Problem
+from campaign.files.atomic import write_atomic
+from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT, Signatory
+
+FOLDER = Path(".campaign") / "lists"
+_DATES = frozenset(f.key for f in SIGNATORY if f.kind == DATE)
+# The modules whose code decides what a list's text means; a change to any is a new key.
+_READERS = (
+    "campaign.load.yamlfile",
+    "campaign.load.records",
+    "campaign.load.schema",
+    "campaign.model.fields",
+    "campaign.lists.listfile",
+    "campaign.lists.remembered",
+    "campaign.text.names",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """A list's entries, its warnings, and where each entry and the list stand in the text."""
+
+    entries: list[Signatory]
+    warnings: list[Problem]
+    spans: list[Any]  # listfile._Span, one per entry
+    list_line: int
+    list_end: int
+
+
+def place(path: Path) -> Path | None:
+    """Where the reading of ``path`` is kept: only for a list in a workspace's signatories/."""
+    if path.parent.name != "signatories":
+        return None
+    return path.parent.parent / FOLDER / f"{path.name}.json"
+
+
+_code: str | None = None
+
+
+def _code_key() -> str:
+    global _code
+    if _code is None:
+        digest = hashlib.sha256()
+        for name in _READERS:
+            module = sys.modules.get(name)
+            source = getattr(module, "__file__", None)
+            digest.update(Path(source).read_bytes() if source else name.encode())
+        _code = digest.hexdigest()
+    return _code
+
+
+def key(raw: bytes) -> str:
+    """The key a reading of these bytes is kept under."""
+    return f"{hashlib.sha256(raw).hexdigest()}:{_code_key()}"
+
+
+_NAMES = tuple(f.key for f in SIGNATORY)
+_DATE_AT = tuple(n for n, name in enumerate(_NAMES) if name in _DATES)
+
+
+def recall(path: Path, raw: bytes, span: type) -> Reading | None:
+    """The reading kept for ``path`` if it was made of these very bytes, else None."""
+    kept = place(path)
+    if kept is None:
+        return None
+    try:
+        data = json.loads(kept.read_bytes())
+        if data["key"] != key(raw) or tuple(data["fields"]) != _NAMES:
+            return None
+        entries = []
+        for line, *values in data["entries"]:
+            for n in _DATE_AT:
+                if values[n] is not None:
+                    values[n] = dt.date.fromisoformat(values[n])
+            entries.append(Signatory(line=line, **dict(zip(_NAMES, values, strict=True))))
+        warnings = [
+            Problem(path, line, message, hint, True) for line, message, hint in data["warnings"]
+        ]
+        # Where each key of an entry stands is found again for the entry an edit changes.
+        spans = [span(*fields, None) for fields in data["spans"]]
+        return Reading(entries, warnings, spans, data["list_line"], data["list_end"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None  # none kept, or kept by an older campaign: read the file
+
+
+_values = operator.attrgetter("line", *_NAMES)
+# Every field is text or a date; should a field of another kind come, nothing is kept.
+_KEPT = all(f.kind in (TEXT, NOTE, CHOICE, EMAIL, DATE) for f in SIGNATORY)
+
+
+def _row(entry: Signatory) -> list[Any]:
+    """An entry as JSON holds it: its line, then each field's value in the table's order."""
+    row = list(_values(entry))
+    for n in _DATE_AT:
+        if row[n + 1] is not None:
+            row[n + 1] = row[n + 1].isoformat()
+    return row
+
+
+def keep(path: Path, raw: bytes, reading: Reading) -> None:
+    """Remember ``reading`` as what the bytes ``raw`` of ``path`` hold; quietly, if at all."""
+    kept = place(path)
+    if kept is None or not _KEPT or not kept.parent.parent.parent.is_dir():
+        return
+    try:
+        data = {
+            "key": key(raw),
+            "fields": _NAMES,
+            "entries": [_row(entry) for entry in reading.entries],
+            "warnings": [(p.line, p.message, p.hint) for p in reading.warnings],
+            "spans": [(s.start, s.end, s.dash_col, s.key_col, s.flow) for s in reading.spans],
+            "list_line": reading.list_line,
+            "list_end": reading.list_end,
+        }
+        write_atomic(kept, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except (OSError, TypeError, ValueError):
+        pass  # a cache: a full read next time is slower, never wrong

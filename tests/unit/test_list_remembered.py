@@ -1,0 +1,135 @@
+"""A list's reading kept in .campaign/: after any edits, the same as reading the file afresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from campaign.errors import CampaignError
+from campaign.lists import remembered
+from campaign.lists.edit import add, remove, set_fields, withdraw
+from campaign.lists.listfile import ListFile, _Span
+
+# Entries written the ways people write them, one with a key no entry has (a warning).
+_FORMS = (
+    "- name: {name}\n  type: individual\n  group: {group}\n",
+    "- {{name: {name}, type: organization, group: {group}}}\n",
+    "- name: {name}\n  type: individual\n  group: {group}\n  notes: |\n    met at\n"
+    "    the forum\n\n",
+    "-\n  name: {name}\n  type: individual\n  group: {group}\n",
+    "# a comment\n- name: {name}\n  group: {group}\n  colour: red\n  type: organization\n",
+)
+_EDITS = st.lists(
+    st.tuples(st.sampled_from(["add", "set", "remove", "withdraw"]), st.integers(0, 20)),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _workspace(root: Path, forms: list[int]) -> Path:
+    (root / ".campaign").mkdir(parents=True)
+    (root / "signatories").mkdir()
+    path = root / "signatories" / "people.yaml"
+    entries = [
+        _FORMS[f].format(name=f"Person {n}", group="a" if n % 2 else "b")
+        for n, f in enumerate(forms)
+    ]
+    path.write_text("# A list.\nsurplus: 1\nsignatories:\n" + "".join(entries) + "# the end\n")
+    return path
+
+
+def _afresh(path: Path) -> ListFile:
+    """The list read from its text alone, nothing remembered."""
+    kept = remembered.place(path)
+    assert kept is not None
+    saved = kept.read_bytes() if kept.exists() else None
+    kept.unlink(missing_ok=True)
+    try:
+        return ListFile.load(path)
+    finally:
+        if saved is not None:
+            kept.write_bytes(saved)
+
+
+def _state(listfile: ListFile) -> Any:
+    spans = [listfile._keyed(n) for n in range(len(listfile._spans))]
+    return listfile.entries, listfile.warnings, spans, listfile._list_line, listfile._list_end
+
+
+def _names(path: Path) -> list[str]:
+    return [e.name for e in _afresh(path).entries]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(forms=st.lists(st.integers(0, len(_FORMS) - 1), min_size=1, max_size=5), edits=_EDITS)
+def test_the_kept_reading_is_the_files_reading_after_any_edits(
+    tmp_path_factory: pytest.TempPathFactory, forms: list[int], edits: list[tuple[str, int]]
+) -> None:
+    path = _workspace(tmp_path_factory.mktemp("ws"), forms)
+    add(path, {"name": "First", "type": "individual", "group": "a"})  # keeps what it found
+    for n, (edit, which) in enumerate(edits):
+        names = [name for name in _names(path) if name.startswith("Person")]
+        who = names[which % len(names)] if names else ""
+        try:
+            if edit == "add":
+                add(path, {"name": f"New {n}", "type": "individual", "group": "ab"[which % 2]})
+            elif edit == "set" and who:
+                set_fields(path, who, {"country": f"Land {which}"}, (), True)
+            elif edit == "remove" and who:
+                remove(path, who, lambda question: True)
+            elif who:
+                withdraw(path, who, __import__("datetime").date(2030, 1, 1))
+        except CampaignError:
+            pass  # nothing to do (a withdrawn entry withdrawn again): nothing written
+        raw = path.read_bytes()
+        kept = remembered.recall(path, raw, _Span)
+        if kept is None:  # every command leaves its reading behind, but for an empty list
+            assert not _afresh(path).entries
+            continue
+        recalled = ListFile(path, raw.decode(), False, kept.entries, reading=kept)
+        assert _state(recalled) == _state(_afresh(path))
+
+
+def test_a_change_by_hand_is_read_from_the_file(tmp_path: Path) -> None:
+    path = _workspace(tmp_path, [0, 0])
+    add(path, {"name": "First", "type": "individual", "group": "a"})
+    path.write_text(path.read_text().replace("Person 1", "Somebody Else"))
+    assert [e.name for e in ListFile.load(path).entries] == ["Person 0", "Somebody Else", "First"]
+    with pytest.raises(CampaignError) as raised:
+        add(path, {"name": "somebody  else", "type": "individual", "group": "a"})
+    assert str(raised.value) == (
+        "signatories/people.yaml:7: Somebody Else is already on the list (signed); "
+        "nothing was changed"
+    )
+
+
+def test_a_reading_kept_for_other_bytes_or_broken_is_not_taken(tmp_path: Path) -> None:
+    path = _workspace(tmp_path, [0, 0])
+    add(path, {"name": "First", "type": "individual", "group": "a"})
+    kept = remembered.place(path)
+    assert kept == tmp_path / ".campaign" / "lists" / "people.yaml.json"
+    data = json.loads(kept.read_text())
+    data["entries"][0][1] = "Planted"
+    kept.write_text(json.dumps(data))
+    assert ListFile.load(path).entries[0].name == "Planted"  # the same key: taken
+    data["key"] = "0" + data["key"][1:]
+    kept.write_text(json.dumps(data))
+    assert ListFile.load(path).entries[0].name == "Person 0"
+    for broken in ("{", "[]", '{"key": 1}', "\xff"):
+        kept.write_text(broken, encoding="latin-1")
+        assert ListFile.load(path).entries[0].name == "Person 0"
+
+
+def test_nothing_is_kept_outside_a_workspace(tmp_path: Path) -> None:
+    path = tmp_path / "people.yaml"
+    path.write_text("signatories:\n- name: A\n  type: individual\n  group: a\n")
+    add(path, {"name": "B", "type": "individual", "group": "a"})
+    assert remembered.place(path) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["people.yaml"]
