@@ -1,4 +1,4 @@
-"""Load on the sign-on page: the production server (``campaign signon serve``, waitress)
+"""Load on the sign-on page: the production server (``campaign signon serve``, gunicorn)
 on 127.0.0.1, with SQLite and with PostgreSQL.
 
 Two runs on each database: a burst of 2,000 submissions from 32 concurrent clients (none

@@ -91,8 +91,9 @@ class Server:
         return self.process.returncode
 
     def kill(self) -> None:
-        """SIGKILL: no handler, no cleanup, as when the machine or the OOM killer stops it."""
-        self.process.send_signal(signal.SIGKILL)
+        """SIGKILL to the master and its server processes at once: no handler, no cleanup,
+        as when the machine stops or a service manager kills the whole group."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def log(self) -> str:
@@ -125,6 +126,7 @@ def serve(
         cwd=workspace,  # not a checkout, whose campaign/ would shadow the installed one
         # SIGINT and SIGTERM as in a terminal, even when the tests run in the background.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        start_new_session=True,  # its own process group: kill() reaches every process
     )
     assert process.stdout is not None
     first = process.stdout.readline()

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -35,11 +34,10 @@ def _logging() -> None:
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def _stop_on_sigterm() -> None:
-    """SIGTERM stops as Ctrl+C does (waitress then lets the requests under way finish)."""
+    """SIGTERM stops as Ctrl+C does (the worker then finishes the e-mail it is sending)."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
@@ -69,7 +67,16 @@ def signon() -> None:
     "Host accepted).  [default: CAMPAIGN_PUBLIC_URL, else http://HOST:PORT]",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 256), default=16, show_default=True, help="Server threads."
+    "--workers",
+    type=click.IntRange(1, 256),
+    help="Server processes, all on the one port.  [default: one per CPU]",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=16,
+    show_default=True,
+    help="Threads in each server process.",
 )
 @click.option("--no-worker", is_flag=True, help="Leave the e-mails to 'campaign signon worker'.")
 @click.pass_context
@@ -80,35 +87,24 @@ def serve(
     port: int,
     database: str | None,
     public_url: str | None,
+    workers: int | None,
     threads: int,
     no_worker: bool,
 ) -> None:
     """Serve the sign-on page of letter SLUG (Ctrl+C stops).
 
-    A production server (waitress) with the mail worker beside it, unless
-    --no-worker. Confirmed signatures go into the list with 'campaign sig pull'.
+    A production server (gunicorn: --workers processes on the one port) with the mail
+    worker beside it, unless --no-worker. Confirmed signatures go into the list with
+    'campaign sig pull'.
     """
-    from waitress import create_server
-
+    from campaign.signon import server
     from campaign.signon.app import create_app, state_of
     from campaign.signon.worker import MailWorker
 
     root = _root(ctx)
     _logging()
-    _stop_on_sigterm()
-    app_holder: list[Any] = []
-
-    def dispatch(environ: dict[str, Any], start_response: Any) -> Any:
-        return app_holder[0](environ, start_response)
-
-    try:
-        server = create_server(dispatch, host=host, port=port, threads=threads, ident="campaign")
-    except OSError as exc:
-        raise CampaignError(
-            f"cannot listen on {host}:{port}: {exc.strerror}\n"
-            "  hint: pick another port with --port N, or --port 0 for any free one"
-        ) from None
-    bound = getattr(server, "effective_port", port)
+    listener = server.listen(host, port)
+    bound = listener.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     local = f"http://{shown_host}:{bound}"
     try:
@@ -117,27 +113,24 @@ def serve(
             threads=threads,
         )  # fmt: skip
     except BaseException:
-        server.close()
+        listener.close()
         raise
-    app_holder.append(app)
     state = state_of(app)
     worker = None
     if not no_worker:
         try:  # the settings are checked here, so that a mistake stops the page at once
             MailWorker(state.store, state.page.mail_settings(), "").check()
         except CampaignError:
-            server.close()
+            listener.close()
             raise
         worker = _worker_process(root, slug, state.store.url)
     listening = "" if state.public_url == local else f", listening on {local}/"
     click.echo(f"Serving {slug} at {state.public_url}/{listening} (Ctrl+C to stop)")
     try:
-        server.run()  # returns on Ctrl+C or SIGTERM, once the requests under way are answered
-    except KeyboardInterrupt:
-        pass
+        # Returns on Ctrl+C, or on SIGTERM once the requests under way are answered.
+        server.run(app, listener, workers or server.default_workers(), threads)
     finally:
-        server.task_dispatcher.shutdown()
-        server.close()
+        listener.close()
         if worker is not None:
             _stop_process(worker)
         state.store.close()

@@ -1,7 +1,7 @@
 """The sign-on page as a Flask application: the letter, its signers, and the form.
 
 ``create_app`` is the WSGI entry point: ``campaign signon serve`` runs it with
-waitress, and a coalition can run it with any WSGI server (docs/signon.md).
+gunicorn (server.py), and a coalition can run it with any WSGI server (docs/signon.md).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import logging
+import multiprocessing
 import os
 import secrets
 import threading
@@ -54,6 +55,9 @@ class Signon:
     wake: threading.Event = field(default_factory=threading.Event)
     _listed: tuple[float, Any, Markup] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Confirmations and withdrawals so far, in memory shared with the processes the
+    # server forks: one that confirms tells the others' cached listing it is stale.
+    _changes: Any = field(default_factory=lambda: multiprocessing.Value("L", 0))
 
     def link(self, kind: str, token: str) -> str:
         """The absolute URL of a confirm or withdraw link."""
@@ -65,7 +69,7 @@ class Signon:
         Not once the list in git has changed (a pull, an approval): that shows at once.
         """
         moment = time.monotonic()
-        stamp = self.page.list_stamp()
+        stamp = (self.page.list_stamp(), self._changes.value)
         cached = self._listed
         if cached is not None and moment - cached[0] < LIST_SECONDS and cached[1] == stamp:
             return cached[2]
@@ -99,9 +103,11 @@ class Signon:
         return subject, body + "\n"
 
     def forget_listing(self) -> None:
-        """Show the next visitor what just changed."""
+        """Show the next visitor what just changed, whichever process answers."""
         with self._lock:
             self._listed = None
+        with self._changes.get_lock():
+            self._changes.value += 1
 
 
 def _env(name: str, given: Any) -> Any:

@@ -1,6 +1,6 @@
 """The sign-on page: the form, double opt-in by e-mail, withdrawal, and ``sig pull``.
 
-Flask's test client for most flows, the real waitress server (``campaign signon
+Flask's test client for most flows, the real production server (``campaign signon
 serve``) on 127.0.0.1 for one, and aiosmtpd on 127.0.0.1 receiving the e-mails.
 """
 

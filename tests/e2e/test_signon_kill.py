@@ -72,7 +72,7 @@ def test_every_answered_submission_survives_sigkill(
 ) -> None:
     use_smtp(example, mail[1])
     database = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
-    server = serve(example, database=database)
+    server = serve(example, "--workers", "2", database=database)  # the master and two
     answered: list[str] = []
     refused: list[str] = []
     load(server, answered, refused, threading.Event())
