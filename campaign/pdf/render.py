@@ -195,6 +195,10 @@ def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str =
     Every box marked ``data-fit`` is made to fit its rectangle (see ``fitted_layout``);
     one that still does not stops with ``DoesNotFit``, and nothing is written.
     """
+    from campaign.pdf.listing import paged_list
+
+    if (listed := paged_list(html, base, root, variant, date)) is not None:
+        return listed  # a long list, laid out in parts
     document, misfits = fitted_layout(html, base, root, variant)
     if misfits:
         raise DoesNotFit(misfits)

@@ -1,0 +1,143 @@
+"""A long list laid out in parts reads, looks and is outlined exactly as laid out whole."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageChops
+
+from campaign.checks.letters import load_letters
+from campaign.compose.composer import Composer
+from campaign.load.workspace import Workspace
+from campaign.pdf import listing
+from campaign.pdf.render import layout, render_pdf, write
+
+from conftest import pdf_pages
+
+DATE = "2020-02-13T00:00:00Z"
+GIVEN = ("Aiko", "Bo", "Carlos", "Dana", "Emi", "Farid")
+FAMILY = ("Abe", "Baek", "Chen", "Dubois", "Eriksen", "Fujita")
+
+
+def _list(root: Path, names: int, template: str = "joint-letter") -> None:
+    """``names`` signatories in two groups; every 37th name long enough to wrap."""
+    letter = root / "letters" / "japan-hrc-2020" / "letter.yaml"
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("template: joint-letter", f"template: {template}"))
+    entries = ["signatories:\n"]
+    for n in range(names):
+        name = f"{GIVEN[n % 6]} {FAMILY[n * 7 % 6]}{n}"
+        if n % 37 == 0:
+            name += " of the Committee for the Remembrance of Everything Said" * 2
+        group = "international" if n % 3 else "organizations"
+        kind = "individual" if n % 3 else "organization"
+        entries.append(
+            f'  - name: "{name}"\n    type: {kind}\n    country: Japan\n    group: {group}\n'
+            "    signed: 2020-02-01\n"
+        )
+    (root / "signatories" / "japan-hrc-2020.yaml").write_text("".join(entries))
+
+
+def _html(root: Path, edition: int = 0) -> tuple[str, Path]:
+    bundle = load_letters(Workspace(root))[0][0]
+    bundle = bundle.editions[edition - 1] if edition else bundle  # 1: the Japanese edition
+    return Composer(bundle).signatories_html(), bundle.letter.folder
+
+
+def _pixels(pdf: bytes, tmp: Path, name: str) -> list[bytes]:
+    (tmp / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(tmp / f"{name}.pdf"), str(tmp / name)])
+    return [p.read_bytes() for p in sorted(tmp.glob(f"{name}-*.png"))]
+
+
+def _outline(pdf: bytes) -> list[tuple[int, str, int, list[object]]]:
+    with pikepdf.open(io.BytesIO(pdf)) as opened, opened.open_outline() as outline:
+        found: list[tuple[int, str, int, list[object]]] = []
+
+        def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
+            for item in items:
+                page = opened.pages.index(pikepdf.Page(item.destination[0]))
+                found.append((depth, item.title, page, list(item.destination)[1:]))
+                walk(item.children, depth + 1)
+
+        walk(outline.root, 0)
+        return found
+
+
+@pytest.mark.parametrize(
+    ("template", "edition", "names"),
+    [("joint-letter", 0, 400), ("joint-letter", 1, 400), ("petition", 0, 1000)],
+    ids=["joint-letter", "joint-letter-ja", "petition"],
+)
+def test_a_list_in_parts_is_the_list_laid_out_whole(
+    example: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    template: str,
+    edition: int,
+    names: int,
+) -> None:
+    # Parts of 60 names: a cut every page or so, through wrapped names and group changes.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    _list(example, names, template)
+    html, base = _html(example, edition)
+    whole = write(layout(html, base, example), "", DATE)
+    parts = listing.paged_list(html, base, example, "", DATE)
+    assert parts is not None
+    if edition:  # the build's way to it: render_pdf
+        assert render_pdf(html, base, example, "", DATE) == parts
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    pages = pdf_pages(tmp_path / "whole.pdf")
+    assert len(pages) > 5
+    assert pdf_pages(tmp_path / "parts.pdf") == pages
+    assert _outline(parts) == _outline(whole)
+    with pikepdf.open(io.BytesIO(parts)) as a, pikepdf.open(io.BytesIO(whole)) as b:
+        assert a.trailer.Info == b.trailer.Info and a.Root.Lang == b.Root.Lang
+    looks = _pixels(whole, tmp_path, "whole")
+    assert _pixels(parts, tmp_path, "parts") == looks
+    assert len(looks) == len(pages)
+
+
+def test_a_cut_that_does_not_come_out_as_the_whole_lays_it_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A numbered list counts from 1 again in each part: its first page differs from
+    # the page the part before laid out, so the list is laid out whole.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    items = "".join(f"<li>Name {n}</li>" for n in range(300))
+    html = f"<html><head><title>t</title></head><body><ol>{items}</ol></body></html>"
+    assert listing.paged_list(html, tmp_path, tmp_path) is None
+    (tmp_path / "out.pdf").write_bytes(render_pdf(html, tmp_path, tmp_path))
+    pages = pdf_pages(tmp_path / "out.pdf")
+    assert pages[-1].splitlines()[-1] == "300. Name 299"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><head></head><body><ul>" + "<li>a</li>" * 300 + "</ul></body></html>",
+        '<html><head></head><body><div class="window"></div><ul>'
+        + "<li>a</li>" * 300
+        + "</ul></body></html>",
+    ],
+    ids=["short", "fitted"],
+)
+def test_short_lists_and_fitted_pages_are_laid_out_whole(tmp_path: Path, html: str) -> None:
+    assert listing.paged_list(html, tmp_path, tmp_path) is None
+    assert listing.paged_list(html, tmp_path, tmp_path, "pdf/a-3b") is None
+
+
+def test_pictures_compare(tmp_path: Path) -> None:
+    """The pixel comparison above can fail: two different pages differ."""
+    one = render_pdf("<p>a</p>", tmp_path, tmp_path)
+    two = render_pdf("<p>b</p>", tmp_path, tmp_path)
+    a, b = _pixels(one, tmp_path, "one"), _pixels(two, tmp_path, "two")
+    diff = ImageChops.difference(Image.open(io.BytesIO(a[0])), Image.open(io.BytesIO(b[0])))
+    assert diff.getbbox() is not None
