@@ -173,8 +173,9 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
 class _Jobs:
     # whole letters: how to compose each, and where it goes
     full: list[tuple[Callable[[], str], str]] = field(default_factory=list)
-    # shared layer (by group), overlay html, addressee indexes, output paths
-    stamps: list[tuple[int, str, list[int], list[str]]] = field(default_factory=list)
+    # shared layer (by group), addressee indexes, output paths; the overlay is composed
+    # once the master is laid out, as it places the parts where the master has them
+    stamps: list[tuple[int, list[int], list[str]]] = field(default_factory=list)
     masters: dict[int, str] = field(default_factory=dict)  # the shared layers to lay out
     texts: list[Path] = field(default_factory=list)
     # outputs laid out in parts: the output, and its parts' files in order
@@ -219,15 +220,13 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
         else:
             write_atomic(staging / output.name, output.compose())
             jobs.texts.append(staging / output.name)
-    composer = plan.composer
     for group, layer in enumerate(plan.shared.layers):
         members = [o for o in shared if o.group == group]
         if members:
             jobs.masters[group] = layer  # composed once, when the plan was made
         for batch in _chunks(members, STAMP_BATCH):
             indexes = [o.addressee for o in batch if o.addressee is not None]
-            html = overlay_batch(composer, [composer.to[i] for i in indexes])
-            jobs.stamps.append((group, html, indexes, [str(staging / o.name) for o in batch]))
+            jobs.stamps.append((group, indexes, [str(staging / o.name) for o in batch]))
     return jobs
 
 
@@ -304,7 +303,7 @@ def _run(
     made: Made,
     tick: Callable[[Path], None],
 ) -> None:
-    from campaign.pdf.render import addressee_boxes, fitted_layout, write
+    from campaign.pdf.render import addressee_boxes, fitted_layout, vary_layout, write
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     limits = plan.bundle.settings.limits
@@ -332,20 +331,26 @@ def _run(
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
         # stand exactly there, or the text after them would not be where it is here.
         boxes = addressee_boxes(document)
+        # Where every part stands, for overlays of the parts alone (None: whole page 1s).
+        layout = vary_layout(document)
         master = staging / f".shared-{group}.pdf"
         write_atomic(master, pdf)
-        masters[group] = (master, boxes)
+        masters[group] = (master, boxes, layout)
         made.shared_pages += len(document.pages)
         del document
     stamps = []
-    for group, html, indexes, outputs in jobs.stamps:
+    composer = plan.composer
+    for group, indexes, outputs in jobs.stamps:
         if group not in masters:
             continue  # its shared pages did not fit: said below
-        master, boxes = masters[group]
+        master, boxes, layout = masters[group]
         if boxes:
+            addressees = [composer.to[i] for i in indexes]
+            html, compact = overlay_batch(composer, addressees, layout)
+            places = layout[0] if compact and layout else ()
             job = StampJob(
                 str(master), boxes, html, tuple(outputs), base, root,
-                variant=variant, date=date, limits=limits,
+                variant=variant, date=date, limits=limits, places=places,
             )  # fmt: skip
             stamps.append((pool.submit(run_stamp, job), indexes, outputs))
         else:  # no addressee part in the flow to match: lay each letter out whole
@@ -359,7 +364,6 @@ def _run(
         for name in written:
             tick(Path(name))
         misfits += [(numbers[n], paths[n]) for n in bad]
-    composer = plan.composer
     feed.add([(letter_to(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)
     try:

@@ -17,6 +17,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
+from campaign.compose.overlays import Place, Sheet, compact_batch
 from campaign.compose.plaindata import plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -541,12 +542,24 @@ def _compared(composer: Composer) -> Sharing:
     return Sharing(groups, layers, tuple(keys), reason)
 
 
-def overlay_batch(composer: Composer, addressees: list[PublicRecipient]) -> str:
-    """One HTML document holding page 1's addressee-specific parts, a page per addressee."""
+def overlay_batch(
+    composer: Composer,
+    addressees: list[PublicRecipient],
+    layout: tuple[tuple[Place, ...], tuple[Sheet, ...]] | None = None,
+) -> tuple[str, bool]:
+    """One HTML document holding page 1's addressee-specific parts, a page per addressee.
+
+    With the master's ``layout`` (where its parts stand, its pages' content boxes) the
+    pages hold the parts alone, placed as on the master (overlays.py); the second value
+    says so. Without it, or when a page cannot be outlined, each page is the whole page 1
+    with all but the parts hidden.
+    """
     pages = [composer.letter_html(a, layer="overlay") for a in addressees]
+    if layout is not None and (compact := compact_batch(pages, *layout)) is not None:
+        return compact, True
     head = pages[0][: pages[0].index("<body")]
     bodies = []
     for page in pages:
         match = _BODY.search(page)
         bodies.append(match.group(1) if match else "")
-    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"
+    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n", False

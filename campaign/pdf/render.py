@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from campaign.compose.overlays import Place, Sheet
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
 from campaign.pdf.pictures import (
@@ -482,3 +483,84 @@ def addressee_boxes(document: Any) -> tuple[Box, ...]:
                     )
                 )
     return tuple(found)
+
+
+def _walked(box: Any, above: tuple[Any, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """Every box under ``box`` with the boxes above it, absolutely placed ones included."""
+    for child in getattr(box, "children", ()):
+        child = getattr(child, "_box", child)  # an absolutely placed box, not its placeholder
+        yield child, above
+        yield from _walked(child, (*above, child))
+
+
+def _out_of_flow(box: Any) -> bool:
+    return box.style["position"] in ("absolute", "fixed") or box.style["float"] != "none"
+
+
+def _parts(document: Any, attribute: str) -> Iterator[tuple[int, Any, Place | None]]:
+    """Each part (element of class ``vary``, or carrying ``attribute``) and where it stands.
+
+    Its place is None when it is not laid out as one block box (an inline part split
+    over lines, a part over two pages).
+    """
+    from weasyprint.formatting_structure.boxes import BlockBox
+
+    placed: dict[int, Place | None] = {}
+    for index, page in enumerate(document.pages):
+        root = page._page_box
+        origin = (root.content_box_x(), root.content_box_y())
+        for box, above in _walked(root, ()):
+            element = getattr(box, "element", None)
+            if element is None or any(id(b.element) in placed for b in above):
+                continue  # a box inside a part: its lines, text, ::before, nested parts
+            if attribute:
+                if element.get(attribute) is None:
+                    continue
+            elif "vary" not in (element.get("class") or "").split():
+                continue
+            if id(element) in placed or not isinstance(box, BlockBox):
+                placed[id(element)] = None
+                yield index, element, None
+                continue
+            # Its containing block: the nearest box placed otherwise than static, or the page.
+            holder = next((b for b in reversed(above) if b.style["position"] != "static"), None)
+            x, y = (holder.padding_box_x(), holder.padding_box_y()) if holder else origin
+            place = Place(
+                index,
+                box.position_x,
+                box.position_y,
+                box.margin_width(),
+                box.margin_height(),
+                not any(_out_of_flow(b) for b in (*above, box)),
+                box.width,
+                box.position_x - x,
+                box.position_y - y,
+            )
+            placed[id(element)] = place
+            yield index, element, place
+
+
+def vary_layout(document: Any) -> tuple[tuple[Place, ...], tuple[Sheet, ...]] | None:
+    """Where each part of class ``vary`` stands, in document order, and each page's content box.
+
+    None when a part is not laid out as one block box (an inline part split over
+    lines, a part over two pages, one not shown): no overlay can place it alone.
+    """
+    places = []
+    for _, _, place in _parts(document, ""):
+        if place is None:
+            return None
+        places.append(place)
+    sheets = []
+    for page in document.pages:
+        root = page._page_box
+        sheets.append(Sheet(root.content_box_x(), root.content_box_y(), root.width, root.height))
+    return tuple(places), tuple(sheets)
+
+
+def numbered_parts(document: Any, attribute: str) -> list[tuple[int, int, Place | None]]:
+    """``(page, number, place)`` of each part of an overlay, numbered by ``attribute``."""
+    return [
+        (page, int(element.get(attribute)), place)
+        for page, element, place in _parts(document, attribute)
+    ]

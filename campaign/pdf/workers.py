@@ -18,6 +18,7 @@ from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from campaign.compose.overlays import Place
 from campaign.errors import CampaignError
 from campaign.files.atomic import write_atomic
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
@@ -59,6 +60,9 @@ class StampJob:
     variant: str = ""  # never a tagged one: stamping would leave page 1 untagged
     date: str = ""
     limits: Limits = DEFAULT
+    # Where each part stands on the master, when ``html`` holds the parts alone, placed
+    # (compose/overlays.py); empty when its pages are whole page 1s, compared by ``boxes``.
+    places: tuple[Place, ...] = ()
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -87,7 +91,8 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     from campaign.pdf.render import DoesNotFit, addressee_boxes, fitted_layout, write
     from campaign.pdf.variants import save
 
-    per = max(box[0] for box in job.boxes) + 1  # pages of each addressee's parts in the batch
+    # pages of each addressee's parts in the batch
+    per = max(p.page for p in job.places or job.boxes) + 1  # type: ignore[union-attr]
     others = len(job.outputs) - 1
     what = output_name(job.outputs[0]) + (
         f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
@@ -98,16 +103,20 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
             outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
             raise DoesNotFit(overflowing, tuple(outputs))
         laid_out = write(document, job.variant, job.date)
-    boxes: dict[int, list[tuple[int, float, float, float, float]]] = {}
-    for page, left, top, width, height in addressee_boxes(document):
-        boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
+    if job.places:
+        placed = _placed_as_master(document, job.places, per)
+    else:
+        boxes: dict[int, list[tuple[int, float, float, float, float]]] = {}
+        for page, left, top, width, height in addressee_boxes(document):
+            boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
+        placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
     # Should an addressee's parts take more pages than the master's, the pages of the
     # batch would no longer line up with its addressees: all are laid out whole.
     aligned = len(document.pages) == per * len(job.outputs)
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
     for index, out in enumerate(job.outputs):
-        if not aligned or tuple(boxes.get(index, ())) != job.boxes:
+        if not aligned or index not in placed:
             misfits.append(index)
             continue
         with pikepdf.open(job.master) as pdf:
@@ -117,6 +126,42 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         write_atomic(Path(out), data)
         written.append(out)
     return written, misfits
+
+
+# How far a part may stand from the master's place (CSS px): the placing CSS is written
+# to 1/10000 px, and the layout adds float rounding; 0.01 px is 1/250 of a typographic point.
+NEAR = 0.01
+
+
+def _placed_as_master(document: Any, places: tuple[Place, ...], per: int) -> set[int]:
+    """The batch positions whose every part stands exactly where the master's does.
+
+    A part in the flow must also take exactly the master's room: the text after it
+    stands where it does on the master only then. One out of the flow (the address
+    in its window) may be taller or shorter: the fit check sees that it fits its frame.
+    """
+    from campaign.compose.overlays import PART
+    from campaign.pdf.render import numbered_parts
+
+    found: dict[int, dict[int, Place | None]] = {}
+    for page, number, place in numbered_parts(document, PART):
+        mine = found.setdefault(page // per, {})
+        # A part twice on a page (it could not be placed as one box) matches nothing.
+        mine[number] = None if number in mine else place
+    good = set()
+    for index, parts in found.items():
+        if len(parts) == len(places) and all(
+            _same(parts.get(n), master, index * per) for n, master in enumerate(places)
+        ):
+            good.add(index)
+    return good
+
+
+def _same(place: Place | None, master: Place, first: int) -> bool:
+    if place is None or place.page - first != master.page:
+        return False
+    sizes = (place.width - master.width,) + ((place.height - master.height,) if master.flow else ())
+    return all(abs(d) < NEAR for d in (place.left - master.left, place.top - master.top, *sizes))
 
 
 def stamp(sheet: Any, overlay: Any, index: int) -> None:

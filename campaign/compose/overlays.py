@@ -1,0 +1,193 @@
+"""Overlays that lay out only what varies: each addressee's marked parts, placed as on the master.
+
+The overlay layer of a letter is its page 1 with everything but the ``<!--vary-->`` parts
+hidden; laying out hidden boxes still costs their layout. Here each page of a batch
+keeps the elements around the parts (so every part inherits, and matches every
+selector, as it does in the letter) but takes every other element out of the layout,
+and each part is placed absolutely where the master's layout put it, at its width.
+The worker compares where each part then stands with the master (campaign.pdf.workers),
+so a part that would lay out otherwise in place is laid out whole, never stamped wrong.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+OPEN, CLOSE = "vary", "/vary"  # the comments <!--vary--> and <!--/vary-->
+HIDE = "data-vary-hide"  # an element that holds no part: out of the overlay's layout
+PART = "data-vary-part"  # the part's number on the page, in the order of the page's HTML
+SHEET = "data-vary-sheet"  # one page of an addressee's parts
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"track", "wbr", "param"}
+# The margin boxes of a page: none of them shows on an overlay.
+_MARGIN_BOXES = [
+    f"{edge}-{where}"
+    for edge in ("top", "bottom")
+    for where in ("left-corner", "left", "center", "right", "right-corner")
+] + [f"{edge}-{where}" for edge in ("left", "right") for where in ("top", "middle", "bottom")]
+
+
+class Place(NamedTuple):
+    """Where the master's layout put a marked part (CSS px, page coordinates)."""
+
+    page: int  # the page of the letter, from 0
+    left: float  # the part's margin box
+    top: float
+    width: float
+    height: float
+    flow: bool  # in the flow of the text: what follows it moves with its height
+    inner: float  # its content width, the width it is laid out at
+    across: float  # its margin box from its containing block's padding box
+    down: float
+
+
+class Sheet(NamedTuple):
+    """A page's content box on the master (CSS px): the containing block of parts outside any."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+class _Outline(HTMLParser):
+    """Where to mark the elements of a page's body: the parts, and what holds none."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = [0]
+        self.open: list[tuple[str, int, bool]] = []  # tag, where to mark it, holds a part
+        self.hide: list[int] = []  # where to mark an element that holds no part
+        self.parts: list[int] = []  # where to mark each part's element
+        self.depth = -1  # inside a part: the depth of open elements in it; -1 outside
+        self.sound = True
+
+    def offsets(self, text: str) -> None:
+        """Note where each line of ``text`` starts: the parser says line and column."""
+        for n, char in enumerate(text):
+            if char == "\n":
+                self.lines.append(n + 1)
+
+    def _mark(self, tag: str) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column + 1 + len(tag)  # just after '<tag'
+
+    def handle_comment(self, data: str) -> None:
+        if data == OPEN and self.depth == -1:
+            self.depth = 0
+            self.open = [(tag, at, True) for tag, at, _ in self.open]
+        elif data == CLOSE and self.depth == 0:
+            self.depth = -1
+        elif data in (OPEN, CLOSE):
+            self.sound = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth >= 0:
+            if self.depth == 0:
+                self.parts.append(self._mark(tag))
+            self.depth += tag not in _VOID
+        elif tag in _VOID:
+            self.hide.append(self._mark(tag))
+        else:
+            self.open.append((tag, self._mark(tag), False))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth > 0:
+            self.depth -= 1
+        elif self.depth == 0 or not self.open or self.open[-1][0] != tag:
+            self.sound = False  # an element left open or closed twice: no outline to trust
+        else:
+            _, at, holds = self.open.pop()
+            if not holds:
+                self.hide.append(at)
+
+
+def outlined(body: str) -> _Outline | None:
+    """Where the parts of a page's body are, and the elements holding none.
+
+    None when the body's elements are not each closed in order (an omitted ``</p>``)
+    or it has no part: the overlay is then the whole page 1, as before.
+    """
+    outline = _Outline()
+    outline.offsets(body)
+    outline.feed(body)
+    outline.close()
+    if not outline.sound or outline.open or outline.depth != -1 or not outline.parts:
+        return None
+    return outline
+
+
+def marked(body: str, outline: _Outline, shown: set[int]) -> str:
+    """``body`` with its parts numbered; hidden: what holds no part, and parts not in ``shown``."""
+    marks = [(at, f" {HIDE}") for at in outline.hide]
+    for n, at in enumerate(outline.parts):
+        marks.append((at, f' {PART}="{n}"' + ("" if n in shown else f" {HIDE}")))
+    text = body
+    for at, mark in sorted(marks, reverse=True):
+        text = text[:at] + mark + text[at:]
+    return text
+
+
+def _px(value: float) -> str:
+    return f"{value:.4f}px"
+
+
+def placement_css(places: tuple[Place, ...], sheets: tuple[Sheet, ...]) -> str:
+    """The rules that put each page's parts where the master has them, and nothing else."""
+    rules = [
+        "@page campaign-overlay { margin: 0; "
+        + " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
+        + " }",
+        f"[{HIDE}] {{ display: none !important; }}",
+        # Nothing around the parts may break the page: each sheet is one page.
+        f"[{SHEET}] * {{ break-before: auto !important; break-after: auto !important; "
+        "page: auto !important; }",
+    ]
+    for n, sheet in enumerate(sheets[: max(place.page for place in places) + 1]):
+        # The page's content box of the master, as a box the parts are placed in.
+        rules.append(
+            f'[{SHEET}="{n}"] {{ display: block; position: relative; page: campaign-overlay; '
+            f"left: {_px(sheet.left)}; top: {_px(sheet.top)}; width: {_px(sheet.width)}; "
+            f"height: {_px(sheet.height)}; margin: 0; padding: 0; border: 0; "
+            "break-after: page; }"
+        )
+    for n, place in enumerate(places):
+        rules.append(
+            f'[{PART}="{n}"] {{ position: absolute !important; float: none !important; '
+            f"left: {_px(place.across)} !important; top: {_px(place.down)} !important; "
+            "right: auto !important; bottom: auto !important; box-sizing: content-box "
+            f"!important; width: {_px(place.inner)} !important; min-width: 0 !important; "
+            "max-width: none !important; }"
+        )
+    return "\n".join(rules)
+
+
+def compact_batch(
+    pages: list[str], places: tuple[Place, ...], sheets: tuple[Sheet, ...]
+) -> str | None:
+    """One HTML document of each addressee's parts alone, a page of the master per sheet.
+
+    ``pages`` are the addressees' overlay layers; a part on page n of the master is
+    shown on sheet n and hidden on the others. None when a page cannot be outlined, or
+    does not have the master's parts: the batch is then laid out as whole page 1s.
+    """
+    head = pages[0][: pages[0].index("<body")]
+    bodies = []
+    for page in pages:
+        start = page.index(">", page.index("<body")) + 1
+        body = page[start : page.rindex("</body>")]
+        outline = outlined(body)
+        if outline is None or len(outline.parts) != len(places):
+            return None
+        for n in range(max(place.page for place in places) + 1):
+            shown = {k for k, place in enumerate(places) if place.page == n}
+            bodies.append(f'<div {SHEET}="{n}">{marked(body, outline, shown)}</div>')
+    at = head.rindex("</head>")
+    style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
+    return head[:at] + style + head[at:] + "<body>" + "".join(bodies) + "</body>\n</html>\n"
