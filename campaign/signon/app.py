@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -197,6 +198,7 @@ def create_app(
         withdraw_links=URLSafeTimedSerializer(key, salt=f"campaign-signon-withdraw:{page.slug}"),
     )
     app = Flask(__name__)
+    app.session_interface = _Sessions()
     app.config.update(
         SECRET_KEY=key,
         MAX_CONTENT_LENGTH=MAX_REQUEST,
@@ -215,6 +217,17 @@ def create_app(
         )
     _routes(app, state)
     return app
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, their serializer made once, not on every request."""
+
+    _serializer: URLSafeTimedSerializer | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if self._serializer is None:
+            self._serializer = super().get_signing_serializer(app)
+        return self._serializer
 
 
 def public_address(url: str) -> str:

@@ -24,6 +24,10 @@ log = logging.getLogger("campaign.signon.mail")
 
 POLL_SECONDS = 1.0
 PURGE_SECONDS = 3600.0
+# Sent e-mails are marked in the database this many at a time: one write each took the
+# turn to write from the page's submissions as often as they came. A worker killed
+# between sending and marking sends those few again once their claim times out.
+MARK_SENT = 10
 
 
 class MailWorker:
@@ -118,6 +122,7 @@ class MailWorker:
                 self._failed(mail, exc.message, retry=True)
             return 0
         sent = 0
+        done: list[int] = []  # sent, not yet marked so: marked a few at a time
         try:
             for number, mail in enumerate(batch):
                 try:
@@ -127,8 +132,11 @@ class MailWorker:
                     continue
                 outcome, reason = deliver(server, message)
                 if outcome == SENT:
-                    self.store.sent(mail.id)
+                    done.append(mail.id)
                     sent += 1
+                    if len(done) >= MARK_SENT:
+                        self.store.sent(done)
+                        done = []
                     continue
                 self._failed(mail, reason, retry=outcome == LOST)
                 if outcome == LOST:
@@ -137,6 +145,8 @@ class MailWorker:
                     return sent
         finally:
             hang_up(server)
+            if done:
+                self.store.sent(done)
         return sent
 
     def _failed(self, mail: Mail, reason: str, retry: bool) -> None:
