@@ -185,10 +185,13 @@ def batch(composer: Composer) -> list[tuple[str, str]]:
         body = page[start : page.rindex("</body>")]
         bodies.append(f'<div data-fit-ref="piece-{number}">{body}</div>')
     documents = [("letters", head + "<body>" + "".join(bodies) + "</body>\n</html>\n")]
-    for name, parts in (
-        ("envelopes", composer.envelopes_html()),
-        ("labels", composer.labels_html()),
-    ):
+    # As the build lays them out: the shared envelope (the sender) once, when the
+    # template has layers, and the addresses over it.
+    layers = composer.envelope_layers()
+    envelopes = composer.envelopes_html() if layers is None else layers[1]
+    if layers is not None:
+        documents.append(("envelopes.pdf.under.pdf", layers[0]))
+    for name, parts in (("envelopes", envelopes), ("labels", composer.labels_html())):
         documents += [(f"{name}.pdf.{n:04d}.pdf", html) for n, html in enumerate(parts)]
     return documents
 

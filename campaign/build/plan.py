@@ -37,7 +37,9 @@ class Layout(enum.Enum):
     # Letters alike outside the addressee's parts: the shared pages are laid out once
     # and each letter's page 1 parts stamped on; any other letter is laid out whole.
     STAMPED = "stamped"
-    PARTS = "parts"  # hundreds of envelopes or labels: laid out in parts, then joined
+    # Hundreds of envelopes or labels: laid out in parts, then joined; what every
+    # envelope shows is laid out once and drawn under each page.
+    PARTS = "parts"
     DERIVED = "derived"  # made from other outputs once they exist (print.pdf)
 
 
@@ -52,6 +54,8 @@ class Output:
     addressee: int | None = None  # set when the letter is made from the shared pages
     group: int = 0  # then: which of the letter's shared layers it is stamped on
     parts: tuple[str, ...] = field(default=(), compare=False, repr=False)  # laid out apart
+    # Laid out once and drawn under every page of the parts (what every envelope shows).
+    under: str = field(default="", compare=False, repr=False)
 
     @property
     def pdf(self) -> bool:
@@ -94,6 +98,7 @@ class Planning:
     shared: Sharing
     base: str  # the hash of what every output is made with: part of every key
     outputs: list[Output] = field(default_factory=list)
+    variant: str = ""  # the PDF variant: a tagged one lays every page out whole
 
     @property
     def bundle(self) -> LetterBundle:
@@ -195,17 +200,22 @@ def _web(kind: Kind, p: Planning) -> Iterable[Output]:
 
 
 def _envelopes(kind: Kind, p: Planning) -> Iterable[Output]:
-    return _in_parts(kind, p.composer.envelopes_html(), p)
+    layers = None if is_tagged(p.variant) else p.composer.envelope_layers()
+    if layers is None:  # a tagged page must be laid out whole, as must a template's own
+        return _in_parts(kind, p.composer.envelopes_html(), p)
+    under, parts = layers
+    return _in_parts(kind, parts, p, under)
 
 
 def _labels(kind: Kind, p: Planning) -> Iterable[Output]:
     return _in_parts(kind, p.composer.labels_html(), p)
 
 
-def _in_parts(kind: Kind, parts: list[str], p: Planning) -> Iterable[Output]:
+def _in_parts(kind: Kind, parts: list[str], p: Planning, under: str = "") -> Iterable[Output]:
     # Hundreds of envelopes or label sheets are laid out in parts, side by side.
     if parts:
-        yield Output(kind.name, _hash(p.base, *parts), kind, _const(""), parts=tuple(parts))
+        key = _hash(p.base, under, *parts)
+        yield Output(kind.name, key, kind, _const(""), parts=tuple(parts), under=under)
 
 
 def _from_letters(kind: Kind, p: Planning) -> Iterable[Output]:
@@ -385,7 +395,7 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
         shared = Sharing(reason=f"{variant.upper()} tags each letter as a whole")
     else:
         shared = sharing(composer)
-    planning = Planning(composer, shared, base)
+    planning = Planning(composer, shared, base, variant=variant)
     for kind in KINDS:
         planning.outputs += kind.files(kind, planning)
     return LetterPlan(

@@ -178,8 +178,9 @@ class _Jobs:
     stamps: list[tuple[int, list[int], list[str]]] = field(default_factory=list)
     masters: dict[int, str] = field(default_factory=dict)  # the shared layers to lay out
     texts: list[Path] = field(default_factory=list)
-    # outputs laid out in parts: the output, and its parts' files in order
-    joins: list[tuple[Path, list[Path]]] = field(default_factory=list)
+    # outputs laid out in parts: the output, its parts' files in order, and the file
+    # of what is drawn under every page (None: nothing)
+    joins: list[tuple[Path, list[Path], Path | None]] = field(default_factory=list)
     whole: int = 0  # letters that could have shared their pages, laid out whole
 
 
@@ -211,7 +212,10 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
             jobs.full += [
                 (_given(html), str(f)) for html, f in zip(output.parts, files, strict=True)
             ]
-            jobs.joins.append((staging / output.name, files))
+            under = staging / PARTS / f"{output.name}.under.pdf" if output.under else None
+            if under is not None:  # laid out once, with its own boxes checked
+                jobs.full.append((_given(output.under), str(under)))
+            jobs.joins.append((staging / output.name, files, under))
         elif output.pdf:
             jobs.whole += layout is Layout.STAMPED  # a letter that could not share its pages
             # Composed when handed to a worker, so memory holds a few letters, not all;
@@ -375,9 +379,9 @@ def _run(
     if jobs.joins:
         from campaign.pdf.joining import join_pdfs
 
-        for target, files in jobs.joins:
+        for target, files, under in jobs.joins:
             # A plain join: the parts share little, and qpdf copies pages fastest.
-            join_pdfs(files, target, dedupe=False, variant=variant)
+            join_pdfs(files, target, dedupe=False, variant=variant, under=under)
             tick(target)
 
 

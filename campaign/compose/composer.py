@@ -309,19 +309,34 @@ class Composer:
         template = load_template(self.env, self._part("parallel.html.j2"), context)
         return original._finish(render(template, context))  # the page is in the original's
 
-    def envelopes_html(self) -> list[str]:
+    def envelopes_html(self, layer: str | None = None) -> list[str]:
         """Envelopes for every piece of mail, in the size the folded letter goes into.
 
         In parts of ENVELOPES_PER_PART, so that the build can lay them out side by side.
+        With ``layer="overlay"``, the addresses alone (see ``envelope_layers``).
         """
+        return [
+            self._envelopes(self.pieces[start : start + ENVELOPES_PER_PART], layer)
+            for start in range(0, len(self.pieces), ENVELOPES_PER_PART)
+        ]
+
+    def envelope_layers(self) -> tuple[str, list[str]] | None:
+        """One envelope with what every envelope shows, and the addresses' parts to draw on it.
+
+        None when the template lays out no layers: its envelope for no piece of mail
+        is then the same with and without them (an empty document).
+        """
+        shared = self._envelopes([], "shared")
+        if shared == self._envelopes([], None):
+            return None
+        return shared, self.envelopes_html("overlay")
+
+    def _envelopes(self, batch: list[Piece], layer: str | None) -> str:
         window = WINDOWS[self.bundle.letter.envelope]
         template = load_template(self.env, self._part("envelopes.html.j2"), self._page_context())
-        parts = []
-        for start in range(0, len(self.pieces), ENVELOPES_PER_PART):
-            batch = self.pieces[start : start + ENVELOPES_PER_PART]
-            context = self._page_context(mailing=batch, envelope=ENVELOPES[window.envelope])
-            parts.append(self._finish(render(template, context)))
-        return parts
+        envelope = ENVELOPES[window.envelope]
+        context = self._page_context(mailing=batch, envelope=envelope, layer=layer)
+        return self._finish(render(template, context))
 
     def labels_html(self) -> list[str]:
         """Address labels for every piece of mail, on the sheet that fits the paper.

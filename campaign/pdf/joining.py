@@ -1,7 +1,8 @@
 """Joining PDFs: ``print.pdf`` (every letter, each from an odd page) and long outputs in parts.
 
 Envelopes and labels for hundreds of addressees are laid out in parts, in parallel,
-and joined here.
+and joined here; the envelopes' addresses are drawn over the one envelope that holds
+what every envelope shows (the sender), laid out once.
 
 Letters made from shared pages hold the same fonts and the same later pages, so a
 plain concatenation of 700 letters repeats them 700 times (tens of megabytes, and
@@ -13,6 +14,7 @@ content is stored once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +163,12 @@ def _inherited(page: Any, key: str) -> Any:
 
 
 def join_pdfs(
-    parts: list[Path], target: Path, duplex: bool = False, dedupe: bool = True, variant: str = ""
+    parts: list[Path],
+    target: Path,
+    duplex: bool = False,
+    dedupe: bool = True,
+    variant: str = "",
+    under: Path | None = None,
 ) -> list[int]:
     """Write ``parts`` one after the other into ``target``; return each part's page count.
 
@@ -170,7 +177,8 @@ def join_pdfs(
     printing never puts two letters on one sheet. ``dedupe=False`` is the plain
     concatenation, kept for the benchmark. The result has the first part's title,
     language and metadata (with ``variant``, what PDF/A or PDF/UA asks of the
-    catalog), and the structure trees of tagged parts, joined.
+    catalog), and the structure trees of tagged parts, joined. ``under`` is a
+    one-page PDF drawn under every page (the envelope every envelope is printed on).
     """
     import pikepdf
 
@@ -185,6 +193,7 @@ def join_pdfs(
     # page already added, which makes a 16,000-page file quadratic.
     kids: list[Any] = []
     counts: list[int] = []
+    drawn_under = _underlay(out, under) if under is not None else None
     for path in parts:
         try:
             source = pikepdf.open(path)
@@ -207,6 +216,8 @@ def join_pdfs(
                 except _Cycle:
                     copy = out.copy_foreign(page.obj)
                 copy.Parent = tree
+                if drawn_under is not None:
+                    drawn_under(copy)
                 copied.append(out.make_indirect(copy))
             if tagged:
                 structure.add(source, copied)
@@ -223,6 +234,31 @@ def join_pdfs(
     structure.finish()
     write_atomic(target, save(out, variant, version))
     return counts
+
+
+def _underlay(out: Any, path: Path) -> Callable[[Any], None]:
+    """What draws the first page of ``path`` under a page of ``out``, the same form each time.
+
+    The form is named, not numbered at random (as pikepdf's ``add_underlay`` would),
+    so that building twice gives the same file.
+    """
+    import pikepdf
+
+    try:
+        source = pikepdf.open(path)
+    except (OSError, pikepdf.PdfError) as exc:
+        raise CampaignError(f"{path}: cannot read it to join it ({exc})") from exc
+    with source:
+        form = out.copy_foreign(source.make_indirect(source.pages[0].as_form_xobject()))
+    name = pikepdf.Name("/CampaignUnder")
+
+    def draw(page: Any) -> None:
+        sheet = pikepdf.Page(page)
+        sheet.add_resource(form, pikepdf.Name.XObject, name)
+        placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
+        sheet.contents_add(placed, prepend=True)
+
+    return draw
 
 
 def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[int]:

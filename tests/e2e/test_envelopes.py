@@ -1,0 +1,121 @@
+"""Envelopes as the build makes them: the addresses drawn over one envelope laid out once.
+
+What every envelope shows (the sender) is laid out once and drawn under each page; the
+addresses are laid out in parts. The pages must read and look exactly as the envelopes
+laid out whole, and a workspace template that knows no layers is laid out whole.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from campaign.checks.letters import load_letters
+from campaign.compose.composer import Composer
+from campaign.load.workspace import Workspace
+from campaign.pdf.joining import join_pdfs
+from campaign.pdf.render import render_pdf
+
+from conftest import flat, pdf_pages, run
+
+SENDER = "Test Coalition 1 Test Street 10115 Berlin"
+TO = [
+    "Ada Minister Minister of Tests Ministry of Tests Wilhelmstraße 1 10117 Berlin",
+    "Bob Deputy Deputy Minister Office of the Deputy Unter den Linden 2 10117 Berlin",
+]
+# The shipped template before it had layers, as a workspace may hold a copy of it.
+NO_LAYERS = """\
+<!DOCTYPE html>
+<html lang="{{ language }}">
+<head>
+<meta charset="utf-8">
+<title>{{ labels.envelopes }}: {{ letter.title }}</title>
+<style>
+{% include part("letter.css") %}
+@page { size: {{ envelope.width }}mm {{ envelope.height }}mm; margin: 0; }
+.envelope { position: relative; height: {{ envelope.height }}mm; overflow: hidden; }
+.envelope + .envelope { break-before: page; }
+.envelope .from { position: absolute; left: 10mm; top: 10mm; font: 8pt var(--font-sans); }
+.envelope .to { position: absolute; left: {{ envelope.to_left }}mm; top: {{ envelope.to_top }}mm;
+  width: {{ envelope.to_width }}mm; height: 40mm; font: 11pt var(--font-sans); }
+.envelope span { display: block; }
+</style>
+</head>
+<body>
+{% for item in mailing %}
+<div class="envelope" data-fit-frame>
+  <div class="from" data-fit="sender">
+    <span>{{ sender.name }}</span>
+{% for line in sender.address %}
+    <span>{{ line }}</span>
+{% endfor %}
+  </div>
+  <div class="to" data-fit="address" data-fit-frame>
+{% for line in item.recipient.lines %}
+    <span>{{ line }}</span>
+{% endfor %}
+  </div>
+</div>
+{% endfor %}
+</body>
+</html>
+"""
+
+
+def build(ws: Path) -> Path:
+    result = run("build", "--jobs", "1", workspace=ws)
+    assert result.exit_code == 0, result.output
+    return ws / "build" / "test" / "envelopes.pdf"
+
+
+def drawn_under(pdf: Path) -> set[tuple[int, int]]:
+    """The objects each page draws under its own content, as (object number, generation)."""
+    with pikepdf.open(pdf) as doc:
+        found = set()
+        for page in doc.pages:
+            objects = page.Resources.get("/XObject", {})
+            found |= {objects[name].objgen for name in objects if name == "/CampaignUnder"}
+        return found
+
+
+def pixels(pdf: Path, folder: Path) -> list[bytes]:
+    """Each page rendered at 60 dpi, as PNG bytes (poppler renders the same pixels alike)."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(folder / "p")], check=True)
+    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
+
+
+@pytest.mark.parametrize("envelope", ["din5008-b", "jp-chou3"])
+def test_envelopes_read_and_look_as_laid_out_whole(
+    minimal: Path, tmp_path: Path, envelope: str
+) -> None:
+    letter = minimal / "letters" / "test" / "letter.yaml"
+    letter.write_text(letter.read_text() + f"envelope: {envelope}\n")
+    built = build(minimal)
+    assert len(drawn_under(built)) == 1  # one envelope, laid out once, under every page
+    # The same envelopes laid out whole, one document per part, joined as the build joins.
+    bundles, _ = load_letters(Workspace.locate(minimal), None)
+    composer = Composer(bundles[0])
+    parts = []
+    for n, html in enumerate(composer.envelopes_html()):
+        parts.append(tmp_path / f"part-{n}.pdf")
+        parts[-1].write_bytes(render_pdf(html, bundles[0].letter.folder, minimal))
+    whole = tmp_path / "whole.pdf"
+    join_pdfs(parts, whole, dedupe=False)
+    first = envelope != "jp-chou3"  # 長形3号 has the return address at its foot
+    wanted = [f"{SENDER} {t}" if first else f"{t} {SENDER}" for t in TO]
+    assert [flat(page) for page in pdf_pages(built)] == wanted
+    assert pdf_pages(built) == pdf_pages(whole)
+    assert pixels(built, tmp_path / "built") == pixels(whole, tmp_path / "whole")
+
+
+def test_an_envelope_template_without_layers_is_laid_out_whole(minimal: Path) -> None:
+    own = minimal / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "envelopes.html.j2").write_text(NO_LAYERS)
+    built = build(minimal)
+    assert drawn_under(built) == set()
+    assert [flat(page) for page in pdf_pages(built)] == [f"{SENDER} {t}" for t in TO]
