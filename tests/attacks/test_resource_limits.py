@@ -179,16 +179,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, open: about one run in two since this round, a worker killed while "
-    "idle leaves the fork server and its workers running after the build has said its "
-    "error, and they hold the build's output open (see the round's note)",
-)
-def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
-    minimal: Path,
-) -> None:
-    """SIGKILL (as the kernel's OOM killer sends) to a worker: the build stops and says so."""
+def _session(leader: int) -> list[int]:
+    """The processes (not zombies) of the session ``leader`` started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == leader and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _long_build(minimal: Path) -> subprocess.Popen[str]:
+    """A build whose letters the workers lay out for a while, in a session of its own."""
     people = "".join(
         f"  - name: Person Number{n}\n    type: individual\n    group: intl\n"
         f"    affiliation: University of Somewhere, Department of Things {n}\n"
@@ -204,35 +209,58 @@ def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
         )
     )
     (minimal / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
-    build = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "campaign", "build", "--jobs", "2"],
         cwd=minimal,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a process group of its own, as a terminal gives a command
     )
+
+
+def _a_worker(build: subprocess.Popen[str]) -> int:
+    """A worker of ``build`` once it is laying out: the fork server's children."""
+    for _ in range(600):
+        assert build.poll() is None, "the build ended before a worker started"
+        for worker in [w for child in _children(build.pid) for w in _children(child)]:
+            time.sleep(1)  # into the middle of a layout
+            if Path(f"/proc/{worker}").exists():
+                return worker
+        time.sleep(0.1)
+    raise AssertionError("no worker started")
+
+
+def _ended(build: subprocess.Popen[str]) -> str:
+    """What ``build`` said on stderr, once it and every process it started have ended."""
     try:
-        # The workers are the fork server's children: the grandchildren of the build.
-        killed = 0
-        for _ in range(600):
-            assert build.poll() is None, "the build ended before a worker could be killed"
-            for worker in [w for child in _children(build.pid) for w in _children(child)]:
-                time.sleep(1)  # into the middle of a layout
-                try:
-                    os.kill(worker, signal.SIGKILL)
-                    killed = worker
-                except ProcessLookupError:
-                    continue  # recycled meanwhile: another one
-                break
-            if killed:
-                break
-            time.sleep(0.1)
-        assert killed, "no worker started"
-        # Each letter may take 600 seconds (pdf_seconds): without the watch, this waits.
+        # Each letter may take 600 seconds (pdf_seconds): without the watch, this waits;
+        # so it does while any process the build started holds its output open.
         _, stderr = build.communicate(timeout=120)
     finally:
-        build.kill()
+        if _session(build.pid):
+            os.killpg(build.pid, signal.SIGKILL)
         build.wait()
+    for _ in range(100):  # one may have closed its end of the pipes but not yet exited
+        if not _session(build.pid):
+            break
+        time.sleep(0.05)
+    assert _session(build.pid) == []
+    return stderr
+
+
+def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
+    minimal: Path,
+) -> None:
+    """SIGKILL (as the kernel's OOM killer sends) to a worker: the build stops and says so."""
+    build = _long_build(minimal)
+    for _ in range(10):
+        try:
+            os.kill(_a_worker(build), signal.SIGKILL)
+            break
+        except ProcessLookupError:
+            continue  # recycled meanwhile: another one
+    stderr = _ended(build)
     assert build.returncode == 1
     assert stderr.endswith(
         "Error: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
@@ -242,6 +270,24 @@ def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
     ), stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in (minimal / "build").iterdir()) == []  # no staging left
+
+
+@pytest.mark.parametrize("how", ["ctrl+c", "sigterm"])
+def test_a_build_stopped_in_the_middle_leaves_no_process_and_no_file(
+    minimal: Path, how: str
+) -> None:
+    """Ctrl+C (SIGINT to the terminal's whole group) or SIGTERM to the build alone."""
+    build = _long_build(minimal)
+    _a_worker(build)
+    if how == "ctrl+c":
+        os.killpg(build.pid, signal.SIGINT)
+    else:
+        os.kill(build.pid, signal.SIGTERM)
+    stderr = _ended(build)
+    assert build.returncode == 1
+    assert stderr.endswith("\nAborted!\n"), stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in (minimal / "build").iterdir()) == []
 
 
 def test_a_memory_limit_too_small_to_lay_out_a_letter_is_refused(

@@ -1,0 +1,145 @@
+"""No process started for a pool of workers outlives it, whatever the way out.
+
+Each way out runs in a session of its own (a fresh Python that opens a pool of two
+workers): what it says it met, the processes it still has when the pool has closed,
+and then that nothing of its session is left once it has exited.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+# The scenario, run in the fresh process: ``way`` says how the pool is left.
+SCRIPT = textwrap.dedent(
+    """\
+    import os, signal, sys, time
+    from pathlib import Path
+
+    from campaign.pdf.workers import workers
+
+
+    def children(pid):
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                command = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            # multiprocessing's resource tracker lives as long as this process, by design
+            if int(fields[1]) == pid and b"resource_tracker" not in command:
+                found.append(int(stat.parent.name))
+        return found
+
+
+    def below(pid):
+        return [p for child in children(pid) for p in (child, *below(child))]
+
+
+    def busy(pool, mark):
+        code = f"import os, time; open({str(mark)!r}, 'w').write(str(os.getpid()))"
+        job = pool.submit(exec, code + "; time.sleep(60)")
+        while not mark.exists() or not mark.read_text():
+            time.sleep(0.05)
+        return job, int(mark.read_text())
+
+
+    def main(way, mark):
+        try:
+            with workers(2) as pool:
+                if way == "success":  # sixteen jobs: each worker is replaced on the way
+                    print(sum(pool.submit(abs, -n).result() for n in range(16)))
+                elif way == "error":
+                    pool.submit(int, "x").result()
+                elif way == "idle worker killed":
+                    job, taken = busy(pool, mark)
+                    # The other worker waits for the next job, holding the job queue's lock.
+                    (server,) = children(os.getpid())
+                    (idle,) = [w for w in children(server) if w != taken]
+                    os.kill(idle, signal.SIGKILL)
+                    job.result()
+                elif way == "busy worker killed":
+                    job, taken = busy(pool, mark)
+                    os.kill(taken, signal.SIGKILL)
+                    job.result()
+                elif way == "ctrl+c":  # to every process of the terminal's group
+                    job, _ = busy(pool, mark)
+                    os.killpg(os.getpgrp(), signal.SIGINT)
+                    job.result()
+                elif way == "sigterm":
+                    job, _ = busy(pool, mark)
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    job.result()
+        except BaseException as exc:
+            print(type(exc).__name__ + ":", str(exc).split("\\n")[0])
+        print("left:", below(os.getpid()))
+
+
+    if __name__ == "__main__":
+        main(sys.argv[1], Path(sys.argv[2]))
+    """
+)
+
+
+def _session(leader: int) -> list[int]:
+    """The processes of the session ``leader`` started (those that still exist)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == leader and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("way", "said"),
+    [
+        ("success", "120"),
+        ("error", "ValueError: invalid literal for int() with base 10: 'x'"),
+        (
+            "idle worker killed",
+            "WorkerDied: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
+            "nothing was written",
+        ),
+        (
+            "busy worker killed",
+            "WorkerDied: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
+            "nothing was written",
+        ),
+        ("ctrl+c", "KeyboardInterrupt: "),
+        ("sigterm", "KeyboardInterrupt: "),
+    ],
+)
+def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> None:
+    script = tmp_path / "scenario.py"
+    script.write_text(SCRIPT)
+    run = subprocess.Popen(
+        [sys.executable, str(script), way, str(tmp_path / "busy")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group and session, to look for leftovers
+    )
+    try:
+        # Any process left would hold the pipes open, and this would wait.
+        out, err = run.communicate(timeout=120)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL) if _session(run.pid) else None
+        run.wait()
+    assert (out, err, run.returncode) == (f"{said}\nleft: []\n", "", 0)
+    for _ in range(100):  # a process may have closed its end of the pipes but not yet exited
+        if not _session(run.pid):
+            break
+        time.sleep(0.05)
+    assert _session(run.pid) == []
