@@ -368,13 +368,13 @@ def _routes(app: Flask, state: Signon) -> None:
                 # The refused try counts too (it is committed): hammering keeps it refused.
                 log.info("rate limit: a client address reached %d an hour", settings.per_address)
                 return False
-            if settings.per_email and (
-                state.store.mailed(c, values["mailbox"], hour_ago) >= settings.per_email
-            ):
-                # Answered as any other submission: the page must not tell that this
-                # address was given before. Its inbox gets nothing more this hour.
+            limit = (hour_ago, settings.per_email) if settings.per_email else None
+            found = state.store.add(c, page.slug, values, client, limit)
+            if found is None:
+                # Over the limit per address; answered as any other submission: the page
+                # must not tell that this address was given before. Its inbox gets
+                # nothing more this hour.
                 return True
-            found = state.store.add(c, page.slug, values, client)
             subject, body = state.mail(found)
             state.store.queue(c, page.slug, found.mailbox, client, found.email, subject, body)
         return True

@@ -205,6 +205,11 @@ _MAILED = (
     .where(outbox.c.mailbox == bindparam("mailbox"), outbox.c.created >= bindparam("since"))
 )
 _QUEUE = insert(outbox)
+# The columns of a submission as the page sends them (form.read), with its letter.
+_INSERTED = (
+    "letter", "mailbox", "email", "name", "kind", "affiliation", "country", "grp",
+    "contact_consent",
+)  # fmt: skip
 
 
 # A withdrawal of a signature the list has, not yet marked in the list.
@@ -420,11 +425,37 @@ class Store:
         for key in keys:
             c.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
 
-    def add(self, c: Connection, letter: str, fields: dict[str, Any], client: str) -> Submission:
+    @functools.cached_property
+    def _insert_new_within(self) -> Any:
+        """_insert_new, but only while the outbox holds fewer than :limit e-mails to the
+        mailbox since :since: the limit per address and the insert in one statement."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        names = [*_INSERTED, "client", "nonce", "created"]
+        row = select(*[bindparam(name, type_=submissions.c[name].type) for name in names])
+        guarded = row.where(_MAILED.scalar_subquery() < bindparam("limit"))
+        statement: sqlite.Insert | postgresql.Insert
+        if self.sqlite:
+            statement = sqlite.insert(submissions).from_select(names, guarded)
+        else:
+            statement = postgresql.insert(submissions).from_select(names, guarded)
+        return statement.on_conflict_do_nothing(index_elements=["letter", "mailbox"]).returning(
+            submissions.c.id
+        )
+
+    def add(
+        self,
+        c: Connection,
+        letter: str,
+        fields: dict[str, Any],
+        client: str,
+        mail_limit: tuple[dt.datetime, int] | None = None,
+    ) -> Submission | None:
         """Store a new submission, or return the confirmed one this mailbox already has.
 
         A mailbox not confirmed yet, or that withdrew, signs anew: its row takes the new
-        fields, unconfirmed, with a new nonce.
+        fields, unconfirmed, with a new nonce. With ``mail_limit`` (since, count): None,
+        and nothing stored, when the outbox holds that many e-mails to the mailbox since.
         """
         moment = now()
         values = {
@@ -436,9 +467,20 @@ class Store:
         }
         # Most submissions are new: stored at once, and the unique constraint decides
         # (without an error, so without a savepoint) when another was first.
-        added = c.execute(self._insert_new, values).first()
+        if mail_limit is None:
+            added = c.execute(self._insert_new, values).first()
+        else:
+            since, limit = mail_limit
+            added = c.execute(
+                self._insert_new_within, {**values, "since": since, "limit": limit}
+            ).first()
         if added is not None:
             return _new_submission(int(added[0]), values)
+        if (
+            mail_limit is not None
+            and self.mailed(c, fields["mailbox"], mail_limit[0]) >= (mail_limit[1])
+        ):
+            return None
         found = self._find(c, letter, fields["mailbox"])
         assert found is not None
         if found.confirmed is None or found.withdrawn is not None:

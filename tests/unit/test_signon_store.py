@@ -33,7 +33,9 @@ def store(database_url: str) -> Iterator[Store]:
 
 def add(store: Store, **changes: Any) -> Submission:
     with store.writing() as c:
-        return store.add(c, "letter", {**FIELDS, **changes}, "127.0.0.1")
+        found = store.add(c, "letter", {**FIELDS, **changes}, "127.0.0.1")
+    assert found is not None
+    return found
 
 
 def mailboxes(store: Store) -> list[str]:
