@@ -57,8 +57,8 @@ class _Outline(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.lines = [0]
-        self.open: list[tuple[str, int, bool]] = []  # tag, where to mark it, holds a part
-        self.hide: list[int] = []  # where to mark an element that holds no part
+        self.open: list[tuple[str, int, set[int]]] = []  # tag, where to mark it, parts it holds
+        self.closed: list[tuple[int, set[int]]] = []  # where to mark an element, parts it holds
         self.parts: list[int] = []  # where to mark each part's element
         self.depth = -1  # inside a part: the depth of open elements in it; -1 outside
         self.sound = True
@@ -76,7 +76,8 @@ class _Outline(HTMLParser):
     def handle_comment(self, data: str) -> None:
         if data == OPEN and self.depth == -1:
             self.depth = 0
-            self.open = [(tag, at, True) for tag, at, _ in self.open]
+            for _, _, holds in self.open:
+                holds.add(len(self.parts))
         elif data == CLOSE and self.depth == 0:
             self.depth = -1
         elif data in (OPEN, CLOSE):
@@ -88,9 +89,9 @@ class _Outline(HTMLParser):
                 self.parts.append(self._mark(tag))
             self.depth += tag not in _VOID
         elif tag in _VOID:
-            self.hide.append(self._mark(tag))
+            self.closed.append((self._mark(tag), set()))
         else:
-            self.open.append((tag, self._mark(tag), False))
+            self.open.append((tag, self._mark(tag), set()))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -104,8 +105,7 @@ class _Outline(HTMLParser):
             self.sound = False  # an element left open or closed twice: no outline to trust
         else:
             _, at, holds = self.open.pop()
-            if not holds:
-                self.hide.append(at)
+            self.closed.append((at, holds))
 
 
 def outlined(body: str) -> _Outline | None:
@@ -124,8 +124,8 @@ def outlined(body: str) -> _Outline | None:
 
 
 def marked(body: str, outline: _Outline, shown: set[int]) -> str:
-    """``body`` with its parts numbered; hidden: what holds no part, and parts not in ``shown``."""
-    marks = [(at, f" {HIDE}") for at in outline.hide]
+    """``body`` with its parts numbered; hidden: parts not in ``shown``, what holds none shown."""
+    marks = [(at, f" {HIDE}") for at, holds in outline.closed if not holds & shown]
     for n, at in enumerate(outline.parts):
         marks.append((at, f' {PART}="{n}"' + ("" if n in shown else f" {HIDE}")))
     text = body

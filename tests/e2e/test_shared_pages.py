@@ -371,3 +371,78 @@ def test_what_a_marked_part_reads_cannot_reach_the_rest_unseen(
     sharing(composer)
     # Not proven from one composition: every addressee's shared layer is compared.
     assert layers.count("shared") >= 6
+
+
+def boxed(document: Any, page: int) -> list[str]:
+    """The elements laid out on ``page``, as tag.class, in document order, each once."""
+    found: list[str] = []
+
+    def walk(box: Any) -> None:
+        box = getattr(box, "_box", box)  # an absolutely placed box, not its placeholder
+        element = getattr(box, "element", None)
+        if element is not None and isinstance(element.tag, str):
+            name = element.tag + "".join(f".{c}" for c in (element.get("class") or "").split())
+            if name not in found:
+                found.append(name)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(document.pages[page]._page_box)
+    return found
+
+
+@pytest.mark.parametrize("template", ["joint-letter", "petition"])
+def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them(
+    many: Path, template: str
+) -> None:
+    from campaign.compose.composer import overlay_batch
+    from campaign.pdf.render import fitted_layout, vary_layout
+    from campaign.pdf.workers import _placed_as_master
+
+    yaml = many / "letters" / "test" / "letter.yaml"
+    yaml.write_text(yaml.read_text() + f"template: {template}\n")
+    bundle = load_letters(Workspace(many))[0][0]
+    composer = Composer(bundle)
+    folder = bundle.letter.folder
+    master, misfits = fitted_layout(sharing(composer).layers[0], folder, many)
+    assert misfits == []
+    layout = vary_layout(master)
+    assert layout is not None
+    places = layout[0]
+    per = 1 if template == "joint-letter" else 2  # a petition's salutation is on page 2
+    assert [(p.page, p.flow) for p in places] == [(0, False), (per - 1, True)]
+    html, compact = overlay_batch(composer, composer.to[:3], layout)
+    assert compact
+    document, misfits = fitted_layout(html, folder, many)
+    assert misfits == []
+    assert len(document.pages) == 3 * per
+    # Nothing but the parts and the elements around them: no letterhead, date or subject.
+    around = ["html", "body", "div", "div.sheet", "div.window"]
+    if per == 1:
+        assert boxed(document, 0) == [
+            *around,
+            "div.address.vary",
+            "span",
+            "div.letter-start",
+            "p.salutation.vary",
+        ]
+    else:
+        assert boxed(document, 0) == [*around, "div.address.vary", "span"]
+        assert boxed(document, 1) == [
+            "html",
+            "body",
+            "div",
+            "div.sheet",
+            "div.letter-start",
+            "p.salutation.vary",
+        ]
+    # Each part stands exactly where the master has it, the salutation at its size.
+    assert _placed_as_master(document, places, per) == {0, 1, 2}
+    pdf = many / "overlay.pdf"
+    pdf.write_bytes(document.write_pdf())
+    text = [flat(page) for page in pdf_pages(pdf)]
+    assert text[0] == "Ada Minister Ministry of Tests Wilhelmstraße 1 10117 Berlin" + (
+        " Dear Minister," if per == 1 else ""
+    )
+    assert text[per - 1].endswith("Dear Minister,")
+    assert text[3 * per - 1].endswith("Dear Cy,")

@@ -1,0 +1,116 @@
+"""The overlay of a batch keeps the elements around the addressee parts and hides the rest."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from campaign.compose.overlays import HIDE, PART, marked, outlined
+
+# A tree of the body: ("part",), ("void",) or (tag, children); an element's id is its place.
+leaves = st.sampled_from([("part",), ("void",), ("text",)])
+trees = st.recursive(
+    leaves,
+    lambda inner: st.tuples(st.sampled_from(["div", "p", "section"]), st.lists(inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+def html_of(node: tuple, counter: list[int]) -> str:
+    """The HTML of ``node``, each element with an id in the order of its start tag."""
+    counter[0] += 1
+    n = counter[0]
+    if node[0] == "part":
+        return f'<!--vary--><p id="e{n}" class="vary">Dear <b>you</b>,</p><!--/vary-->'
+    if node[0] == "void":
+        return f'<br id="e{n}">'
+    if node[0] == "text":
+        return "some words "
+    inner = "".join(html_of(child, counter) for child in node[1])
+    return f'<{node[0]} id="e{n}" class="c">\n{inner}</{node[0]}>'
+
+
+def expected(
+    node: tuple, counter: list[int], parts: list[str], held: dict[str, set[int]]
+) -> set[int]:
+    """The parts (by number) each element holds, by id, in ``held``; the parts by id in order."""
+    counter[0] += 1
+    n = counter[0]
+    if node[0] == "part":
+        parts.append(f"e{n}")
+        return {len(parts) - 1}
+    if node[0] == "text":
+        return set()
+    holds: set[int] = set()
+    for child in node[1] if node[0] != "void" else ():
+        holds |= expected(child, counter, parts, held)
+    held[f"e{n}"] = holds
+    return holds
+
+
+class Marks(HTMLParser):
+    """How each element with an id came out: 'part', 'hidden' or 'kept'; the parts' numbers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+        self.numbers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        given = dict(attrs)
+        if "id" not in given:
+            return
+        if PART in given:
+            self.numbers.append(given[PART] or "")
+            self.found[given["id"] or ""] = "hidden" if HIDE in given else "part"
+        else:
+            self.found[given["id"] or ""] = "hidden" if HIDE in given else "kept"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(trees, min_size=1, max_size=4), st.sets(st.integers(0, 5)))
+def test_an_element_is_kept_exactly_when_it_holds_a_part_shown(
+    body: list[tuple], shown: set[int]
+) -> None:
+    counter = [0]
+    html = "\n".join(html_of(node, counter) for node in body)
+    counter, parts, held = [0], [], {}
+    for node in body:
+        expected(node, counter, parts, held)
+    outline = outlined(html)
+    if not parts:
+        assert outline is None  # nothing to place: the whole page 1 is laid out
+        return
+    assert outline is not None
+    marks = Marks()
+    marks.feed(marked(html, outline, shown))
+    want = {e: "kept" if holds & shown else "hidden" for e, holds in held.items()}
+    want |= {e: "part" if n in shown else "hidden" for n, e in enumerate(parts)}
+    assert marks.found == want
+    assert marks.numbers == [str(n) for n in range(len(parts))]
+
+
+def test_a_body_whose_elements_are_not_closed_in_order_has_no_outline() -> None:
+    assert (
+        outlined('<div><p>Hello<!--vary--><p class="vary">Dear you,</p><!--/vary--></div>') is None
+    )
+    assert outlined('<div><!--vary--><p class="vary">Dear you,</p><!--/vary--></div></div>') is None
+    assert outlined('<div><!--vary--><p class="vary">Dear you,</p></div>') is None
+    assert outlined('<div><!--vary--><p class="vary">Dear you,</p><!--/vary--></div>') is not None
+
+
+def test_the_marks_go_into_the_start_tags_and_nothing_else_changes() -> None:
+    body = (
+        '<div class="sheet">\n<div class="head">Sender</div>\n<img src="x.png">\n'
+        '<!--vary--><p class="salutation vary">Dear <em>Ms. Ota</em>,</p><!--/vary-->\n</div>'
+    )
+    outline = outlined(body)
+    assert outline is not None
+    assert marked(body, outline, {0}) == (
+        '<div class="sheet">\n<div data-vary-hide class="head">Sender</div>\n'
+        '<img data-vary-hide src="x.png">\n<!--vary--><p data-vary-part="0" '
+        'class="salutation vary">Dear <em>Ms. Ota</em>,</p><!--/vary-->\n</div>'
+    )
+    assert marked(body, outline, set()).count(HIDE) == 4  # the sheet too: it shows nothing
