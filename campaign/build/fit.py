@@ -78,9 +78,15 @@ def misfit_problems(composer: Composer, found: list[tuple[str, Misfit]]) -> list
                     f"{misfit.size_pt:g} pt type and shortened to the sender, city and country; "
                     f"the {window.name} window is {misfit.frame_mm:g} mm wide"
                 )
+                hint = (
+                    "shorten the sender's name (e.g. its acronym) or its city line under 'sender:'"
+                )
             else:
                 message = f"the sender's address does not fit on the {where}"
-            hint = "shorten the sender's name (e.g. its acronym) or its city line under 'sender:'"
+                hint = (
+                    "give the sender's address fewer lines under 'sender:' (street and "
+                    "district on one line), or shorten them"
+                )
         else:
             piece = piece_of(composer, output, misfit)
             if piece is None:  # a box of a workspace template's own: said as it is

@@ -119,3 +119,23 @@ def test_an_envelope_template_without_layers_is_laid_out_whole(minimal: Path) ->
     built = build(minimal)
     assert drawn_under(built) == set()
     assert [flat(page) for page in pdf_pages(built)] == [f"{SENDER} {t}" for t in TO]
+
+
+@pytest.mark.parametrize(("envelope", "name"), [("din5008-b", "DL"), ("jp-chou3", "長形3号")])
+def test_a_return_address_running_into_the_address_stops_the_build(
+    minimal: Path, envelope: str, name: str
+) -> None:
+    letter = minimal / "letters" / "test" / "letter.yaml"
+    letter.write_text(letter.read_text() + f"envelope: {envelope}\n")
+    settings = minimal / "campaign.yaml"
+    lines = ", ".join(f"Floor {n}" for n in range(12))
+    settings.write_text(settings.read_text().replace("[1 Test Street,", f"[{lines},"))
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [  # after the progress bar's label
+        f"ws/campaign.yaml:1: the sender's address does not fit on the {name} envelope",
+        "  hint: give the sender's address fewer lines under 'sender:' (street and district "
+        "on one line), or shorten them",
+        "Error: 1 problem in 1 file; nothing was written",
+    ]
+    assert not (minimal / "build" / "test").exists()
