@@ -182,6 +182,10 @@ def worker(ctx: click.Context, slug: str, database: str | None, parent: int | No
     root = _root(ctx)
     _logging()
     _stop_on_sigterm()
+    if parent:
+        # Beside its server on the same CPUs: the page's answers go first, the e-mails
+        # (queued, and a few seconds late at worst) take the time left.
+        os.nice(5)
     page = load_page(root, slug)
     store = Store(database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root))
     store.prepare()
