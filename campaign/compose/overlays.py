@@ -11,6 +11,7 @@ so a part that would lay out otherwise in place is laid out whole, never stamped
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -51,15 +52,26 @@ class Sheet(NamedTuple):
     height: float
 
 
+@dataclass
+class _Element:
+    """An element of a page's body, by where it stands in the text."""
+
+    at: int  # just after '<tag': where its marks go
+    inside: int  # just after its start tag
+    end: int = -1  # where its end tag starts (``inside`` for a void element)
+    holds: set[int] = field(default_factory=set)  # the parts in it, or that it is
+    part: int = -1  # its number, when it is a part
+
+
 class _Outline(HTMLParser):
-    """Where to mark the elements of a page's body: the parts, and what holds none."""
+    """Where the elements of a page's body stand, and which parts each holds."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.lines = [0]
-        self.open: list[tuple[str, int, set[int]]] = []  # tag, where to mark it, parts it holds
-        self.closed: list[tuple[int, set[int]]] = []  # where to mark an element, parts it holds
-        self.parts: list[int] = []  # where to mark each part's element
+        self.elements: list[_Element] = []
+        self.open: list[tuple[str, _Element]] = []  # outside parts
+        self.parts = 0
         self.depth = -1  # inside a part: the depth of open elements in it; -1 outside
         self.sound = True
 
@@ -69,29 +81,38 @@ class _Outline(HTMLParser):
             if char == "\n":
                 self.lines.append(n + 1)
 
-    def _mark(self, tag: str) -> int:
+    def _here(self) -> int:
         line, column = self.getpos()
-        return self.lines[line - 1] + column + 1 + len(tag)  # just after '<tag'
+        return self.lines[line - 1] + column
 
     def handle_comment(self, data: str) -> None:
         if data == OPEN and self.depth == -1:
             self.depth = 0
-            for _, _, holds in self.open:
-                holds.add(len(self.parts))
         elif data == CLOSE and self.depth == 0:
             self.depth = -1
         elif data in (OPEN, CLOSE):
             self.sound = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth >= 0:
-            if self.depth == 0:
-                self.parts.append(self._mark(tag))
+        here = self._here()
+        element = _Element(here + 1 + len(tag), here + len(self.get_starttag_text() or ""))
+        if self.depth > 0:
             self.depth += tag not in _VOID
+            return
+        self.elements.append(element)
+        if self.depth == 0:  # the part's element
+            element.part, self.parts = self.parts, self.parts + 1
+            element.holds.add(element.part)
+            for _, around in self.open:
+                around.holds.add(element.part)
+            self.open.append((tag, element))
+            self.depth += 1
+            if tag in _VOID:
+                self.handle_endtag(tag)
         elif tag in _VOID:
-            self.closed.append((self._mark(tag), set()))
+            element.end = element.inside
         else:
-            self.open.append((tag, self._mark(tag), set()))
+            self.open.append((tag, element))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -99,13 +120,13 @@ class _Outline(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if self.depth > 0:
+        if self.depth > 1:
             self.depth -= 1
         elif self.depth == 0 or not self.open or self.open[-1][0] != tag:
             self.sound = False  # an element left open or closed twice: no outline to trust
         else:
-            _, at, holds = self.open.pop()
-            self.closed.append((at, holds))
+            self.depth -= self.depth == 1  # the part's element ends
+            self.open.pop()[1].end = self._here()
 
 
 def outlined(body: str) -> _Outline | None:
@@ -124,14 +145,24 @@ def outlined(body: str) -> _Outline | None:
 
 
 def marked(body: str, outline: _Outline, shown: set[int]) -> str:
-    """``body`` with its parts numbered; hidden: parts not in ``shown``, what holds none shown."""
-    marks = [(at, f" {HIDE}") for at, holds in outline.closed if not holds & shown]
-    for n, at in enumerate(outline.parts):
-        marks.append((at, f' {PART}="{n}"' + ("" if n in shown else f" {HIDE}")))
-    text = body
-    for at, mark in sorted(marks, reverse=True):
-        text = text[:at] + mark + text[at:]
-    return text
+    """``body`` with its parts numbered; hidden: parts not in ``shown``, what holds none shown.
+
+    A hidden element is left empty: only itself counts (for the selectors that match
+    the parts by their siblings), and what was in it would cost its styles for nothing.
+    """
+    pieces, last, cut = [], 0, -1
+    for element in outline.elements:  # in the order of their start tags
+        if element.at < cut:
+            continue  # inside a hidden element, cut out
+        hidden = not element.holds & shown
+        mark = f' {PART}="{element.part}"' if element.part >= 0 else ""
+        pieces += [body[last : element.at], mark + (f" {HIDE}" if hidden else "")]
+        last = element.at
+        if hidden and element.end > element.inside:
+            pieces.append(body[last : element.inside])
+            last = cut = element.end
+    pieces.append(body[last:])
+    return "".join(pieces)
 
 
 def _px(value: float) -> str:
@@ -183,7 +214,7 @@ def compact_batch(
         start = page.index(">", page.index("<body")) + 1
         body = page[start : page.rindex("</body>")]
         outline = outlined(body)
-        if outline is None or len(outline.parts) != len(places):
+        if outline is None or outline.parts != len(places):
             return None
         for n in range(max(place.page for place in places) + 1):
             shown = {k for k, place in enumerate(places) if place.page == n}
