@@ -1,0 +1,83 @@
+"""CPU of ``envelopes.pdf`` and ``labels.pdf`` per piece of mail, laid out the build's way.
+
+Envelopes are timed both ways in one process, alternately, so the machine's load
+weighs on each alike: laid out whole (a template without layers) and as the build
+lays them out with layers (the sender's envelope once, the addresses in parts, joined
+with it drawn under every page). Labels are timed once. Run it on its own:
+``.venv/bin/python bench/envelopebench.py [ADDRESSEES] [ROUNDS]``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from campaign.checks.letters import load_letters
+from campaign.compose.composer import Composer
+from campaign.load.workspace import Workspace
+from campaign.pdf.joining import join_pdfs
+from campaign.pdf.render import render_pdf
+
+from generate import make_campaign
+
+
+def _cpu(work: Callable[[], None]) -> float:
+    """CPU seconds of ``work`` in this process."""
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+def run(addressees: int = 700, rounds: int = 2) -> list[str]:
+    """Lines of the report: CPU per piece of mail, whole and in layers, and of the labels."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_campaign(Path(tmp) / "ws", addressees, 10)
+        bundle = load_letters(Workspace(root))[0][0]
+        composer = Composer(bundle)
+        folder = bundle.letter.folder
+        layers = composer.envelope_layers()
+        assert layers is not None, "the shipped envelopes.html.j2 has layers"
+        under, overlays = layers
+
+        def made(parts: list[str], below: str | None = None) -> Callable[[], None]:
+            def work() -> None:
+                files = []
+                for n, html in enumerate(parts):
+                    files.append(Path(tmp) / f"part-{n}.pdf")
+                    files[-1].write_bytes(render_pdf(html, folder, root))
+                shared = None
+                if below is not None:
+                    shared = Path(tmp) / "under.pdf"
+                    shared.write_bytes(render_pdf(below, folder, root))
+                join_pdfs(files, Path(tmp) / "out.pdf", dedupe=False, under=shared)
+
+            return work
+
+        whole = made(composer.envelopes_html())
+        layered = made(overlays, under)
+        made(overlays[:1], under)()  # fonts and caches warmed before timing
+        times: dict[str, list[float]] = {"whole": [], "layers": []}
+        for _ in range(rounds):
+            times["whole"].append(_cpu(whole))
+            times["layers"].append(_cpu(layered))
+        labels = _cpu(made(composer.labels_html()))
+        pieces = len(composer.pieces)
+        best = {name: min(each) * 1000 / pieces for name, each in times.items()}
+        return [
+            f"envelopes.pdf and labels.pdf, {pieces} pieces of mail, CPU of one process "
+            f"(load {os.getloadavg()[0]:.1f}):",
+            f"  envelopes laid out whole   {best['whole']:6.2f} ms a piece",
+            f"  envelopes in layers        {best['layers']:6.2f} ms a piece "
+            f"({best['whole'] / best['layers']:.2f}x)",
+            f"  labels                     {labels * 1000 / pieces:6.2f} ms a piece",
+        ]
+
+
+if __name__ == "__main__":
+    numbers = [int(arg) for arg in sys.argv[1:3]]
+    for line in run(*numbers):
+        print(line)
