@@ -18,6 +18,7 @@ from campaign.compose.templating import TemplateFailed
 from campaign.errors import Problem, ProblemsFound
 from campaign.load.workspace import Workspace
 from campaign.model.limits import applied, pdf_layout
+from campaign.model.timings import phase
 from campaign.pdf.variants import document_date
 
 
@@ -36,7 +37,8 @@ def check(
     them when it needs them, still before anything is written). ``variant`` is the
     PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
     """
-    bundles, problems = load_letters(workspace, slugs, sending)
+    with phase("load/check"):
+        bundles, problems = load_letters(workspace, slugs, sending)
     plans = []
     date = ""  # one date for every PDF of the build, worked out with the first plan
     for bundle in bundles:
@@ -48,9 +50,10 @@ def check(
         try:
             for each in (bundle, *bundle.editions):
                 chosen = each.settings.pdf_variant if variant is None else variant
-                with applied(bundle.settings.limits):
+                with applied(bundle.settings.limits), phase("sharing/keys"):
                     date = date or document_date()
                     plan = plan_letter(each, chosen, date)
+                with applied(bundle.settings.limits), phase("load/check"):
                     if every:
                         for output in plan.outputs:
                             if output.addressee is not None:
@@ -67,7 +70,8 @@ def check(
             problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
     if every and plans and not any(not p.warning for p in problems):
         # Every address, return line and label laid out as the build will: one batch a letter.
-        problems += check_fits([plan.composer for plan in plans])
+        with phase("fit check"):
+            problems += check_fits([plan.composer for plan in plans])
     # Lint may find again what composing reported (an unknown name): each is said once.
     problems = sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
     if strict:

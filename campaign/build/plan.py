@@ -25,6 +25,7 @@ from campaign.files.tables import csv_text
 from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.model.fields import PUBLISHED_FIELDS
 from campaign.model.records import is_tagged
+from campaign.model.timings import phase
 from campaign.paper.envelopes import WINDOWS
 from campaign.pdf.proof import PROOF, proof_line, verify
 from campaign.pdf.variants import document_date, source_date
@@ -106,10 +107,11 @@ class Planning:
         return self.composer.bundle
 
 
-# What makes a derived kind's files in the staging folder once the other outputs are
-# laid out: given the plan, the names made this build, the staging folder and the
-# progress tick; it returns a line saying what it verified, or ''.
-Maker = Callable[[LetterPlan, set[str], Path, Callable[[Path], None]], str]
+# What makes a derived kind's files in the staging folder from the other outputs:
+# given the plan, the names made this build, the staging folder, the progress tick and
+# ``ready``, which waits until a file it reads is finished (a maker runs while the
+# outputs are still laid out); it returns a line saying what it verified, or ''.
+Maker = Callable[[LetterPlan, set[str], Path, Callable[[Path], None], Callable[[Path], None]], str]
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,11 @@ MAILING_FIELDS = ("order", "recipient", "role", "file", "pages", "sheets", "firs
 
 
 def _print_run(
-    plan: LetterPlan, fresh: set[str], staging: Path, tick: Callable[[Path], None]
+    plan: LetterPlan,
+    fresh: set[str],
+    staging: Path,
+    tick: Callable[[Path], None],
+    ready: Callable[[Path], None],
 ) -> str:
     """print.pdf (every letter in mailing order, each from an odd page) and mailing.csv."""
     from campaign.pdf.joining import join_pdfs
@@ -246,7 +252,9 @@ def _print_run(
     files = [(staging if p.file in fresh else plan.folder) / p.file for p in pieces]
     window = WINDOWS[plan.bundle.letter.envelope]
     if "print.pdf" in fresh or "mailing.csv" in fresh:
-        counts = join_pdfs(files, staging / "print.pdf", duplex=True, variant=plan.variant)
+        with phase("print.pdf"):
+            target = staging / "print.pdf"
+            counts = join_pdfs(files, target, duplex=True, variant=plan.variant, before=ready)
         tick(staging / "print.pdf")
         rows, first, kind = [], 1, f"{window.envelope} window"
         for order, (piece, pages) in enumerate(zip(pieces, counts, strict=True), 1):
@@ -260,7 +268,11 @@ def _print_run(
 
 
 def _proof_run(
-    plan: LetterPlan, fresh: set[str], staging: Path, tick: Callable[[Path], None]
+    plan: LetterPlan,
+    fresh: set[str],
+    staging: Path,
+    tick: Callable[[Path], None],
+    ready: Callable[[Path], None],
 ) -> str:
     """Read the finished PDFs back (names in order), write proof.json, and say so in a line.
 
@@ -270,6 +282,17 @@ def _proof_run(
     """
     if PROOF not in fresh:
         return ""
+    with phase("proof"):
+        return _proved(plan, fresh, staging, tick, ready)
+
+
+def _proved(
+    plan: LetterPlan,
+    fresh: set[str],
+    staging: Path,
+    tick: Callable[[Path], None],
+    ready: Callable[[Path], None],
+) -> str:
     folder = plan.folder
     where = {name: (staging if name in fresh else folder) / name for name in fresh}
     pieces = plan.composer.pieces
@@ -283,6 +306,8 @@ def _proof_run(
     listing = where.get("signatories.pdf", folder / "signatories.pdf") if listed else None
     if not letters and pieces and plan.bundle.letter.list_name:
         letters = [folder / pieces[0].file]  # unchanged letters: the first stands for all
+    for path in [*letters, *([listing] if listing else [])]:
+        ready(path)
     shown = {path: folder / path.relative_to(staging) for path in where.values()}
     verified = verify(letters, listing, names, shown, folder) if names else {"names": 0}
     proof = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from campaign.compose.composer import overlay_batch
 from campaign.errors import CampaignError, ProblemsFoundLate, display_path
 from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
+from campaign.model.timings import phase
 from campaign.pdf.render import DoesNotFit
 from campaign.pdf.workers import (
     FullJob,
@@ -109,6 +111,7 @@ class _Staged:
     todo: list[Output]
     staging: Path
     made: Made
+    early: _Early
 
 
 def _staging(plan: LetterPlan) -> Path:
@@ -120,28 +123,139 @@ def _stage(
     plan: LetterPlan, pool: Workers, tick: Callable[[Path], None], todo: list[Output]
 ) -> _Staged:
     """Lay out the outputs ``todo`` of ``plan`` (those whose inputs changed) in a staging folder."""
-    staged = _Staged(plan, todo, _staging(plan), Made())
+    staging = _staging(plan)
+    shutil.rmtree(staging, ignore_errors=True)
+    mailed = {staging / o.name for o in todo if o.kind.mailed}
+    enclosed = mailed if plan.bundle.letter.enclosures else set()
+    made = {staging / o.name for o in todo if o.kind.layout is not Layout.DERIVED}
+    early = _Early(plan, todo, staging, made)
+    staged = _Staged(plan, todo, staging, Made(), early)
     staged.made.unchanged = len(plan.outputs) - len(todo)
-    shutil.rmtree(staged.staging, ignore_errors=True)
+
+    def finished(path: Path) -> None:
+        tick(path)
+        if path not in enclosed:  # else once its enclosures are joined to it
+            early.ready.done(path)
+
     # Everything is composed before anything is laid out: a template error
     # stops the build while the outputs are still as they were.
     try:
-        jobs = _jobs(plan, todo, staged.staging)
-        _run(plan, jobs, pool, staged.staging, staged.made, tick)
-        _enclose(plan, todo, staged.staging)
+        with phase("composing"):
+            jobs = _jobs(plan, todo, staging)
+        early.start()  # print.pdf is joined while the letters are still laid out
+        _run(plan, jobs, pool, staging, staged.made, finished)
+        with phase("enclosures"):
+            _enclose(plan, todo, staging, early.ready)
+        early.ready.done_all()
     except BaseException:
-        shutil.rmtree(staged.staging, ignore_errors=True)
+        early.abandon()
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     return staged
 
 
+class _Abandoned(Exception):
+    """The build stopped: a maker waiting for a file gives up."""
+
+
+class _Ready:
+    """The staged files still being made: a maker started early waits here for each it reads."""
+
+    def __init__(self, pending: set[Path]) -> None:
+        self._pending = pending
+        self._changed = threading.Condition()
+        self._abandoned = False
+
+    def done(self, path: Path) -> None:
+        """``path`` is finished."""
+        with self._changed:
+            self._pending.discard(path)
+            self._changed.notify_all()
+
+    def done_all(self) -> None:
+        """Every file is finished (the letter's staging is complete)."""
+        with self._changed:
+            self._pending.clear()
+            self._changed.notify_all()
+
+    def abandon(self) -> None:
+        """The build stopped: every wait gives up."""
+        with self._changed:
+            self._abandoned = True
+            self._changed.notify_all()
+
+    def wait(self, path: Path) -> None:
+        """Wait until ``path`` is finished (at once for a file this build does not make)."""
+        with self._changed:
+            while path in self._pending and not self._abandoned:
+                self._changed.wait()
+            if self._abandoned:
+                raise _Abandoned
+
+
+class _Early:
+    """The derived outputs (print.pdf, mailing.csv, proof.json), made in a thread of their
+    own as the outputs they read are finished, rather than all at the end.
+
+    The workers lay out on every core meanwhile; this adds what it costs to the
+    parallel part of the build instead of after it.
+    """
+
+    def __init__(
+        self, plan: LetterPlan, todo: list[Output], staging: Path, made: set[Path]
+    ) -> None:
+        self.plan, self.todo, self.staging = plan, todo, staging
+        self.ready = _Ready(made)
+        self.ticks: list[Path] = []  # said by the build's thread, which owns the progress bar
+        self.proof = ""
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._make, name="derived outputs", daemon=True)
+
+    def start(self) -> None:
+        """Start making the derived outputs."""
+        self._thread.start()
+
+    def _make(self) -> None:
+        fresh = {o.name for o in self.todo}
+        try:
+            for make in _makers(self.todo):
+                line = make(self.plan, fresh, self.staging, self.ticks.append, self.ready.wait)
+                self.proof = line or self.proof
+        except _Abandoned:
+            pass
+        except BaseException as exc:  # said by the build's thread, in result()
+            self._error = exc
+
+    def abandon(self) -> None:
+        """Stop making them, and wait until the thread has ended."""
+        self.ready.abandon()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def result(self, tick: Callable[[Path], None]) -> str:
+        """Wait for the derived outputs; the line saying what the proof verified."""
+        self._thread.join()
+        for path in self.ticks:
+            tick(path)
+        if self._error is not None:
+            raise self._error
+        return self.proof
+
+
 def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
-    """Make what is made from the letters (print.pdf, ...), then move everything in."""
+    """Wait for what is made from the letters (print.pdf, ...), then move everything in."""
+    made = staged.made
+    with phase("waiting for print.pdf"):  # what the derived outputs add after the layout
+        made.proof = staged.early.result(tick) or made.proof
+    with phase("moves"):
+        _move(staged)
+    return made
+
+
+def _move(staged: _Staged) -> None:
+    """Move a letter's staged files into place, and the manifest after them."""
     plan, todo, staging, made = staged.plan, staged.todo, staged.staging, staged.made
     folder = plan.folder
-    fresh = {o.name for o in todo}
-    for make in _makers(todo):
-        made.proof = make(plan, fresh, staging, tick) or made.proof
     moving = _read_moving(folder)
     made_before = _read_manifest(folder)
     if todo:
@@ -166,7 +280,6 @@ def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     remove_temporaries(folder / MOVING)
     (folder / MOVING).unlink(missing_ok=True)
-    return made
 
 
 @dataclass
@@ -261,7 +374,8 @@ class _Feed:
     def _top_up(self) -> None:
         while self.waiting and len(self.running) < self.window:
             chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
-            items = tuple((compose(), out) for compose, out in chunk)
+            with phase("composing"):
+                items = tuple((compose(), out) for compose, out in chunk)
             job = FullJob(
                 items,
                 self.base,
@@ -324,7 +438,7 @@ def _run(
     unfit: list[DoesNotFit] = []  # said together, once everything is laid out
     for group, html in jobs.masters.items():
         shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
-        with pdf_layout(shared, limits):
+        with phase("shared layers"), pdf_layout(shared, limits):
             document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
             if overflowing:  # the master is addressed to the group's first addressee
                 first = plan.composer.pieces[plan.shared.groups[group][0]].file
@@ -381,11 +495,12 @@ def _run(
 
         for target, files, under in jobs.joins:
             # A plain join: the parts share little, and qpdf copies pages fastest.
-            join_pdfs(files, target, dedupe=False, variant=variant, under=under)
+            with phase("envelopes/labels"):
+                join_pdfs(files, target, dedupe=False, variant=variant, under=under)
             tick(target)
 
 
-def _enclose(plan: LetterPlan, todo: list[Output], staging: Path) -> None:
+def _enclose(plan: LetterPlan, todo: list[Output], staging: Path, ready: _Ready) -> None:
     """Every letter and copy just laid out, with the letter's enclosures joined after it.
 
     Done to the letters themselves, so that print.pdf, mailing.csv's pages and
@@ -402,6 +517,7 @@ def _enclose(plan: LetterPlan, todo: list[Output], staging: Path) -> None:
             target = staging / output.name
             files = [target, *(e.file for e in letter.enclosures)]
             join_pdfs(files, target, variant=plan.variant)
+            ready.done(target)
 
 
 # The folders whose files are one kind's alone: a PDF there no plan names is stale.
@@ -450,8 +566,9 @@ def build(
 
     Files are made in staging folders and moved into place only when all of a
     letter's files succeeded, so a failed build leaves the previous outputs as they
-    were. What is made from the finished letters (print.pdf) is made after the
-    workers have exited, so their memory and its never add up.
+    were. What is made from the finished letters (print.pdf, mailing.csv, the proof)
+    is made in a thread of its own while the workers lay out, each letter as soon as
+    it and those before it are finished.
     """
     if not plans:
         return []
@@ -479,6 +596,8 @@ def build(
                             raise ProblemsFoundLate(found) from None
             return [_finish(s, tick) for s in staged]
         finally:
+            for each in staged:  # stopped short: a thread making print.pdf stops too
+                each.early.abandon()
             # Every plan's, once the workers are gone: a worker still running when
             # another failed could have written into a staging folder already removed.
             for plan in plans:

@@ -169,6 +169,7 @@ def join_pdfs(
     dedupe: bool = True,
     variant: str = "",
     under: Path | None = None,
+    before: Callable[[Path], None] | None = None,
 ) -> list[int]:
     """Write ``parts`` one after the other into ``target``; return each part's page count.
 
@@ -179,6 +180,8 @@ def join_pdfs(
     language and metadata (with ``variant``, what PDF/A or PDF/UA asks of the
     catalog), and the structure trees of tagged parts, joined. ``under`` is a
     one-page PDF drawn under every page (the envelope every envelope is printed on).
+    ``before`` is called with each part before it is read: a build joins its letters
+    while later ones are still laid out, and waits there for each.
     """
     import pikepdf
 
@@ -195,6 +198,8 @@ def join_pdfs(
     counts: list[int] = []
     drawn_under = _underlay(out, under) if under is not None else None
     for path in parts:
+        if before is not None:
+            before(path)
         try:
             source = pikepdf.open(path)
         except (OSError, pikepdf.PdfError) as exc:

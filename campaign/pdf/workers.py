@@ -26,6 +26,7 @@ from campaign.compose.overlays import Place
 from campaign.errors import CampaignError
 from campaign.files.atomic import write_atomic
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
+from campaign.model.timings import phase
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
 # fragmentation) cannot creep over a long build.
@@ -74,13 +75,22 @@ def run_full(job: FullJob) -> list[str]:
     from campaign.pdf.render import DoesNotFit, render_pdf
 
     for html, out in job.items:
-        with pdf_layout(output_name(out), job.limits):
-            try:
-                pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
-            except DoesNotFit as exc:  # the build says whose address it is
-                raise DoesNotFit(exc.misfits, (out,) * len(exc.misfits)) from None
-        write_atomic(Path(out), pdf)
+        with phase(_kind_of(out)):
+            with pdf_layout(output_name(out), job.limits):
+                try:
+                    pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
+                except DoesNotFit as exc:  # the build says whose address it is
+                    raise DoesNotFit(exc.misfits, (out,) * len(exc.misfits)) from None
+            write_atomic(Path(out), pdf)
     return [out for _, out in job.items]
+
+
+def _kind_of(out: str) -> str:
+    """The phase a whole layout counts in (CAMPAIGN_TIMINGS): by the file it makes."""
+    name = Path(out).name
+    if name.startswith(("envelopes.", "labels.")):
+        return "envelopes/labels"
+    return "list" if name == "signatories.pdf" else "whole letters"
 
 
 def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
@@ -101,7 +111,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     what = output_name(job.outputs[0]) + (
         f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
     )
-    with pdf_layout(what, job.limits):
+    with phase("overlays"), pdf_layout(what, job.limits):
         document, overflowing = fitted_layout(job.html, Path(job.base), Path(job.root), job.variant)
         if overflowing:  # each addressee's parts take ``per`` pages
             outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
@@ -119,16 +129,17 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     aligned = len(document.pages) == per * len(job.outputs)
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
-    for index, out in enumerate(job.outputs):
-        if not aligned or index not in placed:
-            misfits.append(index)
-            continue
-        with pikepdf.open(job.master) as pdf:
-            for n in range(per):
-                stamp(pdf.pages[n], overlay.pages[index * per + n], n)
-            data = save(pdf, job.variant, str(pdf.pdf_version))
-        write_atomic(Path(out), data)
-        written.append(out)
+    with phase("stamping"):
+        for index, out in enumerate(job.outputs):
+            if not aligned or index not in placed:
+                misfits.append(index)
+                continue
+            with pikepdf.open(job.master) as pdf:
+                for n in range(per):
+                    stamp(pdf.pages[n], overlay.pages[index * per + n], n)
+                data = save(pdf, job.variant, str(pdf.pdf_version))
+            write_atomic(Path(out), data)
+            written.append(out)
     return written, misfits
 
 

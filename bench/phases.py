@@ -1,0 +1,84 @@
+"""Where a build's time goes, phase by phase: ``python bench/phases.py [ADDRESSEES]``.
+
+Builds the benchmark's campaign (700 addressees, 1,000 names, 3 in cc) once with
+``CAMPAIGN_TIMINGS`` set (campaign/model/timings.py): the command and each worker
+write a line per phase. Printed per phase: CPU seconds summed over the processes,
+wall seconds summed over them (a phase in two workers at once counts twice), and the
+processes it ran in; then the whole build as measure.py counts it, and the load.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from generate import make_campaign
+from measure import measure
+
+# The order a build goes through them (a phase never met is left out).
+ORDER = (
+    "load/check",
+    "sharing/keys",
+    "fit check",
+    "composing",
+    "shared layers",
+    "whole letters",
+    "overlays",
+    "stamping",
+    "envelopes/labels",
+    "list",
+    "enclosures",
+    "print.pdf",
+    "proof",
+    "waiting for print.pdf",
+    "moves",
+)
+
+
+def table(lines: list[str], main: int) -> list[str]:
+    """The phases of a timings file, summed; ``main`` is the command's own process."""
+    cpu: dict[str, float] = defaultdict(float)
+    wall: dict[str, float] = defaultdict(float)
+    where: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        pid, name, seconds, thread_cpu = line.split("\t")
+        wall[name] += float(seconds)
+        cpu[name] += float(thread_cpu)
+        where[name].add("main" if int(pid) == main else pid)
+    rows = [f"{'phase':<24}{'CPU s':>8}{'wall s':>8}  processes"]
+    for name in [*ORDER, *sorted(set(cpu) - set(ORDER))]:
+        if name in cpu:
+            workers = len(where[name] - {"main"})
+            runs = ("main" if "main" in where[name] else "") + (
+                f"{' + ' if 'main' in where[name] else ''}{workers} workers" if workers else ""
+            )
+            rows.append(f"{name:<24}{cpu[name]:>8.2f}{wall[name]:>8.2f}  {runs}")
+    rows.append(f"{'(sum)':<24}{sum(cpu.values()):>8.2f}")
+    return rows
+
+
+def main() -> None:
+    """Build once with timings on, print the table."""
+    addressees = int(sys.argv[1]) if len(sys.argv) > 1 else 700
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = make_campaign(tmp / "big", addressees, 1000)
+        timings = tmp / "timings.tsv"
+        env = {**os.environ, "CAMPAIGN_TIMINGS": str(timings)}
+        # The command's pid is the one that writes 'load/check' (it runs nowhere else).
+        run = measure([sys.executable, "-m", "campaign", "build"], root, env)
+        lines = timings.read_text(encoding="utf-8").splitlines()
+        main_pid = int(next(line for line in lines if "\tload/check\t" in line).split("\t")[0])
+        print(f"campaign build, {addressees} addressees, 1,000 names, 3 in cc")
+        print("\n".join(table(lines, main_pid)))
+        print(
+            f"whole build: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU (every process), "
+            f"{run.pss_mb:.0f} MB peak PSS; load {run.load:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
