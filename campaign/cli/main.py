@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -22,6 +23,8 @@ from campaign.errors import (
 from campaign.model.records import NONE, VARIANTS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from campaign.build.plan import LetterPlan
 
 
@@ -213,20 +216,56 @@ def build(
 
     Only the files whose inputs changed since the last build are made again.
     """
+    from campaign.build import unchanged
+    from campaign.load.workspace import Workspace
+
+    variant = "" if pdf_variant == NONE else pdf_variant
+    root = Workspace.locate(ctx.obj.get("workspace")).root
+    # Where it runs from too: the paths it prints are relative to that folder.
+    here = os.path.relpath(Path.cwd(), root)
+    key = unchanged.inputs(root, (sorted(slugs), strict, variant, here))
+    if not force and not verbose and (same := unchanged.replay(root, key)):
+        echo_problems(same.problems)
+        with click.progressbar(length=same.total, label="Building", file=sys.stderr):
+            pass  # nothing to make, as in a build that finds every output up to date
+        for line in same.lines:
+            click.echo(line)
+        return
+    from campaign.build.plan import read_proof
+
+    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant)
+    total = _built(plans, jobs, force, verbose, click.echo)
+    if not verbose:
+        # What the same build again would say: every output up to date.
+        lines = [
+            line
+            for plan in plans
+            for line in (
+                f"{display_path(plan.folder)}/: 0 files made, {len(plan.outputs)} up to date",
+                *[f"  {proof}" for proof in [read_proof(plan)] if proof],
+            )
+        ]
+        unchanged.record(root, key, unchanged.Replay(problems, total, lines))
+
+
+def _built(
+    plans: list[LetterPlan],
+    jobs: int | None,
+    force: bool,
+    verbose: bool,
+    say: Callable[[str], None],
+) -> int:
+    """Build ``plans``, saying what was made; the number of outputs."""
     from campaign.build.plan import read_proof
     from campaign.build.run import build as run_build
     from campaign.pdf.workers import default_jobs
 
-    variant = "" if pdf_variant == NONE else pdf_variant
-    plans, _ = _checked(ctx, slugs, strict, every=False, variant=variant)
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
         results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
-        click.echo(
-            f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date"
-        )
+        say(f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date")
         if verbose:
             to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
             shared = sum(len(group) for group in plan.shared.groups)
@@ -250,10 +289,11 @@ def build(
             if made.whole:
                 click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
         for path in made.written:
-            click.echo(f"  {path.relative_to(plan.folder)}")
+            say(f"  {path.relative_to(plan.folder)}")
         proof = made.proof or read_proof(plan)
         if proof:
-            click.echo(f"  {proof}")
+            say(f"  {proof}")
+    return total
 
 
 @cli.command()
