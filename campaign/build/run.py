@@ -559,10 +559,35 @@ def _was_built(folder: Path) -> bool:
     return (folder / MANIFEST).is_file() or (folder / MOVING).is_file()
 
 
+# Each worker process holds a WeasyPrint of its own, with the fonts it met (the Noto CJK
+# collections of a Japanese edition: over 100 MB) and its caches; a fork server holds
+# another. A build of a few letters gains less from a second process than that costs.
+PIECES_PER_WORKER = 40
+
+
+def pool_size(todos: list[list[Output]], jobs: int | None) -> int:
+    """The processes to lay out ``todos`` with: ``jobs`` if given, else as the work needs.
+
+    One (this process) for up to PIECES_PER_WORKER PDFs, one more per as many again,
+    never more than the CPUs; none to start when there is nothing to lay out.
+    """
+    pieces = sum(1 for todo in todos for output in todo if output.pdf)
+    if not pieces:
+        return 1
+    if jobs:
+        return jobs
+    return max(1, min(default_jobs(), -(-pieces // PIECES_PER_WORKER)))
+
+
 def build(
-    plans: list[LetterPlan], tick: Callable[[Path], None], jobs: int = 1, force: bool = False
+    plans: list[LetterPlan],
+    tick: Callable[[Path], None],
+    jobs: int | None = 1,
+    force: bool = False,
 ) -> list[Made]:
     """Make every plan's changed outputs, calling ``tick`` after each file.
+
+    ``jobs`` worker processes lay them out; None: as many as the work needs (pool_size).
 
     Files are made in staging folders and moved into place only when all of a
     letter's files succeeded, so a failed build leaves the previous outputs as they
@@ -585,8 +610,7 @@ def build(
         todos = [_todo(plan, force) for plan in plans]
         staged: list[_Staged] = []
         try:
-            # No worker processes are started when there is nothing to lay out.
-            with workers(jobs if any(todos) else 1) as pool:
+            with workers(pool_size(todos, jobs)) as pool:
                 for plan, todo in zip(plans, todos, strict=True):
                     with applied(plan.bundle.settings.limits):
                         try:

@@ -192,7 +192,8 @@ def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    help="Worker processes laying out PDFs.  [default: one per CPU]",
+    help="Worker processes laying out PDFs.  [default: one per 40 PDFs to make, at most "
+    "one per CPU]",
 )
 @click.option("--force", is_flag=True, help="Make every file again, changed or not.")
 @click.option("--verbose", "-v", is_flag=True, help="Say how each letter's PDFs are made.")
@@ -258,11 +259,10 @@ def _built(
     """Build ``plans``, saying what was made; the number of outputs."""
     from campaign.build.plan import read_proof
     from campaign.build.run import build as run_build
-    from campaign.pdf.workers import default_jobs
 
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        results = run_build(plans, lambda _path: bar.update(1), jobs or default_jobs(), force)
+        results = run_build(plans, lambda _path: bar.update(1), jobs, force)
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
         say(f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date")

@@ -1,0 +1,34 @@
+"""How many processes lay out a build: as the work needs, unless --jobs says."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from campaign.build import run
+
+
+def _todo(pdfs: int, others: int = 0) -> list[Any]:
+    return [SimpleNamespace(pdf=True)] * pdfs + [SimpleNamespace(pdf=False)] * others
+
+
+@pytest.mark.parametrize(
+    ("todos", "jobs", "cpus", "size"),
+    [
+        ([], None, 2, 1),  # nothing to lay out: no worker started
+        ([_todo(0, 3)], 4, 2, 1),  # texts only (a CSV, a web page): none either
+        ([_todo(6), _todo(8)], None, 2, 1),  # the example with its Japanese edition
+        ([_todo(40)], None, 2, 1),
+        ([_todo(41)], None, 2, 2),
+        ([_todo(711)], None, 2, 2),  # never more than the CPUs
+        ([_todo(711)], None, 8, 8),
+        ([_todo(3)], 3, 2, 3),  # --jobs as given
+    ],
+)
+def test_the_pool_is_as_large_as_the_work_needs(
+    monkeypatch: pytest.MonkeyPatch, todos: list[list[Any]], jobs: int | None, cpus: int, size: int
+) -> None:
+    monkeypatch.setattr(run, "default_jobs", lambda: cpus)
+    assert run.pool_size(todos, jobs) == size
