@@ -9,6 +9,7 @@ remembers in the database what it did, so that pulling again adds nobody twice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,16 @@ def confirmed_text(moment: dt.datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
+@functools.lru_cache(maxsize=16)
+def _country_names(language: str) -> dict[str, str]:
+    # Worked out once per language: a pull of 1,000 signatures asked 1,000 times.
+    return dict(countries(language))
+
+
 def record_of(s: Submission, language: str, approve: bool) -> dict[str, Any]:
     """The list entry of a confirmed submission, its origin kept in private fields."""
     assert s.confirmed is not None
-    names = dict(countries(language))
+    names = _country_names(language)
     return {
         "name": s.name,
         "type": s.kind,
@@ -116,6 +123,7 @@ def pull(
             raise ProblemsFound(unknown)
         entries = listfile.entries
         present = Present(e for e in entries if e.status != "withdrawn")
+        written = _pulled_before(entries)
         added: list[int] = []
         pulled_now: list[Signatory] = []  # the entries this pull adds, to name a duplicate
         withdrawals: list[int] = []
@@ -125,7 +133,8 @@ def pull(
                 _withdraw(listfile, s, outcome)
                 continue
             added.append(s.id)
-            if _written_before(entries, s):
+            assert s.confirmed is not None  # to_pull gives confirmed signatures only
+            if (confirmed_text(s.confirmed), s.mailbox) in written:
                 continue
             record = record_of(s, letters[s.letter].language, approve)
             entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
@@ -155,22 +164,20 @@ def pull(
     return outcome
 
 
-def _written_before(entries: tuple[Signatory, ...] | list[Signatory], s: Submission) -> bool:
-    """Whether a pull put ``s`` in the list and was stopped before the database knew.
+def _pulled_before(entries: tuple[Signatory, ...] | list[Signatory]) -> set[tuple[str, str]]:
+    """(confirmation, mailbox) of each entry a pull wrote: one look-up per signature.
 
     The list is written first; a pull killed before marking what it wrote leaves the
-    entries that name this signature's address and confirmation as it writes them.
+    entries that name a signature's address and confirmation as it writes them, and
+    the next pull must not add them again.
     """
-    assert s.confirmed is not None
-    stamp = confirmed_text(s.confirmed)
-    return any(
-        e.source == SOURCE
-        and e.confirmed == stamp
-        and e.status != "withdrawn"  # a pull writes pending or signed
-        and e.email
-        and mailbox(e.email) == s.mailbox
+    return {
+        (e.confirmed, mailbox(e.email))
         for e in entries
-    )
+        if e.source == SOURCE
+        and e.status != "withdrawn"
+        and e.email  # a pull writes pending or signed
+    }
 
 
 def _same(entries: tuple[Signatory, ...] | list[Signatory], entry: Signatory) -> Signatory | None:
