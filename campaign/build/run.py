@@ -584,10 +584,13 @@ def build(
     tick: Callable[[Path], None],
     jobs: int | None = 1,
     force: bool = False,
+    finished: Callable[[], None] | None = None,
 ) -> list[Made]:
     """Make every plan's changed outputs, calling ``tick`` after each file.
 
     ``jobs`` worker processes lay them out; None: as many as the work needs (pool_size).
+    ``finished`` is called when all is in place, still holding build/'s lock, so that
+    what it sees of build/ is what this build left (see unchanged.py).
 
     Files are made in staging folders and moved into place only when all of a
     letter's files succeeded, so a failed build leaves the previous outputs as they
@@ -618,7 +621,7 @@ def build(
                         except DoesNotFit as exc:  # said at the lines the texts come from
                             found = misfit_problems(plan.composer, exc.found())
                             raise ProblemsFoundLate(found) from None
-            return [_finish(s, tick) for s in staged]
+            made = [_finish(s, tick) for s in staged]
         finally:
             for each in staged:  # stopped short: a thread making print.pdf stops too
                 each.early.abandon()
@@ -626,3 +629,6 @@ def build(
             # another failed could have written into a staging folder already removed.
             for plan in plans:
                 shutil.rmtree(_staging(plan), ignore_errors=True)
+        if finished is not None:
+            finished()
+        return made

@@ -235,8 +235,9 @@ def build(
     from campaign.build.plan import read_proof
 
     plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant)
-    total = _built(plans, jobs, force, verbose, click.echo)
-    if not verbose:
+    total = sum(len(p.outputs) for p in plans)
+
+    def finished() -> None:
         # What the same build again would say: every output up to date.
         lines = [
             line
@@ -248,24 +249,28 @@ def build(
         ]
         unchanged.record(root, key, unchanged.Replay(problems, total, lines))
 
+    _built(plans, jobs, force, verbose, None if verbose else finished)
+
 
 def _built(
     plans: list[LetterPlan],
     jobs: int | None,
     force: bool,
     verbose: bool,
-    say: Callable[[str], None],
-) -> int:
-    """Build ``plans``, saying what was made; the number of outputs."""
+    finished: Callable[[], None] | None,
+) -> None:
+    """Build ``plans``, saying what was made; ``finished`` as run.build takes it."""
     from campaign.build.plan import read_proof
     from campaign.build.run import build as run_build
 
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        results = run_build(plans, lambda _path: bar.update(1), jobs, force)
+        results = run_build(plans, lambda _path: bar.update(1), jobs, force, finished)
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
-        say(f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date")
+        click.echo(
+            f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date"
+        )
         if verbose:
             to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
             shared = sum(len(group) for group in plan.shared.groups)
@@ -289,11 +294,10 @@ def _built(
             if made.whole:
                 click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
         for path in made.written:
-            say(f"  {path.relative_to(plan.folder)}")
+            click.echo(f"  {path.relative_to(plan.folder)}")
         proof = made.proof or read_proof(plan)
         if proof:
-            say(f"  {proof}")
-    return total
+            click.echo(f"  {proof}")
 
 
 @cli.command()
