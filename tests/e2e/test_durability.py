@@ -51,14 +51,17 @@ Popen = subprocess.Popen[bytes]
 def files(root: Path) -> dict[str, bytes]:
     """Every file below ``root`` (hidden ones too), by relative path.
 
-    Not the readings of lists kept in .campaign/lists/: each is taken only for the very
-    bytes it was made of (test_list_remembered), so one, another or none is right with
-    any list, and a stop between writing the list and its reading leaves no wrong state.
+    Not the records kept in .campaign/ to skip work: the readings of lists (taken only
+    for the very bytes they were made of, test_list_remembered) and the record of the
+    last build (taken only for the same inputs and build/ exactly as it left it, each
+    file's size and time, test_unchanged_build). One, another or none is right with any
+    files, and each holds times of its own run, so it is never byte for byte "after".
     """
+    kept = (root / ".campaign" / "lists", root / ".campaign" / "unchanged.json")
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.is_symlink() and not p.is_relative_to(root / ".campaign/lists")
+        if p.is_file() and not p.is_symlink() and not any(p.is_relative_to(k) for k in kept)
     }
 
 
