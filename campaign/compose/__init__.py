@@ -2,7 +2,8 @@
 
 ``templating`` is the one sandboxed Jinja environment (with ``bounds`` and
 ``plaindata``: what a template may do and see); ``composer`` composes each output;
-``vary`` proves the shared layer does not depend on the addressee; ``signatures``
+``vary`` proves the shared layer does not depend on the addressee; ``overlays``
+writes the page of each addressee's parts alone, placed as on the shared pages; ``signatures``
 orders and counts who signed; ``bundle`` is a letter with all it needs. May import
 load, model, paper, text, files and errors.
 """

@@ -11,6 +11,7 @@ so a part that would lay out otherwise in place is laid out whole, never stamped
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import NamedTuple
@@ -27,6 +28,11 @@ _MARGIN_BOXES = [
     for edge in ("top", "bottom")
     for where in ("left-corner", "left", "center", "right", "right-corner")
 ] + [f"{edge}-{where}" for edge in ("left", "right") for where in ("top", "middle", "bottom")]
+
+
+# CSS counters other than the page's: what they count (headings, paragraphs) an overlay
+# leaves out of its layout, so a part that shows one would show another number.
+_COUNTERS = re.compile(r"counter-(increment|reset|set)|counters?\(\s*(?!pages?\s*[,)])", re.I)
 
 
 class Place(NamedTuple):
@@ -209,6 +215,8 @@ def compact_batch(
     does not have the master's parts: the batch is then laid out as whole page 1s.
     """
     head = pages[0][: pages[0].index("<body")]
+    if _COUNTERS.search(head):
+        return None  # a counter counts the elements an overlay leaves out
     bodies = []
     for page in pages:
         start = page.index(">", page.index("<body")) + 1

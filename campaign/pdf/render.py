@@ -501,7 +501,7 @@ def _parts(document: Any, attribute: str) -> Iterator[tuple[int, Any, Place | No
     """Each part (element of class ``vary``, or carrying ``attribute``) and where it stands.
 
     Its place is None when it is not laid out as one block box (an inline part split
-    over lines, a part over two pages).
+    over lines, a part over two pages), or is a list item.
     """
     from weasyprint.formatting_structure.boxes import BlockBox
 
@@ -518,7 +518,9 @@ def _parts(document: Any, attribute: str) -> Iterator[tuple[int, Any, Place | No
                     continue
             elif "vary" not in (element.get("class") or "").split():
                 continue
-            if id(element) in placed or not isinstance(box, BlockBox):
+            # A list item's number counts the items before it, which an overlay leaves out.
+            listed = "list-item" in box.style["display"]
+            if id(element) in placed or not isinstance(box, BlockBox) or listed:
                 placed[id(element)] = None
                 yield index, element, None
                 continue

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaign.compose.overlays import HIDE, PART, marked, outlined
+from campaign.compose.overlays import HIDE, PART, Place, Sheet, compact_batch, marked, outlined
 
 # A tree of the body: ("part",), ("void",) or (tag, children); an element's id is its place.
 leaves = st.sampled_from([("part",), ("void",), ("text",)])
@@ -126,3 +127,28 @@ def test_the_marks_go_into_the_start_tags_and_nothing_else_changes() -> None:
     )
     # The sheet shows no part: it is hidden, and left empty.
     assert marked(body, outline, set()) == '<div data-vary-hide class="sheet"></div>'
+
+
+@pytest.mark.parametrize(
+    ("css", "compact"),
+    [
+        (
+            '@page { @bottom-center { content: "Page " counter(page) " of " counter(pages); } }',
+            True,
+        ),
+        ("h2 { counter-increment: section; }", False),
+        ('.salutation::before { content: counters(item, "."); }', False),
+        ("body { counter-reset: note; }", False),
+    ],
+)
+def test_a_counter_other_than_the_pages_keeps_the_whole_page_1(css: str, compact: bool) -> None:
+    page = (
+        f'<html><head><style>{css}</style></head><body><div class="sheet"><h2>Re</h2>'
+        '<!--vary--><p class="salutation vary">Dear you,</p><!--/vary--></div></body></html>'
+    )
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    sheet = Sheet(0.0, 0.0, 100.0, 200.0)
+    made = compact_batch([page, page], (place,), (sheet,))
+    assert (made is not None) == compact
+    if made is not None:
+        assert made.count('data-vary-sheet="0"><div class="sheet"><h2 data-vary-hide></h2>') == 2
