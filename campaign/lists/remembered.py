@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import importlib
 import json
 import operator
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +62,8 @@ def _code_key() -> str:
     global _code
     if _code is None:
         digest = hashlib.sha256()
-        for name in _READERS:
-            module = sys.modules.get(name)
-            source = getattr(module, "__file__", None)
+        for name in _READERS:  # imported here if not yet: the key is the same for every command
+            source = getattr(importlib.import_module(name), "__file__", None)
             digest.update(Path(source).read_bytes() if source else name.encode())
         _code = digest.hexdigest()
     return _code
