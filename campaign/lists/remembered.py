@@ -6,6 +6,12 @@ entries, the warnings and where each entry stands in the text are kept in
 ``.campaign/lists/<file>.json``, with the SHA-256 of the file's bytes and of the
 code that reads it. The next command takes them when both still match: any change
 to the file, by hand or by another tool, or to campaign itself, means a full read.
+
+A workspace can come from someone else with its .campaign/ in it, so what is kept
+there is trusted only when this user's campaign wrote it: each file is sealed with
+an HMAC whose key lives outside every workspace (the user's cache folder), checked
+before a byte of it is parsed; only a regular file of bounded size is read, and a
+reading is only written where .campaign/lists/ is inside the workspace.
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import importlib
 import json
 import operator
+import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +79,70 @@ def _code_key() -> str:
     return _code
 
 
+# A reading is some times its list's size (spans, lines); beyond this it was not ours.
+_MAX_FACTOR = 16
+_MAX_EXTRA = 1 << 20
+
+
+def _key_file() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "campaign" / "readings.key"
+
+
+_secret: bytes | None = None
+
+
+def _seal_key() -> bytes | None:
+    """This user's key for sealing readings (made on first use, private), or None."""
+    global _secret
+    if _secret is None:
+        path = _key_file()
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_hex(32) + "\n")
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+                    return None
+                if info.st_mode & 0o077:
+                    return None  # others can read it: others can forge a reading
+                found = handle.read(128).strip()
+        except OSError:
+            return None  # no key, no readings kept: every command reads the list
+        if len(found) < 32:
+            return None  # another process is still writing it
+        _secret = found
+    return _secret
+
+
+def _seal(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def _read_sealed(kept: Path, raw: bytes) -> bytes | None:
+    """The body of the reading kept at ``kept`` if this user's campaign sealed it."""
+    secret = _seal_key()
+    if secret is None:
+        return None
+    # O_NONBLOCK: a FIFO planted in its place must not hang the command.
+    fd = os.open(kept, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        limit = _MAX_FACTOR * len(raw) + _MAX_EXTRA
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        sealed = handle.read(limit + 1)
+    seal, _, body = sealed.partition(b"\n")
+    return body if hmac.compare_digest(seal, _seal(secret, body)) else None
+
+
 def key(raw: bytes) -> str:
     """The key a reading of these bytes is kept under."""
     return f"{hashlib.sha256(raw).hexdigest()}:{_code_key()}"
@@ -84,7 +158,10 @@ def recall(path: Path, raw: bytes, span: type) -> Reading | None:
     if kept is None:
         return None
     try:
-        data = json.loads(kept.read_bytes())
+        body = _read_sealed(kept, raw)
+        if body is None:
+            return None
+        data = json.loads(body)
         if data["key"] != key(raw) or tuple(data["fields"]) != _NAMES:
             return None
         entries = []
@@ -99,7 +176,7 @@ def recall(path: Path, raw: bytes, span: type) -> Reading | None:
         # Where each key of an entry stands is found again for the entry an edit changes.
         spans = [span(*fields, None) for fields in data["spans"]]
         return Reading(entries, warnings, spans, data["list_line"], data["list_end"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # none kept, or kept by an older campaign: read the file
 
 
@@ -122,7 +199,13 @@ def keep(path: Path, raw: bytes, reading: Reading) -> None:
     kept = place(path)
     if kept is None or not _KEPT or not kept.parent.parent.parent.is_dir():
         return
+    secret = _seal_key()
+    if secret is None:
+        return
     try:
+        workspace = kept.parent.parent.parent.resolve()
+        if not kept.parent.resolve().is_relative_to(workspace):
+            return  # .campaign/ or its lists/ lead out of the workspace: nothing written there
         data = {
             "key": key(raw),
             "fields": _NAMES,
@@ -132,6 +215,7 @@ def keep(path: Path, raw: bytes, reading: Reading) -> None:
             "list_line": reading.list_line,
             "list_end": reading.list_end,
         }
-        write_atomic(kept, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_atomic(kept, _seal(secret, body) + b"\n" + body)
     except (OSError, TypeError, ValueError):
         pass  # a cache: a full read next time is slower, never wrong
