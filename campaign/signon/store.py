@@ -14,6 +14,7 @@ import functools
 import os
 import secrets
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -267,6 +268,29 @@ def _columns() -> list[Any]:
     return [submissions.c[name] for name in _FIELDS]
 
 
+def _open_turn(path: Path) -> int:
+    """The file of the turn to write, opened; never through a link nor anything but a file.
+
+    It lies in .campaign/, which a workspace handed over brings along: a link planted
+    there must not make campaign create or lock a file outside the workspace, and a
+    FIFO must not hang it.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        reason = exc.strerror
+    else:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+        os.close(fd)
+        reason = "it is not a regular file"
+    raise Unavailable(
+        f"{path}, the file that passes the turn to write, cannot be opened: {reason}\n"
+        "  hint: remove it; campaign makes it again"
+    )
+
+
 class Store:
     """The database of one workspace's sign-on pages (each row names its letter)."""
 
@@ -349,7 +373,7 @@ class Store:
         held = self._turn_file
         if held is None or held[0] != os.getpid():  # a forked process opens its own
             assert self._turn_path is not None
-            held = (os.getpid(), os.open(self._turn_path, os.O_RDWR | os.O_CREAT, 0o600))
+            held = (os.getpid(), _open_turn(self._turn_path))
             self._turn_file = held
         pause = 0.0001
         while True:

@@ -1,0 +1,57 @@
+"""The file that passes SQLite's turn to write, planted hostile in a workspace's .campaign/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from campaign.errors import CampaignError
+from campaign.signon.store import Store
+
+
+def _store(tmp_path: Path) -> tuple[Store, Path]:
+    folder = tmp_path / "ws" / ".campaign"
+    folder.mkdir(parents=True)
+    database = folder / "signon.sqlite"
+    return Store(f"sqlite:///{database}"), database
+
+
+def test_a_folder_in_place_of_the_turn_file_is_said_not_a_traceback(tmp_path: Path) -> None:
+    store, database = _store(tmp_path)
+    Path(f"{database}-turn").mkdir()
+    with pytest.raises(CampaignError) as raised:
+        store.prepare()
+    assert str(raised.value) == (
+        f"cannot open the sign-on database sqlite:///{database}: {database}-turn, the file that "
+        "passes the turn to write, cannot be opened: Is a directory\n"
+        "  hint: remove it; campaign makes it again"
+    )
+    store.close()
+
+
+@pytest.mark.parametrize("kind", ["dangling", "outside file", "fifo"])
+def test_a_turn_file_that_is_no_file_of_the_workspace_is_not_used(
+    tmp_path: Path, kind: str
+) -> None:
+    store, database = _store(tmp_path)
+    turn = Path(f"{database}-turn")
+    outside = tmp_path / "outside"
+    if kind == "fifo":
+        os.mkfifo(turn)
+        reason = "it is not a regular file"
+    else:
+        if kind == "outside file":
+            outside.write_text("someone's file\n")
+        turn.symlink_to(outside)
+        reason = "Too many levels of symbolic links"
+    with pytest.raises(CampaignError) as raised:
+        store.prepare()
+    assert str(raised.value) == (
+        f"cannot open the sign-on database sqlite:///{database}: {turn}, the file that "
+        f"passes the turn to write, cannot be opened: {reason}\n"
+        "  hint: remove it; campaign makes it again"
+    )
+    assert outside.exists() == (kind == "outside file")
+    store.close()
