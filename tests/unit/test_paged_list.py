@@ -12,6 +12,7 @@ from PIL import Image, ImageChops
 
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
+from campaign.errors import CampaignError
 from campaign.load.workspace import Workspace
 from campaign.pdf import listing
 from campaign.pdf.render import layout, render_pdf, write
@@ -141,3 +142,22 @@ def test_pictures_compare(tmp_path: Path) -> None:
     a, b = _pixels(one, tmp_path, "one"), _pixels(two, tmp_path, "two")
     diff = ImageChops.difference(Image.open(io.BytesIO(a[0])), Image.open(io.BytesIO(b[0])))
     assert diff.getbbox() is not None
+
+
+def test_a_part_that_cannot_be_written_stops_as_the_whole_list_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each part is written in a process of its own: its error is the layout's.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    items = "".join(f"<li>Name {n}{chr(0xE000) if n == 250 else ''}</li>" for n in range(300))
+    html = f"<html><head></head><body><ul>{items}</ul></body></html>"
+    with pytest.raises(CampaignError) as raised:
+        render_pdf(html, tmp_path, tmp_path)
+    assert str(raised.value) == (
+        "no installed font has '\\ue000' (U+E000): it would print as an empty box; "
+        "nothing was written\n"
+        "  hint: install a font that has it (fonts-noto covers most scripts), "
+        "or write the text without it"
+    )
+    assert not list(tmp_path.iterdir())
