@@ -43,7 +43,11 @@ _SIDES = (
     "bottom-left", "bottom-left-corner", "left-bottom", "left-middle", "left-top",
 )  # fmt: skip
 _MARGINS = "".join(f"@{side}{{content:none!important}}" for side in _SIDES)
-_NO_MARGINS = f"<style>@page{{{_MARGINS}}}</style></head>"
+_NO_MARGINS = f"@page{{{_MARGINS}}}"
+_CONTINUED = (
+    "body,[data-campaign-continued]"
+    "{margin-top:0!important;padding-top:0!important;border-top-width:0!important}"
+)
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
 
@@ -101,21 +105,27 @@ class _Items(HTMLParser):
             self.items.append(_Item(self.start, end, self.opened))
 
 
-def _cut(html: str, found: _Items, start: int, stop: int, margins: bool) -> str:
+def _cut(html: str, found: _Items, start: int, stop: int) -> str:
     """The document of items ``start`` to ``stop``: what the pages hold from the first one's."""
     items = found.items
+    style = _NO_MARGINS
     if start == 0:
         head = html[: items[0].start]
     else:
+        # The elements around the first item go on from the page before: like a box
+        # broken at a page, they start without their top margin, border and padding.
         head = html[: found.body] + "".join(
-            text for tag, text in items[start].opened if tag not in ("html", "body")
+            re.sub(r"\s*/?>$", " data-campaign-continued>", text)
+            for tag, text in items[start].opened
+            if tag not in ("html", "body")
         )
+        style += _CONTINUED
     if stop == len(items):
         tail = html[items[-1].end :]
     else:
         tail = "".join(f"</{tag}>" for tag, _ in reversed(items[stop - 1].opened))
     text = head + html[items[start].start : items[stop - 1].end] + tail
-    return text if margins else text.replace("</head>", _NO_MARGINS, 1)
+    return text.replace("</head>", f"<style>{style}</style></head>", 1)
 
 
 def _furniture(html: str, found: _Items, pages: int) -> str:
@@ -145,6 +155,7 @@ def _pages(document: Any) -> list[_Page]:
     pages = []
 
     def walk(box: Any, item: Any, page: _Page) -> None:
+        box = getattr(box, "_box", box)  # an absolute box (a list marker) sits in a placeholder
         element = getattr(box, "element", None)
         if (
             item is None
@@ -258,7 +269,7 @@ def _in_parts(
     start, size, check = 0, PART, None
     while start < count:
         stop = min(count, start + size)
-        document = layout(_cut(html, found, start, stop, margins=False), base, root)
+        document = layout(_cut(html, found, start, stop), base, root)
         pages = _pages(document)
         if check is not None and (not pages or pages[0].lines != check.lines):
             return None  # the cut page did not come out as it did in the part before

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from campaign.checks.letters import load_letters
@@ -22,6 +24,8 @@ from conftest import pdf_pages
 DATE = "2020-02-13T00:00:00Z"
 GIVEN = ("Aiko", "Bo", "Carlos", "Dana", "Emi", "Farid")
 FAMILY = ("Abe", "Baek", "Chen", "Dubois", "Eriksen", "Fujita")
+LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-,."
+CJK = "東京都千代田区霞が関丁目番号外務省大臣官房서울특별시종로구세종대로"
 
 
 def _list(root: Path, names: int, template: str = "joint-letter") -> None:
@@ -161,3 +165,44 @@ def test_a_part_that_cannot_be_written_stops_as_the_whole_list_would(
         "or write the text without it"
     )
     assert not list(tmp_path.iterdir())
+
+
+NAME = st.text(alphabet=st.sampled_from(LATIN + CJK + "     "), min_size=1, max_size=70).map(
+    lambda s: " ".join(s.split()) or "x"
+)
+SMALL_PAGES = (
+    "@page { size: a6; margin: 12mm 10mm;"
+    ' @top-left { content: element(title) } @bottom-center { content: "Page " counter(page)'
+    ' " of " counter(pages) } } @page :first { @top-left { content: none } }'
+    " .title { position: running(title) } h3 { break-after: avoid }"
+    " li { margin: 0 0 .25em; padding-left: 1.2em; text-indent: -1.2em; break-inside: avoid }"
+    " li:nth-child(-n+3) { break-before: avoid }"
+)
+
+
+# Without shrinking: each example lays out a list twice.
+@settings(max_examples=3, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(groups=st.lists(st.lists(NAME, min_size=60, max_size=120), min_size=1, max_size=3))
+def test_any_list_in_parts_is_the_list_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, groups: list[list[str]]
+) -> None:
+    monkeypatch.setattr(listing, "PART", 30)
+    monkeypatch.setattr(listing, "LONG", 1)  # every list is cut, however short
+    body = "".join(
+        f"<h3>Group {n} ({len(names)})</h3><ul>{''.join(f'<li>{x}</li>' for x in names)}</ul>"
+        for n, names in enumerate(groups)
+    )
+    html = (
+        f"<html><head><title>List</title><style>{SMALL_PAGES}</style></head><body>"
+        f'<div class="title">A list</div><h1>Names</h1>{body}</body></html>'
+    )
+    folder = tmp_path / str(len(list(tmp_path.iterdir())))
+    folder.mkdir()
+    whole = write(layout(html, folder, folder), "", DATE)
+    parts = listing.paged_list(html, folder, folder, "", DATE)
+    assert parts is not None
+    (folder / "whole.pdf").write_bytes(whole)
+    (folder / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
+    assert _outline(parts) == _outline(whole)
+    assert _pixels(parts, folder, "parts") == _pixels(whole, folder, "whole")
