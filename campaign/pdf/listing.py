@@ -50,6 +50,14 @@ _CONTINUED = (
 )
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
+# Styles whose state runs from page to page (a named string, a counter other than the
+# page's) would start again in each part, and style sheets not in the page cannot be
+# read for them: such a list is laid out whole.
+_STATEFUL = re.compile(
+    r"string-set|counter-(?:reset|increment|set)|counters?\((?!\s*pages?\s*\))"
+    r"|@import|<link\b[^>]*stylesheet",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -242,10 +250,11 @@ def paged_list(
 ) -> bytes | None:
     """The PDF of a long list laid out in parts, or None when it is to be laid out whole.
 
-    Whole: a short list, a PDF/A or tagged PDF (one structure from one layout), HTML
-    not cut cleanly at its items, or parts that do not join exactly.
+    Whole: a short list, a PDF/A or tagged PDF (one structure from one layout), styles
+    that carry state from page to page, HTML not cut cleanly at its items, or parts
+    that do not join exactly.
     """
-    if variant or html.count("<li") < LONG or _FITTED.search(html):
+    if variant or html.count("<li") < LONG or _FITTED.search(html) or _STATEFUL.search(html):
         return None
     found = _Items(html)
     found.feed(html)

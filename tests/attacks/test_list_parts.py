@@ -26,11 +26,6 @@ def _groups(style: str, size: int = 50) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paged_list: the furniture is laid out from empty pages, so a running header "
-    "that names the current group (string-set) shows the first group on every page",
-)
 def test_a_running_header_naming_the_group_is_the_whole_layouts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -42,11 +37,6 @@ def test_a_running_header_naming_the_group_is_the_whole_layouts(
     _same(html, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="paged_list: CSS counters start again in each part; only the cut page is "
-    "compared, so a numbered heading later in a part is numbered from 1 again",
-)
 def test_numbered_group_headings_are_the_whole_layouts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
