@@ -56,9 +56,13 @@ class Signon:
     wake: threading.Event = field(default_factory=threading.Event)
     _listed: tuple[float, Any, Markup] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    # Confirmations and withdrawals so far, in memory shared with the processes the
-    # server forks: one that confirms tells the others' cached listing it is stale.
-    _changes: Any = field(default_factory=lambda: multiprocessing.Value("L", 0))
+    # When the last confirmation or withdrawal was, in memory shared with the processes
+    # the server forks: one that confirms tells the others' cached listing it is stale.
+    # No lock: a process killed -9 holding one would hang every other's page forever.
+    # Each writes the clock (the same in every process, and new each time), so that two
+    # writing at once still leave a value no cached listing was made under; an aligned
+    # 8-byte word is read and written whole.
+    _changes: Any = field(default_factory=lambda: multiprocessing.RawValue("Q", 0))
 
     def link(self, kind: str, token: str) -> str:
         """The absolute URL of a confirm or withdraw link."""
@@ -107,8 +111,7 @@ class Signon:
         """Show the next visitor what just changed, whichever process answers."""
         with self._lock:
             self._listed = None
-        with self._changes.get_lock():
-            self._changes.value += 1
+        self._changes.value = time.monotonic_ns()
 
 
 def _env(name: str, given: Any) -> Any:
