@@ -56,6 +56,7 @@ class Sheet(NamedTuple):
     top: float
     width: float
     height: float
+    right: float  # from the content box to the page's right edge
 
 
 @dataclass
@@ -187,12 +188,16 @@ def placement_css(places: tuple[Place, ...], sheets: tuple[Sheet, ...]) -> str:
         "page: auto !important; }",
     ]
     for n, sheet in enumerate(sheets[: max(place.page for place in places) + 1]):
-        # The page's content box of the master, as a box the parts are placed in.
+        # The page's content box of the master, as the padding box of a box the parts
+        # are placed in. Its width is left to the page (padding on either side): a set
+        # width would be over-constrained, which a right-to-left page settles by
+        # pushing the box to the right edge.
         rules.append(
-            f'[{SHEET}="{n}"] {{ display: block; position: relative; page: campaign-overlay; '
-            f"left: {_px(sheet.left)}; top: {_px(sheet.top)}; width: {_px(sheet.width)}; "
-            f"height: {_px(sheet.height)}; margin: 0; padding: 0; border: 0; "
+            f'[{SHEET}="{n}"] {{ display: block; page: campaign-overlay; margin: 0; '
+            f"border: 0; padding: {_px(sheet.top)} {_px(sheet.right)} 0 {_px(sheet.left)}; "
             "break-after: page; }"
+            f'[{SHEET}="{n}"] > [{SHEET}] {{ display: block; position: relative; margin: 0; '
+            f"border: 0; padding: 0; height: {_px(sheet.height)}; }}"
         )
     for n, place in enumerate(places):
         rules.append(
@@ -226,7 +231,8 @@ def compact_batch(
             return None
         for n in range(max(place.page for place in places) + 1):
             shown = {k for k, place in enumerate(places) if place.page == n}
-            bodies.append(f'<div {SHEET}="{n}">{marked(body, outline, shown)}</div>')
+            inner = f"<div {SHEET}>{marked(body, outline, shown)}</div>"
+            bodies.append(f'<div {SHEET}="{n}">{inner}</div>')
     at = head.rindex("</head>")
     style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
     return head[:at] + style + head[at:] + "<body>" + "".join(bodies) + "</body>\n</html>\n"

@@ -556,7 +556,9 @@ def vary_layout(document: Any) -> tuple[tuple[Place, ...], tuple[Sheet, ...]] | 
     sheets = []
     for page in document.pages:
         root = page._page_box
-        sheets.append(Sheet(root.content_box_x(), root.content_box_y(), root.width, root.height))
+        left, top = root.content_box_x(), root.content_box_y()
+        right = root.margin_width() - left - root.width
+        sheets.append(Sheet(left, top, root.width, root.height, right))
     return tuple(places), tuple(sheets)
 
 
