@@ -290,3 +290,22 @@ def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[in
     if problems:
         raise ProblemsFoundLate(problems)
     return counts
+
+
+def stamp(sheet: Any, overlay: Any, index: int) -> None:
+    """Draw page ``overlay`` over page ``sheet`` (page ``index``, from 0), at the same place.
+
+    pikepdf's ``add_overlay`` names the form XObject at random, which would make
+    every build's letters differ; this names it after the page, as the pages of a
+    WeasyPrint document share one resource dictionary.
+    """
+    import pikepdf
+
+    form = overlay.as_form_xobject()
+    name = pikepdf.Name(f"/CampaignStamp{index + 1}")
+    name = sheet.add_resource(form, pikepdf.Name.XObject, name)
+    placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
+    sheet.contents_add(b"q\n", prepend=True)
+    sheet.contents_add(b"Q\n")
+    sheet.contents_add(placed)
+    sheet.contents_coalesce()

@@ -27,6 +27,7 @@ from campaign.errors import CampaignError
 from campaign.files.atomic import write_atomic
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
+from campaign.pdf.joining import stamp
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
 # fragmentation) cannot creep over a long build.
@@ -177,25 +178,6 @@ def _same(place: Place | None, master: Place, first: int) -> bool:
         return False
     sizes = (place.width - master.width,) + ((place.height - master.height,) if master.flow else ())
     return all(abs(d) < NEAR for d in (place.left - master.left, place.top - master.top, *sizes))
-
-
-def stamp(sheet: Any, overlay: Any, index: int) -> None:
-    """Draw page ``overlay`` over page ``sheet`` (page ``index``, from 0), at the same place.
-
-    pikepdf's ``add_overlay`` names the form XObject at random, which would make
-    every build's letters differ; this names it after the page, as the pages of a
-    WeasyPrint document share one resource dictionary.
-    """
-    import pikepdf
-
-    form = overlay.as_form_xobject()
-    name = pikepdf.Name(f"/CampaignStamp{index + 1}")
-    name = sheet.add_resource(form, pikepdf.Name.XObject, name)
-    placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
-    sheet.contents_add(b"q\n", prepend=True)
-    sheet.contents_add(b"Q\n")
-    sheet.contents_add(placed)
-    sheet.contents_coalesce()
 
 
 class Pending(Protocol):
