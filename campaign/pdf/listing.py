@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError
-from campaign.pdf.render import layout, write
+from campaign.pdf.engine import layout, write
 
 PART = 1500  # items a part holds past its cut; about 30 pages of a one-column list
 LONG = 2 * PART  # a list shorter than this is laid out whole
@@ -315,8 +315,8 @@ def _joined(
     import pikepdf
     from weasyprint.formatting_structure.boxes import MarginBox
 
+    from campaign.pdf.joining import stamp
     from campaign.pdf.variants import save
-    from campaign.pdf.workers import stamp
 
     # Laid out while the last part is written.
     furniture = layout(_furniture(html, found, len(marks)), base, root)

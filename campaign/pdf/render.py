@@ -1,193 +1,21 @@
-"""HTML to PDF with WeasyPrint, allowed to read files of the workspace and nothing else.
+"""HTML to PDF: ``render_pdf``, the boxes that must fit, and the parts stamped on shared pages.
 
-Everything that lays out pages goes through this module, so a faster strategy (shared
-pages laid out once) can replace ``render_pdf`` without touching the rest.
+Pages are laid out and written by ``engine`` (which confines what a letter may read);
+a long signature list is laid out in parts by ``listing``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from campaign.compose.overlays import Place, Sheet
-from campaign.errors import CampaignError, display_path
-from campaign.load.confine import off_limits
-from campaign.pdf.pictures import (
-    RASTER,
-    disguised_picture_problem,
-    inline_svg_problem,
-    picture_problem,
-)
+from campaign.errors import CampaignError
+from campaign.pdf.engine import layout, write
 
-# What a letter may show, by the file's kind; anything else it links to is refused.
-KINDS = {
-    **dict.fromkeys(RASTER, "picture"),
-    ".svg": "picture",
-    **dict.fromkeys((".woff", ".woff2", ".ttf", ".otf"), "font"),
-    ".css": "style sheet",
-}
-HINT = (
-    "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
-    "templates/, never a private file or the network; copy the file into the letter's "
-    "folder and link to it by its name"
-)
-
-
-def _fetcher_class() -> type:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class WorkspaceFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves what a letter may show (checked files, data: URLs); refuses the rest."""
-
-        def __init__(self, root: Path, base: Path | None = None) -> None:
-            super().__init__(allowed_protocols=("file", "data"))
-            self.root = root.resolve()
-            self.base = base or root
-            # The letter's folder and the workspace's templates: where its files may be.
-            self.places = ((base or root).resolve(), (self.root / "templates").resolve())
-            self.refused: list[str] = []  # why each refused URL was refused
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme == "data":
-                response = super().fetch(url, headers)
-                kind = response.content_type or ""
-                data = response.read()  # a picture written into the page is checked too
-                if not kind.startswith("image/"):
-                    if why := disguised_picture_problem(data):
-                        return self._refuse(f"a picture in a data: URL ({why})")
-                    return URLFetcherResponse(url, data, headers=response.headers)
-                if why := picture_problem(data, kind == "image/svg+xml"):
-                    return self._refuse(f"a picture in a data: URL ({why})")
-                return URLFetcherResponse(url, data, headers=response.headers)
-            if parts.scheme != "file":
-                return self._refuse(f"{url} (the network is never used)")
-            # resolve() follows symlinks, so a link pointing outside is refused as well.
-            target = Path(unquote(parts.path)).resolve()
-            shown = display_path(target)
-            if not target.is_relative_to(self.root):
-                return self._refuse(f"{shown} (outside the workspace)")
-            if why := off_limits(target, self.root):
-                return self._refuse(f"{shown} ({why}: never read for a letter)")
-            if not target.is_file():
-                return self._refuse(f"{shown} (no such file)")
-            if not any(target.is_relative_to(place) for place in self.places):
-                return self._refuse(f"{shown} (not in the letter's folder or templates/)")
-            kind = KINDS.get(target.suffix.lower())
-            if kind is None:
-                return self._refuse(f"{shown} (not a picture, font or style sheet)")
-            data = target.read_bytes()
-            if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
-                return self._refuse(f"{shown} ({why})")
-            if kind != "picture" and (why := disguised_picture_problem(data)):
-                return self._refuse(f"{shown} ({why})")
-            # WeasyPrint takes a linked style sheet only when it is said to be CSS.
-            typed = {"Content-Type": "text/css"} if kind == "style sheet" else None
-            return URLFetcherResponse(target.as_uri(), data, headers=typed)
-
-        def _refuse(self, why: str) -> Any:
-            # WeasyPrint reports a failed fetch only to its logger and goes on without
-            # the file; it is remembered here so that layout() can stop the build.
-            self.refused.append(why)
-            raise ValueError(why)
-
-    return WorkspaceFetcher
-
-
-class _Failures(logging.Handler):
-    """WeasyPrint's errors while it works: a file it could not use, told only to its log."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Remember an error (or a font left out), its file URLs shown as paths."""
-        if record.levelno < logging.ERROR and not str(record.msg).startswith("Font-face"):
-            return  # a CSS rule WeasyPrint does not know: the template's business
-        text = _FILE_URL.sub(lambda m: display_path(Path(unquote(m.group(1)))), record.getMessage())
-        self.seen.append(text)
-
-
-_FILE_URL = re.compile(r"file://([^\s'\"]+)")
-
-
-@contextlib.contextmanager
-def _failures() -> Iterator[list[str]]:
-    logger = logging.getLogger("weasyprint")
-    handler = _Failures()
-    logger.addHandler(handler)
-    try:
-        yield handler.seen
-    finally:
-        logger.removeHandler(handler)
-
-
-def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
-    """Lay out ``html`` into pages (a WeasyPrint document), ready to measure or write.
-
-    ``variant`` ('pdf/a-3b', 'pdf/ua-1' or '') must be the one ``write`` is given.
-    """
-    # Imported here: WeasyPrint takes about half a second to import, and only
-    # commands that make PDFs should pay for it.
-    import weasyprint
-
-    from campaign.pdf.variants import weasyprint_options
-
-    fetcher = _fetcher_class()(root, base)
-    if why := inline_svg_problem(html):  # not fetched: checked here, before layout
-        fetcher.refused.append(f"an SVG picture in the page ({why})")
-        _stop_on_missing(fetcher, [])
-    document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-    try:
-        with _failures() as failed:
-            laid_out = document.render(**weasyprint_options(variant))
-    except MemoryError:
-        raise  # the memory limit (limits.py) says which one, and how to raise it
-    except Exception as exc:  # WeasyPrint raises many kinds; report, don't trace back
-        raise CampaignError(f"could not lay out the PDF: {exc}") from exc
-    _stop_on_missing(fetcher, failed)
-    return laid_out
-
-
-def _stop_on_missing(fetcher: Any, failed: list[str]) -> None:
-    """Stop when the letter asked for a file it did not get (refused, or not usable)."""
-    base = display_path(getattr(fetcher, "base", Path.cwd()))
-    if getattr(fetcher, "refused", None):
-        # A picture or style sheet left out would go to print unnoticed: stop instead.
-        raise CampaignError(
-            f"{base}/: the letter links to a file that was not read: {fetcher.refused[0]}\n{HINT}"
-        )
-    if failed:  # fetched, and still not used (a picture WeasyPrint could not decode)
-        raise CampaignError(
-            f"{base}/: the letter asks for a file it cannot use: {failed[0]}\n"
-            "  hint: open the file to check that it is what its name says, or save it again"
-        )
-
-
-def write(document: Any, variant: str = "", date: str = "") -> bytes:
-    """The PDF bytes of a laid-out document, dated ``date`` (else SOURCE_DATE_EPOCH, else now)."""
-    from campaign.pdf.proof import refuse_notdef
-    from campaign.pdf.variants import document_date, finish_metadata, tidy, weasyprint_options
-
-    # WeasyPrint writes the same date to the document information and to the XMP
-    # metadata, as PDF/A wants; its /ID is a hash of the content.
-    document.metadata.created = document.metadata.modified = date or document_date()
-    finisher = finish_metadata if variant else None
-    with _failures() as failed:
-        pdf = document.write_pdf(finisher=finisher, **weasyprint_options(variant))
-    # Attachments are fetched, and SVG pictures drawn, only now.
-    _stop_on_missing(document.url_fetcher, failed)
-    assert isinstance(pdf, bytes)
-    pdf = tidy(pdf, variant)
-    refuse_notdef(pdf)  # a character no font has would print as an empty box
-    return pdf
+__all__ = ["layout", "write"]  # re-exported: most callers take all of HTML to PDF from here
 
 
 def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
