@@ -22,9 +22,11 @@ from pathlib import Path
 
 import campaign
 from campaign.errors import Problem
-from campaign.files.atomic import write_atomic
+from campaign.files.atomic import read_regular, write_atomic
 
 RECORD = Path(".campaign") / "unchanged.json"
+# Far more than any build's record; a bigger file is not one campaign wrote.
+_MAX_RECORD = 64 << 20
 # Where a workspace's inputs are: what a letter may read (load/confine.py keeps it in
 # its folder, the templates and the lists) and the settings.
 INPUTS = ("campaign.yaml", "letters", "signatories", "templates")
@@ -97,7 +99,10 @@ def _outputs(root: Path) -> list[tuple[str, int, int]]:
 def replay(root: Path, key: str) -> Replay | None:
     """What to print again if the last build had these inputs and left build/ as it is."""
     try:
-        data = json.loads((root / RECORD).read_bytes())
+        kept = read_regular(root / RECORD, _MAX_RECORD)
+        if kept is None:
+            return None
+        data = json.loads(kept)
         if data["inputs"] != key:
             return None
         if [tuple(row) for row in data["outputs"]] != _outputs(root):
@@ -107,7 +112,7 @@ def replay(root: Path, key: str) -> Replay | None:
             for path, line, message, hint, warning in data["problems"]
         ]
         return Replay(problems, int(data["total"]), [str(line) for line in data["lines"]])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None  # none recorded, or by an older campaign: build
 
 

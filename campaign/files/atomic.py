@@ -39,6 +39,21 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     fsync_dir(path.parent)
 
 
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
+
+    For what a command keeps for itself in a workspace's .campaign/, which a workspace
+    handed over brings along: a FIFO planted there must not hang the command, nor a
+    link to a device fill its memory. A missing file raises OSError, as open() does.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return handle.read(limit + 1)
+
+
 def _mode_for(path: Path) -> int:
     """The permissions a rewritten file keeps (a list kept private stays private)."""
     try:

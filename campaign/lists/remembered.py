@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import Problem
-from campaign.files.atomic import write_atomic
+from campaign.files.atomic import read_regular, write_atomic
 from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT, Signatory
 
 FOLDER = Path(".campaign") / "lists"
@@ -131,14 +131,9 @@ def _read_sealed(kept: Path, raw: bytes) -> bytes | None:
     secret = _seal_key()
     if secret is None:
         return None
-    # O_NONBLOCK: a FIFO planted in its place must not hang the command.
-    fd = os.open(kept, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        limit = _MAX_FACTOR * len(raw) + _MAX_EXTRA
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        sealed = handle.read(limit + 1)
+    sealed = read_regular(kept, _MAX_FACTOR * len(raw) + _MAX_EXTRA)
+    if sealed is None:
+        return None
     seal, _, body = sealed.partition(b"\n")
     return body if hmac.compare_digest(seal, _seal(secret, body)) else None
 
