@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign.errors import CampaignError
+from campaign.files.atomic import read_regular
 from campaign.signon import form
 from campaign.signon.letter import LetterPage, load_page
 from campaign.signon.store import Store, Submission, Unavailable, default_url
@@ -136,7 +137,9 @@ def secret_key(root: Path) -> str:
                 out.write(secrets.token_urlsafe(48) + "\n")
                 out.flush()
                 os.fsync(out.fileno())
-    key = path.read_text(encoding="ascii").strip()
+    # Only a file: a FIFO planted in a workspace handed over must not hang the page.
+    kept = read_regular(path, 4096)
+    key = kept.decode("ascii", "replace").strip() if kept is not None else ""
     if len(key) < 32:
         raise CampaignError(f"{path} holds no usable key; delete it to make a new one")
     return key

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from campaign.errors import CampaignError
+from campaign.signon.app import secret_key
 from campaign.signon.store import Store
 
 
@@ -55,3 +57,21 @@ def test_a_turn_file_that_is_no_file_of_the_workspace_is_not_used(
     )
     assert outside.exists() == (kind == "outside file")
     store.close()
+
+
+def test_a_fifo_planted_as_the_secret_key_is_said_not_waited_on(tmp_path: Path) -> None:
+    folder = tmp_path / ".campaign"
+    folder.mkdir()
+    os.mkfifo(folder / "secret_key")
+    said: list[str] = []
+
+    def made() -> None:
+        try:
+            secret_key(tmp_path)
+        except CampaignError as exc:
+            said.append(str(exc))
+
+    thread = threading.Thread(target=made, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert said == [f"{folder / 'secret_key'} holds no usable key; delete it to make a new one"]
