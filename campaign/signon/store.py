@@ -146,8 +146,17 @@ def now() -> dt.datetime:
 
 
 def default_url(root: Path) -> str:
-    """``sqlite:///<workspace>/.campaign/signon.sqlite``."""
-    return f"sqlite:///{root / '.campaign' / 'signon.sqlite'}"
+    """``sqlite:///<workspace>/.campaign/signon.sqlite``, refused if a link leads elsewhere."""
+    path = root / ".campaign" / "signon.sqlite"
+    # A workspace handed over brings its .campaign/: a link planted there must not make
+    # SQLite create or write a database outside the workspace. --database names one.
+    if path.is_symlink():
+        raise CampaignError(
+            f"{path} is a link to {os.readlink(path)}: the sign-on database of a workspace "
+            "is kept in it; nothing was changed\n"
+            "  hint: remove the link, or name the database with --database"
+        )
+    return f"sqlite:///{path}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 
 from campaign.errors import CampaignError
 from campaign.signon.app import secret_key
-from campaign.signon.store import Store
+from campaign.signon.store import Store, default_url
 
 
 def _store(tmp_path: Path) -> tuple[Store, Path]:
@@ -75,3 +75,18 @@ def test_a_fifo_planted_as_the_secret_key_is_said_not_waited_on(tmp_path: Path) 
     thread.start()
     thread.join(30)
     assert said == [f"{folder / 'secret_key'} holds no usable key; delete it to make a new one"]
+
+
+def test_a_link_planted_as_the_database_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "ws" / ".campaign"
+    folder.mkdir(parents=True)
+    outside = tmp_path / "outside.sqlite"
+    (folder / "signon.sqlite").symlink_to(outside)
+    with pytest.raises(CampaignError) as raised:
+        Store(default_url(tmp_path / "ws")).prepare()
+    assert str(raised.value) == (
+        f"{folder / 'signon.sqlite'} is a link to {outside}: the sign-on database of a "
+        "workspace is kept in it; nothing was changed\n"
+        "  hint: remove the link, or name the database with --database"
+    )
+    assert not outside.exists()
