@@ -151,7 +151,7 @@ def test_pictures_compare(tmp_path: Path) -> None:
 def test_a_part_that_cannot_be_written_stops_as_the_whole_list_would(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Each part is written in a process of its own: its error is the layout's.
+    # A part's error is the whole layout's, and nothing is left behind.
     monkeypatch.setattr(listing, "PART", 60)
     monkeypatch.setattr(listing, "LONG", 120)
     items = "".join(f"<li>Name {n}{chr(0xE000) if n == 250 else ''}</li>" for n in range(300))
