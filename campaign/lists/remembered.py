@@ -26,6 +26,7 @@ import operator
 import os
 import secrets
 import stat
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ def place(path: Path) -> Path | None:
     return path.parent.parent / FOLDER / f"{path.name}.json"
 
 
+# The libraries those modules read with: YAML, country names (CLDR), addresses, ICU.
+_LIBRARIES = ("PyYAML", "babel", "email-validator", "PyICU")
+
 _code: str | None = None
 
 
@@ -75,6 +79,11 @@ def _code_key() -> str:
         for name in _READERS:  # imported here if not yet: the key is the same for every command
             source = getattr(importlib.import_module(name), "__file__", None)
             digest.update(Path(source).read_bytes() if source else name.encode())
+        for library in _LIBRARIES:  # an upgrade may read, check or normalize differently
+            try:
+                digest.update(f"{library}={metadata.version(library)}\0".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{library}=?\0".encode())
         _code = digest.hexdigest()
     return _code
 

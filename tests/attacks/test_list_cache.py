@@ -133,3 +133,19 @@ def test_a_campaign_folder_leading_out_of_the_workspace_is_not_written(
     add(people, {"name": "Third", "type": "individual", "group": "a"})
     assert [p.name for p in outside.rglob("*")] == ["lists"]
     assert [e.name for e in ListFile.load(people).entries] == ["Person 0", "Second", "Third"]
+
+
+def test_a_reading_made_under_another_version_of_a_library_is_not_taken(
+    people: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = people.read_bytes()
+    before = remembered.key(raw)
+    real = remembered.metadata.version
+    monkeypatch.setattr(remembered, "_code", None)
+    monkeypatch.setattr(
+        remembered.metadata,
+        "version",
+        lambda name: "99.0" if name == "email-validator" else real(name),
+    )
+    assert remembered.key(raw) != before
+    assert remembered.recall(people, raw, object) is None
