@@ -48,6 +48,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test in its own folder, so relative paths in messages are predictable."""
     monkeypatch.chdir(tmp_path)
+    # The key that seals kept list readings lives in the user's cache folder: a test's
+    # own, beside its folder (not in it, where snapshots of the workspace would see it).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.parent / f"{tmp_path.name}-cache"))
 
 
 def copy_tree(source: Path, target: Path) -> Path:
