@@ -8,6 +8,7 @@ written (atomically, under a lock, so two edits at once lose neither).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import io
 import re
@@ -47,6 +48,18 @@ class _Span:
     # key -> (key line, value start col, value end col, value end line exclusive, one-line)
     # (None: not known yet, see ListFile._keyed)
     keys: dict[str, tuple[int, int, int, int, bool]] | None = field(default_factory=dict)
+
+
+@dataclass
+class _Run:
+    """Edits with no unchanged entry between them: lines start..end become ``new``."""
+
+    start: int
+    end: int
+    new: list[str]
+    made: int  # entries the new lines hold
+    before: int  # the unchanged entry just above, or -1
+    after: int  # the unchanged entry just below, or -1
 
 
 def _moved(span: _Span, by: int) -> _Span:
@@ -394,28 +407,7 @@ class ListFile:
         """Validate the new text as ``campaign check`` would, then write it atomically."""
         pieces = self._pieces()
         text = self._spliced(pieces)
-        if len(pieces) == 1 and self._spans:
-            # One entry added, changed or removed: the entries around it were valid when
-            # loaded, so the text around the edit is read again, not all of a long list.
-            reading = self._check_window(pieces[0])
-        else:
-            problems: list[Problem] = []
-            nodes: list[Any] = []
-            loaded = load_signature_list(
-                self.path, problems, text=text, allow_empty=True, nodes=nodes
-            )
-            errors = [p for p in problems if not p.warning]
-            expected = len(self.entries) - len(self._removed) + len(self._added)
-            if errors:
-                raise ProblemsFound(errors)
-            if loaded is None or len(loaded.entries) != expected:
-                raise self._bug()
-            after = ListFile(
-                self.path, text, self.bom, list(loaded.entries), nodes[0] if nodes else None
-            )
-            reading = remembered.Reading(
-                after.entries, problems, after._spans, after._list_line, after._list_end
-            )
+        reading = self._check_windows(pieces) if self._spans else self._check_whole(text)
         # Under the list's lock no one else is writing it: what an edit killed half way
         # left beside the list is ours to clear.
         remove_temporaries(self.path)
@@ -424,87 +416,142 @@ class ListFile:
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes
             remembered.keep(self.path, raw, reading)
 
-    def _check_window(self, piece: tuple[int, int, int, list[str]]) -> remembered.Reading | None:
-        """Read the edited lines with the entries before and after them, as check would.
-
-        An entry of a block list starts with its '-' at the list's column, so those lines
-        read alone as a list hold the same entries as in the whole text: the edit must
-        come out as the entry it makes, between its two neighbours unchanged.
-        """
-        start, _order, end, new = piece
-        before = [i for i in range(len(self._spans)) if self._spans[i].end <= start][-1:]
-        after = [i for i in range(len(self._spans)) if self._spans[i].start >= end][:1]
-        first = self._spans[before[0]].start if before else start
-        last = self._spans[after[0]].end if after else end
-        lines = [*self.lines[first:start], *new, *self.lines[end:last]]
+    def _check_whole(self, text: str) -> remembered.Reading | None:
+        """Read the whole new text as check would; its reading, or the problems raised."""
         problems: list[Problem] = []
-        window = f"signatories:{self.newline}{''.join(lines)}"
         nodes: list[Any] = []
-        loaded = load_signature_list(
-            self.path, problems, text=window, allow_empty=True, nodes=nodes
-        )
-        # Line k of the window (its line 1 being 'signatories:') is line first + k - 1
-        # of the new text: nothing above the window moved.
-        errors = [
-            replace(p, line=p.line + first - 1 if p.line > 1 else p.line)
-            for p in problems
-            if not p.warning
-        ]
+        loaded = load_signature_list(self.path, problems, text=text, allow_empty=True, nodes=nodes)
+        errors = [p for p in problems if not p.warning]
+        expected = len(self.entries) - len(self._removed) + len(self._added)
         if errors:
             raise ProblemsFound(errors)
-        made = 0 if self._removed else 1  # the one edit removed an entry, or made one
-        if loaded is None or len(loaded.entries) != len(before) + made + len(after):
+        if loaded is None or len(loaded.entries) != expected:
             raise self._bug()
-        got = [replace(e, line=0) for e in loaded.entries]
-        kept = [replace(self.entries[i], line=0) for i in before + after]
-        if got[: len(before)] + got[len(got) - len(after) :] != kept:
-            raise self._bug()
-        # The new text's reading: the old one with the window's edited entry in the middle.
-        inside = ListFile(self.path, window, False, list(loaded.entries), nodes[0])
-        middle = slice(len(before), len(got) - len(after))
-        return self._spliced_reading(
-            piece, first - 1, inside.entries[middle], inside._spans[middle], problems
+        after = ListFile(
+            self.path, text, self.bom, list(loaded.entries), nodes[0] if nodes else None
         )
+        return remembered.Reading(
+            after.entries, problems, after._spans, after._list_line, after._list_end
+        )
+
+    def _runs(self, pieces: list[tuple[int, int, int, list[str]]]) -> list[_Run]:
+        """The edits joined into runs with no unchanged entry inside, in the text's order."""
+        touched = set(self._updates) | self._removed
+        kept = [i for i in range(len(self._spans)) if i not in touched]
+        starts = [self._spans[i].start for i in kept]
+        ends = [self._spans[i].end for i in kept]
+        gone = {self._spans[i].start for i in self._removed}
+        runs: list[_Run] = []
+        for start, _order, end, new in pieces:
+            made = 0 if start < end and start in gone else 1  # a removal makes none
+            run = runs[-1] if runs else None
+            if run is not None and (run.after < 0 or start <= self._spans[run.after].start):
+                # As _spliced joins them: lines between, none when an edit starts inside.
+                run.new += [*self.lines[run.end : start], *new]
+                run.end, run.made = max(run.end, end), run.made + made
+            else:
+                before = bisect.bisect_right(ends, start) - 1
+                run = _Run(start, end, list(new), made, kept[before] if before >= 0 else -1, -1)
+                runs.append(run)
+            after = bisect.bisect_left(starts, run.end)
+            run.after = kept[after] if after < len(kept) else -1
+        return runs
+
+    def _check_windows(
+        self, pieces: list[tuple[int, int, int, list[str]]]
+    ) -> remembered.Reading | None:
+        """Read each run of edits with the unchanged entries before and after it, as check would.
+
+        An entry of a block list starts with its '-' at the list's column, so those lines
+        read alone as a list hold the same entries as in the whole text: each run must
+        come out as the entries it makes, between its two neighbours unchanged. The
+        entries outside every run were valid when loaded and their lines are the same.
+        """
+        runs = self._runs(pieces)
+        errors: list[Problem] = []
+        moved = 0  # lines the runs above added (or took out) so far
+        made: list[tuple[_Run, int, list[Signatory], list[_Span], list[Problem]]] = []
+        for run in runs:
+            before = [run.before] if run.before >= 0 else []
+            after = [run.after] if run.after >= 0 else []
+            first = self._spans[run.before].start if before else run.start
+            last = self._spans[run.after].end if after else run.end
+            lines = [*self.lines[first : run.start], *run.new, *self.lines[run.end : last]]
+            problems: list[Problem] = []
+            window = f"signatories:{self.newline}{''.join(lines)}"
+            nodes: list[Any] = []
+            loaded = load_signature_list(
+                self.path, problems, text=window, allow_empty=True, nodes=nodes
+            )
+            # Line k of the window (its line 1 being 'signatories:') is line
+            # first + moved + k - 1 of the new text.
+            offset = first + moved - 1
+            errors += [
+                replace(p, line=p.line + offset if p.line > 1 else p.line)
+                for p in problems
+                if not p.warning
+            ]
+            moved += len(run.new) - (run.end - run.start)
+            if errors:
+                continue
+            if loaded is None or len(loaded.entries) != len(before) + run.made + len(after):
+                raise self._bug()
+            got = [replace(e, line=0) for e in loaded.entries]
+            kept = [replace(self.entries[i], line=0) for i in before + after]
+            if got[: len(before)] + got[len(got) - len(after) :] != kept:
+                raise self._bug()
+            inside = ListFile(self.path, window, False, list(loaded.entries), nodes[0])
+            middle = slice(len(before), len(got) - len(after))
+            made.append((run, offset, inside.entries[middle], inside._spans[middle], problems))
+        if errors:
+            raise ProblemsFound(errors)
+        return self._spliced_reading(made)
 
     def _spliced_reading(
-        self,
-        piece: tuple[int, int, int, list[str]],
-        offset: int,
-        entries: list[Signatory],
-        spans: list[_Span],
-        problems: list[Problem],
+        self, made: list[tuple[_Run, int, list[Signatory], list[_Span], list[Problem]]]
     ) -> remembered.Reading | None:
-        """The reading of the text after one edit, from the old one and the edit's window.
+        """The reading of the new text, from the old one and each run's window.
 
-        ``offset`` turns the window's lines into the text's; the entries after the edit
-        move by the lines it added or took out. None when no entry is left (an empty
-        list is quick to read).
+        ``offset`` turns a window's lines into the new text's; the entries between runs
+        move by the lines the runs above them added or took out. None when no entry is
+        left (an empty list is quick to read).
         """
-        start, _order, end, new = piece
-        delta = len(new) - (end - start)
-        head = [i for i, s in enumerate(self._spans) if s.end <= start]
-        tail = [i for i, s in enumerate(self._spans) if s.start >= end]
-        if not (head or tail or spans):
+        entries: list[Signatory] = []
+        spans: list[_Span] = []
+        warnings: list[Problem] = []
+        index = warned = 0
+        delta = 0  # lines moved by the runs so far
+        count, olds = len(self._spans), self.warnings
+        for run, offset, news, new_spans, problems in made:
+            while index < count and self._spans[index].end <= run.start:
+                entry, span = self.entries[index], self._spans[index]
+                entries.append(replace(entry, line=entry.line + delta) if delta else entry)
+                spans.append(_moved(span, delta) if delta else span)
+                index += 1
+            while index < count and self._spans[index].start < run.end:
+                index += 1  # changed or removed by the run
+            while warned < len(olds) and olds[warned].line <= run.start:
+                p = olds[warned]
+                warnings.append(replace(p, line=p.line + delta) if delta else p)
+                warned += 1
+            while warned < len(olds) and olds[warned].line <= run.end:
+                warned += 1
+            top = run.start + delta  # the run's first line in the new text, 0-based
+            entries += [replace(e, line=e.line + offset) for e in news]
+            spans += [_moved(s, offset) for s in new_spans]
+            warnings += [
+                replace(p, line=p.line + offset)
+                for p in problems
+                if p.warning and top < p.line + offset <= top + len(run.new)
+            ]
+            delta += len(run.new) - (run.end - run.start)
+        for entry, span in zip(self.entries[index:], self._spans[index:], strict=True):
+            entries.append(replace(entry, line=entry.line + delta) if delta else entry)
+            spans.append(_moved(span, delta) if delta else span)
+        warnings += [replace(p, line=p.line + delta) for p in olds[warned:]]
+        if not entries:
             return None
-        made = [replace(e, line=e.line + offset) for e in entries]
-        warnings = [p for p in self.warnings if p.line <= start]
-        warnings += [
-            replace(p, line=p.line + offset)
-            for p in problems
-            if p.warning and start < p.line + offset <= start + len(new)
-        ]
-        warnings += [replace(p, line=p.line + delta) for p in self.warnings if p.line > end]
-        return remembered.Reading(
-            [self.entries[i] for i in head]
-            + made
-            + [replace(self.entries[i], line=self.entries[i].line + delta) for i in tail],
-            warnings,
-            [self._spans[i] for i in head]
-            + [_moved(s, offset) for s in spans]
-            + [_moved(self._spans[i], delta) for i in tail],
-            self._list_line,
-            self._list_end,
-        )
+        return remembered.Reading(entries, warnings, spans, self._list_line, self._list_end)
 
     def _bug(self) -> CampaignError:
         return CampaignError(

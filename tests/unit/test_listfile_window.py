@@ -114,3 +114,106 @@ def test_an_entry_spliced_wrongly_is_caught(tmp_path: Path, monkeypatch: Any, sp
         "nothing was written"
     )
     assert path.read_text() == _text([0, 0, 0], 2)
+
+
+# One edit of a pull or an import: add (to a group, so several land together), set
+# fields, withdraw, remove; the same name twice makes duplicates.
+_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "set", "withdraw", "remove"]),
+        st.integers(0, 7),
+        st.one_of(st.none(), _FIELDS),
+        st.sampled_from(["a", "b", "c"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _full_reading(path: Path) -> tuple[Any, Any, Any, Any]:
+    fresh = ListFile.load(path)  # not in signatories/: nothing kept, read whole
+    return fresh.entries, fresh.warnings, fresh._spans, (fresh._list_line, fresh._list_end)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    forms=st.lists(st.integers(0, len(_FORMS) - 1), min_size=1, max_size=7),
+    indent=st.sampled_from([0, 2]),
+    edits=_EDITS,
+)
+def test_many_edits_checked_in_windows_give_the_whole_lists_verdict(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    forms: list[int],
+    indent: int,
+    edits: list[tuple[str, int, tuple[str, str] | None, str]],
+) -> None:
+    path = tmp_path_factory.mktemp("list") / "people.yaml"
+    path.write_text(_text(forms, indent))
+    listfile = ListFile.load(path)
+    removed: set[int] = set()
+    for n, (edit, which, field, group) in enumerate(edits):
+        index = which % len(forms)
+        extra = dict([field]) if field else {}
+        if edit == "add":
+            name = f"Person {which}" if n % 3 == 0 else f"New {n}"  # a duplicate, now and then
+            listfile.add({"name": name, "type": "individual", "group": group} | extra)
+        elif index in removed:
+            continue
+        elif edit == "set":
+            listfile.update(index, **extra)
+        elif edit == "withdraw":
+            listfile.update(index, status="withdrawn", withdrawn="2024-03-01")
+        else:
+            listfile.remove(index)
+            removed.add(index)
+    errors = _full_verdict(listfile, path)
+    before = path.read_text()
+    kept: list[Any] = []
+    monkeypatch.setattr(
+        "campaign.lists.remembered.keep", lambda path, raw, reading: kept.append(reading)
+    )
+    if errors:
+        with pytest.raises(ProblemsFound) as raised:
+            listfile.save()
+        assert raised.value.problems == errors  # the same problems, at the same lines
+        assert path.read_text() == before
+        return
+    expected = listfile.render()
+    listfile.save()
+    assert path.read_text() == expected
+    entries, warnings, spans, where = _full_reading(path)
+    if not entries:
+        assert kept == []
+        return
+    # What the next command takes from .campaign/lists/ is what a full read finds.
+    (reading,) = kept
+    assert reading.entries == entries
+    assert reading.warnings == warnings
+    assert reading.spans == spans
+    assert (reading.list_line, reading.list_end) == where
+
+
+def test_a_pull_reads_only_the_windows_of_its_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "people.yaml"
+    path.write_text(_text([0] * 40, 2))
+    listfile = ListFile.load(path)
+    for n in range(3):
+        listfile.add({"name": f"New {n}", "type": "individual", "group": "a"})
+    listfile.update(10, status="withdrawn", withdrawn="2024-03-01")
+    read: list[int] = []
+    real = load_signature_list
+
+    def counting(path: Path, problems: list[Any], **options: Any) -> Any:
+        read.append(options["text"].count("- name:"))
+        return real(path, problems, **options)
+
+    monkeypatch.setattr("campaign.lists.listfile.load_signature_list", counting)
+    listfile.save()
+    # The withdrawn entry with its two neighbours; the three added after the last entry
+    # of group a (the list's last) with the one above them. Not the 43 entries whole.
+    assert read == [3, 4]
+    monkeypatch.undo()
+    assert len(ListFile.load(path).entries) == 43
