@@ -48,7 +48,7 @@ MANIFEST = "manifest.json"
 MOVING = ".moving.json"
 DROPPED = ".dropped"  # a translation's folder, moved aside while it is removed
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
-STAMP_BATCH = 25  # addressees per overlay document
+STAMP_BATCH = 100  # addressees per overlay document
 FULL_BATCH = 4  # whole letters per worker job
 BUILD_LOCK_TIMEOUT = 30.0  # seconds to wait for another build of the same workspace
 

@@ -49,7 +49,7 @@ from campaign.text.wording import (
 
 # Long outputs are laid out in parts of this size (see build.py).
 ENVELOPES_PER_PART = 50
-SHEETS_PER_PART = 3
+SHEETS_PER_PART = 6
 
 
 @dataclass(frozen=True)
