@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import pytest
 from PIL import Image
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -125,7 +126,10 @@ def text_of(driver: webdriver.Chrome) -> str:
 
 def wait_for_text(driver: webdriver.Chrome, text: str) -> None:
     """Until the page shows ``text``, reloading itself as it sees fit (never refreshed here)."""
-    WebDriverWait(driver, WAIT).until(lambda d: text in text_of(d))
+    # The page reloads itself when a file changes: the body read a moment before can be
+    # gone when its text is asked for, which is a reason to look again, not a failure.
+    wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda d: text in text_of(d))
 
 
 def rect(driver: webdriver.Chrome, selector: str, index: int = 0) -> dict[str, float]:
