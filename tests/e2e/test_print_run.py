@@ -9,11 +9,14 @@ from typing import Any
 
 import pytest
 
+from campaign.build import run as build_run
 from campaign.pdf import joining
 
 from conftest import run
 
-ADDRESSEES = 80  # four overlay batches: the workers lay out long after the first is done
+ADDRESSEES = 80
+BATCH = 20  # four overlay batches, whatever the build's own size: the workers lay out long
+# after the first batch is done
 
 
 def test_print_pdf_is_joined_while_the_letters_are_laid_out(
@@ -42,6 +45,7 @@ def test_print_pdf_is_joined_while_the_letters_are_laid_out(
         return join_pdfs(parts, target, *args, **kwargs)
 
     monkeypatch.setattr(joining, "join_pdfs", watched)
+    monkeypatch.setattr(build_run, "STAMP_BATCH", BATCH)
     result = run("build", "--jobs", "2")
     assert result.exit_code == 0, result.output
     assert len(letters_seen) == ADDRESSEES + 1  # each letter and the copy to Bob
