@@ -264,3 +264,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'signon.sqlite'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+def processes(where: int, leader: int) -> list[int]:
+    """The live processes (not zombies) whose /proc stat field ``where`` is ``leader``.
+
+    Field 1 is the parent's pid, field 3 the session's: what a test looks for when it
+    checks that a stopped command left nothing running.
+    """
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[where]) == leader and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run, snapshot
+from conftest import processes, run, snapshot
 
 HINT = "  hint: no letter needs anything this big: look for a repetition that runs away\n"
 SUMMARY = "Error: 1 problem in 1 file; nothing was written\n"
@@ -166,32 +166,6 @@ def test_a_text_that_doubles_in_a_loop_meets_the_memory_limit(
     assert not (minimal / "build").exists() or snapshot(minimal / "build") == {}
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _session(leader: int) -> list[int]:
-    """The processes (not zombies) of the session ``leader`` started."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == leader and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 def _long_build(minimal: Path) -> subprocess.Popen[str]:
     """A build whose letters the workers lay out for a while, in a session of its own."""
     people = "".join(
@@ -223,7 +197,7 @@ def _a_worker(build: subprocess.Popen[str]) -> int:
     """A worker of ``build`` once it is laying out: the fork server's children."""
     for _ in range(600):
         assert build.poll() is None, "the build ended before a worker started"
-        for worker in [w for child in _children(build.pid) for w in _children(child)]:
+        for worker in [w for child in processes(1, build.pid) for w in processes(1, child)]:
             time.sleep(1)  # into the middle of a layout
             if Path(f"/proc/{worker}").exists():
                 return worker
@@ -238,14 +212,14 @@ def _ended(build: subprocess.Popen[str]) -> str:
         # so it does while any process the build started holds its output open.
         _, stderr = build.communicate(timeout=120)
     finally:
-        if _session(build.pid):
+        if processes(3, build.pid):
             os.killpg(build.pid, signal.SIGKILL)
         build.wait()
     for _ in range(100):  # one may have closed its end of the pipes but not yet exited
-        if not _session(build.pid):
+        if not processes(3, build.pid):
             break
         time.sleep(0.05)
-    assert _session(build.pid) == []
+    assert processes(3, build.pid) == []
     return stderr
 
 

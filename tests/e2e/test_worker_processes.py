@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import processes
+
 # The scenario, run in the fresh process: ``way`` says how the pool is left.
 SCRIPT = textwrap.dedent(
     """\
@@ -89,19 +91,6 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _session(leader: int) -> list[int]:
-    """The processes of the session ``leader`` started (those that still exist)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == leader and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.parametrize(
     ("way", "said"),
     [
@@ -135,11 +124,11 @@ def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> No
         # Any process left would hold the pipes open, and this would wait.
         out, err = run.communicate(timeout=120)
     finally:
-        os.killpg(run.pid, signal.SIGKILL) if _session(run.pid) else None
+        os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
         run.wait()
     assert (out, err, run.returncode) == (f"{said}\nleft: []\n", "", 0)
     for _ in range(100):  # a process may have closed its end of the pipes but not yet exited
-        if not _session(run.pid):
+        if not processes(3, run.pid):
             break
         time.sleep(0.05)
-    assert _session(run.pid) == []
+    assert processes(3, run.pid) == []
