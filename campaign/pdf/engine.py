@@ -187,3 +187,75 @@ def write(document: Any, variant: str = "", date: str = "") -> bytes:
     pdf = tidy(pdf, variant)
     refuse_notdef(pdf)  # a character no font has would print as an empty box
     return pdf
+
+
+# How far a box of a sheet may reach past its sheet's edge (CSS px): float rounding only.
+_EDGE = 1e-6
+
+
+def split_sheets(document: Any, height: float) -> Any | None:
+    """``document`` with each page cut into one page per sheet stacked on it, ``height`` px each.
+
+    WeasyPrint pays a large cost for every page it lays out (the page box, the styles of
+    its sixteen margin boxes, the page's passes), so a batch of small pages (an
+    addressee's overlay, an envelope) is laid out as a few tall pages of stacked sheets
+    and cut here, before it is drawn: each page drawn holds its own sheet's boxes and
+    nothing of its neighbours, moved up to the page's top. A sheet is an in-flow block
+    child of the body, exactly ``height`` tall, right below the one before it.
+
+    None when a page is not exactly that (a margin box, room above or below the root,
+    the body or a sheet, a box reaching past its sheet, as an element placed on the
+    page rather than in its sheet does): the caller lays the batch out a sheet a page.
+    """
+    from weasyprint.document import Page
+
+    pages = []
+    for page in document.pages:
+        page_box = page._page_box  # WeasyPrint's own page: the pinned version is tested
+        if len(page_box.children) != 1 or not _flush(page_box):
+            return None
+        root = page_box.children[0]
+        if len(root.children) != 1 or not _flush(root) or root.position_y != 0:
+            return None
+        body = root.children[0]
+        if not _flush(body) or body.position_y != 0:
+            return None
+        sheets: list[Any] = []
+        for child in body.children:
+            if child.margin_height() == 0 and not child.children:
+                continue  # the white space between two sheets
+            at = len(sheets) * height
+            if not child.is_in_normal_flow() or child.position_y != at:
+                return None
+            if abs(child.margin_height() - height) > _EDGE or not _inside(child, at, height):
+                return None
+            sheets.append(child)
+        for n, sheet in enumerate(sheets):
+            sheet.translate(0, -n * height)
+            inner = body.copy_with_children([sheet])
+            inner.height = height
+            outer = root.copy_with_children([inner])
+            outer.height = height
+            cut = page_box.copy_with_children([outer])
+            cut.height = height
+            pages.append(Page(cut))
+    return document.copy(pages)
+
+
+def _flush(box: Any) -> bool:
+    """Whether ``box`` has no margin, border or padding above or below it."""
+    sides = ("margin_top", "margin_bottom", "padding_top", "padding_bottom")
+    edges = ("border_top_width", "border_bottom_width")
+    return not any(getattr(box, side) for side in sides + edges)
+
+
+def _inside(box: Any, top: float, height: float) -> bool:
+    """Whether ``box`` and everything in it stand between ``top`` and ``top + height``."""
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        y = box.position_y
+        if y < top - _EDGE or y + box.margin_height() > top + height + _EDGE:
+            return False
+        stack += box.all_children()
+    return True

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from campaign.errors import CampaignError, Problem, ProblemsFoundLate
 from campaign.files.atomic import write_atomic
@@ -292,22 +292,8 @@ def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[in
     return counts
 
 
-class Region(NamedTuple):
-    """A rectangle of a page, in PDF points of the page's own space (its MediaBox's)."""
-
-    left: float
-    bottom: float
-    width: float
-    height: float
-
-
-def stamp(sheet: Any, overlay: Any, index: int, region: Region | None = None) -> None:
+def stamp(sheet: Any, overlay: Any, index: int) -> None:
     """Draw page ``overlay`` over page ``sheet`` (page ``index``, from 0), at the same place.
-
-    With ``region``, only that rectangle of ``overlay`` shows, its lower-left corner on
-    the lower-left corner of ``sheet``: one of several sheets laid out on one tall page.
-    What lies outside it is clipped (the form's /BBox), so no neighbour shows; it is
-    still in the file, and a text extractor that ignores clipping reads it.
 
     pikepdf's ``add_overlay`` names the form XObject at random, which would make
     every build's letters differ; this names it after the page, as the pages of a
@@ -317,17 +303,8 @@ def stamp(sheet: Any, overlay: Any, index: int, region: Region | None = None) ->
 
     form = overlay.as_form_xobject()
     name = pikepdf.Name(f"/CampaignStamp{index + 1}")
-    if region is not None:
-        left, bottom = region.left, region.bottom
-        form.BBox = pikepdf.Array([left, bottom, left + region.width, bottom + region.height])
     name = sheet.add_resource(form, pikepdf.Name.XObject, name)
-    if region is None:
-        placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
-    else:
-        # A translation only: the region is drawn at its own size, never scaled to the sheet.
-        box = pikepdf.Rectangle(sheet.mediabox)
-        move = pikepdf.Matrix().translated(box.llx - left, box.lly - bottom)
-        placed = b"q\n" + move.encode() + b" cm\n" + name.unparse() + b" Do\nQ\n"
+    placed = sheet.calc_form_xobject_placement(form, name, pikepdf.Rectangle(sheet.mediabox))
     sheet.contents_add(b"q\n", prepend=True)
     sheet.contents_add(b"Q\n")
     sheet.contents_add(placed)
