@@ -110,8 +110,11 @@ class Planning:
 # What makes a derived kind's files in the staging folder from the other outputs:
 # given the plan, the names made this build, the staging folder, the progress tick and
 # ``ready``, which waits until a file it reads is finished (a maker runs while the
-# outputs are still laid out); it returns a line saying what it verified, or ''.
-Maker = Callable[[LetterPlan, set[str], Path, Callable[[Path], None], Callable[[Path], None]], str]
+# outputs are still laid out) and returns the master it was stamped on, if it was;
+# it returns a line saying what it verified, or ''.
+Maker = Callable[
+    [LetterPlan, set[str], Path, Callable[[Path], None], Callable[[Path], Path | None]], str
+]
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def _print_run(
     fresh: set[str],
     staging: Path,
     tick: Callable[[Path], None],
-    ready: Callable[[Path], None],
+    ready: Callable[[Path], Path | None],
 ) -> str:
     """print.pdf (every letter in mailing order, each from an odd page) and mailing.csv."""
     from campaign.pdf.joining import join_pdfs
@@ -272,7 +275,7 @@ def _proof_run(
     fresh: set[str],
     staging: Path,
     tick: Callable[[Path], None],
-    ready: Callable[[Path], None],
+    ready: Callable[[Path], Path | None],
 ) -> str:
     """Read the finished PDFs back (names in order), write proof.json, and say so in a line.
 
@@ -291,7 +294,7 @@ def _proved(
     fresh: set[str],
     staging: Path,
     tick: Callable[[Path], None],
-    ready: Callable[[Path], None],
+    ready: Callable[[Path], Path | None],
 ) -> str:
     folder = plan.folder
     where = {name: (staging if name in fresh else folder) / name for name in fresh}

@@ -143,7 +143,7 @@ def _stage(
         with phase("composing"):
             jobs = _jobs(plan, todo, staging)
         early.start()  # print.pdf is joined while the letters are still laid out
-        _run(plan, jobs, pool, staging, staged.made, finished)
+        _run(plan, jobs, pool, staging, staged.made, finished, early.ready.stamped)
         with phase("enclosures"):
             _enclose(plan, todo, staging, early.ready)
         early.ready.done_all()
@@ -163,8 +163,14 @@ class _Ready:
 
     def __init__(self, pending: set[Path]) -> None:
         self._pending = pending
+        self._masters: dict[Path, Path] = {}  # letters stamped on a master: which
         self._changed = threading.Condition()
         self._abandoned = False
+
+    def stamped(self, path: Path, master: Path) -> None:
+        """``path`` is ``master`` with page 1 stamped on (said before it is finished)."""
+        with self._changed:
+            self._masters[path] = master
 
     def done(self, path: Path) -> None:
         """``path`` is finished."""
@@ -184,13 +190,17 @@ class _Ready:
             self._abandoned = True
             self._changed.notify_all()
 
-    def wait(self, path: Path) -> None:
-        """Wait until ``path`` is finished (at once for a file this build does not make)."""
+    def wait(self, path: Path) -> Path | None:
+        """Wait until ``path`` is finished (at once for a file this build does not make).
+
+        Returns the master it was stamped on, if it was: print.pdf stores its pages once.
+        """
         with self._changed:
             while path in self._pending and not self._abandoned:
                 self._changed.wait()
             if self._abandoned:
                 raise _Abandoned
+            return self._masters.get(path)
 
 
 class _Early:
@@ -420,6 +430,7 @@ def _run(
     staging: Path,
     made: Made,
     tick: Callable[[Path], None],
+    stamped: Callable[[Path, Path], None],
 ) -> None:
     from campaign.pdf.render import addressee_boxes, fitted_layout, vary_layout, write
 
@@ -470,16 +481,17 @@ def _run(
                 str(master), boxes, html, tuple(outputs), base, root,
                 variant=variant, date=date, limits=limits, places=places,
             )  # fmt: skip
-            stamps.append((pool.submit(run_stamp, job), indexes, outputs))
+            stamps.append((pool.submit(run_stamp, job), master, indexes, outputs))
         else:  # no addressee part in the flow to match: lay each letter out whole
             misfits += list(zip(indexes, outputs, strict=True))
-    for stamp, numbers, paths in stamps:
+    for stamp, master, numbers, paths in stamps:
         try:
             written, bad = stamp.result()
         except DoesNotFit as exc:  # said with the others, once all are laid out
             unfit.append(exc)
             continue
         for name in written:
+            stamped(Path(name), master)
             tick(Path(name))
         misfits += [(numbers[n], paths[n]) for n in bad]
     feed.add([(letter_to(composer, i), out) for i, out in misfits])

@@ -9,6 +9,11 @@ plain concatenation of 700 letters repeats them 700 times (tens of megabytes, an
 seconds of copying). Objects are copied here by content instead: an object whose
 bytes were copied before is referenced again, so each font and each shared page's
 content is stored once.
+
+Most letters are one master with page 1 drawn on (``workers.run_stamp``): the build
+says which master, and the join copies the master's pages once; each such letter's
+page that draws exactly what the master's page does is a new page dictionary
+pointing at that copy, and only the pages drawn on are read and copied.
 """
 
 from __future__ import annotations
@@ -162,6 +167,76 @@ def _inherited(page: Any, key: str) -> Any:
     return None
 
 
+def _drawn(page: Any) -> tuple[bytes, bytes, bytes] | None:
+    """What a page draws, as stored: its one content stream's filters and bytes (None: other)."""
+    import pikepdf
+
+    contents = page.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream):
+        return None
+    codec = [contents.get(key) for key in ("/Filter", "/DecodeParms")]
+    filter_, parms = (b"" if c is None else c.unparse() for c in codec)
+    return filter_, parms, contents.read_raw_bytes()
+
+
+# A master's page as copied into the joined file, with what it draws; None for a page
+# that is copied from each letter (one with annotations, which belong to one page).
+_MasterPage = tuple[tuple[bytes, bytes, bytes], Any] | None
+
+
+def _master_pages(copier: _Copier, path: Path) -> list[_MasterPage]:
+    """The pages of ``path``, a master letters were stamped on, copied once into the join."""
+    import pikepdf
+
+    try:
+        source = pikepdf.open(path)
+    except (OSError, pikepdf.PdfError) as exc:
+        raise CampaignError(f"{path}: cannot read it to join it ({exc})") from exc
+    pages: list[_MasterPage] = []
+    memo: dict[Any, Any] = {}
+    with source:
+        for page in source.pages:
+            drawn = _drawn(page.obj)
+            if drawn is None or "/Annots" in page.obj:
+                pages.append(None)
+                continue
+            try:
+                pages.append((drawn, copier.page(page, memo)))
+            except _Cycle:
+                pages.append(None)
+    return pages
+
+
+def _drawn_on(copier: _Copier, page: Any, master: Any, memo: dict[Any, Any]) -> Any:
+    """A copy of ``page``, the master's page (copied as ``master``) with more drawn on it.
+
+    Stamping adds to a page's contents and adds resources under new names: a resource
+    named as one of the master's page is the master's, already copied. Only the new
+    contents and the new resources (the stamp) are read and copied.
+    """
+    import pikepdf
+
+    copy = pikepdf.Dictionary(dict(master.items()))
+    copy.Contents = copier.copy(page.Contents, memo)[0]
+    theirs, resources = master.get("/Resources"), _inherited(page, "/Resources")
+    if not isinstance(theirs, pikepdf.Dictionary) or not isinstance(resources, pikepdf.Dictionary):
+        copy.Resources = copier.copy(resources, memo)[0]
+        return copy
+    merged = pikepdf.Dictionary()
+    for kind, named in resources.items():
+        known = theirs.get(kind)
+        if isinstance(named, pikepdf.Dictionary) and isinstance(known, pikepdf.Dictionary):
+            every = dict(known.items())
+            for name, value in named.items():
+                if name not in every:
+                    every[name] = copier.copy(value, memo)[0]
+            merged[kind] = pikepdf.Dictionary(every)
+        else:
+            merged[kind] = copier.copy(named, memo)[0]
+    copy.Resources = merged
+    return copy
+
+
 def join_pdfs(
     parts: list[Path],
     target: Path,
@@ -169,7 +244,7 @@ def join_pdfs(
     dedupe: bool = True,
     variant: str = "",
     under: Path | None = None,
-    before: Callable[[Path], None] | None = None,
+    before: Callable[[Path], Path | None] | None = None,
 ) -> list[int]:
     """Write ``parts`` one after the other into ``target``; return each part's page count.
 
@@ -181,7 +256,10 @@ def join_pdfs(
     catalog), and the structure trees of tagged parts, joined. ``under`` is a
     one-page PDF drawn under every page (the envelope every envelope is printed on).
     ``before`` is called with each part before it is read: a build joins its letters
-    while later ones are still laid out, and waits there for each.
+    while later ones are still laid out, and waits there for each. It returns the
+    master the part was stamped on, if it was: a page of the part that draws exactly
+    what the master's page of the same number draws (same content stream, resources
+    only added to) is then the master's, copied once for every part that shares it.
     """
     import pikepdf
 
@@ -197,9 +275,9 @@ def join_pdfs(
     kids: list[Any] = []
     counts: list[int] = []
     drawn_under = _underlay(out, under) if under is not None else None
+    masters: dict[Path, list[_MasterPage]] = {}
     for path in parts:
-        if before is not None:
-            before(path)
+        master = before(path) if before is not None else None
         try:
             source = pikepdf.open(path)
         except (OSError, pikepdf.PdfError) as exc:
@@ -211,15 +289,28 @@ def join_pdfs(
             # A tagged part's structure elements point at its pages: those are copied
             # whole (not by content), so the references can follow them.
             tagged = "/StructTreeRoot" in source.Root
+            shared: list[_MasterPage] = []
+            if master is not None and dedupe and not tagged and drawn_under is None:
+                if master not in masters:
+                    masters[master] = _master_pages(copier, master)
+                shared = masters[master]
             memo: dict[Any, Any] = {}
             copied = []
-            for page in source.pages:
-                try:
-                    if not dedupe or tagged:
-                        raise _Cycle
-                    copy = copier.page(page, memo)
-                except _Cycle:
-                    copy = out.copy_foreign(page.obj)
+            for number, page in enumerate(source.pages):
+                copy: Any
+                mine = shared[number] if number < len(shared) else None
+                if mine is not None and _drawn(page.obj) == mine[0]:
+                    # The master's page: its contents and resources, copied once.
+                    copy = pikepdf.Dictionary(dict(mine[1].items()))
+                elif mine is not None:
+                    copy = _drawn_on(copier, page.obj, mine[1], memo)
+                else:
+                    try:
+                        if not dedupe or tagged:
+                            raise _Cycle
+                        copy = copier.page(page, memo)
+                    except _Cycle:
+                        copy = out.copy_foreign(page.obj)
                 copy.Parent = tree
                 if drawn_under is not None:
                     drawn_under(copy)
