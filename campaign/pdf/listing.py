@@ -7,21 +7,33 @@ written before the next is laid out, so memory stays that of one part. The pages
 furniture (running title, "Page N of M") is laid out once the number of pages is
 known, as a document of empty pages, and stamped on the parts' pages.
 
-The cuts are not guessed: each part is laid out a page past its cut, and the next
+The parts are laid out at once, one per CPU: the first part is laid out first, and a
+model of the page read from it (where items start and end, how tall a line is, how
+much lower a group's heading sets the next item) predicts the pages' starts, and so
+the cuts. The cuts are verified, never trusted: each part is laid out a page past its
+cut and must have a page starting exactly at the predicted cut (else it is cut where
+it can be, and the parts after it are laid out again from there), and the next
 part's first page must come out exactly as that page did (every line's text and
 place), else the list is laid out whole, as before.
 """
 
 from __future__ import annotations
 
+import bisect
 import io
+import math
+import multiprocessing
 import re
+from collections import deque
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.pdf.engine import layout, write
+from campaign.pdf.workers import Pending, Workers, _InProcess, default_jobs, workers
 
 PART = 1500  # items a part holds past its cut; about 30 pages of a one-column list
 LONG = 2 * PART  # a list shorter than this is laid out whole
@@ -187,32 +199,229 @@ def _pages(document: Any) -> list[_Page]:
     return pages
 
 
-class _Writer:
-    """Writes each part as soon as it is laid out, so only one part's pages are held.
+@dataclass(frozen=True)
+class PartJob:
+    """One part of a list, laid out in a worker: its document and where it is to be cut."""
 
-    Not in a forked process beside the layout: the build's main process runs the
-    print.pdf thread, and a process forked beside a thread can inherit a lock that
-    thread held; a fork also outlived a killed worker. Measured side by side, forking
-    saved no CPU and held more memory.
+    html: str  # the part's document (_cut)
+    base: str
+    root: str
+    date: str
+    first: int  # the list's item the part starts with
+    stop: int  # the item past its last
+    last: bool  # the part runs to the list's end: all its pages are kept
+    # The item the next part is predicted to start with (-1: none predicted). The part
+    # is cut there when that item starts a page that is followed by another; else at
+    # its last page that starts with an item's first line and is followed by another.
+    next: int = -1
+    limits: Limits = DEFAULT
+    outputs: tuple[str, ...] = ()  # the file it is part of, named in errors
+
+
+@dataclass(frozen=True)
+class PartDone:
+    """A part laid out: its kept pages written, and what joining it to the next needs."""
+
+    pdf: bytes
+    marks: list[list[Any]]  # each kept page's bookmarks
+    first: list[tuple[str, float, float]]  # its first page's lines
+    check: list[tuple[str, float, float]]  # the lines of the page where the next part starts
+    next: int  # the item the next part must start with (the list's length: none)
+    longer: bool = False  # no page to cut at: the part must hold more items
+
+
+def lay_part(job: PartJob) -> PartDone:
+    """Lay out a part, cut it, and write its kept pages (in a worker, or here)."""
+    with pdf_layout(output_name(job.outputs[0]) if job.outputs else "a list", job.limits):
+        return _lay_part(job)[0]
+
+
+def _lay_part(job: PartJob) -> tuple[PartDone, Any]:
+    """``lay_part``, and the laid-out document (read for the model of the page)."""
+    document = layout(job.html, Path(job.base), Path(job.root))
+    pages = _pages(document)
+    first = pages[0].lines if pages else []
+    if job.last:
+        keep, check, after = len(pages), [], job.stop
+    else:
+        # The last page holds only what the part held: the page before it is laid out
+        # as the whole list has it, and can be where the next part starts.
+        cuts = [n for n in range(1, len(pages) - 1) if pages[n].opens_item and pages[n].starts]
+        if not cuts:  # pages longer than the part: a longer part
+            return PartDone(b"", [], first, [], job.first, longer=True), document
+        keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
+        check, after = pages[keep].lines, job.first + pages[keep].starts[0]
+    kept = document.copy(document.pages[:keep])
+    marks = [page.bookmarks for page in kept.pages]
+    pdf = write(kept, "", job.date)
+    return PartDone(pdf, marks, first, check, after), document
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The page as the first part laid it out: where items stand, how tall they are."""
+
+    top: float  # where a page's first item starts (CSS px)
+    bottom: float  # where its content area ends
+    line: float  # the height of an item's line
+    border: float  # an item of one line: its border box's height
+    gap: float  # below an item: its bottom margin
+    width: float  # the width an item's first line has
+    rest: float  # the width its other lines have
+    per_char: float  # the widest a character came out, on average over an item's line
+
+
+def _model(document: Any) -> _Model | None:
+    """The model of the page read from a laid-out part, or None when it has too little."""
+    for page in document.pages[1:-1]:  # a page that neither opens nor ends the list
+        box = page._page_box
+        items = [item for item, _ in _item_boxes(document, page)]
+        lines = [_lines(item) for item in items]
+        if len(items) < 2 or len(lines[0]) != 1:
+            continue
+        one, two = items[0], items[1]
+        widths = [
+            (sum(t.width for t in found[0]), len("".join(t.text for t in found[0])))
+            for found in lines
+            if len(found) == 1
+        ]
+        return _Model(
+            top=box.content_box_y(),
+            bottom=box.content_box_y() + box.height,
+            line=one.height,
+            border=one.border_height(),
+            gap=two.border_box_y() - one.border_box_y() - one.border_height(),
+            width=one.width + one.padding_left,
+            rest=one.width,
+            per_char=max(w / n for w, n in widths if n) if widths else 0.0,
+        )
+    return None
+
+
+def _item_boxes(document: Any, only: Any = None) -> list[tuple[Any, int]]:
+    """The boxes of the outermost list items laid out (on page ``only``, else all), with pages."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+
+    found: list[tuple[Any, int]] = []
+
+    def walk(box: Any, number: int) -> None:
+        box = getattr(box, "_box", box)
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "li" and not isinstance(box, (LineBox, TextBox)):
+            found.append((box, number))
+            return
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, number)
+
+    for number, page in enumerate(document.pages):
+        if only is None or page is only:
+            walk(page._page_box, number)
+    return found
+
+
+def _lines(box: Any) -> list[list[Any]]:
+    """The text boxes of each line of an item's box."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+
+    found: list[list[Any]] = []
+
+    def walk(child: Any) -> None:
+        if isinstance(child, LineBox):
+            found.append([])
+        if isinstance(child, TextBox) and found:
+            found[-1].append(child)
+        if isinstance(child, ParentBox):
+            for grandchild in child.children:
+                walk(grandchild)
+
+    walk(box)
+    return found
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _predict(
+    model: _Model, html: str, found: _Items, start: int, gaps: dict[int, float]
+) -> list[int]:
+    """The items predicted to start pages with their first line, from ``start`` on.
+
+    ``start`` starts a page. Items stack down the page at their measured heights, their
+    lines counted from their text's length; one whose border box would cross the
+    content area's end starts the next page. An item after other content (a group's
+    heading) stands ``gaps[item]`` lower, and the heading keeps to the group's first
+    three items: when one of them does not fit, the heading starts the next page.
     """
+    items = found.items
+    groups = sorted(gaps)
+    starts, y, page, n = [start], model.top, start, start
+    while n < len(items):
+        item = items[n]
+        lines = 1
+        if model.per_char:
+            text = " ".join(_TAG.sub("", unescape(html[item.start : item.end])).split())
+            if (wide := len(text) * model.per_char) > model.width:
+                lines += math.ceil((wide - model.width) / max(model.rest, 1.0))
+        height = model.border + (lines - 1) * model.line
+        extra = gaps.get(n, 0.0)
+        if y + extra + height > model.bottom and n > page:
+            group = groups[bisect.bisect_right(groups, n) - 1] if groups else -1
+            if page < group <= n < group + 3:
+                n = page = group  # the page starts with the group's heading: no cut there
+            else:
+                starts.append(n)
+                page = n
+            y = model.top
+            continue
+        y += extra + height + model.gap
+        n += 1
+    return starts
 
-    def __init__(self, variant: str, date: str) -> None:
-        self.variant, self.date = variant, date
-        self.written: list[bytes] = []
 
-    def add(self, document: Any) -> None:
-        """Write ``document`` (the part's pages)."""
-        self.written.append(write(document, self.variant, self.date))
+def _gaps(html: str, found: _Items, start: int, base: Path, root: Path) -> dict[int, float]:
+    """How much lower than the item before each item after other content (a heading) stands.
+
+    Measured on a small document of the two items around it; a few are measured, the
+    others taken as the first one measured (a prediction; the cuts are verified).
+    """
+    items, gaps = found.items, dict[int, float]()
+    for n in range(start + 1, len(items)):
+        before, item = items[n - 1], items[n]
+        if item.opened == before.opened and not html[before.end : item.start].strip():
+            continue
+        if len(gaps) >= GAPS_MEASURED:
+            gaps[n] = next(iter(gaps.values()))
+            continue
+        document = layout(_cut(html, found, n - 1, n + 1), base, root)
+        boxes = [box for box, _ in _item_boxes(document)]
+        if len(boxes) == 2 and len(document.pages) == 1:
+            one, two = boxes
+            gaps[n] = two.border_box_y() - one.border_box_y() - one.border_height()
+        else:
+            gaps[n] = 0.0
+    return gaps
+
+
+GAPS_MEASURED = 8  # other content between items, measured at most this many times
 
 
 def paged_list(
-    html: str, base: Path, root: Path, variant: str = "", date: str = ""
+    html: str,
+    base: Path,
+    root: Path,
+    variant: str = "",
+    date: str = "",
+    pool: Workers | None = None,
+    limits: Limits = DEFAULT,
+    output: str = "",
 ) -> bytes | None:
     """The PDF of a long list laid out in parts, or None when it is to be laid out whole.
 
     Whole: a short list, a PDF/A or tagged PDF (one structure from one layout), styles
     that carry state from page to page, HTML not cut cleanly at its items, or parts
-    that do not join exactly.
+    that do not join exactly. The parts are laid out at once on ``pool`` (else on a
+    pool of this machine's CPUs, or here in a worker process, which cannot start one).
     """
     if variant or html.count("<li") < LONG or _FITTED.search(html) or _STATEFUL.search(html):
         return None
@@ -221,47 +430,112 @@ def paged_list(
     found.close()
     if found.broken or found.body < 0 or len(found.items) < LONG:
         return None
-    return _in_parts(html, found, _Writer(variant, date), base, root, date)
+    if pool is not None:
+        return _in_parts(html, found, pool, base, root, date, limits, output)
+    jobs = 1 if multiprocessing.current_process().daemon else default_jobs()
+    with workers(jobs) as own:
+        return _in_parts(html, found, own, base, root, date, limits, output)
 
 
 def _in_parts(
-    html: str, found: _Items, writer: _Writer, base: Path, root: Path, date: str
+    html: str,
+    found: _Items,
+    pool: Workers,
+    base: Path,
+    root: Path,
+    date: str,
+    limits: Limits,
+    output: str,
 ) -> bytes | None:
-    """Lay out the parts one after the other, each given to ``writer``; then join them."""
+    """Lay out the parts, at once where the cuts are predicted; then join them.
+
+    The first part is laid out here, and the model of the page read from it predicts
+    where the others start. Each part is then laid out a page past its predicted end,
+    on the workers, and taken in order: its first page must come out as the part
+    before laid out that page, and that part must have had its cut where predicted.
+    Where it had not (a misprediction), the parts from there on are laid out again
+    from the true cut, with the cuts predicted anew.
+    """
     count = len(found.items)
-    marks: list[list[Any]] = []  # each page's bookmarks
-    start, size, check = 0, PART, None
-    while start < count:
-        stop = min(count, start + size)
-        document = layout(_cut(html, found, start, stop), base, root)
-        pages = _pages(document)
-        if check is not None and (not pages or pages[0].lines != check.lines):
+    window = 1 if isinstance(pool, _InProcess) else 2 * default_jobs() + 1
+    outputs = (output,) if output else ()
+
+    def job(first: int, stop: int, after: int) -> PartJob:
+        return PartJob(
+            _cut(html, found, first, stop), str(base), str(root), date, first, stop,
+            stop == count, after, limits, outputs,
+        )  # fmt: skip
+
+    with pdf_layout(output_name(output) if output else "a list", limits):
+        done, document = _lay_part(job(0, min(count, PROBE), -1))
+        model = None if done.longer else _model(document)
+        del document
+        gaps = _gaps(html, found, done.next, base, root) if model else {}
+    written: list[bytes] = []
+    marks: list[list[Any]] = []
+    check: list[tuple[str, float, float]] | None = None
+    size = PART
+    pending: deque[tuple[int, Pending]] = deque()  # (the part's first item, its layout)
+    planned: deque[tuple[int, int, int]] = deque()  # parts not handed out yet
+    while True:
+        if done.longer:  # pages longer than the part: that part again, longer
+            size *= 2
+            pending.clear()
+            stop = min(count, done.next + size)
+            done = pool.submit(lay_part, job(done.next, stop, -1)).result()
+            continue
+        if check is not None and done.first != check:
             return None  # the cut page did not come out as it did in the part before
-        if stop == count:
-            keep, start = len(pages), count
-        else:
-            # The last page holds only what the part held: the page before it is laid out
-            # as the whole list has it, and is where the next part starts.
-            cut = len(pages) - 2
-            while cut > 0 and not (pages[cut].opens_item and pages[cut].starts):
-                cut -= 1
-            if cut <= 0:  # pages longer than the part: a longer part
-                size *= 2
-                continue
-            keep, check = cut, pages[cut]
-            start += pages[cut].starts[0]
-        kept = document.copy(document.pages[:keep])
-        marks += [page.bookmarks for page in kept.pages]
-        writer.add(kept)
-        del document, kept
-    return _joined(html, found, marks, writer, base, root, date)
+        written.append(done.pdf)
+        marks += done.marks
+        start, check = done.next, done.check
+        if start >= count:
+            break
+        if not pending or pending[0][0] != start:
+            # Nothing handed out starts there (a cut mispredicted): what was handed out
+            # is not read, and the parts from here are predicted anew.
+            pending.clear()
+            if model:
+                planned = deque(_plan(_predict(model, html, found, start, gaps), count, size))
+            else:  # one at a time, a page past its part, each cut where it can be
+                planned = deque([(start, min(count, start + size), -1)])
+        while planned and len(pending) < window:
+            first, stop, after = planned.popleft()
+            pending.append((first, pool.submit(lay_part, job(first, stop, after))))
+        done = pending.popleft()[1].result()
+    return _joined(html, found, marks, written, base, root, date)
+
+
+def _plan(starts: list[int], count: int, size: int) -> list[tuple[int, int, int]]:
+    """Parts over the predicted page starts: (first item, item past its last, next part's).
+
+    Each part holds about ``size`` items and runs a page and a few items past the
+    start of the next, so that the page there is followed by another.
+    """
+    parts = []
+    first = starts[0]
+    while True:
+        j = bisect.bisect_left(starts, first + size)
+        if j + 1 >= len(starts) or count - starts[j] < size // 2:
+            parts.append((first, count, -1))
+            return parts
+        stop = min(count, starts[j + 1] + PAGE_AHEAD)
+        if stop >= count:
+            parts.append((first, count, -1))
+            return parts
+        parts.append((first, stop, starts[j]))
+        first = starts[j]
+
+
+PROBE = 200  # items of the first part, laid out before the others to model the page
+PAGE_AHEAD = 4  # items a part holds past the page after its cut
 
 
 def _joined(
     html: str,
     found: _Items,
     marks: list[list[Any]],
-    writer: _Writer,
+    written: list[bytes],
     base: Path,
     root: Path,
     date: str,
@@ -283,7 +557,7 @@ def _joined(
         page.links, page.anchors = [], {}
     out = pikepdf.open(io.BytesIO(write(furniture, "", date)))
     index = 0
-    for part in writer.written:
+    for part in written:
         with pikepdf.open(io.BytesIO(part)) as laid_out:
             for page in laid_out.pages:
                 stamp(out.pages[index], page, index)

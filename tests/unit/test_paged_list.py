@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -18,6 +20,7 @@ from campaign.errors import CampaignError
 from campaign.load.workspace import Workspace
 from campaign.pdf import listing
 from campaign.pdf.render import layout, render_pdf, write
+from campaign.pdf.workers import _InProcess
 
 from conftest import pdf_pages
 
@@ -107,6 +110,55 @@ def test_a_list_in_parts_is_the_list_laid_out_whole(
     looks = _pixels(whole, tmp_path, "whole")
     assert _pixels(parts, tmp_path, "parts") == looks
     assert len(looks) == len(pages)
+
+
+class _Recording:
+    """Lays each part out here, as handed out, and remembers where each started."""
+
+    def __init__(self) -> None:
+        self.firsts: list[int] = []
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Any:
+        self.firsts.append(job.first)
+        return _InProcess().submit(fn, job)
+
+
+@pytest.mark.parametrize("shift", [0, 1, -2], ids=["as-predicted", "one-late", "two-early"])
+def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shift: int
+) -> None:
+    # Every predicted page start but the (true) first moved by ``shift`` items: the parts
+    # handed out from there start mid-page, and each is laid out again from its true cut.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    predict = listing._predict
+
+    def wrong(*args: Any) -> list[int]:
+        starts = predict(*args)
+        return starts[:1] + [n + shift for n in starts[1:]]
+
+    monkeypatch.setattr(listing, "_predict", wrong)
+    _list(example, 400)
+    html, base = _html(example)
+    pool = _Recording()
+    parts = listing.paged_list(html, base, example, "", DATE, pool=pool)
+    assert parts is not None
+    whole = write(layout(html, base, example), "", DATE)
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
+    assert _pixels(parts, tmp_path, "parts") == _pixels(whole, tmp_path, "whole")
+    assert _outline(parts) == _outline(whole)
+    if shift:  # parts were handed out from wrong cuts, and their layouts not used
+        assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
+
+
+def _true_starts(html: str, base: Path, root: Path) -> set[int]:
+    """The items that start pages of the list laid out whole (its first page's first item: 0)."""
+    document = layout(html, base, root)
+    return {0} | {
+        page.starts[0] for page in listing._pages(document) if page.opens_item and page.starts
+    }
 
 
 def test_a_cut_that_does_not_come_out_as_the_whole_lays_it_out_whole(
