@@ -167,21 +167,21 @@ def _inherited(page: Any, key: str) -> Any:
     return None
 
 
-def _drawn(page: Any) -> tuple[bytes, bytes, bytes] | None:
-    """What a page draws, as stored: its one content stream's filters and bytes (None: other)."""
+def _drawn(page: Any) -> tuple[bytes, bytes] | None:
+    """What a page draws, as stored: its one content stream's dictionary and bytes (None: other)."""
     import pikepdf
 
     contents = page.get("/Contents")
     if not isinstance(contents, pikepdf.Stream):
         return None
-    codec = [contents.get(key) for key in ("/Filter", "/DecodeParms")]
-    filter_, parms = (b"" if c is None else c.unparse() for c in codec)
-    return filter_, parms, contents.read_raw_bytes()
+    head = contents.stream_dict.unparse()  # the filters, and the length
+    # A reference means an object of its own file: not comparable across files as text.
+    return None if b" R" in head else (head, contents.read_raw_bytes())
 
 
 # A master's page as copied into the joined file, with what it draws; None for a page
 # that is copied from each letter (one with annotations, which belong to one page).
-_MasterPage = tuple[tuple[bytes, bytes, bytes], Any] | None
+_MasterPage = tuple[tuple[bytes, bytes], Any] | None
 
 
 def _master_pages(copier: _Copier, path: Path) -> list[_MasterPage]:
