@@ -50,6 +50,9 @@ from campaign.text.wording import (
 # Long outputs are laid out in parts of this size (see build.py).
 ENVELOPES_PER_PART = 50
 SHEETS_PER_PART = 6
+# The addresses' layer stands this many envelopes on one tall page, which the build
+# cuts into envelopes (joining.py): WeasyPrint pays much of its work per page.
+ENVELOPES_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class Composer:
         }
         self._body = source_template(self.env, letter.folder / letter.body_file)
         self.pieces = _pieces(self.to, self.cc)
+        self.stack = ENVELOPES_PER_PAGE  # envelopes a page in the addresses' layer
         self.warnings: list[Problem] = []  # found while composing, reported by check
 
     def say(self, key: str, **values: Any) -> str:
@@ -335,7 +339,9 @@ class Composer:
         window = WINDOWS[self.bundle.letter.envelope]
         template = load_template(self.env, self._part("envelopes.html.j2"), self._page_context())
         envelope = ENVELOPES[window.envelope]
-        context = self._page_context(mailing=batch, envelope=envelope, layer=layer)
+        context = self._page_context(
+            mailing=batch, envelope=envelope, layer=layer, stack=self.stack
+        )
         return self._finish(render(template, context))
 
     def labels_html(self) -> list[str]:

@@ -225,13 +225,14 @@ def split_sheets(document: Any, height: float) -> Any | None:
             if child.margin_height() == 0 and not child.children:
                 continue  # the white space between two sheets
             at = len(sheets) * height
-            if not child.is_in_normal_flow() or child.position_y != at:
+            # Within float rounding: the layout adds the sheets' heights one by one.
+            if not child.is_in_normal_flow() or abs(child.position_y - at) > _EDGE:
                 return None
             if abs(child.margin_height() - height) > _EDGE or not _inside(child, at, height):
                 return None
             sheets.append(child)
-        for n, sheet in enumerate(sheets):
-            sheet.translate(0, -n * height)
+        for sheet in sheets:
+            sheet.translate(0, -sheet.position_y)  # its top exactly at the page's
             inner = body.copy_with_children([sheet])
             inner.height = height
             outer = root.copy_with_children([inner])

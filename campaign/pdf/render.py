@@ -6,6 +6,7 @@ a long signature list is laid out in parts by ``listing``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from campaign.compose.overlays import Place, Sheet
 from campaign.errors import CampaignError
-from campaign.pdf.engine import layout, write
+from campaign.pdf.engine import layout, split_sheets, write
 
 __all__ = ["layout", "write"]  # re-exported: most callers take all of HTML to PDF from here
 
@@ -28,10 +29,41 @@ def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str =
 
     if (listed := paged_list(html, base, root, variant, date)) is not None:
         return listed  # a long list, laid out in parts
-    document, misfits = fitted_layout(html, base, root, variant)
+    document, misfits = _sheets_cut(html, base, root, variant)
     if misfits:
         raise DoesNotFit(misfits)
     return write(document, variant, date)
+
+
+# A style that stands a document's sheets (its body's children: envelopes) one under the
+# other on tall pages; without it they stand a page each.
+_SHEETS = re.compile(r"<style data-sheets>.*?</style>", re.S)
+
+
+def _sheets_cut(html: str, base: Path, root: Path, variant: str) -> tuple[Any, list[Misfit]]:
+    """``fitted_layout``, with sheets stacked on tall pages cut into a page each.
+
+    WeasyPrint lays out a few tall pages far quicker than a page for each sheet; they
+    are cut (``split_sheets``) before anything is drawn, so each page holds its own
+    sheet alone. Sheets not exactly stacked (a workspace template's own style) are laid
+    out again without the style: a sheet a page.
+    """
+    document, misfits = fitted_layout(html, base, root, variant)
+    if misfits or not _SHEETS.search(html):
+        return document, misfits
+    cut = split_sheets(document, _sheet_height(document))
+    if cut is not None:
+        return cut, misfits
+    return fitted_layout(_SHEETS.sub("", html, count=1), base, root, variant)
+
+
+def _sheet_height(document: Any) -> float:
+    """The height (CSS px) of the first page's first sheet, or 0 when it has none."""
+    boxes = document.pages[0]._page_box.children if document.pages else []
+    for _ in range(2):  # the root box, then the body
+        boxes = boxes[0].children if len(boxes) == 1 else []
+    heights = [box.margin_height() for box in boxes if box.margin_height()]
+    return float(heights[0]) if heights else 0.0
 
 
 # Boxes that must stay inside a rectangle carry ``data-fit="KIND"``: the rectangle is

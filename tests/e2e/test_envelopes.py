@@ -14,7 +14,8 @@ import pikepdf
 import pytest
 
 from campaign.checks.letters import load_letters
-from campaign.compose.composer import Composer
+from campaign.compose.composer import ENVELOPES_PER_PAGE, ENVELOPES_PER_PART, Composer
+from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.load.workspace import Workspace
 from campaign.pdf.joining import join_pdfs
 from campaign.pdf.render import render_pdf
@@ -139,3 +140,74 @@ def test_a_return_address_running_into_the_address_stops_the_build(
         "Error: 1 problem in 1 file; nothing was written",
     ]
     assert not (minimal / "build" / "test").exists()
+
+
+def _addressees(ws: Path, count: int, long: int = -1) -> list[str]:
+    """Write ``count`` addressees (``long`` with an address of 12 lines); return their names."""
+    names = [f"Person {n + 1}" for n in range(count)]
+    lines = ["to:\n"]
+    for n, name in enumerate(names):
+        address = [f"Room {n + 1}", "Test Street 3", "10115 Berlin"]
+        if n == long:
+            address = [f"Floor {floor}" for floor in range(9)] + address
+        lines.append(
+            f"  - name: {name}\n    salutation: Dear {name},\n    address: [{', '.join(address)}]\n"
+        )
+    (ws / "letters" / "test" / "recipients.yaml").write_text("".join(lines))
+    return names
+
+
+def test_each_envelope_shows_its_own_addressee_and_no_other(minimal: Path) -> None:
+    # Two parts: the first with two pages of envelopes stacked, the second with a
+    # shorter stack; each page of envelopes.pdf is one envelope, in mailing order.
+    count = ENVELOPES_PER_PART + ENVELOPES_PER_PAGE // 2 + 1
+    names = _addressees(minimal, count)
+    built = build(minimal)
+    assert [flat(page) for page in pdf_pages(built)] == [
+        f"{SENDER} {name} Room {n} Test Street 3 10115 Berlin" for n, name in enumerate(names, 1)
+    ]
+    with pikepdf.open(built) as pdf:
+        sizes = {tuple(float(v) for v in page.mediabox) for page in pdf.pages}
+    assert sizes == {(0.0, 0.0, 623.622047, 311.811024)}  # DL: 220 × 110 mm
+
+
+def test_an_address_too_long_for_its_envelope_on_a_stacked_page_is_said_by_name(
+    minimal: Path,
+) -> None:
+    # The addressee stands on the second page of envelopes of the first part, below
+    # another: the misfit is theirs, not the neighbour's nor the page's first.
+    long = ENVELOPES_PER_PAGE + 1
+    _addressees(minimal, ENVELOPES_PER_PAGE + 3, long)
+    result = run("build", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if not line.startswith("  hint:")]
+    line = 2 + 3 * long
+    assert said[1:] == [  # after the progress bar's label
+        f"ws/letters/test/recipients.yaml:{line}: the address of 'Person {long + 1}' needs "
+        "13 lines in the din5008-b window, which holds 9",
+        f"ws/letters/test/recipients.yaml:{line}: the address of 'Person {long + 1}' needs "
+        "13 lines on the DL envelope, which holds 10",
+        "Error: 2 problems in 1 file; nothing was written",
+    ]
+    assert not (minimal / "build" / "test").exists()
+
+
+def test_envelopes_a_template_stacks_otherwise_are_laid_out_a_page_each(minimal: Path) -> None:
+    # A workspace's copy whose stacking style leaves room above the envelopes: they
+    # cannot be cut into pages exactly, so they are laid out again without the style.
+    shipped = (BUILTIN_TEMPLATES / "joint-letter" / "envelopes.html.j2").read_text()
+    stacking = "<style data-sheets>\n"
+    assert stacking in shipped
+    own = minimal / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "envelopes.html.j2").write_text(
+        shipped.replace(stacking, stacking + "body { padding-top: 1mm; }\n")
+    )
+    names = _addressees(minimal, 3)
+    built = build(minimal)
+    assert [flat(page) for page in pdf_pages(built)] == [
+        f"{SENDER} {name} Room {n} Test Street 3 10115 Berlin" for n, name in enumerate(names, 1)
+    ]
+    with pikepdf.open(built) as pdf:
+        sizes = {tuple(float(v) for v in page.mediabox) for page in pdf.pages}
+    assert sizes == {(0.0, 0.0, 623.622047, 311.811024)}
