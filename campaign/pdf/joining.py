@@ -19,6 +19,7 @@ pointing at that copy, and only the pages drawn on are read and copied.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,28 @@ class _Copier:
     def __init__(self, out: Any) -> None:
         self.out = out
         self.known: dict[bytes, Any] = {}  # digest -> object in ``out``
+        self.same: dict[bytes, tuple[Any, bytes]] = {}  # fingerprint -> what copy() gave
+
+    def copy_again(self, value: Any, memo: dict[Any, Any], source: Any) -> Any:
+        """``value`` (of PDF ``source``) copied into ``out``, walking only what is new.
+
+        The stamps of a batch's letters share their resources (the overlay's fonts), which
+        each letter's file holds again: those fingerprinted as copied before are not walked.
+        """
+        import pikepdf
+
+        if not (isinstance(value, pikepdf.Object) and value.is_indirect):
+            return self.copy(value, memo)[0]
+        prints: dict[tuple[int, int], bytes | None] = {}
+        _fingerprint(value, source, prints)
+        for key, print_ in prints.items():
+            if print_ is not None and print_ in self.same and key not in memo:
+                memo[key] = self.same[print_]
+        copied = self.copy(value, memo)[0]
+        for key, print_ in prints.items():
+            if print_ is not None and memo.get(key) is not None:
+                self.same.setdefault(print_, memo[key])
+        return copied
 
     def page(self, page: Any, memo: dict[Any, Any]) -> Any:
         """A copy of ``page`` (a page of another PDF) as a page dictionary of ``out``."""
@@ -149,6 +172,47 @@ class _Copier:
         return stream, digest
 
 
+# A reference in qpdf's JSON (schema 2): a string "n g R" standing where a value does. A
+# PDF string is written with a "u:" or "b:" prefix, and a quote inside one is escaped.
+_REFERENCE = re.compile(rb'(?<=[\s\[:,])"(\d+) (\d+) R"')
+# Keys of objects that belong to one page or point up a tree: such are not fingerprinted.
+_OWNED = (b'"/Rect"', b'"/Parent"', b'"/P"', b'"/StructParents"')
+
+
+def _fingerprint(
+    value: Any, source: Any, prints: dict[tuple[int, int], bytes | None]
+) -> bytes | None:
+    """A digest of indirect ``value``'s content and all it refers to; None: not to be shared.
+
+    Objects of two files with the same fingerprint are equal, references followed.
+    ``prints`` holds each object's of this file, by number, and None while one is being
+    taken (a cycle is not fingerprinted).
+    """
+    import pikepdf
+
+    key = value.objgen
+    if key in prints:
+        return prints[key]
+    prints[key] = None
+    text = value.to_json(dereference=True)
+    if any(owned in text for owned in _OWNED):
+        return None
+    stream = isinstance(value, pikepdf.Stream)
+    digest = hashlib.sha256(b"S" if stream else b"O")
+    end = 0
+    for found in _REFERENCE.finditer(text):
+        inner = _fingerprint(source.get_object(int(found[1]), int(found[2])), source, prints)
+        if inner is None:
+            return None
+        digest.update(text[end : found.start()] + b"\0" + inner + b"\0")
+        end = found.end()
+    digest.update(text[end:])
+    if stream:
+        digest.update(hashlib.sha256(value.read_raw_bytes()).digest())
+    prints[key] = digest.digest()
+    return prints[key]
+
+
 def _digest(kind: bytes, parts: list[bytes]) -> bytes:
     digest = hashlib.sha256(kind)
     for part in parts:
@@ -181,7 +245,7 @@ def _drawn(page: Any) -> tuple[bytes, bytes] | None:
 
 # A master's page as copied into the joined file, with what it draws; None for a page
 # that is copied from each letter (one with annotations, which belong to one page).
-_MasterPage = tuple[tuple[bytes, bytes], Any] | None
+_MasterPage = tuple[tuple[bytes, bytes], dict[str, Any]] | None
 
 
 def _master_pages(copier: _Copier, path: Path) -> list[_MasterPage]:
@@ -201,14 +265,16 @@ def _master_pages(copier: _Copier, path: Path) -> list[_MasterPage]:
                 pages.append(None)
                 continue
             try:
-                pages.append((drawn, copier.page(page, memo)))
+                pages.append((drawn, dict(copier.page(page, memo).items())))
             except _Cycle:
                 pages.append(None)
     return pages
 
 
-def _drawn_on(copier: _Copier, page: Any, master: Any, memo: dict[Any, Any]) -> Any:
-    """A copy of ``page``, the master's page (copied as ``master``) with more drawn on it.
+def _drawn_on(
+    copier: _Copier, source: Any, page: Any, master: dict[str, Any], memo: dict[Any, Any]
+) -> Any:
+    """A copy of ``page`` of ``source``, the master's page (copied as ``master``) drawn on.
 
     Stamping adds to a page's contents and adds resources under new names: a resource
     named as one of the master's page is the master's, already copied. Only the new
@@ -216,7 +282,7 @@ def _drawn_on(copier: _Copier, page: Any, master: Any, memo: dict[Any, Any]) -> 
     """
     import pikepdf
 
-    copy = pikepdf.Dictionary(dict(master.items()))
+    copy = pikepdf.Dictionary(master)
     copy.Contents = copier.copy(page.Contents, memo)[0]
     theirs, resources = master.get("/Resources"), _inherited(page, "/Resources")
     if not isinstance(theirs, pikepdf.Dictionary) or not isinstance(resources, pikepdf.Dictionary):
@@ -229,7 +295,7 @@ def _drawn_on(copier: _Copier, page: Any, master: Any, memo: dict[Any, Any]) -> 
             every = dict(known.items())
             for name, value in named.items():
                 if name not in every:
-                    every[name] = copier.copy(value, memo)[0]
+                    every[name] = copier.copy_again(value, memo, source)
             merged[kind] = pikepdf.Dictionary(every)
         else:
             merged[kind] = copier.copy(named, memo)[0]
@@ -301,9 +367,9 @@ def join_pdfs(
                 mine = shared[number] if number < len(shared) else None
                 if mine is not None and _drawn(page.obj) == mine[0]:
                     # The master's page: its contents and resources, copied once.
-                    copy = pikepdf.Dictionary(dict(mine[1].items()))
+                    copy = pikepdf.Dictionary(mine[1])
                 elif mine is not None:
-                    copy = _drawn_on(copier, page.obj, mine[1], memo)
+                    copy = _drawn_on(copier, source, page.obj, mine[1], memo)
                 else:
                     try:
                         if not dedupe or tagged:
