@@ -232,7 +232,10 @@ def split_sheets(document: Any, height: float) -> Any | None:
                 return None
             sheets.append(child)
         for sheet in sheets:
-            sheet.translate(0, -sheet.position_y)  # its top exactly at the page's
+            down = -sheet.position_y  # its top exactly at the page's
+            sheet.translate(0, down)
+            if not _move_backgrounds(sheet, down):
+                return None
             inner = body.copy_with_children([sheet])
             inner.height = height
             outer = root.copy_with_children([inner])
@@ -241,6 +244,36 @@ def split_sheets(document: Any, height: float) -> Any | None:
             cut.height = height
             pages.append(Page(cut))
     return document.copy(pages)
+
+
+def _move_backgrounds(box: Any, down: float) -> bool:
+    """Move the backgrounds of ``box`` and all in it ``down`` px, as its boxes were moved.
+
+    WeasyPrint places backgrounds when it lays a page out, in the page's coordinates,
+    apart from the boxes: moving a box does not move its background. False when one
+    is fixed to the page (``background-attachment: fixed``): the tall page's, not a sheet's.
+    """
+
+    def moved(area: Any) -> Any:
+        return area if isinstance(area, str) else (area[0], area[1] + down, *area[2:])
+
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        if (background := getattr(box, "background", None)) is not None:
+            if "fixed" in box.style["background_attachment"]:
+                return False
+            layers = [
+                layer._replace(
+                    painting_area=moved(layer.painting_area),
+                    positioning_area=moved(layer.positioning_area),
+                    clipped_boxes=[moved(clip) for clip in layer.clipped_boxes],
+                )
+                for layer in background.layers
+            ]
+            box.background = background._replace(layers=layers)
+        stack += box.all_children()
+    return True
 
 
 def _flush(box: Any) -> bool:

@@ -84,6 +84,23 @@ def test_cut_sheets_read_and_look_as_pages_laid_out_one_by_one(
 @pytest.mark.parametrize(
     "extra",
     [
+        ".sheet .to { background: #777; border-radius: 3mm; }",
+        ".sheet .to { background: linear-gradient(#000, #fff) content-box; padding: 1mm; }",
+        ".sheet span:last-child { background: radial-gradient(#000, #fff); }",
+    ],
+)
+def test_backgrounds_are_cut_with_their_sheets(tmp_path: Path, extra: str) -> None:
+    # WeasyPrint places a background when it lays the page out, apart from its box.
+    one = layout(html(extra, 1), tmp_path, tmp_path)
+    cut = split_sheets(layout(html(extra, 3), tmp_path, tmp_path), one.pages[0].height)
+    assert cut is not None
+    alone, stacked = write(one, date="2020-02-13"), write(cut, date="2020-02-13")
+    assert drawn(stacked, tmp_path, "stacked") == drawn(alone, tmp_path, "alone")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
         # An element placed on the page, not in its sheet: it would show on the first alone.
         ".sheet { position: static; }",
         "body { padding-top: 2mm; }",  # room above the first sheet only
@@ -92,6 +109,8 @@ def test_cut_sheets_read_and_look_as_pages_laid_out_one_by_one(
         ".sheet { margin-bottom: 1mm; }",
         "@page { @top-center { content: 'Envelope ' counter(page); } }",  # a margin box
         ".sheet .to { top: 45mm; }",  # its address reaching past the sheet's foot
+        # A background placed on the tall page, not on its sheet.
+        ".sheet .to { background: linear-gradient(#000, #fff) fixed; }",
     ],
 )
 def test_a_page_that_is_not_exactly_stacked_sheets_is_not_cut(tmp_path: Path, extra: str) -> None:
