@@ -18,6 +18,7 @@ from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.load.workspace import Workspace
 from campaign.pdf.render import render_pdf
+from campaign.pdf.workers import default_jobs, workers
 
 
 def main() -> None:
@@ -25,8 +26,10 @@ def main() -> None:
     root, target = Path(sys.argv[1]), Path(sys.argv[2])
     start = time.perf_counter()
     bundle = load_letters(Workspace(root))[0][0]
-    # The build's way: a long list is laid out in parts (listing.py).
-    pdf = render_pdf(Composer(bundle).signatories_html(), bundle.letter.folder, root)
+    # The build's way: a long list is laid out in parts (listing.py), on one worker
+    # per CPU.
+    with workers(default_jobs()) as pool:
+        pdf = render_pdf(Composer(bundle).signatories_html(), bundle.letter.folder, root, pool=pool)
     target.write_bytes(pdf)
     seconds = time.perf_counter() - start
     with pikepdf.open(io.BytesIO(pdf)) as written:

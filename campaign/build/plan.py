@@ -41,6 +41,9 @@ class Layout(enum.Enum):
     # Hundreds of envelopes or labels: laid out in parts, then joined; what every
     # envelope shows is laid out once and drawn under each page.
     PARTS = "parts"
+    # One long document (signatories.pdf): cut at its pages and laid out on the workers
+    # at once when it is long (pdf/listing.py), else laid out whole.
+    LIST = "list"
     DERIVED = "derived"  # made from other outputs once they exist (print.pdf)
 
 
@@ -353,7 +356,7 @@ COPIES = Kind(
     mailed=True,
 )
 PARALLEL = Kind("parallel.pdf", True, Layout.WHOLE, "its HTML", _parallel)
-SIGNATORIES_PDF = Kind("signatories.pdf", True, Layout.WHOLE, "its HTML", _signatories_pdf)
+SIGNATORIES_PDF = Kind("signatories.pdf", True, Layout.LIST, "its HTML", _signatories_pdf)
 SIGNATORIES_CSV = Kind("signatories.csv", False, Layout.WHOLE, "its text", _signatories_csv)
 WEB = Kind("letter.html", False, Layout.WHOLE, "its HTML", _web)
 ENVELOPES = Kind("envelopes.pdf", True, Layout.PARTS, "its parts' HTML", _envelopes)

@@ -30,12 +30,14 @@ from campaign.errors import CampaignError, ProblemsFoundLate, display_path
 from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
 from campaign.model.timings import phase
+from campaign.pdf.listing import is_long, paged_list
 from campaign.pdf.render import DoesNotFit
 from campaign.pdf.workers import (
     FullJob,
     Pending,
     StampJob,
     Workers,
+    _InProcess,
     default_jobs,
     run_full,
     run_stamp,
@@ -141,7 +143,7 @@ def _stage(
     # stops the build while the outputs are still as they were.
     try:
         with phase("composing"):
-            jobs = _jobs(plan, todo, staging)
+            jobs = _jobs(plan, todo, staging, pool)
         early.start()  # print.pdf is joined while the letters are still laid out
         _run(plan, jobs, pool, staging, staged.made, finished, early.ready.stamped)
         with phase("enclosures"):
@@ -304,6 +306,8 @@ class _Jobs:
     # outputs laid out in parts: the output, its parts' files in order, and the file
     # of what is drawn under every page (None: nothing)
     joins: list[tuple[Path, list[Path], Path | None]] = field(default_factory=list)
+    # long lists, cut and laid out on the workers (its HTML, its output)
+    lists: list[tuple[str, str]] = field(default_factory=list)
     whole: int = 0  # letters that could have shared their pages, laid out whole
 
 
@@ -321,7 +325,7 @@ def _makers(todo: list[Output]) -> list[Maker]:
     return makers
 
 
-def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
+def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) -> _Jobs:
     jobs = _Jobs()
     shared = [o for o in todo if o.addressee is not None]
     for output in todo:
@@ -339,6 +343,13 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path) -> _Jobs:
             if under is not None:  # laid out once, with its own boxes checked
                 jobs.full.append((_given(output.under), str(under)))
             jobs.joins.append((staging / output.name, files, under))
+        elif layout is Layout.LIST and not isinstance(pool, _InProcess):
+            # Composed now: only a long one is cut (one process lays out a short one).
+            html = output.compose()
+            if is_long(html, plan.variant):
+                jobs.lists.append((html, str(staging / output.name)))
+            else:
+                jobs.full.append((_given(html), str(staging / output.name)))
         elif output.pdf:
             jobs.whole += layout is Layout.STAMPED  # a letter that could not share its pages
             # Composed when handed to a worker, so memory holds a few letters, not all;
@@ -417,6 +428,36 @@ class _Feed:
             raise _joined(overflowing)
 
 
+class _Listing:
+    """A long list laid out in parts on the workers, handed out by a thread of its own."""
+
+    def __init__(
+        self, pool: Workers, html: str, out: str, base: str, root: str, limits: Limits, date: str
+    ) -> None:
+        self.html, self.out = html, out
+        self._pdf: bytes | None = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._pdf = paged_list(
+                    html, Path(base), Path(root), "", date, pool=pool, limits=limits, output=out
+                )
+            except BaseException as exc:  # raised in the build's thread, by result()
+                self._error = exc
+
+        # A daemon: should the build stop, the pool's end ends its waits too.
+        self._thread = threading.Thread(target=run, name="list", daemon=True)
+        self._thread.start()
+
+    def result(self) -> bytes | None:
+        """Wait for the list: its PDF, or None when it is to be laid out whole."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._pdf
+
+
 def _joined(found: list[DoesNotFit]) -> DoesNotFit:
     """Every misfit of several jobs, as one."""
     misfits = [m for exc in found for m in exc.misfits]
@@ -441,7 +482,10 @@ def _run(
     variant, date = plan.variant, plan.date
     window = 2 * default_jobs() + 2
     feed = _Feed(pool, base, root, tick, window, limits, variant=variant, date=date)
-    # Whole letters first, so the workers are busy while the shared pages are laid out.
+    # Long lists first: each is handed out in parts by a thread of its own, which lays
+    # out nothing itself. Then whole letters, so the workers are busy while the shared
+    # pages are laid out.
+    lists = [_Listing(pool, html, out, base, root, limits, date) for html, out in jobs.lists]
     feed.add(jobs.full)
     made.whole += jobs.whole
     misfits: list[tuple[int, str]] = []
@@ -497,6 +541,13 @@ def _run(
     feed.add([(letter_to(composer, i), out) for i, out in misfits])
     made.whole += len(misfits)
     try:
+        feed.finish()
+        for listing in lists:
+            if (listed := listing.result()) is None:  # not cut: laid out whole
+                feed.add([(_given(listing.html), listing.out)])
+            else:
+                write_atomic(Path(listing.out), listed)
+                tick(Path(listing.out))
         feed.finish()
     except DoesNotFit as exc:
         unfit.append(exc)

@@ -22,10 +22,9 @@ from __future__ import annotations
 import bisect
 import io
 import math
-import multiprocessing
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.pdf.engine import layout, write
-from campaign.pdf.workers import Pending, Workers, _InProcess, default_jobs, workers
+from campaign.pdf.workers import Pending, Workers, _InProcess, default_jobs
 
 PART = 1500  # items a part holds past its cut; about 30 pages of a one-column list
 LONG = 2 * PART  # a list shorter than this is laid out whole
@@ -216,6 +215,11 @@ class PartJob:
     next: int = -1
     limits: Limits = DEFAULT
     outputs: tuple[str, ...] = ()  # the file it is part of, named in errors
+    # The first part only: the model of the page is read from its layout, and the gaps
+    # measured on these small documents, each of an item after a heading and the one
+    # before it (see _gap_documents).
+    modelled: bool = False
+    gaps: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,33 +232,37 @@ class PartDone:
     check: list[tuple[str, float, float]]  # the lines of the page where the next part starts
     next: int  # the item the next part must start with (the list's length: none)
     longer: bool = False  # no page to cut at: the part must hold more items
+    model: _Model | None = None  # the first part's: the model of the page
+    gaps: dict[int, float] = field(default_factory=dict)  # the first part's: measured gaps
 
 
 def lay_part(job: PartJob) -> PartDone:
     """Lay out a part, cut it, and write its kept pages (in a worker, or here)."""
-    with pdf_layout(output_name(job.outputs[0]) if job.outputs else "a list", job.limits):
-        return _lay_part(job)[0]
+    with pdf_layout(_named(job.outputs), job.limits):
+        document = layout(job.html, Path(job.base), Path(job.root))
+        pages = _pages(document)
+        first = pages[0].lines if pages else []
+        model = _model(document) if job.modelled else None
+        gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
+        if job.last:
+            keep, check, after = len(pages), [], job.stop
+        else:
+            # The last page holds only what the part held: the page before it is laid
+            # out as the whole list has it, and can be where the next part starts.
+            cuts = [n for n in range(1, len(pages) - 1) if pages[n].opens_item and pages[n].starts]
+            if not cuts:  # pages longer than the part: a longer part
+                return PartDone(b"", [], first, [], job.first, True, model, gaps)
+            keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
+            check, after = pages[keep].lines, job.first + pages[keep].starts[0]
+        kept = document.copy(document.pages[:keep])
+        del document, pages
+        marks = [page.bookmarks for page in kept.pages]
+        pdf = write(kept, "", job.date)
+    return PartDone(pdf, marks, first, check, after, False, model, gaps)
 
 
-def _lay_part(job: PartJob) -> tuple[PartDone, Any]:
-    """``lay_part``, and the laid-out document (read for the model of the page)."""
-    document = layout(job.html, Path(job.base), Path(job.root))
-    pages = _pages(document)
-    first = pages[0].lines if pages else []
-    if job.last:
-        keep, check, after = len(pages), [], job.stop
-    else:
-        # The last page holds only what the part held: the page before it is laid out
-        # as the whole list has it, and can be where the next part starts.
-        cuts = [n for n in range(1, len(pages) - 1) if pages[n].opens_item and pages[n].starts]
-        if not cuts:  # pages longer than the part: a longer part
-            return PartDone(b"", [], first, [], job.first, longer=True), document
-        keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
-        check, after = pages[keep].lines, job.first + pages[keep].starts[0]
-    kept = document.copy(document.pages[:keep])
-    marks = [page.bookmarks for page in kept.pages]
-    pdf = write(kept, "", job.date)
-    return PartDone(pdf, marks, first, check, after), document
+def _named(outputs: tuple[str, ...]) -> str:
+    return output_name(outputs[0]) if outputs else "a list"
 
 
 @dataclass(frozen=True)
@@ -379,31 +387,43 @@ def _predict(
     return starts
 
 
-def _gaps(html: str, found: _Items, start: int, base: Path, root: Path) -> dict[int, float]:
-    """How much lower than the item before each item after other content (a heading) stands.
+def _gap_documents(html: str, found: _Items, start: int) -> tuple[tuple[int, str], ...]:
+    """Small documents of each item after other content (a heading) and the item before it.
 
-    Measured on a small document of the two items around it; a few are measured, the
-    others taken as the first one measured (a prediction; the cuts are verified).
+    A few: the gaps of the others are taken as the first one's (a prediction; the cuts
+    are verified).
     """
-    items, gaps = found.items, dict[int, float]()
+    items, documents = found.items, list[tuple[int, str]]()
     for n in range(start + 1, len(items)):
         before, item = items[n - 1], items[n]
         if item.opened == before.opened and not html[before.end : item.start].strip():
             continue
-        if len(gaps) >= GAPS_MEASURED:
-            gaps[n] = next(iter(gaps.values()))
-            continue
-        document = layout(_cut(html, found, n - 1, n + 1), base, root)
-        boxes = [box for box, _ in _item_boxes(document)]
-        if len(boxes) == 2 and len(document.pages) == 1:
-            one, two = boxes
-            gaps[n] = two.border_box_y() - one.border_box_y() - one.border_height()
-        else:
-            gaps[n] = 0.0
-    return gaps
+        documents.append(
+            (n, _cut(html, found, n - 1, n + 1) if len(documents) < GAPS_MEASURED else "")
+        )
+    return tuple(documents)
+
+
+def _gap(html: str, base: Path, root: Path) -> float:
+    """How much lower than the item before it the second item of ``html`` stands (-1: unknown)."""
+    if not html:
+        return -1.0
+    document = layout(html, base, root)
+    boxes = [box for box, _ in _item_boxes(document)]
+    if len(boxes) != 2 or len(document.pages) != 1:
+        return 0.0
+    one, two = boxes
+    return float(two.border_box_y() - one.border_box_y() - one.border_height())
 
 
 GAPS_MEASURED = 8  # other content between items, measured at most this many times
+
+
+def is_long(html: str, variant: str = "") -> bool:
+    """Whether ``html`` may be a list to cut into parts (``paged_list`` reads it to know)."""
+    return not (
+        variant or html.count("<li") < LONG or _FITTED.search(html) or _STATEFUL.search(html)
+    )
 
 
 def paged_list(
@@ -420,21 +440,17 @@ def paged_list(
 
     Whole: a short list, a PDF/A or tagged PDF (one structure from one layout), styles
     that carry state from page to page, HTML not cut cleanly at its items, or parts
-    that do not join exactly. The parts are laid out at once on ``pool`` (else on a
-    pool of this machine's CPUs, or here in a worker process, which cannot start one).
+    that do not join exactly. The parts are laid out at once on ``pool`` (None: one
+    after the other, here).
     """
-    if variant or html.count("<li") < LONG or _FITTED.search(html) or _STATEFUL.search(html):
+    if not is_long(html, variant):
         return None
     found = _Items(html)
     found.feed(html)
     found.close()
     if found.broken or found.body < 0 or len(found.items) < LONG:
         return None
-    if pool is not None:
-        return _in_parts(html, found, pool, base, root, date, limits, output)
-    jobs = 1 if multiprocessing.current_process().daemon else default_jobs()
-    with workers(jobs) as own:
-        return _in_parts(html, found, own, base, root, date, limits, output)
+    return _in_parts(html, found, pool or _InProcess(), base, root, date, limits, output)
 
 
 def _in_parts(
@@ -449,28 +465,29 @@ def _in_parts(
 ) -> bytes | None:
     """Lay out the parts, at once where the cuts are predicted; then join them.
 
-    The first part is laid out here, and the model of the page read from it predicts
+    The first part is laid out first, and the model of the page read from it predicts
     where the others start. Each part is then laid out a page past its predicted end,
-    on the workers, and taken in order: its first page must come out as the part
-    before laid out that page, and that part must have had its cut where predicted.
-    Where it had not (a misprediction), the parts from there on are laid out again
-    from the true cut, with the cuts predicted anew.
+    and taken in order: its first page must come out as the part before laid out that
+    page, and that part must have had its cut where predicted. Where it had not (a
+    misprediction), the parts from there on are laid out again from the true cut,
+    with the cuts predicted anew. Everything is laid out on ``pool``: this only hands
+    out and checks.
     """
     count = len(found.items)
     window = 1 if isinstance(pool, _InProcess) else 2 * default_jobs() + 1
     outputs = (output,) if output else ()
 
-    def job(first: int, stop: int, after: int) -> PartJob:
+    def job(first: int, stop: int, after: int, modelled: bool = False) -> PartJob:
         return PartJob(
             _cut(html, found, first, stop), str(base), str(root), date, first, stop,
-            stop == count, after, limits, outputs,
+            stop == count, after, limits, outputs, modelled,
+            _gap_documents(html, found, 0) if modelled else (),
         )  # fmt: skip
 
-    with pdf_layout(output_name(output) if output else "a list", limits):
-        done, document = _lay_part(job(0, min(count, PROBE), -1))
-        model = None if done.longer else _model(document)
-        del document
-        gaps = _gaps(html, found, done.next, base, root) if model else {}
+    done = pool.submit(lay_part, job(0, min(count, PROBE), -1, modelled=True)).result()
+    model = done.model
+    measured = [gap for gap in done.gaps.values() if gap >= 0]
+    gaps = {n: gap if gap >= 0 else measured[0] for n, gap in done.gaps.items() if measured}
     written: list[bytes] = []
     marks: list[list[Any]] = []
     check: list[tuple[str, float, float]] | None = None
@@ -503,7 +520,12 @@ def _in_parts(
             first, stop, after = planned.popleft()
             pending.append((first, pool.submit(lay_part, job(first, stop, after))))
         done = pending.popleft()[1].result()
-    return _joined(html, found, marks, written, base, root, date)
+    joined = JoinJob(
+        _furniture(html, found, len(marks)), str(base), str(root), date, marks, written,
+        limits, outputs,
+    )  # fmt: skip
+    result: bytes | None = pool.submit(join_parts, joined).result()
+    return result
 
 
 def _plan(starts: list[int], count: int, size: int) -> list[tuple[int, int, int]]:
@@ -531,33 +553,40 @@ PROBE = 200  # items of the first part, laid out before the others to model the 
 PAGE_AHEAD = 4  # items a part holds past the page after its cut
 
 
-def _joined(
-    html: str,
-    found: _Items,
-    marks: list[list[Any]],
-    written: list[bytes],
-    base: Path,
-    root: Path,
-    date: str,
-) -> bytes | None:
-    """The parts' pages with the furniture stamped on them, one document."""
+@dataclass(frozen=True)
+class JoinJob:
+    """The parts' pages of a list, to be joined with the furniture stamped on them."""
+
+    furniture: str  # its document (_furniture)
+    base: str
+    root: str
+    date: str
+    marks: list[list[Any]]  # each page's bookmarks
+    written: list[bytes]  # the parts' kept pages, in order
+    limits: Limits = DEFAULT
+    outputs: tuple[str, ...] = ()
+
+
+def join_parts(job: JoinJob) -> bytes | None:
+    """The parts' pages with the furniture stamped on them, one document (None: not as one)."""
     import pikepdf
     from weasyprint.formatting_structure.boxes import MarginBox
 
     from campaign.pdf.joining import stamp
     from campaign.pdf.variants import save
 
-    furniture = layout(_furniture(html, found, len(marks)), base, root)
-    if len(furniture.pages) != len(marks):
-        return None  # the start of the list took more than its page: laid out whole
-    for page, bookmarks in zip(furniture.pages, marks, strict=True):
-        box = page._page_box
-        box.children = [child for child in box.children if isinstance(child, MarginBox)]
-        page.bookmarks = bookmarks  # the outline is the list's, as one document has it
-        page.links, page.anchors = [], {}
-    out = pikepdf.open(io.BytesIO(write(furniture, "", date)))
+    with pdf_layout(_named(job.outputs), job.limits):
+        furniture = layout(job.furniture, Path(job.base), Path(job.root))
+        if len(furniture.pages) != len(job.marks):
+            return None  # the start of the list took more than its page: laid out whole
+        for page, bookmarks in zip(furniture.pages, job.marks, strict=True):
+            box = page._page_box
+            box.children = [child for child in box.children if isinstance(child, MarginBox)]
+            page.bookmarks = bookmarks  # the outline is the list's, as one document has it
+            page.links, page.anchors = [], {}
+        out = pikepdf.open(io.BytesIO(write(furniture, "", job.date)))
     index = 0
-    for part in written:
+    for part in job.written:
         with pikepdf.open(io.BytesIO(part)) as laid_out:
             for page in laid_out.pages:
                 stamp(out.pages[index], page, index)

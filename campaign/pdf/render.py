@@ -19,15 +19,18 @@ from campaign.pdf.engine import layout, split_sheets, write
 __all__ = ["layout", "write"]  # re-exported: most callers take all of HTML to PDF from here
 
 
-def render_pdf(html: str, base: Path, root: Path, variant: str = "", date: str = "") -> bytes:
+def render_pdf(
+    html: str, base: Path, root: Path, variant: str = "", date: str = "", pool: Any = None
+) -> bytes:
     """Lay out ``html`` (relative links resolved from ``base``) and return the PDF bytes.
 
     Every box marked ``data-fit`` is made to fit its rectangle (see ``fitted_layout``);
-    one that still does not stops with ``DoesNotFit``, and nothing is written.
+    one that still does not stops with ``DoesNotFit``, and nothing is written. A long
+    list is laid out in parts on ``pool`` (workers.workers), else here one by one.
     """
     from campaign.pdf.listing import paged_list
 
-    if (listed := paged_list(html, base, root, variant, date)) is not None:
+    if (listed := paged_list(html, base, root, variant, date, pool)) is not None:
         return listed  # a long list, laid out in parts
     document, misfits = _sheets_cut(html, base, root, variant)
     if misfits:

@@ -14,6 +14,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
+from campaign.build import run as build_run
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.errors import CampaignError
@@ -22,7 +23,7 @@ from campaign.pdf import listing
 from campaign.pdf.render import layout, render_pdf, write
 from campaign.pdf.workers import _InProcess
 
-from conftest import pdf_pages
+from conftest import pdf_pages, run
 
 DATE = "2020-02-13T00:00:00Z"
 GIVEN = ("Aiko", "Bo", "Carlos", "Dana", "Emi", "Farid")
@@ -119,7 +120,8 @@ class _Recording:
         self.firsts: list[int] = []
 
     def submit(self, fn: Callable[[Any], Any], job: Any) -> Any:
-        self.firsts.append(job.first)
+        if isinstance(job, listing.PartJob):
+            self.firsts.append(job.first)
         return _InProcess().submit(fn, job)
 
 
@@ -159,6 +161,36 @@ def _true_starts(html: str, base: Path, root: Path) -> set[int]:
     return {0} | {
         page.starts[0] for page in listing._pages(document) if page.opens_item and page.starts
     }
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_built_list_is_cut_on_the_builds_workers_and_reads_as_laid_out_whole(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    # The build hands a long list's parts to its own workers (none with one job: the
+    # list is laid out in the build's process, one part after the other).
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    pools: list[str] = []
+
+    def recorded(*args: Any, pool: Any = None, **kwargs: Any) -> bytes | None:
+        pools.append(type(pool).__name__)
+        return listing.paged_list(*args, pool=pool, **kwargs)
+
+    monkeypatch.setattr(build_run, "paged_list", recorded)
+    _list(example, 400)
+    result = run("build", "--jobs", jobs, workspace=example)
+    assert result.exit_code == 0, result.stderr
+    assert pools == ([] if jobs == "1" else ["_Pool", "_Pool"])  # English and Japanese
+    for edition in (0, 1):
+        html, base = _html(example, edition)
+        whole = write(layout(html, base, example), "", DATE)
+        (tmp_path / f"whole-{edition}.pdf").write_bytes(whole)
+        folder = example / "build" / "japan-hrc-2020"
+        built = (
+            folder / "signatories.pdf" if not edition else next(folder.glob("*/signatories.pdf"))
+        )
+        assert pdf_pages(built) == pdf_pages(tmp_path / f"whole-{edition}.pdf")
 
 
 def test_a_cut_that_does_not_come_out_as_the_whole_lays_it_out_whole(
