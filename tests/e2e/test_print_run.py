@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 
 from campaign.build import run as build_run
@@ -69,6 +70,8 @@ def test_print_pdf_is_joined_while_the_letters_are_laid_out(
 
 
 PARAGRAPH = "We write again about the resolution, as the families are still waiting. " * 6
+# A link on the last page: an annotation, which belongs to one page.
+LINKED = "Read [the resolution](https://example.org/resolution) again."
 # A salutation that wraps does not take the master's room: that letter is laid out whole.
 LONG = (
     "Dear Honourable Member of the Standing Committee on Foreign Affairs, Human Rights "
@@ -90,7 +93,7 @@ def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
     # draw the same contents with another stamp each. Each must show its own letter's.
     monkeypatch.chdir(minimal)
     letter = minimal / "letters" / "test"
-    (letter / "body.md").write_text("\n\n".join([PARAGRAPH] * 17) + "\n")
+    (letter / "body.md").write_text("\n\n".join([PARAGRAPH] * 17 + [LINKED]) + "\n")
     people = [("Ada One", "Dear Ada,"), ("Bo Two", "Dear Bo,"), ("Cy Long", LONG)]
     people += [("Dee Four", "Dear Dee,")]
     lines = ["to:\n"] + [
@@ -137,3 +140,11 @@ def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
     assert len(printed) == 4 * len(rows) and blanks == len(rows)
     # Page 1 is each letter's own: the same contents, stamped with another address.
     assert len({printed[4 * n] for n in range(len(rows))}) == len(rows)
+    # Each page's links are its own objects, as many as the letters hold.
+    with pikepdf.open(folder / "print.pdf") as joined:
+        links = [a.objgen for page in joined.pages for a in page.obj.get("/Annots", [])]
+    expected = 0
+    for row in rows:
+        with pikepdf.open(folder / row["file"]) as own_pdf:
+            expected += sum(len(page.obj.get("/Annots", [])) for page in own_pdf.pages)
+    assert len(links) == len(set(links)) == expected > 0
