@@ -26,6 +26,7 @@ from campaign import __version__
 from campaign.build.fit import misfit_problems
 from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Output, letter_to
 from campaign.compose.composer import overlay_batch
+from campaign.compose.overlays import stack_height
 from campaign.errors import CampaignError, ProblemsFoundLate, display_path
 from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
@@ -521,9 +522,10 @@ def _run(
             addressees = [composer.to[i] for i in indexes]
             html, compact = overlay_batch(composer, addressees, layout)
             places = layout[0] if compact and layout else ()
+            stack = stack_height(*layout) if compact and layout else 0.0
             job = StampJob(
                 str(master), boxes, html, tuple(outputs), base, root,
-                variant=variant, date=date, limits=limits, places=places,
+                variant=variant, date=date, limits=limits, places=places, stack=stack,
             )  # fmt: skip
             stamps.append((pool.submit(run_stamp, job), master, indexes, outputs))
         else:  # no addressee part in the flow to match: lay each letter out whole

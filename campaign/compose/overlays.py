@@ -7,6 +7,11 @@ selector, as it does in the letter) but takes every other element out of the lay
 and each part is placed absolutely where the master's layout put it, at its width.
 The worker compares where each part then stands with the master (campaign.pdf.workers),
 so a part that would lay out otherwise in place is laid out whole, never stamped wrong.
+
+A page costs its layout whatever it holds (its page box, its margin boxes), so the
+sheets of a batch stand one under the other, ``STACK`` to a tall page, when the
+master's pages are alike in size; the worker cuts each sheet out as a page of its
+own before anything is measured or drawn (campaign.pdf.engine.split_sheets).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ OPEN, CLOSE = "vary", "/vary"  # the comments <!--vary--> and <!--/vary-->
 HIDE = "data-vary-hide"  # an element that holds no part: out of the overlay's layout
 PART = "data-vary-part"  # the part's number on the page, in the order of the page's HTML
 SHEET = "data-vary-sheet"  # one page of an addressee's parts
+END = "data-vary-end"  # the last sheet of a tall page
+STACK = 20  # sheets to a tall page (the master's pages alike in size)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr", "param"}
 # The margin boxes of a page: none of them shows on an overlay.
@@ -57,6 +64,11 @@ class Sheet(NamedTuple):
     width: float
     height: float
     right: float  # from the content box to the page's right edge
+    bottom: float  # from the content box to the page's bottom edge
+
+    def size(self) -> tuple[float, float]:
+        """The page's width and height."""
+        return (self.left + self.width + self.right, self.top + self.height + self.bottom)
 
 
 @dataclass
@@ -176,26 +188,53 @@ def _px(value: float) -> str:
     return f"{value:.4f}px"
 
 
+def stack_height(places: tuple[Place, ...], sheets: tuple[Sheet, ...]) -> float:
+    """The height of a sheet stacked on a tall page (CSS px); 0 when they are laid a page each.
+
+    Sheets are stacked when the master's pages that hold parts are alike in size.
+    """
+    sizes = {sheet.size() for sheet in sheets[: max(place.page for place in places) + 1]}
+    return sizes.pop()[1] if len(sizes) == 1 else 0.0
+
+
 def placement_css(places: tuple[Place, ...], sheets: tuple[Sheet, ...]) -> str:
-    """The rules that put each page's parts where the master has them, and nothing else."""
+    """The rules that put each page's parts where the master has them, and nothing else.
+
+    Stacked sheets (``stack_height``) are each exactly a page of the master tall, one
+    right under the other, ``STACK`` to a page and a pixel to spare, so that rounding
+    never pushes one over; the root and the body add no room above or below them.
+    """
+    sheets = sheets[: max(place.page for place in places) + 1]
+    height = stack_height(places, sheets)
+    page = "@page campaign-overlay { margin: 0; "
+    if height:  # written in full: the cut pages are exactly the master's size
+        page += f"size: {sheets[0].size()[0]!r}px {STACK * height + 1!r}px; "
     rules = [
-        "@page campaign-overlay { margin: 0; "
-        + " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
-        + " }",
+        page + " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES) + " }",
         f"[{HIDE}] {{ display: none !important; }}",
-        # Nothing around the parts may break the page: each sheet is one page.
+        # Nothing around the parts may break the page: each sheet is whole on one page.
         f"[{SHEET}] * {{ break-before: auto !important; break-after: auto !important; "
         "page: auto !important; }",
     ]
-    for n, sheet in enumerate(sheets[: max(place.page for place in places) + 1]):
+    if height:
+        rules.append(
+            "html, body { margin: 0 !important; padding: 0 !important; border: 0 !important; }"
+            f"[{END}] {{ break-after: page !important; }}"
+        )
+    for n, sheet in enumerate(sheets):
         # The page's content box of the master, as the padding box of a box the parts
         # are placed in. Its width is left to the page (padding on either side): a set
         # width would be over-constrained, which a right-to-left page settles by
         # pushing the box to the right edge.
+        size = (
+            f"box-sizing: border-box; height: {height!r}px; break-inside: avoid; "
+            if height
+            else "break-after: page; "
+        )
         rules.append(
             f'[{SHEET}="{n}"] {{ display: block; page: campaign-overlay; margin: 0; '
             f"border: 0; padding: {_px(sheet.top)} {_px(sheet.right)} 0 {_px(sheet.left)}; "
-            "break-after: page; }"
+            f"{size}}}"
             f'[{SHEET}="{n}"] > [{SHEET}] {{ display: block; position: relative; margin: 0; '
             f"border: 0; padding: 0; height: {_px(sheet.height)}; }}"
         )
@@ -216,23 +255,27 @@ def compact_batch(
     """One HTML document of each addressee's parts alone, a page of the master per sheet.
 
     ``pages`` are the addressees' overlay layers; a part on page n of the master is
-    shown on sheet n and hidden on the others. None when a page cannot be outlined, or
-    does not have the master's parts: the batch is then laid out as whole page 1s.
+    shown on sheet n and hidden on the others; sheets are stacked as ``stack_height``
+    says. None when a page cannot be outlined, or does not have the master's parts:
+    the batch is then laid out as whole page 1s.
     """
     head = pages[0][: pages[0].index("<body")]
     if _COUNTERS.search(head):
         return None  # a counter counts the elements an overlay leaves out
-    bodies = []
+    per = max(place.page for place in places) + 1
+    stack = STACK if stack_height(places, sheets) else 1
+    bodies: list[str] = []
     for page in pages:
         start = page.index(">", page.index("<body")) + 1
         body = page[start : page.rindex("</body>")]
         outline = outlined(body)
         if outline is None or outline.parts != len(places):
             return None
-        for n in range(max(place.page for place in places) + 1):
+        for n in range(per):
             shown = {k for k, place in enumerate(places) if place.page == n}
             inner = f"<div {SHEET}>{marked(body, outline, shown)}</div>"
-            bodies.append(f'<div {SHEET}="{n}">{inner}</div>')
+            end = f" {END}" if stack > 1 and len(bodies) % stack == stack - 1 else ""
+            bodies.append(f'<div {SHEET}="{n}"{end}>{inner}</div>')
     at = head.rindex("</head>")
     style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
     return head[:at] + style + head[at:] + "<body>" + "".join(bodies) + "</body>\n</html>\n"

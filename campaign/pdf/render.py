@@ -421,7 +421,8 @@ def vary_layout(document: Any) -> tuple[tuple[Place, ...], tuple[Sheet, ...]] | 
         root = page._page_box
         left, top = root.content_box_x(), root.content_box_y()
         right = root.margin_width() - left - root.width
-        sheets.append(Sheet(left, top, root.width, root.height, right))
+        bottom = root.margin_height() - top - root.height
+        sheets.append(Sheet(left, top, root.width, root.height, right, bottom))
     return tuple(places), tuple(sheets)
 
 

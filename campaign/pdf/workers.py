@@ -58,7 +58,7 @@ class StampJob:
     master: str  # the shared pages, addressee parts laid out but hidden
     # Where the addressee parts in the flow stand on the master (render.addressee_boxes).
     boxes: tuple[tuple[int, float, float, float, float], ...]
-    html: str  # the batch: one page per addressee
+    html: str  # the batch: a page per addressee, or their sheets stacked on tall pages
     outputs: tuple[str, ...]  # one file per page of the batch
     base: str
     root: str
@@ -69,6 +69,9 @@ class StampJob:
     # Where each part stands on the master, when ``html`` holds the parts alone, placed
     # (compose/overlays.py); empty when its pages are whole page 1s, compared by ``boxes``.
     places: tuple[Place, ...] = ()
+    # With ``places``: the height of each sheet stacked on the tall pages of ``html``
+    # (CSS px), cut apart before they are measured; 0 when they are laid out a page each.
+    stack: float = 0.0
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -103,7 +106,14 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     """
     import pikepdf
 
-    from campaign.pdf.render import DoesNotFit, addressee_boxes, fitted_layout, write
+    from campaign.pdf.engine import split_sheets
+    from campaign.pdf.render import (
+        DoesNotFit,
+        addressee_boxes,
+        fit_boxes,
+        fitted_layout,
+        write,
+    )
     from campaign.pdf.variants import save
 
     # pages of each addressee's parts in the batch
@@ -114,7 +124,16 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
     )
     with phase("overlays"), pdf_layout(what, job.limits):
         document, overflowing = fitted_layout(job.html, Path(job.base), Path(job.root), job.variant)
+        if job.stack:  # each sheet cut out of the tall pages it is stacked on
+            document = split_sheets(document, job.stack)
+        # Should an addressee's parts take more pages than the master's, or a sheet not
+        # stand whole on a page, the pages would no longer line up with the addressees:
+        # all are laid out whole (which says whose address does not fit, if one does not).
+        if document is None or len(document.pages) != per * len(job.outputs):
+            return [], list(range(len(job.outputs)))
         if overflowing:  # each addressee's parts take ``per`` pages
+            if job.stack:  # on the sheets' own pages now
+                overflowing = [m for box in fit_boxes(document) if (m := box.misfit())]
             outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
             raise DoesNotFit(overflowing, tuple(outputs))
         laid_out = write(document, job.variant, job.date)
@@ -125,14 +144,11 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         for page, left, top, width, height in addressee_boxes(document):
             boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
         placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
-    # Should an addressee's parts take more pages than the master's, the pages of the
-    # batch would no longer line up with its addressees: all are laid out whole.
-    aligned = len(document.pages) == per * len(job.outputs)
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
     with phase("stamping"):
         for index, out in enumerate(job.outputs):
-            if not aligned or index not in placed:
+            if index not in placed:
                 misfits.append(index)
                 continue
             with pikepdf.open(job.master) as pdf:

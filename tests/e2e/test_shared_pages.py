@@ -398,6 +398,8 @@ def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them
     many: Path, template: str, language: str
 ) -> None:
     from campaign.compose.composer import overlay_batch
+    from campaign.compose.overlays import stack_height
+    from campaign.pdf.engine import split_sheets
     from campaign.pdf.render import fitted_layout, vary_layout
     from campaign.pdf.workers import _placed_as_master
 
@@ -419,6 +421,8 @@ def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them
     assert compact
     document, misfits = fitted_layout(html, folder, many)
     assert misfits == []
+    assert len(document.pages) == 1  # every sheet stacked on one tall page
+    document = split_sheets(document, stack_height(*layout))
     assert len(document.pages) == 3 * per
     # Nothing but the parts and the elements around them: no letterhead, date or subject.
     around = ["html", "body", "div", "div.sheet", "div.window"]
@@ -452,3 +456,58 @@ def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them
     )
     assert text[per - 1].endswith("Dear Minister,")
     assert text[3 * per - 1].endswith("Dear Cy,")
+
+
+def test_each_sheet_cut_from_a_tall_page_reads_as_its_own_addressee(
+    many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign.compose import overlays
+    from campaign.compose.composer import overlay_batch
+    from campaign.pdf.engine import split_sheets
+    from campaign.pdf.render import fitted_layout, vary_layout, write
+
+    monkeypatch.setattr(overlays, "STACK", 4)  # six sheets: four on a page, then two
+    bundle = load_letters(Workspace(many))[0][0]
+    composer = Composer(bundle)
+    folder = bundle.letter.folder
+    master, _ = fitted_layout(sharing(composer).layers[0], folder, many)
+    layout = vary_layout(master)
+    assert layout is not None
+    html, compact = overlay_batch(composer, composer.to, layout)
+    assert compact
+    document, misfits = fitted_layout(html, folder, many)
+    assert misfits == []
+    assert len(document.pages) == 2
+    document = split_sheets(document, overlays.stack_height(*layout))
+    pdf = many / "overlay.pdf"
+    pdf.write_bytes(write(document))
+    # A sheet cut at the wrong place would show its neighbour's address, or nothing.
+    assert [flat(page) for page in pdf_pages(pdf)] == [
+        " ".join([name, *address, salutation]) for name, salutation, address in ADDRESSEES
+    ]
+
+
+def test_an_address_too_long_on_a_stacked_sheet_is_said_of_its_own_addressee(
+    many: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign.compose import overlays
+
+    monkeypatch.setattr(overlays, "STACK", 4)  # Fay's sheet is the second of the second page
+    recipients = many / "letters" / "test" / "recipients.yaml"
+    long = ", ".join(f'"Floor {n}"' for n in range(9))
+    text = recipients.read_text()
+    assert text.count('"Belgium"]') == 1
+    recipients.write_text(text.replace('"Belgium"]', f'"Belgium", {long}]'))
+    line = text[: text.index("Fay Last")].count("\n") + 1
+    result = run("build", "--jobs", "1", workspace=many)
+    assert result.exit_code == 1
+    hint = (
+        "  hint: shorten the title, join address lines (street and district on one line), "
+        "or leave out the organization\n"
+    )
+    where = f"letters/test/recipients.yaml:{line}: the address of 'Fay Last' needs"
+    assert result.output == (
+        f"Building\n{where} 13 lines in the din5008-b window, which holds 9\n{hint}"
+        f"{where} 13 lines on the DL envelope, which holds 10\n{hint}"
+        "Error: 2 problems in 1 file; nothing was written\n"
+    )

@@ -147,7 +147,7 @@ def test_a_counter_other_than_the_pages_keeps_the_whole_page_1(css: str, compact
         '<!--vary--><p class="salutation vary">Dear you,</p><!--/vary--></div></body></html>'
     )
     place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
-    sheet = Sheet(0.0, 0.0, 100.0, 200.0, 0.0)
+    sheet = Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0)
     made = compact_batch([page, page], (place,), (sheet,))
     assert (made is not None) == compact
     if made is not None:
