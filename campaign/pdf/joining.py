@@ -185,8 +185,8 @@ def _fingerprint(
     """A digest of indirect ``value``'s content and all it refers to; None: not to be shared.
 
     Objects of two files with the same fingerprint are equal, references followed.
-    ``prints`` holds each object's of this file, by number, and None while one is being
-    taken (a cycle is not fingerprinted).
+    ``prints`` holds the fingerprints taken in ``source``, by object number, with None
+    for one being taken (an object in a cycle is not fingerprinted).
     """
     import pikepdf
 
@@ -278,13 +278,17 @@ def _drawn_on(
 
     Stamping adds to a page's contents and adds resources under new names: a resource
     named as one of the master's page is the master's, already copied. Only the new
-    contents and the new resources (the stamp) are read and copied.
+    contents and the new resources (the stamp) are read and copied. A page with more
+    than that (an entry the master's page has not) is copied whole.
     """
     import pikepdf
 
+    sheet = page.obj
+    if any(key not in master and key not in _SKIP for key in sheet):
+        return copier.page(page, memo)
     copy = pikepdf.Dictionary(master)
-    copy.Contents = copier.copy(page.Contents, memo)[0]
-    theirs, resources = master.get("/Resources"), _inherited(page, "/Resources")
+    copy.Contents = copier.copy(sheet.Contents, memo)[0]
+    theirs, resources = master.get("/Resources"), _inherited(sheet, "/Resources")
     if not isinstance(theirs, pikepdf.Dictionary) or not isinstance(resources, pikepdf.Dictionary):
         copy.Resources = copier.copy(resources, memo)[0]
         return copy
@@ -368,13 +372,14 @@ def join_pdfs(
                 if mine is not None and _drawn(page.obj) == mine[0]:
                     # The master's page: its contents and resources, copied once.
                     copy = pikepdf.Dictionary(mine[1])
-                elif mine is not None:
-                    copy = _drawn_on(copier, source, page.obj, mine[1], memo)
                 else:
                     try:
                         if not dedupe or tagged:
                             raise _Cycle
-                        copy = copier.page(page, memo)
+                        if mine is not None:
+                            copy = _drawn_on(copier, source, page, mine[1], memo)
+                        else:
+                            copy = copier.page(page, memo)
                     except _Cycle:
                         copy = out.copy_foreign(page.obj)
                 copy.Parent = tree
