@@ -31,6 +31,7 @@ from campaign.errors import CampaignError, ProblemsFoundLate, display_path
 from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
 from campaign.model.timings import phase
+from campaign.pdf import listing
 from campaign.pdf.listing import is_long, paged_list
 from campaign.pdf.render import DoesNotFit
 from campaign.pdf.workers import (
@@ -634,9 +635,15 @@ def pool_size(todos: list[list[Output]], jobs: int | None) -> int:
     """The processes to lay out ``todos`` with: ``jobs`` if given, else as the work needs.
 
     One (this process) for up to PIECES_PER_WORKER PDFs, one more per as many again,
-    never more than the CPUs; none to start when there is nothing to lay out.
+    never more than the CPUs; none to start when there is nothing to lay out. Each
+    part of a long list counts as that many (a part of 1,500 names takes about what
+    40 letters take), so that a list alone is cut on every CPU.
     """
     pieces = sum(1 for todo in todos for output in todo if output.pdf)
+    for todo in todos:
+        for output in todo:
+            if output.kind.layout is Layout.LIST and is_long(html := output.compose()):
+                pieces += PIECES_PER_WORKER * (html.count("<li") // listing.PART)
     if not pieces:
         return 1
     if jobs:

@@ -8,10 +8,21 @@ from typing import Any
 import pytest
 
 from campaign.build import run
+from campaign.build.plan import Layout
+
+WHOLE = SimpleNamespace(layout=Layout.WHOLE)
 
 
 def _todo(pdfs: int, others: int = 0) -> list[Any]:
-    return [SimpleNamespace(pdf=True)] * pdfs + [SimpleNamespace(pdf=False)] * others
+    return [SimpleNamespace(pdf=True, kind=WHOLE)] * pdfs + [
+        SimpleNamespace(pdf=False, kind=WHOLE)
+    ] * others
+
+
+def _list(names: int) -> Any:
+    """signatories.pdf of ``names`` names."""
+    html = f"<html><body><ul>{'<li>A name</li>' * names}</ul></body></html>"
+    return SimpleNamespace(pdf=True, kind=SimpleNamespace(layout=Layout.LIST), compose=lambda: html)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +36,9 @@ def _todo(pdfs: int, others: int = 0) -> list[Any]:
         ([_todo(711)], None, 2, 2),  # never more than the CPUs
         ([_todo(711)], None, 8, 8),
         ([_todo(3)], 3, 2, 3),  # --jobs as given
+        ([[*_todo(5), _list(2999)]], None, 2, 1),  # a list laid out whole: one piece
+        ([[*_todo(5), _list(3000)]], None, 2, 2),  # a list cut in parts: one CPU each
+        ([[*_todo(5), _list(3000)]], 1, 2, 1),
     ],
 )
 def test_the_pool_is_as_large_as_the_work_needs(
