@@ -205,7 +205,8 @@ def split_sheets(document: Any, height: float) -> Any | None:
 
     None when a page is not exactly that (a margin box, room above or below the root,
     the body or a sheet, a box reaching past its sheet, as an element placed on the
-    page rather than in its sheet does): the caller lays the batch out a sheet a page.
+    page rather than in its sheet does, a page or canvas background, content counted
+    by page): the caller lays the batch out a sheet a page.
     """
     from weasyprint.document import Page
 
@@ -214,6 +215,8 @@ def split_sheets(document: Any, height: float) -> Any | None:
         page_box = page._page_box  # WeasyPrint's own page: the pinned version is tested
         if len(page_box.children) != 1 or not _flush(page_box):
             return None
+        if _painted(page_box.background) or page_box.canvas_background is not None:
+            return None  # painted over the whole tall page: each cut would show a slice of it
         root = page_box.children[0]
         if len(root.children) != 1 or not _flush(root) or root.position_y != 0:
             return None
@@ -276,6 +279,13 @@ def _move_backgrounds(box: Any, down: float) -> bool:
     return True
 
 
+def _painted(background: Any) -> bool:
+    """Whether a page's ``background`` paints anything (WeasyPrint gives every page one)."""
+    if background is None:
+        return False
+    return bool(background.color.alpha or any(layer.image for layer in background.layers))
+
+
 def _flush(box: Any) -> bool:
     """Whether ``box`` has no margin, border or padding above or below it."""
     sides = ("margin_top", "margin_bottom", "padding_top", "padding_bottom")
@@ -284,12 +294,17 @@ def _flush(box: Any) -> bool:
 
 
 def _inside(box: Any, top: float, height: float) -> bool:
-    """Whether ``box`` and everything in it stand between ``top`` and ``top + height``."""
+    """Whether ``box`` and all in it stand between ``top`` and ``top + height``, page-free.
+
+    Page-free: no content counted by page, which would count the tall pages, not the sheets.
+    """
     stack = [box]
     while stack:
         box = stack.pop()
         y = box.position_y
         if y < top - _EDGE or y + box.margin_height() > top + height + _EDGE:
             return False
+        if box.missing_link is not None:
+            return False  # counted by page (counter(page), target-counter): the tall page's
         stack += box.all_children()
     return True
