@@ -17,8 +17,10 @@ from campaign.checks.letters import load_letters
 from campaign.compose.composer import ENVELOPES_PER_PAGE, ENVELOPES_PER_PART, Composer
 from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.load.workspace import Workspace
+from campaign.paper.envelopes import ENVELOPES, WINDOWS
+from campaign.pdf.engine import split_sheets
 from campaign.pdf.joining import join_pdfs
-from campaign.pdf.render import render_pdf
+from campaign.pdf.render import fitted_layout, render_pdf
 
 from conftest import flat, pdf_pages, run
 
@@ -211,3 +213,26 @@ def test_envelopes_a_template_stacks_otherwise_are_laid_out_a_page_each(minimal:
     with pikepdf.open(built) as pdf:
         sizes = {tuple(float(v) for v in page.mediabox) for page in pdf.pages}
     assert sizes == {(0.0, 0.0, 623.622047, 311.811024)}
+
+
+@pytest.mark.parametrize(
+    ("envelope", "paper"),
+    [("din5008-b", "a4"), ("din5008-a", "a4"), ("us-10", "letter"), ("jp-chou3", "a4")],
+)
+def test_the_shipped_envelopes_are_cut_not_laid_out_again(
+    minimal: Path, envelope: str, paper: str
+) -> None:
+    # Envelopes that cannot be cut are laid out again a page each: right, but twice the
+    # work. The shipped template's must always be cut, on every envelope.
+    letter = minimal / "letters" / "test" / "letter.yaml"
+    letter.write_text(letter.read_text() + f"envelope: {envelope}\npaper: {paper}\n")
+    _addressees(minimal, ENVELOPES_PER_PAGE + 2)
+    bundles, _ = load_letters(Workspace.locate(minimal), None)
+    layers = Composer(bundles[0]).envelope_layers()
+    assert layers is not None
+    for part in layers[1]:
+        document, misfits = fitted_layout(part, bundles[0].letter.folder, minimal)
+        assert (misfits, len(document.pages)) == ([], 2)
+        cut = split_sheets(document, ENVELOPES[WINDOWS[envelope].envelope].height * 96 / 25.4)
+        assert cut is not None
+        assert len(cut.pages) == ENVELOPES_PER_PAGE + 2
