@@ -17,6 +17,7 @@ import weasyprint  # noqa: F401  (imported before the clock starts, as a build h
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.load.workspace import Workspace
+from campaign.pdf.listing import is_long
 from campaign.pdf.render import render_pdf
 from campaign.pdf.workers import default_jobs, workers
 
@@ -27,9 +28,10 @@ def main() -> None:
     start = time.perf_counter()
     bundle = load_letters(Workspace(root))[0][0]
     # The build's way: a long list is laid out in parts (listing.py), on one worker
-    # per CPU.
-    with workers(default_jobs()) as pool:
-        pdf = render_pdf(Composer(bundle).signatories_html(), bundle.letter.folder, root, pool=pool)
+    # per CPU; a short one here, whole.
+    html = Composer(bundle).signatories_html()
+    with workers(default_jobs() if is_long(html) else 1) as pool:
+        pdf = render_pdf(html, bundle.letter.folder, root, pool=pool)
     target.write_bytes(pdf)
     seconds = time.perf_counter() - start
     with pikepdf.open(io.BytesIO(pdf)) as written:

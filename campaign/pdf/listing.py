@@ -1,4 +1,4 @@
-"""A long list (signatories.pdf) laid out in parts of a few thousand items, pages as one.
+"""A long list (signatories.pdf) laid out in parts on the workers at once, pages as one.
 
 WeasyPrint holds every page of a document until it writes it, so a list of 20,000
 names held 470 MB. Here the list is cut into parts at page starts: each part is a
