@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -471,3 +472,53 @@ def stamp(sheet: Any, overlay: Any, index: int) -> None:
     sheet.contents_add(b"Q\n")
     sheet.contents_add(placed)
     sheet.contents_coalesce()
+
+
+@contextmanager
+def stamping(master: str, variant: str) -> Iterator[Callable[[list[Any]], bytes]]:
+    """``letter(pages)``: the bytes of PDF ``master`` with ``pages`` stamped on its first pages.
+
+    The master is opened once for every letter (opening it anew took a quarter of a
+    letter's CPU): each letter's stamps are taken off again once it is saved, so each
+    is, byte for byte, what stamping a master just opened gives.
+    """
+    import pikepdf
+
+    from campaign.pdf.variants import save
+
+    with pikepdf.open(master) as pdf:
+        version = str(pdf.pdf_version)
+
+        def letter(pages: list[Any]) -> bytes:
+            undo = [_as_now(pdf.pages[n]) for n in range(len(pages))]
+            try:
+                for n, page in enumerate(pages):
+                    stamp(pdf.pages[n], page, n)
+                return save(pdf, variant, version)
+            finally:
+                for back in reversed(undo):
+                    back()
+
+        yield letter
+
+
+def _as_now(sheet: Any) -> Callable[[], None]:
+    """What puts page ``sheet`` back as it is now: its entries and its resources' (two levels).
+
+    Those are all :func:`stamp` changes (the new objects it makes are written only
+    while the page refers to them).
+    """
+    import pikepdf
+
+    resources = sheet.resources  # made here if missing, as stamp() would make it
+    kept = [(sheet.obj, dict(sheet.obj.items())), (resources, dict(resources.items()))]
+    kept += [(v, dict(v.items())) for v in resources.values() if isinstance(v, pikepdf.Dictionary)]
+
+    def back() -> None:
+        for holder, entries in kept:
+            for key in set(holder.keys()) - entries.keys():
+                del holder[key]
+            for key, value in entries.items():
+                holder[key] = value
+
+    return back

@@ -27,7 +27,7 @@ from campaign.errors import CampaignError
 from campaign.files.atomic import write_atomic
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
-from campaign.pdf.joining import stamp
+from campaign.pdf.joining import stamping
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
 # fragmentation) cannot creep over a long build.
@@ -114,7 +114,6 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         fitted_layout,
         write,
     )
-    from campaign.pdf.variants import save
 
     # pages of each addressee's parts in the batch
     per = max(p.page for p in job.places or job.boxes) + 1  # type: ignore[union-attr]
@@ -146,15 +145,12 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
-    with phase("stamping"):
+    with phase("stamping"), stamping(job.master, job.variant) as letter:
         for index, out in enumerate(job.outputs):
             if index not in placed:
                 misfits.append(index)
                 continue
-            with pikepdf.open(job.master) as pdf:
-                for n in range(per):
-                    stamp(pdf.pages[n], overlay.pages[index * per + n], n)
-                data = save(pdf, job.variant, str(pdf.pdf_version))
+            data = letter([overlay.pages[index * per + n] for n in range(per)])
             write_atomic(Path(out), data)
             written.append(out)
     return written, misfits
