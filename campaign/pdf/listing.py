@@ -13,13 +13,14 @@ much lower a group's heading sets the next item) predicts the pages' starts, and
 the cuts. The cuts are verified, never trusted: each part is laid out a page past its
 cut and must have a page starting exactly at the predicted cut (else it is cut where
 it can be, and the parts after it are laid out again from there), and the next
-part's first page must come out exactly as that page did (every line's text and
-place), else the list is laid out whole, as before.
+part's first page must come out exactly as that page did (every line's text, place
+and look), else the list is laid out whole, as before.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import io
 import math
 import re
@@ -198,6 +199,57 @@ def _pages(document: Any) -> list[_Page]:
     return pages
 
 
+# A line as the seam between two parts compares it: its text, its place, and its look.
+_Line = tuple[str, float, float, str]
+_BREAKS = frozenset(("break_before", "break_after", "break_inside", "orphans", "widows", "page"))
+
+
+def _seam(page: Any) -> list[_Line]:
+    """Each line of text on a laid-out page: its text, place, and how it and its item look.
+
+    The look is a digest of every computed style of the text and of the boxes around
+    it within its item: a style an item takes from its place among its siblings
+    (``li:nth-child(even)``, ``li + li``, ``:first-child``) starts again in each part,
+    moves no text, and must still be seen at the seam.
+    """
+    from weasyprint.css.computed_values import COMPUTER_FUNCTIONS
+    from weasyprint.css.properties import INITIAL_NOT_COMPUTED, INITIAL_VALUES
+    from weasyprint.formatting_structure.boxes import ParentBox, TextBox
+
+    # Every property a box has (logical ones are given to their physical ones) but those
+    # that say where pages break: a group's first items keep to its heading, and a
+    # part's first item is one of them; where the page breaks is compared by the places.
+    computed = COMPUTER_FUNCTIONS
+    names = [
+        name
+        for name in sorted(INITIAL_VALUES)
+        if (name not in INITIAL_NOT_COMPUTED or name in computed) and name not in _BREAKS
+    ]
+    looks: dict[int, str] = {}
+    lines: list[_Line] = []
+
+    def look(box: Any) -> str:
+        if id(box) not in looks:
+            said = repr([box.style[name] for name in names]).encode()
+            looks[id(box)] = hashlib.sha256(said).hexdigest()[:16]
+        return looks[id(box)]
+
+    def walk(box: Any, around: tuple[str, ...]) -> None:
+        box = getattr(box, "_box", box)  # an absolute box (a list marker) sits in a placeholder
+        element = getattr(box, "element", None)
+        if around or (element is not None and element.tag == "li"):
+            around += (look(box),)
+        if isinstance(box, TextBox):
+            place = round(box.position_x, 3), round(box.position_y, 3)
+            lines.append((box.text, *place, "".join(around or (look(box),))))
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, around)
+
+    walk(page._page_box, ())
+    return lines
+
+
 @dataclass(frozen=True)
 class PartJob:
     """One part of a list, laid out in a worker: its document and where it is to be cut."""
@@ -228,8 +280,8 @@ class PartDone:
 
     pdf: bytes
     marks: list[list[Any]]  # each kept page's bookmarks
-    first: list[tuple[str, float, float]]  # its first page's lines
-    check: list[tuple[str, float, float]]  # the lines of the page where the next part starts
+    first: list[_Line]  # its first page's lines (_seam)
+    check: list[_Line]  # the lines of the page where the next part starts
     next: int  # the item the next part must start with (the list's length: none)
     longer: bool = False  # no page to cut at: the part must hold more items
     model: _Model | None = None  # the first part's: the model of the page
@@ -241,7 +293,7 @@ def lay_part(job: PartJob) -> PartDone:
     with pdf_layout(_named(job.outputs), job.limits):
         document = layout(job.html, Path(job.base), Path(job.root))
         pages = _pages(document)
-        first = pages[0].lines if pages else []
+        first = _seam(document.pages[0]) if pages else []
         model = _model(document) if job.modelled else None
         gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
         if job.last:
@@ -253,7 +305,7 @@ def lay_part(job: PartJob) -> PartDone:
             if not cuts:  # pages longer than the part: a longer part
                 return PartDone(b"", [], first, [], job.first, True, model, gaps)
             keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
-            check, after = pages[keep].lines, job.first + pages[keep].starts[0]
+            check, after = _seam(document.pages[keep]), job.first + pages[keep].starts[0]
         kept = document.copy(document.pages[:keep])
         del document, pages
         marks = [page.bookmarks for page in kept.pages]
@@ -490,7 +542,7 @@ def _in_parts(
     gaps = {n: gap if gap >= 0 else measured[0] for n, gap in done.gaps.items() if measured}
     written: list[bytes] = []
     marks: list[list[Any]] = []
-    check: list[tuple[str, float, float]] | None = None
+    check: list[_Line] | None = None
     size = PART
     pending: deque[tuple[int, Pending]] = deque()  # (the part's first item, its layout)
     planned: deque[tuple[int, int, int]] = deque()  # parts not handed out yet

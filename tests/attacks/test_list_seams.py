@@ -1,0 +1,82 @@
+"""A long list cut into parts: an item's look taken from its place among its siblings.
+
+Each part is a document of its own, so ``li:nth-child(even)``, ``li + li`` or
+``:first-child`` count the items from the part's first, not the list's: text and
+places stay the same and only the look changes. The seam check must see it, and the
+list must look exactly as laid out whole.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from campaign.pdf import listing
+from campaign.pdf.render import layout, write
+
+from conftest import pdf_pages
+
+DATE = "2020-02-13T00:00:00Z"
+
+
+def _groups(style: str, size: int = 100) -> str:
+    """Six groups of ``size`` names, each under its heading; ``style`` added to the page's."""
+    body = "".join(
+        f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(size))}</ul>"
+        for g in range(6)
+    )
+    return (
+        f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
+        f'<body><section class="signatures">{body}</section></body></html>'
+    )
+
+
+def _pixels(pdf: Path) -> list[bytes]:
+    """Each page drawn at 30 dpi, as PNG bytes."""
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(pdf.with_suffix(""))], check=True)
+    return [p.read_bytes() for p in sorted(pdf.parent.glob(f"{pdf.stem}-*.png"))]
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "li:nth-child(even) { background: #ccc; }",  # a striped list
+        "li:first-child { color: #c00; }",
+        "li + li { color: #00c; }",
+    ],
+)
+def test_a_list_styled_by_sibling_place_looks_as_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str
+) -> None:
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    html = _groups(style)
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(write(layout(html, tmp_path, tmp_path), "", DATE))
+    parts = tmp_path / "parts.pdf"
+    listed = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
+    parts.write_bytes(listed if listed is not None else whole.read_bytes())
+    assert len(pdf_pages(whole)) == 15
+    assert pdf_pages(parts) == pdf_pages(whole)
+    assert _pixels(parts) == _pixels(whole)
+
+
+def test_a_plain_list_is_still_cut_into_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The look compared at the seams is the same for items that look the same.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    cuts: list[int] = []
+    lay_part = listing.lay_part
+    monkeypatch.setattr(listing, "lay_part", lambda job: cuts.append(job.first) or lay_part(job))
+    html = _groups("")
+    listed = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
+    assert listed is not None
+    assert len(cuts) > 3
+    (tmp_path / "parts.pdf").write_bytes(listed)
+    (tmp_path / "whole.pdf").write_bytes(write(layout(html, tmp_path, tmp_path), "", DATE))
+    assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
+    assert _pixels(tmp_path / "parts.pdf") == _pixels(tmp_path / "whole.pdf")
