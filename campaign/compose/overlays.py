@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 OPEN, CLOSE = "vary", "/vary"  # the comments <!--vary--> and <!--/vary-->
 HIDE = "data-vary-hide"  # an element that holds no part: out of the overlay's layout
@@ -80,6 +80,7 @@ class _Element:
     end: int = -1  # where its end tag starts (``inside`` for a void element)
     holds: set[int] = field(default_factory=set)  # the parts in it, or that it is
     part: int = -1  # its number, when it is a part
+    void: bool = False  # an element with no end tag (br, img, ...)
 
 
 class _Outline(HTMLParser):
@@ -115,6 +116,7 @@ class _Outline(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         here = self._here()
         element = _Element(here + 1 + len(tag), here + len(self.get_starttag_text() or ""))
+        element.void = tag in _VOID
         if self.depth > 0:
             self.depth += tag not in _VOID
             return
@@ -163,17 +165,24 @@ def outlined(body: str) -> _Outline | None:
     return outline
 
 
-def marked(body: str, outline: _Outline, shown: set[int]) -> str:
+def marked(body: str, outline: _Outline, shown: set[int], drop: bool = False) -> str:
     """``body`` with its parts numbered; hidden: parts not in ``shown``, what holds none shown.
 
     A hidden element is left empty: only itself counts (for the selectors that match
     the parts by their siblings), and what was in it would cost its styles for nothing.
+    With ``drop``, it is left out altogether (``unseen_siblings`` says when it may be).
     """
     pieces, last, cut = [], 0, -1
     for element in outline.elements:  # in the order of their start tags
         if element.at < cut:
             continue  # inside a hidden element, cut out
         hidden = not element.holds & shown
+        if hidden and drop:
+            start = body.rindex("<", 0, element.at)
+            stop = element.inside if element.void else body.index(">", element.end) + 1
+            pieces.append(body[last:start])
+            last = cut = stop
+            continue
         mark = f' {PART}="{element.part}"' if element.part >= 0 else ""
         pieces += [body[last : element.at], mark + (f" {HIDE}" if hidden else "")]
         last = element.at
@@ -182,6 +191,50 @@ def marked(body: str, outline: _Outline, shown: set[int]) -> str:
             last = cut = element.end
     pieces.append(body[last:])
     return "".join(pieces)
+
+
+def unseen_siblings(head: str, bodies: list[tuple[str, str]]) -> bool:
+    """Whether every rule of ``head``'s style sheets matches the same shown elements in
+    each of ``bodies`` (a sheet's body without its hidden elements, and with them).
+
+    Hidden elements are kept for the selectors that match an element by its siblings
+    (``+``, ``~``, ``:nth-child``, ``:first-child``, ...); where none does, they are
+    left out, and cost nothing. False when a style sheet is linked or imported (not
+    seen here) or a selector is one this cannot read.
+    """
+    import cssselect2
+    import tinycss2
+    import tinyhtml5
+
+    if re.search(r"<link\b|@import", head, re.I):
+        return False
+    css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", head, re.S | re.I))
+    selectors: list[Any] = []
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    while rules:
+        rule = rules.pop()
+        if rule.type == "qualified-rule":
+            try:
+                selectors += cssselect2.compile_selector_list(rule.prelude)
+            except cssselect2.SelectorError:
+                return False
+        elif rule.type == "at-rule" and rule.content is not None:
+            if rule.lower_at_keyword not in ("page", "font-face", "counter-style"):
+                rules += tinycss2.parse_blocks_contents(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+        elif rule.type == "error":
+            return False
+
+    def shown(body: str) -> list[list[bool]]:
+        root = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(head + body))
+        return [
+            [selector.test(element) for selector in selectors]
+            for element in root.iter_subtree()
+            if element.etree_element.get(HIDE) is None
+        ]
+
+    return all(shown(kept) == shown(whole) for kept, whole in bodies)
 
 
 def _px(value: float) -> str:
@@ -264,16 +317,27 @@ def compact_batch(
         return None  # a counter counts the elements an overlay leaves out
     per = max(place.page for place in places) + 1
     stack = STACK if stack_height(places, sheets) else 1
+    shown = [{k for k, place in enumerate(places) if place.page == n} for n in range(per)]
     bodies: list[str] = []
+    drop = None  # whether hidden elements are left out: the same for every page
     for page in pages:
         start = page.index(">", page.index("<body")) + 1
         body = page[start : page.rindex("</body>")]
         outline = outlined(body)
         if outline is None or outline.parts != len(places):
             return None
+        if drop is None:
+            wrap = "<body>{}</body>"
+            pairs = [
+                (
+                    wrap.format(marked(body, outline, own, True)),
+                    wrap.format(marked(body, outline, own)),
+                )
+                for own in shown
+            ]
+            drop = unseen_siblings(head, pairs)
         for n in range(per):
-            shown = {k for k, place in enumerate(places) if place.page == n}
-            inner = f"<div {SHEET}>{marked(body, outline, shown)}</div>"
+            inner = f"<div {SHEET}>{marked(body, outline, shown[n], drop)}</div>"
             end = f" {END}" if stack > 1 and len(bodies) % stack == stack - 1 else ""
             bodies.append(f'<div {SHEET}="{n}"{end}>{inner}</div>')
     at = head.rindex("</head>")

@@ -75,10 +75,29 @@ class Marks(HTMLParser):
             self.found[given["id"] or ""] = "hidden" if HIDE in given else "kept"
 
 
+class Nesting(HTMLParser):
+    """Each element's id with the ids of the elements it stands in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.within: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        name = dict(attrs).get("id") or ""
+        if name:  # the elements inside a part have none
+            self.within[name] = list(self.open)
+        if tag != "br":
+            self.open.append(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.open.pop()
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(trees, min_size=1, max_size=4), st.sets(st.integers(0, 5)))
+@given(st.lists(trees, min_size=1, max_size=4), st.sets(st.integers(0, 5)), st.booleans())
 def test_an_element_is_kept_exactly_when_it_holds_a_part_shown(
-    body: list[tuple], shown: set[int]
+    body: list[tuple], shown: set[int], drop: bool
 ) -> None:
     counter = [0]
     html = "\n".join(html_of(node, counter) for node in body)
@@ -92,15 +111,21 @@ def test_an_element_is_kept_exactly_when_it_holds_a_part_shown(
         return
     assert outline is not None
     marks = Marks()
-    marks.feed(marked(html, outline, shown))
-    # An element is there when all above it are kept (a hidden one is left empty);
-    # kept when it holds a part shown, or is one.
+    made = marked(html, outline, shown, drop)
+    marks.feed(made)
+    # An element is there when all above it are kept (a hidden one is left empty, or
+    # left out with ``drop``); kept when it holds a part shown, or is one.
     want = {
         e: ("part" if e in parts else "kept") if holds & shown else "hidden"
         for e, holds in held.items()
-        if all(held[a] & shown for a in around[e])
+        if all(held[a] & shown for a in around[e]) and (holds & shown or not drop)
     }
     assert marks.found == want
+    nesting, whole = Nesting(), Nesting()
+    nesting.feed(made)
+    whole.feed(html)
+    assert nesting.open == []  # every element left out was left out whole
+    assert nesting.within == {e: whole.within[e] for e in want}
     assert marks.numbers == [str(n) for n in range(len(parts)) if parts[n] in want]
 
 
@@ -151,5 +176,42 @@ def test_a_counter_other_than_the_pages_keeps_the_whole_page_1(css: str, compact
     made = compact_batch([page, page], (place,), (sheet,))
     assert (made is not None) == compact
     if made is not None:
-        shown = '<div data-vary-sheet><div class="sheet"><h2 data-vary-hide></h2>'
+        shown = '<div data-vary-sheet><div class="sheet"><!--vary-->'  # no selector sees h2
         assert made.count(f'<div data-vary-sheet="0">{shown}') == 2
+
+
+@pytest.mark.parametrize(
+    ("css", "kept"),
+    [
+        (".sheet h2 { color: red; } .salutation { margin: 0; }", False),
+        ("h2 + .salutation { margin-top: 1em; }", True),
+        ("h2 ~ p { margin-top: 1em; }", True),
+        (".salutation:first-child { margin-top: 1em; }", True),  # it would become the first
+        (".sheet > :nth-child(2) { color: red; }", True),
+        (".sheet :last-child { color: red; }", False),  # the salutation is last either way
+        ("@media print { h2 + p { color: red; } }", True),
+        (":is(h2) + p { color: red; }", True),
+    ],
+)
+def test_hidden_elements_are_left_out_where_no_selector_sees_them(css: str, kept: bool) -> None:
+    page = (
+        f'<html><head><style>{css}</style></head><body><div class="sheet"><h2>Re</h2>'
+        '<!--vary--><p class="salutation vary">Dear you,</p><!--/vary--></div></body></html>'
+    )
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    sheet = Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0)
+    made = compact_batch([page, page], (place,), (sheet,))
+    assert made is not None
+    assert made.count(f"<h2 {HIDE}></h2>") == (2 if kept else 0)
+    assert made.count('class="salutation vary">Dear you,</p>') == 2
+
+
+def test_a_linked_style_sheet_keeps_the_hidden_elements() -> None:
+    page = (
+        '<html><head><link rel="stylesheet" href="letter.css"></head><body><div class="sheet">'
+        '<h2>Re</h2><!--vary--><p class="salutation vary">Dear you,</p><!--/vary--></div>'
+        "</body></html>"
+    )
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    made = compact_batch([page], (place,), (Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0),))
+    assert made is not None and made.count(f"<h2 {HIDE}></h2>") == 1
