@@ -6,6 +6,7 @@ a long signature list is laid out in parts by ``listing``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,16 +49,44 @@ def _sheets_cut(html: str, base: Path, root: Path, variant: str) -> tuple[Any, l
 
     WeasyPrint lays out a few tall pages far quicker than a page for each sheet; they
     are cut (``split_sheets``) before anything is drawn, so each page holds its own
-    sheet alone. Sheets not exactly stacked (a workspace template's own style) are laid
-    out again without the style: a sheet a page.
+    sheet alone. Sheets not exactly stacked (a workspace template's own style), or not
+    the size of the page the template gives a sheet alone, are laid out again without
+    the style: a sheet a page.
     """
     document, misfits = fitted_layout(html, base, root, variant)
     if misfits or not _SHEETS.search(html):
         return document, misfits
-    cut = split_sheets(document, _sheet_height(document))
+    alone = _SHEETS.sub("", html, count=1)
+    height = _sheet_height(document)
+    width, tall = _page_size(alone, base, root, variant)
+    cut = None
+    # Within float rounding: both sizes come from the same lengths in the template.
+    if abs(tall - height) < 1e-6 and abs(width - document.pages[0].width) < 1e-6:
+        cut = split_sheets(document, height)
     if cut is not None:
         return cut, misfits
-    return fitted_layout(_SHEETS.sub("", html, count=1), base, root, variant)
+    return fitted_layout(alone, base, root, variant)
+
+
+_BODY = re.compile(r"<body\b.*</body>", re.S)
+
+
+def _page_size(html: str, base: Path, root: Path, variant: str) -> tuple[float, float]:
+    """The size (CSS px) of the first page of ``html`` laid out with nothing in its body.
+
+    A sheet cut from a tall page must be the page the template gives it alone: a sheet
+    shorter or longer than its page would be cut to a page of another size.
+    """
+    empty = _BODY.sub("<body></body>", html, count=1)
+    return _empty_page_size(empty, base, root, variant)
+
+
+@functools.lru_cache(maxsize=8)
+def _empty_page_size(html: str, base: Path, root: Path, variant: str) -> tuple[float, float]:
+    # Every part of a build's envelopes has the same head: laid out once in each process
+    # (some 50 ms: the style sheets and their fonts), not once a part.
+    empty = layout(html, base, root, variant)
+    return (empty.pages[0].width, empty.pages[0].height) if empty.pages else (0.0, 0.0)
 
 
 def _sheet_height(document: Any) -> float:

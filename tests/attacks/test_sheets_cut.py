@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from campaign.load.catalog import BUILTIN_TEMPLATES
@@ -94,3 +95,14 @@ def test_a_background_of_the_page_looks_as_on_envelopes_laid_out_a_page_each(
     ]
     assert stacked[0] == pdf_pages(alone)
     assert stacked[1] == _pixels(alone, tmp_path / "alone")
+
+
+def test_an_envelope_box_shorter_than_its_page_keeps_the_pages_size(minimal: Path) -> None:
+    # A workspace's copy makes the envelope's box a millimetre shorter than its page:
+    # laid out a page each, every page is still a DL envelope (220 × 110 mm).
+    _own_template(minimal, ".envelope { height: 109mm; }")
+    _addressees(minimal, 3)
+    built = _build(minimal)
+    with pikepdf.open(built) as pdf:
+        sizes = {tuple(float(v) for v in page.mediabox) for page in pdf.pages}
+    assert sizes == {(0.0, 0.0, 623.622047, 311.811024)}
