@@ -39,6 +39,46 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def written_together() -> Iterator[Callable[[Path, bytes], None]]:
+    """``write(path, data)`` for new files nobody reads before the block ends: on disk when it ends.
+
+    For a build's staging folder, whose files are moved into place only once the whole
+    build has succeeded, and removed if it fails: a file there need not appear whole in
+    one step, as :func:`write_atomic` makes one appear. Each is written in place, and
+    all are flushed to disk at the end (each file, then each folder once): a third of
+    the CPU of a temporary file, a rename and two flushes per file. A block that fails
+    removes the files it wrote. Every file stays open until the end: for batches (a
+    hundred letters), not for thousands of files.
+    """
+    opened: list[tuple[Path, int]] = []
+    folders: set[Path] = set()
+
+    def write(path: Path, data: bytes) -> None:
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        opened.append((path, fd))
+        with memoryview(data) as left:
+            while left:
+                left = left[os.write(fd, left) :]
+
+    try:
+        yield write
+        for _, fd in opened:
+            os.fsync(fd)
+        for folder in folders:
+            fsync_dir(folder)
+    except BaseException:
+        for path, _ in opened:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for _, fd in opened:
+            os.close(fd)
+
+
 def read_regular(path: Path, limit: int) -> bytes | None:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from campaign.compose.overlays import Place
 from campaign.errors import CampaignError
-from campaign.files.atomic import write_atomic
+from campaign.files.atomic import write_atomic, written_together
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.joining import stamping
@@ -145,13 +145,13 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
-    with phase("stamping"), stamping(job.master, job.variant) as letter:
+    # The outputs are in the build's staging folder, read once this job has returned.
+    with phase("stamping"), stamping(job.master, job.variant) as letter, written_together() as put:
         for index, out in enumerate(job.outputs):
             if index not in placed:
                 misfits.append(index)
                 continue
-            data = letter([overlay.pages[index * per + n] for n in range(per)])
-            write_atomic(Path(out), data)
+            put(Path(out), letter([overlay.pages[index * per + n] for n in range(per)]))
             written.append(out)
     return written, misfits
 
