@@ -5,5 +5,7 @@
 ``vary`` proves the shared layer does not depend on the addressee; ``overlays``
 writes the page of each addressee's parts alone, placed as on the shared pages; ``signatures``
 orders and counts who signed; ``bundle`` is a letter with all it needs. May import
-load, model, paper, text, files and errors.
+load, model, paper, text, files and errors; of outside parsers, Jinja, and the HTML,
+CSS and selector parsers WeasyPrint uses (tinyhtml5, tinycss2, cssselect2), never
+WeasyPrint itself.
 """
