@@ -18,8 +18,8 @@ from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.load.workspace import Workspace
 from campaign.pdf.listing import is_long
+from campaign.pdf.pool import default_jobs, workers
 from campaign.pdf.render import render_pdf
-from campaign.pdf.workers import default_jobs, workers
 
 
 def main() -> None:

@@ -208,7 +208,7 @@ def check_fits(composers: list[Composer]) -> list[Problem]:
     The layout runs in worker processes: WeasyPrint lives in the PDF layer, and
     ``check`` itself never imports it.
     """
-    from campaign.pdf.workers import default_jobs, workers
+    from campaign.pdf.pool import default_jobs, workers
 
     batches = [(c, batch(c)) for c in composers]
     batches = [(c, documents) for c, documents in batches if documents]

@@ -33,18 +33,9 @@ from campaign.model.limits import Limits, applied, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf import listing
 from campaign.pdf.listing import is_long, paged_list
+from campaign.pdf.pool import Pending, Workers, _InProcess, default_jobs, workers
 from campaign.pdf.render import DoesNotFit
-from campaign.pdf.workers import (
-    FullJob,
-    Pending,
-    StampJob,
-    Workers,
-    _InProcess,
-    default_jobs,
-    run_full,
-    run_stamp,
-    workers,
-)
+from campaign.pdf.workers import FullJob, StampJob, run_full, run_stamp
 
 MANIFEST = "manifest.json"
 # Written before outputs are moved in and removed once the manifest is: a build cut

@@ -1,8 +1,10 @@
 """The PDF layer: the only package that imports WeasyPrint and pikepdf.
 
-``render`` lays HTML out (reading only the files a letter may show), ``workers``
-runs layouts in worker processes, ``joining`` joins PDFs, ``variants`` makes
-PDF/A and PDF/UA, ``pictures`` checks pictures before layout, ``proof`` reads a
-build's text back. Takes HTML, not letters: may import load, model, paper, text,
-files and errors, never compose or checks.
+``engine`` lays HTML out and writes it (reading only the files a letter may show),
+``render`` measures and checks what it laid out, ``pool`` keeps the worker processes,
+``workers`` holds the jobs they run, ``listing`` lays a long list out in parts,
+``joining`` joins PDFs, ``variants`` makes PDF/A and PDF/UA, ``pictures`` checks
+pictures before layout, ``proof`` reads a build's text back. Takes HTML, not
+letters: may import load, model, paper, text, files and errors, and of compose only
+the places of an overlay's parts (overlays.Place); never checks.
 """

@@ -33,7 +33,7 @@ from typing import Any
 
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.pdf.engine import layout, write
-from campaign.pdf.workers import Pending, Workers, _InProcess, default_jobs
+from campaign.pdf.pool import Pending, Workers, _InProcess, default_jobs
 
 PART = 1500  # items a part holds past its cut; about 30 pages of a one-column list
 LONG = 2 * PART  # a list shorter than this is laid out whole

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from campaign.model.limits import LimitExceeded, Limits, applied, template_time
+from campaign.pdf import pool as renderjobs
 from campaign.pdf import render
-from campaign.pdf import workers as renderjobs
-from campaign.pdf.workers import FullJob, WorkerDied, workers
+from campaign.pdf.pool import WorkerDied, workers
+from campaign.pdf.workers import FullJob
 
 from conftest import run, snapshot
 

@@ -25,7 +25,7 @@ SCRIPT = textwrap.dedent(
     import os, signal, sys, time
     from pathlib import Path
 
-    from campaign.pdf.workers import workers
+    from campaign.pdf.pool import workers
 
 
     def children(pid):

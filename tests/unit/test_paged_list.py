@@ -20,8 +20,8 @@ from campaign.compose.composer import Composer
 from campaign.errors import CampaignError
 from campaign.load.workspace import Workspace
 from campaign.pdf import listing
+from campaign.pdf.pool import _InProcess
 from campaign.pdf.render import layout, render_pdf, write
-from campaign.pdf.workers import _InProcess
 
 from conftest import pdf_pages, run
 

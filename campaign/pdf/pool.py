@@ -1,0 +1,317 @@
+"""The worker processes PDFs are laid out in, and the in-process stand-in for one job.
+
+A fork server starts the workers (each imports WeasyPrint once); a worker that dies
+is said by name, a stopped build leaves none running. Nothing here lays out a page:
+the jobs (workers.py, listing.py) are handed in as functions, so this module imports
+none of them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.pool
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from campaign.errors import CampaignError
+from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name
+
+# A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
+# fragmentation) cannot creep over a long build.
+JOBS_PER_WORKER = 8
+
+
+class Pending(Protocol):
+    """A job handed to a worker: ``result()`` waits for it and returns what it returned."""
+
+    def result(self) -> Any:
+        """Wait for the job; its return value, or its exception raised here."""
+
+
+class Workers(Protocol):
+    """Where jobs run: a pool of processes, or this process."""
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        """Start ``fn(job)``."""
+
+
+class _Done:
+    def __init__(self, fn: Callable[[Any], Any], job: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        try:
+            self._value = fn(job)
+        except Exception as exc:
+            self._error = exc
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _InProcess:
+    """Runs each job at once, in this process: for --jobs 1 and for tests."""
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        return _Done(fn, job)
+
+
+class WorkerDied(CampaignError):
+    """A worker process ended in the middle of a build (killed, or a C library aborted)."""
+
+
+def _died(exitcode: int) -> str:
+    """How a process ended, in words: 'was killed by signal 9 (SIGKILL)', ..."""
+    if exitcode < 0:
+        try:
+            name = f" ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            name = ""
+        return f"was killed by signal {-exitcode}{name}"
+    return f"stopped with exit status {exitcode}"
+
+
+class _WatchedPool(multiprocessing.pool.Pool):
+    """A pool that remembers every worker it starts, so that one that dies is noticed.
+
+    multiprocessing.Pool replaces a dead worker but loses the job it was running: the
+    command would wait for its result until the time limit ran out. Workers end with
+    status 0 when they are recycled; any other end means a lost job.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.started: list[Any] = []
+        context = kwargs["context"]
+
+        def process(_ctx: Any, *a: Any, **kw: Any) -> Any:
+            worker = context.Process(*a, **kw)
+            self.started.append(worker)
+            return worker
+
+        # Pool starts its workers (and later their replacements) through self.Process.
+        self.Process = process  # type: ignore[method-assign,assignment]
+        super().__init__(*args, **kwargs)
+
+    def dead(self) -> str:
+        """How the first worker that did not end normally ended, or ''."""
+        for worker in list(self.started):
+            # As the pool's worker handler has found it: reading ``exitcode`` here would
+            # ask the fork server too, and of two threads asking, one reads nothing
+            # (and takes the worker for ended with status 255).
+            code = getattr(worker._popen, "returncode", None)
+            if code:
+                return _died(code)
+        return ""
+
+    def stop(self) -> None:
+        """End every worker this pool started and wait for each, whatever it was doing.
+
+        Pool.terminate alone can wait for ever: an idle worker waits for its next job
+        holding the job queue's lock, and one killed there never lets go of it.
+        """
+        # First no replacement may start: the worker handler is what starts them.
+        handler: Any = self._worker_handler  # type: ignore[attr-defined]
+        handler._state = multiprocessing.pool.TERMINATE
+        self._change_notifier.put(None)  # type: ignore[attr-defined]
+        handler.join()
+        running = [w for w in self.started if w.pid is not None and w.exitcode is None]
+        for worker in running:
+            worker.terminate()
+        for worker in running:
+            worker.join(STOP_GRACE)
+            if worker.exitcode is None:  # SIGTERM blocked or ignored
+                worker.kill()
+                worker.join()
+        # The pool's own threads. Each step is bounded now that no worker is left,
+        # except a queue lock held by a worker killed in the middle of sending a
+        # result: that waits in a thread of its own, not in the build.
+        ending = threading.Thread(target=self._end_threads, daemon=True)
+        ending.start()
+        ending.join(STOP_GRACE)
+
+    def _end_threads(self) -> None:
+        self.terminate()
+        self.join()
+
+    @staticmethod
+    def _help_stuff_finish(inqueue: Any, task_handler: Any, size: int) -> None:
+        """Let the task handler go, once every worker has ended (stop).
+
+        Pool's own takes the job queue's lock to drain it, which a worker killed while
+        waiting for a job holds for ever. With no worker left nothing reads the queue
+        again: closing it fails a write the task handler may be blocked in.
+        """
+        inqueue._reader.close()
+
+
+# How often a wait for a worker's result looks for workers that died (seconds).
+WATCH_EVERY = 0.5
+
+
+class _Async:
+    def __init__(self, result: Any, job: Any, pool: _WatchedPool) -> None:
+        self._result = result
+        self._job = job
+        self._pool = pool
+
+    def result(self) -> Any:
+        # A worker enforces the limits itself; but one that dies (a C library aborting
+        # when memory runs out, the kernel's OOM killer) never answers.
+        limits: Limits = getattr(self._job, "limits", DEFAULT)
+        outputs = [out for _, out in getattr(self._job, "items", ())]
+        outputs += list(getattr(self._job, "outputs", ()))
+        timeout = limits.pdf_seconds * max(len(outputs), 1) + WORKER_GRACE
+        deadline = time.monotonic() + timeout
+        while not self._result.ready():
+            if how := self._pool.dead():
+                raise WorkerDied(
+                    f"a worker process laying out PDFs {how}; nothing was written\n"
+                    "  hint: if it ran out of memory, raise 'pdf_memory_mb' under 'limits:' "
+                    "in campaign.yaml; build with --jobs 1 to see any error it met"
+                )
+            if time.monotonic() > deadline:
+                what = output_name(outputs[0]) if outputs else "a PDF"
+                raise LimitExceeded(
+                    f"laying out {what} did not finish within {timeout:g} seconds: the worker "
+                    f"laying it out stopped answering (out of memory?); nothing was written\n"
+                    "  hint: raise 'pdf_seconds' or 'pdf_memory_mb' under 'limits:' in "
+                    "campaign.yaml, or build with --jobs 1 to see the error"
+                )
+            self._result.wait(WATCH_EVERY)
+        return self._result.get()
+
+
+# Seconds a worker may take beyond its layout limits (starting, writing the files).
+WORKER_GRACE = 60.0
+
+
+class _Pool:
+    def __init__(self, pool: _WatchedPool) -> None:
+        self._pool = pool
+
+    def submit(self, fn: Callable[[Any], Any], job: Any) -> Pending:
+        return _Async(self._pool.apply_async(fn, (job,)), job, self._pool)
+
+
+def default_jobs() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
+    """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1).
+
+    ``separate`` keeps even one job out of this process: for commands (``check``) that
+    must not import WeasyPrint themselves. Whatever the way out (an error, Ctrl+C,
+    SIGTERM, a worker killed), every process started for the pool has ended before
+    this returns or raises.
+    """
+    if jobs <= 1 and not separate:
+        yield _InProcess()
+        return
+    # Workers fork from a server that has imported WeasyPrint once, so a fresh or
+    # recycled worker starts in milliseconds. (multiprocessing.Pool, not
+    # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["campaign.pdf.workers", "campaign.pdf.render", "weasyprint"])
+    global _pools
+    with _terminated_as_interrupted():
+        with _pools_lock:
+            _pools += 1
+        pool = None
+        try:
+            pool = _WatchedPool(
+                jobs, initializer=_worker_started, maxtasksperchild=JOBS_PER_WORKER, context=context
+            )
+            yield _Pool(pool)
+            pool.close()
+        finally:
+            with _signals_held():  # a second Ctrl+C must not cut the stopping short
+                try:
+                    if pool is not None:
+                        pool.stop()
+                finally:
+                    with _pools_lock:
+                        _pools -= 1
+                        if not _pools:
+                            _stop_server()
+
+
+# Seconds a worker has to end on SIGTERM before it is killed, and the pool's threads.
+STOP_GRACE = 5.0
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent ends
+
+
+def _worker_started() -> None:
+    """Each worker's start: Ctrl+C is the build's to handle, and the worker ends with its server.
+
+    Ctrl+C reaches every process of the terminal's group; the build stops the workers
+    itself, and a worker interrupted on its own would print its traceback. Should the
+    build be killed outright (SIGKILL, nothing runs), the fork server ends as its
+    connection closes, and the kernel then ends each worker.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+_pools = 0  # pools open in this process, which share the fork server
+_pools_lock = threading.Lock()
+
+
+def _stop_server() -> None:
+    """Stop the fork server, which the first pool started for the life of the process.
+
+    It would outlive the build and hold its output open. multiprocessing has no
+    public way to stop it; a later pool starts it again.
+    """
+    multiprocessing.forkserver._forkserver._stop()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM stops the build as Ctrl+C does, so that its workers are stopped too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until this block is done, then take effect."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    # A handler, not a signal mask: a mask holds for this thread alone, and the
+    # kernel may hand the signal to any of the pool's threads.
+    previous = {n: signal.signal(n, lambda n, _: caught.append(n)) for n in _STOPPING}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
