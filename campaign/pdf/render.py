@@ -42,6 +42,10 @@ def render_pdf(
 # A style that stands a document's sheets (its body's children: envelopes) one under the
 # other on tall pages; without it they stand a page each.
 _SHEETS = re.compile(r"<style data-sheets>.*?</style>", re.S)
+# Styles that may give a page of its own another look than the tall page it is cut from:
+# a page selector (:first, :left, :nth(), ...) styles the tall page by its number, not
+# each sheet by its own, and a style sheet read from a file is not seen here.
+_PAGES_DIFFER = re.compile(r"@page[^{;]*:|@import|<link\b[^>]*stylesheet", re.I)
 
 
 def _sheets_cut(html: str, base: Path, root: Path, variant: str) -> tuple[Any, list[Misfit]]:
@@ -49,13 +53,15 @@ def _sheets_cut(html: str, base: Path, root: Path, variant: str) -> tuple[Any, l
 
     WeasyPrint lays out a few tall pages far quicker than a page for each sheet; they
     are cut (``split_sheets``) before anything is drawn, so each page holds its own
-    sheet alone. Sheets not exactly stacked (a workspace template's own style), or not
-    the size of the page the template gives a sheet alone, are laid out again without
-    the style: a sheet a page.
+    sheet alone. Sheets not exactly stacked (a workspace template's own style), not
+    the size of the page the template gives a sheet alone, or in a template whose pages
+    may differ from one another, are laid out without the style: a sheet a page.
     """
     document, misfits = fitted_layout(html, base, root, variant)
     if misfits or not _SHEETS.search(html):
         return document, misfits
+    if _PAGES_DIFFER.search(html):
+        return fitted_layout(_SHEETS.sub("", html, count=1), base, root, variant)
     alone = _SHEETS.sub("", html, count=1)
     height = _sheet_height(document)
     width, tall = _page_size(alone, base, root, variant)

@@ -79,6 +79,11 @@ def test_a_page_number_on_an_envelope_counts_envelopes_not_tall_pages(minimal: P
         "html { background: linear-gradient(#fff, #000); }",
         # The first page only: on a tall page, the first 25 envelopes.
         "@page :first { background: #ccc; }",
+        # By the page's number or side: a tall page is page 1, a right page, whatever
+        # envelope stands on it.
+        "@page :left { background: #ccc; }",
+        "@page :nth(2) { size: 220mm 120mm; }",
+        "@page :nth(2n) { margin-left: 5mm; }",
     ],
 )
 def test_a_background_of_the_page_looks_as_on_envelopes_laid_out_a_page_each(
