@@ -281,3 +281,15 @@ def processes(where: int, leader: int) -> list[int]:
         if int(fields[where]) == leader and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def grouped_list(style: str, size: int) -> str:
+    """A list page: six groups of ``size`` names, each under its heading; ``style`` added."""
+    body = "".join(
+        f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(size))}</ul>"
+        for g in range(6)
+    )
+    return (
+        f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
+        f'<body><section class="signatures">{body}</section></body></html>'
+    )

@@ -9,21 +9,14 @@ import pytest
 from campaign.pdf import listing
 from campaign.pdf.render import layout, write
 
-from conftest import pdf_pages
+from conftest import grouped_list, pdf_pages
 
 DATE = "2020-02-13T00:00:00Z"
 
 
 def _groups(style: str, size: int = 50) -> str:
-    """Six groups of ``size`` names, each under its heading; ``style`` added to the page's."""
-    body = "".join(
-        f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(size))}</ul>"
-        for g in range(6)
-    )
-    return (
-        f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
-        f'<body><section class="signatures">{body}</section></body></html>'
-    )
+    """Six groups of ``size`` names (conftest.grouped_list)."""
+    return grouped_list(style, size)
 
 
 def test_a_running_header_naming_the_group_is_the_whole_layouts(
