@@ -36,7 +36,11 @@ def make_campaign(root: Path, addressees: int, signatories: int, cc: int = 3) ->
     """A workspace like the example (in English only), with ``addressees`` letters and
     ``signatories`` names."""
     rng = random.Random(11)
-    shutil.copytree(EXAMPLE, root, dirs_exist_ok=True)
+    # Only the workspace's own files: from a checkout EXAMPLE is the repository's top,
+    # and copying it whole would take .venv and build/ along.
+    for folder in ("letters", "signatories"):
+        shutil.copytree(EXAMPLE / folder, root / folder, dirs_exist_ok=True)
+    shutil.copy2(EXAMPLE / "campaign.yaml", root / "campaign.yaml")
     letter = root / "letters" / "japan-hrc-2020"
     english_only(letter)
     lines = ["to:\n"]

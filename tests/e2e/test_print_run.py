@@ -43,7 +43,7 @@ def test_print_pdf_is_joined_while_the_letters_are_laid_out(
             wait = kwargs["before"]
 
             def before(part: Path) -> Path | None:
-                master = wait(part)
+                master: Path | None = wait(part)
                 letters_seen.append(len(list(target.parent.glob("to/*.pdf"))))
                 if master is not None:
                     masters[part.name] = tmp_path / master.name
@@ -110,7 +110,7 @@ def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
             wait = kwargs["before"]
 
             def before(part: Path) -> Path | None:
-                master = wait(part)
+                master: Path | None = wait(part)
                 stamped.extend([part.name] if master is not None else [])
                 return master
 
