@@ -1,10 +1,13 @@
-"""Where a build's time goes, phase by phase: ``python bench/phases.py [ADDRESSEES]``.
+"""Where a build's time goes, phase by phase: ``python bench/phases.py [ADDRESSEES] [--timeline]``.
 
 Builds the benchmark's campaign (700 addressees, 1,000 names, 3 in cc) once with
 ``CAMPAIGN_TIMINGS`` set (campaign/model/timings.py): the command and each worker
 write a line per phase. Printed per phase: CPU seconds summed over the processes,
 wall seconds summed over them (a phase in two workers at once counts twice), and the
 processes it ran in; then the whole build as measure.py counts it, and the load.
+With ``--timeline``, also which process (and thread) ran which phase when: a lane
+per thread, a character per step of time, the phase's first letter where it ran
+(``.`` where the lane ran none), so idle cores and serial stretches show.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -44,7 +48,7 @@ def table(lines: list[str], main: int) -> list[str]:
     wall: dict[str, float] = defaultdict(float)
     where: dict[str, set[str]] = defaultdict(set)
     for line in lines:
-        pid, name, seconds, thread_cpu = line.split("\t")
+        pid, name, seconds, thread_cpu = line.split("\t")[:4]
         wall[name] += float(seconds)
         cpu[name] += float(thread_cpu)
         where[name].add("main" if int(pid) == main else pid)
@@ -60,20 +64,54 @@ def table(lines: list[str], main: int) -> list[str]:
     return rows
 
 
+# The letter each phase is drawn with on the timeline.
+MARKS = {
+    "load/check": "L", "sharing/keys": "k", "fit check": "f", "composing": "c",
+    "shared layers": "M", "whole letters": "W", "overlays": "o", "stamping": "t",
+    "envelopes/labels": "e", "list": "l", "enclosures": "n", "print.pdf": "p",
+    "proof": "r", "waiting for print.pdf": "w", "moves": "v",
+}  # fmt: skip
+
+
+def timeline(lines: list[str], main: int, start: float, end: float, width: int = 100) -> list[str]:
+    """A lane per process and thread: which phase ran when, from ``start`` to ``end``."""
+    step = (end - start) / width
+    lanes: dict[tuple[int, str], list[str]] = {}
+    for line in lines:
+        pid, name, seconds, _cpu, began, thread = line.split("\t")
+        lane = lanes.setdefault((int(pid) != main, f"{pid} {thread}"), ["."] * width)
+        first = int((float(began) - start) / step)
+        last = int((float(began) + float(seconds) - start) / step)
+        for n in range(max(first, 0), min(last, width - 1) + 1):
+            lane[n] = MARKS.get(name, "?")
+    rows = [f"timeline: {step:.2f} s per character, from the command's start"]
+    for (worker, who), lane in sorted(lanes.items()):
+        label = ("" if worker else "main ") + who
+        rows.append(f"{label[:28]:<28}{''.join(lane)}")
+    used = {line.split("\t")[1] for line in lines}
+    names = [n for n in [*ORDER, *sorted(used - set(ORDER))] if n in used]
+    rows.append("  ".join(f"{MARKS.get(n, '?')}={n}" for n in names))
+    return rows
+
+
 def main() -> None:
     """Build once with timings on, print the table."""
-    addressees = int(sys.argv[1]) if len(sys.argv) > 1 else 700
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    addressees = int(args[0]) if args else 700
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         root = make_campaign(tmp / "big", addressees, 1000)
         timings = tmp / "timings.tsv"
         env = {**os.environ, "CAMPAIGN_TIMINGS": str(timings)}
         # The command's pid is the one that writes 'load/check' (it runs nowhere else).
+        start = time.time()
         run = measure([sys.executable, "-m", "campaign", "build"], root, env)
         lines = timings.read_text(encoding="utf-8").splitlines()
         main_pid = int(next(line for line in lines if "\tload/check\t" in line).split("\t")[0])
         print(f"campaign build, {addressees} addressees, 1,000 names, 3 in cc")
         print("\n".join(table(lines, main_pid)))
+        if "--timeline" in sys.argv:
+            print("\n".join(timeline(lines, main_pid, start, start + run.wall)))
         print(
             f"whole build: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU (every process), "
             f"{run.pss_mb:.0f} MB peak PSS; load {run.load:.2f}"

@@ -1,15 +1,17 @@
 """Where a command's time goes, phase by phase: for developers, off unless asked for.
 
 With ``CAMPAIGN_TIMINGS`` naming a file, each phase (``with phase("overlays"):``)
-appends one line to it when it ends: the process, the phase, and its wall and CPU
-seconds. The command and its workers append to the same file, so a phase laid out
-in several workers is counted in each. ``bench/phases.py`` sums the lines into a
+appends one line to it when it ends: the process, the phase, its wall and CPU
+seconds, when it started (seconds since the epoch) and the thread it ran in. The
+command and its workers append to the same file, so a phase laid out in several
+workers is counted in each. ``bench/phases.py`` sums the lines into a
 table (docs/dev/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,13 +27,14 @@ def phase(name: str) -> Iterator[None]:
         yield
         return
     # CPU of this thread alone: a phase in another thread of the process is its own.
-    wall, cpu = time.perf_counter(), time.thread_time()
+    wall, cpu, began = time.perf_counter(), time.thread_time(), time.time()
     try:
         yield
     finally:
         line = (
             f"{os.getpid()}\t{name}\t{time.perf_counter() - wall:.6f}"
-            f"\t{time.thread_time() - cpu:.6f}\n"
+            f"\t{time.thread_time() - cpu:.6f}\t{began:.6f}"
+            f"\t{threading.current_thread().name}\n"
         )
         # One write of a short line in append mode: lines from several processes
         # never interleave.
