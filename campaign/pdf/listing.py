@@ -4,8 +4,10 @@ WeasyPrint holds every page of a document until it writes it, so a list of 20,00
 names held 470 MB. Here the list is cut into parts at page starts: each part is a
 document of its own holding the page's open elements, its items and nothing else,
 written before the next is laid out, so memory stays that of one part. The pages'
-furniture (running title, "Page N of M") is laid out once the number of pages is
-known, as a document of empty pages, and stamped on the parts' pages.
+furniture (running title, "Page N of M") is a document of empty pages: it is laid out
+on a worker while the parts are, for the number of pages predicted, used only when
+the parts come to exactly that many (else laid out again), and stamped on the parts'
+pages; the outline is made from the parts' bookmarks by WeasyPrint's own code.
 
 The parts are laid out at once, one per CPU: the first part is laid out first, and a
 model of the page read from it (where items start and end, how tall a line is, how
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.pdf.engine import layout, write
@@ -279,7 +281,7 @@ class PartDone:
     """A part laid out: its kept pages written, and what joining it to the next needs."""
 
     pdf: bytes
-    marks: list[list[Any]]  # each kept page's bookmarks
+    marks: list[tuple[list[Any], float]]  # each kept page's bookmarks and height
     first: list[_Line]  # its first page's lines (_seam)
     check: list[_Line]  # the lines of the page where the next part starts
     next: int  # the item the next part must start with (the list's length: none)
@@ -308,7 +310,7 @@ def lay_part(job: PartJob) -> PartDone:
             check, after = _seam(document.pages[keep]), job.first + pages[keep].starts[0]
         kept = document.copy(document.pages[:keep])
         del document, pages
-        marks = [page.bookmarks for page in kept.pages]
+        marks = [(page.bookmarks, page.height) for page in kept.pages]
         pdf = write(kept, "", job.date)
     return PartDone(pdf, marks, first, check, after, False, model, gaps)
 
@@ -402,9 +404,16 @@ def _lines(box: Any) -> list[list[Any]]:
 _TAG = re.compile(r"<[^>]*>")
 
 
+class _Prediction(NamedTuple):
+    """The pages predicted from an item on."""
+
+    starts: list[int]  # the items that start pages with their first line, the first first
+    pages: int  # how many pages (some start with a group's heading: no item starts them)
+
+
 def _predict(
     model: _Model, html: str, found: _Items, start: int, gaps: dict[int, float]
-) -> list[int]:
+) -> _Prediction:
     """The items predicted to start pages with their first line, from ``start`` on.
 
     ``start`` starts a page. Items stack down the page at their measured heights, their
@@ -415,7 +424,7 @@ def _predict(
     """
     items = found.items
     groups = sorted(gaps)
-    starts, y, page, n = [start], model.top, start, start
+    starts, y, page, n, pages = [start], model.top, start, start, 1
     while n < len(items):
         item = items[n]
         lines = 1
@@ -432,11 +441,11 @@ def _predict(
             else:
                 starts.append(n)
                 page = n
-            y = model.top
+            y, pages = model.top, pages + 1
             continue
         y += extra + height + model.gap
         n += 1
-    return starts
+    return _Prediction(starts, pages)
 
 
 def _gap_documents(html: str, found: _Items, start: int) -> tuple[tuple[int, str], ...]:
@@ -541,11 +550,21 @@ def _in_parts(
     measured = [gap for gap in done.gaps.values() if gap >= 0]
     gaps = {n: gap if gap >= 0 else measured[0] for n, gap in done.gaps.items() if measured}
     written: list[bytes] = []
-    marks: list[list[Any]] = []
+    marks: list[tuple[list[Any], float]] = []
     check: list[_Line] | None = None
     size = PART
     pending: deque[tuple[int, Pending]] = deque()  # (the part's first item, its layout)
     planned: deque[tuple[int, int, int]] = deque()  # parts not handed out yet
+    # The pages' furniture needs only their number: it is laid out on a worker while
+    # the parts are, for the number predicted, and used when the parts come to it.
+    furniture: tuple[int, Pending] | None = None  # (the pages it is for, its layout)
+    predicted = 0
+
+    def furnish(pages: int) -> tuple[int, Pending]:
+        furnishing = _furniture(html, found, pages)
+        job = FurnitureJob(furnishing, str(base), str(root), date, pages, limits, outputs)
+        return pages, pool.submit(lay_furniture, job)
+
     while True:
         if done.longer:  # pages longer than the part: that part again, longer
             size *= 2
@@ -565,18 +584,23 @@ def _in_parts(
             # is not read, and the parts from here are predicted anew.
             pending.clear()
             if model:
-                planned = deque(_plan(_predict(model, html, found, start, gaps), count, size))
+                starts, pages = _predict(model, html, found, start, gaps)
+                planned = deque(_plan(starts, count, size))
+                predicted = len(marks) + pages
             else:  # one at a time, a page past its part, each cut where it can be
                 planned = deque([(start, min(count, start + size), -1)])
         while planned and len(pending) < window:
             first, stop, after = planned.popleft()
             pending.append((first, pool.submit(lay_part, job(first, stop, after))))
+        if predicted and (furniture is None or furniture[0] != predicted):
+            furniture = furnish(predicted)
         done = pending.popleft()[1].result()
-    joined = JoinJob(
-        _furniture(html, found, len(marks)), str(base), str(root), date, marks, written,
-        limits, outputs,
-    )  # fmt: skip
-    result: bytes | None = pool.submit(join_parts, joined).result()
+    if furniture is None or furniture[0] != len(marks):
+        furniture = furnish(len(marks))  # the number of pages was not foreseen
+    laid: bytes | None = furniture[1].result()
+    if laid is None:
+        return None  # the start of the list took more than its page: laid out whole
+    result: bytes | None = pool.submit(join_parts, JoinJob(laid, marks, written)).result()
     return result
 
 
@@ -606,41 +630,110 @@ PAGE_AHEAD = 4  # items a part holds past the page after its cut
 
 
 @dataclass(frozen=True)
-class JoinJob:
-    """The parts' pages of a list, to be joined with the furniture stamped on them."""
+class FurnitureJob:
+    """The pages' furniture of a list (running title, "Page N of M"), to be laid out."""
 
-    furniture: str  # its document (_furniture)
+    html: str  # its document (_furniture)
     base: str
     root: str
     date: str
-    marks: list[list[Any]]  # each page's bookmarks
-    written: list[bytes]  # the parts' kept pages, in order
+    pages: int  # the list's pages: the furniture must come out as many
     limits: Limits = DEFAULT
     outputs: tuple[str, ...] = ()
 
 
-def join_parts(job: JoinJob) -> bytes | None:
-    """The parts' pages with the furniture stamped on them, one document (None: not as one)."""
-    import pikepdf
+def lay_furniture(job: FurnitureJob) -> bytes | None:
+    """The furniture's pages, written with nothing but their margin boxes (None: not as many)."""
     from weasyprint.formatting_structure.boxes import MarginBox
+
+    with pdf_layout(_named(job.outputs), job.limits):
+        furniture = layout(job.html, Path(job.base), Path(job.root))
+        if len(furniture.pages) != job.pages:
+            return None
+        for page in furniture.pages:
+            box = page._page_box
+            box.children = [child for child in box.children if isinstance(child, MarginBox)]
+            # The outline is the parts' (join_parts); the list start's headings are theirs.
+            page.bookmarks, page.links, page.anchors = [], [], {}
+        return write(furniture, "", job.date)
+
+
+@dataclass(frozen=True)
+class JoinJob:
+    """The parts' pages of a list, to be joined with the furniture stamped on them."""
+
+    furniture: bytes  # its pages, written (lay_furniture)
+    marks: list[tuple[list[Any], float]]  # each page's bookmarks and height
+    written: list[bytes]  # the parts' kept pages, in order
+
+
+def join_parts(job: JoinJob) -> bytes:
+    """The parts' pages with the furniture stamped on them, and their outline: one document."""
+    import pikepdf
 
     from campaign.pdf.joining import stamp
     from campaign.pdf.variants import save
 
-    with pdf_layout(_named(job.outputs), job.limits):
-        furniture = layout(job.furniture, Path(job.base), Path(job.root))
-        if len(furniture.pages) != len(job.marks):
-            return None  # the start of the list took more than its page: laid out whole
-        for page, bookmarks in zip(furniture.pages, job.marks, strict=True):
-            box = page._page_box
-            box.children = [child for child in box.children if isinstance(child, MarginBox)]
-            page.bookmarks = bookmarks  # the outline is the list's, as one document has it
-            page.links, page.anchors = [], {}
-        out = pikepdf.open(io.BytesIO(write(furniture, "", job.date)))
+    out = pikepdf.open(io.BytesIO(job.furniture))
     index = 0
     for part in job.written:
         with pikepdf.open(io.BytesIO(part)) as laid_out:
             for page in laid_out.pages:
                 stamp(out.pages[index], page, index)
                 index += 1
+    _outline(out, job.marks)
     return save(out, "", str(out.pdf_version))
+
+
+def _outline(out: Any, marks: list[tuple[list[Any], float]]) -> None:
+    """Give ``out`` the outline of pages with these bookmarks, as WeasyPrint writes one.
+
+    WeasyPrint's own code makes the tree and its PDF objects, in a document of no pages
+    whose destinations name pages by number; these are copied into ``out`` and each
+    number is replaced by ``out``'s page.
+    """
+    import pikepdf
+    import pydyf
+    from weasyprint.document import Document
+    from weasyprint.pdf.anchors import add_outlines
+
+    pages = [_Marked(bookmarks, height) for bookmarks, height in marks]
+    # 0.75: PDF points per CSS pixel, as WeasyPrint's writer scales at zoom 1.
+    tree = Document.make_bookmark_tree(_Pages(pages), 0.75, transform_pages=True)
+    if not tree:
+        return
+
+    class Numbered(pydyf.PDF):  # type: ignore[misc]
+        """WeasyPrint's PDF, its pages named by their numbers."""
+
+        page_references = tuple(str(n).encode() for n in range(len(pages)))
+
+    numbered = Numbered()
+    add_outlines(numbered, tree)
+    written = io.BytesIO()
+    numbered.write(written)
+    with pikepdf.open(written) as scratch:
+        out.Root.Outlines = out.copy_foreign(scratch.Root.Outlines)
+
+    def place(item: Any) -> None:
+        while item is not None:
+            item.Dest[0] = out.pages[int(item.Dest[0])].obj
+            place(item.get("/First"))
+            item = item.get("/Next")
+
+    place(out.Root.Outlines.get("/First"))
+
+
+@dataclass
+class _Marked:
+    """A page as WeasyPrint's outline maker reads it: its bookmarks and height."""
+
+    bookmarks: list[Any]
+    height: float
+
+
+@dataclass
+class _Pages:
+    """A document as WeasyPrint's outline maker reads it: its pages."""
+
+    pages: list[_Marked]

@@ -6,6 +6,7 @@ import io
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pikepdf
@@ -118,11 +119,22 @@ class _Recording:
 
     def __init__(self) -> None:
         self.firsts: list[int] = []
+        self.handed: list[tuple[str, int]] = []  # ('part', its first item), ('furniture', pages)
 
     def submit(self, fn: Callable[[Any], Any], job: Any) -> Any:
-        if isinstance(job, listing.PartJob):
-            self.firsts.append(job.first)
-        return _InProcess().submit(fn, job)
+        done = _InProcess().submit(fn, job)
+        if isinstance(job, listing.FurnitureJob):
+            self.handed.append(("furniture", job.pages))
+        if not isinstance(job, listing.PartJob):
+            return done
+        self.firsts.append(job.first)
+        self.handed.append(("part", job.first))
+
+        def result() -> Any:
+            self.handed.append(("read", job.first))
+            return done.result()
+
+        return SimpleNamespace(result=result)
 
 
 @pytest.mark.parametrize("shift", [0, 1, -2], ids=["as-predicted", "one-late", "two-early"])
@@ -135,9 +147,9 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
     monkeypatch.setattr(listing, "LONG", 120)
     predict = listing._predict
 
-    def wrong(*args: Any) -> list[int]:
-        starts = predict(*args)
-        return starts[:1] + [n + shift for n in starts[1:]]
+    def wrong(*args: Any) -> Any:
+        starts, pages = predict(*args)
+        return listing._Prediction(starts[:1] + [n + shift for n in starts[1:]], pages)
 
     monkeypatch.setattr(listing, "_predict", wrong)
     _list(example, 400)
@@ -153,6 +165,44 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
     assert _outline(parts) == _outline(whole)
     if shift:  # parts were handed out from wrong cuts, and their layouts not used
         assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
+
+
+@pytest.mark.parametrize("extra", [0, 1], ids=["as-predicted", "one-page-too-many"])
+def test_the_furniture_is_laid_out_with_the_parts_and_used_only_for_the_true_page_count(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: int
+) -> None:
+    # The furniture ("Page N of M") is handed out before the last part, for the number
+    # of pages predicted; predicted one too many, it is laid out again for the true one.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    _list(example, 400)
+    html, base = _html(example)
+    laid_out = listing._pages(layout(html, base, example))
+    true = sorted(_true_starts(html, base, example))
+
+    def foreseen(model: Any, html: str, found: Any, start: int, gaps: Any) -> Any:
+        # The pages from the one ``start`` opens (the parts start only at such pages).
+        at = next(
+            i for i, page in enumerate(laid_out) if page.opens_item and page.starts[:1] == [start]
+        )
+        starts = [n for n in true if n >= start]
+        return listing._Prediction(starts, len(laid_out) - at + extra)
+
+    monkeypatch.setattr(listing, "_predict", foreseen)
+    pool = _Recording()
+    parts = listing.paged_list(html, base, example, "", DATE, pool=pool)
+    assert parts is not None
+    whole = write(layout(html, base, example), "", DATE)
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    pages = pdf_pages(tmp_path / "whole.pdf")
+    assert pdf_pages(tmp_path / "parts.pdf") == pages
+    assert _outline(parts) == _outline(whole)
+    assert _pixels(parts, tmp_path, "parts") == _pixels(whole, tmp_path, "whole")
+    furnished = [n for kind, n in pool.handed if kind == "furniture"]
+    assert furnished == ([len(pages) + 1, len(pages)] if extra else [len(pages)])
+    last_read = max(i for i, (kind, _) in enumerate(pool.handed) if kind == "read")
+    assert pool.handed.index(("furniture", len(pages) + extra)) < last_read
 
 
 def _true_starts(html: str, base: Path, root: Path) -> set[int]:
