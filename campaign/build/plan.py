@@ -148,39 +148,40 @@ def _const(text: str) -> Callable[[], str]:
     return lambda: text
 
 
-def _overlay(composer: Composer, index: int) -> Callable[[], str]:
-    return lambda: composer.letter_html(composer.to[index], layer="overlay")
+def _overlay(composer: Composer, number: int) -> Callable[[], str]:
+    return lambda: composer.piece_html(number, layer="overlay")
 
 
-def letter_to(composer: Composer, index: int) -> Callable[[], str]:
-    """Composes the letter to the addressee at ``index``, when called."""
-    return lambda: composer.letter_html(composer.to[index])
+def letter_to(composer: Composer, number: int) -> Callable[[], str]:
+    """Composes piece of mail ``number`` (in ``composer.pieces``) whole, when called."""
+    return lambda: composer.piece_html(number)
 
 
-def _letters(kind: Kind, p: Planning) -> Iterable[Output]:
-    for piece in p.composer.pieces:
-        if piece.role != "to":
+def _stamped(kind: Kind, p: Planning, role: str) -> Iterable[Output]:
+    """The pieces of mail of ``role``: from shared pages where their group has them."""
+    for number, piece in enumerate(p.composer.pieces):
+        if piece.role != role:
             continue
-        group = p.shared.group_of(piece.index)
+        group = p.shared.group_of(number)
         if group is not None:
             # Its shared layer and its overlay are all the letter is made from.
-            overlay = _overlay(p.composer, piece.index)
-            key = _hash(p.base, "stamped", p.shared.keys[piece.index])
-            yield Output(piece.file, key, kind, overlay, piece.index, group)
+            overlay = _overlay(p.composer, number)
+            key = _hash(p.base, "stamped", p.shared.keys[number])
+            yield Output(piece.file, key, kind, overlay, number, group)
         else:
             # Hashed now, composed again when needed: holding 700 letters' HTML costs memory.
-            letter = letter_to(p.composer, piece.index)
+            letter = letter_to(p.composer, number)
             yield Output(piece.file, _hash(p.base, letter()), kind, letter)
 
 
+def _letters(kind: Kind, p: Planning) -> Iterable[Output]:
+    return _stamped(kind, p, "to")
+
+
 def _copies(kind: Kind, p: Planning) -> Iterable[Output]:
-    composer = p.composer
-    for piece in composer.pieces:
-        if piece.role == "cc":
-            # A cc copy is the letter as sent to the first addressee, marked as a copy,
-            # with the cc recipient's own address in the window.
-            html = composer.letter_html(composer.to[0], copy_for=piece.recipient)
-            yield Output(piece.file, _hash(p.base, html), kind, _const(html))
+    # A cc copy is the letter as sent to the first addressee, marked as a copy, with
+    # the cc recipient's own address in the window; copies alike share their pages.
+    return _stamped(kind, p, "cc")
 
 
 def _whole(kind: Kind, p: Planning, text: str) -> Output:
@@ -349,8 +350,9 @@ LETTERS = Kind(
 COPIES = Kind(
     "cc/<recipient>.pdf",
     pdf=True,
-    layout=Layout.WHOLE,
-    key="its HTML (the letter to the first addressee, marked as a copy)",
+    layout=Layout.STAMPED,
+    key="its shared layer and overlay when stamped, else its HTML (the letter to the first "
+    "addressee, marked as a copy)",
     files=_copies,
     folder="cc",
     mailed=True,

@@ -12,6 +12,7 @@ place only once all of its letter's files are made.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -25,8 +26,8 @@ from typing import Any
 from campaign import __version__
 from campaign.build.fit import misfit_problems
 from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Output, letter_to
-from campaign.compose.composer import overlay_batch
-from campaign.compose.overlays import stack_height
+from campaign.compose.composer import batch_of
+from campaign.compose.overlays import own_pages, stack_height
 from campaign.errors import CampaignError, ProblemsFoundLate, display_path
 from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
@@ -344,7 +345,9 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) ->
             else:
                 jobs.full.append((_given(html), str(staging / output.name)))
         elif output.pdf:
-            jobs.whole += layout is Layout.STAMPED  # a letter that could not share its pages
+            # A letter to an addressee that could not share its pages (a copy for cc
+            # shares only with other copies: one alone is laid out whole by design).
+            jobs.whole += output.kind is LETTERS
             # Composed when handed to a worker, so memory holds a few letters, not all;
             # planning composed each once already, so template errors are known.
             jobs.full.append((output.compose, str(staging / output.name)))
@@ -466,7 +469,13 @@ def _run(
     tick: Callable[[Path], None],
     stamped: Callable[[Path, Path], None],
 ) -> None:
-    from campaign.pdf.render import addressee_boxes, fitted_layout, vary_layout, write
+    from campaign.pdf.render import (
+        addressee_boxes,
+        fitted_layout,
+        margin_parts,
+        vary_layout,
+        write,
+    )
 
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     limits = plan.bundle.settings.limits
@@ -497,11 +506,13 @@ def _run(
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
         # stand exactly there, or the text after them would not be where it is here.
         boxes = addressee_boxes(document)
+        # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
+        margins = margin_parts(document)
         # Where every part stands, for overlays of the parts alone (None: whole page 1s).
         layout = vary_layout(document)
         master = staging / f".shared-{group}.pdf"
         write_atomic(master, pdf)
-        masters[group] = (master, boxes, layout)
+        masters[group] = (master, boxes, margins, layout)
         made.shared_pages += len(document.pages)
         del document
     stamps = []
@@ -509,17 +520,26 @@ def _run(
     for group, indexes, outputs in jobs.stamps:
         if group not in masters:
             continue  # its shared pages did not fit: said below
-        master, boxes, layout = masters[group]
+        master, boxes, margins, layout = masters[group]
         if boxes:
-            addressees = [composer.to[i] for i in indexes]
-            html, compact = overlay_batch(composer, addressees, layout)
-            places = layout[0] if compact and layout else ()
-            stack = stack_height(*layout) if compact and layout else 0.0
-            job = StampJob(
-                str(master), boxes, html, tuple(outputs), base, root,
-                variant=variant, date=date, limits=limits, places=places, stack=stack,
-            )  # fmt: skip
-            stamps.append((pool.submit(run_stamp, job), master, indexes, outputs))
+            # Parts in the margins stand on every page, numbered as the letter's own:
+            # each letter's overlay is then a document of its own.
+            size = 1 if margins else len(indexes)
+            for batch in _chunks(list(zip(indexes, outputs, strict=True)), size):
+                numbers = [number for number, _ in batch]
+                pages = [composer.piece_html(number, layer="overlay") for number in numbers]
+                html, compact = batch_of(pages, None if margins else layout)
+                places = layout[0] if compact and layout else ()
+                stack = stack_height(*layout) if compact and layout else 0.0
+                job = StampJob(
+                    str(master), boxes, html, tuple(out for _, out in batch), base, root,
+                    variant=variant, date=date, limits=limits, places=places, stack=stack,
+                    margins=margins,
+                )  # fmt: skip
+                if margins:  # the overlay's own pages end with the page of its last part
+                    more = job.per - 1 - max(box[0] for box in boxes)
+                    job = dataclasses.replace(job, html=own_pages(html, more))
+                stamps.append((pool.submit(run_stamp, job), master, numbers, list(job.outputs)))
         else:  # no addressee part in the flow to match: lay each letter out whole
             misfits += list(zip(indexes, outputs, strict=True))
     for stamp, master, numbers, paths in stamps:

@@ -273,9 +273,12 @@ def _built(
         )
         if verbose:
             to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
-            shared = sum(len(group) for group in plan.shared.groups)
+            pieces = plan.composer.pieces
+            letters = [g for g in plan.shared.groups if pieces[g[0]].role == "to"]
+            shared = sum(len(group) for group in letters)
+            copies = sum(len(group) for group in plan.shared.groups) - shared
             if shared:
-                groups = len(plan.shared.groups)
+                groups = len(letters)
                 alike = f", in {groups} groups alike outside the addressee parts"
                 click.echo(
                     f"  {_plural(shared, 'letter')} to addressees share their pages"
@@ -286,6 +289,8 @@ def _built(
                 click.echo(f"  {others} to addressees laid out one by one: {plan.sharing}")
             elif plan.sharing:
                 click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
+            if copies:
+                click.echo(f"  {copies} copies for cc share their pages")  # never one alone
             if made.shared_pages:
                 click.echo(
                     f"  shared pages: {made.shared_pages} laid out once; each letter's address "

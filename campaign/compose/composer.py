@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -236,6 +237,14 @@ class Composer:
         )
         template = load_template(self.env, self._variant("letter"), context)
         return self._finish(render(template, context))
+
+    def piece_html(self, number: int, layer: str | None = None) -> str:
+        """Piece of mail ``number`` (in ``pieces``): its letter, or a copy for cc (letter_html)."""
+        piece = self.pieces[number]
+        if piece.role == "to":
+            return self.letter_html(self.to[piece.index], layer=layer)
+        # A copy is the letter to the first addressee, with the cc recipient's address.
+        return self.letter_html(self.to[0], copy_for=piece.recipient, layer=layer)
 
     def _variant(self, name: str) -> list[str | jinja2.Template]:
         """A template's own layout for the letter's language if it has one (letter.ja.html.j2)."""
@@ -499,34 +508,66 @@ def _unfit(shared: str, overlay: str) -> str:
 
 
 def sharing(composer: Composer) -> Sharing:
-    """Which letters to addressees share a layer of pages; the others are laid out whole.
+    """Which letters to addressees, and which copies for cc, share a layer of pages.
 
-    First the shared layer is composed once, for the first addressee held behind a
-    guard (vary.py): when nothing outside the marked parts reads the addressee, it
-    is the same for every addressee, proven. Otherwise each addressee's shared layer
+    The letters to addressees are grouped as ``_sharing`` says; so are the copies, on
+    pages of their own (a copy notes what it is, which moves the text after it), their
+    parts being the cc recipient's address and copy mark. Groups hold positions in
+    ``composer.pieces``; the reason is the letters to addressees'.
+    """
+    if not composer.to:
+        return Sharing(reason="there are no addressees")
+    letters = _sharing(composer, composer.to, lambda a, layer: composer.letter_html(a, layer=layer))
+    copies = Sharing()
+    # A copy alone on its shared pages would cost them and its overlay: it is laid out whole.
+    if len(composer.cc) > 1:
+        first = composer.to[0]
+        copies = _sharing(
+            composer,
+            composer.cc,
+            lambda c, layer: composer.letter_html(first, copy_for=c, layer=layer),
+            len(composer.to),
+        )
+    alike = [n for n, group in enumerate(copies.groups) if len(group) > 1]
+    return Sharing(
+        letters.groups + tuple(copies.groups[n] for n in alike),
+        letters.layers + tuple(copies.layers[n] for n in alike),
+        (letters.keys or ("",) * len(composer.to)) + (copies.keys or ("",) * len(composer.cc)),
+        letters.reason,
+    )
+
+
+Compose = Callable[[PublicRecipient, str | None], str]  # a recipient's letter, in a layer
+
+
+def _sharing(
+    composer: Composer, recipients: list[PublicRecipient], html: Compose, first: int = 0
+) -> Sharing:
+    """Which of ``recipients`` (pieces from ``first`` on) share a layer; the others are whole.
+
+    First the shared layer is composed once, for the first recipient held behind a
+    guard (vary.py): when nothing outside the marked parts reads the recipient, it
+    is the same for every recipient, proven. Otherwise each recipient's shared layer
     is composed and compared outside the marked parts, and letters alike share a
     layer: a text that depends on the addressee splits the letters or leaves them
     whole, never wrong.
     """
-    if not composer.to:
-        return Sharing(reason="there are no addressees")
-    first = composer.to[0]
-    shared, unproven = compose_guarded(lambda a: composer.letter_html(a, layer="shared"), first)
+    if not recipients:
+        return Sharing()
+    shared, unproven = compose_guarded(lambda a: html(a, "shared"), recipients[0])
     if not unproven:
-        overlay, unproven = compose_guarded(
-            lambda a: composer.letter_html(a, layer="overlay"), first
-        )
+        overlay, unproven = compose_guarded(lambda a: html(a, "overlay"), recipients[0])
     if not unproven and not parts_verdict(composer.env).sound():
         unproven = "a block holding a marked part is rendered into a value"
     if unproven:
-        return _compared(composer)
+        return _compared(recipients, html, first)
     if why := _unfit(shared, overlay):
         return Sharing(reason=why)
     count = len(_VARY.findall(shared))
     members, keys, bad = [], [], ""
     rest = _digest(without_vary(shared))
-    for index, addressee in enumerate(composer.to):
-        own = composer.letter_html(addressee, layer="overlay")  # milliseconds: page 1 alone
+    for index, recipient in enumerate(recipients, first):
+        own = html(recipient, "overlay")  # milliseconds: page 1 alone
         keys.append(_digest(rest, own))
         parts = _VARY.findall(own)
         if len(parts) == count and all(_well_marked(part) for part in parts):
@@ -540,13 +581,13 @@ def sharing(composer: Composer) -> Sharing:
     )
 
 
-def _compared(composer: Composer) -> Sharing:
-    """Group the letters by each addressee's shared layer, composed and compared."""
+def _compared(recipients: list[PublicRecipient], html: Compose, first: int) -> Sharing:
+    """Group the letters by each recipient's shared layer, composed and compared."""
     alike: dict[str, list[int]] = {}
     keys, bad = [], ""
-    for index, addressee in enumerate(composer.to):
-        shared = composer.letter_html(addressee, layer="shared")
-        overlay = composer.letter_html(addressee, layer="overlay")
+    for index, recipient in enumerate(recipients, first):
+        shared = html(recipient, "shared")
+        overlay = html(recipient, "overlay")
         keys.append(_digest(shared, overlay))
         if why := _unfit(shared, overlay):
             bad = bad or why
@@ -555,11 +596,11 @@ def _compared(composer: Composer) -> Sharing:
     # A letter alike with no other is laid out whole: a shared layer for it alone
     # would cost more.
     groups = tuple(tuple(members) for members in alike.values() if len(members) > 1)
-    lone = len(composer.to) - sum(len(members) for members in groups)
+    lone = len(recipients) - sum(len(members) for members in groups)
     reason = bad or (DEPENDS if lone else "")
     # Composed again for the groups' first letters: holding every addressee's HTML
     # until the groups are known could take hundreds of megabytes.
-    layers = tuple(composer.letter_html(composer.to[g[0]], layer="shared") for g in groups)
+    layers = tuple(html(recipients[g[0] - first], "shared") for g in groups)
     return Sharing(groups, layers, tuple(keys), reason)
 
 
@@ -575,7 +616,13 @@ def overlay_batch(
     says so. Without it, or when a page cannot be outlined, each page is the whole page 1
     with all but the parts hidden.
     """
-    pages = [composer.letter_html(a, layer="overlay") for a in addressees]
+    return batch_of([composer.letter_html(a, layer="overlay") for a in addressees], layout)
+
+
+def batch_of(
+    pages: list[str], layout: tuple[tuple[Place, ...], tuple[Sheet, ...]] | None = None
+) -> tuple[str, bool]:
+    """``overlay_batch`` of the overlay layers ``pages``, composed already."""
     if layout is not None and (compact := compact_batch(pages, *layout)) is not None:
         return compact, True
     head = pages[0][: pages[0].index("<body")]

@@ -343,3 +343,24 @@ def compact_batch(
     at = head.rindex("</head>")
     style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
     return head[:at] + style + head[at:] + "<body>" + "".join(bodies) + "</body>\n</html>\n"
+
+
+PAGE = "data-vary-page"  # starts one more page of a letter's own, in an overlay of its margins
+
+
+def own_pages(page: str, more: int) -> str:
+    """An overlay layer laid out on pages of the letter's own, ``more`` of them after its own.
+
+    A part that stands in the margin of every page (a copy mark, a running element)
+    is laid out by the page's own margin boxes, which share out their width by what
+    each holds; so the overlay keeps the letter's page rules, and its page numbers,
+    and has as many pages as the letter. What the margins show besides the parts is
+    hidden: the master draws it, and the worker checks that it stands where the
+    master's does (campaign.pdf.render.margin_parts), on as many pages.
+    """
+    hidden = " ".join(f"@{box} {{ visibility: hidden; }}" for box in _MARGIN_BOXES)
+    style = f"<style>\n@page {{ {hidden} }}\n[{PAGE}] {{ break-before: page; }}\n</style>\n"
+    at = page.index("</head>")
+    end = page.rindex("</body>")
+    breaks = f"<div {PAGE}></div>" * more
+    return page[:at] + style + page[at:end] + breaks + page[end:]

@@ -363,11 +363,13 @@ def addressee_boxes(document: Any) -> tuple[Box, ...]:
     nothing else. Everything in the flow is, block or inline: the text after a part
     stands where it does only if the part takes exactly this room.
     """
-    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox, TextBox
 
     found = []
     for index, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
+        # A part in a margin box is compared by margin_parts.
+        flow = [b for b in page._page_box.children if not isinstance(b, MarginBox)]
+        for box in (inner for top in flow for inner in top.descendants()):
             if isinstance(box, (LineBox, TextBox)) or getattr(box, "element", None) is None:
                 continue  # lines and text carry their element's class, but are inside it
             if "vary" in (box.element.get("class") or "").split():
@@ -380,6 +382,61 @@ def addressee_boxes(document: Any) -> tuple[Box, ...]:
                         round(box.margin_height(), 3),
                     )
                 )
+    return tuple(found)
+
+
+# A page with parts in its margins: its number, how many, and what its margins draw
+# besides (each text, picture, and margin box with a background or border, where it stands).
+Margins = tuple[int, int, tuple[tuple[Any, ...], ...]]
+
+
+def margin_parts(document: Any) -> tuple[Margins, ...]:
+    """Each page holding parts of class ``vary`` in its margin boxes (a copy mark), in order.
+
+    Such a part moves nothing in the page's flow, but the margin boxes of an edge share
+    out its width by what each holds: another recipient's mark can move or wrap the
+    running title beside it. The master draws everything but the parts, so what the
+    margins draw besides them must stand where it stands on the master.
+    """
+    from weasyprint.formatting_structure.boxes import (
+        LineBox,
+        MarginBox,
+        ParentBox,
+        ReplacedBox,
+        TextBox,
+    )
+
+    def at(box: Any) -> tuple[float, ...]:
+        return tuple(round(v, 3) for v in (box.position_x, box.position_y, box.width, box.height))
+
+    def paints(box: Any) -> bool:
+        style = box.style
+        edges = ("top", "right", "bottom", "left")
+        return (
+            style["background_color"].alpha > 0
+            or any(image[0] != "none" for image in style["background_image"])
+            or any(style[f"border_{edge}_width"] for edge in edges)
+        )
+
+    found = []
+    for index, page in enumerate(document.pages):
+        parts, drawn = 0, []
+        stack = [b for b in page._page_box.children if isinstance(b, MarginBox)]
+        while stack:
+            box = stack.pop(0)
+            element: Any = getattr(box, "element", None)
+            own = not isinstance(box, (LineBox, TextBox, MarginBox)) and element is not None
+            if own and "vary" in (element.get("class") or "").split():
+                parts += 1
+                continue  # the part, and all it holds: the overlay draws them
+            if isinstance(box, TextBox):
+                drawn.append(("text", box.text, *at(box)))
+            elif isinstance(box, ReplacedBox) or (isinstance(box, MarginBox) and paints(box)):
+                drawn.append((type(box).__name__, *at(box)))
+            if isinstance(box, ParentBox):
+                stack[:0] = box.children
+        if parts:
+            found.append((index, parts, tuple(drawn)))
     return tuple(found)
 
 

@@ -56,6 +56,15 @@ class StampJob:
     # With ``places``: the height of each sheet stacked on the tall pages of ``html``
     # (CSS px), cut apart before they are measured; 0 when they are laid out a page each.
     stack: float = 0.0
+    # The master's pages with parts in their margins (render.margin_parts): ``html`` then
+    # has the letter's own pages, compared by what their margins draw besides the parts.
+    margins: tuple[tuple[int, int, tuple[tuple[Any, ...], ...]], ...] = ()
+
+    @property
+    def per(self) -> int:
+        """Pages of each letter's parts: from page 1 to the last page holding one."""
+        pages: list[int] = [place[0] for place in (*(self.places or self.boxes), *self.margins)]
+        return max(pages) + 1
 
 
 def run_full(job: FullJob) -> list[str]:
@@ -96,11 +105,11 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         addressee_boxes,
         fit_boxes,
         fitted_layout,
+        margin_parts,
         write,
     )
 
-    # pages of each addressee's parts in the batch
-    per = max(p.page for p in job.places or job.boxes) + 1  # type: ignore[union-attr]
+    per = job.per  # pages of each addressee's parts in the batch
     others = len(job.outputs) - 1
     what = output_name(job.outputs[0]) + (
         f" (with {others} other letter{'s' if others > 1 else ''} in its batch)" if others else ""
@@ -126,7 +135,14 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         boxes: dict[int, list[tuple[int, float, float, float, float]]] = {}
         for page, left, top, width, height in addressee_boxes(document):
             boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
-        placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
+        margins: dict[int, list[Any]] = {}
+        for page, parts, drawn in margin_parts(document):
+            margins.setdefault(page // per, []).append((page % per, parts, drawn))
+        placed = {
+            i
+            for i in range(len(job.outputs))
+            if tuple(boxes.get(i, ())) == job.boxes and tuple(margins.get(i, ())) == job.margins
+        }
     overlay = pikepdf.open(io.BytesIO(laid_out))
     written, misfits = [], []
     # The outputs are in the build's staging folder, read once this job has returned.
