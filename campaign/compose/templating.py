@@ -17,7 +17,7 @@ import jinja2
 import jinja2.sandbox
 from babel.dates import format_date
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from campaign.compose.bounds import BoundedSandbox
 from campaign.compose.plaindata import plain_context
@@ -148,6 +148,20 @@ def css_counters(text: str) -> Markup:
         elif part:
             values.append(str(css_string(part)))
     return Markup(" ".join(values) or '""')
+
+
+# What CSS collapses in text set in a block of its own: spaces, tabs and line breaks.
+_COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
+
+
+@takes((list, tuple), "lines of text", "{{ item.recipient.lines | as_lines }}")
+def as_lines(lines: list[str] | tuple[str, ...]) -> Markup:
+    """Lines for an element set ``white-space: pre``, each printed as it would in a block."""
+    # An address set as one text, a line a line, prints as it does in a block a line
+    # with far fewer boxes to lay out. Each line is collapsed and trimmed as CSS does a
+    # block's text, and an empty one left out, as an empty block takes no room.
+    collapsed = (_COLLAPSIBLE.sub(" ", str(line)).strip(" ") for line in lines)
+    return Markup("\n").join(escape(line) for line in collapsed if line)
 
 
 @takes(str, "text", "{{ letter.closing | markdown }}")
@@ -454,6 +468,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     env.filters["css_string"] = css_string
     env.filters["css_counters"] = css_counters
     env.filters["markdown"] = markdown
+    env.filters["as_lines"] = as_lines
     env.globals.update(HELPERS | PAGE_HELPERS)
     return env
 

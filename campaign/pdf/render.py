@@ -166,6 +166,9 @@ class _FitBox:
     lines: int
     line_height: float
     text: str
+    widest: float = 0.0  # its widest line (CSS px)
+    as_text: bool = False  # its lines are one text, a line a line (data-fit-lines)
+    pre: bool = False  # its text is set white-space: pre (or pre-line, once wrapped)
 
     def misfit(self) -> Misfit | None:
         left, top, right, bottom = self.frame
@@ -232,13 +235,16 @@ def fit_boxes(document: Any) -> list[_FitBox]:
         if kind is not None and frame is None:
             frame = content(box)
         if kind is not None and frame is not None:
-            texts, lines, height = [], 0, 0.0
+            texts, lines, height, widest = [], 0, 0.0, 0.0
+            as_text = element.get("data-fit-lines") is not None
             x0 = y0 = float("inf")
             x1 = y1 = float("-inf")
             for inner in box.descendants():
                 if isinstance(inner, LineBox):
                     lines += 1
                     height = max(height, inner.height)
+                    if as_text:  # only its lines may need setting as blocks
+                        widest = max(widest, _line_width(inner))
                 elif isinstance(inner, TextBox) and inner.text.strip():
                     texts.append(inner.text)
                     x0, y0 = min(x0, inner.position_x), min(y0, inner.position_y)
@@ -250,9 +256,23 @@ def fit_boxes(document: Any) -> list[_FitBox]:
                 ref = inherited or element.get("id") or ""
                 text = " ".join(" ".join(texts).split())
                 size = box.style["font_size"]
+                ink = (x0, y0, x1, y1)
+                pre = box.style["white_space"].startswith("pre")
                 found.append(
                     _FitBox(
-                        kind, ref, ordinal, page, size, frame, (x0, y0, x1, y1), lines, height, text
+                        kind,
+                        ref,
+                        ordinal,
+                        page,
+                        size,
+                        frame,
+                        ink,
+                        lines,
+                        height,
+                        text,
+                        widest=widest,
+                        as_text=as_text,
+                        pre=pre,
                     )
                 )
             return  # a fit box holds no other
@@ -265,6 +285,47 @@ def fit_boxes(document: Any) -> list[_FitBox]:
     return found
 
 
+def _line_width(line: Any) -> float:
+    """The width (CSS px) of a line box's text, from its first glyph to its last."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    texts = [box for box in line.descendants() if isinstance(box, TextBox)]
+    if not texts:
+        return 0.0
+    left = min(box.position_x for box in texts)
+    return float(max(box.position_x + box.margin_width() for box in texts) - left)
+
+
+# An element marked ``data-fit-lines`` holds its lines as one text, a line a line, set
+# ``white-space: pre`` (as_lines): far fewer boxes to lay out than a block a line. When
+# a line is wider than the element, each line is set in a <span> of its own instead,
+# which the template's style wraps (with a hanging indent, as a typist would).
+_AS_TEXT = re.compile(r"(<(\w+)\b[^>]*\sdata-fit-lines\b[^>]*>)(.*?)(</\2\s*>)", re.S)
+# How close to its frame's width a line set as text may come (CSS px): layout rounding.
+# A line that close or wider would wrap as a block, so all are set as blocks then.
+_NEAR_WIDTH = 0.01
+
+
+def _as_blocks(html: str) -> str:
+    """``html`` with the lines of every ``data-fit-lines`` element in a <span> each."""
+
+    def spans(found: re.Match[str]) -> str:
+        if "<span" in found.group(3):
+            return found.group(0)  # a block a line already
+        lines = "".join(f"<span>{line}</span>" for line in found.group(3).split("\n"))
+        return found.group(1) + lines + found.group(4)
+
+    return _AS_TEXT.sub(spans, html)
+
+
+def _wrap_as_blocks(boxes: list[_FitBox]) -> bool:
+    """Whether a line set as text is as wide as its frame: set as a block, it would wrap."""
+    return any(
+        box.as_text and box.pre and box.widest > box.frame[2] - box.frame[0] - _NEAR_WIDTH
+        for box in boxes
+    )
+
+
 def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple[Any, list[Misfit]]:
     """Lay out ``html``, set its ``data-fit`` boxes again until they fit; what still does not.
 
@@ -274,17 +335,23 @@ def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple
     document = layout(html, base, root, variant)
     if FIT not in html and "window" not in html:
         return document, []
+    boxes = fit_boxes(document)  # measured once a layout: the walk costs a little a box
+    if _AS_TEXT.search(html) and _wrap_as_blocks(boxes):
+        html = _as_blocks(html)
+        document = layout(html, base, root, variant)
+        boxes = fit_boxes(document)
     # Rules are !important: a template's own selectors may be more specific.
     rules: dict[str, str] = {}
     first: dict[str, float] = {}  # each rule's box's type size as the template sets it
     for _ in range(4):
-        changed = _retyped(fit_boxes(document), rules, first)
+        changed = _retyped(boxes, rules, first)
         if not changed:
             break
         rules.update(changed)
         styled = html.replace("</head>", f"<style>{''.join(rules.values())}</style></head>", 1)
         document = layout(styled, base, root, variant)
-    misfits = [m for box in fit_boxes(document) if (m := box.misfit()) is not None]
+        boxes = fit_boxes(document)
+    misfits = [m for box in boxes if (m := box.misfit()) is not None]
     return document, misfits
 
 
@@ -333,7 +400,9 @@ def _retyped(
                 size = max(MIN_FIT_PT, int(current * min(2 * wide, tall, 1.0) * 10) / 10)
                 wrap = True
             rule = f"{selector}{{font-size:{size}pt!important}}"
-            if wrap:
+            if wrap and box.pre:  # its lines one text (as_lines): breaks kept, lines wrap
+                rule += f"{selector}{{white-space:pre-line!important;overflow-wrap:anywhere}}"
+            elif wrap:  # a block a line (a template written before as_lines)
                 rule += f"{selector} span{{white-space:normal!important;overflow-wrap:anywhere}}"
         if rule != old:
             changed[selector] = rule

@@ -62,7 +62,10 @@ def _pixels(pdf: Path, folder: Path) -> list[bytes]:
 def test_a_page_number_on_an_envelope_counts_envelopes_not_tall_pages(minimal: Path) -> None:
     # counter(page) is worked out when the pages are laid out: on a tall page of 25
     # stacked envelopes every one of them would say 1.
-    _own_template(minimal, '.envelope .to::before { content: "No. " counter(page); }')
+    # A line of its own: the address's lines are one text (as_lines), not blocks.
+    _own_template(
+        minimal, '.envelope .to::before { content: "No. " counter(page); display: block; }'
+    )
     names = _addressees(minimal, 4)
     built = _build(minimal)
     assert [flat(page) for page in pdf_pages(built)] == [

@@ -7,8 +7,10 @@ laid out whole, and a workspace template that knows no layers is laid out whole.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -18,9 +20,10 @@ from campaign.compose.composer import ENVELOPES_PER_PAGE, ENVELOPES_PER_PART, Co
 from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.load.workspace import Workspace
 from campaign.paper.envelopes import ENVELOPES, WINDOWS
+from campaign.pdf import render
 from campaign.pdf.engine import split_sheets
 from campaign.pdf.joining import join_pdfs
-from campaign.pdf.render import fitted_layout, render_pdf
+from campaign.pdf.render import fitted_layout, layout, render_pdf
 
 from conftest import flat, pdf_pages, run
 
@@ -236,3 +239,70 @@ def test_the_shipped_envelopes_are_cut_not_laid_out_again(
         cut = split_sheets(document, ENVELOPES[WINDOWS[envelope].envelope].height * 96 / 25.4)
         assert cut is not None
         assert len(cut.pages) == ENVELOPES_PER_PAGE + 2
+
+
+# Addresses as people type them: spaces doubled and at the ends, Japanese and Arabic.
+ODD = (
+    '  - name: " Ada  Minister"\n    salutation: Dear Minister,\n'
+    '    address: ["Wilhelmstraße  1 ", "東京都千代田区永田町 2-1-2", "مرحبا بكم في المدينة", '
+    '"10117   Berlin"]\n'
+)
+# A line wider than any envelope's field: it wraps with a hanging indent.
+WIDE = (
+    '  - name: "Someone With A Very Long Name Indeed Who Wraps On Every Envelope Field"\n'
+    "    salutation: Dear Someone,\n    address: [Unter den Linden 2, 10117 Berlin]\n"
+)
+
+
+def _a_block_a_line(html: str) -> str:
+    """``html`` with each address line in a block of its own, as before as_lines."""
+    html = html.replace(
+        ".label { white-space: pre; }", ".label span { display: block; white-space: nowrap; }"
+    )
+
+    def spans(found: re.Match[str]) -> str:
+        lines = found.group(2).split("\n")
+        return found.group(1) + "".join(f"<span>{line}</span>" for line in lines) + "</div>"
+
+    return re.sub(r'(<div class="(?:to|label)"[^>]*>)(.*?)</div>', spans, html, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("envelope", "paper"), [("din5008-b", "a4"), ("us-10", "letter"), ("jp-chou3", "a4")]
+)
+@pytest.mark.parametrize("wide", [False, True])
+def test_addresses_set_as_text_read_and_look_as_a_block_a_line(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, envelope: str, paper: str,
+    wide: bool,
+) -> None:  # fmt: skip
+    # An address is one text, a line a line (as_lines), far quicker to lay out than a
+    # block a line; it must print as the blocks would, on envelopes and labels alike. A
+    # line wider than the envelope's field is set a block a line again, to wrap.
+    letter = minimal / "letters" / "test" / "letter.yaml"
+    letter.write_text(letter.read_text() + f"envelope: {envelope}\npaper: {paper}\n")
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text()
+    recipients.write_text(text.replace("cc:\n", ODD + (WIDE if wide else "") + "cc:\n"))
+    bundles, _ = load_letters(Workspace.locate(minimal), None)
+    composer, folder = Composer(bundles[0]), bundles[0].letter.folder
+    laid_out: list[str] = []
+
+    def recorded(html: str, *rest: Any) -> Any:
+        laid_out.append(html)
+        return layout(html, *rest)
+
+    monkeypatch.setattr(render, "layout", recorded)
+    made = {"envelopes": composer.envelopes_html(), "labels": composer.labels_html()}
+    for kind, parts in made.items():
+        assert len(parts) == 1
+        as_text, blocks = tmp_path / f"{kind}.pdf", tmp_path / f"{kind}-blocks.pdf"
+        as_text.write_bytes(render_pdf(parts[0], folder, minimal))
+        blocks.write_bytes(render_pdf(_a_block_a_line(parts[0]), folder, minimal))
+        assert pdf_pages(as_text) == pdf_pages(blocks)
+        assert pixels(as_text, tmp_path / kind) == pixels(blocks, tmp_path / f"{kind}-blocks")
+    pages = pdf_pages(tmp_path / "envelopes.pdf")
+    assert "Ada Minister Wilhelmstraße 1 東京都千代田区永田町 2-1-2" in flat(pages[1])
+    # Laid out as text; a block a line again only when a line is wider than the field
+    # (then the build's HTML is the blocks the test made: each address a block a line).
+    envelopes = [html.count("data-fit-lines><span>") for html in laid_out if 'class="to"' in html]
+    assert envelopes == ([0, 4, 4] if wide else [0, 3])
