@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from campaign.compose.overlays import SHEET
+from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
 from campaign.pdf.pictures import (
@@ -133,17 +135,13 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
 
     ``variant`` ('pdf/a-3b', 'pdf/ua-1' or '') must be the one ``write`` is given.
     """
-    # Imported here: WeasyPrint takes about half a second to import, and only
-    # commands that make PDFs should pay for it.
-    import weasyprint
-
     from campaign.pdf.variants import weasyprint_options
 
     fetcher = _fetcher_class()(root, base)
     if why := inline_svg_problem(html):  # not fetched: checked here, before layout
         fetcher.refused.append(f"an SVG picture in the page ({why})")
         _stop_on_missing(fetcher, [])
-    document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
+    document = _html(html, base.as_uri() + "/", fetcher)
     try:
         with _failures() as failed:
             laid_out = document.render(**weasyprint_options(variant))
@@ -153,6 +151,27 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
         raise CampaignError(f"could not lay out the PDF: {exc}") from exc
     _stop_on_missing(fetcher, failed)
     return laid_out
+
+
+def _html(html: str, base_url: str, fetcher: Any) -> Any:
+    """WeasyPrint's document of ``html``; a batch of sheets read by their shapes (sheettree)."""
+    # Imported here: WeasyPrint takes about half a second to import, and only
+    # commands that make PDFs should pay for it.
+    import cssselect2
+    import weasyprint
+
+    tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
+    if tree is None:
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    # What weasyprint.HTML() does once tinyhtml5 has parsed the string (the pinned
+    # version, tested by tests/unit/test_sheet_tree.py): the same tree, made faster.
+    document = weasyprint.HTML.__new__(weasyprint.HTML)
+    document.base_url = weasyprint._find_base_url(tree, base_url)
+    document.url_fetcher = fetcher
+    document.media_type = "print"
+    document.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+    document.etree_element = document.wrapper_element.etree_element
+    return document
 
 
 def _stop_on_missing(fetcher: Any, failed: list[str]) -> None:
