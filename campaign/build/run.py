@@ -491,37 +491,16 @@ def _run(
     feed.add(jobs.full)
     made.whole += jobs.whole
     misfits: list[tuple[int, str]] = []
-    masters = {}
     unfit: list[DoesNotFit] = []  # said together, once everything is laid out
-    for group, html in jobs.masters.items():
-        shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
-        with phase("shared layers"), pdf_layout(shared, limits):
-            document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
-            if overflowing:  # the master is addressed to the group's first addressee
-                first = plan.composer.pieces[plan.shared.groups[group][0]].file
-                unfit.append(DoesNotFit(overflowing, (str(staging / first),) * len(overflowing)))
-                continue
-            pdf = write(document, variant, date)
-        # Where the addressee's parts stand in the flow of the text: the salutation on
-        # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
-        # stand exactly there, or the text after them would not be where it is here.
-        boxes = addressee_boxes(document)
-        # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
-        margins = margin_parts(document)
-        # Where every part stands, for overlays of the parts alone (None: whole page 1s).
-        layout = vary_layout(document)
-        master = staging / f".shared-{group}.pdf"
-        write_atomic(master, pdf)
-        masters[group] = (master, boxes, margins, layout)
-        made.shared_pages += len(document.pages)
-        del document
-    stamps = []
+    stamps: list[tuple[Pending, Path, list[int], list[str]]] = []
     composer = plan.composer
-    for group, indexes, outputs in jobs.stamps:
-        if group not in masters:
-            continue  # its shared pages did not fit: said below
-        master, boxes, margins, layout = masters[group]
-        if boxes:
+
+    def submit(group: int, master: Path, boxes: Any, margins: Any, layout: Any) -> None:
+        """Hand the overlays of ``group``'s letters to the workers, in batches."""
+        for _, indexes, outputs in (s for s in jobs.stamps if s[0] == group):
+            if not boxes:  # no addressee part in the flow to match: lay each out whole
+                misfits.extend(zip(indexes, outputs, strict=True))
+                continue
             # Parts in the margins stand on every page, numbered as the letter's own:
             # each letter's overlay is then a document of its own.
             size = 1 if margins else len(indexes)
@@ -540,8 +519,31 @@ def _run(
                     more = job.per - 1 - max(box[0] for box in boxes)
                     job = dataclasses.replace(job, html=own_pages(html, more))
                 stamps.append((pool.submit(run_stamp, job), master, numbers, list(job.outputs)))
-        else:  # no addressee part in the flow to match: lay each letter out whole
-            misfits += list(zip(indexes, outputs, strict=True))
+
+    for group, html in jobs.masters.items():
+        shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
+        with phase("shared layers"), pdf_layout(shared, limits):
+            document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
+            if overflowing:  # the master is addressed to the group's first addressee
+                first = plan.composer.pieces[plan.shared.groups[group][0]].file
+                unfit.append(DoesNotFit(overflowing, (str(staging / first),) * len(overflowing)))
+                continue  # its letters are said below
+            pdf = write(document, variant, date)
+        # Where the addressee's parts stand in the flow of the text: the salutation on
+        # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
+        # stand exactly there, or the text after them would not be where it is here.
+        boxes = addressee_boxes(document)
+        # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
+        margins = margin_parts(document)
+        # Where every part stands, for overlays of the parts alone (None: whole page 1s).
+        layout = vary_layout(document)
+        master = staging / f".shared-{group}.pdf"
+        write_atomic(master, pdf)
+        made.shared_pages += len(document.pages)
+        del document
+        # Its overlays go to the workers at once: the next group's shared pages (the
+        # copies' for cc) are laid out here meanwhile.
+        submit(group, master, boxes, margins, layout)
     for stamp, master, numbers, paths in stamps:
         try:
             written, bad = stamp.result()
