@@ -4,13 +4,15 @@ Envelopes are timed both ways in one process, alternately, so the machine's load
 weighs on each alike: laid out whole (a template without layers) and as the build
 lays them out with layers (the sender's envelope once, the addresses in parts, joined
 with it drawn under every page), the addresses an envelope a page (as they were) and
-stacked on tall pages the join cuts (as they are). Labels are timed once. Run it on its own:
-``.venv/bin/python bench/envelopebench.py [ADDRESSEES] [ROUNDS]``.
+stacked on tall pages the join cuts (as they are); and each address as one text, a line
+a line (as they are), against a block a line (as they were), on envelopes and labels
+alike. Run it on its own: ``.venv/bin/python bench/envelopebench.py [ADDRESSEES] [ROUNDS]``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import time
@@ -24,6 +26,27 @@ from campaign.pdf.joining import join_pdfs
 from campaign.pdf.render import render_pdf
 
 from generate import make_campaign
+
+# Each address line in a block of its own, as the shipped templates set them before
+# as_lines: each line a <span>, the labels' spans blocks that never wrap.
+_ADDRESS = re.compile(r'(<div class="(?:to|label)"[^>]*>)(.*?)</div>', re.S)
+_LABEL_STYLE = (
+    ".label { white-space: pre; }",
+    ".label span { display: block; white-space: nowrap; }",
+)
+
+
+def a_block_a_line(html: str) -> str:
+    """``html`` with each address line in a block of its own."""
+    html = html.replace(*_LABEL_STYLE)
+    return _ADDRESS.sub(
+        lambda found: (
+            found.group(1)
+            + "".join(f"<span>{line}</span>" for line in found.group(2).split("\n"))
+            + "</div>"
+        ),
+        html,
+    )
 
 
 def _cpu(work: Callable[[], None]) -> float:
@@ -62,13 +85,23 @@ def run(addressees: int = 700, rounds: int = 2) -> list[str]:
         layered = made(overlays, under)
         composer.stack = 1  # the addresses' layer as it was: an envelope a page
         single = made(composer.envelope_layers()[1], under)  # type: ignore[index]
+        blocks = made([a_block_a_line(html) for html in overlays], under)
+        label_parts = composer.labels_html()
+        labels = made(label_parts)
+        label_blocks = made([a_block_a_line(html) for html in label_parts])
         made(overlays[:1], under)()  # fonts and caches warmed before timing
-        times: dict[str, list[float]] = {"whole": [], "single": [], "layers": []}
+        ways = {
+            "whole": whole,
+            "single": single,
+            "layers": layered,
+            "blocks": blocks,
+            "labels": labels,
+            "label blocks": label_blocks,
+        }
+        times: dict[str, list[float]] = {name: [] for name in ways}
         for _ in range(rounds):
-            times["whole"].append(_cpu(whole))
-            times["single"].append(_cpu(single))
-            times["layers"].append(_cpu(layered))
-        labels = _cpu(made(composer.labels_html()))
+            for name, work in ways.items():
+                times[name].append(_cpu(work))
         pieces = len(composer.pieces)
         best = {name: min(each) * 1000 / pieces for name, each in times.items()}
         return [
@@ -79,7 +112,9 @@ def run(addressees: int = 700, rounds: int = 2) -> list[str]:
             f"({best['whole'] / best['single']:.2f}x)",
             f"  in layers, {ENVELOPES_PER_PAGE:2d} a page      {best['layers']:6.2f} ms a piece "
             f"({best['whole'] / best['layers']:.2f}x)",
-            f"  labels                     {labels * 1000 / pieces:6.2f} ms a piece",
+            f"    the same, a block a line {best['blocks']:6.2f} ms a piece (as before)",
+            f"  labels                     {best['labels']:6.2f} ms a piece",
+            f"    a block a line           {best['label blocks']:6.2f} ms a piece (as before)",
         ]
 
 
