@@ -45,7 +45,11 @@ MOVING = ".moving.json"
 DROPPED = ".dropped"  # a translation's folder, moved aside while it is removed
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
 STAMP_BATCH = 100  # addressees per overlay document
-FULL_BATCH = 4  # whole letters per worker job
+FULL_BATCH = 4  # whole letters per worker job, at most
+# A job's HTML (characters) past which no more letters join it. Layout time follows
+# the HTML's length (about 30 ms of CPU per 1,000 characters): several long letters
+# in one job would keep one worker busy at the build's end while the others idle.
+JOB_CHARS = 40_000
 BUILD_LOCK_TIMEOUT = 30.0  # seconds to wait for another build of the same workspace
 
 
@@ -213,39 +217,50 @@ class _Early:
         self.plan, self.todo, self.staging = plan, todo, staging
         self.ready = _Ready(made)
         self.ticks: list[Path] = []  # said by the build's thread, which owns the progress bar
-        self.proof = ""
+        self._lines: dict[int, str] = {}  # what each maker said, by its place in the order
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._make, name="derived outputs", daemon=True)
+        # A thread per maker: the proof reads its files as they are finished, not after
+        # print.pdf's last page, so it adds nothing to the end of the build.
+        self._threads = [
+            threading.Thread(target=self._make, args=(n, make), name=f"derived outputs {n}")
+            for n, make in enumerate(_makers(todo))
+        ]
+        for thread in self._threads:
+            thread.daemon = True
 
     def start(self) -> None:
         """Start making the derived outputs."""
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
-    def _make(self) -> None:
+    def _make(self, number: int, make: Maker) -> None:
         fresh = {o.name for o in self.todo}
         try:
-            for make in _makers(self.todo):
-                line = make(self.plan, fresh, self.staging, self.ticks.append, self.ready.wait)
-                self.proof = line or self.proof
+            self._lines[number] = make(
+                self.plan, fresh, self.staging, self.ticks.append, self.ready.wait
+            )
         except _Abandoned:
             pass
         except BaseException as exc:  # said by the build's thread, in result()
-            self._error = exc
+            self._error = self._error or exc
 
     def abandon(self) -> None:
-        """Stop making them, and wait until the thread has ended."""
+        """Stop making them, and wait until the threads have ended."""
         self.ready.abandon()
-        if self._thread.is_alive():
-            self._thread.join()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join()
 
     def result(self, tick: Callable[[Path], None]) -> str:
         """Wait for the derived outputs; the line saying what the proof verified."""
-        self._thread.join()
+        for thread in self._threads:
+            thread.join()
         for path in self.ticks:
             tick(path)
         if self._error is not None:
             raise self._error
-        return self.proof
+        # The last maker's line that says something (the proof's).
+        return next((line for _, line in sorted(self._lines.items(), reverse=True) if line), "")
 
 
 def _finish(staged: _Staged, tick: Callable[[Path], None]) -> Made:
@@ -305,8 +320,18 @@ class _Jobs:
     whole: int = 0  # letters that could have shared their pages, laid out whole
 
 
+@dataclass(frozen=True)
+class _Given:
+    """HTML composed already (a part of the envelopes, ...): handing it out holds no more."""
+
+    text: str
+
+    def __call__(self) -> str:
+        return self.text
+
+
 def _given(text: str) -> Callable[[], str]:
-    return lambda: text
+    return _Given(text)
 
 
 def _makers(todo: list[Output]) -> list[Maker]:
@@ -322,6 +347,9 @@ def _makers(todo: list[Output]) -> list[Maker]:
 def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) -> _Jobs:
     jobs = _Jobs()
     shared = [o for o in todo if o.addressee is not None]
+    # Parts go after the whole letters, the longest first: the jobs at the end of the
+    # build are then the shortest, and no worker is left alone with a long one.
+    parts: list[tuple[Callable[[], str], str, int]] = []
     for output in todo:
         layout = output.kind.layout
         if output.addressee is not None or layout is Layout.DERIVED:
@@ -330,12 +358,13 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) ->
             files = [
                 staging / PARTS / f"{output.name}.{n:04d}.pdf" for n in range(len(output.parts))
             ]
-            jobs.full += [
-                (_given(html), str(f)) for html, f in zip(output.parts, files, strict=True)
+            parts += [
+                (_given(html), str(f), len(html))
+                for html, f in zip(output.parts, files, strict=True)
             ]
             under = staging / PARTS / f"{output.name}.under.pdf" if output.under else None
             if under is not None:  # laid out once, with its own boxes checked
-                jobs.full.append((_given(output.under), str(under)))
+                parts.append((_given(output.under), str(under), len(output.under)))
             jobs.joins.append((staging / output.name, files, under))
         elif layout is Layout.LIST and not isinstance(pool, _InProcess):
             # Composed now: only a long one is cut (one process lays out a short one).
@@ -354,6 +383,7 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) ->
         else:
             write_atomic(staging / output.name, output.compose())
             jobs.texts.append(staging / output.name)
+    jobs.full += [(html, out) for html, out, _ in sorted(parts, key=lambda part: -part[2])]
     for group, layer in enumerate(plan.shared.layers):
         members = [o for o in shared if o.group == group]
         if members:
@@ -380,21 +410,43 @@ class _Feed:
     ) -> None:
         self.pool, self.base, self.root, self.tick = pool, base, root, tick
         self.window, self.limits, self.variant, self.date = window, limits, variant, date
-        self.waiting: list[tuple[Callable[[], str], str]] = []
+        self.waiting: deque[tuple[Callable[[], str], str]] = deque()
         self.running: deque[Pending] = deque()
+        # Once the letters' overlays are handed out: HTML composed already goes to the
+        # workers' queue at once, behind them, so that no worker waits for the window.
+        self.eager = False
 
     def add(self, items: list[tuple[Callable[[], str], str]]) -> None:
         """Queue letters, and start as many batches as the window allows."""
         self.waiting += items
         self._top_up()
 
+    def open(self) -> None:
+        """Hand out every letter composed already now, behind what the workers have."""
+        self.eager = True
+        self._top_up()
+
+    def _may_start(self) -> bool:
+        """Whether the next waiting letter may be handed out now."""
+        if not self.waiting:
+            return False
+        return len(self.running) < self.window or (
+            self.eager and isinstance(self.waiting[0][0], _Given)
+        )
+
     def _top_up(self) -> None:
-        while self.waiting and len(self.running) < self.window:
-            chunk, self.waiting = self.waiting[:FULL_BATCH], self.waiting[FULL_BATCH:]
+        while self._may_start():
+            items: list[tuple[str, str]] = []
             with phase("composing"):
-                items = tuple((compose(), out) for compose, out in chunk)
+                while (
+                    self._may_start()
+                    and len(items) < FULL_BATCH
+                    and sum(len(html) for html, _ in items) < JOB_CHARS
+                ):
+                    compose, out = self.waiting.popleft()
+                    items.append((compose(), out))
             job = FullJob(
-                items,
+                tuple(items),
                 self.base,
                 self.root,
                 variant=self.variant,
@@ -544,6 +596,7 @@ def _run(
         # Its overlays go to the workers at once: the next group's shared pages (the
         # copies' for cc) are laid out here meanwhile.
         submit(group, master, boxes, margins, layout)
+    feed.open()  # the parts behind the overlays, each handed out now
     for stamp, master, numbers, paths in stamps:
         try:
             written, bad = stamp.result()
