@@ -12,6 +12,8 @@ parses it whole), by these checks:
     must come out alone at the end of the body: the parser is then back where the
     body began (no element left open, no formatting element to reopen, no comment or
     attribute left unclosed), so the pieces parse alone as they do one after another;
+  * no piece gives the root or the body attributes (a second ``<html>`` or ``<body>``
+    tag does, which reaches outside its sheet);
   * each mark comes out exactly once, as text in an element whose text the parser
     reads as plain text (not in a comment or an attribute, no ``<pre>`` whose first
     line break is dropped, no table that moves text, no ``<style>`` or ``<textarea>``);
@@ -133,8 +135,13 @@ def _shape(piece: str) -> tuple[str, list[str]]:
 def _template(shape: str, marks: int) -> list[ET.Element] | None:
     """The elements tinyhtml5 makes of ``shape``, when each of its ``marks`` comes out once
     as plain text."""
-    elements = _body_before_probe(_parse(_CONTEXT + shape + _PROBE + "</body></html>"))
+    root = _parse(_CONTEXT + shape + _PROBE + "</body></html>")
+    elements = _body_before_probe(root)
     if elements is None:
+        return None
+    # A second <html> or <body> tag gives the document's own its attributes: reaching
+    # outside the sheet, it is not a piece read alone (the context has none).
+    if root.attrib or root.find("body").attrib:  # type: ignore[union-attr]
         return None
     seen: list[str] = []
     for top in elements:
