@@ -557,8 +557,9 @@ def _in_parts(
     planned: deque[tuple[int, int, int]] = deque()  # parts not handed out yet
     # The pages' furniture needs only their number: it is laid out on a worker while
     # the parts are, for the number predicted, and used when the parts come to it.
+    # Laid out here, one job after the other, nothing is gained by foreseeing it.
     furniture: tuple[int, Pending] | None = None  # (the pages it is for, its layout)
-    predicted = 0
+    predicted, foresee = 0, not isinstance(pool, _InProcess)
 
     def furnish(pages: int) -> tuple[int, Pending]:
         furnishing = _furniture(html, found, pages)
@@ -586,7 +587,7 @@ def _in_parts(
             if model:
                 starts, pages = _predict(model, html, found, start, gaps)
                 planned = deque(_plan(starts, count, size))
-                predicted = len(marks) + pages
+                predicted = len(marks) + pages if foresee else 0
             else:  # one at a time, a page past its part, each cut where it can be
                 planned = deque([(start, min(count, start + size), -1)])
         while planned and len(pending) < window:

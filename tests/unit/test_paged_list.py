@@ -205,6 +205,36 @@ def test_the_furniture_is_laid_out_with_the_parts_and_used_only_for_the_true_pag
     assert pool.handed.index(("furniture", len(pages) + extra)) < last_read
 
 
+def test_laid_out_in_one_process_the_furniture_is_laid_out_once_for_the_true_page_count(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One job after the other (--jobs 1), nothing is gained by laying the furniture out
+    # ahead: a wrong prediction of the page count costs no second furniture.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    predict = listing._predict
+
+    def more(*args: Any) -> Any:
+        starts, pages = predict(*args)
+        return listing._Prediction(starts, pages + 1)
+
+    monkeypatch.setattr(listing, "_predict", more)
+    furnished: list[int] = []
+    lay_furniture = listing.lay_furniture
+
+    def recorded(job: listing.FurnitureJob) -> bytes | None:
+        furnished.append(job.pages)
+        return lay_furniture(job)
+
+    monkeypatch.setattr(listing, "lay_furniture", recorded)
+    _list(example, 400)
+    html, base = _html(example)
+    parts = listing.paged_list(html, base, example, "", DATE)
+    assert parts is not None
+    with pikepdf.open(io.BytesIO(parts)) as pdf:
+        assert furnished == [len(pdf.pages)]
+
+
 def _true_starts(html: str, base: Path, root: Path) -> set[int]:
     """The items that start pages of the list laid out whole (its first page's first item: 0)."""
     document = layout(html, base, root)
