@@ -751,7 +751,9 @@ def build(
         todos = [_todo(plan, force) for plan in plans]
         staged: list[_Staged] = []
         try:
-            with workers(pool_size(todos, jobs)) as pool:
+            # This process lays out the shared pages of letters to addressees, if any.
+            here = any(o.addressee is not None for todo in todos for o in todo)
+            with workers(pool_size(todos, jobs), here=here) as pool:
                 for plan, todo in zip(plans, todos, strict=True):
                     with applied(plan.bundle.settings.limits):
                         try:

@@ -9,6 +9,7 @@ none of them.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.pool
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 from campaign.errors import CampaignError
@@ -210,14 +211,27 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+# What the fork server imports once, so that each worker starts with it.
+PRELOAD = ("campaign.pdf.workers", "campaign.pdf.render", "weasyprint")
+
+
+def _preload() -> None:
+    """Import what the workers import (in a thread of this process)."""
+    with suppress(Exception):  # the import that needs it says why it failed
+        for name in PRELOAD:
+            importlib.import_module(name)
+
+
 @contextmanager
-def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
+def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[Workers]:
     """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1).
 
     ``separate`` keeps even one job out of this process: for commands (``check``) that
-    must not import WeasyPrint themselves. Whatever the way out (an error, Ctrl+C,
-    SIGTERM, a worker killed), every process started for the pool has ended before
-    this returns or raises.
+    must not import WeasyPrint themselves. ``here``: this process lays out pages too
+    (the shared pages of a build), so it imports WeasyPrint while the fork server
+    imports its own, not after. Whatever the way out (an error, Ctrl+C, SIGTERM, a
+    worker killed), every process started for the pool has ended before this returns
+    or raises.
     """
     if jobs <= 1 and not separate:
         yield _InProcess()
@@ -226,7 +240,12 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
     # recycled worker starts in milliseconds. (multiprocessing.Pool, not
     # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["campaign.pdf.workers", "campaign.pdf.render", "weasyprint"])
+    context.set_forkserver_preload(list(PRELOAD))
+    # Starting the pool waits for the server's imports (seconds): this process's own
+    # run meanwhile, in a thread (the wait holds no lock Python code needs).
+    warming = threading.Thread(target=_preload, name="preload", daemon=True) if here else None
+    if warming is not None:
+        warming.start()
     global _pools
     with _terminated_as_interrupted():
         with _pools_lock:
@@ -236,6 +255,8 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
             pool = _WatchedPool(
                 jobs, initializer=_worker_started, maxtasksperchild=JOBS_PER_WORKER, context=context
             )
+            if warming is not None:
+                warming.join()
             yield _Pool(pool)
             pool.close()
         finally:

@@ -132,3 +132,16 @@ def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> No
             break
         time.sleep(0.05)
     assert processes(3, run.pid) == []
+
+
+@pytest.mark.parametrize("here", [True, False])
+def test_a_pool_opened_here_has_weasyprint_imported_here_too(here: bool) -> None:
+    """``here``: this process lays out too, so it imports WeasyPrint while the server does."""
+    script = (
+        "import sys\n"
+        "from campaign.pdf.pool import workers\n"
+        f"with workers(2, separate=True, here={here}):\n"
+        "    print('weasyprint' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"{here}\n", "")
