@@ -487,6 +487,64 @@ def is_long(html: str, variant: str = "") -> bool:
     )
 
 
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
+
+
+def _may_run(html: str, start: int) -> bool:
+    """Whether an element from ``start`` on may be set ``position: running()``.
+
+    A running element shows in the margins from the page it stands on, and the
+    furniture is laid out from the list's start alone. Each rule that sets one must
+    name, in its subject, a class or id that nothing from ``start`` on holds.
+    """
+    import tinycss2
+
+    after = html[start:]
+    if "running(" in after.lower():  # a style attribute, or a style sheet, among the items
+        return True
+    for sheet in _STYLE.findall(html[:start]):
+        for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
+            if rule.type not in ("qualified-rule", "at-rule") or not rule.content:
+                continue
+            if "running(" not in tinycss2.serialize(rule.content).lower():
+                continue
+            if rule.type == "at-rule":  # rules nested in @media and the like: not read here
+                return True
+            for subject in _subjects(rule.prelude):
+                if all(_holds(after, name) for name in subject):  # none: any element
+                    return True
+    return False
+
+
+def _holds(text: str, name: str) -> bool:
+    """Whether ``text`` holds ``name`` as a word of a class or id (or anywhere else)."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def _subjects(prelude: list[Any]) -> list[list[str]]:
+    """The class and id names of each selector's subject (its last compound) in ``prelude``."""
+    selectors: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    subjects = []
+    for tokens in selectors:
+        while tokens and tokens[-1].type == "whitespace":
+            tokens.pop()
+        names: list[str] = []
+        for n, token in enumerate(tokens):
+            if token.type == "whitespace" or (token.type == "literal" and token.value in "+>~"):
+                names = []  # a combinator: the subject comes after it
+            elif (token.type == "hash" and token.is_identifier) or (
+                token.type == "ident" and n and getattr(tokens[n - 1], "value", "") == "."
+            ):  # an id, or a class
+                names.append(token.value)
+        subjects.append(names)
+    return subjects
+
+
 def paged_list(
     html: str,
     base: Path,
@@ -510,6 +568,8 @@ def paged_list(
     found.feed(html)
     found.close()
     if found.broken or found.body < 0 or len(found.items) < LONG:
+        return None
+    if _may_run(html, found.items[0].start):
         return None
     return _in_parts(html, found, pool or _InProcess(), base, root, date, limits, output)
 
