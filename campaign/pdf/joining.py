@@ -38,6 +38,9 @@ class _Cycle(Exception):
     """An object refers back to itself; such a page is copied the plain way."""
 
 
+_PRINTS = ("fingerprints",)  # in a file's memo (its keys are object numbers and texts)
+
+
 class _Copier:
     """Copies objects into ``out``, storing objects with equal content only once."""
 
@@ -56,8 +59,13 @@ class _Copier:
 
         if not (isinstance(value, pikepdf.Object) and value.is_indirect):
             return self.copy(value, memo)[0]
-        prints: dict[tuple[int, int], bytes | None] = {}
+        # Taken once per file (``memo`` is one file's): a copy for cc has every page
+        # stamped, and its pages share one resource dictionary holding every stamp.
+        prints: dict[tuple[int, int], bytes | None] = memo.setdefault(_PRINTS, {})
+        new = len(prints)
         _fingerprint(value, source, prints)
+        if len(prints) == new:
+            return self.copy(value, memo)[0]  # its objects were all fingerprinted and copied
         for key, print_ in prints.items():
             if print_ is not None and print_ in self.same and key not in memo:
                 memo[key] = self.same[print_]
