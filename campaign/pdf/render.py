@@ -167,6 +167,7 @@ class _FitBox:
     line_height: float
     text: str
     widest: float = 0.0  # its widest line (CSS px)
+    room: float = 0.0  # its own content width (CSS px), where its lines wrap
     as_text: bool = False  # its lines are one text, a line a line (data-fit-lines)
     pre: bool = False  # its text is set white-space: pre (or pre-line, once wrapped)
 
@@ -271,6 +272,7 @@ def fit_boxes(document: Any) -> list[_FitBox]:
                         height,
                         text,
                         widest=widest,
+                        room=box.width,
                         as_text=as_text,
                         pre=pre,
                     )
@@ -301,7 +303,7 @@ def _line_width(line: Any) -> float:
 # a line is wider than the element, each line is set in a <span> of its own instead,
 # which the template's style wraps (with a hanging indent, as a typist would).
 _AS_TEXT = re.compile(r"(<(\w+)\b[^>]*\sdata-fit-lines\b[^>]*>)(.*?)(</\2\s*>)", re.S)
-# How close to its frame's width a line set as text may come (CSS px): layout rounding.
+# How close to its element's width a line set as text may come (CSS px): layout rounding.
 # A line that close or wider would wrap as a block, so all are set as blocks then.
 _NEAR_WIDTH = 0.01
 
@@ -319,11 +321,13 @@ def _as_blocks(html: str) -> str:
 
 
 def _wrap_as_blocks(boxes: list[_FitBox]) -> bool:
-    """Whether a line set as text is as wide as its frame: set as a block, it would wrap."""
-    return any(
-        box.as_text and box.pre and box.widest > box.frame[2] - box.frame[0] - _NEAR_WIDTH
-        for box in boxes
-    )
+    """Whether a line set as text is as wide as its element: set as a block, it would wrap.
+
+    The element's own width, not its frame's: a workspace's style may make the address
+    narrower than the window, and a line wraps where its block ends. (An element whose
+    width follows its text, floated or placed without a width, is always set as blocks.)
+    """
+    return any(box.as_text and box.pre and box.widest > box.room - _NEAR_WIDTH for box in boxes)
 
 
 def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple[Any, list[Misfit]]:

@@ -102,3 +102,29 @@ def test_window_addresses_set_as_text_read_and_look_as_a_block_a_line(
         letter = {line.strip() for line in pdf_pages(tmp_path / f"{n}.pdf")[0].splitlines()}
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         assert lines and set(lines) <= letter, (lines, letter)
+
+
+def test_a_line_wider_than_an_address_narrower_than_its_window_wraps_as_a_block_would(
+    minimal: Path, tmp_path: Path
+) -> None:
+    # A workspace's style may make the address narrower than the window: a line that fits
+    # the window but not the address wraps there, set a block a line, and must here too.
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text()
+    line = "Unter den Linden 2, Hinterhaus, Aufgang C"  # ~60 mm at 10 pt: wider than 40 mm
+    wide = (
+        '  - name: "Bea Minister"\n    salutation: Dear Minister,\n'
+        f'    address: ["{line}", "10117 Berlin"]\n'
+    )
+    recipients.write_text(text.replace("cc:\n", wide + "cc:\n"))
+    bundles, _ = load_letters(Workspace.locate(minimal), None)
+    composer, folder = Composer(bundles[0]), bundles[0].letter.folder
+    narrow = "<style>.window .address { width: 40mm }</style></head>"
+    html = composer.letter_html(composer.to[-1]).replace("</head>", narrow, 1)
+    as_text, blocks = tmp_path / "text.pdf", tmp_path / "blocks.pdf"
+    as_text.write_bytes(render_pdf(html, folder, minimal))
+    blocks.write_bytes(render_pdf(a_block_a_line(html), folder, minimal))
+    page_1 = pdf_pages(blocks)[0]
+    assert line not in page_1 and "Hinterhaus" in page_1  # it wraps
+    assert pdf_pages(as_text) == pdf_pages(blocks)
+    assert pixels(as_text, tmp_path / "t") == pixels(blocks, tmp_path / "b")
