@@ -72,6 +72,14 @@ class _Commands(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None) -> None:
     """Joint open letters: sign-on lists in, addressed PDFs out."""
+    try:  # every path shown is relative to it, and a layout resolves its files from it
+        os.getcwd()
+    except FileNotFoundError:
+        raise CampaignError(
+            "the current folder no longer exists (it was deleted or moved after the shell "
+            "entered it)\n  hint: cd to a folder that exists, such as the workspace, and run "
+            "the command again"
+        ) from None
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = workspace
 
