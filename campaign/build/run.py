@@ -525,6 +525,7 @@ def _run(
         addressee_boxes,
         fitted_layout,
         margin_parts,
+        placed_parts_move_nothing,
         vary_layout,
         write,
     )
@@ -584,7 +585,8 @@ def _run(
         # Where the addressee's parts stand in the flow of the text: the salutation on
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
         # stand exactly there, or the text after them would not be where it is here.
-        boxes = addressee_boxes(document)
+        # A part placed out of the flow (the address) must move nothing in its own box.
+        boxes = addressee_boxes(document) if placed_parts_move_nothing(document) else ()
         # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
         margins = margin_parts(document)
         # Where every part stands, for overlays of the parts alone (None: whole page 1s).

@@ -458,6 +458,73 @@ def addressee_boxes(document: Any) -> tuple[Box, ...]:
     return tuple(found)
 
 
+def placed_parts_move_nothing(document: Any) -> bool:
+    """Whether each part placed out of the flow (the address in its window) moves nothing.
+
+    addressee_boxes leaves such a part out: nothing in the text's flow stands after it.
+    But inside the placed box that holds it, what follows the part stands below it, and
+    a box around it whose height follows its text grows with it; the master draws those
+    where its own addressee's part put them, over a longer address. So a placed box
+    holding a part must draw nothing after the part, nor paint a box of auto height
+    around it; else each letter is laid out whole.
+    """
+    from weasyprint.formatting_structure.boxes import ParentBox
+
+    def placed(box: Any) -> Iterator[Any]:  # the boxes out of the flow, outermost ones
+        for child in getattr(box, "children", ()):
+            if not isinstance(child, ParentBox) and hasattr(child, "_box"):
+                yield child._box  # an absolutely placed box sits in a placeholder
+            elif isinstance(child, ParentBox):
+                yield from placed(child)
+
+    for page in document.pages:
+        for root in placed(page._page_box):
+            if not _moves_nothing(root, []):
+                return False
+    return True
+
+
+def _moves_nothing(box: Any, around: list[Any]) -> bool:
+    """Whether no part in ``box`` has drawing after it, or painted auto-height boxes around it."""
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    order = list(box.descendants(placeholders=True))
+    for at, inner in enumerate(order):
+        element = getattr(inner, "element", None)
+        if isinstance(inner, (LineBox, TextBox)) or element is None:
+            continue
+        if "vary" not in (element.get("class") or "").split():
+            continue
+        size = sum(1 for _ in inner.descendants(placeholders=True))
+        if any(_draws(after) for after in order[at + size :]):
+            return False
+        holders = [b for b in order[:at] if any(d is inner for d in b.descendants(True))]
+        if any(_paints(b.style) and b.style["height"] == "auto" for b in holders):
+            return False
+    return True
+
+
+def _draws(box: Any) -> bool:
+    """Whether ``box`` puts anything on the page of its own: text, a picture, paint."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
+
+    if isinstance(box, TextBox):
+        return bool(box.text.strip())
+    return isinstance(box, ReplacedBox) or _paints(box.style)
+
+
+def _paints(style: Any) -> bool:
+    """Whether a box with ``style`` paints a background, border, outline or shadow."""
+    sides = ("top", "right", "bottom", "left")
+    return bool(
+        style["background_color"].alpha > 0
+        or any(image[0] != "none" for image in style["background_image"])
+        or any(style[f"border_{side}_width"] for side in sides)
+        or style["outline_width"]
+        or style["box_shadow"] not in ("none", None, ())
+    )
+
+
 # A page with parts in its margins: its number, how many, and what its margins draw
 # besides (each text, picture, and margin box with a background or border, where it stands).
 Margins = tuple[int, int, tuple[tuple[Any, ...], ...]]
