@@ -133,6 +133,17 @@ def run(*args: str, workspace: Path | None = None, input: str | None = None) -> 
     return CliRunner().invoke(cli, argv, obj={}, catch_exceptions=False, input=input)
 
 
+def tree_shown(element: ET.Element) -> object:
+    """Everything a comparison of parsed trees sees: tag, attributes in order, text, tail."""
+    return (
+        element.tag if isinstance(element.tag, str) else "#comment",
+        list(element.attrib.items()),
+        element.text,
+        element.tail,
+        [tree_shown(child) for child in element],
+    )
+
+
 def pdf_text(path: Path) -> str:
     """What a reader sees, page after page ('\\f' between pages), in reading layout."""
     return subprocess.run(

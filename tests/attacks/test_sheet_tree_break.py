@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -16,23 +15,13 @@ from campaign.compose.sheettree import sheet_tree
 from campaign.load.workspace import Workspace
 from campaign.pdf.render import render_pdf
 
-from conftest import pdf_pages, run
+from conftest import pdf_pages, run, tree_shown
 
 HEAD = (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title></head>\n<body>'
 )
 SHEET = '<div data-sheet="0"><div data-sheet><p class="vary">Dear {name},{inner}</p></div></div>'
 
-
-def shown(element: ET.Element) -> object:
-    """Everything a tree comparison sees: tag, attributes, text, tail, children."""
-    return (
-        element.tag if isinstance(element.tag, str) else "#comment",
-        list(element.attrib.items()),
-        element.text,
-        element.tail,
-        [shown(child) for child in element],
-    )
 
 
 @pytest.mark.parametrize(
@@ -51,7 +40,7 @@ def test_a_tag_giving_the_body_or_root_attributes_is_read_as_the_parser_reads_it
     html += "</body>\n</html>\n"
     whole = tinyhtml5.parse(io.StringIO(html), namespace_html_elements=False)
     tree = sheet_tree(html)
-    assert tree is None or shown(tree) == shown(whole)
+    assert tree is None or tree_shown(tree) == tree_shown(whole)
 
 
 def test_a_salutation_that_styles_the_body_prints_as_the_letter_laid_out_whole(

@@ -15,6 +15,8 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.pdf.engine import layout, write
 
+from conftest import tree_shown
+
 HEAD = (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title>'
     "<style>p { margin: 0 } .a { font-weight: bold }</style></head>\n<body>"
@@ -27,16 +29,6 @@ def whole(html: str) -> ET.Element:
     tree: ET.Element = tinyhtml5.parse(io.StringIO(html), namespace_html_elements=False)
     return tree
 
-
-def shown(element: ET.Element) -> object:
-    """Everything of ``element`` a tree comparison sees: tag, attributes in order, text."""
-    return (
-        element.tag if isinstance(element.tag, str) else "#comment",
-        list(element.attrib.items()),
-        element.text,
-        element.tail,
-        [shown(child) for child in element],
-    )
 
 
 def sheet(inner: str, n: int = 0) -> str:
@@ -61,7 +53,7 @@ def test_a_batch_of_addressees_reads_as_tinyhtml5_reads_it_whole() -> None:
     html = batch(*(ADDRESS.format(name=name) for name in names * 4))
     tree = sheet_tree(html)
     assert tree is not None
-    assert shown(tree) == shown(whole(html))
+    assert tree_shown(tree) == tree_shown(whole(html))
     body = tree.find("body")
     assert body is not None and len(body) == 20
     salutation = body[1].find(".//p[@data-vary-part='1']")
@@ -88,7 +80,7 @@ def test_a_batch_of_addressees_reads_as_tinyhtml5_reads_it_whole() -> None:
 def test_what_the_parser_reads_otherwise_is_left_to_it(inner: str) -> None:
     html = batch(*(ADDRESS.format(name="A") for _ in range(3)), inner, inner)
     tree = sheet_tree(html)
-    assert tree is None or shown(tree) == shown(whole(html))
+    assert tree is None or tree_shown(tree) == tree_shown(whole(html))
 
 
 def test_a_document_the_parser_leaves_elsewhere_than_the_body_is_left_to_it() -> None:
@@ -102,7 +94,7 @@ def test_a_document_the_parser_leaves_elsewhere_than_the_body_is_left_to_it() ->
         HEAD + sheets.replace("A", "A\r\nB") + TAIL,
     ):
         tree = sheet_tree(html)
-        assert tree is None or shown(tree) == shown(whole(html))
+        assert tree is None or tree_shown(tree) == tree_shown(whole(html))
     assert sheet_tree(HEAD + "<b>" + sheets + TAIL) is None
 
 
@@ -131,7 +123,7 @@ def test_any_batch_reads_as_tinyhtml5_reads_it_or_is_left_to_it(
     # Each sheet a few times, as addressees share a shape; with the text of another.
     html = batch(*(inner.replace("word", f"word{n}") for inner in inners for n in range(copies)))
     tree = sheet_tree(html)
-    assert tree is None or shown(tree) == shown(whole(html))
+    assert tree is None or tree_shown(tree) == tree_shown(whole(html))
 
 
 def test_sheets_read_by_shape_are_laid_out_and_written_as_read_whole(tmp_path: Path) -> None:
