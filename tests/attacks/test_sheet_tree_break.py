@@ -23,7 +23,6 @@ HEAD = (
 SHEET = '<div data-sheet="0"><div data-sheet><p class="vary">Dear {name},{inner}</p></div></div>'
 
 
-
 @pytest.mark.parametrize(
     "inner",
     [

@@ -30,7 +30,6 @@ def whole(html: str) -> ET.Element:
     return tree
 
 
-
 def sheet(inner: str, n: int = 0) -> str:
     return f'<div {SHEET}="{n}"><div {SHEET}>{inner}</div></div>'
 
