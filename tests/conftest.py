@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
@@ -149,6 +150,23 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def pictures(pdf: Path | bytes, dpi: int = 60, last: int | None = None) -> list[bytes]:
+    """Each page of ``pdf`` (up to ``last``) drawn by pdftoppm at ``dpi``, as PNG bytes."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        if isinstance(pdf, bytes):
+            (folder / "in.pdf").write_bytes(pdf)
+            pdf = folder / "in.pdf"
+        pages = [] if last is None else ["-l", str(last)]
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), *pages, str(pdf), str(folder / "p")], check=True
+        )
+        # pdftoppm pads the page numbers to one width, so the names sort as the pages do
+        drawn = [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
+    assert drawn, f"pdftoppm drew no page of {pdf}"  # else two comparisons of [] would pass
+    return drawn
 
 
 def pdf_pages(path: Path) -> list[str]:

@@ -7,7 +7,6 @@ once for all pages shows only what the list's start holds.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,9 @@ import pytest
 from campaign.pdf import listing
 from campaign.pdf.render import layout, write
 
-from conftest import grouped_list, pdf_pages
+from conftest import grouped_list, pdf_pages, pictures
 
 DATE = "2020-02-13T00:00:00Z"
-
-
-def _pixels(pdf: Path) -> list[bytes]:
-    """Each page drawn at 30 dpi, as PNG bytes."""
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(pdf.with_suffix(""))], check=True)
-    return [p.read_bytes() for p in sorted(pdf.parent.glob(f"{pdf.stem}-*.png"))]
 
 
 @pytest.mark.parametrize(
@@ -46,4 +39,4 @@ def test_a_list_with_a_running_heading_reads_as_laid_out_whole(
     parts.write_bytes(listed if listed is not None else whole.read_bytes())
     assert "Group 3" in pdf_pages(whole)[8]
     assert pdf_pages(parts) == pdf_pages(whole)
-    assert _pixels(parts) == _pixels(whole)
+    assert pictures(parts, dpi=30) == pictures(whole, dpi=30)

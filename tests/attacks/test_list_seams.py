@@ -8,7 +8,6 @@ list must look exactly as laid out whole.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from campaign.pdf import listing
 from campaign.pdf.render import layout, write
 
-from conftest import grouped_list, pdf_pages
+from conftest import grouped_list, pdf_pages, pictures
 
 DATE = "2020-02-13T00:00:00Z"
 
@@ -24,12 +23,6 @@ DATE = "2020-02-13T00:00:00Z"
 def _groups(style: str, size: int = 100) -> str:
     """Six groups of ``size`` names (conftest.grouped_list)."""
     return grouped_list(style, size)
-
-
-def _pixels(pdf: Path) -> list[bytes]:
-    """Each page drawn at 30 dpi, as PNG bytes."""
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(pdf.with_suffix(""))], check=True)
-    return [p.read_bytes() for p in sorted(pdf.parent.glob(f"{pdf.stem}-*.png"))]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +46,7 @@ def test_a_list_styled_by_sibling_place_looks_as_laid_out_whole(
     parts.write_bytes(listed if listed is not None else whole.read_bytes())
     assert len(pdf_pages(whole)) == 15
     assert pdf_pages(parts) == pdf_pages(whole)
-    assert _pixels(parts) == _pixels(whole)
+    assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
 
 
 def test_a_plain_list_is_still_cut_into_parts(
@@ -72,4 +65,4 @@ def test_a_plain_list_is_still_cut_into_parts(
     (tmp_path / "parts.pdf").write_bytes(listed)
     (tmp_path / "whole.pdf").write_bytes(write(layout(html, tmp_path, tmp_path), "", DATE))
     assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
-    assert _pixels(tmp_path / "parts.pdf") == _pixels(tmp_path / "whole.pdf")
+    assert pictures(tmp_path / "parts.pdf", dpi=30) == pictures(tmp_path / "whole.pdf", dpi=30)

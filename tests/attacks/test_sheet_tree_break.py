@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from campaign.compose.sheettree import sheet_tree
 from campaign.load.workspace import Workspace
 from campaign.pdf.render import render_pdf
 
-from conftest import pdf_pages, run, tree_shown
+from conftest import pdf_pages, pictures, run, tree_shown
 
 HEAD = (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title></head>\n<body>'
@@ -68,11 +67,4 @@ def test_a_salutation_that_styles_the_body_prints_as_the_letter_laid_out_whole(
         whole.write_bytes(render_pdf(composer.piece_html(number), bundle.letter.folder, minimal))
         built = minimal / "build" / "test" / piece.file
         assert pdf_pages(built) == pdf_pages(whole)
-        assert _pixels(built) == _pixels(whole), piece.file
-
-
-def _pixels(path: Path) -> bytes:
-    """Page 1 of ``path`` at 60 dpi, as a PPM image."""
-    return subprocess.run(
-        ["pdftoppm", "-r", "60", "-f", "1", "-l", "1", str(path)], check=True, capture_output=True
-    ).stdout
+        assert pictures(built, last=1) == pictures(whole, last=1), piece.file

@@ -8,7 +8,6 @@ envelope: such a template is laid out an envelope a page, and reads and looks th
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -16,7 +15,7 @@ import pytest
 
 from campaign.load.catalog import BUILTIN_TEMPLATES
 
-from conftest import flat, pdf_pages, run
+from conftest import flat, pdf_pages, pictures, run
 
 SENDER = "Test Coalition 1 Test Street 10115 Berlin"
 STACKING = 'layer == "overlay" and stack|default(1) > 1'
@@ -50,13 +49,6 @@ def _build(ws: Path) -> Path:
     result = run("build", "--jobs", "1", workspace=ws)
     assert result.exit_code == 0, result.output
     return ws / "build" / "test" / "envelopes.pdf"
-
-
-def _pixels(pdf: Path, folder: Path) -> list[bytes]:
-    """Each page drawn at 60 dpi, as PNG bytes."""
-    folder.mkdir()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(folder / "p")], check=True)
-    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
 
 
 def test_a_page_number_on_an_envelope_counts_envelopes_not_tall_pages(minimal: Path) -> None:
@@ -95,14 +87,14 @@ def test_a_background_of_the_page_looks_as_on_envelopes_laid_out_a_page_each(
     names = _addressees(minimal, 3)
     _own_template(minimal, style)
     built = _build(minimal)
-    stacked = pdf_pages(built), _pixels(built, tmp_path / "stacked")
+    stacked = pdf_pages(built), pictures(built)
     _own_template(minimal, style, stacked=False)
     alone = _build(minimal)
     assert [flat(page) for page in stacked[0]] == [
         f"{SENDER} {name} Room {n} Test Street 3 10115 Berlin" for n, name in enumerate(names, 1)
     ]
     assert stacked[0] == pdf_pages(alone)
-    assert stacked[1] == _pixels(alone, tmp_path / "alone")
+    assert stacked[1] == pictures(alone)
 
 
 def test_an_envelope_box_shorter_than_its_page_keeps_the_pages_size(minimal: Path) -> None:

@@ -8,7 +8,6 @@ laid out whole, and a workspace template that knows no layers is laid out whole.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from campaign.pdf.engine import split_sheets
 from campaign.pdf.joining import join_pdfs
 from campaign.pdf.render import fitted_layout, layout, render_pdf
 
-from conftest import flat, pdf_pages, run
+from conftest import flat, pdf_pages, pictures, run
 
 SENDER = "Test Coalition 1 Test Street 10115 Berlin"
 TO = [
@@ -87,13 +86,6 @@ def drawn_under(pdf: Path) -> set[tuple[int, int]]:
         return found
 
 
-def pixels(pdf: Path, folder: Path) -> list[bytes]:
-    """Each page rendered at 60 dpi, as PNG bytes (poppler renders the same pixels alike)."""
-    folder.mkdir()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(folder / "p")], check=True)
-    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
-
-
 @pytest.mark.parametrize("envelope", ["din5008-b", "jp-chou3"])
 def test_envelopes_read_and_look_as_laid_out_whole(
     minimal: Path, tmp_path: Path, envelope: str
@@ -115,7 +107,7 @@ def test_envelopes_read_and_look_as_laid_out_whole(
     wanted = [f"{SENDER} {t}" if first else f"{t} {SENDER}" for t in TO]
     assert [flat(page) for page in pdf_pages(built)] == wanted
     assert pdf_pages(built) == pdf_pages(whole)
-    assert pixels(built, tmp_path / "built") == pixels(whole, tmp_path / "whole")
+    assert pictures(built) == pictures(whole)
 
 
 def test_an_envelope_template_without_layers_is_laid_out_whole(minimal: Path) -> None:
@@ -299,7 +291,7 @@ def test_addresses_set_as_text_read_and_look_as_a_block_a_line(
         as_text.write_bytes(render_pdf(parts[0], folder, minimal))
         blocks.write_bytes(render_pdf(_a_block_a_line(parts[0]), folder, minimal))
         assert pdf_pages(as_text) == pdf_pages(blocks)
-        assert pixels(as_text, tmp_path / kind) == pixels(blocks, tmp_path / f"{kind}-blocks")
+        assert pictures(as_text) == pictures(blocks)
     pages = pdf_pages(tmp_path / "envelopes.pdf")
     assert "Ada Minister Wilhelmstraße 1 東京都千代田区永田町 2-1-2" in flat(pages[1])
     # Laid out as text; a block a line again only when a line is wider than the field

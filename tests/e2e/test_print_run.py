@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from campaign.build import run as build_run
 from campaign.pdf import joining
 
-from conftest import pdf_pages, run
+from conftest import pdf_pages, pictures, run
 
 ADDRESSEES = 80
 BATCH = 20  # four overlay batches, whatever the build's own size: the workers lay out long
@@ -79,13 +78,6 @@ LONG = (
 )
 
 
-def pixels(pdf: Path, folder: Path) -> list[bytes]:
-    """Each page rendered at 60 dpi, as PNG bytes."""
-    folder.mkdir()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(folder / "p")], check=True)
-    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
-
-
 def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
     minimal: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -123,7 +115,7 @@ def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
     assert stamped == ["ada-one.pdf", "bo-two.pdf", "dee-four.pdf"]  # Cy's laid out whole
     folder = minimal / "build" / "test"
     printed = pdf_pages(folder / "print.pdf")
-    looks = pixels(folder / "print.pdf", tmp_path / "print")
+    looks = pictures(folder / "print.pdf")
     with (folder / "mailing.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["file"] for r in rows] == [
@@ -134,7 +126,7 @@ def test_each_page_of_print_pdf_reads_and_looks_as_the_letters_own(
         first, count = int(row["first_page"]) - 1, int(row["pages"])
         own = folder / row["file"]
         assert count == 3 and printed[first : first + count] == pdf_pages(own), row["file"]
-        assert looks[first : first + count] == pixels(own, tmp_path / own.stem), row["file"]
+        assert looks[first : first + count] == pictures(own), row["file"]
         assert printed[first + count].strip() == ""  # the blank page after an odd letter
         blanks += 1
     assert len(printed) == 4 * len(rows) and blanks == len(rows)

@@ -9,7 +9,6 @@ line again, to wrap with its hanging indent.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from campaign.pdf import render
 from campaign.pdf.engine import split_sheets
 from campaign.pdf.render import fitted_layout, layout, render_pdf, vary_layout, write
 
-from conftest import flat, pdf_pages
+from conftest import flat, pdf_pages, pictures
 
 # Addresses as people type them: spaces doubled and at the ends, Japanese and Arabic.
 ODD = (
@@ -48,13 +47,6 @@ def a_block_a_line(html: str) -> str:
     return _TEXT.sub(spans, html)
 
 
-def pixels(pdf: Path, folder: Path) -> list[bytes]:
-    """Page 1 rendered at 60 dpi, as PNG bytes."""
-    folder.mkdir()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-l", "1", str(pdf), str(folder / "p")])
-    return [path.read_bytes() for path in sorted(folder.glob("p-*.png"))]
-
-
 @pytest.mark.parametrize("wide", [False, True])
 def test_window_addresses_set_as_text_read_and_look_as_a_block_a_line(
     minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wide: bool
@@ -78,7 +70,7 @@ def test_window_addresses_set_as_text_read_and_look_as_a_block_a_line(
         as_text.write_bytes(render_pdf(html, folder, minimal))
         blocks.write_bytes(render_pdf(a_block_a_line(html), folder, minimal))
         assert pdf_pages(as_text) == pdf_pages(blocks)
-        assert pixels(as_text, tmp_path / f"{n}") == pixels(blocks, tmp_path / f"{n}-blocks")
+        assert pictures(as_text, last=1) == pictures(blocks, last=1)
     page_1 = flat(pdf_pages(tmp_path / "1.pdf")[0])
     assert "Ada Minister Wilhelmstraße 1 東京都千代田区永田町 2-1-2" in page_1
     # Laid out as text; a block a line again only when a line is wider than the window.
@@ -127,4 +119,4 @@ def test_a_line_wider_than_an_address_narrower_than_its_window_wraps_as_a_block_
     page_1 = pdf_pages(blocks)[0]
     assert line not in page_1 and "Hinterhaus" in page_1  # it wraps
     assert pdf_pages(as_text) == pdf_pages(blocks)
-    assert pixels(as_text, tmp_path / "t") == pixels(blocks, tmp_path / "b")
+    assert pictures(as_text, last=1) == pictures(blocks, last=1)

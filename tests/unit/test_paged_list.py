@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +23,7 @@ from campaign.pdf import listing
 from campaign.pdf.pool import _InProcess
 from campaign.pdf.render import layout, render_pdf, write
 
-from conftest import pdf_pages, run
+from conftest import pdf_pages, pictures, run
 
 DATE = "2020-02-13T00:00:00Z"
 GIVEN = ("Aiko", "Bo", "Carlos", "Dana", "Emi", "Farid")
@@ -56,12 +55,6 @@ def _html(root: Path, edition: int = 0) -> tuple[str, Path]:
     bundle = load_letters(Workspace(root))[0][0]
     bundle = bundle.editions[edition - 1] if edition else bundle  # 1: the Japanese edition
     return Composer(bundle).signatories_html(), bundle.letter.folder
-
-
-def _pixels(pdf: bytes, tmp: Path, name: str) -> list[bytes]:
-    (tmp / f"{name}.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", str(tmp / f"{name}.pdf"), str(tmp / name)])
-    return [p.read_bytes() for p in sorted(tmp.glob(f"{name}-*.png"))]
 
 
 def _outline(pdf: bytes) -> list[tuple[int, str, int, list[object]]]:
@@ -109,8 +102,8 @@ def test_a_list_in_parts_is_the_list_laid_out_whole(
     assert _outline(parts) == _outline(whole)
     with pikepdf.open(io.BytesIO(parts)) as a, pikepdf.open(io.BytesIO(whole)) as b:
         assert a.trailer.Info == b.trailer.Info and a.Root.Lang == b.Root.Lang
-    looks = _pixels(whole, tmp_path, "whole")
-    assert _pixels(parts, tmp_path, "parts") == looks
+    looks = pictures(whole, dpi=40)
+    assert pictures(parts, dpi=40) == looks
     assert len(looks) == len(pages)
 
 
@@ -161,7 +154,7 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
     (tmp_path / "whole.pdf").write_bytes(whole)
     (tmp_path / "parts.pdf").write_bytes(parts)
     assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
-    assert _pixels(parts, tmp_path, "parts") == _pixels(whole, tmp_path, "whole")
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
     assert _outline(parts) == _outline(whole)
     if shift:  # parts were handed out from wrong cuts, and their layouts not used
         assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
@@ -198,7 +191,7 @@ def test_the_furniture_is_laid_out_with_the_parts_and_used_only_for_the_true_pag
     pages = pdf_pages(tmp_path / "whole.pdf")
     assert pdf_pages(tmp_path / "parts.pdf") == pages
     assert _outline(parts) == _outline(whole)
-    assert _pixels(parts, tmp_path, "parts") == _pixels(whole, tmp_path, "whole")
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
     furnished = [n for kind, n in pool.handed if kind == "furniture"]
     assert furnished == ([len(pages) + 1, len(pages)] if extra else [len(pages)])
     last_read = max(i for i, (kind, _) in enumerate(pool.handed) if kind == "read")
@@ -307,7 +300,7 @@ def test_pictures_compare(tmp_path: Path) -> None:
     """The pixel comparison above can fail: two different pages differ."""
     one = render_pdf("<p>a</p>", tmp_path, tmp_path)
     two = render_pdf("<p>b</p>", tmp_path, tmp_path)
-    a, b = _pixels(one, tmp_path, "one"), _pixels(two, tmp_path, "two")
+    a, b = pictures(one, dpi=40), pictures(two, dpi=40)
     diff = ImageChops.difference(Image.open(io.BytesIO(a[0])), Image.open(io.BytesIO(b[0])))
     assert diff.getbbox() is not None
 
@@ -369,4 +362,4 @@ def test_any_list_in_parts_is_the_list_laid_out_whole(
     (folder / "parts.pdf").write_bytes(parts)
     assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
     assert _outline(parts) == _outline(whole)
-    assert _pixels(parts, folder, "parts") == _pixels(whole, folder, "whole")
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)

@@ -10,6 +10,8 @@ import pytest
 
 from campaign.pdf.engine import layout, split_sheets, write
 
+from conftest import pictures
+
 SHEET = "@page {{ size: 120mm {height}; margin: 0; }} html, body {{ margin: 0; }}"
 STYLE = (
     ".sheet { position: relative; height: 50mm; overflow: hidden; font: 11pt sans-serif; }"
@@ -50,16 +52,6 @@ def pages_read(pdf: bytes, tmp_path: Path) -> list[str]:
     ]
 
 
-def drawn(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
-    """Every page drawn at 60 dpi, as PNG bytes."""
-    (tmp_path / f"{name}.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
-        check=True,
-    )
-    return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.png"))]
-
-
 @pytest.mark.parametrize("per_page", [1, 3, 7, 10])
 def test_cut_sheets_read_and_look_as_pages_laid_out_one_by_one(
     tmp_path: Path, per_page: int
@@ -78,7 +70,7 @@ def test_cut_sheets_read_and_look_as_pages_laid_out_one_by_one(
             shown = [op for _, op in pikepdf.parse_content_stream(page) if str(op) == "Tj"]
             shown += [op for _, op in pikepdf.parse_content_stream(page) if str(op) == "TJ"]
             assert len(shown) == 3, n  # its three lines
-    assert drawn(stacked, tmp_path, "stacked") == drawn(alone, tmp_path, "alone")
+    assert pictures(stacked) == pictures(alone)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +87,7 @@ def test_backgrounds_are_cut_with_their_sheets(tmp_path: Path, extra: str) -> No
     cut = split_sheets(layout(html(extra, 3), tmp_path, tmp_path), one.pages[0].height)
     assert cut is not None
     alone, stacked = write(one, date="2020-02-13"), write(cut, date="2020-02-13")
-    assert drawn(stacked, tmp_path, "stacked") == drawn(alone, tmp_path, "alone")
+    assert pictures(stacked) == pictures(alone)
 
 
 @pytest.mark.parametrize(
