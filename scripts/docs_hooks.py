@@ -223,6 +223,14 @@ def options(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def unshared() -> str:
+    """Why a letter that was to share its pages is laid out whole, from campaign.pdf.workers."""
+    from campaign.pdf.workers import UNSHARED
+
+    rows = [f"| `{key}` | {_cell(why)} |" for key, why in UNSHARED.items()]
+    return "\n".join(["| case | `--verbose` says: laid out whole, because |", "|---|---|", *rows])
+
+
 TABLES: dict[str, Callable[..., str]] = {
     "envelopes": envelopes,
     "envelope-sizes": envelope_sizes,
@@ -232,6 +240,7 @@ TABLES: dict[str, Callable[..., str]] = {
     "languages": languages,
     "commands": commands,
     "options": options,
+    "unshared": unshared,
 }
 
 

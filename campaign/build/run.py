@@ -61,6 +61,9 @@ class Made:
     unchanged: int = 0
     shared_pages: int = 0  # pages of the shared layout, laid out once
     whole: int = 0  # letters laid out whole
+    # Letters that were to share their pages, laid out whole: (their role, "to" or
+    # "cc", and why, a key of pdf.workers.UNSHARED), one for each.
+    unshared: list[tuple[str, str]] = field(default_factory=list)
     proof: str = ""  # what the build verified on the pages, in a line
 
 
@@ -543,16 +546,16 @@ def _run(
     lists = [_Listing(pool, html, out, base, root, limits, date) for html, out in jobs.lists]
     feed.add(jobs.full)
     made.whole += jobs.whole
-    misfits: list[tuple[int, str]] = []
+    misfits: list[tuple[int, str, str]] = []  # (addressee, output, why)
     unfit: list[DoesNotFit] = []  # said together, once everything is laid out
     stamps: list[tuple[Pending, Path, list[int], list[str]]] = []
     composer = plan.composer
 
-    def submit(group: int, master: Path, boxes: Any, margins: Any, layout: Any) -> None:
+    def submit(group: int, master: Path, boxes: Any, margins: Any, layout: Any, why: str) -> None:
         """Hand the overlays of ``group``'s letters to the workers, in batches."""
         for _, indexes, outputs in (s for s in jobs.stamps if s[0] == group):
             if not boxes:  # no addressee part in the flow to match: lay each out whole
-                misfits.extend(zip(indexes, outputs, strict=True))
+                misfits.extend((i, out, why) for i, out in zip(indexes, outputs, strict=True))
                 continue
             # Parts in the margins stand on every page, numbered as the letter's own:
             # each letter's overlay is then a document of its own.
@@ -586,7 +589,8 @@ def _run(
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
         # stand exactly there, or the text after them would not be where it is here.
         # A part placed out of the flow (the address) must move nothing in its own box.
-        boxes = addressee_boxes(document) if placed_parts_move_nothing(document) else ()
+        moves_nothing = placed_parts_move_nothing(document)
+        boxes = addressee_boxes(document) if moves_nothing else ()
         # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
         margins = margin_parts(document)
         # Where every part stands, for overlays of the parts alone (None: whole page 1s).
@@ -597,7 +601,7 @@ def _run(
         del document
         # Its overlays go to the workers at once: the next group's shared pages (the
         # copies' for cc) are laid out here meanwhile.
-        submit(group, master, boxes, margins, layout)
+        submit(group, master, boxes, margins, layout, "none" if moves_nothing else "after")
     feed.open()  # the parts behind the overlays, each handed out now
     for stamp, master, numbers, paths in stamps:
         try:
@@ -608,9 +612,10 @@ def _run(
         for name in written:
             stamped(Path(name), master)
             tick(Path(name))
-        misfits += [(numbers[n], paths[n]) for n in bad]
-    feed.add([(letter_to(composer, i), out) for i, out in misfits])
+        misfits += [(numbers[n], paths[n], why) for n, why in bad]
+    feed.add([(letter_to(composer, i), out) for i, out, _ in misfits])
     made.whole += len(misfits)
+    made.unshared += [(composer.pieces[i].role, why) for i, _, why in misfits]
     try:
         feed.finish()
         for listing in lists:

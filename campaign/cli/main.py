@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from campaign.build.plan import LetterPlan
+    from campaign.build.run import Made
 
 
 def _checked(
@@ -280,37 +282,56 @@ def _built(
             f"{folder}/: {_plural(len(made.written), 'file')} made, {made.unchanged} up to date"
         )
         if verbose:
-            to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
-            pieces = plan.composer.pieces
-            letters = [g for g in plan.shared.groups if pieces[g[0]].role == "to"]
-            shared = sum(len(group) for group in letters)
-            copies = sum(len(group) for group in plan.shared.groups) - shared
-            if shared:
-                groups = len(letters)
-                alike = f", in {groups} groups alike outside the addressee parts"
-                click.echo(
-                    f"  {_plural(shared, 'letter')} to addressees share their pages"
-                    + (alike if groups > 1 else "")
-                )
-            if plan.sharing and shared:
-                others = _plural(to - shared, "other letter")
-                click.echo(f"  {others} to addressees laid out one by one: {plan.sharing}")
-            elif plan.sharing:
-                click.echo(f"  letters to addressees laid out one by one: {plan.sharing}")
-            if copies:
-                click.echo(f"  {copies} copies for cc share their pages")  # never one alone
-            if made.shared_pages:
-                click.echo(
-                    f"  shared pages: {made.shared_pages} laid out once; each letter's address "
-                    "and salutation stamped on"
-                )
-            if made.whole:
-                click.echo(f"  {_plural(made.whole, 'letter')} laid out whole")
+            for line in _how_laid_out(plan, made):
+                click.echo(f"  {line}")
         for path in made.written:
             click.echo(f"  {path.relative_to(plan.folder)}")
         proof = made.proof or read_proof(plan)
         if proof:
             click.echo(f"  {proof}")
+
+
+def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
+    """What ``build -v`` says of how one letter's mail was laid out, a line each."""
+    from campaign.pdf.workers import UNSHARED
+
+    to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
+    pieces = plan.composer.pieces
+    letters = [g for g in plan.shared.groups if pieces[g[0]].role == "to"]
+    planned = sum(len(group) for group in letters)
+    # Those that were to share but did not are said below, with why.
+    shared = planned - sum(1 for role, _ in made.unshared if role == "to")
+    copies = sum(len(group) for group in plan.shared.groups) - planned
+    copies -= sum(1 for role, _ in made.unshared if role == "cc")
+    lines = []
+    if shared:
+        groups = len(letters)
+        alike = f", in {groups} groups alike outside the addressee parts"
+        lines.append(
+            f"{_plural(shared, 'letter')} to addressees share their pages"
+            + (alike if groups > 1 else "")
+        )
+    if plan.sharing:
+        alone = _plural(to - planned, "other letter" if planned else "letter")
+        lines.append(f"{alone} to addressees laid out one by one: {plan.sharing}")
+    if copies:
+        lines.append(f"{_plural(copies, 'copy', 'copies')} for cc share their pages")
+    if made.shared_pages and (shared or copies):  # else said below, with why
+        lines.append(
+            f"shared pages: {made.shared_pages} laid out once; each letter's address "
+            "and salutation stamped on"
+        )
+    said = collections.Counter(made.unshared)
+    for (role, why), count in sorted(said.items()):
+        what = (
+            _plural(count, "letter") + " to addressees"
+            if role == "to"
+            else (_plural(count, "copy", "copies") + " for cc")
+        )
+        lines.append(f"{what} laid out whole: {UNSHARED[why]}")
+    if not plan.sharing and made.whole > len(made.unshared):  # none expected; said if so
+        lines.append(f"{_plural(made.whole - len(made.unshared), 'letter')} laid out whole")
+    return lines
 
 
 @cli.command()
@@ -353,8 +374,8 @@ def preview(ctx: click.Context, slug: str, port: int, pdf: bool, no_open: bool) 
         server.shutdown()
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, words: str = "") -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 @cli.command()

@@ -90,12 +90,26 @@ def _kind_of(out: str) -> str:
     return "list" if name == "signatories.pdf" else "whole letters"
 
 
-def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
+# Why a letter that was to share its pages is laid out whole, as `build -v` says it.
+UNSHARED = {
+    "after": "something stands after the address in its window, where a longer address "
+    "would run into it",
+    "none": "the shared pages show no address or salutation in the flow of the text to "
+    "check each letter's against",
+    "pages": "their address or salutation came out on other pages than on the shared pages",
+    "room": "their address or salutation takes other room than on the shared pages "
+    "(a longer salutation wraps), which would move the text after it",
+    "margins": "what their page margins show (a copy's mark) is drawn otherwise than on "
+    "the shared pages (a longer mark wraps what stands beside it)",
+}
+
+
+def run_stamp(job: StampJob) -> tuple[list[str], list[tuple[int, str]]]:
     """Write each addressee's letter as the master with their page 1 stamped on it.
 
     Returns the files written and the batch positions whose addressee parts did not
-    take exactly the master's room (a salutation that wraps onto more lines); those
-    need a full layout.
+    take exactly the master's room (a salutation that wraps onto more lines), each
+    with why (a key of UNSHARED); those need a full layout.
     """
     import pikepdf
 
@@ -122,13 +136,14 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         # stand whole on a page, the pages would no longer line up with the addressees:
         # all are laid out whole (which says whose address does not fit, if one does not).
         if document is None or len(document.pages) != per * len(job.outputs):
-            return [], list(range(len(job.outputs)))
+            return [], [(n, "pages") for n in range(len(job.outputs))]
         if overflowing:  # each addressee's parts take ``per`` pages
             if job.stack:  # on the sheets' own pages now
                 overflowing = [m for box in fit_boxes(document) if (m := box.misfit())]
             outputs = [job.outputs[min(m.page // per, others)] for m in overflowing]
             raise DoesNotFit(overflowing, tuple(outputs))
         laid_out = write(document, job.variant, job.date)
+    drawn: set[int] = set()  # margins drawn otherwise than the master's
     if job.places:
         placed = _placed_as_master(document, job.places, per)
     else:
@@ -136,20 +151,20 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[int]]:
         for page, left, top, width, height in addressee_boxes(document):
             boxes.setdefault(page // per, []).append((page % per, left, top, width, height))
         margins: dict[int, list[Any]] = {}
-        for page, parts, drawn in margin_parts(document):
-            margins.setdefault(page // per, []).append((page % per, parts, drawn))
-        placed = {
-            i
-            for i in range(len(job.outputs))
-            if tuple(boxes.get(i, ())) == job.boxes and tuple(margins.get(i, ())) == job.margins
-        }
+        for page, parts, painted in margin_parts(document):
+            margins.setdefault(page // per, []).append((page % per, parts, painted))
+        placed = {i for i in range(len(job.outputs)) if tuple(boxes.get(i, ())) == job.boxes}
+        # Parts in the flow where the master has them, but the margins drawn otherwise.
+        drawn = {i for i in placed if tuple(margins.get(i, ())) != job.margins}
+        placed -= drawn
     overlay = pikepdf.open(io.BytesIO(laid_out))
-    written, misfits = [], []
+    written: list[str] = []
+    misfits: list[tuple[int, str]] = []
     # The outputs are in the build's staging folder, read once this job has returned.
     with phase("stamping"), stamping(job.master, job.variant) as letter, written_together() as put:
         for index, out in enumerate(job.outputs):
             if index not in placed:
-                misfits.append(index)
+                misfits.append((index, "margins" if index in drawn else "room"))
                 continue
             put(Path(out), letter([overlay.pages[index * per + n] for n in range(per)]))
             written.append(out)

@@ -51,8 +51,14 @@ def test_what_follows_the_address_in_its_window_stands_below_each_letters_own(
         for n in range(5)
     )
     recipients.write_text(recipients.read_text().replace("cc:\n", people + "cc:\n"))
-    result = run("build", "--jobs", "1", workspace=minimal)
+    result = run("build", "--jobs", "1", "--verbose", workspace=minimal)
     assert result.exit_code == 0, result.stderr
+    # Said with why, and not counted among those that share their pages.
+    assert "letters to addressees share their pages" not in result.stdout
+    assert (
+        "  6 letters to addressees laid out whole: something stands after the address in its "
+        "window, where a longer address would run into it\n"
+    ) in result.stdout
     bundles, _ = load_letters(Workspace.locate(minimal), None)
     composer, folder = Composer(bundles[0]), bundles[0].letter.folder
     built = sorted((minimal / "build" / "test" / "to").glob("person-*.pdf"))

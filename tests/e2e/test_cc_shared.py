@@ -93,8 +93,12 @@ def test_a_mark_that_moves_the_running_title_is_laid_out_whole(
     ws = workspace(minimal, copies, title="Joint letter on the resolution at the Council")
     result = run("build", "--verbose", workspace=ws)
     assert result.exit_code == 0, result.output
-    assert "  3 copies for cc share their pages\n" in result.stdout
-    assert "  1 letter laid out whole\n" in result.stdout
+    assert "  2 copies for cc share their pages\n" in result.stdout
+    assert (
+        "  1 copy for cc laid out whole: what their page margins show (a copy's mark) is "
+        "drawn otherwise than on the shared pages (a longer mark wraps what stands beside "
+        "it)\n"
+    ) in result.stdout
     folder = ws / "build" / "test"
     for file, pages in whole(ws).items():
         assert pdf_pages(folder / file) == pages

@@ -72,9 +72,14 @@ def test_shared_pages_read_exactly_like_letters_laid_out_whole(
 ) -> None:
     result = run("build", "--verbose", "--jobs", jobs, workspace=many)
     assert result.exit_code == 0, result.output
-    assert "  6 letters to addressees share their pages\n" in result.stdout
+    # Eve's long salutation wraps: her letter is laid out whole, and -v says why.
+    assert "  5 letters to addressees share their pages\n" in result.stdout
     assert "  shared pages: 3 laid out once;" in result.stdout
-    assert "  1 letter laid out whole\n" in result.stdout  # Eve's long salutation
+    assert (
+        "  1 letter to addressees laid out whole: their address or salutation takes other "
+        "room than on the shared pages (a longer salutation wraps), which would move the "
+        "text after it\n"
+    ) in result.stdout
     expected = from_scratch(many, tmp_path)
     out = many / "build" / "test" / "to"
     for slug, pages in expected.items():
@@ -95,10 +100,10 @@ def test_a_text_that_names_the_addressee_is_laid_out_per_letter(many: Path, tmp_
     result = run("build", "--verbose", "--jobs", "1", workspace=many)
     assert result.exit_code == 0, result.output
     assert (
-        "  letters to addressees laid out one by one: the text or the template uses the "
+        "  6 letters to addressees laid out one by one: the text or the template uses the "
         "addressee outside the address and salutation\n"
     ) in result.stdout
-    assert "  6 letters laid out whole\n" in result.stdout
+    assert "laid out whole" not in result.stdout  # said once, with why
     expected = from_scratch(many, tmp_path)
     for slug, pages in expected.items():
         assert pdf_pages(many / "build" / "test" / "to" / f"{slug}.pdf") == pages
@@ -226,10 +231,10 @@ def test_text_on_a_condition_on_the_addressee_is_each_letters_own(
     result = run("build", "--verbose", *jobs, workspace=alice_and_bob)
     assert result.exit_code == 0, result.output
     assert (
-        "  letters to addressees laid out one by one: the text or the template uses the "
+        "  2 letters to addressees laid out one by one: the text or the template uses the "
         "addressee outside the address and salutation\n"
-        "  2 letters laid out whole\n"
     ) in result.stdout
+    assert "laid out whole" not in result.stdout  # said once, with why
     alice = letter_words(alice_and_bob, "to/alice-alpha.pdf")
     bob = letter_words(alice_and_bob, "to/bob-beta.pdf")
     assert "ORG-TEXT" in alice and "NO-ORG-TEXT" not in alice
@@ -244,9 +249,39 @@ def test_text_for_one_addressee_by_name_is_in_that_letter_only(
     append_to_body(alice_and_bob, '{% if recipient.name == "Bob Beta" %}ONLY-FOR-BOB{% endif %}')
     result = run("build", "--verbose", *jobs, workspace=alice_and_bob)
     assert result.exit_code == 0, result.output
-    assert "  2 letters laid out whole\n" in result.stdout
+    assert (
+        "  2 letters to addressees laid out one by one: the text or the template uses the "
+        "addressee outside the address and salutation\n"
+    ) in result.stdout
     assert "ONLY-FOR-BOB" in letter_words(alice_and_bob, "to/bob-beta.pdf")
     assert "ONLY-FOR-BOB" not in letter_words(alice_and_bob, "to/alice-alpha.pdf")
+    assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
+
+
+HIDDEN_SALUTATION = """\
+{% extends "builtin/joint-letter/letter.html.j2" %}
+{% block salutation %}
+<!--vary--><p class="salutation vary" style="display: none">{{ recipient.salutation }}</p>\
+<!--/vary-->
+{% endblock %}
+"""
+
+
+def test_shared_pages_with_no_addressee_part_in_the_flow_say_why_each_letter_is_whole(
+    alice_and_bob: Path, tmp_path: Path
+) -> None:
+    # Nothing in the flow to hold each letter's parts against: every letter is laid out
+    # whole, and --verbose says so with why instead of counting them as sharing.
+    own = alice_and_bob / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "letter.html.j2").write_text(HIDDEN_SALUTATION)
+    result = run("build", "--verbose", "--jobs", "1", workspace=alice_and_bob)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stdout.splitlines() if "laid out" in line or "share" in line]
+    assert said == [
+        "  2 letters to addressees laid out whole: the shared pages show no address or "
+        "salutation in the flow of the text to check each letter's against"
+    ]
     assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
 
 
