@@ -483,11 +483,81 @@ GAPS_MEASURED = 8  # other content between items, measured at most this many tim
 def is_long(html: str, variant: str = "") -> bool:
     """Whether ``html`` may be a list to cut into parts (``paged_list`` reads it to know)."""
     return not (
-        variant or html.count("<li") < LONG or _FITTED.search(html) or _STATEFUL.search(html)
+        variant
+        or html.count("<li") < LONG
+        or _FITTED.search(html)
+        or _STATEFUL.search(html)
+        or _by_place(html)
     )
 
 
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
+# Selectors that pick an element by its place among its siblings.
+_PLACED = re.compile(
+    r":(?:nth-(?:last-)?(?:child|of-type)|(?:first|last|only)-(?:child|of-type)|has)\b",
+    re.IGNORECASE,
+)
+# What a rule picking elements by their place may set and still be cut into parts:
+# where pages may break, for the first few items of a group (see _by_place).
+_BREAK_PROPERTIES = frozenset(
+    ("break-before", "break-after", "break-inside", "page-break-before", "page-break-after",
+     "page-break-inside", "orphans", "widows")
+)  # fmt: skip
+_FIRST_FEW = re.compile(
+    r":(?:first-child|first-of-type|nth-(?:child|of-type)\(\s*-1?n\s*\+\s*[1-3]\s*\))",
+    re.IGNORECASE,
+)
+
+
+def _by_place(html: str) -> bool:
+    """Whether a style sheet of ``html`` picks elements by their place among their siblings.
+
+    A part reopens the elements its first item stands in: the items of a continued
+    group are counted from the part's first, and those elements have no siblings
+    before or after them. A style that picks the 200th item, the last ones, every other
+    one, or a group after another would pick other items in the parts than in the
+    whole list, on pages inside a part that no seam compares. One rule of the kind is
+    kept: it sets only where pages may break (``li:nth-child(-n+3) { break-before:
+    avoid }``, the shipped templates' own) and picks a group's first three items, or an
+    element right after another (``+``), which in a part can differ only on its first
+    page, where the seam check compares every line with the whole's.
+    """
+    import tinycss2
+
+    def placed(rules: list[Any]) -> bool:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.content is not None:
+                if rule.lower_at_keyword in ("page", "font-face", "counter-style"):
+                    continue  # not about elements (a page's place is the seams' to see)
+                if placed(tinycss2.parse_rule_list(rule.content, True, True)):
+                    return True
+            if rule.type != "qualified-rule":
+                continue
+            # (serialize writes an empty comment between tokens that would run together)
+            prelude = tinycss2.serialize(rule.prelude).replace("/**/", "")
+            siblings = any(t.type == "literal" and t.value == "~" for t in rule.prelude)
+            if not (_PLACED.search(prelude) or siblings or "+" in _top_level(rule.prelude)):
+                continue
+            names = {
+                d.lower_name
+                for d in tinycss2.parse_declaration_list(rule.content, True, True)
+                if d.type == "declaration"
+            }
+            if siblings or not names <= _BREAK_PROPERTIES:
+                return True
+            if _PLACED.search(_FIRST_FEW.sub("", prelude)):
+                return True  # a place other than among the first three
+        return False
+
+    return any(
+        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True))
+        for sheet in _STYLE.findall(html)
+    )
+
+
+def _top_level(tokens: list[Any]) -> str:
+    """The combinators and other literals of a selector list outside any brackets."""
+    return "".join(t.value for t in tokens if t.type == "literal")
 
 
 def _may_run(html: str, start: int) -> bool:
