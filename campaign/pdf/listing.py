@@ -56,17 +56,34 @@ _NO_MARGINS = f"@page{{{_MARGINS}}}"
 _CONTINUED = (
     "body,[data-campaign-continued]"
     "{margin-top:0!important;padding-top:0!important;border-top-width:0!important}"
+    # Their bookmarks are the first part's: a part's would be in the outline again.
+    "html,body,[data-campaign-continued]{bookmark-level:none!important}"
 )
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
 # Styles whose state runs from page to page (a named string, a counter other than the
-# page's) would start again in each part, and style sheets not in the page cannot be
-# read for them: such a list is laid out whole.
+# page's, the depth of quotes opened) would start again in each part, a reference to an
+# element's text may point into another part, and style sheets not in the page cannot
+# be read for them: such a list is laid out whole. Read as CSS reads it (_as_read).
 _STATEFUL = re.compile(
     r"string-set|counter-(?:reset|increment|set)|counters?\((?!\s*pages?\s*\))"
+    r"|(?:no-)?(?:open|close)-quote|target-(?:text|counters?)\("
     r"|@import|<link\b[^>]*stylesheet",
     re.IGNORECASE,
 )
+# Pages picked otherwise than as the first (a named page, left and right ones, blank
+# ones, the nth), and breaks to a left or right page: a part's pages are counted from
+# its own first, which is a right one, and the furniture's pages have no name. (The
+# first page's own look is compared at the seams.)
+_SIDED = re.compile(
+    r"@page\b(?!(?:\s|,|:first\b)*[{;])|(?:page-)?break-(?:before|after)\s*:[^;}]*"
+    r"\b(?:left|right|recto|verso)\b",
+    re.IGNORECASE,
+)
+# A link: the parts' pages are stamped on the furniture's, their links left behind.
+_LINKED = re.compile(r"<a\b[^>]*\shref\s*=", re.IGNORECASE)
+# A character escaped in CSS: a hexadecimal code (and one white space after it), or itself.
+_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
 
 
 @dataclass(frozen=True)
@@ -207,7 +224,7 @@ _BREAKS = frozenset(("break_before", "break_after", "break_inside", "orphans", "
 
 
 def _seam(page: Any) -> list[_Line]:
-    """Each line of text on a laid-out page: its text, place, and how it and its item look.
+    """The page's look, then each line of text on it: its text, place, and how it and its item look.
 
     The look is a digest of every computed style of the text and of the boxes around
     it within its item: a style an item takes from its place among its siblings
@@ -248,6 +265,9 @@ def _seam(page: Any) -> list[_Line]:
             for child in box.children:
                 walk(child, around)
 
+    # The page's own look (its size, margins, background) first: a page picked as the
+    # first one of a document is each part's first.
+    lines.append(("", round(page.width, 3), round(page.height, 3), look(page._page_box)))
     walk(page._page_box, ())
     return lines
 
@@ -486,9 +506,29 @@ def is_long(html: str, variant: str = "") -> bool:
         variant
         or html.count("<li") < LONG
         or _FITTED.search(html)
-        or _STATEFUL.search(html)
+        or _STATEFUL.search(read := _as_read(html))
+        or _SIDED.search(read)
+        or _LINKED.search(html)
         or _by_place(html)
     )
+
+
+def _as_read(html: str) -> str:
+    """``html`` with its character references and its CSS escapes written as what they stand for.
+
+    A style attribute's ``counter&#45;increment`` and a style sheet's ``counter-incr\\65 ment``
+    are the property they spell.
+    """
+
+    def character(found: re.Match[str]) -> str:
+        code = found.group(1)
+        if code is None:
+            return found.group(2)
+        number = int(code, 16)
+        surrogate = 0xD800 <= number <= 0xDFFF
+        return chr(number) if 0 < number <= 0x10FFFF and not surrogate else "\ufffd"
+
+    return _ESCAPE.sub(character, unescape(html))
 
 
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
@@ -524,25 +564,30 @@ def _by_place(html: str) -> bool:
     """
     import tinycss2
 
-    def placed(rules: list[Any]) -> bool:
+    def placed(rules: list[Any], outer: list[Any]) -> bool:
+        # ``outer``: the selectors of the rules these are nested in (CSS nesting), and
+        # the preludes of the at-rules (an @scope's root).
         for rule in rules:
             if rule.type == "at-rule" and rule.content is not None:
                 if rule.lower_at_keyword in ("page", "font-face", "counter-style"):
                     continue  # not about elements (a page's place is the seams' to see)
-                if placed(tinycss2.parse_rule_list(rule.content, True, True)):
+                inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+                if placed(inner, [*outer, *rule.prelude]):
                     return True
             if rule.type != "qualified-rule":
                 continue
+            selector = [*outer, *rule.prelude]
+            inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+            if placed([r for r in inner if r.type != "declaration"], selector):
+                return True
             # (serialize writes an empty comment between tokens that would run together)
-            prelude = tinycss2.serialize(rule.prelude).replace("/**/", "")
-            siblings = any(t.type == "literal" and t.value == "~" for t in rule.prelude)
-            if not (_PLACED.search(prelude) or siblings or "+" in _top_level(rule.prelude)):
+            prelude = tinycss2.serialize(selector).replace("/**/", "")
+            # Combinators anywhere, in :is(), :where(), :not() and :has() too.
+            combinators = _literals(selector)
+            siblings = "~" in combinators
+            if not (_PLACED.search(prelude) or siblings or "+" in combinators):
                 continue
-            names = {
-                d.lower_name
-                for d in tinycss2.parse_declaration_list(rule.content, True, True)
-                if d.type == "declaration"
-            }
+            names = {d.lower_name for d in inner if d.type == "declaration"}
             if siblings or not names <= _BREAK_PROPERTIES:
                 return True
             if _PLACED.search(_FIRST_FEW.sub("", prelude)):
@@ -550,14 +595,25 @@ def _by_place(html: str) -> bool:
         return False
 
     return any(
-        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True))
+        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
         for sheet in _STYLE.findall(html)
     )
 
 
-def _top_level(tokens: list[Any]) -> str:
-    """The combinators and other literals of a selector list outside any brackets."""
-    return "".join(t.value for t in tokens if t.type == "literal")
+def _literals(tokens: list[Any]) -> list[str]:
+    """The combinators and other literals of a selector list, in functions too.
+
+    Not in an attribute selector's brackets, where ``~=`` is no combinator.
+    """
+    found = []
+    for token in tokens:
+        if token.type == "literal":
+            found.append(token.value)
+        elif token.type == "function":
+            found += _literals(token.arguments)
+        elif token.type == "() block":
+            found += _literals(token.content)
+    return found
 
 
 def _may_run(html: str, start: int) -> bool:
@@ -639,6 +695,8 @@ def paged_list(
     found.close()
     if found.broken or found.body < 0 or len(found.items) < LONG:
         return None
+    if any(sheet.start() >= found.body for sheet in _STYLE.finditer(html)):
+        return None  # a style sheet in the body: a part holds no more of it than its items
     if _may_run(html, found.items[0].start):
         return None
     return _in_parts(html, found, pool or _InProcess(), base, root, date, limits, output)
