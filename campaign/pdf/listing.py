@@ -75,9 +75,14 @@ _STATEFUL = re.compile(
 # ones, the nth), and breaks to a left or right page: a part's pages are counted from
 # its own first, which is a right one, and the furniture's pages have no name. (The
 # first page's own look is compared at the seams.)
+# A footnote is numbered by WeasyPrint's own counter, which starts again in each part;
+# a fixed box stands on every page from its own on, and a part holds none of what is
+# before its first item (a fixed box with no text is not seen at a seam). A value
+# given through a custom property (var()) may be any of these.
 _SIDED = re.compile(
-    r"@page\b(?!(?:\s|,|:first\b)*[{;])|(?:page-)?break-(?:before|after)\s*:[^;}]*"
-    r"\b(?:left|right|recto|verso)\b",
+    r"@page\b(?!(?:\s|,|:first\b)*[{;])"
+    r"|(?:page-)?break-(?:before|after)\s*:[^;}]*\b(?:left|right|recto|verso|var\()"
+    r"|\bfloat\s*:[^;}]*\b(?:footnote|var\()|\bposition\s*:[^;}]*\b(?:fixed|var\()",
     re.IGNORECASE,
 )
 # A link: the parts' pages are stamped on the furniture's, their links left behind.

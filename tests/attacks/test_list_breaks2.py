@@ -95,6 +95,22 @@ SEEN = {
     "headings on a named page": two_groups(
         'h3 { page: grp } @page grp { @top-center { content: "GROUP PAGE" } }'
     ),
+    # ... or through a custom property: the gate read only the words themselves.
+    "groups starting on a right page, through var()": two_groups(
+        "html { --side: right } h3 { break-before: var(--side) }", 250, 3
+    ),
+    # Footnotes are numbered by a counter of WeasyPrint's own style sheet: it started
+    # again in a part ("1. second note" for "2. second note").
+    "footnotes": two_groups(".fn { float: footnote }")
+    .replace("<li>Name 0-3</li>", '<li>Name 0-3<span class="fn">first note</span></li>')
+    .replace("<li>Name 1-200</li>", '<li>Name 1-200<span class="fn">second note</span></li>'),
+    # A fixed box stands on every page from its own: a part holds none of the body
+    # before its first item, and the seam compares lines of text, not a bare box.
+    "a fixed band before the list": two_groups("").replace(
+        "<body>",
+        '<body><div style="position: fixed; top: 0; left: 0; width: 50mm; height: 5mm;'
+        ' background: #c00"></div>',
+    ),
 }
 
 
