@@ -85,8 +85,9 @@ _SIDED = re.compile(
     r"|\bfloat\s*:[^;}]*\b(?:footnote|var\()|\bposition\s*:[^;}]*\b(?:fixed|var\()",
     re.IGNORECASE,
 )
-# A link: the parts' pages are stamped on the furniture's, their links left behind.
-_LINKED = re.compile(r"<a\b[^>]*\shref\s*=", re.IGNORECASE)
+# A link, or an anchor (an element's id is a named destination of the PDF): the parts'
+# pages are stamped on the furniture's, their links and destinations left behind.
+_LINKED = re.compile(r"<a\b[^>]*\s(?:href|name)\s*=|<[^>]*\sid\s*=|-weasy-anchor", re.IGNORECASE)
 # A character escaped in CSS: a hexadecimal code (and one white space after it), or itself.
 _ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
 
@@ -513,7 +514,7 @@ def is_long(html: str, variant: str = "") -> bool:
         or _FITTED.search(html)
         or _STATEFUL.search(read := _as_read(html))
         or _SIDED.search(read)
-        or _LINKED.search(html)
+        or _LINKED.search(read)
         or _by_place(html)
     )
 

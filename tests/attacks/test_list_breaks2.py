@@ -201,3 +201,30 @@ def test_a_bookmark_on_an_element_around_the_items_is_in_the_outline_once(
     whole, parts = _laid_out(html, tmp_path)
     assert _outline(whole) == [(0, "Signatures"), (1, "Group 0"), (1, "Group 1")]
     assert _outline(parts) == _outline(whole)
+
+
+def _destinations(pdf: Path) -> list[str]:
+    """The names of ``pdf``'s named destinations (where a link from elsewhere may point)."""
+    with pikepdf.open(pdf) as document:
+        names = document.Root.get("/Names")
+        if names is None or "/Dests" not in names:
+            return []
+        listed = names.Dests.get("/Names", [])
+        return [str(listed[n]) for n in range(0, len(listed), 2)]
+
+
+@pytest.mark.parametrize(
+    ("tag", "style"),
+    [
+        ('<li id="n1-200">', ""),
+        ('<li><a name="n1-200"></a>', ""),
+        ('<li class="n">', '.n { -weasy-anchor: "n1-200" }'),
+    ],
+)
+def test_an_anchor_in_a_list_in_parts_is_kept(tag: str, style: str, tmp_path: Path) -> None:
+    # An element's id is a named destination of the PDF ("signatories.pdf#n1-200"): the
+    # parts' pages are stamped on the furniture's, their destinations were left behind.
+    html = two_groups(style).replace("<li>Name 1-200", f"{tag}Name 1-200")
+    whole, parts = _laid_out(html, tmp_path)
+    assert _destinations(whole) == ["n1-200"]
+    assert _destinations(parts) == _destinations(whole)
