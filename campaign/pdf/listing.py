@@ -56,8 +56,11 @@ _NO_MARGINS = f"@page{{{_MARGINS}}}"
 _CONTINUED = (
     "body,[data-campaign-continued]"
     "{margin-top:0!important;padding-top:0!important;border-top-width:0!important}"
-    # Their bookmarks are the first part's: a part's would be in the outline again.
+    # Their bookmarks are the first part's: a part's would be in the outline again. So is
+    # what they show before their content: on the first part's pages, not at each part's
+    # start (where a box of no text, placed aside, is not seen at the seam).
     "html,body,[data-campaign-continued]{bookmark-level:none!important}"
+    "html::before,body::before,[data-campaign-continued]::before{content:none!important}"
 )
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
@@ -632,7 +635,9 @@ def _may_run(html: str, start: int) -> bool:
     import tinycss2
 
     after = html[start:]
-    if "running(" in after.lower():  # a style attribute, or a style sheet, among the items
+    if (
+        "running(" in _as_read(after).lower()
+    ):  # a style attribute, or a style sheet, among the items
         return True
     for sheet in _STYLE.findall(html[:start]):
         for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):

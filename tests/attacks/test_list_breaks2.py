@@ -228,3 +228,34 @@ def test_an_anchor_in_a_list_in_parts_is_kept(tag: str, style: str, tmp_path: Pa
     whole, parts = _laid_out(html, tmp_path)
     assert _destinations(whole) == ["n1-200"]
     assert _destinations(parts) == _destinations(whole)
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        # A box of no text, placed aside, before the section's content: on its first page
+        # only, laid out whole; again at each part's start, where the seam compares text.
+        "section { position: relative } section::before { content: ''; position: absolute;"
+        " top: 0; right: 0; width: 10mm; height: 10mm; background: #c00 }",
+        "ul::before { content: ''; float: right; width: 10mm; height: 10mm; background: #c00 }",
+        "body::before { content: ''; float: right; width: 10mm; height: 10mm; background: #c00 }",
+    ],
+)
+def test_what_an_element_shows_before_its_items_is_shown_once(style: str, tmp_path: Path) -> None:
+    whole, parts = _laid_out(two_groups(style), tmp_path)
+    assert pdf_pages(parts) == pdf_pages(whole)
+    assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
+
+
+@pytest.mark.parametrize("written", [r"runn\69ng(tag)", "running&#40;tag)"])
+def test_a_running_element_among_the_items_written_otherwise_is_the_whole_layouts(
+    written: str, tmp_path: Path
+) -> None:
+    # _may_run read a style attribute among the items as written: the margin boxes are
+    # the furniture's, laid out from the list's start, and showed no "TAG".
+    html = two_groups("@page { @top-center { content: element(tag) } }").replace(
+        "<li>Name 1-200</li>", f'<li>Name 1-200<span style="position: {written}">TAG</span></li>'
+    )
+    whole, parts = _laid_out(html, tmp_path)
+    assert "TAG" in pdf_pages(whole)[10]
+    assert pdf_pages(parts) == pdf_pages(whole)
