@@ -65,12 +65,13 @@ _CONTINUED = (
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
 # Styles whose state runs from page to page (a named string, a counter other than the
-# page's, the depth of quotes opened) would start again in each part, a reference to an
+# page's, the depth of quotes opened, the item's number an own counter style marks
+# with a symbol of its choice) would start again in each part, a reference to an
 # element's text may point into another part, and style sheets not in the page cannot
 # be read for them: such a list is laid out whole. Read as CSS reads it (_as_read).
 _STATEFUL = re.compile(
     r"string-set|counter-(?:reset|increment|set)|counters?\((?!\s*pages?\s*\))"
-    r"|(?:no-)?(?:open|close)-quote|target-(?:text|counters?)\("
+    r"|(?:no-)?(?:open|close)-quote|target-(?:text|counters?)\(|@counter-style|symbols\("
     r"|@import|<link\b[^>]*stylesheet",
     re.IGNORECASE,
 )

@@ -74,6 +74,12 @@ SEEN = {
     "a counter in a style attribute's reference": two_groups(
         r"h3::before { content: c\6Funter(g) }"
     ).replace("<h3>", '<h3 style="counter&#45;increment: g">'),
+    # A counter style of its own marks the 200th item of a group: the list-item counter
+    # is the markers' own, and starts again in a part, where another item was marked.
+    "a counter style marking the 200th": two_groups(
+        '@counter-style star { system: fixed 200; symbols: "*"; fallback: disc }'
+        " ul { list-style: star }"
+    ),
     # Siblings picked inside :where() / :is(): _by_place read only the top level.
     "a group after a group, in :where()": two_groups(
         ":where(h3 + ul + h3 + ul) li { color: #00c }"
