@@ -118,6 +118,7 @@ class _Items(HTMLParser):
         self.stack: list[tuple[str, str]] = []
         self.items: list[_Item] = []
         self.body = -1  # where the body's content starts
+        self.body_tag = -1  # where its start tag starts
         self.start = -1  # the open item's start
         self.broken = False  # an end tag that closes nothing open: not cut, laid out whole
 
@@ -129,7 +130,8 @@ class _Items(HTMLParser):
         """Open an element; remember where an outermost item starts."""
         text = self.get_starttag_text() or ""
         if tag == "body":
-            self.body = self._offset() + len(text)
+            self.body_tag = self._offset()
+            self.body = self.body_tag + len(text)
         if tag in _VOID:
             return
         if tag == "li" and all(t != "li" for t, _ in self.stack):
@@ -169,7 +171,10 @@ def _cut(html: str, found: _Items, start: int, stop: int) -> str:
     else:
         tail = "".join(f"</{tag}>" for tag, _ in reversed(items[stop - 1].opened))
     text = head + html[items[start].start : items[stop - 1].end] + tail
-    return text.replace("</head>", f"<style>{style}</style></head>", 1)
+    # Before the body's start tag, where a style sheet goes to the head: the head's end
+    # tag may be written otherwise (</HEAD>), or not at all.
+    at = found.body_tag
+    return f"{text[:at]}<style>{style}</style>{text[at:]}"
 
 
 def _furniture(html: str, found: _Items, pages: int) -> str:
@@ -707,6 +712,8 @@ def paged_list(
     found.close()
     if found.broken or found.body < 0 or len(found.items) < LONG:
         return None
+    if found.items[0].start < found.body:
+        return None  # an item before the body's start tag: the parts' heads are cut there
     if any(sheet.start() >= found.body for sheet in _STYLE.finditer(html)):
         return None  # a style sheet in the body: a part holds no more of it than its items
     if _may_run(html, found.items[0].start):

@@ -253,6 +253,20 @@ def test_what_an_element_shows_before_its_items_is_shown_once(style: str, tmp_pa
     assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
 
 
+@pytest.mark.parametrize("end", ["</HEAD>", ""])
+def test_a_part_is_styled_as_a_part_whatever_the_heads_end_tag(end: str, tmp_path: Path) -> None:
+    # A part's own style sheet (no margin boxes, continued elements) went in before a
+    # "</head>" written so: with "</HEAD>", or none (HTML needs none), it was not there,
+    # and the section's ::before stood again at each part's start.
+    html = two_groups(
+        "section { position: relative } section::before { content: ''; position: absolute;"
+        " top: 0; right: 0; width: 10mm; height: 10mm; background: #c00 }"
+    ).replace("</head>", end)
+    whole, parts = _laid_out(html, tmp_path)
+    assert pdf_pages(parts) == pdf_pages(whole)
+    assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
+
+
 @pytest.mark.parametrize("written", [r"runn\69ng(tag)", "running&#40;tag)"])
 def test_a_running_element_among_the_items_written_otherwise_is_the_whole_layouts(
     written: str, tmp_path: Path
