@@ -248,7 +248,7 @@ def _seam(page: Any) -> list[_Line]:
     """
     from weasyprint.css.computed_values import COMPUTER_FUNCTIONS
     from weasyprint.css.properties import INITIAL_NOT_COMPUTED, INITIAL_VALUES
-    from weasyprint.formatting_structure.boxes import ParentBox, TextBox
+    from weasyprint.formatting_structure.boxes import ParentBox, ReplacedBox, TextBox
 
     # Every property a box has (logical ones are given to their physical ones) but those
     # that say where pages break: a group's first items keep to its heading, and a
@@ -273,9 +273,10 @@ def _seam(page: Any) -> list[_Line]:
         element = getattr(box, "element", None)
         if around or (element is not None and element.tag == "li"):
             around += (look(box),)
-        if isinstance(box, TextBox):
+        if isinstance(box, (TextBox, ReplacedBox)):  # a picture is compared as a line is
             place = round(box.position_x, 3), round(box.position_y, 3)
-            lines.append((box.text, *place, "".join(around or (look(box),))))
+            text = box.text if isinstance(box, TextBox) else "\ufffc"  # (object replacement)
+            lines.append((text, *place, "".join(around or (look(box),))))
         if isinstance(box, ParentBox):
             for child in box.children:
                 walk(child, around)

@@ -279,3 +279,21 @@ def test_a_running_element_among_the_items_written_otherwise_is_the_whole_layout
     whole, parts = _laid_out(html, tmp_path)
     assert "TAG" in pdf_pages(whole)[10]
     assert pdf_pages(parts) == pdf_pages(whole)
+
+
+def test_the_marker_of_an_element_around_the_items_is_shown_once(tmp_path: Path) -> None:
+    # The section, a list item, has a picture for its marker, outside its box: on the
+    # section's first page laid out whole, and again at each part's start, where the
+    # seam compared lines of text only. A part's style sheet cannot take it off
+    # (::marker { content: none } leaves the picture, display: none fails the layout,
+    # list-style on the section is its items' too): the seam compares pictures too.
+    picture = (
+        "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='10' height='10'"
+        "%3E%3Crect width='10' height='10' fill='red'/%3E%3C/svg%3E"
+    )
+    style = (
+        f'section {{ display: list-item; margin-left: 20mm; list-style: outside url("{picture}") }}'
+    )
+    whole, parts = _laid_out(two_groups(style), tmp_path)
+    assert pdf_pages(parts) == pdf_pages(whole)
+    assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
