@@ -96,7 +96,8 @@ UNSHARED = {
     "would run into it",
     "none": "the shared pages show no address or salutation in the flow of the text to "
     "check each letter's against",
-    "pages": "their address or salutation came out on other pages than on the shared pages",
+    "pages": "the address or salutation of a letter in their batch ran onto other pages "
+    "than on the shared pages, so the batch could not be cut into its letters",
     "room": "their address or salutation takes other room than on the shared pages "
     "(a longer salutation wraps), which would move the text after it",
     "margins": "what their page margins show (a copy's mark) is drawn otherwise than on "

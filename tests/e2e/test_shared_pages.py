@@ -285,6 +285,29 @@ def test_shared_pages_with_no_addressee_part_in_the_flow_say_why_each_letter_is_
     assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
 
 
+def test_a_salutation_that_runs_onto_another_page_says_why_its_batch_is_whole(
+    alice_and_bob: Path, tmp_path: Path
+) -> None:
+    # One overlay batch holds every letter: one salutation too long for its page puts
+    # the batch's pages out of line with its letters, so all of them are laid out whole.
+    recipients = alice_and_bob / "letters" / "test" / "recipients.yaml"
+    long = "Dear " + " ".join(["Honourable"] * 400) + ","
+    recipients.write_text(
+        recipients.read_text()
+        + f'  - name: Cy Long\n    salutation: "{long}"\n'
+        + "    address: [1 Long Street, 1000 Bruxelles]\n"
+    )
+    result = run("build", "--verbose", "--jobs", "1", workspace=alice_and_bob)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stdout.splitlines() if "laid out" in line or "share" in line]
+    assert said == [
+        "  3 letters to addressees laid out whole: the address or salutation of a letter in "
+        "their batch ran onto other pages than on the shared pages, so the batch could not be "
+        "cut into its letters"
+    ]
+    assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
+
+
 CY_AND_DEE = """\
   - name: Cy Gamma
     organization: Gamma Watch
