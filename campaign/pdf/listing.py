@@ -53,6 +53,9 @@ _SIDES = (
 )  # fmt: skip
 _MARGINS = "".join(f"@{side}{{content:none!important}}" for side in _SIDES)
 _NO_MARGINS = f"@page{{{_MARGINS}}}"
+# What a part adds to the elements it reopens; a page that names it itself (a style on
+# it, or elements that carry it) would be styled otherwise in the parts than whole.
+_CONTINUED_MARK = "data-campaign-continued"
 _CONTINUED = (
     "body,[data-campaign-continued]"
     "{margin-top:0!important;padding-top:0!important;border-top-width:0!important}"
@@ -525,6 +528,7 @@ def is_long(html: str, variant: str = "") -> bool:
         or _STATEFUL.search(read := _as_read(html))
         or _SIDED.search(read)
         or _LINKED.search(read)
+        or _CONTINUED_MARK in read.lower()  # the parts' own mark, named by the page itself
         or _by_place(html)
     )
 

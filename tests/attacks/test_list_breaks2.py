@@ -297,3 +297,18 @@ def test_the_marker_of_an_element_around_the_items_is_shown_once(tmp_path: Path)
     whole, parts = _laid_out(two_groups(style), tmp_path)
     assert pdf_pages(parts) == pdf_pages(whole)
     assert pictures(parts, dpi=30) == pictures(whole, dpi=30)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        two_groups("[data-campaign-continued] li { color: #c00; }"),
+        two_groups("[DATA-CAMPAIGN-CONTINUED] { margin-top: 5mm; }"),
+        two_groups("").replace("<section", "<section data-campaign-continued"),
+    ],
+)
+def test_a_page_that_names_the_parts_own_mark_is_laid_out_whole(html: str) -> None:
+    # The mark a part puts on the elements it reopens: a style aimed at it picks them in
+    # the parts only, and an element that carries it already is styled as reopened.
+    assert not listing.is_long(html)
+    assert listing.paged_list(html, Path("."), Path("."), "", DATE) is None
