@@ -36,7 +36,7 @@ from campaign.pdf import listing
 from campaign.pdf.listing import is_long, paged_list
 from campaign.pdf.pool import Pending, Workers, _InProcess, default_jobs, workers
 from campaign.pdf.render import DoesNotFit
-from campaign.pdf.workers import FullJob, StampJob, run_full, run_stamp
+from campaign.pdf.workers import UNSHARED, FullJob, StampJob, run_full, run_stamp
 
 MANIFEST = "manifest.json"
 # Written before outputs are moved in and removed once the manifest is: a build cut
@@ -62,7 +62,7 @@ class Made:
     shared_pages: int = 0  # pages of the shared layout, laid out once
     whole: int = 0  # letters laid out whole
     # Letters that were to share their pages, laid out whole: (their role, "to" or
-    # "cc", and why, a key of pdf.workers.UNSHARED), one for each.
+    # "cc", and why, as pdf.workers.UNSHARED says it), one for each.
     unshared: list[tuple[str, str]] = field(default_factory=list)
     proof: str = ""  # what the build verified on the pages, in a line
 
@@ -615,7 +615,7 @@ def _run(
         misfits += [(numbers[n], paths[n], why) for n, why in bad]
     feed.add([(letter_to(composer, i), out) for i, out, _ in misfits])
     made.whole += len(misfits)
-    made.unshared += [(composer.pieces[i].role, why) for i, _, why in misfits]
+    made.unshared += [(composer.pieces[i].role, UNSHARED[why]) for i, _, why in misfits]
     try:
         feed.finish()
         for listing in lists:

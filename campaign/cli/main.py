@@ -293,8 +293,6 @@ def _built(
 
 def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
     """What ``build -v`` says of how one letter's mail was laid out, a line each."""
-    from campaign.pdf.workers import UNSHARED
-
     to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
     pieces = plan.composer.pieces
     letters = [g for g in plan.shared.groups if pieces[g[0]].role == "to"]
@@ -328,7 +326,7 @@ def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
             if role == "to"
             else (_plural(count, "copy", "copies") + " for cc")
         )
-        lines.append(f"{what} laid out whole: {UNSHARED[why]}")
+        lines.append(f"{what} laid out whole: {why}")
     if not plan.sharing and made.whole > len(made.unshared):  # none expected; said if so
         lines.append(f"{_plural(made.whole - len(made.unshared), 'letter')} laid out whole")
     return lines
