@@ -312,11 +312,11 @@ def processes(where: int, leader: int) -> list[int]:
     return found
 
 
-def grouped_list(style: str, size: int) -> str:
-    """A list page: six groups of ``size`` names, each under its heading; ``style`` added."""
+def grouped_list(style: str, size: int, groups: int = 6) -> str:
+    """A list page: ``groups`` groups of ``size`` names, each under its heading; ``style`` added."""
     body = "".join(
         f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(size))}</ul>"
-        for g in range(6)
+        for g in range(groups)
     )
     return (
         f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"

@@ -20,21 +20,14 @@ import pytest
 from campaign.pdf import listing
 from campaign.pdf.render import layout, write
 
-from conftest import pdf_pages, pictures
+from conftest import grouped_list, pdf_pages, pictures
 
 DATE = "2020-02-13T00:00:00Z"
 
 
 def two_groups(style: str, size: int = 250, groups: int = 2) -> str:
     """A list page of ``groups`` groups of ``size`` names; ``style`` added."""
-    body = "".join(
-        f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(size))}</ul>"
-        for g in range(groups)
-    )
-    return (
-        f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
-        f'<body><section class="signatures">{body}</section></body></html>'
-    )
+    return grouped_list(style, size, groups)
 
 
 @pytest.fixture(autouse=True)

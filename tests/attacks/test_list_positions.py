@@ -17,7 +17,7 @@ import pytest
 from campaign.pdf import listing
 from campaign.pdf.render import layout, render_pdf, write
 
-from conftest import pdf_pages, pictures
+from conftest import grouped_list, pdf_pages, pictures
 
 DATE = "2020-02-13T00:00:00Z"
 
@@ -36,14 +36,7 @@ PLACED = {
 
 def two_groups(style: str) -> str:
     """A list page of two groups of 250 names; ``style`` added."""
-    body = "".join(
-        f"<h3>Group {g}</h3><ul>{''.join(f'<li>Name {g}-{n}</li>' for n in range(250))}</ul>"
-        for g in range(2)
-    )
-    return (
-        f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
-        f'<body><section class="signatures">{body}</section></body></html>'
-    )
+    return grouped_list(style, 250, groups=2)
 
 
 @pytest.fixture(autouse=True)

@@ -258,6 +258,11 @@ def test_text_for_one_addressee_by_name_is_in_that_letter_only(
     assert_each_letter_reads_as_laid_out_whole(alice_and_bob, tmp_path)
 
 
+def how_laid_out(stdout: str) -> list[str]:
+    """What ``build -v`` said of how the letters were laid out (sharing, or whole and why)."""
+    return [line for line in stdout.splitlines() if "laid out" in line or "share" in line]
+
+
 HIDDEN_SALUTATION = """\
 {% extends "builtin/joint-letter/letter.html.j2" %}
 {% block salutation %}
@@ -277,7 +282,7 @@ def test_shared_pages_with_no_addressee_part_in_the_flow_say_why_each_letter_is_
     (own / "letter.html.j2").write_text(HIDDEN_SALUTATION)
     result = run("build", "--verbose", "--jobs", "1", workspace=alice_and_bob)
     assert result.exit_code == 0, result.output
-    said = [line for line in result.stdout.splitlines() if "laid out" in line or "share" in line]
+    said = how_laid_out(result.stdout)
     assert said == [
         "  2 letters to addressees laid out whole: the shared pages show no address or "
         "salutation in the flow of the text to check each letter's against"
@@ -299,7 +304,7 @@ def test_a_salutation_that_runs_onto_another_page_says_why_its_batch_is_whole(
     )
     result = run("build", "--verbose", "--jobs", "1", workspace=alice_and_bob)
     assert result.exit_code == 0, result.output
-    said = [line for line in result.stdout.splitlines() if "laid out" in line or "share" in line]
+    said = how_laid_out(result.stdout)
     assert said == [
         "  3 letters to addressees laid out whole: the address or salutation of a letter in "
         "their batch ran onto other pages than on the shared pages, so the batch could not be "
