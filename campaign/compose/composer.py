@@ -174,16 +174,22 @@ class Composer:
         self.context = plain_context(self.context)
         # What a body can use: the names above, the helpers and the addressee it is written to.
         self.body_names = sorted([*self.context, "recipient", *HELPERS])
-        self._page = {
-            "page": page_geometry(letter.paper, letter.envelope),
-            "paper": letter.paper,
-            "_chain": tuple(self._chain),  # for the part() helper
-            "layer": None,
-        }
+        self._page = plain_context(
+            {
+                "page": page_geometry(letter.paper, letter.envelope),
+                "paper": letter.paper,
+                "_chain": tuple(self._chain),  # for the part() helper
+                "layer": None,
+            }
+        )
         self._body = source_template(self.env, letter.folder / letter.body_file)
         self.pieces = _pieces(self.to, self.cc)
         self.stack = ENVELOPES_PER_PAGE  # envelopes a page in the addresses' layer
         self.warnings: list[Problem] = []  # found while composing, reported by check
+        # Each page-1 overlay as composed (for the sharing keys, then again for its batch):
+        # by the recipients it was composed for, kept alive with it so their ids stay theirs.
+        self._overlays: dict[tuple[int, int], tuple[Any, Any, str, str | None]] = {}
+        self._overlay_head = ""
 
     def say(self, key: str, **values: Any) -> str:
         """A fixed phrase of the letter's language with the values filled in."""
@@ -228,6 +234,34 @@ class Composer:
         ``layer`` is for shared pages: "shared" lays out everything but shows nothing
         of what differs between addressees; "overlay" shows only that, on page 1.
         """
+        if layer == "overlay":
+            return self._overlay(addressee, copy_for)
+        return self._letter_html(addressee, copy_for, layer)
+
+    def _overlay(self, addressee: PublicRecipient, copy_for: PublicRecipient | None) -> str:
+        """``letter_html``'s overlay layer, composed once for each addressee and copy.
+
+        A build composes it for the sharing keys and again for the batch it is laid out
+        in. What comes before its body (the style sheets, the same for every one) is kept
+        once.
+        """
+        key = (id(addressee), id(copy_for))
+        found = self._overlays.get(key)
+        if found is not None and found[0] is addressee and found[1] is copy_for:
+            return found[2] if found[3] is None else self._overlay_head + found[3]
+        html = self._letter_html(addressee, copy_for, "overlay")
+        start = html.find("<body")
+        if start > 0 and not self._overlay_head:
+            self._overlay_head = html[:start]
+        if start > 0 and html[:start] == self._overlay_head:
+            self._overlays[key] = (addressee, copy_for, "", html[start:])
+        else:
+            self._overlays[key] = (addressee, copy_for, html, None)
+        return html
+
+    def _letter_html(
+        self, addressee: PublicRecipient, copy_for: PublicRecipient | None, layer: str | None
+    ) -> str:
         context = self._page_context(
             recipient=addressee,
             window=copy_for or addressee,

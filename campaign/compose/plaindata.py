@@ -55,6 +55,16 @@ class FrozenMap(Mapping[str, Any]):
         return f"FrozenMap({self._items!r})"
 
 
+class PlainTuple(tuple[Any, ...]):
+    """A tuple ``plain`` made: its items were converted, so it is passed on as it is.
+
+    Hundreds of letters are filled in from one context; without this, each would walk
+    every tuple in it again (the 700 addressees' records, item by item).
+    """
+
+    __slots__ = ()
+
+
 def is_record(value: Any) -> bool:
     """Whether ``value`` is a record ``plain`` made (trusted: its fields were converted)."""
     return getattr(type(value), "__plain_record__", False) is True
@@ -63,10 +73,10 @@ def is_record(value: Any) -> bool:
 def plain(value: Any) -> Any:
     """``value`` as plain data for a template; TypeError if it holds anything else."""
     kind = type(value)
-    if kind in _SCALARS or kind is FrozenMap or is_record(value):
+    if kind in _SCALARS or kind is FrozenMap or kind is PlainTuple or is_record(value):
         return value
     if kind is tuple or kind is list:
-        return tuple(plain(item) for item in value)
+        return PlainTuple(plain(item) for item in value)
     if isinstance(value, Mapping):
         items = {}
         for key, item in value.items():
@@ -75,7 +85,7 @@ def plain(value: Any) -> Any:
             items[key] = plain(item)
         return FrozenMap(items)
     if isinstance(value, (set, frozenset)):
-        return tuple(plain(item) for item in sorted(value))
+        return PlainTuple(plain(item) for item in sorted(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         make, names = _record_type(kind)  # type: ignore[arg-type]
         return make(*(plain(getattr(value, name)) for name in names))

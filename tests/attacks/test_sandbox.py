@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from campaign.compose.plaindata import FrozenMap, is_record, plain
+from campaign.compose.plaindata import FrozenMap, PlainTuple, is_record, plain
 from campaign.load.workspace import Workspace
 from campaign.preview.server import Preview
 
@@ -30,7 +30,7 @@ def not_plain(value: Any, where: str) -> list[str]:
     kind = type(value)
     if kind in SCALARS:
         return []
-    if kind is tuple:
+    if kind is tuple or kind is PlainTuple:
         return [bad for n, item in enumerate(value) for bad in not_plain(item, f"{where}[{n}]")]
     if kind is FrozenMap:
         return [
@@ -143,6 +143,20 @@ def test_records_copy_data_and_leave_files_out() -> None:
         plain({"where": Path("/etc")})
     with pytest.raises(TypeError, match="only plain data, not function"):
         plain((lambda: 1,))
+
+
+def test_a_converted_tuple_is_passed_on_and_offers_nothing_a_tuple_does_not() -> None:
+    """Hundreds of letters are filled in from one context: its tuples are walked once."""
+    converted = plain([1, ("a", [dt.date(2025, 3, 17)])])
+    assert type(converted) is PlainTuple and type(converted[1]) is PlainTuple
+    assert converted == (1, ("a", (dt.date(2025, 3, 17),)))
+    assert plain(converted) is converted
+    assert plain({"to": converted})["to"] is converted
+    assert [n for n in dir(PlainTuple) if not n.startswith("_")] == ["count", "index"]
+    assert not hasattr(converted, "__dict__")  # nothing can be hung on it
+    # A tuple not made by plain is walked as before: what it holds is checked.
+    with pytest.raises(TypeError, match="only plain data, not PosixPath"):
+        plain((converted, Path("/etc")))
 
 
 # -- the attack of issue 17 section 1, exactly as written ------------------------------
