@@ -25,6 +25,7 @@ import bisect
 import hashlib
 import io
 import math
+import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -239,6 +240,10 @@ def _pages(document: Any) -> list[_Page]:
 # A line as the seam between two parts compares it: its text, its place, and its look.
 _Line = tuple[str, float, float, str]
 _BREAKS = frozenset(("break_before", "break_after", "break_inside", "orphans", "widows", "page"))
+# A value written out by its place in memory (a gradient is an object of WeasyPrint's):
+# not what it looks like, and the same object in two parts when they share a style sheet
+# read once (engine._sheet_cache), another in each when not. Never taken as the same look.
+_BY_ADDRESS = re.compile(rb" at 0x[0-9a-fA-F]+>")
 
 
 def _seam(page: Any) -> list[_Line]:
@@ -268,6 +273,8 @@ def _seam(page: Any) -> list[_Line]:
     def look(box: Any) -> str:
         if id(box) not in looks:
             said = repr([box.style[name] for name in names]).encode()
+            if _BY_ADDRESS.search(said):
+                said += os.urandom(16)  # unlike any other part's: the list is laid out whole
             looks[id(box)] = hashlib.sha256(said).hexdigest()[:16]
         return looks[id(box)]
 

@@ -1,0 +1,44 @@
+"""Attacks on the style sheets read once per process (engine._sheet_cache).
+
+A kept sheet is one object shared by every document that carries it: what WeasyPrint
+makes of it (a gradient, say) is the same object in each. Nothing may tell that apart
+from each document reading the sheet anew, and the cache itself may be used by
+several threads at once (a build with --jobs 1 lays out a long list in a thread of
+its own while the build's thread lays out the letters).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from campaign.pdf import engine, listing
+
+from conftest import grouped_list
+
+DATE = "2020-02-13T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "@page { size: 120mm 80mm; background: linear-gradient(#fff, #eef) }",
+        "li { background-image: linear-gradient(#fff, #eef) }",
+    ],
+)
+def test_a_list_is_cut_as_it_was_when_each_part_read_its_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str
+) -> None:
+    """The seams compare each part's look: a value WeasyPrint keeps as an object (a
+    gradient) was another object in each part, and now is one shared by the parts."""
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    html = grouped_list(style, 100)
+    with monkeypatch.context() as fresh:
+        fresh.setattr(engine, "_keeps", lambda css: False)  # every sheet read anew
+        anew = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
+    engine._KEPT.clear()
+    kept = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
+    assert any(style in key[0] for key in engine._KEPT)  # the sheet was kept
+    assert kept == anew
