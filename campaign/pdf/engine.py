@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,9 @@ _KEPT_SHEETS = 16
 # The sheets read so far in this process, by text, base URL and media: each with the
 # page rules it adds to a document.
 _KEPT: dict[tuple[str, str, str], tuple[Any, list[Any]]] = {}
+# Held while _KEPT is looked in or changed: a build with one job lays out a long list in
+# a thread of its own (its parts) while its own thread lays out the letters.
+_KEPT_LOCK = threading.Lock()
 
 
 def _keeps(css: str) -> bool:
@@ -206,12 +210,17 @@ def _sheet_cache() -> None:
         if not isinstance(text, str) or page_rules is None or not _keeps(text):
             return made(**given)
         key = (text, str(given.get("base_url")), str(given.get("media_type")))
-        if (found := _KEPT.get(key)) is None:
+        with _KEPT_LOCK:
+            found = _KEPT.get(key)
+        if found is None:
             own: list[Any] = []
-            sheet = made(**{**given, "page_rules": own})
-            if len(_KEPT) >= _KEPT_SHEETS:
-                _KEPT.pop(next(iter(_KEPT)))  # the oldest: a build uses a few at a time
-            _KEPT[key] = found = (sheet, own)
+            sheet = made(**{**given, "page_rules": own})  # read outside the lock
+            with _KEPT_LOCK:
+                # Another thread may have read it meanwhile, or dropped the oldest.
+                if (found := _KEPT.get(key)) is None:
+                    while len(_KEPT) >= _KEPT_SHEETS:
+                        del _KEPT[next(iter(_KEPT))]  # the oldest: a build uses a few at a time
+                    _KEPT[key] = found = (sheet, own)
         page_rules.extend(found[1])
         return found[0]
 

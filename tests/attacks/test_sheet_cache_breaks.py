@@ -9,7 +9,11 @@ its own while the build's thread lays out the letters).
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +46,53 @@ def test_a_list_is_cut_as_it_was_when_each_part_read_its_sheet(
     kept = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
     assert any(style in key[0] for key in engine._KEPT)  # the sheet was kept
     assert kept == anew
+
+
+class _Sheet:
+    """Stands in for WeasyPrint's CSS: what the cache keeps, at once."""
+
+    def __init__(self, **given: Any) -> None:
+        given["page_rules"].append(given["string"])
+
+
+@pytest.fixture
+def quick_sheets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The cache around a sheet that is read at once, so threads meet in the cache itself."""
+    import weasyprint.css
+
+    monkeypatch.setattr(weasyprint.css, "CSS", _Sheet)
+    monkeypatch.setattr(engine, "_KEPT", {})
+    engine._sheet_cache()
+    yield weasyprint.css.CSS
+
+
+def test_threads_reading_sheets_at_once_never_fail(quick_sheets: Any) -> None:
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    failed: list[BaseException] = []
+
+    def read(thread: int) -> None:
+        for n in range(15_000):
+            rules: list[Any] = []
+            try:
+                quick_sheets(
+                    string=f"p {{ color: #{thread}{n} }}",
+                    base_url="file:///w/",
+                    media_type="print",
+                    page_rules=rules,
+                )
+            except Exception as exc:  # KeyError, StopIteration, RuntimeError
+                failed.append(exc)
+                return
+            assert rules == [f"p {{ color: #{thread}{n} }}"]
+
+    try:
+        threads = [threading.Thread(target=read, args=(t,)) for t in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert failed == []
+    assert len(engine._KEPT) <= engine._KEPT_SHEETS
