@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
+from campaign.pdf.cascade import install
 from campaign.pdf.pictures import (
     RASTER,
     disguised_picture_problem,
@@ -154,80 +154,6 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
     return laid_out
 
 
-# The at-rules a style sheet read once may hold: they change nothing outside the sheet
-# but the document's page rules, which are kept with it. Any other (@import and
-# @font-face fetch files through the letter's own fetcher, @counter-style and @layer
-# add to the document's state) has the sheet read anew for each document.
-_KEPT_AT = frozenset(
-    {"page", "media", "supports"}
-    | {f"{side}-{place}" for side in ("top", "bottom") for place in ("left", "center", "right")}
-    | {f"{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")}
-    | {f"{v}-{h}-corner" for v in ("top", "bottom") for h in ("left", "right")}
-)
-# An at-keyword as CSS reads it: '@' and a name, which may hold escapes.
-_AT_KEYWORD = re.compile(r"@(-?(?:[\w-]|\\.)+)", re.S)
-_KEPT_CHARS = 1_000_000  # a bigger sheet (pictures written into it) is read each time
-_KEPT_SHEETS = 16
-# The sheets read so far in this process, by text, base URL and media: each with the
-# page rules it adds to a document.
-_KEPT: dict[tuple[str, str, str], tuple[Any, list[Any]]] = {}
-# Held while _KEPT is looked in or changed: a build with one job lays out a long list in
-# a thread of its own (its parts) while its own thread lays out the letters.
-_KEPT_LOCK = threading.Lock()
-
-
-def _keeps(css: str) -> bool:
-    """Whether a style sheet's text may be read once and used for every document."""
-    if len(css) > _KEPT_CHARS:
-        return False
-    for found in _AT_KEYWORD.finditer(css):
-        name = found.group(1)
-        if "\\" in name or name.lower() not in _KEPT_AT:
-            return False  # an escaped name is judged by reading it: not here
-    return True
-
-
-def _sheet_cache() -> None:
-    """Have WeasyPrint read each ``<style>`` once per process, not once per document.
-
-    An overlay batch, an envelope batch and a part of the list each carry the template's
-    style sheet; reading it (parsing, checking each declaration, compiling selectors) is
-    about 30 ms a document. A sheet is kept by its text, base URL and media: what
-    WeasyPrint makes of it (its selectors, declarations and page rules, read-only in the
-    cascade) depends on nothing else. Its page rules are also added to the document's
-    list, as reading it would, which the sheets read after it share. A sheet that
-    reaches further is read each time (_keeps).
-    """
-    import weasyprint.css
-
-    made = weasyprint.css.CSS
-    if getattr(made, "campaign_kept", False):
-        return
-
-    def css(**given: Any) -> Any:
-        text = given.get("string")
-        page_rules = given.get("page_rules")
-        if not isinstance(text, str) or page_rules is None or not _keeps(text):
-            return made(**given)
-        key = (text, str(given.get("base_url")), str(given.get("media_type")))
-        with _KEPT_LOCK:
-            found = _KEPT.get(key)
-        if found is None:
-            own: list[Any] = []
-            sheet = made(**{**given, "page_rules": own})  # read outside the lock
-            with _KEPT_LOCK:
-                # Another thread may have read it meanwhile, or dropped the oldest.
-                if (found := _KEPT.get(key)) is None:
-                    while len(_KEPT) >= _KEPT_SHEETS:
-                        del _KEPT[next(iter(_KEPT))]  # the oldest: a build uses a few at a time
-                    _KEPT[key] = found = (sheet, own)
-        page_rules.extend(found[1])
-        return found[0]
-
-    css.campaign_kept = True  # type: ignore[attr-defined]
-    weasyprint.css.CSS = css
-
-
 def _html(html: str, base_url: str, fetcher: Any) -> Any:
     """WeasyPrint's document of ``html``; a batch of sheets read by their shapes (sheettree)."""
     # Imported here: WeasyPrint takes about half a second to import, and only
@@ -235,7 +161,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     import cssselect2
     import weasyprint
 
-    _sheet_cache()
+    install()  # style sheets read once per process (cascade.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
     if tree is None:

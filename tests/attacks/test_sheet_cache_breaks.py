@@ -1,4 +1,4 @@
-"""Attacks on the style sheets read once per process (engine._sheet_cache).
+"""Attacks on the style sheets read once per process (cascade._sheet_cache).
 
 A kept sheet is one object shared by every document that carries it: what WeasyPrint
 makes of it (a gradient, say) is the same object in each. Nothing may tell that apart
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from campaign.pdf import engine, listing
+from campaign.pdf import cascade, listing
 
 from conftest import grouped_list
 
@@ -40,11 +40,11 @@ def test_a_list_is_cut_as_it_was_when_each_part_read_its_sheet(
     monkeypatch.setattr(listing, "LONG", 120)
     html = grouped_list(style, 100)
     with monkeypatch.context() as fresh:
-        fresh.setattr(engine, "_keeps", lambda css: False)  # every sheet read anew
+        fresh.setattr(cascade, "_keeps", lambda css: False)  # every sheet read anew
         anew = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
-    engine._KEPT.clear()
+    cascade._KEPT.clear()
     kept = listing.paged_list(html, tmp_path, tmp_path, "", DATE)
-    assert any(style in key[0] for key in engine._KEPT)  # the sheet was kept
+    assert any(style in key[0] for key in cascade._KEPT)  # the sheet was kept
     assert kept == anew
 
 
@@ -61,8 +61,8 @@ def quick_sheets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     import weasyprint.css
 
     monkeypatch.setattr(weasyprint.css, "CSS", _Sheet)
-    monkeypatch.setattr(engine, "_KEPT", {})
-    engine._sheet_cache()
+    monkeypatch.setattr(cascade, "_KEPT", {})
+    cascade._sheet_cache()
     yield weasyprint.css.CSS
 
 
@@ -95,4 +95,4 @@ def test_threads_reading_sheets_at_once_never_fail(quick_sheets: Any) -> None:
     finally:
         sys.setswitchinterval(switch)
     assert failed == []
-    assert len(engine._KEPT) <= engine._KEPT_SHEETS
+    assert len(cascade._KEPT) <= cascade._KEPT_SHEETS

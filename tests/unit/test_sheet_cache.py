@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from campaign.errors import CampaignError
-from campaign.pdf import engine
+from campaign.pdf import cascade
 from campaign.pdf.render import render_pdf
 
 from conftest import tiny_png
@@ -37,10 +37,10 @@ def _pages(pdf: bytes) -> list[tuple[float, float, str]]:
 
 def test_a_kept_sheet_brings_its_page_rules_to_every_document(tmp_path: Path) -> None:
     first = render_pdf(f"{PAGED}<p>First letter</p>", tmp_path, tmp_path)
-    key = next(k for k in engine._KEPT if "Running title" in k[0])
-    sheet = engine._KEPT[key][0]
+    key = next(k for k in cascade._KEPT if "Running title" in k[0])
+    sheet = cascade._KEPT[key][0]
     second = render_pdf(f"{PAGED}<p>Second letter</p>", tmp_path, tmp_path)
-    assert engine._KEPT[key][0] is sheet  # read once
+    assert cascade._KEPT[key][0] is sheet  # read once
     assert _pages(first) == [(100.0, 50.0, "First letter\nRunning title")]
     assert _pages(second) == [(100.0, 50.0, "Second letter\nRunning title")]
 
@@ -73,8 +73,8 @@ def test_a_kept_sheet_still_fetches_through_each_documents_own_fetcher(tmp_path:
         ("@counter-style x { system: cyclic; symbols: a }", False),
         ("@color-profile --x { src: url(x.icc) }", False),
         ("p::after { content: 'a@b' }", False),  # '@' in a string: read each time, harmlessly
-        ("p { color: red }" + " " * engine._KEPT_CHARS, False),
+        ("p { color: red }" + " " * cascade._KEPT_CHARS, False),
     ],
 )
 def test_which_sheets_are_kept(css: str, kept: bool) -> None:
-    assert engine._keeps(css) is kept
+    assert cascade._keeps(css) is kept
