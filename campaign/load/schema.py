@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 from campaign.errors import Problem
 from campaign.load.yamlfile import BadDate, LineDict, LineList, read_date, read_number
 from campaign.text import scripts
@@ -336,6 +334,10 @@ def email_problem(value: str) -> str:
         forms = _domain_forms(domain)
         if forms and all(len(f"{local}@{d}".encode()) <= _MAX_ADDRESS for d in forms):
             return ""
+    # Imported when first needed: it compiles its patterns on import (tens of ms), which
+    # commands that check no address (an edit of a long list) need not wait for.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -346,6 +348,8 @@ def email_problem(value: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _domain_forms(domain: str) -> tuple[str, ...]:
     """The domain as written, normalised and in IDNA ASCII, if it is a valid one; else ()."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         found = validate_email(f"a@{domain}", check_deliverability=False)
     except EmailNotValidError:
