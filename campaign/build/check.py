@@ -11,7 +11,7 @@ from __future__ import annotations
 from campaign.build.fit import check_fits
 from campaign.build.plan import LetterPlan, plan_letter
 from campaign.checks.addresses import read_addresses
-from campaign.checks.letters import load_letters
+from campaign.checks.letters import ReadList, load_letters
 from campaign.checks.lint import lint_composed
 from campaign.compose.composer import Composer
 from campaign.compose.templating import TemplateFailed
@@ -29,6 +29,7 @@ def check(
     every: bool = True,
     variant: str | None = None,
     sending: bool = False,
+    read_list: ReadList | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Load, validate and compose; raise ProblemsFound if anything is wrong.
 
@@ -36,9 +37,13 @@ def check(
     template error tied to one addressee's data is found now (``build`` composes
     them when it needs them, still before anything is written). ``variant`` is the
     PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
+    ``read_list`` reads each signature list (load_letters'), its text by default.
     """
     with phase("load/check"):
-        bundles, problems = load_letters(workspace, slugs, sending)
+        if read_list is None:
+            bundles, problems = load_letters(workspace, slugs, sending)
+        else:
+            bundles, problems = load_letters(workspace, slugs, sending, read_list)
     plans = []
     date = ""  # one date for every PDF of the build, worked out with the first plan
     for bundle in bundles:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from campaign.checks.fonts import check_letter, check_list, check_recipients
@@ -38,14 +39,26 @@ from campaign.model.records import (
 )
 from campaign.text.names import fold
 
+# How a signature list is read: its path and where its problems go, to the list or
+# None. load_signature_list reads the file's text; a command may give one that takes a
+# reading kept for the same bytes (lists/listfile.py's read_list, a layer above).
+ReadList = Callable[[Path, list[Problem]], SignatureList | None]
+
+
+def _read_whole(path: Path, problems: list[Problem]) -> SignatureList | None:
+    return load_signature_list(path, problems, allow_empty=True)
+
 
 def load_letters(
-    workspace: Workspace, slugs: list[str] | None = None, sending: bool = False
+    workspace: Workspace,
+    slugs: list[str] | None = None,
+    sending: bool = False,
+    read_list: ReadList = _read_whole,
 ) -> tuple[list[LetterBundle], list[Problem]]:
     """Load and cross-check the given letters (all by default); every problem at once.
 
     ``sending``: the letters are about to go out, so what a draft may still lack
-    (a group nobody has signed in yet) is an error.
+    (a group nobody has signed in yet) is an error. ``read_list`` reads each list.
     """
     problems: list[Problem] = []
     settings = load_settings(workspace.root / "campaign.yaml", problems)
@@ -76,7 +89,7 @@ def load_letters(
         check_translations(letter, problems)
         check_honorifics(letter.language, folder / "recipients.yaml", to, problems)
         addressed = _translation_recipients(letter, to, cc, problems)
-        entries, list_ok = _signature_list(workspace, letter, lists, problems)
+        entries, list_ok = _signature_list(workspace, letter, lists, problems, read_list)
         if entries is not None:
             _check_groups(letter, entries, problems, sending)
             check_readings(letter, entries, problems)
@@ -113,6 +126,7 @@ def _signature_list(
     letter: Letter,
     lists: dict[str, tuple[SignatureList | None, bool]],
     problems: list[Problem],
+    read_list: ReadList = _read_whole,
 ) -> tuple[SignatureList | None, bool]:
     """The letter's list (loaded once per run) and whether it is free of errors."""
     name = letter.list_name
@@ -149,7 +163,7 @@ def _signature_list(
             lists[name] = (None, False)
         else:
             before = _errors(problems)
-            loaded = load_signature_list(path, problems, allow_empty=True)
+            loaded = read_list(path, problems)
             if loaded is not None:
                 _check_duplicates(loaded, problems)
                 check_list(loaded, problems)

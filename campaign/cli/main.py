@@ -21,7 +21,7 @@ from campaign.errors import (
     display_path,
     echo_problems,
 )
-from campaign.model.records import NONE, VARIANTS
+from campaign.model.records import NONE, VARIANTS, SignatureList
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,14 +37,26 @@ def _checked(
     every: bool = True,
     variant: str | None = None,
     sending: bool = False,
+    keep: bool = False,
 ) -> tuple[list[LetterPlan], list[Problem]]:
-    """Check the workspace's letters, printing every problem; raise if any is an error."""
+    """Check the workspace's letters, printing every problem; raise if any is an error.
+
+    Each signature list is taken from the reading kept for its bytes, if any (``sig``
+    commands keep one); with ``keep`` (a build), a list read whole leaves its reading.
+    """
     from campaign.build.check import check
+    from campaign.lists.listfile import read_list
     from campaign.load.workspace import Workspace
 
     workspace = Workspace.locate(ctx.obj.get("workspace"))
+
+    def reader(path: Path, problems: list[Problem]) -> SignatureList | None:
+        return read_list(path, problems, keep)
+
     try:
-        plans, problems = check(workspace, list(slugs) or None, strict, every, variant, sending)
+        plans, problems = check(
+            workspace, list(slugs) or None, strict, every, variant, sending, reader
+        )
     except ProblemsFound as exc:
         echo_problems(exc.problems)
         raise
@@ -244,7 +256,7 @@ def build(
         return
     from campaign.build.plan import read_proof
 
-    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant)
+    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant, keep=True)
     total = sum(len(p.outputs) for p in plans)
 
     def finished() -> None:

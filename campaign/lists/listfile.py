@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import io
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import folder_locked, remove_temporaries, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, load_signature_list
-from campaign.model.records import Signatory
+from campaign.model.records import Signatory, SignatureList
 
 # The line breaks libyaml counts; splitting the same way keeps its line numbers valid.
 _BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
@@ -558,6 +559,52 @@ class ListFile:
             f"the edit of {display_path(self.path)} did not come out as expected "
             "(this is a bug in campaign); nothing was written"
         )
+
+
+def read_list(path: Path, problems: list[Problem], keep: bool = False) -> SignatureList | None:
+    """``path`` as ``check`` reads it, from the reading kept for these very bytes if any.
+
+    A list edited by ``sig`` commands (or read by a build before) has its reading in
+    .campaign/lists/ (remembered.py): its entries and warnings are taken from there, as
+    a full read of the same bytes would give them, without parsing a long list again.
+    Otherwise the file is read whole; with ``keep``, a read with no error leaves its
+    reading for the next command, if the file was not replaced while it was read.
+    """
+    try:
+        before = os.stat(path)
+        raw = path.read_bytes()
+    except OSError:
+        return load_signature_list(path, problems, allow_empty=True)  # says why
+    if raw.strip(b"\xef\xbb\xbf \t\r\n") and (reading := remembered.recall(path, raw, _Span)):
+        problems.extend(reading.warnings)
+        return SignatureList(path.stem, path, tuple(reading.entries))
+    found: list[Problem] = []
+    nodes: list[Any] = []  # where the entries stand, for the reading kept
+    loaded = load_signature_list(path, found, allow_empty=True, nodes=nodes)
+    problems.extend(found)
+    if not keep or loaded is None or not loaded.entries or not nodes:
+        return loaded
+    if any(not p.warning for p in found):
+        return loaded
+    try:
+        after = os.stat(path)
+        if (after.st_ino, after.st_mtime_ns, after.st_size) != (
+            before.st_ino,
+            before.st_mtime_ns,
+            before.st_size,
+        ) or path.read_bytes() != raw:
+            return loaded  # changed while it was read: what was read is not what it holds
+        text = raw.decode("utf-8-sig")
+        listed = ListFile(
+            path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), nodes[0]
+        )
+    except (OSError, UnicodeDecodeError, CampaignError):
+        return loaded  # a list in [ ] flow style: sig commands cannot edit it either
+    reading = remembered.Reading(
+        listed.entries, found, listed._spans, listed._list_line, listed._list_end
+    )
+    remembered.keep(path, raw, reading)
+    return loaded
 
 
 @contextmanager

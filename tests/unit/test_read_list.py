@@ -1,0 +1,130 @@
+"""A build and check take a list from the reading kept for its bytes: as the file reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from campaign.errors import Problem
+from campaign.lists import listfile, remembered
+from campaign.lists.listfile import read_list
+from campaign.load.records import load_signature_list
+
+from conftest import pdf_text, run
+
+# Entries written the ways people write them: block and flow, a note, a key no entry
+# has (a warning), a date, a private e-mail address.
+_FORMS = (
+    "- name: {name}\n  type: individual\n  group: {group}\n",
+    "- {{name: {name}, type: organization, group: {group}}}\n",
+    "- name: {name}\n  type: individual\n  group: {group}\n  notes: |\n    met at\n"
+    "    the forum\n\n",
+    "# a comment\n- name: {name}\n  group: {group}\n  colour: red\n  type: organization\n",
+    "- name: {name}\n  type: individual\n  group: {group}\n  signed: 2024-04-02\n"
+    "  email: someone@example.org\n",
+)
+
+
+def _list(root: Path, forms: list[int]) -> Path:
+    (root / ".campaign").mkdir(parents=True, exist_ok=True)
+    (root / "signatories").mkdir(exist_ok=True)
+    path = root / "signatories" / "people.yaml"
+    entries = [_FORMS[f].format(name=f"Person {n}", group="ab"[n % 2]) for n, f in enumerate(forms)]
+    path.write_text("# A list.\nsignatories:\n" + "".join(entries))
+    return path
+
+
+def _whole(path: Path) -> tuple[Any, list[Problem]]:
+    problems: list[Problem] = []
+    return load_signature_list(path, problems, allow_empty=True), problems
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(forms=st.lists(st.integers(0, len(_FORMS) - 1), min_size=1, max_size=6))
+def test_a_kept_reading_gives_what_the_file_gives(
+    tmp_path_factory: pytest.TempPathFactory, forms: list[int]
+) -> None:
+    path = _list(tmp_path_factory.mktemp("ws"), forms)
+    first: list[Problem] = []
+    assert read_list(path, first, keep=True) == _whole(path)[0]  # read whole, kept
+    assert first == _whole(path)[1]
+    kept = remembered.place(path)
+    assert kept is not None and kept.is_file()
+    again: list[Problem] = []
+    with pytest.MonkeyPatch.context() as no_reading:
+        no_reading.setattr(listfile, "load_signature_list", _never)
+        assert read_list(path, again) == _whole(path)[0]  # from the reading alone
+    assert again == first
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the list was read from its text")
+
+
+def test_an_edit_by_hand_is_read_from_the_file(tmp_path: Path) -> None:
+    path = _list(tmp_path, [0, 0, 3])
+    read_list(path, [], keep=True)
+    path.write_text(path.read_text().replace("Person 1", "Somebody Else"))
+    problems: list[Problem] = []
+    loaded = read_list(path, problems)
+    assert loaded is not None and [e.name for e in loaded.entries] == [
+        "Person 0",
+        "Somebody Else",
+        "Person 2",
+    ]
+    assert (loaded, problems) == _whole(path)
+
+
+def test_a_list_with_errors_or_without_keep_leaves_no_reading(tmp_path: Path) -> None:
+    path = _list(tmp_path, [0, 1])
+    read_list(path, [])  # keep not asked: check reads, and writes nothing
+    kept = remembered.place(path)
+    assert kept is not None and not kept.exists()
+    path.write_text(path.read_text().replace("  type: individual\n", "", 1))
+    problems: list[Problem] = []
+    assert read_list(path, problems, keep=True) == _whole(path)[0]
+    assert problems == _whole(path)[1] and any(not p.warning for p in problems)
+    assert not kept.exists()
+
+
+def test_a_list_replaced_while_it_is_read_leaves_no_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _list(tmp_path, [0, 0])
+    original = listfile.load_signature_list
+
+    def replaced_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        loaded = original(*args, **kwargs)
+        # A sig command saves in between (write_atomic: a new file in its place).
+        path.with_suffix(".new").write_text(path.read_text().replace("Person 1", "Other"))
+        path.with_suffix(".new").replace(path)
+        return loaded
+
+    monkeypatch.setattr(listfile, "load_signature_list", replaced_meanwhile)
+    read_list(path, [], keep=True)
+    kept = remembered.place(path)
+    assert kept is not None and not kept.exists()
+    monkeypatch.undo()
+    loaded = read_list(path, [])
+    assert loaded is not None and [e.name for e in loaded.entries] == ["Person 0", "Other"]
+
+
+def test_a_build_keeps_the_reading_and_follows_an_edit(minimal: Path) -> None:
+    kept = minimal / ".campaign" / "lists" / "people.yaml.json"
+    assert run("check", workspace=minimal).exit_code == 0
+    assert not kept.exists()  # check writes nothing of its own
+    assert run("build", workspace=minimal).exit_code == 0
+    assert kept.is_file()
+    before = pdf_text(next((minimal / "build").glob("*/signatories.pdf")))
+    assert "Zoë Zimmer" in before
+    people = minimal / "signatories" / "people.yaml"
+    people.write_text(people.read_text().replace("Zoë Zimmer", "Yara Young"))
+    assert run("build", workspace=minimal).exit_code == 0
+    listed = pdf_text(next((minimal / "build").glob("*/signatories.pdf")))
+    assert "Yara Young" in listed and "Zoë Zimmer" not in listed
