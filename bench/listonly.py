@@ -1,6 +1,8 @@
 """Lay out signatories.pdf of the campaign at ``argv[1]`` into ``argv[2]``, as a process of its own.
 
-Run by the benchmark so that its CPU and memory are counted like any command's; prints
+Run by the benchmark so that its CPU and memory are counted like any command's; the list
+is read as ``campaign build`` reads it (a reading kept for its bytes, else the file,
+leaving a reading). Prints
 the seconds taken after WeasyPrint was imported, the seconds of those spent reading the
 list and composing its HTML (the peer's figure starts from its .tex, written before),
 and the number of pages.
@@ -18,6 +20,7 @@ import weasyprint  # noqa: F401  (imported before the clock starts, as a build h
 
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
+from campaign.lists.listfile import read_list
 from campaign.load.workspace import Workspace
 from campaign.pdf.listing import is_long
 from campaign.pdf.pool import default_jobs, workers
@@ -28,7 +31,10 @@ def main() -> None:
     """Compose, lay out and write the list; print seconds and pages."""
     root, target = Path(sys.argv[1]), Path(sys.argv[2])
     start = time.perf_counter()
-    bundle = load_letters(Workspace(root))[0][0]
+    # As a build reads it: from the reading kept for the list's bytes, if any; a list
+    # read whole leaves one (listfile.read_list).
+    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, True))
+    bundle = bundle[0][0]
     # The build's way: a long list is laid out in parts (listing.py), on one worker
     # per CPU; a short one here, whole.
     html = Composer(bundle).signatories_html()
