@@ -20,7 +20,7 @@ import weasyprint  # noqa: F401  (imported before the clock starts, as a build h
 
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
-from campaign.lists.listfile import read_list
+from campaign.lists.listfile import Kept, keep_readings, read_list
 from campaign.load.workspace import Workspace
 from campaign.pdf.listing import is_long
 from campaign.pdf.pool import default_jobs, workers
@@ -33,7 +33,8 @@ def main() -> None:
     start = time.perf_counter()
     # As a build reads it: from the reading kept for the list's bytes, if any; a list
     # read whole leaves one (listfile.read_list).
-    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, True))
+    read: list[Kept] = []
+    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, read))
     bundle = bundle[0][0]
     # The build's way: a long list is laid out in parts (listing.py), on one worker
     # per CPU; a short one here, whole.
@@ -42,6 +43,7 @@ def main() -> None:
     with workers(default_jobs() if is_long(html) else 1) as pool:
         pdf = render_pdf(html, bundle.letter.folder, root, pool=pool)
     target.write_bytes(pdf)
+    keep_readings(read)
     seconds = time.perf_counter() - start
     with pikepdf.open(io.BytesIO(pdf)) as written:
         print(f"{seconds:.3f} {read:.3f} {len(written.pages)}")

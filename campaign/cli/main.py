@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from campaign.build.plan import LetterPlan
     from campaign.build.run import Made
+    from campaign.lists.listfile import Kept
 
 
 def _checked(
@@ -37,12 +38,13 @@ def _checked(
     every: bool = True,
     variant: str | None = None,
     sending: bool = False,
-    keep: bool = False,
+    keep: list[Kept] | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error.
 
     Each signature list is taken from the reading kept for its bytes, if any (``sig``
-    commands keep one); with ``keep`` (a build), a list read whole leaves its reading.
+    commands keep one); with ``keep`` (a build), the reading of a list read whole is
+    added to it, for the build to keep when it has succeeded.
     """
     from campaign.build.check import check
     from campaign.lists.listfile import read_list
@@ -255,8 +257,10 @@ def build(
             click.echo(line)
         return
     from campaign.build.plan import read_proof
+    from campaign.lists.listfile import keep_readings
 
-    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant, keep=True)
+    read: list[Kept] = []  # a long list read whole, its reading kept once all is built
+    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant, keep=read)
     total = sum(len(p.outputs) for p in plans)
 
     def finished() -> None:
@@ -272,6 +276,7 @@ def build(
         unchanged.record(root, key, unchanged.Replay(problems, total, lines))
 
     _built(plans, jobs, force, verbose, None if verbose else finished)
+    keep_readings(read)
 
 
 def _built(

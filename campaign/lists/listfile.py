@@ -561,14 +561,23 @@ class ListFile:
         )
 
 
-def read_list(path: Path, problems: list[Problem], keep: bool = False) -> SignatureList | None:
+# A reading to keep once the command has done what it was asked: the list's path, the
+# bytes it was read from, and what was found.
+Kept = tuple[Path, bytes, remembered.Reading]
+
+
+def read_list(
+    path: Path, problems: list[Problem], keep: list[Kept] | None = None
+) -> SignatureList | None:
     """``path`` as ``check`` reads it, from the reading kept for these very bytes if any.
 
     A list edited by ``sig`` commands (or read by a build before) has its reading in
     .campaign/lists/ (remembered.py): its entries and warnings are taken from there, as
     a full read of the same bytes would give them, without parsing a long list again.
-    Otherwise the file is read whole; with ``keep``, a read with no error leaves its
-    reading for the next command, if the file was not replaced while it was read.
+    Otherwise the file is read whole; a read with no error adds its reading to ``keep``
+    (when given), if the file was not replaced while it was read: the command keeps it
+    (``keep_readings``) only once it has done what it was asked, as a command that
+    stops writes nothing.
     """
     try:
         before = os.stat(path)
@@ -582,7 +591,7 @@ def read_list(path: Path, problems: list[Problem], keep: bool = False) -> Signat
     nodes: list[Any] = []  # where the entries stand, for the reading kept
     loaded = load_signature_list(path, found, allow_empty=True, nodes=nodes)
     problems.extend(found)
-    if not keep or loaded is None or not loaded.entries or not nodes:
+    if keep is None or loaded is None or not loaded.entries or not nodes:
         return loaded
     if any(not p.warning for p in found):
         return loaded
@@ -603,8 +612,14 @@ def read_list(path: Path, problems: list[Problem], keep: bool = False) -> Signat
     reading = remembered.Reading(
         listed.entries, found, listed._spans, listed._list_line, listed._list_end
     )
-    remembered.keep(path, raw, reading)
+    keep.append((path, raw, reading))
     return loaded
+
+
+def keep_readings(kept: list[Kept]) -> None:
+    """Keep the readings ``read_list`` found, each for the bytes it was read from."""
+    for path, raw, reading in kept:
+        remembered.keep(path, raw, reading)
 
 
 @contextmanager

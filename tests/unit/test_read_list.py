@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from campaign.errors import Problem
 from campaign.lists import listfile, remembered
-from campaign.lists.listfile import read_list
+from campaign.lists.listfile import Kept, keep_readings, read_list
 from campaign.load.records import load_signature_list
 
 from conftest import pdf_text, run
@@ -52,7 +52,7 @@ def test_a_kept_reading_gives_what_the_file_gives(
 ) -> None:
     path = _list(tmp_path_factory.mktemp("ws"), forms)
     first: list[Problem] = []
-    assert read_list(path, first, keep=True) == _whole(path)[0]  # read whole, kept
+    assert _read_kept(path, first) == _whole(path)[0]  # read whole, kept
     assert first == _whole(path)[1]
     kept = remembered.place(path)
     assert kept is not None and kept.is_file()
@@ -63,13 +63,21 @@ def test_a_kept_reading_gives_what_the_file_gives(
     assert again == first
 
 
+def _read_kept(path: Path, problems: list[Problem]) -> Any:
+    """The list read as a build reads it, its reading kept as the build keeps it after."""
+    kept: list[Kept] = []
+    loaded = read_list(path, problems, kept)
+    keep_readings(kept)
+    return loaded
+
+
 def _never(*args: object, **kwargs: object) -> None:
     raise AssertionError("the list was read from its text")
 
 
 def test_an_edit_by_hand_is_read_from_the_file(tmp_path: Path) -> None:
     path = _list(tmp_path, [0, 0, 3])
-    read_list(path, [], keep=True)
+    _read_kept(path, [])
     path.write_text(path.read_text().replace("Person 1", "Somebody Else"))
     problems: list[Problem] = []
     loaded = read_list(path, problems)
@@ -88,7 +96,7 @@ def test_a_list_with_errors_or_without_keep_leaves_no_reading(tmp_path: Path) ->
     assert kept is not None and not kept.exists()
     path.write_text(path.read_text().replace("  type: individual\n", "", 1))
     problems: list[Problem] = []
-    assert read_list(path, problems, keep=True) == _whole(path)[0]
+    assert _read_kept(path, problems) == _whole(path)[0]
     assert problems == _whole(path)[1] and any(not p.warning for p in problems)
     assert not kept.exists()
 
@@ -107,7 +115,7 @@ def test_a_list_replaced_while_it_is_read_leaves_no_reading(
         return loaded
 
     monkeypatch.setattr(listfile, "load_signature_list", replaced_meanwhile)
-    read_list(path, [], keep=True)
+    _read_kept(path, [])
     kept = remembered.place(path)
     assert kept is not None and not kept.exists()
     monkeypatch.undo()
