@@ -776,6 +776,8 @@ def build(
             # another failed could have written into a staging folder already removed.
             for plan in plans:
                 shutil.rmtree(_staging(plan), ignore_errors=True)
-        if finished is not None:
+        # A staging folder that could not be removed (a full disk, a file held open) is
+        # left for the next build to clear: it must then run, not replay this one.
+        if finished is not None and not any(_staging(plan).exists() for plan in plans):
             finished()
         return made

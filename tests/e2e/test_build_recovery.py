@@ -237,3 +237,29 @@ def test_a_removed_recipient_renames_no_one_but_the_next_of_the_same_name(
         if person in after and after[person] != name
     ]
     assert all(slugify(p[0]) == names[gone] or p[0] == people[gone][0] for p in renamed), renamed
+
+
+def test_a_staging_folder_left_by_a_build_is_cleared_by_the_next(
+    smiths: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's last step, removing its staging folder, can fail (it ignores errors).
+
+    The next build must then run and clear it, not replay the last one and leave it.
+    """
+    assert run("build", "--jobs", "1", workspace=smiths).exit_code == 0
+    clean = copy_tree(smiths, tmp_path / "clean")
+    for ws in (smiths, clean):
+        change(ws)
+    assert run("build", "--jobs", "1", workspace=clean).exit_code == 0
+    with monkeypatch.context() as held:
+        real = shutil.rmtree
+
+        def kept_staging(path: Any, *args: Any, **kwargs: Any) -> None:
+            if not str(path).endswith(".staging"):
+                real(path, *args, **kwargs)
+
+        held.setattr(shutil, "rmtree", kept_staging)
+        assert run("build", "--jobs", "1", workspace=smiths).exit_code == 0
+    assert any(name.startswith(".test.staging/") for name in state(smiths))
+    assert run("build", "--jobs", "1", workspace=smiths).exit_code == 0
+    assert state(smiths) == state(clean)
