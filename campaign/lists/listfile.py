@@ -522,7 +522,18 @@ class ListFile:
         warnings: list[Problem] = []
         index = warned = 0
         delta = 0  # lines moved by the runs so far
-        count, olds = len(self._spans), self.warnings
+        count = len(self._spans)
+        # A full read warns about the file's own keys before it reads an entry, wherever
+        # they stand (a key below the list too): those lead, each moved by the runs above
+        # it; the entries' warnings follow in the order of their lines.
+        starts = [span.start for span in self._spans]
+        lead = 0
+        while lead < len(self.warnings) and not self._in_entry(self.warnings[lead].line, starts):
+            lead += 1
+        olds = self.warnings[lead:]
+        for p in self.warnings[:lead]:
+            by = sum(len(run.new) - (run.end - run.start) for run, *_ in made if run.end < p.line)
+            warnings.append(replace(p, line=p.line + by) if by else p)
         for run, offset, news, new_spans, problems in made:
             while index < count and self._spans[index].end <= run.start:
                 entry, span = self.entries[index], self._spans[index]
@@ -553,6 +564,11 @@ class ListFile:
         if not entries:
             return None
         return remembered.Reading(entries, warnings, spans, self._list_line, self._list_end)
+
+    def _in_entry(self, line: int, starts: list[int]) -> bool:
+        """Whether 1-based ``line`` is one of an entry's own lines."""
+        index = bisect.bisect_right(starts, line - 1) - 1
+        return index >= 0 and line - 1 < self._spans[index].end
 
     def _bug(self) -> CampaignError:
         return CampaignError(
