@@ -101,20 +101,26 @@ def _key_file() -> Path:
 _secret: bytes | None = None
 
 
-def _seal_key() -> bytes | None:
-    """This user's key for sealing readings (made on first use, private), or None."""
+def _seal_key(make: bool = True) -> bytes | None:
+    """This user's key for sealing readings (made on first use, private), or None.
+
+    Only a command that keeps a reading makes it (``make``): one that only looks for a
+    reading (check) writes nothing, in the workspace or out of it.
+    """
     global _secret
     if _secret is None:
         path = _key_file()
         try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as out:
-                    out.write(secrets.token_hex(32) + "\n")
+            if make:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                try:
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                    fd = os.open(path, flags, 0o600)
+                except FileExistsError:
+                    pass
+                else:
+                    with os.fdopen(fd, "w") as out:
+                        out.write(secrets.token_hex(32) + "\n")
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             with os.fdopen(fd, "rb") as handle:
                 info = os.fstat(handle.fileno())
@@ -137,11 +143,11 @@ def _seal(secret: bytes, body: bytes) -> bytes:
 
 def _read_sealed(kept: Path, raw: bytes) -> bytes | None:
     """The body of the reading kept at ``kept`` if this user's campaign sealed it."""
-    secret = _seal_key()
-    if secret is None:
-        return None
     sealed = read_regular(kept, _MAX_FACTOR * len(raw) + _MAX_EXTRA)
     if sealed is None:
+        return None
+    secret = _seal_key(make=False)  # no key: nothing this user kept, none made to look
+    if secret is None:
         return None
     seal, _, body = sealed.partition(b"\n")
     return body if hmac.compare_digest(seal, _seal(secret, body)) else None

@@ -9,6 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from campaign.lists import remembered
+
 from conftest import run
 
 
@@ -54,3 +58,16 @@ def test_a_key_after_the_list_keeps_warnings_above_an_edit_in_place(minimal: Pat
     told = _told(minimal, "check")
     assert "colour" in told[2]
     assert told == _afresh(minimal, "check")
+
+
+def test_check_writes_no_key_in_the_users_cache(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # check only looks for a reading: with none kept there is nothing to unseal, and no
+    # key is made for it (a secret written into the user's home by a read-only command).
+    cache = tmp_path / "fresh-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setattr(remembered, "_secret", None)
+    assert run("check", workspace=minimal).exit_code == 0
+    assert not cache.exists()
+    assert not (minimal / ".campaign").exists()
