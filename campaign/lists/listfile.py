@@ -202,7 +202,8 @@ class ListFile:
             text = raw.decode("utf-8-sig")
             return cls(path, text, bom, reading.entries, reading=reading)
         nodes: list[Any] = []  # the parse, kept to find the entries in the text
-        loaded = load_signature_list(path, problems, allow_empty=True, nodes=nodes)
+        # These very bytes: what is found is kept under them (and the text edited is theirs).
+        loaded = load_signature_list(path, problems, allow_empty=True, nodes=nodes, raw=raw)
         if loaded is None and [p.message for p in problems] == ["file is empty"]:
             # Only comments so far: keep them and add 'signatories:' below.
             return cls(path, raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf"), [])
@@ -605,7 +606,8 @@ def read_list(
         return SignatureList(path.stem, path, tuple(reading.entries))
     found: list[Problem] = []
     nodes: list[Any] = []  # where the entries stand, for the reading kept
-    loaded = load_signature_list(path, found, allow_empty=True, nodes=nodes)
+    # These very bytes: the reading is kept under them, whatever the file holds meanwhile.
+    loaded = load_signature_list(path, found, allow_empty=True, nodes=nodes, raw=raw)
     problems.extend(found)
     if keep is None or loaded is None or not loaded.entries or not nodes:
         return loaded

@@ -49,13 +49,17 @@ TRANSLATION_KEYS = (
 
 
 def _top_mapping(
-    path: Path, problems: list[Problem], required: bool, nodes: list[Any] | None = None
+    path: Path,
+    problems: list[Problem],
+    required: bool,
+    nodes: list[Any] | None = None,
+    raw: bytes | None = None,
 ) -> LineDict | None:
-    if not path.exists():
+    if raw is None and not path.exists():
         if required:
             problems.append(Problem(path, 0, "file is missing"))
         return None
-    data = load_yaml(path, problems, nodes)
+    data = load_yaml(path, problems, nodes, raw)
     if data is None:
         if not problems or problems[-1].path != path:
             problems.append(Problem(path, 1, "file is empty"))
@@ -402,13 +406,15 @@ def load_signature_list(
     text: str | None = None,
     allow_empty: bool = False,
     nodes: list[Any] | None = None,
+    raw: bytes | None = None,
 ) -> SignatureList | None:
     """Read ``signatories/<list>.yaml`` (or ``text`` about to be written there).
 
-    With ``nodes``, the parsed document's root node is appended to it (see load_yaml).
+    With ``nodes``, the parsed document's root node is appended to it (see load_yaml);
+    ``raw``, the file's bytes as the caller read them, are read as the file is.
     """
     if text is None:
-        data = _top_mapping(path, problems, required=True, nodes=nodes)
+        data = _top_mapping(path, problems, required=True, nodes=nodes, raw=raw)
     else:
         data = parse_yaml(text, path, problems, nodes)
         if data is None and not allow_empty and not problems:
@@ -421,8 +427,8 @@ def load_signature_list(
     f = Fields(data, path, problems, path.name)
     f.known(("signatories",))
     entries = []
-    for line, raw in f.items("signatories", required=not allow_empty):
-        s = Fields(raw, path, problems, entry_called(raw, "signatory", "signatory"))
+    for line, item in f.items("signatories", required=not allow_empty):
+        s = Fields(item, path, problems, entry_called(item, "signatory", "signatory"))
         s.known(SIGNATORY_KEYS)
         entries.append(Signatory(line=line, **read_fields(s, table.SIGNATORY)))
     return SignatureList(path.stem, path, tuple(entries))

@@ -273,17 +273,22 @@ def _syntax_hint(text: str, line: int, problem: str) -> str:
     return "check the indentation and quoting around this line"
 
 
-def load_yaml(path: Path, problems: list[Problem], nodes: list[Any] | None = None) -> Any:
+def load_yaml(
+    path: Path, problems: list[Problem], nodes: list[Any] | None = None, raw: bytes | None = None
+) -> Any:
     """Load ``path`` safely; syntax problems go into ``problems`` and None is returned.
 
     With ``nodes``, the composed document (its root node) is appended to it, for a
     caller that needs where things stand in the text without parsing it again.
+    ``raw``: the file's bytes as the caller read them, read as the file (a caller
+    that keeps what it found under these bytes must parse these, not a later read).
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, 0, f"cannot read file: {exc.strerror}"))
-        return None
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path, 0, f"cannot read file: {exc.strerror}"))
+            return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -6,12 +6,17 @@ file) prints the same, exits the same and writes the same.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from campaign.lists import remembered
+from campaign.errors import Problem
+from campaign.lists import listfile, remembered
+from campaign.lists.edit import set_fields
+from campaign.load.records import load_signature_list
 
 from conftest import run
 
@@ -71,3 +76,61 @@ def test_check_writes_no_key_in_the_users_cache(
     assert run("check", workspace=minimal).exit_code == 0
     assert not cache.exists()
     assert not (minimal / ".campaign").exists()
+
+
+def test_a_list_changed_and_changed_back_while_a_build_reads_it_keeps_no_other_reading(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written in place twice while the build parses it (a sync that keeps the time, or
+    # two saves within a file system's coarse tick): inode, size, time and bytes are
+    # the same after as before, but what was parsed was the other text. The reading
+    # must be of the bytes it is kept under.
+    people = minimal / "signatories" / "people.yaml"
+    first = people.read_bytes()
+    other = first.replace("Zoë Zimmer".encode(), "Yoë Yimmer".encode())
+    assert len(other) == len(first)
+    was = os.stat(people)
+    parse = listfile.load_signature_list
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        with people.open("r+b") as out:  # in place, same file
+            out.write(other)
+        try:
+            return parse(*args, **kwargs)
+        finally:
+            with people.open("r+b") as out:
+                out.write(first)
+            os.utime(people, ns=(was.st_atime_ns, was.st_mtime_ns))
+
+    monkeypatch.setattr(listfile, "load_signature_list", meanwhile)
+    listfile.read_list(people, [], keep=True)
+    monkeypatch.undo()
+    assert people.read_bytes() == first
+    loaded = listfile.read_list(people, [])
+    assert loaded is not None
+    assert loaded.entries[0].name == "Zoë Zimmer"
+
+
+def test_a_hand_edit_while_a_sig_command_reads_the_list_leaves_no_reading_of_it(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The edit is spliced into the bytes the command read; what it parsed must be those
+    # bytes too, or the reading it keeps holds entries of a text never written.
+    people = minimal / "signatories" / "people.yaml"
+    first = people.read_bytes()
+    other = first.replace("Zoë Zimmer".encode(), "Yoë Yimmer".encode())
+    parse = listfile.load_signature_list
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if "text" not in kwargs:  # the read of the file, not the check of the new text
+            with people.open("r+b") as out:  # by hand, in place, without the lock
+                out.write(other)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(listfile, "load_signature_list", meanwhile)
+    set_fields(people, "Late Person", {"country": "Chile"}, (), True)
+    monkeypatch.undo()
+    problems: list[Problem] = []
+    told = listfile.read_list(people, problems)
+    whole: list[Problem] = []
+    assert (told, problems) == (load_signature_list(people, whole, allow_empty=True), whole)
