@@ -103,7 +103,9 @@ def test_a_list_changed_and_changed_back_while_a_build_reads_it_keeps_no_other_r
             os.utime(people, ns=(was.st_atime_ns, was.st_mtime_ns))
 
     monkeypatch.setattr(listfile, "load_signature_list", meanwhile)
-    listfile.read_list(people, [], keep=True)
+    kept: list[listfile.Kept] = []
+    listfile.read_list(people, [], kept)
+    listfile.keep_readings(kept)  # as a build does once it has succeeded
     monkeypatch.undo()
     assert people.read_bytes() == first
     loaded = listfile.read_list(people, [])
