@@ -33,8 +33,8 @@ def main() -> None:
     start = time.perf_counter()
     # As a build reads it: from the reading kept for the list's bytes, if any; a list
     # read whole leaves one (listfile.read_list).
-    read: list[Kept] = []
-    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, read))
+    readings: list[Kept] = []
+    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, readings))
     bundle = bundle[0][0]
     # The build's way: a long list is laid out in parts (listing.py), on one worker
     # per CPU; a short one here, whole.
@@ -43,7 +43,7 @@ def main() -> None:
     with workers(default_jobs() if is_long(html) else 1) as pool:
         pdf = render_pdf(html, bundle.letter.folder, root, pool=pool)
     target.write_bytes(pdf)
-    keep_readings(read)
+    keep_readings(readings)  # as a build keeps them, once it has made its files
     seconds = time.perf_counter() - start
     with pikepdf.open(io.BytesIO(pdf)) as written:
         print(f"{seconds:.3f} {read:.3f} {len(written.pages)}")
