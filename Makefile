@@ -33,10 +33,9 @@ test: venv lint
 
 # The docs site (docs/, mkdocs.yml): every warning is an error, and tables are made
 # from the code (scripts/docs_hooks.py). tests/project/test_docs.py builds it too, so
-# `make test` fails on a warning. NO_MKDOCS_2_WARNING silences mkdocs-material's notice
-# about MkDocs 2, which is not about this site.
+# `make test` fails on a warning.
 docs: venv
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/mkdocs build --strict
 
 # The fuzz tests of tests/unit/test_fuzz.py and the fit and shared-pages property tests,
 # with hypothesis's 'long' profile (see conftest.py);
