@@ -78,6 +78,19 @@ def test_check_writes_no_key_in_the_users_cache(
     assert not (minimal / ".campaign").exists()
 
 
+def _texts(minimal: Path) -> tuple[Path, bytes, bytes]:
+    """The minimal workspace's list, its bytes, and the same with one name changed.
+
+    The other text is as long as the first, so that written in place over it, it
+    leaves the file's size as it was.
+    """
+    people = minimal / "signatories" / "people.yaml"
+    first = people.read_bytes()
+    other = first.replace("Zoë Zimmer".encode(), "Yoë Yimmer".encode())
+    assert len(other) == len(first)
+    return people, first, other
+
+
 def test_a_list_changed_and_changed_back_while_a_build_reads_it_keeps_no_other_reading(
     minimal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -85,10 +98,7 @@ def test_a_list_changed_and_changed_back_while_a_build_reads_it_keeps_no_other_r
     # two saves within a file system's coarse tick): inode, size, time and bytes are
     # the same after as before, but what was parsed was the other text. The reading
     # must be of the bytes it is kept under.
-    people = minimal / "signatories" / "people.yaml"
-    first = people.read_bytes()
-    other = first.replace("Zoë Zimmer".encode(), "Yoë Yimmer".encode())
-    assert len(other) == len(first)
+    people, first, other = _texts(minimal)
     was = os.stat(people)
     parse = listfile.load_signature_list
 
@@ -118,9 +128,7 @@ def test_a_hand_edit_while_a_sig_command_reads_the_list_leaves_no_reading_of_it(
 ) -> None:
     # The edit is spliced into the bytes the command read; what it parsed must be those
     # bytes too, or the reading it keeps holds entries of a text never written.
-    people = minimal / "signatories" / "people.yaml"
-    first = people.read_bytes()
-    other = first.replace("Zoë Zimmer".encode(), "Yoë Yimmer".encode())
+    people, _, other = _texts(minimal)
     parse = listfile.load_signature_list
 
     def meanwhile(*args: Any, **kwargs: Any) -> Any:
