@@ -76,7 +76,7 @@ def check(
     if every and plans and not any(not p.warning for p in problems):
         # Every address, return line and label laid out as the build will: one batch a letter.
         with phase("fit check"):
-            problems += check_fits([plan.composer for plan in plans])
+            problems += check_fits(plans)
     # Lint may find again what composing reported (an unknown name): each is said once.
     problems = sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
     if strict:

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campaign.compose.composer import ENVELOPES_PER_PART, Piece
+from campaign.compose.composer import ENVELOPES_PER_PART, Piece, batch_of
+from campaign.compose.overlays import Place, Sheet, stack_height
 from campaign.errors import Problem
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.paper.envelopes import LABEL_SHEETS, WINDOWS, windows_holding
 
 if TYPE_CHECKING:  # render.py imports WeasyPrint when used; here only its records
+    from campaign.build.plan import LetterPlan
     from campaign.compose.composer import Composer
+    from campaign.pdf.pool import Pending
     from campaign.pdf.render import Misfit
+
+# Where a letter's parts stand on its shared pages, and the pages (render.vary_layout).
+Placing = tuple[tuple[Place, ...], tuple[Sheet, ...]]
 
 _PART = re.compile(r"^(envelopes|labels)\.pdf\.(\d+)\.pdf$")
 
@@ -167,32 +173,103 @@ def run_fit(job: FitJob) -> list[list[Misfit]]:
     return found
 
 
-def batch(composer: Composer) -> list[tuple[str, str]]:
-    """What ``check`` lays out to find every misfit: (name, html) of each document.
+@dataclass(frozen=True)
+class SharedJob:
+    """A group's shared pages, laid out as the build lays them out, to place its parts."""
 
-    Page 1 of every piece of mail in one document, each box tagged with its piece
-    (a template without an overlay layer gives whole letters: slower, as right); then
-    the envelopes and the labels, named as the build names their parts.
+    html: str
+    base: str
+    root: str
+    output: str  # the file of the group's first letter, for the limits' messages
+    limits: Limits = DEFAULT
+
+
+def run_shared(job: SharedJob) -> Placing | None:
+    """Where the shared pages' addressee parts stand, as the build's overlays place them.
+
+    None when the build would not lay its letters' parts out alone: the shared pages
+    do not fit (the first letter's address, the return line), a part placed out of the
+    flow moves something, there is no part in the flow to compare, parts stand in
+    the page margins, or they cannot be outlined. ``check`` then lays out the group's
+    page 1s whole.
     """
-    pieces = composer.pieces
-    if not pieces:
-        return []
-    pages = []
-    for piece in pieces:
-        copy = piece.recipient if piece.role == "cc" else None
-        addressee = composer.to[piece.index] if piece.role == "to" else composer.to[0]
-        html = composer.letter_html(addressee, copy_for=copy, layer="overlay")
-        pages.append(html)
+    from campaign.pdf.render import (
+        addressee_boxes,
+        fitted_layout,
+        margin_parts,
+        placed_parts_move_nothing,
+        vary_layout,
+    )
+
+    with pdf_layout(output_name(job.output), job.limits):
+        document, misfits = fitted_layout(job.html, Path(job.base), Path(job.root))
+    if misfits or not placed_parts_move_nothing(document) or not addressee_boxes(document):
+        return None
+    if margin_parts(document):
+        return None
+    return vary_layout(document)
+
+
+@dataclass(frozen=True)
+class SheetsJob:
+    """A batch of letters' parts alone, placed as on their shared pages (a build's overlay)."""
+
+    html: str
+    base: str
+    root: str
+    output: str  # for the limits' messages
+    count: int  # letters in the batch
+    places: tuple[Place, ...]
+    stack: float  # each sheet's height on the tall pages, or 0: a sheet a page
+    limits: Limits = DEFAULT
+
+
+def run_sheets(job: SheetsJob) -> tuple[list[tuple[int, Misfit]], list[int]]:
+    """The batch's misfits with their letter's place in it, and the letters placed otherwise.
+
+    A letter whose parts do not stand exactly as on the shared pages is laid out whole
+    by the build; ``check`` lays out its page 1 whole.
+    """
+    from campaign.pdf.engine import split_sheets
+    from campaign.pdf.render import fit_boxes, fitted_layout
+    from campaign.pdf.workers import placed_as_master
+
+    per = max(place.page for place in job.places) + 1
+    with pdf_layout(output_name(job.output), job.limits):
+        document, misfits = fitted_layout(job.html, Path(job.base), Path(job.root))
+        if job.stack:
+            document = split_sheets(document, job.stack)
+    if document is None or len(document.pages) != per * job.count:
+        return [], list(range(job.count))  # the pages do not line up with the letters
+    if misfits and job.stack:  # measured again on the sheets' own pages
+        misfits = [m for box in fit_boxes(document) if (m := box.misfit())]
+    found = [(min(m.page // per, job.count - 1), m) for m in misfits]
+    placed = placed_as_master(document, job.places, per)
+    return found, [n for n in range(job.count) if n not in placed]
+
+
+def _whole_page_ones(composer: Composer, numbers: list[int]) -> str:
+    """Page 1 of each piece of mail ``numbers`` whole, every box tagged with its piece."""
+    pages = [composer.piece_html(number, layer="overlay") for number in numbers]
     head = pages[0][: pages[0].index("<body")]
     bodies = []
-    for number, page in enumerate(pages):
+    for number, page in zip(numbers, pages, strict=True):
         # Every box inside is this piece's: the misfit names its addressee.
         start = page.index(">", page.index("<body")) + 1
         body = page[start : page.rindex("</body>")]
         bodies.append(f'<div data-fit-ref="piece-{number}">{body}</div>')
-    documents = [("letters", head + "<body>" + "".join(bodies) + "</body>\n</html>\n")]
-    # As the build lays them out: the shared envelope (the sender) once, when the
-    # template has layers, and the addresses over it.
+    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n"
+
+
+def mail_documents(composer: Composer) -> list[tuple[str, str]]:
+    """The envelopes and the labels as the build lays them out: (name, html) of each part.
+
+    The shared envelope (the sender) once, when the template has layers, and the
+    addresses over it; each part named as the build names it.
+    """
+    if not composer.pieces:
+        return []
+    documents = []
     layers = composer.envelope_layers()
     envelopes = composer.envelopes_html() if layers is None else layers[1]
     if layers is not None:
@@ -202,38 +279,92 @@ def batch(composer: Composer) -> list[tuple[str, str]]:
     return documents
 
 
-def check_fits(composers: list[Composer]) -> list[Problem]:
-    """Every misfit of every letter's mail, found by laying out one batch per letter.
+def check_fits(plans: list[LetterPlan]) -> list[Problem]:
+    """Every misfit of every letter's mail, laid out as the build lays it out.
 
-    The layout runs in worker processes: WeasyPrint lives in the PDF layer, and
-    ``check`` itself never imports it.
+    Letters made from shared pages have their page 1 parts laid out alone, in the
+    build's batches, placed where the shared pages put them; the others (and those
+    whose parts take other room, as the build lays them out whole) have their page 1
+    laid out whole; then the envelopes and the labels. The layout runs in worker
+    processes, a document a job: WeasyPrint lives in the PDF layer, and ``check``
+    itself never imports it.
     """
     from campaign.pdf.pool import default_jobs, workers
 
-    batches = [(c, batch(c)) for c in composers]
-    batches = [(c, documents) for c, documents in batches if documents]
-    if not batches:
+    plans = [plan for plan in plans if plan.composer.pieces]
+    if not plans:
         return []
-    problems = []
+    found: list[list[tuple[str, Misfit]]] = [[] for _ in plans]
     # A process that has WeasyPrint already (preview, the tests) lays out itself; the
-    # command line's check starts a worker rather than import it.
+    # command line's check starts workers rather than import it.
     separate = "weasyprint" not in sys.modules
-    jobs = min(len(batches), default_jobs()) if separate else 1
+    jobs = default_jobs() if separate else 1
     with workers(jobs, separate=separate) as pool:
-        pending = []
-        for composer, documents in batches:
-            job = FitJob(
-                tuple(html for _, html in documents),
-                str(composer.bundle.letter.folder),
-                str(composer.bundle.root),
-                tuple(str(composer.bundle.letter.folder / name) for name, _ in documents),
-                composer.bundle.settings.limits,
-            )
-            pending.append((composer, documents, pool.submit(run_fit, job)))
-        for composer, documents, result in pending:
-            misfits = result.result()
-            found = [
-                (name, m) for (name, _), each in zip(documents, misfits, strict=True) for m in each
+        measured: list[tuple[int, list[str], Pending]] = []  # (plan, outputs, job)
+        shared: list[tuple[int, tuple[int, ...], Pending]] = []  # (plan, members, job)
+        whole: list[list[int]] = [[] for _ in plans]  # pieces whose page 1 is laid out whole
+
+        def measure(number: int, documents: list[tuple[str, str]]) -> None:
+            composer = plans[number].composer
+            folder = composer.bundle.letter.folder
+            for name, html in documents:
+                job = FitJob(
+                    (html,), str(folder), str(composer.bundle.root), (str(folder / name),),
+                    composer.bundle.settings.limits,
+                )  # fmt: skip
+                measured.append((number, [name], pool.submit(run_fit, job)))
+
+        for number, plan in enumerate(plans):
+            composer, bundle = plan.composer, plan.bundle
+            grouped = {member for group in plan.shared.groups for member in group}
+            whole[number] += [n for n in range(len(composer.pieces)) if n not in grouped]
+            for group, layer in zip(plan.shared.groups, plan.shared.layers, strict=True):
+                job = SharedJob(
+                    layer, str(bundle.letter.folder), str(bundle.root),
+                    str(plan.folder / composer.pieces[group[0]].file), bundle.settings.limits,
+                )  # fmt: skip
+                shared.append((number, group, pool.submit(run_shared, job)))
+            measure(number, mail_documents(composer))
+        sheets: list[tuple[int, list[int], Pending]] = []  # (plan, pieces, job)
+        for number, members, pending in shared:
+            composer = plans[number].composer
+            placing = pending.result()
+            if placing is None:
+                whole[number] += members
+                continue
+            for batch in _chunks(list(members), SHEETS_PER_BATCH):
+                pages = [composer.piece_html(n, layer="overlay") for n in batch]
+                html, compact = batch_of(pages, placing)
+                if not compact:
+                    whole[number] += batch
+                    continue
+                sheets_job = SheetsJob(
+                    html, str(composer.bundle.letter.folder), str(composer.bundle.root),
+                    str(plans[number].folder / composer.pieces[batch[0]].file), len(batch),
+                    placing[0], stack_height(*placing), composer.bundle.settings.limits,
+                )  # fmt: skip
+                sheets.append((number, batch, pool.submit(run_sheets, sheets_job)))
+        for number, batch, pending in sheets:
+            misfits, unplaced = pending.result()
+            # Named by their piece, as a whole page 1's are.
+            found[number] += [
+                ("letters", replace(m, ref=f"piece-{batch[at]}")) for at, m in misfits
             ]
-            problems += misfit_problems(composer, found)
+            whole[number] += [batch[at] for at in unplaced]
+        for number, pieces in enumerate(whole):
+            for batch in _chunks(sorted(set(pieces)), SHEETS_PER_BATCH):
+                measure(number, [("letters", _whole_page_ones(plans[number].composer, batch))])
+        for number, names, pending in measured:
+            for name, misfits in zip(names, pending.result(), strict=True):
+                found[number] += [(name, m) for m in misfits]
+    problems = []
+    for plan, misfits in zip(plans, found, strict=True):
+        problems += misfit_problems(plan.composer, misfits)
     return problems
+
+
+SHEETS_PER_BATCH = 100  # letters laid out in one document, as the build's overlays
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[n : n + size] for n in range(0, len(items), size)]

@@ -146,7 +146,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[tuple[int, str]]]:
         laid_out = write(document, job.variant, job.date)
     drawn: set[int] = set()  # margins drawn otherwise than the master's
     if job.places:
-        placed = _placed_as_master(document, job.places, per)
+        placed = placed_as_master(document, job.places, per)
     else:
         boxes: dict[int, list[tuple[int, float, float, float, float]]] = {}
         for page, left, top, width, height in addressee_boxes(document):
@@ -177,7 +177,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[tuple[int, str]]]:
 NEAR = 0.01
 
 
-def _placed_as_master(document: Any, places: tuple[Place, ...], per: int) -> set[int]:
+def placed_as_master(document: Any, places: tuple[Place, ...], per: int) -> set[int]:
     """The batch positions whose every part stands exactly where the master's does.
 
     A part in the flow must also take exactly the master's room: the text after it

@@ -236,3 +236,70 @@ def test_build_says_every_address_that_does_not_fit_in_one_pass(minimal: Path) -
         "Error: 2 problems in 1 file; nothing was written",
     ]
     assert not (minimal / "build" / "test").exists()
+
+
+LONG = (
+    "[Floor 3, Room 12, Wing B, Block C, Annex D, Gate E, Wilhelmstraße 1, 10117 Berlin, Germany]"
+)
+WRAPS = (
+    "Dear Minister, Member of the Committee on Tests, Chair of the Subcommittee on Testing "
+    "and Rapporteur of the Working Group on Tests of the Tests,"
+)
+
+
+def _people(role: str, count: int, long: set[int], wraps: set[int] = frozenset()) -> str:
+    text = f"{role}:\n"
+    for n in range(count):
+        text += f"  - name: {role.title()} Person {n}\n    title: Minister {n}\n"
+        if role == "to":
+            text += f"    salutation: {WRAPS if n in wraps else 'Dear Minister,'}\n"
+        address = LONG if n in long else f"[Ministry {n}, Wilhelmstraße 1, 10117 Berlin]"
+        text += f"    address: {address}\n"
+    return text
+
+
+def test_check_lays_out_the_parts_alone_as_the_build_does_and_finds_what_it_finds(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint  # noqa: F401  (with it imported, check lays out in this process)
+
+    from campaign.build import fit
+
+    # Person 2's address is too long for the window and the envelope; so is person 4's,
+    # whose salutation wraps (the build lays that letter out whole); so is copy 1's.
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(_people("to", 6, {2, 4}, {4}) + _people("cc", 3, {1}))
+    whole: list[str] = []  # the pieces whose page 1 check laid out whole
+    sheets: list[int] = []  # the letters of each batch laid out as parts alone
+    run_fit, run_sheets = fit.run_fit, fit.run_sheets
+
+    def counted_fit(job: fit.FitJob) -> list[list[fit.Misfit]]:
+        whole.extend(ref for html in job.documents for ref in re.findall(r"piece-\d+", html))
+        return run_fit(job)
+
+    def counted_sheets(job: fit.SheetsJob) -> tuple[list[tuple[int, fit.Misfit]], list[int]]:
+        sheets.append(job.count)
+        return run_sheets(job)
+
+    monkeypatch.setattr(fit, "run_fit", counted_fit)
+    monkeypatch.setattr(fit, "run_sheets", counted_sheets)
+    checked = run("check", workspace=minimal)
+    assert checked.exit_code == 1
+    expected = [
+        f"ws/letters/test/recipients.yaml:{line}: the address of '{name}' needs 11 lines "
+        f"{where}, which holds {holds}"
+        for line, name in ((10, "To Person 2"), (18, "To Person 4"), (30, "Cc Person 1"))
+        for where, holds in (("in the din5008-b window", 9), ("on the DL envelope", 10))
+    ]
+    said = [line for line in checked.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said == [*expected, "Error: 6 problems in 1 file; nothing was written"]
+    # The six letters' parts alone, placed as on their shared pages, in one batch.
+    assert sheets == [6]
+    # Their page 1 whole: the letter whose salutation takes other room than on the shared
+    # pages, and the copies, whose mark stands in the page margins (the build lays out
+    # each copy's parts on its own pages).
+    assert whole == ["piece-4", "piece-6", "piece-7", "piece-8"]
+    built = run("build", "--jobs", "1", workspace=minimal)
+    assert built.exit_code == 1
+    said = [line for line in built.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said[1:] == [*expected, "Error: 6 problems in 1 file; nothing was written"]

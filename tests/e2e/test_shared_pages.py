@@ -464,7 +464,7 @@ def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them
     from campaign.compose.overlays import stack_height
     from campaign.pdf.engine import split_sheets
     from campaign.pdf.render import fitted_layout, vary_layout
-    from campaign.pdf.workers import _placed_as_master
+    from campaign.pdf.workers import placed_as_master
 
     yaml = many / "letters" / "test" / "letter.yaml"
     yaml.write_text(yaml.read_text() + f"template: {template}\n")
@@ -507,7 +507,7 @@ def test_an_overlay_lays_out_the_addressee_parts_alone_where_the_master_has_them
             "p.salutation.vary",
         ]
     # Each part stands exactly where the master has it, the salutation at its size.
-    assert _placed_as_master(document, places, per) == {0, 1, 2}
+    assert placed_as_master(document, places, per) == {0, 1, 2}
     if language != "en":
         return
     pdf = many / "overlay.pdf"
