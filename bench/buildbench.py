@@ -134,6 +134,8 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         naive_wall, naive_cpu = _naive_per_letter(root)
         build = measure([*CAMPAIGN, "build"], root)
         noop = measure([*CAMPAIGN, "build"], root)
+        # Every address, return line and label laid out as the build does, nothing written.
+        checked = measure([*CAMPAIGN, "check"], root)
         folder = next((root / "build").iterdir())
         pieces = len((folder / "mailing.csv").read_text(encoding="utf-8").splitlines()) - 1
         kept, kept_size, plain, plain_size = _print_file(folder, tmp)
@@ -176,6 +178,8 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         f"one process per CPU: {peer.wall:.1f} s, {peer.cpu:.1f} s CPU, peak "
         f"{peer.pss_mb:.0f} MB",
         f"  rebuild with nothing changed: {noop.wall:6.2f} s, {noop.cpu:.2f} s CPU",
+        f"  campaign check (every box that must fit laid out): {checked.wall:5.1f} s, "
+        f"{checked.cpu:.1f} s CPU, peak {checked.pss_mb:.0f} MB",
         f"  print.pdf ({pieces} letters), objects stored once: {kept:5.1f} s, "
         f"{kept_size / MB:.0f} MB",
         f"  naive, plain concatenation:               {plain:5.1f} s, {plain_size / MB:.0f} MB "
