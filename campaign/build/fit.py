@@ -319,6 +319,10 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
             grouped = {member for group in plan.shared.groups for member in group}
             whole[number] += [n for n in range(len(composer.pieces)) if n not in grouped]
             for group, layer in zip(plan.shared.groups, plan.shared.layers, strict=True):
+                overlay = composer.piece_html(group[0], layer="overlay")
+                if len(group) <= SHARED_PAYS * len(layer) / len(overlay):
+                    whole[number] += group  # the shared pages would cost more than they save
+                    continue
                 job = SharedJob(
                     layer, str(bundle.letter.folder), str(bundle.root),
                     str(plan.folder / composer.pieces[group[0]].file), bundle.settings.limits,
@@ -364,6 +368,12 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
 
 
 SHEETS_PER_BATCH = 100  # letters laid out in one document, as the build's overlays
+# Laying out the shared pages pays only for enough letters: it costs about five times a
+# whole page 1 for each time its HTML is longer than an overlay's (the signatures it
+# prints), and each letter's parts alone then save about four fifths of a whole page 1.
+# Measured on letters of 3, 23 and 215 pages (docs/dev/benchmarks.md); a group of no
+# more letters than this many times the ratio of their lengths is laid out page 1 whole.
+SHARED_PAYS = 8
 
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:

@@ -268,7 +268,7 @@ def test_check_lays_out_the_parts_alone_as_the_build_does_and_finds_what_it_find
     # Person 2's address is too long for the window and the envelope; so is person 4's,
     # whose salutation wraps (the build lays that letter out whole); so is copy 1's.
     recipients = minimal / "letters" / "test" / "recipients.yaml"
-    recipients.write_text(_people("to", 6, {2, 4}, {4}) + _people("cc", 3, {1}))
+    recipients.write_text(_people("to", 24, {2, 4}, {4}) + _people("cc", 3, {1}))
     whole: list[str] = []  # the pieces whose page 1 check laid out whole
     sheets: list[int] = []  # the letters of each batch laid out as parts alone
     run_fit, run_sheets = fit.run_fit, fit.run_sheets
@@ -288,18 +288,45 @@ def test_check_lays_out_the_parts_alone_as_the_build_does_and_finds_what_it_find
     expected = [
         f"ws/letters/test/recipients.yaml:{line}: the address of '{name}' needs 11 lines "
         f"{where}, which holds {holds}"
-        for line, name in ((10, "To Person 2"), (18, "To Person 4"), (30, "Cc Person 1"))
+        for line, name in ((10, "To Person 2"), (18, "To Person 4"), (102, "Cc Person 1"))
         for where, holds in (("in the din5008-b window", 9), ("on the DL envelope", 10))
     ]
     said = [line for line in checked.stderr.splitlines() if not line.startswith("  hint:")]
     assert said == [*expected, "Error: 6 problems in 1 file; nothing was written"]
-    # The six letters' parts alone, placed as on their shared pages, in one batch.
-    assert sheets == [6]
+    # The letters' parts alone, placed as on their shared pages, in one batch.
+    assert sheets == [24]
     # Their page 1 whole: the letter whose salutation takes other room than on the shared
-    # pages, and the copies, whose mark stands in the page margins (the build lays out
-    # each copy's parts on its own pages).
-    assert whole == ["piece-4", "piece-6", "piece-7", "piece-8"]
+    # pages, and the copies, too few to pay for laying out their shared pages.
+    assert whole == ["piece-4", "piece-24", "piece-25", "piece-26"]
     built = run("build", "--jobs", "1", workspace=minimal)
     assert built.exit_code == 1
     said = [line for line in built.stderr.splitlines() if not line.startswith("  hint:")]
     assert said[1:] == [*expected, "Error: 6 problems in 1 file; nothing was written"]
+
+
+def test_check_lays_out_no_shared_pages_for_a_few_letters(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint  # noqa: F401  (with it imported, check lays out in this process)
+
+    from campaign.build import fit
+
+    # Three letters of a list printed in them: the shared pages would cost more than the
+    # three page 1s (a 10,000-name letter's took 9 s against 0.1 s).
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(_people("to", 3, {1}) + _people("cc", 2, set()))
+
+    def refused(job: fit.SharedJob) -> None:
+        raise AssertionError("shared pages laid out for three letters")
+
+    monkeypatch.setattr(fit, "run_shared", refused)
+    checked = run("check", workspace=minimal)
+    assert checked.exit_code == 1
+    said = [line for line in checked.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said == [
+        "ws/letters/test/recipients.yaml:6: the address of 'To Person 1' needs 11 lines in the "
+        "din5008-b window, which holds 9",
+        "ws/letters/test/recipients.yaml:6: the address of 'To Person 1' needs 11 lines on the "
+        "DL envelope, which holds 10",
+        "Error: 2 problems in 1 file; nothing was written",
+    ]
