@@ -68,17 +68,27 @@ class StampJob:
 
 
 def run_full(job: FullJob) -> list[str]:
-    """Lay out and write each letter of ``job``."""
-    from campaign.pdf.render import DoesNotFit, render_pdf
+    """Lay out and write each letter of ``job``.
 
+    A letter whose boxes do not fit stops the job only once the others are laid out:
+    the build says every misfit in one pass, whichever job each letter was in.
+    """
+    from campaign.pdf.render import DoesNotFit, Misfit, render_pdf
+
+    misfits: list[Misfit] = []
+    outputs: list[str] = []  # the file each misfit was to go to: whose address it is
     for html, out in job.items:
         with phase(_kind_of(out)):
             with pdf_layout(output_name(out), job.limits):
                 try:
                     pdf = render_pdf(html, Path(job.base), Path(job.root), job.variant, job.date)
-                except DoesNotFit as exc:  # the build says whose address it is
-                    raise DoesNotFit(exc.misfits, (out,) * len(exc.misfits)) from None
+                except DoesNotFit as exc:
+                    misfits += exc.misfits
+                    outputs += [out] * len(exc.misfits)
+                    continue
             write_atomic(Path(out), pdf)
+    if misfits:
+        raise DoesNotFit(misfits, tuple(outputs))
     return [out for _, out in job.items]
 
 

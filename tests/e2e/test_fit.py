@@ -330,3 +330,23 @@ def test_check_lays_out_no_shared_pages_for_a_few_letters(
         "DL envelope, which holds 10",
         "Error: 2 problems in 1 file; nothing was written",
     ]
+
+
+def test_letters_laid_out_whole_say_every_address_that_does_not_fit_in_one_pass(
+    minimal: Path,
+) -> None:
+    # Tagged PDFs are laid out whole, each letter; with one process the letters go to
+    # it in one job, which stopped at the first that did not fit: the windows of the
+    # two after it were never measured.
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(_people("to", 3, {0, 2}) + _people("cc", 1, {0}))
+    result = run("build", "--jobs", "1", "--pdf-variant", "pdf/ua-1", workspace=minimal)
+    assert result.exit_code == 1
+    said = [line for line in result.stderr.splitlines() if not line.startswith("  hint:")]
+    assert said[1:] == [  # after the progress bar's label
+        f"ws/letters/test/recipients.yaml:{line}: the address of '{name}' needs 11 lines "
+        f"{where}, which holds {holds}"
+        for line, name in ((2, "To Person 0"), (10, "To Person 2"), (15, "Cc Person 0"))
+        for where, holds in (("in the din5008-b window", 9), ("on the DL envelope", 10))
+    ] + ["Error: 6 problems in 1 file; nothing was written"]
+    assert not (minimal / "build" / "test").exists()
