@@ -240,7 +240,9 @@ def fit_boxes(document: Any) -> list[_FitBox]:
             as_text = element.get("data-fit-lines") is not None
             x0 = y0 = float("inf")
             x1 = y1 = float("-inf")
-            for inner in box.descendants():
+            # Placed boxes too: an overlay places the addressee's part absolutely, and a
+            # box marked around the part would otherwise measure no text at all.
+            for inner in box.descendants(placeholders=True):
                 if isinstance(inner, LineBox):
                     lines += 1
                     height = max(height, inner.height)
