@@ -354,7 +354,10 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
             found[number] += [
                 ("letters", replace(m, ref=f"piece-{batch[at]}")) for at, m in misfits
             ]
-            whole[number] += [batch[at] for at in unplaced]
+            # A letter whose parts alone do not fit stops the build there, said as laid
+            # out alone: laid out whole as well, the same box would be said twice.
+            unfit = {at for at, _ in misfits}
+            whole[number] += [batch[at] for at in unplaced if at not in unfit]
         for number, pieces in enumerate(whole):
             for batch in _chunks(sorted(set(pieces)), SHEETS_PER_BATCH):
                 measure(number, [("letters", _whole_page_ones(plans[number].composer, batch))])
