@@ -563,12 +563,24 @@ def sharing(composer: Composer) -> Sharing:
             len(composer.to),
         )
     alike = [n for n, group in enumerate(copies.groups) if len(group) > 1]
+    # So is a letter alone in its group (the one addressee of most joint letters): it
+    # costs no less from shared pages, and those are laid out in the build's own
+    # process, one group after another, while a whole letter goes to a worker beside
+    # the others (1 letter and 3 copies of 10,000 names: 37-45 s, 29-31 s so).
+    together = [n for n, group in enumerate(letters.groups) if len(group) > 1]
+    reason = letters.reason
+    if len(together) < len(letters.groups):
+        reason = reason or ALONE
     return Sharing(
-        letters.groups + tuple(copies.groups[n] for n in alike),
-        letters.layers + tuple(copies.layers[n] for n in alike),
+        tuple(letters.groups[n] for n in together) + tuple(copies.groups[n] for n in alike),
+        tuple(letters.layers[n] for n in together) + tuple(copies.layers[n] for n in alike),
         (letters.keys or ("",) * len(composer.to)) + (copies.keys or ("",) * len(composer.cc)),
-        letters.reason,
+        reason,
     )
+
+
+# Why a letter alike with no other is laid out whole (build -v).
+ALONE = "a letter like no other costs no less from shared pages than laid out whole"
 
 
 Compose = Callable[[PublicRecipient, str | None], str]  # a recipient's letter, in a layer

@@ -106,3 +106,30 @@ def test_a_mark_that_moves_the_running_title_is_laid_out_whole(
     (file,) = (folder / "cc").glob("prof-dr-*.pdf")
     later = pdf_pages(file)[1]
     assert "Joint letter on the resolution at the Council" not in later
+
+
+def test_the_one_addressee_is_laid_out_whole_and_the_copies_share_their_pages(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shared pages for one letter would cost no less, laid out in the build's own
+    # process: the letter goes to a worker whole, beside the copies' shared pages.
+    monkeypatch.chdir(minimal)
+    ws = workspace(minimal, COPIES)
+    recipients = ws / "letters" / "test" / "recipients.yaml"
+    text = recipients.read_text()
+    recipients.write_text(
+        text.replace("  - name: Bo Member\n    address: [Room 301, Tokyo 100-8982]\n", "")
+    )
+    result = run("build", "--verbose", "--jobs", "2", workspace=ws)
+    assert result.exit_code == 0, result.output
+    assert (
+        "  1 letter to addressees laid out one by one: a letter like no other costs no less "
+        "from shared pages than laid out whole\n"
+    ) in result.stdout
+    assert "  3 copies for cc share their pages\n" in result.stdout
+    bundle = load_letters(Workspace(ws))[0][0]
+    composer = Composer(bundle)
+    (letter,) = [p for p in composer.pieces if p.role == "to"]
+    alone = ws / "alone.pdf"
+    alone.write_bytes(render_pdf(composer.piece_html(0), bundle.letter.folder, ws))
+    assert pdf_pages(ws / "build" / "test" / letter.file) == pdf_pages(alone)
