@@ -52,7 +52,7 @@ def long_list(workspace: Path, count: int) -> None:
 
 
 def second_addressee(workspace: Path) -> None:
-    """Add a second addressee, so that a text naming the addressee differs between letters."""
+    """Add a second addressee: two letters alike share pages, unless the text names them."""
     recipients = workspace / "letters" / "test" / "recipients.yaml"
     text = recipients.read_text().replace(
         "cc:\n",
@@ -104,6 +104,7 @@ def test_the_shared_pages_are_laid_out_within_the_limit_too(built: Path) -> None
     before = snapshot(built / "build")
     limit(built, pdf_seconds=1)
     long_list(built, 2000)
+    second_addressee(built)  # two letters alike: a letter alone is laid out whole
     # One process: with workers, a worker's letter can go past the limit first, and
     # the error names that letter instead (workers have their own test).
     result = run("build", "--jobs", "1")
@@ -122,6 +123,7 @@ def test_a_pdf_that_needs_too_much_memory_is_stopped(
     before = snapshot(built / "build")
     limit(built, pdf_memory_mb=128)
     long_list(built, 20)  # something to lay out again
+    second_addressee(built)  # two letters alike, from shared pages
     layout = render.layout
 
     def greedy(*args: Any, **kwargs: Any) -> Any:

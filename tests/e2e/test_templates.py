@@ -152,7 +152,9 @@ def test_formal_letter_prints_its_supporters_then_cc(formal: tuple[Path, str]) -
 
 def test_formal_letter_shares_its_pages(formal: tuple[Path, str]) -> None:
     out, stdout = formal
-    assert "1 letter to addressees share their pages" in stdout
+    # Its one letter is laid out whole (a letter like no other); its copies share theirs.
+    assert "1 letter to addressees laid out one by one: a letter like no other" in stdout
+    assert "2 copies for cc share their pages" in stdout
     # The copies and the Japanese edition are signed by the same people.
     assert "Jane Doe" in flat(" ".join(pdf_pages(out / "cc" / "toshimitsu-motegi.pdf")))
     assert "賛同者（2020年2月13日現在）" in flat(
