@@ -74,7 +74,7 @@ def check(
             text = each.letter.folder / each.letter.body_file
             problems.append(Problem(text, 0, "not valid UTF-8 text", "save it as UTF-8"))
     if every and plans and not any(not p.warning for p in problems):
-        # Every address, return line and label laid out as the build will: one batch a letter.
+        # Every address, return line and label laid out as the build lays them out.
         with phase("fit check"):
             problems += check_fits(plans)
     # Lint may find again what composing reported (an unknown name): each is said once.

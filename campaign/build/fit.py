@@ -3,8 +3,9 @@
 The PDF layer (render.py) reads every ``data-fit`` box back after layout and
 reports what still runs outside its rectangle. Here each misfit becomes a problem
 at the line of recipients.yaml (or campaign.yaml) it comes from; and ``check`` lays
-out the address fields of every addressee in one batch document, in a worker
-process, so that it finds the same without building the letters.
+out every addressee's parts, envelope and label as the build does (the parts alone
+on their shared pages' places, or page 1 whole), in worker processes, so that it
+finds the same without building the letters.
 """
 
 from __future__ import annotations
