@@ -337,7 +337,7 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
             if placing is None:
                 whole[number] += members
                 continue
-            for batch in _chunks(list(members), SHEETS_PER_BATCH):
+            for batch in _chunks(list(members), STAMP_BATCH):
                 pages = [composer.piece_html(n, layer="overlay") for n in batch]
                 html, compact = batch_of(pages, placing)
                 if not compact:
@@ -360,7 +360,7 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
             unfit = {at for at, _ in misfits}
             whole[number] += [batch[at] for at in unplaced if at not in unfit]
         for number, pieces in enumerate(whole):
-            for batch in _chunks(sorted(set(pieces)), SHEETS_PER_BATCH):
+            for batch in _chunks(sorted(set(pieces)), STAMP_BATCH):
                 measure(number, [("letters", _whole_page_ones(plans[number].composer, batch))])
         for number, names, pending in measured:
             for name, misfits in zip(names, pending.result(), strict=True):
@@ -371,7 +371,9 @@ def check_fits(plans: list[LetterPlan]) -> list[Problem]:
     return problems
 
 
-SHEETS_PER_BATCH = 100  # letters laid out in one document, as the build's overlays
+# Addressees whose page 1 parts are laid out in one document: the build's overlays and
+# the batches check measures alike.
+STAMP_BATCH = 100
 # Laying out the shared pages pays only for enough letters: it costs about five times a
 # whole page 1 for each time its HTML is longer than an overlay's (the signatures it
 # prints), and each letter's parts alone then save about four fifths of a whole page 1.

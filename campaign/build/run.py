@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign import __version__
-from campaign.build.fit import misfit_problems
+from campaign.build.fit import STAMP_BATCH, misfit_problems
 from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Output, letter_to
 from campaign.compose.composer import batch_of
 from campaign.compose.overlays import own_pages, stack_height
@@ -44,7 +44,6 @@ MANIFEST = "manifest.json"
 MOVING = ".moving.json"
 DROPPED = ".dropped"  # a translation's folder, moved aside while it is removed
 PARTS = ".parts"  # in the staging folder: parts of outputs laid out in pieces
-STAMP_BATCH = 100  # addressees per overlay document
 FULL_BATCH = 4  # whole letters per worker job, at most
 # A job's HTML (characters) past which no more letters join it. Layout time follows
 # the HTML's length (about 30 ms of CPU per 1,000 characters): several long letters
