@@ -79,8 +79,8 @@ class LetterPlan:
     bundle: LetterBundle
     composer: Composer
     outputs: tuple[Output, ...]
-    sharing: str  # '' when every letter shares its pages, else why some or all cannot
-    # The groups of addressees that share pages, each with its shared layer.
+    # The groups of addressees that share pages, each with its shared layer, and why
+    # the letters outside them are laid out whole.
     shared: Sharing = field(default_factory=Sharing, repr=False)
     variant: str = ""  # 'pdf/a-3b', 'pdf/ua-1' or '': the PDF variant of every output
     # Every PDF's creation date: SOURCE_DATE_EPOCH, else when the plan was made. Set
@@ -306,7 +306,7 @@ def _proved(
     names = [s.name for group in plan.bundle.signatures.groups for s in group.members]
     letters = []
     for piece in pieces:
-        shared = piece.role == "to" and not plan.sharing and piece.index > 0
+        shared = piece.role == "to" and not plan.shared.reasons and piece.index > 0
         if piece.file in fresh and not shared:
             letters.append(where[piece.file])
     listed = plan.bundle.letter.list_name
@@ -425,7 +425,8 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
     base = _hash(_resources(bundle), variant, source_date())
     if is_tagged(variant) and composer.to:
         # A stamped page 1 would be untagged: PDF/UA needs each letter tagged whole.
-        shared = Sharing(reason=f"{variant.upper()} tags each letter as a whole")
+        tagged = f"{variant.upper()} tags each letter as a whole"
+        shared = Sharing(reasons=((tagged, len(composer.to)),))
     else:
         shared = sharing(composer)
     planning = Planning(composer, shared, base, variant=variant)
@@ -435,7 +436,6 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
         bundle,
         composer,
         tuple(planning.outputs),
-        shared.reason,
         shared,
         variant,
         date or document_date(),

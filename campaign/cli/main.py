@@ -310,7 +310,6 @@ def _built(
 
 def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
     """What ``build -v`` says of how one letter's mail was laid out, a line each."""
-    to = sum(1 for o in plan.outputs if o.name.startswith("to/"))
     pieces = plan.composer.pieces
     letters = [g for g in plan.shared.groups if pieces[g[0]].role == "to"]
     planned = sum(len(group) for group in letters)
@@ -326,9 +325,9 @@ def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
             f"{_plural(shared, 'letter')} to addressees share their pages"
             + (alike if groups > 1 else "")
         )
-    if plan.sharing:
-        alone = _plural(to - planned, "other letter" if planned else "letter")
-        lines.append(f"{alone} to addressees laid out one by one: {plan.sharing}")
+    for why, count in plan.shared.reasons:
+        alone = _plural(count, "other letter" if planned else "letter")
+        lines.append(f"{alone} to addressees laid out one by one: {why}")
     if copies:
         lines.append(f"{_plural(copies, 'copy', 'copies')} for cc share their pages")
     if made.shared_pages and (shared or copies):  # else said below, with why
@@ -344,7 +343,7 @@ def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
             else (_plural(count, "copy", "copies") + " for cc")
         )
         lines.append(f"{what} laid out whole: {why}")
-    if not plan.sharing and made.whole > len(made.unshared):  # none expected; said if so
+    if not plan.shared.reasons and made.whole > len(made.unshared):  # none expected; said if so
         lines.append(f"{_plural(made.whole - len(made.unshared), 'letter')} laid out whole")
     return lines
 

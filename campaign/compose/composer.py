@@ -461,7 +461,9 @@ class Sharing:
     groups: tuple[tuple[int, ...], ...] = ()  # addressees (by position) sharing a layer
     layers: tuple[str, ...] = ()  # each group's shared layer, composed for its first
     keys: tuple[str, ...] = ()  # per addressee: a hash of their shared layer and overlay
-    reason: str = ""  # why the letters outside every group are laid out whole
+    # Why the letters to addressees outside every group are laid out whole, each reason
+    # with the number of letters it holds back, in the order they were found.
+    reasons: tuple[tuple[str, int], ...] = ()
 
     def group_of(self, index: int) -> int | None:
         """The group of the addressee at ``index`` in ``to:``, None when laid out whole."""
@@ -520,7 +522,9 @@ def _digest(*texts: str) -> str:
     return digest.hexdigest()
 
 
+# Why letters to addressees are laid out whole (build -v).
 DEPENDS = "the text or the template uses the addressee outside the address and salutation"
+MARKED_BADLY = "an addressee's <!--vary--> parts are not each one element of class 'vary'"
 
 
 def _unfit(shared: str, overlay: str) -> str:
@@ -547,10 +551,10 @@ def sharing(composer: Composer) -> Sharing:
     The letters to addressees are grouped as ``_sharing`` says; so are the copies, on
     pages of their own (a copy notes what it is, which moves the text after it), their
     parts being the cc recipient's address and copy mark. Groups hold positions in
-    ``composer.pieces``; the reason is the letters to addressees'.
+    ``composer.pieces``; the reasons are the letters to addressees'.
     """
     if not composer.to:
-        return Sharing(reason="there are no addressees")
+        return Sharing()
     letters = _sharing(composer, composer.to, lambda a, layer: composer.letter_html(a, layer=layer))
     copies = Sharing()
     # A copy alone on its shared pages would cost them and its overlay: it is laid out whole.
@@ -568,14 +572,12 @@ def sharing(composer: Composer) -> Sharing:
     # process, one group after another, while a whole letter goes to a worker beside
     # the others (1 letter and 3 copies of 10,000 names: 37-45 s, 29-31 s so).
     together = [n for n, group in enumerate(letters.groups) if len(group) > 1]
-    reason = letters.reason
-    if len(together) < len(letters.groups):
-        reason = reason or ALONE
+    alone = len(letters.groups) - len(together)
     return Sharing(
         tuple(letters.groups[n] for n in together) + tuple(copies.groups[n] for n in alike),
         tuple(letters.layers[n] for n in together) + tuple(copies.layers[n] for n in alike),
         (letters.keys or ("",) * len(composer.to)) + (copies.keys or ("",) * len(composer.cc)),
-        reason,
+        letters.reasons + (((ALONE, alone),) if alone else ()),
     )
 
 
@@ -608,9 +610,9 @@ def _sharing(
     if unproven:
         return _compared(recipients, html, first)
     if why := _unfit(shared, overlay):
-        return Sharing(reason=why)
+        return Sharing(reasons=((why, len(recipients)),))
     count = len(_VARY.findall(shared))
-    members, keys, bad = [], [], ""
+    members, keys = [], []
     rest = _digest(without_vary(shared))
     for index, recipient in enumerate(recipients, first):
         own = html(recipient, "overlay")  # milliseconds: page 1 alone
@@ -618,36 +620,37 @@ def _sharing(
         parts = _VARY.findall(own)
         if len(parts) == count and all(_well_marked(part) for part in parts):
             members.append(index)
-        else:
-            bad = bad or (
-                "an addressee's <!--vary--> parts are not each one element of class 'vary'"
-            )
+    bad = len(recipients) - len(members)
     return Sharing(
-        (tuple(members),) if members else (), (shared,) if members else (), tuple(keys), bad
+        (tuple(members),) if members else (),
+        (shared,) if members else (),
+        tuple(keys),
+        ((MARKED_BADLY, bad),) if bad else (),
     )
 
 
 def _compared(recipients: list[PublicRecipient], html: Compose, first: int) -> Sharing:
     """Group the letters by each recipient's shared layer, composed and compared."""
     alike: dict[str, list[int]] = {}
-    keys, bad = [], ""
+    keys: list[str] = []
+    unfit: dict[str, int] = {}  # why a letter cannot share: how many letters so
     for index, recipient in enumerate(recipients, first):
         shared = html(recipient, "shared")
         overlay = html(recipient, "overlay")
         keys.append(_digest(shared, overlay))
         if why := _unfit(shared, overlay):
-            bad = bad or why
+            unfit[why] = unfit.get(why, 0) + 1
         else:
             alike.setdefault(_digest(without_vary(shared)), []).append(index)
     # A letter alike with no other is laid out whole: a shared layer for it alone
     # would cost more.
     groups = tuple(tuple(members) for members in alike.values() if len(members) > 1)
-    lone = len(recipients) - sum(len(members) for members in groups)
-    reason = bad or (DEPENDS if lone else "")
+    lone = len(recipients) - sum(len(members) for members in groups) - sum(unfit.values())
+    reasons = (*unfit.items(), *([(DEPENDS, lone)] if lone else []))
     # Composed again for the groups' first letters: holding every addressee's HTML
     # until the groups are known could take hundreds of megabytes.
     layers = tuple(html(recipients[g[0] - first], "shared") for g in groups)
-    return Sharing(groups, layers, tuple(keys), reason)
+    return Sharing(groups, layers, tuple(keys), tuple(reasons))
 
 
 def overlay_batch(

@@ -34,6 +34,7 @@ def ranked() -> str:
     assert shipped.count("{% block salutation %}") == 1
     return shipped.replace("{% block salutation %}", "{% block salutation %}" + RANK)
 
+
 RECIPIENTS = """\
 to:
   - name: Ada Minister
@@ -81,3 +82,9 @@ def test_build_v_does_not_blame_a_well_marked_letter_for_anothers_malformed_part
         re.MULTILINE,
     )
     assert blamed == ["1"], result.stdout
+    said = [line for line in result.stdout.splitlines() if "laid out" in line]
+    assert said[:2] == [
+        f"  1 letter to addressees laid out one by one: {MALFORMED}",
+        "  1 letter to addressees laid out one by one: a letter like no other costs no less "
+        "from shared pages than laid out whole",
+    ], result.stdout

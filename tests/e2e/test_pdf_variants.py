@@ -175,7 +175,8 @@ def test_the_variant_is_part_of_every_key(example: Path) -> None:
     assert not set(keys[""]) & set(keys["pdf/ua-1"])
     assert not set(keys["pdf/a-3b"]) & set(keys["pdf/ua-1"])
     plans, _ = check(workspace, None, variant="pdf/ua-1")
-    assert plans[0].sharing == "PDF/UA-1 tags each letter as a whole"
+    every = len(plans[0].composer.to)
+    assert plans[0].shared.reasons == (("PDF/UA-1 tags each letter as a whole", every),)
 
 
 def test_so_is_source_date_epoch(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:

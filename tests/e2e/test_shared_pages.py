@@ -396,7 +396,7 @@ def test_a_shipped_template_is_proven_shared_from_one_composition(
     layers = count_layers(monkeypatch)
     shared = sharing(composer)
     assert shared.groups == ((0, 1, 2, 3, 4, 5),)
-    assert shared.reason == ""
+    assert shared.reasons == ()
     # One shared layer for all six, and each addressee's page 1 (milliseconds each).
     assert layers == ["shared", "overlay"] + ["overlay"] * 6
 
