@@ -331,9 +331,12 @@ def _how_laid_out(plan: LetterPlan, made: Made) -> list[str]:
     if copies:
         lines.append(f"{_plural(copies, 'copy', 'copies')} for cc share their pages")
     if made.shared_pages and (shared or copies):  # else said below, with why
+        stamped = [
+            *(["each letter's address and salutation"] if shared else []),
+            *(["each copy's address and copy mark"] if copies else []),
+        ]
         lines.append(
-            f"shared pages: {made.shared_pages} laid out once; each letter's address "
-            "and salutation stamped on"
+            f"shared pages: {made.shared_pages} laid out once; {', and '.join(stamped)} stamped on"
         )
     said = collections.Counter(made.unshared)
     for (role, why), count in sorted(said.items()):

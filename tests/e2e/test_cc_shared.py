@@ -126,7 +126,10 @@ def test_the_one_addressee_is_laid_out_whole_and_the_copies_share_their_pages(
         "  1 letter to addressees laid out one by one: a letter like no other costs no less "
         "from shared pages than laid out whole\n"
     ) in result.stdout
-    assert "  3 copies for cc share their pages\n" in result.stdout
+    assert (
+        "  3 copies for cc share their pages\n"
+        "  shared pages: 4 laid out once; each copy's address and copy mark stamped on\n"
+    ) in result.stdout
     bundle = load_letters(Workspace(ws))[0][0]
     composer = Composer(bundle)
     (letter,) = [p for p in composer.pieces if p.role == "to"]
