@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from campaign.checks.letters import load_letters
-from campaign.compose.composer import Composer
+from campaign.compose.composer import DEPENDS, Composer, sharing
 from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.load.workspace import Workspace
 from campaign.pdf.render import render_pdf
@@ -87,4 +87,50 @@ def test_build_v_does_not_blame_a_well_marked_letter_for_anothers_malformed_part
         f"  1 letter to addressees laid out one by one: {MALFORMED}",
         "  1 letter to addressees laid out one by one: a letter like no other costs no less "
         "from shared pages than laid out whole",
+    ], result.stdout
+
+
+FOUR = """\
+to:
+  - name: Ada Minister
+    title: Minister of Tests
+    address: [Ministry of Tests, Wilhelmstraße 1, 10117 Berlin]
+  - name: Bo Member
+    address: [Room 301, Tokyo 100-8982]
+  - name: Cy Member
+    address: [Room 302, Tokyo 100-8982]
+  - name: Dee Minister
+    title: Minister of Checks
+    address: [Ministry of Checks, Wilhelmstraße 2, 10117 Berlin]
+"""
+
+
+def test_letters_compared_one_by_one_are_each_said_for_their_own_reason(minimal: Path) -> None:
+    # The body names the addressee, so every letter is compared with the others (and
+    # none is alike another); Bo's and Cy's rank parts are empty, so those two cannot
+    # be stamped at all. Each reason is said of its own letters only.
+    own = minimal / "templates" / "joint-letter"
+    own.mkdir(parents=True)
+    (own / "letter.html.j2").write_text(ranked())
+    (minimal / "letters" / "test" / "recipients.yaml").write_text(FOUR)
+    body = minimal / "letters" / "test" / "body.md"
+    body.write_text(body.read_text() + "\nWe write to you, {{ recipient.name }}.\n")
+    composer = Composer(load_letters(Workspace(minimal))[0][0])
+    shared = sharing(composer)
+    assert shared.groups == ()
+    assert shared.reasons == (
+        (
+            "a <!--vary--> part of the template is not one element of class 'vary' "
+            "(without headings or links)",
+            2,
+        ),
+        (DEPENDS, 2),
+    )
+    result = run("build", "--verbose", "--jobs", "1", workspace=minimal)
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stdout.splitlines() if "laid out" in line]
+    assert said == [
+        "  2 letters to addressees laid out one by one: a <!--vary--> part of the template "
+        "is not one element of class 'vary' (without headings or links)",
+        f"  2 letters to addressees laid out one by one: {DEPENDS}",
     ], result.stdout
