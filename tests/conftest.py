@@ -20,7 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 from smtpbox import Inbox, serve
 
 from campaign.cli.main import cli
@@ -172,6 +174,24 @@ def pictures(pdf: Path | bytes, dpi: int = 60, last: int | None = None) -> list[
 def pdf_pages(path: Path) -> list[str]:
     """The text of each page."""
     return pdf_text(path).split("\f")[:-1]
+
+
+def text_while_loading(driver: webdriver.Chrome) -> str:
+    """The page's text for a wait to test, '' while the page is being replaced under the read.
+
+    A click or a reload replaces the document between finding its body and asking for
+    that body's text: Chromium says so as a stale element, or as an inspector error
+    ("Node with given id does not belong to the document"). Either is a reason to look
+    again; any other error is not.
+    """
+    try:
+        return str(driver.find_element(By.TAG_NAME, "body").text)
+    except StaleElementReferenceException:
+        return ""
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc.msg or ""):
+            return ""
+        raise
 
 
 def flat(text: str) -> str:

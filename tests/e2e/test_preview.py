@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 import pytest
 from PIL import Image
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -31,7 +30,7 @@ from campaign.paper.envelopes import page_geometry
 from campaign.preview.server import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.preview.watching import Watcher
 
-from conftest import chromium, pdf_text, run
+from conftest import chromium, pdf_text, run, text_while_loading
 
 SLUG = "japan-hrc-2020"
 WIDTH, HEIGHT = 1200, 1600
@@ -128,8 +127,7 @@ def wait_for_text(driver: webdriver.Chrome, text: str) -> None:
     """Until the page shows ``text``, reloading itself as it sees fit (never refreshed here)."""
     # The page reloads itself when a file changes: the body read a moment before can be
     # gone when its text is asked for, which is a reason to look again, not a failure.
-    wait = WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
-    wait.until(lambda d: text in text_of(d))
+    WebDriverWait(driver, WAIT).until(lambda d: text in text_while_loading(d))
 
 
 def rect(driver: webdriver.Chrome, selector: str, index: int = 0) -> dict[str, float]:

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from signonharness import LIST, SLUG, Inbox, Server, links, serve, smtp_server, use_smtp
 
-from conftest import chromium, flat, pdf_text, run
+from conftest import chromium, flat, pdf_text, run, text_while_loading
 
 WAIT = 15  # seconds a page may take to arrive (not a speed test)
 NAME = "Zoë Browser-Signer"
@@ -76,9 +75,7 @@ def page_text(driver: webdriver.Chrome) -> str:
 
 def wait_for_word(driver: webdriver.Chrome, word: str) -> None:
     """Until the page that a click or link opens says ``word``."""
-    WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: word in page_text(d).casefold()
-    )
+    WebDriverWait(driver, WAIT).until(lambda d: word in flat(text_while_loading(d)).casefold())
 
 
 def choose(driver: webdriver.Chrome, name: str, value: str) -> None:
