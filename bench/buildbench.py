@@ -133,9 +133,9 @@ def _median(runs: list[Run]) -> Run:
     )
 
 
-def _each(runs: list[Run], field: str) -> str:
+def _each(values: list[float], digits: int = 1) -> str:
     """One figure of each run, in the order they ran: '14.1 / 13.5 / 15.0'."""
-    return " / ".join(f"{getattr(run, field):.1f}" for run in runs)
+    return " / ".join(f"{value:.{digits}f}" for value in values)
 
 
 def _x(ratio: float, better: str = "faster", worse: str = "slower") -> str:
@@ -205,7 +205,8 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         f"  build, shared pages, median of {len(builds)}: {build.wall:6.1f} s, "
         f"{build.cpu:6.1f} s CPU (all processes), peak {build.pss_mb:.0f} MB "
         f"(PSS; summed RSS {build.rss / MB:.0f} MB)",
-        f"    each run: {_each(builds, 'wall')} s, {_each(builds, 'cpu')} s CPU "
+        f"    each run: {_each([r.wall for r in builds])} s, "
+        f"{_each([r.cpu for r in builds])} s CPU "
         "(the first into an empty build/, the others with --force)",
         f"    = {naive_wall * letters / build.wall:.0f}x the naive way per wall second, "
         f"{naive_cpu * letters / build.cpu:.0f}x per CPU-second "
@@ -213,7 +214,7 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         f"  100 addressees, median of {len(small_builds)}: {small_build.wall:.1f} s, "
         f"{small_build.cpu:.1f} s CPU, peak {small_build.pss_mb:.0f} MB; CPU per extra "
         f"letter {per_extra_cpu * 1000:.1f} ms (run by run: "
-        f"{' / '.join(f'{e * 1000:.1f}' for e in each_extra)} ms)",
+        f"{_each([e * 1000 for e in each_extra])} ms)",
         f"  scrlttr2, the same {peer_pieces} letters ({peer_pages} pages), two pdflatex passes, "
         f"one process per CPU: {peer.wall:.1f} s, {peer.cpu:.1f} s CPU, peak "
         f"{peer.pss_mb:.0f} MB",
@@ -248,7 +249,7 @@ def run(addressees: int = 700, signatories: int = 1000) -> list[str]:
         "  the same with its Japanese edition and parallel.pdf:           "
         f"{both.wall:.1f} s, {both.cpu:.1f} s CPU, peak {both.pss_mb:.0f} MB",
         f"  campaign sig add on 10,000 entries, median of {len(adds)}: {sig_add.wall:.2f} s "
-        f"({' / '.join(f'{run.wall:.2f}' for run in adds)}), {sig_add.cpu:.2f} s CPU "
+        f"({_each([r.wall for r in adds], 2)}), {sig_add.cpu:.2f} s CPU "
         f"(the first, reading the whole file: {first_add.wall:.2f} s, {first_add.cpu:.2f} s CPU)",
     ]
     l10, l20 = lists[10_000], lists[20_000]

@@ -176,6 +176,11 @@ def pdf_pages(path: Path) -> list[str]:
     return pdf_text(path).split("\f")[:-1]
 
 
+def body_text(driver: webdriver.Chrome) -> str:
+    """What the page in the browser says, as its reader sees it."""
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
 def text_while_loading(driver: webdriver.Chrome) -> str:
     """The page's text for a wait to test, '' while the page is being replaced under the read.
 
@@ -185,7 +190,7 @@ def text_while_loading(driver: webdriver.Chrome) -> str:
     again; any other error is not.
     """
     try:
-        return str(driver.find_element(By.TAG_NAME, "body").text)
+        return body_text(driver)
     except StaleElementReferenceException:
         return ""
     except WebDriverException as exc:

@@ -30,7 +30,7 @@ from campaign.paper.envelopes import page_geometry
 from campaign.preview.server import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.preview.watching import Watcher
 
-from conftest import chromium, pdf_text, run, text_while_loading
+from conftest import body_text, chromium, pdf_text, run, text_while_loading
 
 SLUG = "japan-hrc-2020"
 WIDTH, HEIGHT = 1200, 1600
@@ -120,7 +120,7 @@ def open_page(driver: webdriver.Chrome, url: str) -> None:
 
 
 def text_of(driver: webdriver.Chrome) -> str:
-    return str(driver.find_element(By.TAG_NAME, "body").text)
+    return body_text(driver)
 
 
 def wait_for_text(driver: webdriver.Chrome, text: str) -> None:

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from signonharness import LIST, SLUG, Inbox, Server, links, serve, smtp_server, use_smtp
 
-from conftest import chromium, flat, pdf_text, run, text_while_loading
+from conftest import body_text, chromium, flat, pdf_text, run, text_while_loading
 
 WAIT = 15  # seconds a page may take to arrive (not a speed test)
 NAME = "Zoë Browser-Signer"
@@ -70,7 +70,7 @@ def shot(driver: webdriver.Chrome, folder: Path, name: str, selector: str = "") 
 
 
 def page_text(driver: webdriver.Chrome) -> str:
-    return flat(str(driver.find_element(By.TAG_NAME, "body").text))
+    return flat(body_text(driver))
 
 
 def wait_for_word(driver: webdriver.Chrome, word: str) -> None:
