@@ -200,6 +200,44 @@ def test_starttls_with_login(
     assert len(box.messages) == 1
 
 
+def test_tls_settings_are_made_once_a_process_and_never_for_plain_smtp(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Reading the system's certificate authorities costs ~20 ms: not on every connection."""
+    import trustme
+
+    from campaign.mail.send import connect, hang_up, tls
+    from campaign.model.records import Smtp
+
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    made: list[object] = []
+    make = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(kwargs.get("cafile"))
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    tls.cache_clear()
+    plain, secured = Inbox(), Inbox()
+    for box, settings in ((plain, {}), (secured, {"tls_context": server_context})):
+        for controller in serve(monkeypatch, box, require_starttls=bool(settings), **settings):
+            security = "starttls" if settings else "none"
+            smtp = Smtp(
+                host="127.0.0.1", port=controller.port, security=security, ca_file=str(ca_file)
+            )
+            for _ in range(3):
+                server = connect(smtp, "")
+                assert server.noop()[0] == 250
+                assert isinstance(server.sock, ssl.SSLSocket) == bool(settings)
+                hang_up(server)
+    assert made == [str(ca_file)]  # once, for the three secured connections alone
+
+
 def test_a_password_in_the_workspace_is_refused(letters: Path) -> None:
     (letters / "campaign.yaml").write_text("smtp:\n  host: mail.example.org\n  password: hunter2\n")
     result = run("send", "test")
