@@ -168,6 +168,8 @@ def _smtp(f: Fields) -> Smtp:
             "remove it; set CAMPAIGN_SMTP_PASSWORD, or type it when 'campaign send' asks",
         )
     f.known(("host", "port", "security", "username", "from", "per_minute", "ca_file", "password"))
+    # A relative file is the workspace's, wherever the command is run from (-C).
+    ca_file = f.text("ca_file")
     return Smtp(
         host=f.text("host"),
         port=int(f.number("port", 1, 65535) or 0),
@@ -175,7 +177,7 @@ def _smtp(f: Fields) -> Smtp:
         username=f.text("username"),
         sender=f.email("from"),
         per_minute=f.number("per_minute", 0.1, 100000) or 30.0,
-        ca_file=f.text("ca_file"),
+        ca_file=str(Path(f.path).parent.absolute() / Path(ca_file).expanduser()) if ca_file else "",
         line=f.line(),
     )
 

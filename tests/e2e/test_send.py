@@ -169,8 +169,11 @@ def test_starttls_with_login(
     certificate = authority.issue_cert("127.0.0.1")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     certificate.configure_cert(server_context)
-    ca_file = tmp_path / "ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
+    # The workspace's own file, named relative to it, found from another folder (-C).
+    authority.cert_pem.write_to_path(str(letters / "company-ca.pem"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
     logins: list[tuple[bytes, bytes]] = []
 
     def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
@@ -181,7 +184,7 @@ def test_starttls_with_login(
 
     (letters / "campaign.yaml").write_text(
         "sender:\n  name: Test Coalition\n  email: coalition@example.org\n"
-        f"smtp:\n  username: coalition\n  ca_file: {ca_file}\n"
+        "smtp:\n  username: coalition\n  ca_file: company-ca.pem\n"
     )
     box = Inbox()
     for _ in serve(
@@ -194,7 +197,7 @@ def test_starttls_with_login(
     ):
         monkeypatch.setenv("CAMPAIGN_SMTP_SECURITY", "starttls")
         monkeypatch.setenv("CAMPAIGN_SMTP_PASSWORD", "s3cret")
-        result = run("send", "test", "--send", "--limit", "1")
+        result = run("send", "test", "--send", "--limit", "1", workspace=letters)
     assert result.exit_code == 0, result.output
     assert logins == [(b"coalition", b"s3cret")]
     assert len(box.messages) == 1
