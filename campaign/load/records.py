@@ -170,6 +170,17 @@ def _smtp(f: Fields) -> Smtp:
     f.known(("host", "port", "security", "username", "from", "per_minute", "ca_file", "password"))
     # A relative file is the workspace's, wherever the command is run from (-C).
     ca_file = f.text("ca_file")
+    if ca_file:
+        try:
+            ca_file = str(Path(f.path).parent.absolute() / Path(ca_file).expanduser())
+        except RuntimeError:  # '~someone/ca.pem' of a user this machine does not know
+            f.error(
+                "ca_file",
+                f"'ca_file' starts with {ca_file.split('/')[0]!r}, a home folder that "
+                "cannot be found",
+                "write the file's folder out in full, or relative to campaign.yaml",
+            )
+            ca_file = ""
     return Smtp(
         host=f.text("host"),
         port=int(f.number("port", 1, 65535) or 0),
@@ -177,7 +188,7 @@ def _smtp(f: Fields) -> Smtp:
         username=f.text("username"),
         sender=f.email("from"),
         per_minute=f.number("per_minute", 0.1, 100000) or 30.0,
-        ca_file=str(Path(f.path).parent.absolute() / Path(ca_file).expanduser()) if ca_file else "",
+        ca_file=ca_file,
         line=f.line(),
     )
 

@@ -39,7 +39,7 @@ class Smtp:
     username: str = ""
     sender: str = ""  # the From address; default the letterhead's e-mail
     per_minute: float = 30.0  # rate limit
-    ca_file: str = ""  # extra certificate authority to trust (a company relay)
+    ca_file: str = ""  # the CAs trusted instead of the system's (a company relay's)
     line: int = 0
 
 
