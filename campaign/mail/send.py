@@ -343,11 +343,11 @@ def check_server(smtp: Smtp) -> None:
 def tls(ca_file: str) -> ssl.SSLContext:
     """The TLS settings that check the mail server's certificate, made once per process.
 
-    Making them reads the system's certificate authorities (or, in their place, those of
-    ``ca_file``): about 20 ms of CPU. The
-    sign-on page's mail worker connects for each batch of e-mails it sends, and did
-    so for every batch (and for plain SMTP, which uses none): a tenth of a CPU at 300
-    sign-ons a second. A CA file changed on disk is read when the worker starts again.
+    Making them reads the system's certificate authorities (or, in their place, those
+    of ``ca_file``): about 20 ms of CPU. The sign-on page's mail worker connects for
+    each batch of e-mails it sends, and made them for every batch (and for plain SMTP,
+    which uses none): a tenth of a CPU at 300 sign-ons a second. A CA file changed on
+    disk is read when the worker starts again.
     """
     return ssl.create_default_context(cafile=ca_file or None)
 
