@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,15 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
+
+
+def server_context(authority: trustme.CA, *names: str) -> ssl.SSLContext:
+    """The server's TLS: a certificate for ``names`` (127.0.0.1 by default) from ``authority``."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(*(names or ("127.0.0.1",))).configure_cert(context)
+    return context
 
 
 class Inbox:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import trustme
-from smtpbox import Inbox, listening
+from smtpbox import Inbox, listening, server_context
 
 from campaign.errors import CampaignError
 from campaign.load.records import load_settings
@@ -37,13 +37,6 @@ class Counted(Inbox):
         self.greetings += 1
         session.host_name = hostname
         return responses
-
-
-def server_context(authority: trustme.CA, *names: str) -> ssl.SSLContext:
-    """The server's side: a certificate for ``names`` (127.0.0.1 by default) from ``authority``."""
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert(*(names or ("127.0.0.1",))).configure_cert(context)
-    return context
 
 
 @pytest.fixture(autouse=True)

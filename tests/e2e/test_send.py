@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smtpbox import Inbox, serve, text_of
+from smtpbox import Inbox, serve, server_context, text_of
 
 from conftest import run
 
@@ -166,9 +166,7 @@ def test_starttls_with_login(
     import trustme
 
     authority = trustme.CA()
-    certificate = authority.issue_cert("127.0.0.1")
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    certificate.configure_cert(server_context)
+    tls_context = server_context(authority)
     # The workspace's own file, named relative to it, found from another folder (-C).
     authority.cert_pem.write_to_path(str(letters / "company-ca.pem"))
     elsewhere = tmp_path / "elsewhere"
@@ -190,7 +188,7 @@ def test_starttls_with_login(
     for _ in serve(
         monkeypatch,
         box,
-        tls_context=server_context,
+        tls_context=tls_context,
         require_starttls=True,
         authenticator=authenticate,
         auth_require_tls=True,
@@ -213,8 +211,7 @@ def test_tls_settings_are_made_once_a_process_and_never_for_plain_smtp(
     from campaign.model.records import Smtp
 
     authority = trustme.CA()
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    tls_context = server_context(authority)
     ca_file = tmp_path / "ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     made: list[object] = []
@@ -227,7 +224,7 @@ def test_tls_settings_are_made_once_a_process_and_never_for_plain_smtp(
     monkeypatch.setattr(ssl, "create_default_context", counted)
     tls.cache_clear()
     plain, secured = Inbox(), Inbox()
-    for box, settings in ((plain, {}), (secured, {"tls_context": server_context})):
+    for box, settings in ((plain, {}), (secured, {"tls_context": tls_context})):
         for controller in serve(monkeypatch, box, require_starttls=bool(settings), **settings):
             security = "starttls" if settings else "none"
             smtp = Smtp(
