@@ -370,7 +370,11 @@ def _tls_of(smtp: Smtp) -> ssl.SSLContext:
         why = exc.strerror or str(exc)
     if not smtp.ca_file:
         raise CampaignError(f"cannot read the system's certificate authorities: {why}")
-    raise CampaignError(f"cannot use smtp.ca_file {display_path(Path(smtp.ca_file))}: {why}")
+    raise CampaignError(
+        f"cannot use smtp.ca_file {display_path(Path(smtp.ca_file))}: {why}\n"
+        "  hint: name a PEM file of the mail server's certificate authority (a relative"
+        " name is read from campaign.yaml's folder), or remove ca_file to trust the system's"
+    )
 
 
 def connect(smtp: Smtp, password: str) -> smtplib.SMTP:

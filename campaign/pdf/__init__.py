@@ -1,7 +1,8 @@
 """The PDF layer: the only package that imports WeasyPrint and pikepdf.
 
 ``engine`` lays HTML out and writes it (reading only the files a letter may show),
-``cascade`` has WeasyPrint read a style sheet once per process,
+``cascade`` has WeasyPrint read a style sheet once per process, ``shaping`` has
+Pango shape a line once for its layout and its drawing,
 ``render`` measures and checks what it laid out, ``pool`` keeps the worker processes,
 ``workers`` holds the jobs they run, ``listing`` lays a long list out in parts,
 ``joining`` joins PDFs, ``variants`` makes PDF/A and PDF/UA, ``pictures`` checks

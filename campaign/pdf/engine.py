@@ -2,7 +2,7 @@
 
 Everything that lays out pages goes through ``layout`` and ``write`` here: the URL
 fetcher that confines a letter to what it may show lives in one place. It may import
-the pdf package's pictures, proof and variants, and the layers below pdf.
+the pdf package's cascade, shaping, pictures, proof and variants, and the layers below pdf.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from campaign.pdf.pictures import (
     inline_svg_problem,
     picture_problem,
 )
+from campaign.pdf.shaping import install as shape_once
 
 # What a letter may show, by the file's kind; anything else it links to is refused.
 KINDS = {
@@ -162,6 +163,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     import weasyprint
 
     install()  # style sheets read once per process (cascade.py)
+    shape_once()  # each line's text shaped once, for its layout and its drawing (shaping.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
     if tree is None:

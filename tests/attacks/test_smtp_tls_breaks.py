@@ -23,6 +23,11 @@ from campaign.signon.worker import MailWorker
 
 from conftest import run
 
+HINT = (
+    "name a PEM file of the mail server's certificate authority (a relative name is read"
+    " from campaign.yaml's folder), or remove ca_file to trust the system's"
+)
+
 
 class Counted(Inbox):
     """An inbox that also counts the clients that said EHLO (a connection opened)."""
@@ -114,7 +119,7 @@ def test_an_unusable_ca_file_is_named_and_no_connection_is_opened(
     with listening(box, tls_context=server_context(trustme.CA()), require_starttls=True) as c:
         result = send_through(monkeypatch, tmp_path, letter, c.port)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot use smtp.ca_file {ca}: {why}\n"
+    assert result.stderr == f"Error: cannot use smtp.ca_file {ca}: {why}\n  hint: {HINT}\n"
     assert box.greetings == 0
     assert box.messages == []
 
@@ -174,7 +179,9 @@ def test_the_worker_says_which_ca_file_is_missing_and_sends_once_it_is_there(
         worker = MailWorker(store, Settings(smtp=smtp), "")  # type: ignore[arg-type]
         mail = Mail(id=1, recipient="ada@example.org", subject="Confirm", body="Hi", attempts=0)
         assert worker._send([mail]) == 0
-        assert store.failures == [(1, f"cannot use smtp.ca_file {ca}: no such file", True)]
+        assert store.failures == [
+            (1, f"cannot use smtp.ca_file {ca}: no such file\n  hint: {HINT}", True)
+        ]
         authority.cert_pem.write_to_path(str(ca))
         assert worker._send([mail]) == 1
         assert store.done == [1]
