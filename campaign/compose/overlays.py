@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
+from campaign.compose import scanning
+
 OPEN, CLOSE = "vary", "/vary"  # the comments <!--vary--> and <!--/vary-->
 HIDE = "data-vary-hide"  # an element that holds no part: out of the overlay's layout
 PART = "data-vary-part"  # the part's number on the page, in the order of the page's HTML
@@ -206,6 +208,7 @@ def unseen_siblings(head: str, bodies: list[tuple[str, str]]) -> bool:
     import tinycss2
     import tinyhtml5
 
+    scanning.install()  # tinyhtml5's scanning patterns kept
     if re.search(r"<link\b|@import", head, re.I):
         return False
     css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", head, re.S | re.I))

@@ -28,6 +28,8 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+from campaign.compose.scanning import install
+
 # Elements whose text the parser reads as plain text, placed where it stands.
 _PLAIN = {
     "div", "span", "p", "br", "b", "i", "em", "strong", "small", "sub", "sup", "u", "s",
@@ -64,6 +66,7 @@ _SUFFIX = re.compile(r"</body>\s*</html>\s*\Z")
 def _parse(text: str) -> ET.Element:
     import tinyhtml5
 
+    install()  # its scanning patterns kept (scanning.py)
     # As WeasyPrint reads a string (weasyprint.HTML(string=...)).
     root: ET.Element = tinyhtml5.parse(io.StringIO(text), namespace_html_elements=False)
     return root

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from campaign.compose import scanning
 from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
@@ -164,6 +165,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
 
     install()  # style sheets read once per process (cascade.py)
     shape_once()  # each line's text shaped once, for its layout and its drawing (shaping.py)
+    scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
     if tree is None:
