@@ -145,3 +145,18 @@ def test_a_pool_opened_here_has_weasyprint_imported_here_too(here: bool) -> None
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (run.returncode, run.stdout, run.stderr) == (0, f"{here}\n", "")
+
+
+def test_a_worker_starts_with_what_it_inherited_out_of_the_collectors_way() -> None:
+    """What the fork server imported is frozen in a worker: its collections never walk it."""
+    script = (
+        "import gc\n"
+        "from campaign.pdf.pool import workers\n"
+        "with workers(2, separate=True) as pool:\n"
+        "    frozen, modules = pool.submit(eval, "
+        "'(__import__(\"gc\").get_freeze_count(), \"weasyprint\" in __import__(\"sys\").modules)'"
+        ").result()\n"
+        "print(frozen > 50_000, modules, gc.get_freeze_count())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "True True 0\n", "")
