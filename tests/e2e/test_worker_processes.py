@@ -154,7 +154,7 @@ def test_a_worker_starts_with_what_it_inherited_out_of_the_collectors_way() -> N
         "from campaign.pdf.pool import workers\n"
         "with workers(2, separate=True) as pool:\n"
         "    frozen, modules = pool.submit(eval, "
-        "'(__import__(\"gc\").get_freeze_count(), \"weasyprint\" in __import__(\"sys\").modules)'"
+        '\'(__import__("gc").get_freeze_count(), "weasyprint" in __import__("sys").modules)\''
         ").result()\n"
         "print(frozen > 50_000, modules, gc.get_freeze_count())\n"
     )
