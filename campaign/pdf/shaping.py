@@ -4,26 +4,43 @@ WeasyPrint lays out a line of text with a Pango layout, then drops the layout an
 draw the line, makes a new one for the same text and has Pango itemize and shape it
 again. Here a layout the line was measured with is kept until the line is drawn, and
 drawn as it is when nothing it holds can differ from the layout WeasyPrint would make:
-the same style, no spacing added to justify the line, its whole text on one line, and
+the same style, no spacing added to justify the line, its whole text on one line no
+wider than its box (a drawing that ellipsizes it would find nothing to lay out anew),
 single-paragraph mode set before the text was shaped (WeasyPrint draws in that mode;
-turning it on later would have Pango shape the text again). Otherwise WeasyPrint makes
+turning it on later would have Pango shape the text again), and no word spacing left
+by an earlier text at a place where the drawn text has no space (WeasyPrint sets the
+text of a layout several times while measuring a line, and each time adds spacing to
+that text's spaces without taking away the last text's). Otherwise WeasyPrint makes
 its layout anew, as it always did. It changes what the pinned version's ``Layout``
 does (tested by tests/unit/test_shaping.py), not what is drawn: a build's PDFs are byte
-for byte those made without it. Imported by engine.py only, once WeasyPrint is.
+for byte those made without it (tests/attacks/test_shaping_breaks.py).
+Imported by engine.py only, once WeasyPrint is.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any
 
 # Characters Pango may take to end a paragraph (a layout holding one is shaped in
 # paragraphs unless single-paragraph mode is on, so the mode cannot be set early).
 _PARAGRAPH_ENDS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
+# Where WeasyPrint's set_text gives word spacing: each space and no-break space.
+_SPACES = re.compile(" |\u00a0".encode())
+
+_installing = threading.Lock()  # two threads laying out their first documents at once
+
 
 def install() -> None:
     """Put the kept layouts in place (once per process; later calls do nothing)."""
-    from weasyprint.text.ffi import ffi, pango
+    with _installing:
+        _install()
+
+
+def _install() -> None:
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
     from weasyprint.text.line_break import Layout
 
     if getattr(Layout, "campaign_shaped_once", False):
@@ -34,15 +51,29 @@ def install() -> None:
 
     def set_text_once(self: Any, text: str, justify: bool = False) -> None:
         set_text(self, text, justify)
+        word_spacing = self.style["word_spacing"] + (self.justification_spacing if justify else 0)
+        spaced = (
+            frozenset(match.start() for match in _SPACES.finditer(self.text.encode()))
+            if word_spacing and self.text
+            else frozenset()
+        )
+        # Each text's spaces get their spacing, and no later text takes it away: the
+        # layout draws as a new one only if no earlier text spaced another place.
+        self.campaign_spaced = getattr(self, "campaign_spaced", frozenset()) | spaced
+        self.campaign_stray_spacing = self.campaign_spaced != spaced
+        if getattr(self, "campaign_drawing", False):
+            return  # WeasyPrint sets the drawing's mode itself, after its first text
         # Set while no line is shaped yet, so the mode costs nothing; the drawing sets it
-        # too, and a layout already in it is not shaped again.
+        # too, and a layout already in it is not shaped again. A text that may hold
+        # paragraphs is measured as WeasyPrint measures it, in paragraphs (the layout
+        # may have held a text without any before).
         self.campaign_one_paragraph = _PARAGRAPH_ENDS.isdisjoint(self.text)
-        if self.campaign_one_paragraph:
-            pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+        pango.pango_layout_set_single_paragraph_mode(self.layout, self.campaign_one_paragraph)
 
     def keep(self: Any) -> None:
-        if getattr(self, "campaign_kept", False):
-            self.campaign_kept = False  # drawn: let it go as WeasyPrint does
+        if getattr(self, "campaign_drawing", False) or getattr(self, "campaign_kept", False):
+            # drawn: let it go as WeasyPrint does
+            self.campaign_kept = self.campaign_drawing = False
             deactivate(self)
         elif getattr(self, "campaign_one_paragraph", False) and not self.justification_spacing:
             self.campaign_kept = True  # measured: keep it for the drawing
@@ -50,15 +81,35 @@ def install() -> None:
             deactivate(self)
 
     def draw_as_kept(self: Any, style: Any) -> None:
+        self.campaign_drawing = True
         if (
             getattr(self, "campaign_kept", False)
             and style is self.style
             and not self.justification_spacing
-            and pango.pango_layout_get_line_readonly(self.layout, 1) == ffi.NULL
+            and not self.campaign_stray_spacing
         ):
-            return  # what WeasyPrint would make anew, already shaped
+            # A new layout wraps words (a long word may have been cut at any letter
+            # while measuring): the same wrapping, for a drawing that sets a width. A
+            # layout already wrapping words, or without a width, is not laid out again.
+            pango.pango_layout_set_wrap(self.layout, pango.PANGO_WRAP_WORD)
+            if pango.pango_layout_get_line_readonly(self.layout, 1) == ffi.NULL and _fits(self):
+                return  # what WeasyPrint would make anew, already shaped
         self.campaign_kept = False
+        self.campaign_spaced = frozenset()  # a new Pango layout, no text spaced yet
         reactivate(self, style)
+
+    def _fits(self: Any) -> bool:
+        # A line wider than its box: a drawing that ellipsizes it sets the same width
+        # and Pango, having wrapped nothing, would not lay the kept line out again.
+        if self.max_width is None:
+            return True  # drawn without a width: nothing to ellipsize
+        extents = ffi.new("PangoRectangle *")
+        pango.pango_layout_line_get_extents(
+            pango.pango_layout_get_line_readonly(self.layout, 0), ffi.NULL, extents
+        )
+        fits: bool = extents.x >= 0 and extents.x + extents.width <= self.max_width * TO_UNITS
+        ffi.release(extents)
+        return fits
 
     Layout.campaign_unshaped = (set_text, deactivate, reactivate)  # what was replaced
     Layout.set_text = set_text_once
