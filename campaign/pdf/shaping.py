@@ -4,31 +4,26 @@ WeasyPrint lays out a line of text with a Pango layout, then drops the layout an
 draw the line, makes a new one for the same text and has Pango itemize and shape it
 again. Here a layout the line was measured with is kept until the line is drawn, and
 drawn as it is when nothing it holds can differ from the layout WeasyPrint would make:
-the same style, no spacing added to justify the line, its whole text on one line no
-wider than its box (a drawing that ellipsizes it would find nothing to lay out anew),
-single-paragraph mode set before the text was shaped (WeasyPrint draws in that mode;
-turning it on later would have Pango shape the text again), and no word spacing left
-by an earlier text at a place where the drawn text has no space (WeasyPrint sets the
-text of a layout several times while measuring a line, and each time adds spacing to
-that text's spaces without taking away the last text's). Otherwise WeasyPrint makes
-its layout anew, as it always did. It changes what the pinned version's ``Layout``
-does (tested by tests/unit/test_shaping.py), not what is drawn: a build's PDFs are byte
-for byte those made without it (tests/attacks/test_shaping_breaks.py).
+the same style, no word spacing (each text WeasyPrint sets while measuring spaces its
+own spaces and leaves an earlier text's spacing in place) and none added to justify the
+line, word wrapping, its whole text on one line no wider than its box (a drawing that
+ellipsizes it would find nothing to lay out anew), and single-paragraph mode set before
+the text was shaped (WeasyPrint draws in that mode; turning it on later would have Pango
+shape the text again). Otherwise WeasyPrint makes its layout anew, as it always did. It
+changes what the pinned version's ``Layout`` does, not what is drawn: a build's PDFs
+are byte for byte those made without it (tests/unit/test_shaping.py,
+tests/attacks/test_shaping_breaks.py).
 Imported by engine.py only, once WeasyPrint is.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any
 
 # Characters Pango may take to end a paragraph (a layout holding one is shaped in
 # paragraphs unless single-paragraph mode is on, so the mode cannot be set early).
 _PARAGRAPH_ENDS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
-
-# Where WeasyPrint's set_text gives word spacing: each space and no-break space.
-_SPACES = re.compile(" |\u00a0".encode())
 
 _installing = threading.Lock()  # two threads laying out their first documents at once
 
@@ -51,16 +46,6 @@ def _install() -> None:
 
     def set_text_once(self: Any, text: str, justify: bool = False) -> None:
         set_text(self, text, justify)
-        word_spacing = self.style["word_spacing"] + (self.justification_spacing if justify else 0)
-        spaced = (
-            frozenset(match.start() for match in _SPACES.finditer(self.text.encode()))
-            if word_spacing and self.text
-            else frozenset()
-        )
-        # Each text's spaces get their spacing, and no later text takes it away: the
-        # layout draws as a new one only if no earlier text spaced another place.
-        self.campaign_spaced = getattr(self, "campaign_spaced", frozenset()) | spaced
-        self.campaign_stray_spacing = self.campaign_spaced != spaced
         if getattr(self, "campaign_drawing", False):
             return  # WeasyPrint sets the drawing's mode itself, after its first text
         # Set while no line is shaped yet, so the mode costs nothing; the drawing sets it
@@ -75,7 +60,14 @@ def _install() -> None:
             # drawn: let it go as WeasyPrint does
             self.campaign_kept = self.campaign_drawing = False
             deactivate(self)
-        elif getattr(self, "campaign_one_paragraph", False) and not self.justification_spacing:
+        elif (
+            getattr(self, "campaign_one_paragraph", False)
+            and not self.justification_spacing
+            # Each text set gives its spaces word spacing and none takes an earlier
+            # text's away, so a layout measured with several texts may hold spacing
+            # where the drawn text has none: with word spacing, always laid out anew.
+            and not self.style["word_spacing"]
+        ):
             self.campaign_kept = True  # measured: keep it for the drawing
         else:
             deactivate(self)
@@ -86,7 +78,6 @@ def _install() -> None:
             getattr(self, "campaign_kept", False)
             and style is self.style
             and not self.justification_spacing
-            and not self.campaign_stray_spacing
         ):
             # A new layout wraps words (a long word may have been cut at any letter
             # while measuring): the same wrapping, for a drawing that sets a width. A
@@ -95,7 +86,6 @@ def _install() -> None:
             if pango.pango_layout_get_line_readonly(self.layout, 1) == ffi.NULL and _fits(self):
                 return  # what WeasyPrint would make anew, already shaped
         self.campaign_kept = False
-        self.campaign_spaced = frozenset()  # a new Pango layout, no text spaced yet
         reactivate(self, style)
 
     def _fits(self: Any) -> bool:
