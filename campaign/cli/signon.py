@@ -143,8 +143,10 @@ def _worker_process(root: Path, slug: str, database: str) -> subprocess.Popen[by
     Its own process, so that sending the e-mails takes another core rather than the
     server's turn at Python's lock; it stops when the server does, however it stops.
     """
-    command = [sys.executable, "-m", "campaign", "-C", str(root), "signon", "worker", slug,
-               "--database", database, "--parent", str(os.getpid())]  # fmt: skip
+    # -P: not the folder the server runs in first on sys.path (-m puts it there), so a
+    # file of the workspace named like a module is never imported in place of it.
+    command = [sys.executable, "-P", "-m", "campaign", "-C", str(root), "signon", "worker",
+               slug, "--database", database, "--parent", str(os.getpid())]  # fmt: skip
     return subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

@@ -253,9 +253,13 @@ def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[W
             _pools += 1
         pool = None
         try:
-            pool = _WatchedPool(
-                jobs, initializer=_worker_started, maxtasksperchild=JOBS_PER_WORKER, context=context
-            )
+            with _no_folder_on_path():
+                pool = _WatchedPool(
+                    jobs,
+                    initializer=_worker_started,
+                    maxtasksperchild=JOBS_PER_WORKER,
+                    context=context,
+                )
             if warming is not None:
                 warming.join()
             yield _Pool(pool)
@@ -270,6 +274,27 @@ def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[W
                         _pools -= 1
                         if not _pools:
                             _stop_server()
+
+
+@contextmanager
+def _no_folder_on_path() -> Iterator[None]:
+    """Python processes started inside import nothing from the folder the command runs in.
+
+    The fork server (and multiprocessing's resource tracker) start as ``python -c``,
+    which puts the current folder first on ``sys.path``: run in a workspace holding a
+    ``weasyprint.py``, a ``campaign/`` or a ``multiprocessing/`` folder, they would run
+    that file's code. PYTHONSAFEPATH (Python 3.11) leaves the folder off; the workers
+    are forked from the server and keep its path.
+    """
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 # Seconds a worker has to end on SIGTERM before it is killed, and the pool's threads.
