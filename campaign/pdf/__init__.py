@@ -8,5 +8,6 @@ Pango shape a line once for its layout and its drawing,
 ``joining`` joins PDFs, ``variants`` makes PDF/A and PDF/UA, ``pictures`` checks
 pictures before layout, ``proof`` reads a build's text back. Takes HTML, not
 letters: may import load, model, paper, text, files and errors, and of compose only
-the places of an overlay's parts (overlays.Place); never checks.
+what reads the HTML it is given (an overlay's places and marks, ``sheettree``,
+``scanning``); never checks.
 """
