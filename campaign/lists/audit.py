@@ -1,19 +1,19 @@
 """``campaign sig audit``: each printed signature with where it came from.
 
 An entry's ``source:`` says how it came (provenance.py). One without was typed into
-the file by hand: in a git repository ``git blame`` says who committed its first
-line and when; outside one nobody can tell, and the audit says so.
+the file by hand: in a git repository git's blame of HEAD (files/git.py) says who
+committed its first line and when, and a line not in HEAD is not committed yet;
+outside one nobody can tell, and the audit says so.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from campaign.errors import Problem, ProblemsFound, display_path
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
+from campaign.files import git
 from campaign.files.tables import csv_text
 from campaign.lists.provenance import described
 from campaign.load.records import load_signature_list
@@ -31,68 +31,21 @@ class Audited:
     flag: str
 
 
-@dataclass(frozen=True)
-class _Blame:
-    commit: str
-    author: str
-    day: str
-    summary: str
-
-
-def _blame(path: Path) -> dict[int, _Blame] | None:
-    """The commit of each line of ``path``; None when it is not in a git repository."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(path.parent), "blame", "--porcelain", "--", path.name],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        # Not a repository, or a list git does not track yet: every line is unwritten.
-        inside = subprocess.run(
-            ["git", "-C", str(path.parent), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if inside.returncode != 0:
-            return None
-        return {}
-    lines: dict[int, _Blame] = {}
-    commits: dict[str, dict[str, str]] = {}
-    current: dict[str, str] = {}
-    number = 0
-    for text in done.stdout.splitlines():
-        if text.startswith("\t"):
-            info = commits.setdefault(current["commit"], current)
-            lines[number] = _Blame(
-                info["commit"], info.get("author", ""), info.get("day", ""), info.get("summary", "")
-            )
-            continue
-        head, _, rest = text.partition(" ")
-        if len(head) == 40 and all(c in "0123456789abcdef" for c in head):
-            number = int(rest.split()[1])
-            current = dict(commits.get(head, {"commit": head}))
-        elif head == "author":
-            current["author"] = rest
-        elif head == "author-time":
-            current["day"] = dt.datetime.fromtimestamp(int(rest), dt.UTC).date().isoformat()
-        elif head == "summary":
-            current["summary"] = rest
-    return lines
-
-
 def audit(path: Path) -> tuple[list[Audited], bool]:
     """The printed signatures of the list at ``path``, and whether git could be asked."""
     problems: list[Problem] = []
     loaded = load_signature_list(path, problems)
     if loaded is None or any(not p.warning for p in problems):
         raise ProblemsFound(problems)
-    blame = _blame(path)
+    try:
+        blame = git.blame(path)
+    except git.GitError as exc:
+        raise CampaignError(
+            f"git cannot say who committed the lines of {display_path(path)}: {shown(str(exc))}\n"
+            "  hint: a setting such as blame.ignoreRevsFile naming a file that is not there "
+            "is the usual cause; `git config --show-origin --get-all blame.ignoreRevsFile` "
+            "says where it is set"
+        ) from None
     found = []
     for entry in loaded.entries:
         if entry.status != "signed":
@@ -104,12 +57,12 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
     return found, blame is not None
 
 
-def _hand_edit(blame: dict[int, _Blame] | None, line: int) -> str:
+def _hand_edit(blame: dict[int, git.Blamed] | None, line: int) -> str:
     """Why an entry without a source is flagged: who typed it, as far as git knows."""
     if blame is None:
         return "no source"
     known = blame.get(line)
-    if known is None or set(known.commit) == {"0"}:
+    if known is None:
         return "hand edit only (not committed yet)"
     return f"hand edit only ({known.author}, {known.day}, commit {known.commit[:7]})"
 

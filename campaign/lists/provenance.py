@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+
+from campaign.files import git
 
 KINDS = ("sig add", "sig import", "signon", "merge of")
 
@@ -36,16 +37,7 @@ def stamp(now: dt.datetime | None = None) -> str:
 
 def who(folder: Path, environ: Mapping[str, str]) -> str:
     """Who runs the command: git's user.name for the folder, else $USER, else 'unknown'."""
-    try:
-        name = subprocess.run(
-            ["git", "-C", str(folder), "config", "user.name"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        name = ""
+    name = git.config(folder, "user.name")
     return name or environ.get("USER", "") or environ.get("USERNAME", "") or "unknown"
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
+from campaign.files import git
 from campaign.files.tables import csv_text, json_text, text_table
 from campaign.lists.dedupe import Present
 from campaign.load.records import load_signature_list
@@ -122,29 +122,18 @@ def old_version(path: Path, rev: str) -> str:
             "  hint: give a date (YYYY-MM-DD) or a revision such as HEAD~3 or a tag"
         )
     try:
-        done = subprocess.run(
-            ["git", "show", f"{rev}:./{path.name}"],
-            cwd=path.parent,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise CampaignError("git is not installed; give --since a date (YYYY-MM-DD)") from None
-    error = done.stderr.decode("utf-8", "replace").strip()
-    if done.returncode != 0 and (
-        "exists on disk, but not in" in error or "does not exist" in error
-    ):
-        return ""  # the list is younger than the revision: everyone on it is new
-    if done.returncode != 0:
-        reason = error.splitlines()[-1] if error else "git failed"
+        old = git.show(path.parent, rev, path.name)
+    except git.GitError as exc:
         raise CampaignError(
-            f"cannot read {display_path(path)} at '{rev}': {reason}\n"
+            f"cannot read {display_path(path)} at '{shown(rev)}': {shown(str(exc))}\n"
             "  hint: give --since a date (YYYY-MM-DD) or a git revision such as HEAD~3 or a tag"
-        )
+        ) from None
+    if old is None:
+        return ""  # the list is younger than the revision: everyone on it is new
     try:
-        return done.stdout.decode("utf-8-sig")
+        return old.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CampaignError(f"{display_path(path)} at '{rev}' is not UTF-8 text") from None
+        raise CampaignError(f"{display_path(path)} at '{shown(rev)}' is not UTF-8 text") from None
 
 
 def diff(path: Path, entries: list[Signatory], since: str) -> str:

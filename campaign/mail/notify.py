@@ -13,7 +13,6 @@ the signer how to hear no more. Who is mailed, once, with dry run, --resume,
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from campaign.compose.plaindata import plain
 from campaign.compose.signatures import is_printed, public_signatory
 from campaign.compose.templating import TemplateFailed, load_template, render, source_template
 from campaign.errors import CampaignError, Problem, ProblemsFound, shown
+from campaign.files import git
 from campaign.lists.edit import OnList
 from campaign.lists.listfile import entry_record
 from campaign.load.catalog import BUILTIN_TEMPLATES, chain, part_names
@@ -147,17 +147,14 @@ def _since(root: Path, path: Path, revision: str) -> OnList:
     """The entries of the list at git ``revision``, to tell the new ones."""
     relative = path.relative_to(root).as_posix()
     try:
-        shown_text = subprocess.run(
-            ["git", "-C", str(root), "show", f"{revision}:./{relative}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        why = getattr(exc, "stderr", "") or str(exc)
+        committed = git.show(root, revision, relative)
+        if committed is None:
+            raise git.GitError(f"{relative} is not in that commit")
+        shown_text = committed.decode("utf-8-sig")
+    except (git.GitError, UnicodeDecodeError) as exc:
         raise CampaignError(
             f"new-since={shown(revision)}: git cannot show {relative} at that revision "
-            f"({shown(why.strip().splitlines()[0] if why.strip() else 'git failed')})\n"
+            f"({shown(str(exc))})\n"
             "  hint: the workspace must be a git repository, and REV a commit that has the list"
         ) from None
     problems: list[Problem] = []

@@ -164,3 +164,27 @@ def test_an_unchanged_copy_is_the_shipped_template_and_a_changed_one_the_workspa
         if x.startswith("joint-letter ")
     )
     assert line.endswith("(this workspace's)")
+
+
+def _runs_git(source: str) -> list[int]:
+    """The lines of ``source`` that build a command starting with git."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.List | ast.Tuple)
+        and node.elts
+        and isinstance(node.elts[0], ast.Constant)
+        and node.elts[0].value == "git"
+    ]
+
+
+def test_git_is_run_by_files_git_alone() -> None:
+    # A workspace's .git/config can name commands git runs: the one module that asks git
+    # anything asks in the ways that run none (tests/attacks/test_git_config_breaks.py).
+    found = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := _runs_git(path.read_text()))
+    }
+    assert list(found) == ["campaign/files/git.py"]
+    assert _runs_git('subprocess.run(["git", "-C", folder, "blame", name])') == [1]
