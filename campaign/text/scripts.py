@@ -8,6 +8,7 @@ template's ``:lang()`` rules give each the face made for it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from campaign.text.wording import base_language, name_last
@@ -29,20 +30,32 @@ INVISIBLE = (
 )
 
 _CJK = f"{HANGUL}{KANA}{HAN}{CJK_MARKS}"
-_HANGUL = re.compile(f"[{HANGUL}]")
-_KANA = re.compile(f"[{KANA}]")
-_HAN = re.compile(f"[{HAN}]")
-_ARABIC = re.compile(f"[{ARABIC}]")
-_HEBREW = re.compile(f"[{HEBREW}]")
-_NON_LATIN = re.compile(f"[{_CJK}{ARABIC}{HEBREW}]")
+# Each a class of tens of thousands of code points, which re takes ~27 ms of every
+# command's start to compile all together: each is compiled when first used, so a
+# command that never asks (sig add, a rebuild with nothing to do) never pays.
+_SOURCES = {
+    "hangul": f"[{HANGUL}]",
+    "kana": f"[{KANA}]",
+    "han": f"[{HAN}]",
+    "arabic": f"[{ARABIC}]",
+    "hebrew": f"[{HEBREW}]",
+    "non-latin": f"[{_CJK}{ARABIC}{HEBREW}]",
+    # A run: East Asian characters (with digits and single spaces between them), or
+    # Arabic or Hebrew words with the spaces and punctuation between them.
+    "run": (
+        f"[{_CJK}](?:[{_CJK}0-9０-９]|[ ·.](?=[{_CJK}0-9]))*"
+        f"|[{ARABIC}](?:[{ARABIC}0-9]|[ .,،\\-](?=[{ARABIC}]))*"
+        f"|[{HEBREW}](?:[{HEBREW}0-9]|[ .,\\-](?=[{HEBREW}]))*"
+    ),
+}
 
-# A run: East Asian characters (with digits and single spaces between them), or
-# Arabic or Hebrew words with the spaces and punctuation between them.
-_RUN = re.compile(
-    f"[{_CJK}](?:[{_CJK}0-9０-９]|[ ·.](?=[{_CJK}0-9]))*"
-    f"|[{ARABIC}](?:[{ARABIC}0-9]|[ .,،\\-](?=[{ARABIC}]))*"
-    f"|[{HEBREW}](?:[{HEBREW}0-9]|[ .,\\-](?=[{HEBREW}]))*"
-)
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """The expression ``name`` of _SOURCES, compiled the first time it is asked for."""
+    return re.compile(_SOURCES[name])
+
+
 # Text outside tags, style sheets and the title is what a reader sees.
 _MARKUP = re.compile(
     r"(<(style|script|title)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.DOTALL | re.IGNORECASE
@@ -58,27 +71,31 @@ def script_language(text: str) -> str:
     Hangul means Korean and kana means Japanese; Chinese characters alone ('han')
     could be either, or Chinese, and are left to the document's language.
     """
-    if _HANGUL.search(text):
+    if _pattern("hangul").search(text):
         return "ko"
-    if _KANA.search(text):
+    if _pattern("kana").search(text):
         return "ja"
-    if _ARABIC.search(text):
+    if _pattern("arabic").search(text):
         return "ar"
-    if _HEBREW.search(text):
+    if _pattern("hebrew").search(text):
         return "he"
-    if _HAN.search(text):
+    if _pattern("han").search(text):
         return "han"
     return ""
 
 
 def is_latin(text: str) -> bool:
     """True when ``text`` has no East Asian, Arabic or Hebrew letters."""
-    return not _NON_LATIN.search(text)
+    return not _pattern("non-latin").search(text)
 
 
 def is_east_asian(text: str) -> bool:
     """True when ``text`` holds Chinese characters, kana or Hangul."""
-    return bool(_HANGUL.search(text) or _KANA.search(text) or _HAN.search(text))
+    return bool(
+        _pattern("hangul").search(text)
+        or _pattern("kana").search(text)
+        or _pattern("han").search(text)
+    )
 
 
 def suits(text: str, language: str) -> bool:
@@ -123,18 +140,24 @@ def mark_scripts(html: str, language: str) -> str:
 
 
 def _mark_text(text: str, base: str) -> str:
-    if not _NON_LATIN.search(text):
+    if not _pattern("non-latin").search(text):
         return text
-    return _RUN.sub(lambda m: _wrap(m.group(0), base), text)
+    return _pattern("run").sub(lambda m: _wrap(m.group(0), base), text)
 
 
 def _wrap(run: str, base: str) -> str:
-    if _HANGUL.search(run) and _KANA.search(run):
+    if _pattern("hangul").search(run) and _pattern("kana").search(run):
         # Korean and Japanese side by side ('북한 ひまわり', '북한のひまわり'): each part
         # on its own; Chinese characters, marks and digits go with what precedes them.
         groups: list[list[str]] = []  # [lang, text]
         for char in run:
-            lang = "ko" if _HANGUL.match(char) else "ja" if _KANA.match(char) else ""
+            lang = (
+                "ko"
+                if _pattern("hangul").match(char)
+                else "ja"
+                if _pattern("kana").match(char)
+                else ""
+            )
             if groups and lang in ("", groups[-1][0]):
                 groups[-1][1] += char
             elif groups and not groups[-1][0]:

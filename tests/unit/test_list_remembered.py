@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from campaign.errors import CampaignError
 from campaign.lists import remembered
 from campaign.lists.edit import add, remove, set_fields, withdraw
 from campaign.lists.listfile import ListFile, _Span
+from campaign.model.fields import Signatory
 
 # Entries written the ways people write them, one with a key no entry has (a warning).
 _FORMS = (
@@ -132,3 +136,37 @@ def test_nothing_is_kept_outside_a_workspace(tmp_path: Path) -> None:
     add(path, {"name": "B", "type": "individual", "group": "a"})
     assert remembered.place(path) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["people.yaml"]
+
+
+def test_an_entry_taken_back_is_the_entry_its_constructor_makes(tmp_path: Path) -> None:
+    """Entries are taken back by filling their __dict__ (remembered._restored), not by the
+    frozen dataclass's __init__: nothing that reads, compares, hashes, copies or pickles
+    one can tell the difference."""
+    path = _workspace(tmp_path, [0, 1, 2, 3, 4])
+    signed = dt.date(2024, 4, 2)
+    add(path, {"name": "Émile Ãbel", "type": "individual", "group": "a",
+               "email": "e@example.org", "signed": signed, "notes": "two\nlines"})  # fmt: skip
+    kept = remembered.recall(path, path.read_bytes(), _Span)
+    assert kept is not None and remembered._FILLABLE
+    made = _afresh(path).entries
+    assert len(kept.entries) == len(made) == 6
+    for taken, fresh in zip(kept.entries, made, strict=True):
+        assert type(taken) is type(fresh)
+        assert vars(taken) == vars(fresh)
+        assert (taken, hash(taken), repr(taken)) == (fresh, hash(fresh), repr(fresh))
+        assert pickle.loads(pickle.dumps(taken)) == fresh
+        assert dataclasses.replace(taken, name="x") == dataclasses.replace(fresh, name="x")
+        assert dataclasses.asdict(taken) == dataclasses.asdict(fresh)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            taken.name = "changed"  # type: ignore[misc]
+
+
+def test_an_entry_of_a_model_with_more_than_the_table_is_made_by_its_constructor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the model gain a field the table lacks, filling __dict__ would leave it out."""
+    monkeypatch.setattr(remembered, "_FILLABLE", False)
+    values = [None if n in remembered._DATE_AT else "" for n in range(len(remembered._NAMES))]
+    values[remembered._NAMES.index("name")] = "Ada"
+    made = remembered._restored(7, values)
+    assert made == Signatory(**dict(zip(remembered._NAMES, values, strict=True)), line=7)
