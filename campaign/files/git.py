@@ -5,7 +5,10 @@ file names: clean and smudge filters and text conversions when it reads a file, 
 file-system monitor when it looks at the working tree. So every question here reads
 committed objects only (``cat-file``, ``blame`` of HEAD with text conversion off), with
 the monitor switched off; the working tree is read by Python, and ``blame`` maps its
-lines onto HEAD's itself.
+lines onto HEAD's itself. Git fetches nothing (a partial clone's missing objects are
+missing: the fetch would run the commands its remote names), replace refs are not
+followed, and who committed a line is read from the commit itself, not mapped through a
+``.mailmap`` or moved elsewhere by ``blame.ignoreRevsFile``.
 """
 
 from __future__ import annotations
@@ -42,17 +45,26 @@ class Blamed:
 
 
 def _git(
-    folder: Path, args: Sequence[str], timeout: float = 120
+    folder: Path, args: Sequence[str], timeout: float = 120, stdin: bytes = b""
 ) -> subprocess.CompletedProcess[bytes]:
     """Run git in ``folder`` as this module always does; OSError and timeouts as GitError."""
     env = dict(os.environ)
     # Never wait on a password prompt, and never take a lock only to refresh the index.
     env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
+    # A partial clone fetches an object it lacks from its promisor remote, through a
+    # transport the repository chooses: an upload-pack, ssh or proxy command, ext::, a
+    # remote helper. No transport is allowed (git before 2.45 has no other way to say
+    # "fetch nothing"), and GIT_NO_LAZY_FETCH says it to the gits that have one.
+    env.update(GIT_ALLOW_PROTOCOL="none", GIT_NO_LAZY_FETCH="1")
+    # refs/replace/ would give an object's name another object's content.
+    env.update(GIT_NO_REPLACE_OBJECTS="1")
+    # A list's name is a file's name, never a pattern.
+    env.update(GIT_LITERAL_PATHSPECS="1")
     try:
         return subprocess.run(
             ["git", *_SAFE, "-C", str(folder), *args],
             capture_output=True,
-            stdin=subprocess.DEVNULL,
+            input=stdin,
             env=env,
             check=False,
             timeout=timeout,
@@ -73,9 +85,11 @@ def _reason(done: subprocess.CompletedProcess[bytes]) -> str:
 def inside(folder: Path) -> bool:
     """Whether ``folder`` is in a git working tree (False when git is not installed)."""
     try:
-        return _git(folder, ["rev-parse", "--is-inside-work-tree"], 30).returncode == 0
+        done = _git(folder, ["rev-parse", "--is-inside-work-tree"], 30)
     except GitError:
         return False
+    # In a .git folder, or a bare repository, git says 'false', and succeeds.
+    return done.returncode == 0 and done.stdout.strip() == b"true"
 
 
 def _commit(folder: Path, rev: str) -> str:
@@ -92,14 +106,45 @@ def _commit(folder: Path, rev: str) -> str:
     return done.stdout.decode("ascii").strip()
 
 
+def _file(folder: Path, commit: str, name: str) -> tuple[bytes, str] | None:
+    """The mode and blob of ``name`` (a file in ``folder``) in ``commit``; None if absent.
+
+    ``ls-tree`` reads the commit's trees only, so a blob a partial clone lacks is told
+    apart from a file the commit does not have.
+    """
+    done = _git(folder, ["ls-tree", "-z", "--end-of-options", commit, "--", name])
+    if done.returncode != 0:
+        raise GitError(_reason(done))
+    if not done.stdout:
+        return None
+    mode, kind, oid = done.stdout.partition(b"\t")[0].split(b" ")
+    if kind != b"blob":
+        return None  # a folder or a submodule where the file is now
+    return mode, oid.decode("ascii")
+
+
+def _real(folder: Path, relative: str) -> tuple[Path, str]:
+    """The folder and name of the file ``relative`` names, symbolic links followed.
+
+    Git would read a link's own text (its target) as the file's; the list is the file
+    the link leads to, and that file is what git is asked about.
+    """
+    target = (folder / relative).resolve()
+    return target.parent, target.name
+
+
 def show(folder: Path, rev: str, relative: str) -> bytes | None:
     """The bytes of ``relative`` (from ``folder``) as committed at ``rev``; None if absent there."""
+    folder, name = _real(folder, relative)
     commit = _commit(folder, rev)
-    spec = f"{commit}:./{relative}"
-    if _git(folder, ["cat-file", "-e", spec]).returncode != 0:
+    found = _file(folder, commit, name)
+    if found is None:
         return None
+    mode, blob = found
+    if mode == b"120000":
+        raise GitError(f"{name} is a symbolic link at that revision, not a list")
     # cat-file prints the object as stored: no smudge filter, no text conversion.
-    done = _git(folder, ["cat-file", "blob", spec])
+    done = _git(folder, ["cat-file", "blob", blob])
     if done.returncode != 0:
         raise GitError(_reason(done))
     return done.stdout
@@ -120,57 +165,102 @@ def blame(path: Path) -> dict[int, Blamed] | None:
     A line missing from the answer is not committed yet. Git blames HEAD; the file as it
     is on disk is laid against HEAD's text here, so git never reads the working tree.
     """
-    folder = path.parent
+    folder, name = _real(path.parent, path.name)
     if not inside(folder):
         return None
     try:
         commit = _commit(folder, "HEAD")
     except GitError:
         return {}  # a repository without a commit: nothing is committed yet
-    if _git(folder, ["cat-file", "-e", f"{commit}:./{path.name}"]).returncode != 0:
-        return {}  # a list git does not track yet
+    found = _file(folder, commit, name)
+    if found is None or found[0] == b"120000":
+        return {}  # a list git does not track yet (or tracked a link where it is now)
+    # No ignoreRevsFile: a line of an ignored commit would be given to another commit,
+    # one that never had it.
     done = _git(
         folder,
-        ["blame", "--porcelain", "--no-textconv", commit, "--", path.name],
+        ["blame", "--porcelain", "--no-textconv", "--no-ignore-revs-file", commit, "--", name],
     )
     if done.returncode != 0:
         raise GitError(_reason(done))
-    committed, texts = _porcelain(done.stdout)
-    now = path.read_bytes().split(b"\n")
+    lines, texts = _porcelain(done.stdout)
+    told = _commits(folder, sorted(set(lines.values())))
+    now = (folder / name).read_bytes().split(b"\n")
     return {
-        mine + 1: committed[theirs + 1]
+        mine + 1: told[lines[theirs + 1]]
         for theirs, mine in _same_lines(texts, now)
-        if theirs + 1 in committed
+        if theirs + 1 in lines
     }
 
 
-def _porcelain(out: bytes) -> tuple[dict[int, Blamed], list[bytes]]:
-    """``git blame --porcelain``'s answer: each line's commit, and the committed text."""
-    lines: dict[int, Blamed] = {}
+def _porcelain(out: bytes) -> tuple[dict[int, str], list[bytes]]:
+    """``git blame --porcelain``'s answer: each line's commit, and the committed text.
+
+    The author blame gives is mapped through ``.mailmap`` files, one in the working tree
+    among them: who committed a commit is read from the commit instead (``_commits``).
+    """
+    lines: dict[int, str] = {}
     texts: list[bytes] = []
-    commits: dict[str, dict[str, str]] = {}
-    current: dict[str, str] = {}
+    commit = ""
     number = 0
     for raw in out.split(b"\n"):
         if raw.startswith(b"\t"):
-            info = commits.setdefault(current["commit"], current)
-            lines[number] = Blamed(
-                info["commit"], info.get("author", ""), info.get("day", ""), info.get("summary", "")
-            )
+            lines[number] = commit
             texts.append(raw[1:])
             continue
-        head, _, rest_bytes = raw.partition(b" ")
-        rest = rest_bytes.decode("utf-8", "replace")
+        head, _, rest = raw.partition(b" ")
         if len(head) == 40 and all(c in b"0123456789abcdef" for c in head):
+            commit = head.decode("ascii")
             number = int(rest.split()[1])
-            current = dict(commits.get(head.decode(), {"commit": head.decode()}))
-        elif head == b"author":
-            current["author"] = rest
-        elif head == b"author-time":
-            current["day"] = dt.datetime.fromtimestamp(int(rest), dt.UTC).date().isoformat()
-        elif head == b"summary":
-            current["summary"] = rest
     return lines, texts
+
+
+def _commits(folder: Path, commits: Sequence[str]) -> dict[str, Blamed]:
+    """Who made each commit and when, and its summary, as the commit objects say."""
+    if not commits:
+        return {}
+    done = _git(folder, ["cat-file", "--batch"], stdin="".join(f"{c}\n" for c in commits).encode())
+    if done.returncode != 0:
+        raise GitError(_reason(done))
+    out = done.stdout
+    told: dict[str, Blamed] = {}
+    at = 0
+    for commit in commits:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        if len(header) != 3 or header[1] != b"commit":
+            raise GitError(f"cannot read commit {commit}")
+        size = int(header[2])
+        told[commit] = _told(commit, out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return told
+
+
+def _told(commit: str, body: bytes) -> Blamed:
+    """A commit object's author, day (UTC) and first line, in the commit's own encoding."""
+    headers, _, message = body.partition(b"\n\n")
+    fields: dict[bytes, bytes] = {}
+    for line in headers.split(b"\n"):
+        key, _, value = line.partition(b" ")
+        fields.setdefault(key, value)  # git reads the first of each
+    encoding = fields.get(b"encoding", b"utf-8").decode("ascii", "replace")
+    author = fields.get(b"author", b"")
+    name, _, rest = author.partition(b"<")
+    stamp = rest.rpartition(b">")[2].split()
+    try:
+        day = dt.datetime.fromtimestamp(int(stamp[0]), dt.UTC).date().isoformat()
+    except (IndexError, ValueError, OverflowError, OSError):
+        day = ""
+    summary = message.split(b"\n", 1)[0]
+    return Blamed(commit, _text(name.strip(), encoding), day, _text(summary, encoding))
+
+
+def _text(raw: bytes, encoding: str) -> str:
+    """``raw`` in the encoding a commit names: UTF-8 if Python has no text codec so called."""
+    try:
+        return raw.decode(encoding, "replace")
+    except LookupError:  # no such codec, or one of bytes to bytes ('hex', 'zlib')
+        return raw.decode("utf-8", "replace")
 
 
 def _same_lines(old: list[bytes], new: list[bytes]) -> list[tuple[int, int]]:

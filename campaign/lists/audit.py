@@ -42,9 +42,8 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
     except git.GitError as exc:
         raise CampaignError(
             f"git cannot say who committed the lines of {display_path(path)}: {shown(str(exc))}\n"
-            "  hint: a setting such as blame.ignoreRevsFile naming a file that is not there "
-            "is the usual cause; `git config --show-origin --get-all blame.ignoreRevsFile` "
-            "says where it is set"
+            "  hint: campaign reads only the objects the repository holds, and fetches none: "
+            "a partial clone may lack the list's history until git fetches it for you"
         ) from None
     found = []
     for entry in loaded.entries:
