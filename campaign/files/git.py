@@ -13,6 +13,7 @@ followed, and who committed a line is read from the commit itself, not mapped th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import os
@@ -36,12 +37,14 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Blamed:
-    """Who committed a line: the commit, its author, the day (YYYY-MM-DD) and summary."""
+    """Who committed a line: the commit, its author, the day (YYYY-MM-DD) and summary,
+    and the line's number in HEAD."""
 
     commit: str
     author: str
     day: str
     summary: str
+    line: int = 0
 
 
 def _git(
@@ -187,7 +190,7 @@ def blame(path: Path) -> dict[int, Blamed] | None:
     told = _commits(folder, sorted(set(lines.values())))
     now = (folder / name).read_bytes().split(b"\n")
     return {
-        mine + 1: told[lines[theirs + 1]]
+        mine + 1: dataclasses.replace(told[lines[theirs + 1]], line=theirs + 1)
         for theirs, mine in _same_lines(texts, now)
         if theirs + 1 in lines
     }
@@ -281,4 +284,51 @@ def _same_lines(old: list[bytes], new: list[bytes]) -> list[tuple[int, int]]:
     for block in matcher.get_matching_blocks():
         pairs.extend((start + block.a + k, start + block.b + k) for k in range(block.size))
     pairs.extend((len(a) - end + k, len(b) - end + k) for k in range(end))
-    return pairs
+    return _slid(pairs, b)
+
+
+def _slid(pairs: list[tuple[int, int]], new: list[bytes]) -> list[tuple[int, int]]:
+    """``pairs`` with each run of added lines slid to start on its least indented line.
+
+    Entry B typed above entry A that begins with the same line, as in
+    '  - type: organization', can be paired either way: A's first line with B's, and B's
+    last lines taken for new, or B all new. Like git's own diff, the run of new lines is
+    slid over the lines equal at both its ends to where it begins a block: an entry.
+    """
+    paired = dict((j, i) for i, j in pairs)
+
+    def indent(line: bytes) -> int:
+        return len(line) - len(line.lstrip(b" ")) if line.strip() else len(line) + 1000
+
+    j = 0
+    while j < len(new):
+        if j in paired:
+            j += 1
+            continue
+        start = j
+        while j < len(new) and j not in paired:
+            j += 1
+        # new[start:j] is a run of added lines; slide it up, then down, as far as it goes.
+        up = start
+        while up > 0 and up - 1 in paired and new[up - 1] == new[up + j - start - 1]:
+            up -= 1
+        down = start
+        while (
+            down + j - start < len(new)
+            and down + j - start in paired
+            and new[down] == new[down + j - start]
+        ):
+            down += 1
+        best = min(range(up, down + 1), key=lambda at: (indent(new[at]), abs(at - start)))
+        size = j - start
+        olds = [
+            paired.pop(k) for k in range(min(best, start), max(best, start) + size) if k in paired
+        ]
+        kept = [
+            k
+            for k in range(min(best, start), max(best, start) + size)
+            if not best <= k < best + size
+        ]
+        paired.update(zip(kept, olds, strict=True))
+        j = max(j, best + size)
+    return sorted((i, j) for j, i in paired.items())

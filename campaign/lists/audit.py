@@ -45,25 +45,50 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
             "  hint: campaign reads only the objects the repository holds, and fetches none: "
             "a partial clone may lack the list's history until git fetches it for you"
         ) from None
+    spans = _spans(path, [entry.line for entry in loaded.entries])
     found = []
     for entry in loaded.entries:
         if entry.status != "signed":
             continue
         # A source in the coordinator's own words is theirs to vouch for: not flagged.
-        flag = "" if entry.source else _hand_edit(blame, entry.line)
+        flag = "" if entry.source else _hand_edit(blame, spans[entry.line])
         source = described(entry.source, entry.confirmed)
         found.append(Audited(entry.line, entry.name, source, flag))
     return found, blame is not None
 
 
-def _hand_edit(blame: dict[int, git.Blamed] | None, line: int) -> str:
-    """Why an entry without a source is flagged: who typed it, as far as git knows."""
+def _spans(path: Path, starts: list[int]) -> dict[int, range]:
+    """The lines of each entry, by the line it starts on: up to the next entry's first
+    line (or the end of the file), comments and blank lines after it left out."""
+    lines = path.read_bytes().split(b"\n")
+    ends = [*sorted(starts)[1:], len(lines) + 1]
+    spans = {}
+    for start, end in zip(sorted(starts), ends, strict=True):
+        last = end - 1
+        while last > start and (
+            not lines[last - 1].strip() or lines[last - 1].lstrip().startswith(b"#")
+        ):
+            last -= 1
+        spans[start] = range(start, last + 1)
+    return spans
+
+
+def _hand_edit(blame: dict[int, git.Blamed] | None, span: range) -> str:
+    """Why an entry without a source is flagged: who typed it, as far as git knows.
+
+    An entry is committed when every line of it is, one after another in HEAD as they
+    are in the file: its first line alone may be the same as another entry's (say
+    '  - type: organization'), and be paired with that one's.
+    """
     if blame is None:
         return "no source"
-    known = blame.get(line)
-    if known is None:
+    known = [blame.get(line) for line in span]
+    first = known[0]
+    if first is None or any(
+        line is None or line.line != first.line + k for k, line in enumerate(known)
+    ):
         return "hand edit only (not committed yet)"
-    return f"hand edit only ({known.author}, {known.day}, commit {known.commit[:7]})"
+    return f"hand edit only ({first.author}, {first.day}, commit {first.commit[:7]})"
 
 
 def formatted(path: Path, audited: list[Audited], in_git: bool, fmt: str) -> str:

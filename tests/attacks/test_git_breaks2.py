@@ -126,3 +126,33 @@ def test_blame_ignore_revs_do_not_give_a_line_to_a_commit_that_never_had_it(
         "line 3: Zoë Zimmermann: flagged: hand edit only "
         f"(Mallory, 2024-04-05, commit {mallory[:7]})"
     )
+
+
+def test_an_entry_typed_above_one_that_starts_alike_is_not_said_committed(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Broke: an entry typed by hand just above a committed one that starts with the same
+    line ('  - type: organization') was said to be committed by Cora Ordinator, and the
+    committed one below it said to be not committed yet: the audit looked at an entry's
+    first line alone, and that line is the same in both."""
+    monkeypatch.chdir(minimal)
+    listed = minimal / "signatories" / "people.yaml"
+    alike = "  - type: organization\n    name: beta Organization\n"
+    listed.write_text(
+        listed.read_text().replace("  - name: beta Organization\n    type: organization\n", alike)
+    )
+    first = committed(minimal)
+    listed.write_text(
+        listed.read_text().replace(
+            alike,
+            "  - type: organization\n    name: Typed By Hand\n    group: orgs\n"
+            "    signed: 2024-04-03\n" + alike,
+        )
+    )
+    audit = run("sig", "audit", "people")
+    assert audit.exit_code == 0, audit.output
+    assert audit.stdout.splitlines()[4:6] == [
+        "line 27: Typed By Hand: flagged: hand edit only (not committed yet)",
+        "line 31: beta Organization: flagged: hand edit only "
+        f"(Cora Ordinator, 2024-04-05, commit {first})",
+    ]
