@@ -156,7 +156,8 @@ def diff(path: Path, entries: list[Signatory], since: str) -> str:
         label = day.isoformat()
     else:
         text = old_version(path, since)
-        label_path = path.with_name(f"{path.name}@{since}")  # problems name the old version
+        # Problems name the old version; a revision may hold a slash (origin/main).
+        label_path = path.parent / f"{path.name}@{since}"
         old = read_list(label_path, text)[0] if text.strip() else []
         # Matched on name, e-mail or an acronym sure to mean the name, so that an entry
         # merged or corrected since is neither "new" nor "withdrawn".

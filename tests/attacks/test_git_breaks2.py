@@ -156,3 +156,25 @@ def test_an_entry_typed_above_one_that_starts_alike_is_not_said_committed(
         "line 31: beta Organization: flagged: hand edit only "
         f"(Cora Ordinator, 2024-04-05, commit {first})",
     ]
+
+
+@pytest.mark.parametrize("rev", ["HEAD^{/The list}", "origin/main"])
+def test_a_revision_with_a_slash_is_read_not_a_traceback(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, rev: str
+) -> None:
+    """Broke: 'sig diff --since origin/main' (any revision with a slash: a remote's
+    branch, feature/x, HEAD^{/text}) ended in a traceback, ValueError from
+    Path.with_name, after git had read the list at that revision."""
+    monkeypatch.chdir(minimal)
+    committed(minimal)
+    git(minimal, "update-ref", "refs/remotes/origin/main", "HEAD")
+    listed = minimal / "signatories" / "people.yaml"
+    listed.write_text(
+        listed.read_text()
+        + "  - name: New Comer\n    type: individual\n    group: intl\n    signed: 2024-04-04\n"
+    )
+    diff = run("sig", "diff", "people", "--since", rev)
+    assert diff.exit_code == 0, diff.output
+    assert diff.stdout.splitlines()[0] == (
+        f"Since {rev}: 1 new signatory, 0 withdrawals; 6 signatories in all."
+    )
