@@ -6,10 +6,12 @@ import functools
 import hashlib
 import re
 import unicodedata
-
-import icu
+from typing import TYPE_CHECKING
 
 from campaign.text.scripts import INVISIBLE, is_east_asian, is_latin
+
+if TYPE_CHECKING:
+    import icu
 
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -64,6 +66,9 @@ _SPELLED = str.maketrans(
 
 @functools.lru_cache(maxsize=1)
 def _to_latin() -> icu.Transliterator:
+    # Imported here: only file names need it, and ICU takes ~10 ms of a command's start.
+    import icu
+
     return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
 
 
