@@ -17,10 +17,13 @@ import dataclasses
 import datetime as dt
 import difflib
 import os
+import shlex
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from campaign.errors import shown
 
 # Given on the command line, these outrank a repository's own settings: no monitor
 # process, no hooks, and author names and summaries in UTF-8 whatever the repository asks.
@@ -33,6 +36,10 @@ _SAFE = (
 
 class GitError(Exception):
     """Git could not answer; the message is git's own first line, or why it could not run."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint  # what to do about it, when this module knows
 
 
 @dataclass(frozen=True)
@@ -86,11 +93,25 @@ def _reason(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def inside(folder: Path) -> bool:
-    """Whether ``folder`` is in a git working tree (False when git is not installed)."""
+    """Whether ``folder`` is in a git working tree (False when git is not installed).
+
+    GitError if it is in a repository git will not read: another user's.
+    """
     try:
         done = _git(folder, ["rev-parse", "--is-inside-work-tree"], 30)
     except GitError:
         return False
+    if done.returncode != 0 and b"safe.directory" in done.stderr:
+        # Another user's repository, which git will not read: saying "not a repository"
+        # would have every entry flagged as if nobody could tell who typed it.
+        first = done.stderr.decode("utf-8", "replace").strip().splitlines()[0]
+        # git names the repository's top folder: "... in repository at '/the/top'".
+        top = first.partition("'")[2].rpartition("'")[0] or str(folder.resolve())
+        raise GitError(
+            first.removeprefix("fatal: "),
+            f"the repository belongs to another user; if you trust it, "
+            f"`git config --global --add safe.directory {shlex.quote(shown(top))}`",
+        )
     # In a .git folder, or a bare repository, git says 'false', and succeeds.
     return done.returncode == 0 and done.stdout.strip() == b"true"
 

@@ -114,6 +114,9 @@ def _by(entries: list[Signatory], key: object) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+_SINCE_HINT = "give --since a date (YYYY-MM-DD) or a git revision such as HEAD~3 or a tag"
+
+
 def old_version(path: Path, rev: str) -> str:
     """The text of ``path`` as it was at git revision ``rev`` ('' if it did not exist)."""
     if not rev.strip() or rev.startswith("-"):
@@ -126,7 +129,7 @@ def old_version(path: Path, rev: str) -> str:
     except git.GitError as exc:
         raise CampaignError(
             f"cannot read {display_path(path)} at '{shown(rev)}': {shown(str(exc))}\n"
-            "  hint: give --since a date (YYYY-MM-DD) or a git revision such as HEAD~3 or a tag"
+            f"  hint: {exc.hint or _SINCE_HINT}"
         ) from None
     if old is None:
         return ""  # the list is younger than the revision: everyone on it is new

@@ -152,10 +152,12 @@ def _since(root: Path, path: Path, revision: str) -> OnList:
             raise git.GitError(f"{relative} is not in that commit")
         shown_text = committed.decode("utf-8-sig")
     except (git.GitError, UnicodeDecodeError) as exc:
+        hint = getattr(exc, "hint", "") or (
+            "the workspace must be a git repository, and REV a commit that has the list"
+        )
         raise CampaignError(
             f"new-since={shown(revision)}: git cannot show {relative} at that revision "
-            f"({shown(str(exc))})\n"
-            "  hint: the workspace must be a git repository, and REV a commit that has the list"
+            f"({shown(str(exc))})\n  hint: {hint}"
         ) from None
     problems: list[Problem] = []
     old = load_signature_list(path, problems, text=shown_text, allow_empty=True)

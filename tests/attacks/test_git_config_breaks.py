@@ -230,3 +230,26 @@ def test_every_committed_line_is_found_when_lines_were_only_added(data: st.DataO
         new.insert(at, data.draw(st.sampled_from([b"    group: orgs", b"", b"line 1", b"new"])))
     pairs = _same_lines(old, new)
     assert [i for i, _ in pairs] == list(range(len(old)))
+
+
+def test_another_users_repository_is_said_not_taken_for_no_repository(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Broke: git refuses a repository another user owns, and the audit then said the list
+    was not in a git repository and flagged every entry 'no source'."""
+    monkeypatch.chdir(minimal)
+    committed(minimal)
+    # git's own switch for its tests: the repository is taken to be another user's.
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    audit = run("sig", "audit", "people")
+    where = minimal.resolve()
+    assert (audit.exit_code, audit.stdout) == (1, "")
+    assert audit.stderr == (
+        "Error: git cannot say who committed the lines of signatories/people.yaml: detected "
+        f"dubious ownership in repository at '{where}'\n"
+        "  hint: the repository belongs to another user; if you trust it, "
+        f"`git config --global --add safe.directory {where}`\n"
+    )
+    diff = run("sig", "diff", "people", "--since", "HEAD")
+    assert diff.exit_code == 1
+    assert diff.stderr.endswith(f"safe.directory {where}`\n")
