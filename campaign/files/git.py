@@ -19,6 +19,7 @@ import difflib
 import os
 import shlex
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,8 +187,9 @@ def config(folder: Path, key: str) -> str:
 def blame(path: Path) -> dict[int, Blamed] | None:
     """The commit of each line of ``path`` as it is now; None when it is not in a repository.
 
-    A line missing from the answer is not committed yet. Git blames HEAD; the file as it
-    is on disk is laid against HEAD's text here, so git never reads the working tree.
+    A line missing from the answer is not committed yet. Git blames HEAD with an empty
+    folder for its working tree; the file as it is on disk is laid against HEAD's text
+    here, so git never reads the working tree.
     """
     folder, name = _real(path.parent, path.name)
     if not inside(folder):
@@ -199,12 +201,20 @@ def blame(path: Path) -> dict[int, Blamed] | None:
     found = _file(folder, commit, name)
     if found is None or found[0] == b"120000":
         return {}  # a list git does not track yet (or tracked a link where it is now)
-    # No ignoreRevsFile: a line of an ignored commit would be given to another commit,
-    # one that never had it.
-    done = _git(
-        folder,
-        ["blame", "--porcelain", "--no-textconv", "--no-ignore-revs-file", commit, "--", name],
-    )
+    located = _git(folder, ["rev-parse", "--absolute-git-dir", "--show-prefix"], 30)
+    if located.returncode != 0:
+        raise GitError(_reason(located))
+    gitdir, prefix = [*located.stdout.decode("utf-8", "surrogateescape").split("\n"), ""][:2]
+    # Blame reads the working tree's .mailmap and .gitattributes even for a commit; a
+    # FIFO there held it until its timeout. Given an empty folder as its working tree,
+    # git reads nothing but the repository. No ignoreRevsFile: a line of an ignored
+    # commit would be given to another commit, one that never had it.
+    with tempfile.TemporaryDirectory(prefix="campaign-git-") as empty:
+        done = _git(
+            Path(empty),
+            [f"--git-dir={gitdir}", f"--work-tree={empty}", "blame", "--porcelain",
+             "--no-textconv", "--no-ignore-revs-file", commit, "--", f"{prefix}{name}"],
+        )  # fmt: skip
     if done.returncode != 0:
         raise GitError(_reason(done))
     lines, texts = _porcelain(done.stdout)

@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,23 @@ def test_another_users_repository_is_said_not_taken_for_no_repository(
     diff = run("sig", "diff", "people", "--since", "HEAD")
     assert diff.exit_code == 1
     assert diff.stderr.endswith(f"safe.directory {where}`\n")
+
+
+@pytest.mark.parametrize("name", [".mailmap", ".gitattributes", "signatories/.gitattributes"])
+def test_a_fifo_in_the_working_tree_holds_nothing_up(
+    minimal: Path, tmp_path: Path, name: str
+) -> None:
+    """Broke: git's blame reads the working tree's .mailmap even for a commit; a FIFO
+    there held 'sig audit' until git's two-minute timeout. (The attributes files, which
+    git reads to convert text, held nothing up before either: kept as guards.)"""
+    first = committed(minimal)
+    os.mkfifo(minimal / name)
+    campaign = str(Path(sys.executable).with_name("campaign"))
+    done = subprocess.run(
+        [campaign, "sig", "audit", "people"], cwd=minimal, capture_output=True, text=True,
+        timeout=60, env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (0, "")
+    flags = done.stdout.splitlines()[1:]
+    assert len(flags) == 5
+    assert all(f.endswith(f"(Cora Ordinator, 2024-04-05, commit {first})") for f in flags)
