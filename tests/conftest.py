@@ -199,6 +199,14 @@ def text_while_loading(driver: webdriver.Chrome) -> str:
         raise
 
 
+def audited(said: dict[str, str], lines: dict[str, int]) -> str:
+    """The lines 'sig audit' prints after its summary: each name's, in the file's order."""
+    return "".join(
+        f"line {lines[name]}: {name}: {said[name]}\n"
+        for name in sorted(said, key=lambda name: lines[name])
+    )
+
+
 def flat(text: str) -> str:
     """Text with all runs of white space folded to one space."""
     return re.sub(r"\s+", " ", text).strip()

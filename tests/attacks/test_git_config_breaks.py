@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from campaign.files.git import _same_lines
 
-from conftest import run
+from conftest import audited, run
 
 HOOKS = ("post-index-change", "pre-commit", "post-checkout", "reference-transaction")
 
@@ -112,10 +112,7 @@ def test_git_in_a_hostile_repository_runs_nothing_and_still_answers(
     }
     assert audit.stdout == (
         "signatories/people.yaml: 7 printed signatures, 0 with a source, 7 flagged\n"
-        + "".join(
-            f"line {lines[name]}: {name}: {said[name]}\n"
-            for name in sorted(said, key=lambda name: lines[name])
-        )
+        + audited(said, lines)
     )
     assert (diff.exit_code, diff.stdout.splitlines()[0]) == (
         0,

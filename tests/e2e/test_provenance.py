@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import audited, run
 
 
 def git(folder: Path, *args: str, author: str = "", date: str = "") -> str:
@@ -121,10 +121,7 @@ def test_audit_of_a_list_built_by_import_signon_add_and_hand_edits_in_git(
     }
     assert result.stdout == (
         "signatories/people.yaml: 11 printed signatures, 4 with a source, 7 flagged\n"
-        + "".join(
-            f"line {lines[name]}: {name}: {said[name]}\n"
-            for name in sorted(said, key=lambda name: lines[name])
-        )
+        + audited(said, lines)
     )
     as_csv = run("sig", "audit", "people", "--format", "csv")
     assert as_csv.stdout.splitlines()[:2] == [
