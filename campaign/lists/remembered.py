@@ -44,7 +44,9 @@ _READERS = (
     "campaign.model.fields",
     "campaign.lists.listfile",
     "campaign.lists.remembered",
+    "campaign.model.limits",
     "campaign.text.names",
+    "campaign.text.scripts",  # what is invisible in a name (load/schema.py, text/names.py)
 )
 
 
@@ -163,12 +165,24 @@ _DATE_AT = tuple(n for n, name in enumerate(_NAMES) if name in _DATES)
 
 
 # Filling an entry's __dict__ makes what __init__ makes only while every field but line is
-# in the table and __init__ does nothing more; should either change, __init__ is called.
-_FILLABLE = (
-    {f.name for f in dataclasses.fields(Signatory)} == {"line", *_NAMES}
-    and not hasattr(Signatory, "__post_init__")
-    and "__slots__" not in vars(Signatory)
-)
+# in the table and __init__ is dataclasses' own, doing nothing more; should any of this
+# change, __init__ is called (slower, never wrong; tests/unit/test_list_remembered.py
+# holds that the quick way is the one taken).
+def _fillable(cls: type) -> bool:
+    """Whether filling the ``__dict__`` of a ``cls`` makes what its ``__init__`` makes."""
+    fields = dataclasses.fields(cls)
+    return (
+        {f.name for f in fields} == {"line", *_NAMES}
+        and all(f.init for f in fields)
+        and not hasattr(cls, "__post_init__")
+        and "__slots__" not in vars(cls)
+        and cls.__new__ is object.__new__
+        # The __init__ dataclasses wrote (compiled from a string), not one of the class's own.
+        and cls.__init__.__code__.co_filename == "<string>"
+    )
+
+
+_FILLABLE = _fillable(Signatory)
 
 
 def _restored(line: int, values: list[Any]) -> Signatory:

@@ -170,3 +170,34 @@ def test_an_entry_of_a_model_with_more_than_the_table_is_made_by_its_constructor
     values[remembered._NAMES.index("name")] = "Ada"
     made = remembered._restored(7, values)
     assert made == Signatory(**dict(zip(remembered._NAMES, values, strict=True)), line=7)
+
+
+def _model(**extra: Any) -> type:
+    """A copy of the Signatory model, with ``extra`` put in its class body."""
+    fields = [(f.name, f.type, f) for f in dataclasses.fields(Signatory)]
+    namespace = dict(extra)
+    return dataclasses.make_dataclass(
+        "Signatory", fields, frozen=True, namespace=namespace, slots="slots" in extra
+    )
+
+
+def test_the_quick_way_is_taken_only_for_a_model_dataclasses_made_alone() -> None:
+    """Each change to the model that would make filling __dict__ differ from __init__."""
+    assert remembered._fillable(Signatory)
+    assert remembered._fillable(_model())
+
+    def own_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "seen", True)
+
+    assert not remembered._fillable(_model(__init__=own_init))
+    assert not remembered._fillable(_model(__post_init__=lambda self: None))
+    assert not remembered._fillable(_model(__new__=lambda cls, *a, **k: object.__new__(cls)))
+    assert not remembered._fillable(_model(slots=True))
+    extra = [(f.name, f.type, f) for f in dataclasses.fields(Signatory)]
+    more = dataclasses.make_dataclass("Signatory", [*extra, ("new", str, "")], frozen=True)
+    assert not remembered._fillable(more)
+    hidden = dataclasses.make_dataclass(
+        "Signatory", [*extra[:-1], ("line", int, dataclasses.field(default=0, init=False))],
+        frozen=True,
+    )  # fmt: skip
+    assert not remembered._fillable(hidden)
