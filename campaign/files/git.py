@@ -35,6 +35,13 @@ _SAFE = (
 )  # fmt: skip
 
 
+# Why git may lack an object it was asked for, and what to do about it.
+NOT_FETCHED = (
+    "campaign reads only the objects the repository holds, and fetches none: a partial "
+    "clone may lack the list's history until git fetches it for you"
+)
+
+
 class GitError(Exception):
     """Git could not answer; the message is git's own first line, or why it could not run."""
 
@@ -139,7 +146,7 @@ def _file(folder: Path, commit: str, name: str) -> tuple[bytes, str] | None:
     """
     done = _git(folder, ["ls-tree", "-z", "--end-of-options", commit, "--", name])
     if done.returncode != 0:
-        raise GitError(_reason(done))
+        raise GitError(_reason(done), NOT_FETCHED)
     if not done.stdout:
         return None
     mode, kind, oid = done.stdout.partition(b"\t")[0].split(b" ")
@@ -171,7 +178,7 @@ def show(folder: Path, rev: str, relative: str) -> bytes | None:
     # cat-file prints the object as stored: no smudge filter, no text conversion.
     done = _git(folder, ["cat-file", "blob", blob])
     if done.returncode != 0:
-        raise GitError(_reason(done))
+        raise GitError(_reason(done), NOT_FETCHED)
     return done.stdout
 
 
@@ -216,7 +223,7 @@ def blame(path: Path) -> dict[int, Blamed] | None:
              "--no-textconv", "--no-ignore-revs-file", commit, "--", f"{prefix}{name}"],
         )  # fmt: skip
     if done.returncode != 0:
-        raise GitError(_reason(done))
+        raise GitError(_reason(done), NOT_FETCHED)
     lines, texts = _porcelain(done.stdout)
     told = _commits(folder, sorted(set(lines.values())))
     now = (folder / name).read_bytes().split(b"\n")
@@ -255,7 +262,7 @@ def _commits(folder: Path, commits: Sequence[str]) -> dict[str, Blamed]:
         return {}
     done = _git(folder, ["cat-file", "--batch"], stdin="".join(f"{c}\n" for c in commits).encode())
     if done.returncode != 0:
-        raise GitError(_reason(done))
+        raise GitError(_reason(done), NOT_FETCHED)
     out = done.stdout
     told: dict[str, Blamed] = {}
     at = 0

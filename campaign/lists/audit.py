@@ -19,10 +19,6 @@ from campaign.lists.provenance import described
 from campaign.load.records import load_signature_list
 
 COLUMNS = ("line", "name", "source", "flag")
-_NOT_FETCHED = (
-    "campaign reads only the objects the repository holds, and fetches none: a partial "
-    "clone may lack the list's history until git fetches it for you"
-)
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
     except git.GitError as exc:
         raise CampaignError(
             f"git cannot say who committed the lines of {display_path(path)}: {shown(str(exc))}\n"
-            f"  hint: {exc.hint or _NOT_FETCHED}"
+            f"  hint: {exc.hint or git.NOT_FETCHED}"
         ) from None
     spans = _spans(path, [entry.line for entry in loaded.entries])
     found = []

@@ -176,9 +176,10 @@ def _fillable(cls: type) -> bool:
         and all(f.init for f in fields)
         and not hasattr(cls, "__post_init__")
         and "__slots__" not in vars(cls)
-        and cls.__new__ is object.__new__
+        and getattr(cls, "__new__", None) is object.__new__
         # The __init__ dataclasses wrote (compiled from a string), not one of the class's own.
-        and cls.__init__.__code__.co_filename == "<string>"
+        and getattr(getattr(vars(cls).get("__init__"), "__code__", None), "co_filename", "")
+        == "<string>"
     )
 
 
