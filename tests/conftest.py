@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -54,6 +55,33 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The key that seals kept list readings lives in the user's cache folder: a test's
     # own, beside its folder (not in it, where snapshots of the workspace would see it).
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.parent / f"{tmp_path.name}-cache"))
+
+
+class Days:
+    """The days a test ran on: the one it began on, and the next should it run past midnight.
+
+    A date taken when the test module was imported was wrong for every test run after
+    midnight, in a suite that takes twenty minutes (four tests failed so in CI).
+    """
+
+    def __init__(self, utc: bool = False) -> None:
+        self._utc = utc  # the sign-on page dates signatures in UTC, the CLI in local time
+        self.first = self._today()
+
+    def _today(self) -> dt.date:
+        return dt.datetime.now(dt.UTC).date() if self._utc else dt.date.today()
+
+    def __iter__(self) -> Iterator[dt.date]:
+        return iter(sorted({self.first, self._today()}))
+
+    def __contains__(self, day: object) -> bool:
+        return any(day in (each, each.isoformat()) for each in self)
+
+
+@pytest.fixture
+def days() -> Days:
+    """The local days this test runs on (``Days``)."""
+    return Days()
 
 
 def copy_tree(source: Path, target: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import textwrap
 from pathlib import Path
@@ -11,9 +10,7 @@ import pytest
 
 from campaign.load.catalog import BUILTIN_TEMPLATES
 
-from conftest import flat, pdf_text, run, snapshot
-
-TODAY = dt.date.today().isoformat()
+from conftest import Days, flat, pdf_text, run, snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +55,9 @@ def warnings_of(stderr: str) -> list[str]:
     ]
 
 
-def test_new_draft_builds_and_check_lists_exactly_its_placeholders(example: Path) -> None:
+def test_new_draft_builds_and_check_lists_exactly_its_placeholders(
+    example: Path, days: Days
+) -> None:
     made = run("new", "draft", workspace=example)
     assert made.exit_code == 0, made.output
     assert made.stdout == (
@@ -68,7 +67,9 @@ def test_new_draft_builds_and_check_lists_exactly_its_placeholders(example: Path
         "then: campaign build draft\n"
     )
     letter = (example / "letters" / "draft" / "letter.yaml").read_text()
-    assert f"date: {TODAY}\n" in letter and f"as_of: {TODAY} " in letter
+    today = letter.partition("\ndate: ")[2][:10]
+    assert today in days
+    assert f"date: {today}\n" in letter and f"as_of: {today} " in letter
     assert (
         "language: en-US\ntemplate: joint-letter\npaper: a4\n" in letter
     )  # the workspace's defaults
@@ -145,18 +146,20 @@ def test_a_list_no_letter_uses_gives_one_group_per_key(example: Path) -> None:
     assert "- key: ngos\n      heading: Ngos\n" in letter
 
 
-def test_new_from_another_letter_copies_it_dated_today(example: Path) -> None:
+def test_new_from_another_letter_copies_it_dated_today(example: Path, days: Days) -> None:
     made = run("new", "follow-up", "--from", "japan-hrc-2020", workspace=example)
     assert made.exit_code == 0, made.output
-    assert f"  copied from letters/japan-hrc-2020/, dated {TODAY}\n" in made.stdout
+    today = made.stdout.partition(", dated ")[2][:10]  # the day the command saw
+    assert today in days
+    assert f"  copied from letters/japan-hrc-2020/, dated {today}\n" in made.stdout
     source, copy = example / "letters/japan-hrc-2020", example / "letters/follow-up"
     assert sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in source.iterdir())
     assert (copy / "body.ja.md").read_text() == (source / "body.ja.md").read_text()
     before, after = (source / "letter.yaml").read_text(), (copy / "letter.yaml").read_text()
-    assert after == before.replace("date: 2020-02-13", f"date: {TODAY}").replace(
-        "as_of: 2020-02-13", f"as_of: {TODAY}"
+    assert after == before.replace("date: 2020-02-13", f"date: {today}").replace(
+        "as_of: 2020-02-13", f"as_of: {today}"
     )
-    assert after.count(TODAY) == 2 and "# The same letter in Japanese" in after
+    assert after.count(today) == 2 and "# The same letter in Japanese" in after
     assert run("check", "follow-up", workspace=example).exit_code == 0
 
 

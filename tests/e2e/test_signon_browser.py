@@ -18,13 +18,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from signonharness import LIST, SLUG, Inbox, Server, links, serve, smtp_server, use_smtp
 
-from conftest import body_text, chromium, flat, pdf_text, run, text_while_loading
+from conftest import Days, body_text, chromium, flat, pdf_text, run, text_while_loading
 
 WAIT = 15  # seconds a page may take to arrive (not a speed test)
 NAME = "Zoë Browser-Signer"
 EMAIL = "zoe.signer@signers.example"
 LIST_FILE = f"ws/signatories/{LIST}.yaml"  # as sig pull names it, from the test's folder
-TODAY = dt.datetime.now(dt.UTC).date()  # the sign-on page dates signatures in UTC
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +41,18 @@ def mail() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-def server(example: Path, mail: tuple[Inbox, int]) -> Iterator[Server]:
+def signing_days() -> Days:
+    """The days this test runs on, as the sign-on page dates signatures: in UTC."""
+    return Days(utc=True)
+
+
+@pytest.fixture
+def server(example: Path, mail: tuple[Inbox, int], signing_days: Days) -> Iterator[Server]:
     # A letter still collecting: dated today, so a signature made today is printed (the
     # example's is dated 2020, and a letter prints no one who signed after its as_of).
     letter = example / "letters" / SLUG / "letter.yaml"
-    letter.write_text(re.sub(r"\b2020-02-13\b", TODAY.isoformat(), letter.read_text()))
+    today = signing_days.first.isoformat()
+    letter.write_text(re.sub(r"\b2020-02-13\b", today, letter.read_text()))
     use_smtp(example, mail[1])
     started = serve(example)
     yield started
@@ -125,6 +131,7 @@ def test_sign_confirm_pull_build_then_withdraw_pull_build(
     mail: tuple[Inbox, int],
     browser: webdriver.Chrome,
     shots: Path,
+    signing_days: Days,
 ) -> None:
     inbox = mail[0]
     assert NAME not in printed_names(example)
@@ -162,19 +169,21 @@ def test_sign_confirm_pull_build_then_withdraw_pull_build(
     )
     signed = entry(example)
     confirmed = signed.pop("confirmed")
+    today = signed["signed"]
+    assert today in signing_days
     assert signed == {
         "name": NAME,
         "type": "individual",
         "affiliation": "University of Testing",
         "country": "France",
         "group": "international",
-        "signed": TODAY,
+        "signed": today,
         "status": "signed",
         "email": EMAIL,
         "contact": "no",
         "source": "signon",
     }
-    assert str(confirmed).startswith(TODAY.isoformat() + "T")
+    assert str(confirmed).startswith(today.isoformat() + "T")
     assert NAME in printed_names(example)
 
     # Pulling again adds nobody twice.
@@ -203,15 +212,17 @@ def test_sign_confirm_pull_build_then_withdraw_pull_build(
         .splitlines()
         .index(f"  - name: {NAME}")
     )
+    withdrawn = pulled.stdout.partition(", on ")[2][:10]
+    assert withdrawn in signing_days
     assert (pulled.exit_code, pulled.stdout) == (
         0,
-        f"withdrawn: {NAME} ({LIST_FILE}:{line + 1}), on {TODAY}\n"
+        f"withdrawn: {NAME} ({LIST_FILE}:{line + 1}), on {withdrawn}\n"
         f"{LIST_FILE}: 0 added (pending), 0 already on the list, 1 withdrawn.\n",
     )
     assert entry(example) == {
         **signed,
         "status": "withdrawn",
         "confirmed": confirmed,
-        "withdrawn": TODAY,
+        "withdrawn": dt.date.fromisoformat(withdrawn),
     }
     assert NAME not in printed_names(example)
