@@ -191,10 +191,11 @@ def config(folder: Path, key: str) -> str:
     return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
 
 
-def blame(path: Path) -> dict[int, Blamed] | None:
+def blame(path: Path, now: bytes | None = None) -> dict[int, Blamed] | None:
     """The commit of each line of ``path`` as it is now; None when it is not in a repository.
 
-    A line missing from the answer is not committed yet. Git blames HEAD with an empty
+    ``now`` is the file's bytes as the caller read them (read here if not given). A line
+    missing from the answer is not committed yet. Git blames HEAD with an empty
     folder for its working tree; the file as it is on disk is laid against HEAD's text
     here, so git never reads the working tree.
     """
@@ -226,10 +227,10 @@ def blame(path: Path) -> dict[int, Blamed] | None:
         raise GitError(_reason(done), NOT_FETCHED)
     lines, texts = _porcelain(done.stdout)
     told = _commits(folder, sorted(set(lines.values())))
-    now = (folder / name).read_bytes().split(b"\n")
+    lines_now = (now if now is not None else (folder / name).read_bytes()).split(b"\n")
     return {
         mine + 1: dataclasses.replace(told[lines[theirs + 1]], line=theirs + 1)
-        for theirs, mine in _same_lines(texts, now)
+        for theirs, mine in _same_lines(texts, lines_now)
         if theirs + 1 in lines
     }
 

@@ -34,17 +34,29 @@ class Audited:
 def audit(path: Path) -> tuple[list[Audited], bool]:
     """The printed signatures of the list at ``path``, and whether git could be asked."""
     problems: list[Problem] = []
+    try:
+        before = path.read_bytes()
+    except OSError:
+        before = None  # the reading says why, in the project's words
     loaded = load_signature_list(path, problems)
     if loaded is None or any(not p.warning for p in problems):
         raise ProblemsFound(problems)
+    # The entries' lines, git's pairing and each entry's span must all be of one text: an
+    # edit made meanwhile (the audit takes no lock) would put flags on the wrong names.
+    raw = path.read_bytes()
+    if raw != before:
+        raise CampaignError(
+            f"{display_path(path)} changed while it was being audited\n"
+            "  hint: run the audit again once the edit is done"
+        )
     try:
-        blame = git.blame(path)
+        blame = git.blame(path, raw)
     except git.GitError as exc:
         raise CampaignError(
             f"git cannot say who committed the lines of {display_path(path)}: {shown(str(exc))}\n"
             f"  hint: {exc.hint or git.NOT_FETCHED}"
         ) from None
-    spans = _spans(path, [entry.line for entry in loaded.entries])
+    spans = _spans(raw, [entry.line for entry in loaded.entries])
     found = []
     for entry in loaded.entries:
         if entry.status != "signed":
@@ -56,10 +68,10 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
     return found, blame is not None
 
 
-def _spans(path: Path, starts: list[int]) -> dict[int, range]:
+def _spans(raw: bytes, starts: list[int]) -> dict[int, range]:
     """The lines of each entry, by the line it starts on: up to the next entry's first
     line (or the end of the file), comments and blank lines after it left out."""
-    lines = path.read_bytes().split(b"\n")
+    lines = raw.split(b"\n")
     ends = [*sorted(starts)[1:], len(lines) + 1]
     spans = {}
     for start, end in zip(sorted(starts), ends, strict=True):

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,4 +175,30 @@ def test_optout_is_recorded_and_said_once(minimal: Path, monkeypatch: pytest.Mon
     assert nobody.stderr == (
         "Error: signatories/people.yaml: nobody on the list matches 'Zoe Zimer'\n"
         "  hint: did you mean 'Zoë Zimmer'?\n"
+    )
+
+
+def test_a_list_edited_while_it_is_audited_is_said_not_flagged_wrongly(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit takes no lock: an edit between its reading of the entries and git's
+    pairing of the lines would put flags on the wrong names, so it stops instead."""
+    from campaign.lists import audit
+
+    monkeypatch.chdir(minimal)
+    git(minimal, "init", "-q")
+    listed = minimal / "signatories" / "people.yaml"
+    read = audit.load_signature_list
+
+    def read_then_edited(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        listed.write_text("# typed at the top meanwhile\n" + listed.read_text())
+        return found
+
+    monkeypatch.setattr(audit, "load_signature_list", read_then_edited)
+    result = run("sig", "audit", "people")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: signatories/people.yaml changed while it was being audited\n"
+        "  hint: run the audit again once the edit is done\n"
     )
