@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import re
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -342,6 +346,33 @@ def _too_deep(text: str) -> int:
     return 0
 
 
+_pauses = 0  # parses under way with the collector paused (threads may parse at once)
+_resume = False  # whether the collector ran when the first of them paused it
+_pausing = threading.Lock()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused meanwhile, and resumed as it was."""
+    # A parse makes an object for every node and value, and none of them is garbage
+    # before it ends; the collector, run after every few hundred new objects, walked
+    # them all again and again: a third of reading a 10,000-entry list, and more the
+    # longer the list. Cycles left meanwhile are collected once it runs again.
+    global _pauses, _resume
+    with _pausing:
+        _pauses += 1
+        if _pauses == 1:
+            _resume = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _pausing:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
+
+
 def parse_yaml(
     text: str, path: Path, problems: list[Problem], nodes: list[Any] | None = None
 ) -> Any:
@@ -351,8 +382,9 @@ def parse_yaml(
         return None
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = None if node is None else loader.construct_document(node)
+        with collector_paused():
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
         if nodes is not None and node is not None:
             nodes.append(node)
     except Unreadable as exc:
