@@ -1,5 +1,8 @@
 """Where a build's time goes, phase by phase: ``python bench/phases.py [ADDRESSEES] [--timeline]``.
 
+``python bench/phases.py --list [NAMES] [--timeline]``: the same for signatories.pdf laid
+out alone (``bench/listonly.py``), its parts, furniture and join on the workers.
+
 Builds the benchmark's campaign (700 addressees, 1,000 names, 3 in cc) once with
 ``CAMPAIGN_TIMINGS`` set (campaign/model/timings.py): the command and each worker
 write a line per phase. Printed per phase: CPU seconds summed over the processes,
@@ -22,6 +25,8 @@ from pathlib import Path
 from generate import make_campaign
 from measure import measure
 
+HERE = Path(__file__).parent
+
 # The order a build goes through them (a phase never met is left out).
 ORDER = (
     "load/check",
@@ -34,6 +39,9 @@ ORDER = (
     "stamping",
     "envelopes/labels",
     "list",
+    "list part",
+    "list furniture",
+    "list join",
     "enclosures",
     "print.pdf",
     "proof",
@@ -68,7 +76,8 @@ def table(lines: list[str], main: int) -> list[str]:
 MARKS = {
     "load/check": "L", "sharing/keys": "k", "fit check": "f", "composing": "c",
     "shared layers": "M", "whole letters": "W", "overlays": "o", "stamping": "t",
-    "envelopes/labels": "e", "list": "l", "enclosures": "n", "print.pdf": "p",
+    "envelopes/labels": "e", "list": "l",
+    "list part": "P", "list furniture": "F", "list join": "J", "enclosures": "n", "print.pdf": "p",
     "proof": "r", "waiting for print.pdf": "w", "moves": "v",
 }  # fmt: skip
 
@@ -94,9 +103,36 @@ def timeline(lines: list[str], main: int, start: float, end: float, width: int =
     return rows
 
 
+def list_only(names: int) -> None:
+    """Lay out the list of ``names`` alone (bench/listonly.py) with timings on, twice."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        root = make_campaign(tmp / "big", 1, names)
+        # The first reads the list whole, the second takes the reading the first kept.
+        for attempt in ("the list read whole", "its reading kept"):
+            timings = tmp / "timings.tsv"
+            timings.unlink(missing_ok=True)
+            env = {**os.environ, "CAMPAIGN_TIMINGS": str(timings)}
+            start = time.time()
+            command = [sys.executable, "listonly.py", str(root), str(tmp / "out.pdf")]
+            run = measure(command, HERE, env)
+            lines = timings.read_text(encoding="utf-8").splitlines()
+            print(f"signatories.pdf of {names:,} names alone, {attempt}")
+            print("\n".join(table(lines, -1)))  # the command itself writes no phase
+            if "--timeline" in sys.argv:
+                print("\n".join(timeline(lines, -1, start, start + run.wall)))
+            print(
+                f"whole command: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU (every process), "
+                f"{run.pss_mb:.0f} MB peak PSS; load {run.load:.2f}"
+            )
+
+
 def main() -> None:
     """Build once with timings on, print the table."""
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        list_only(int(args[0]) if args else 10_000)
+        return
     addressees = int(args[0]) if args else 700
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

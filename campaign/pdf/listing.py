@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
+from campaign.model.timings import phase
 from campaign.pdf.engine import layout, write
 from campaign.pdf.pool import Pending, Workers, _InProcess, default_jobs
 
@@ -338,7 +339,7 @@ class PartDone:
 
 def lay_part(job: PartJob) -> PartDone:
     """Lay out a part, cut it, and write its kept pages (in a worker, or here)."""
-    with pdf_layout(_named(job.outputs), job.limits):
+    with phase("list part"), pdf_layout(_named(job.outputs), job.limits):
         document = layout(job.html, Path(job.base), Path(job.root))
         pages = _pages(document)
         first = _seam(document.pages[0]) if pages else []
@@ -866,7 +867,7 @@ def lay_furniture(job: FurnitureJob) -> bytes | None:
     """The furniture's pages, written with nothing but their margin boxes (None: not as many)."""
     from weasyprint.formatting_structure.boxes import MarginBox
 
-    with pdf_layout(_named(job.outputs), job.limits):
+    with phase("list furniture"), pdf_layout(_named(job.outputs), job.limits):
         furniture = layout(job.html, Path(job.base), Path(job.root))
         if len(furniture.pages) != job.pages:
             return None
@@ -889,6 +890,11 @@ class JoinJob:
 
 def join_parts(job: JoinJob) -> bytes:
     """The parts' pages with the furniture stamped on them, and their outline: one document."""
+    with phase("list join"):
+        return _joined(job)
+
+
+def _joined(job: JoinJob) -> bytes:
     import pikepdf
 
     from campaign.pdf.joining import stamp
