@@ -2,73 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pagestylescheck import DATE, both, counting
 
-from campaign.pdf import pagestyles
 from campaign.pdf.render import render_pdf
 
-weasyprint_page = pytest.importorskip("weasyprint.layout.page")
-
-DATE = "2020-05-01T00:00:00Z"  # both PDFs of a pair carry it: only what is drawn may differ
 TEXT = "Joint open letter on human rights, signed by the organisations below. " * 4
-
-
-@contextmanager
-def _weasyprint_own() -> Iterator[None]:
-    """WeasyPrint's own page styles while inside, the shared ones again after."""
-    pagestyles.install()  # as laying out any document does
-    shared = weasyprint_page.set_page_type_computed_styles
-    weasyprint_page.set_page_type_computed_styles = weasyprint_page.campaign_computed
-    try:
-        yield
-    finally:
-        weasyprint_page.set_page_type_computed_styles = shared
-
-
-@contextmanager
-def _counting() -> Iterator[dict[str, int]]:
-    """How many pages had their styles computed, and how many took a like page's."""
-    pagestyles.install()
-    seen = {"computed": 0, "shared": 0}
-    shared = weasyprint_page.set_page_type_computed_styles
-    own = weasyprint_page.campaign_computed
-
-    def counting_own(page_type: Any, html: Any, style_for: Any) -> None:
-        seen["computed"] += 1
-        own(page_type, html, style_for)
-
-    def counted(page_type: Any, html: Any, style_for: Any) -> None:
-        before = seen["computed"]
-        shared(page_type, html, style_for)
-        seen["shared"] += seen["computed"] == before
-
-    weasyprint_page.campaign_computed = counting_own
-    # The shared function calls WeasyPrint's through its closure: count through it.
-    shared_cells = shared.__closure__
-    assert shared_cells is not None
-    cell = next(c for c in shared_cells if c.cell_contents is own)
-    cell.cell_contents = counting_own
-    weasyprint_page.set_page_type_computed_styles = counted
-    try:
-        yield seen
-    finally:
-        cell.cell_contents = own
-        weasyprint_page.campaign_computed = own
-        weasyprint_page.set_page_type_computed_styles = shared
-
-
-def _both(html: str, tmp_path: Path) -> tuple[bytes, bytes]:
-    """The PDF with WeasyPrint's own page styles, and with shared ones (dated alike)."""
-    with _weasyprint_own():
-        own = render_pdf(html, tmp_path, tmp_path, date=DATE)
-    return own, render_pdf(html, tmp_path, tmp_path, date=DATE)
 
 
 def _document(page_css: str, body: str = "", pages: int = 6) -> str:
@@ -91,9 +33,9 @@ def test_like_pages_share_the_styles_of_the_first_after_the_documents_first(
     tmp_path: Path,
 ) -> None:
     html = _document(FURNITURE, pages=8)
-    own, shared = _both(html, tmp_path)
+    own, shared = both(html, tmp_path)
     assert own == shared
-    with _counting() as seen:
+    with counting() as seen:
         render_pdf(html, tmp_path, tmp_path, date=DATE)
     # Page 1 its own, page 2 computed, pages 3 to 8 take page 2's.
     assert seen == {"computed": 2, "shared": 6}
@@ -108,9 +50,9 @@ def test_left_right_first_and_numbered_pages_each_get_their_rules(tmp_path: Path
         "@page :nth(5) { margin-top: 35mm }"
     )
     html = _document(css, pages=10)
-    own, shared = _both(html, tmp_path)
+    own, shared = both(html, tmp_path)
     assert own == shared
-    with _counting() as seen:
+    with counting() as seen:
         render_pdf(html, tmp_path, tmp_path, date=DATE)
     # Kinds of page 2 on: left or right, crossed with nth(3n+1) and nth(5).
     assert seen["computed"] > 3
@@ -128,7 +70,7 @@ def test_named_pages_blank_pages_and_page_groups(tmp_path: Path) -> None:
         f'<div class="{"wide" if n % 3 == 0 else ""}"><h2>Part {n}</h2><p>{TEXT}</p></div>'
         for n in range(9)
     )
-    own, shared = _both(_document(css, body), tmp_path)
+    own, shared = both(_document(css, body), tmp_path)
     assert own == shared
 
 
@@ -139,7 +81,7 @@ def test_page_counters_set_on_pages(tmp_path: Path) -> None:
         "@page :left { counter-increment: page 1 sheet 1;"
         " @bottom-left { content: counter(sheet) } }"
     )
-    own, shared = _both(_document(css, pages=9), tmp_path)
+    own, shared = both(_document(css, pages=9), tmp_path)
     assert own == shared
 
 
@@ -150,14 +92,14 @@ def test_relative_lengths_on_the_first_pages(tmp_path: Path) -> None:
         " width: 50pvw } @bottom-center { content: counter(page); height: 2vh } }"
         "html { font-size: 2vw }"
     )
-    own, shared = _both(_document(css, pages=5), tmp_path)
+    own, shared = both(_document(css, pages=5), tmp_path)
     assert own == shared
 
 
 def test_a_long_list_is_drawn_the_same(tmp_path: Path) -> None:
     css = FURNITURE + "li { break-inside: avoid } ul { list-style: none }"
     body = "<ul>" + "".join(f"<li>Organisation {n}, Japan</li>" for n in range(400)) + "</ul>"
-    own, shared = _both(_document(css, body), tmp_path)
+    own, shared = both(_document(css, body), tmp_path)
     assert own == shared
 
 
@@ -190,5 +132,5 @@ def _page_rules(draw: st.DrawFn) -> str:
 @given(css=_page_rules(), pages=st.integers(2, 7), right=st.booleans())
 def test_any_page_rules_draw_the_same(css: str, pages: int, right: bool, tmp_path: Path) -> None:
     extra = "h2 { break-before: right }" if right else ""
-    own, shared = _both(_document(css + extra, pages=pages), tmp_path)
+    own, shared = both(_document(css + extra, pages=pages), tmp_path)
     assert own == shared

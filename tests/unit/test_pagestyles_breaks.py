@@ -20,76 +20,22 @@ threads) held, and is kept here as probes.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pagestylescheck import DATE, both, counting, own
 
 from campaign.pdf import pagestyles
 from campaign.pdf.render import render_pdf
 
-weasyprint_page = pytest.importorskip("weasyprint.layout.page")
-
-DATE = "2020-05-01T00:00:00Z"
 TEXT = "Joint open letter on human rights, signed by the organisations below. " * 4
 # Content that counts the pages: each page holding it is laid out again once the
 # count is known, the document's first among them.
 COUNTED = "p::after { content: ' of ' counter(pages) }"
-
-
-@contextmanager
-def _weasyprint_own() -> Iterator[None]:
-    pagestyles.install()
-    shared = weasyprint_page.set_page_type_computed_styles
-    weasyprint_page.set_page_type_computed_styles = weasyprint_page.campaign_computed
-    try:
-        yield
-    finally:
-        weasyprint_page.set_page_type_computed_styles = shared
-
-
-def _own(html: str, tmp_path: Path) -> bytes:
-    with _weasyprint_own():
-        return render_pdf(html, tmp_path, tmp_path, date=DATE)
-
-
-def _both(html: str, tmp_path: Path) -> tuple[bytes, bytes]:
-    """The PDF with WeasyPrint's own page styles, and with shared ones (dated alike)."""
-    return _own(html, tmp_path), render_pdf(html, tmp_path, tmp_path, date=DATE)
-
-
-@contextmanager
-def _counting() -> Iterator[dict[str, int]]:
-    """How many pages had WeasyPrint compute their styles, how many took a like page's."""
-    pagestyles.install()
-    seen = {"computed": 0, "shared": 0}
-    shared = weasyprint_page.set_page_type_computed_styles
-    own = weasyprint_page.campaign_computed
-
-    def counting_own(page_type: Any, html: Any, style_for: Any) -> None:
-        seen["computed"] += 1
-        own(page_type, html, style_for)
-
-    def counted(page_type: Any, html: Any, style_for: Any) -> None:
-        before = seen["computed"]
-        shared(page_type, html, style_for)
-        seen["shared"] += seen["computed"] == before
-
-    cells = shared.__closure__
-    assert cells is not None
-    cell = next(c for c in cells if c.cell_contents is own)
-    cell.cell_contents = counting_own
-    weasyprint_page.set_page_type_computed_styles = counted
-    try:
-        yield seen
-    finally:
-        cell.cell_contents = own
-        weasyprint_page.set_page_type_computed_styles = shared
 
 
 def _document(css: str, body: str = "", pages: int = 6) -> str:
@@ -120,7 +66,7 @@ FOOTER = "@bottom-center { content: counter(page) }"
     ],
 )
 def test_lengths_relative_to_a_first_page_made_again(css: str, tmp_path: Path) -> None:
-    own, shared = _both(_document(css + COUNTED, pages=8), tmp_path)
+    own, shared = both(_document(css + COUNTED, pages=8), tmp_path)
     assert own == shared
 
 
@@ -142,7 +88,7 @@ def test_a_value_read_after_the_first_page_moved(tmp_path: Path) -> None:
         + "".join(f"<h2 style='break-before: page'>P{n}</h2><p>{TEXT}</p>" for n in range(3, 7))
         + "<p class='counted'>last</p>"
     )
-    own, shared = _both(_document(css, body), tmp_path)
+    own, shared = both(_document(css, body), tmp_path)
     assert own == shared
 
 
@@ -154,9 +100,9 @@ def test_pages_still_share_what_holds_still(tmp_path: Path) -> None:
         "@page :first { margin: 10vw }" + COUNTED
     )
     html = _document(css, pages=8)
-    own, shared = _both(html, tmp_path)
+    own, shared = both(html, tmp_path)
     assert own == shared
-    with _counting() as seen:
+    with counting() as seen:
         render_pdf(html, tmp_path, tmp_path, date=DATE)
     assert seen["shared"] >= 6
     # Lengths relative to the page on every page, the first page's size fixed: shared.
@@ -166,9 +112,9 @@ def test_pages_still_share_what_holds_still(tmp_path: Path) -> None:
     )
     css += "@page :first { margin: 15mm }"
     html = _document(css, pages=8)
-    own, shared = _both(html, tmp_path)
+    own, shared = both(html, tmp_path)
     assert own == shared
-    with _counting() as seen:
+    with counting() as seen:
         render_pdf(html, tmp_path, tmp_path, date=DATE)
     assert seen["shared"] >= 6
 
@@ -176,7 +122,7 @@ def test_pages_still_share_what_holds_still(tmp_path: Path) -> None:
 def test_moving_first_page_and_relative_lengths_computed_per_page(tmp_path: Path) -> None:
     css = f"@page {{ size: A6; margin: 10vw; {FOOTER} }}" + COUNTED
     html = _document(css, pages=8)
-    with _counting() as seen:
+    with counting() as seen:
         render_pdf(html, tmp_path, tmp_path, date=DATE)
     assert seen["shared"] == 0
 
@@ -195,14 +141,19 @@ def test_moving_first_page_and_relative_lengths_computed_per_page(tmp_path: Path
     ],
 )
 def test_what_counts_as_relative_to_the_page(declarations: str, relative: bool) -> None:
-    import tinycss2
-    from weasyprint.css import preprocess_declarations
     from weasyprint.css.tokens import Pending
     from weasyprint.css.units import VIEWPORT_UNITS
 
+    assert pagestyles._relative(_declared(declarations), VIEWPORT_UNITS, Pending) is relative
+
+
+def _declared(declarations: str) -> list[tuple[Any, Any]]:
+    """Declarations as the cascade holds them: each value with a weight."""
+    import tinycss2
+    from weasyprint.css import preprocess_declarations
+
     read = preprocess_declarations("", tinycss2.parse_blocks_contents(declarations))
-    cascaded = [((values, (0, None, (0, 0, 0)))) for _name, values, _important in read]
-    assert pagestyles._relative(cascaded, VIEWPORT_UNITS, Pending) is relative
+    return [(values, (0, None, (0, 0, 0))) for _name, values, _important in read]
 
 
 TABLES = [
@@ -225,7 +176,7 @@ def test_a_table_in_page_rules(declarations: str, tmp_path: Path) -> None:
         f"@page {{ size: A6; margin: 20mm 12mm; {declarations} }}"
         "@page { @top-center { content: 'Open letter' } }"
     )
-    own, shared = _both(_document(css, pages=5), tmp_path)
+    own, shared = both(_document(css, pages=5), tmp_path)
     assert own == shared
 
 
@@ -241,12 +192,9 @@ def test_a_table_in_page_rules(declarations: str, tmp_path: Path) -> None:
     ],
 )
 def test_what_counts_as_a_table(declarations: str, table: bool) -> None:
-    import tinycss2
-    from weasyprint.css import preprocess_declarations
     from weasyprint.css.tokens import Pending
 
-    read = preprocess_declarations("", tinycss2.parse_blocks_contents(declarations))
-    (display,) = [(values, (0, None, (0, 0, 0))) for _name, values, _important in read]
+    (display,) = _declared(declarations)
     assert pagestyles._table(display, Pending) is table
     assert pagestyles._table(None, Pending) is False
 
@@ -341,7 +289,7 @@ HELD = {
 @pytest.mark.parametrize("name", list(HELD))
 def test_probes_that_held(name: str, tmp_path: Path) -> None:
     css, body = HELD[name]
-    own, shared = _both(_document(css, body, pages=7), tmp_path)
+    own, shared = both(_document(css, body, pages=7), tmp_path)
     assert own == shared
 
 
@@ -353,7 +301,7 @@ def test_documents_laid_out_in_threads_at_once(tmp_path: Path) -> None:
             threads.map(lambda html: render_pdf(html, tmp_path, tmp_path, date=DATE), documents)
         )
     assert together == alone
-    assert alone == [_own(html, tmp_path) for html in documents]
+    assert alone == [own(html, tmp_path) for html in documents]
 
 
 SELECTORS = ["", ":first", ":left", ":right", ":blank", ":nth(2)", ":nth(3n+1)", "chap",
@@ -414,7 +362,7 @@ def _pages(draw: st.DrawFn) -> str:
 def test_any_pages_made_again_draw_the_same(html: str, tmp_path: Path) -> None:
     outcomes = []
     for lay_out in (
-        lambda: _own(html, tmp_path),
+        lambda: own(html, tmp_path),
         lambda: render_pdf(html, tmp_path, tmp_path, date=DATE),
     ):
         try:
