@@ -2,6 +2,8 @@
 
 ``python bench/phases.py --list [NAMES] [--timeline]``: the same for signatories.pdf laid
 out alone (``bench/listonly.py``), its parts, furniture and join on the workers.
+A long list laid out in one process (``--jobs 1``) times its parts inside the "list"
+phase: there they are counted twice in the sum.
 
 Builds the benchmark's campaign (700 addressees, 1,000 names, 3 in cc) once with
 ``CAMPAIGN_TIMINGS`` set (campaign/model/timings.py): the command and each worker

@@ -890,25 +890,21 @@ class JoinJob:
 
 def join_parts(job: JoinJob) -> bytes:
     """The parts' pages with the furniture stamped on them, and their outline: one document."""
-    with phase("list join"):
-        return _joined(job)
-
-
-def _joined(job: JoinJob) -> bytes:
     import pikepdf
 
     from campaign.pdf.joining import stamp
     from campaign.pdf.variants import save
 
-    out = pikepdf.open(io.BytesIO(job.furniture))
-    index = 0
-    for part in job.written:
-        with pikepdf.open(io.BytesIO(part)) as laid_out:
-            for page in laid_out.pages:
-                stamp(out.pages[index], page, index)
-                index += 1
-    _outline(out, job.marks)
-    return save(out, "", str(out.pdf_version))
+    with phase("list join"):
+        out = pikepdf.open(io.BytesIO(job.furniture))
+        index = 0
+        for part in job.written:
+            with pikepdf.open(io.BytesIO(part)) as laid_out:
+                for page in laid_out.pages:
+                    stamp(out.pages[index], page, index)
+                    index += 1
+        _outline(out, job.marks)
+        return save(out, "", str(out.pdf_version))
 
 
 def _outline(out: Any, marks: list[tuple[list[Any], float]]) -> None:
