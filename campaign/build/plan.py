@@ -20,7 +20,7 @@ from campaign import __version__
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.composer import Composer, Sharing, sharing
 from campaign.compose.signatures import SignatureBlock
-from campaign.files.atomic import write_atomic
+from campaign.files.atomic import write_staged
 from campaign.files.tables import csv_text
 from campaign.load.catalog import BUILTIN_TEMPLATES
 from campaign.model.fields import PUBLISHED_FIELDS
@@ -269,7 +269,7 @@ def _print_run(
             name = piece.recipient.name
             rows.append([order, name, piece.role, piece.file, pages, sheets, first, kind])
             first += 2 * sheets
-        write_atomic(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
+        write_staged(staging / "mailing.csv", csv_text(MAILING_FIELDS, rows))
         tick(staging / "mailing.csv")
     return ""
 
@@ -324,7 +324,7 @@ def _proved(
         "notdef": "no character drawn as an empty box",
         **verified,
     }
-    write_atomic(staging / PROOF, json.dumps(proof, indent=1, ensure_ascii=False) + "\n")
+    write_staged(staging / PROOF, json.dumps(proof, indent=1, ensure_ascii=False) + "\n")
     tick(staging / PROOF)
     return proof_line(len(pieces), len(names), bool(plan.bundle.letter.list_name))
 

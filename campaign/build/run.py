@@ -29,7 +29,13 @@ from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Outpu
 from campaign.compose.composer import batch_of
 from campaign.compose.overlays import own_pages, stack_height
 from campaign.errors import CampaignError, ProblemsFoundLate, display_path
-from campaign.files.atomic import folder_locked, fsync_dir, remove_temporaries, write_atomic
+from campaign.files.atomic import (
+    folder_locked,
+    fsync_dir,
+    remove_atomic,
+    write_atomic,
+    write_staged,
+)
 from campaign.model.limits import Limits, applied, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf import listing
@@ -299,10 +305,8 @@ def _move(staged: _Staged) -> None:
     for each in touched:  # the outputs are on disk before the manifest vouches for them
         fsync_dir(each)
     manifest = {"version": __version__, "outputs": {o.name: o.key for o in plan.outputs}}
-    remove_temporaries(folder / MANIFEST)
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    remove_temporaries(folder / MOVING)
-    (folder / MOVING).unlink(missing_ok=True)
+    remove_atomic(folder / MOVING)
 
 
 @dataclass
@@ -383,7 +387,7 @@ def _jobs(plan: LetterPlan, todo: list[Output], staging: Path, pool: Workers) ->
             # planning composed each once already, so template errors are known.
             jobs.full.append((output.compose, str(staging / output.name)))
         else:
-            write_atomic(staging / output.name, output.compose())
+            write_staged(staging / output.name, output.compose())
             jobs.texts.append(staging / output.name)
     jobs.full += [(html, out) for html, out, _ in sorted(parts, key=lambda part: -part[2])]
     for group, layer in enumerate(plan.shared.layers):
@@ -595,7 +599,7 @@ def _run(
         # Where every part stands, for overlays of the parts alone (None: whole page 1s).
         layout = vary_layout(document)
         master = staging / f".shared-{group}.pdf"
-        write_atomic(master, pdf)
+        write_staged(master, pdf)
         made.shared_pages += len(document.pages)
         del document
         # Its overlays go to the workers at once: the next group's shared pages (the
@@ -621,7 +625,7 @@ def _run(
             if (listed := listing.result()) is None:  # not cut: laid out whole
                 feed.add([(_given(listing.html), listing.out)])
             else:
-                write_atomic(Path(listing.out), listed)
+                write_staged(Path(listing.out), listed)
                 tick(Path(listing.out))
         feed.finish()
     except DoesNotFit as exc:

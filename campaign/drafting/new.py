@@ -13,7 +13,7 @@ import jinja2.sandbox
 
 from campaign.compose.templating import TemplateFailed, render, source_template
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.files.atomic import fsync_dir, remove_temporaries, write_atomic
+from campaign.files.atomic import fsync_dir, write_atomic, write_staged
 from campaign.lists.listfile import locked
 from campaign.load.catalog import starter, template_names
 from campaign.load.confine import Confined, read_confined
@@ -129,7 +129,6 @@ def _draft(
         "recipients.yaml": _starter_text(root, template, "recipients.yaml"),
     }
     if list_text and list_path is not None:
-        remove_temporaries(list_path)  # a 'new' killed while writing it left one; we hold the lock
         write_atomic(list_path, list_text)
         drafted.list_created = True
     try:
@@ -194,7 +193,7 @@ def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -
     staging.mkdir(mode=0o755)
     try:
         for name, text in files.items():
-            write_atomic(staging / name, text)
+            write_staged(staging / name, text)
         for path in copies:
             if path.is_dir():
                 shutil.copytree(path, staging / path.name, symlinks=True)

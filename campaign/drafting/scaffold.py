@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from campaign.errors import CampaignError
-from campaign.files.atomic import fsync_dir, remove_temporaries, write_atomic
+from campaign.files.atomic import fsync_dir, remove_atomic, write_atomic
 from campaign.load.catalog import BUILTIN_TEMPLATES, EXAMPLE
 
 # In the new workspace while init writes it: an init stopped half way is carried on
@@ -56,14 +56,12 @@ def init_workspace(target: Path, template: str = "joint-letter", bare: bool = Fa
         )
     write_atomic(marker, "campaign init is writing this workspace\n")
     for content, dest in pairs:
-        remove_temporaries(dest)
         if not dest.exists():
             # Each file whole or not at all: a copy cut short would pass for the example.
             write_atomic(dest, _bytes(content))
     for folder in ("letters", "signatories"):
         (target / folder).mkdir(exist_ok=True)
-    marker.unlink()
-    remove_temporaries(marker)
+    remove_atomic(marker)
     fsync_dir(target)
     return [dest for _, dest in pairs]
 

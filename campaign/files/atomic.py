@@ -8,6 +8,7 @@ import errno
 import fcntl
 import functools
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -17,26 +18,117 @@ from pathlib import Path
 from typing import Any
 
 TMP_SUFFIX = ".tmp"
+# What tempfile.mkstemp puts between the prefix and the suffix.
+_RANDOM = "[a-z0-9_]{8}"
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    What an earlier writer of ``path`` killed half way left beside it is removed first
+    (:func:`_remove_dead_temporaries`), so no caller has to remember to.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    _remove_dead_temporaries(path)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
+            os.chmod(tmp, _mode_for(path))
+            os.replace(tmp, path)  # still locked: a sweeper never takes a live one
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     # The rename is only on disk once the folder is: without this, a power cut can
     # bring back the old file (or no file) after the command said it was written.
     fsync_dir(path.parent)
+
+
+def remove_atomic(path: Path) -> None:
+    """Remove a file :func:`write_atomic` wrote, with what its writers killed half way left."""
+    path.unlink(missing_ok=True)
+    _remove_dead_temporaries(path)
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, open and locked for as long as it is written.
+
+    The lock is what tells a live writer's temporary file from a dead one's: the
+    kernel drops it when the writer's process ends, killed or not.
+    """
+    while True:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            # Another process sweeping may have taken it for dead between its making
+            # and its locking, and removed it: then start again with a new one.
+            if os.path.samestat(os.stat(tmp), os.fstat(fd)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        os.close(fd)
+
+
+def _remove_dead_temporaries(path: Path) -> None:
+    """Delete the temporary files of :func:`write_atomic` writers of ``path`` that died.
+
+    One is dead when nothing holds its lock. A live one (another process writing
+    ``path`` right now) is left alone, so this is safe without any other lock.
+    """
+    # Only names as mkstemp makes them: a user's own '.list.yaml.old.tmp' is not ours.
+    ours = re.compile(re.escape(f".{path.name}.") + _RANDOM + re.escape(TMP_SUFFIX))
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if ours.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    _remove_if_dead(entry.path)
+
+
+def _remove_if_dead(tmp: str) -> None:
+    """Delete ``tmp`` if it is a regular file no process holds locked."""
+    # Not following links, not waiting on a FIFO: a workspace handed over may hold either.
+    fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a live writer's
+        if os.path.samestat(os.lstat(tmp), info):
+            os.unlink(tmp)
+    finally:
+        os.close(fd)  # drops the lock: a writer that lost the race starts again
+
+
+def write_staged(path: Path, data: bytes | str) -> None:
+    """Write a file in a staging folder: in place, then flushed to disk.
+
+    For a folder a command made afresh, which it renames into place, or moves files
+    out of, only once all of it is written, and removes whole otherwise: no one ever
+    reads a file there half written, so it needs no temporary file, rename and
+    folder flush of its own (which :func:`write_atomic` would also pay by listing
+    the folder, once per file, for dead writers' leftovers).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o666)
+    try:
+        with memoryview(raw) as left:
+            while left:
+                left = left[os.write(fd, left) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -148,21 +240,6 @@ def folder_locked(folder: Path, timeout: float, busy: Callable[[], Exception]) -
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
-
-def remove_temporaries(path: Path) -> None:
-    """Delete what an interrupted :func:`write_atomic` of ``path`` left beside it.
-
-    Only for callers that know no other process is writing ``path`` right now (they
-    hold its lock, or own the file): a live writer's temporary file would go too.
-    """
-    prefix = f".{path.name}."
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(path.parent):
-            name = entry.name
-            if name.startswith(prefix) and name.endswith(TMP_SUFFIX) and entry.is_file():
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
-from campaign.files.atomic import folder_locked, remove_temporaries, write_atomic
+from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, load_signature_list
 from campaign.model.records import Signatory, SignatureList
@@ -410,9 +410,6 @@ class ListFile:
         pieces = self._pieces()
         text = self._spliced(pieces)
         reading = self._check_windows(pieces) if self._spans else self._check_whole(text)
-        # Under the list's lock no one else is writing it: what an edit killed half way
-        # left beside the list is ours to clear.
-        remove_temporaries(self.path)
         raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
         write_atomic(self.path, raw)
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
-from campaign.files.atomic import folder_locked, remove_temporaries, write_atomic
+from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists.listfile import LOCK_TIMEOUT, dump_value
 from campaign.load.records import load_recipients
 from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
@@ -115,7 +115,6 @@ def add_to_log(
                 f"{display_path(path)}: the new entry would not read back as one more entry "
                 "(is 'log:' the last key, written as a block list?); nothing was logged"
             )
-        remove_temporaries(path)
         write_atomic(path, after)
     who = f" from {sender}" if sender else ""
     said.append(f"logged{who} on {date.isoformat()}: {shown(text.strip())}")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, Problem, ProblemsFoundLate
-from campaign.files.atomic import write_atomic
+from campaign.files.atomic import write_staged
 from campaign.model.records import Enclosure
 
 # Keys that point back up the page tree or into a document structure we do not copy.
@@ -408,7 +408,7 @@ def join_pdfs(
     tree.Kids = pikepdf.Array(kids)
     tree.Count = len(kids)
     structure.finish()
-    write_atomic(target, save(out, variant, version))
+    write_staged(target, save(out, variant, version))
     return counts
 
 

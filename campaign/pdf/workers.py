@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.compose.overlays import Place
-from campaign.files.atomic import write_atomic, written_together
+from campaign.files.atomic import write_staged, written_together
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.joining import stamping
@@ -86,7 +86,7 @@ def run_full(job: FullJob) -> list[str]:
                     misfits += exc.misfits
                     outputs += [out] * len(exc.misfits)
                     continue
-            write_atomic(Path(out), pdf)
+            write_staged(Path(out), pdf)
     if misfits:
         raise DoesNotFit(misfits, tuple(outputs))
     return [out for _, out in job.items]

@@ -14,6 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from test_durability import KILL_POINTS, Scenario, files, kill_everywhere
 
+from campaign.files.atomic import TMP_SUFFIX
 from campaign.text.names import file_slugs, slugify
 
 from conftest import copy_tree, pdf_text, run
@@ -263,3 +264,38 @@ def test_a_staging_folder_left_by_a_build_is_cleared_by_the_next(
     assert any(name.startswith(".test.staging/") for name in state(smiths))
     assert run("build", "--jobs", "1", workspace=smiths).exit_code == 0
     assert state(smiths) == state(clean)
+
+
+def test_a_killed_writers_leftovers_beside_any_file_a_build_writes_go_with_the_next(
+    smiths: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build record in .campaign/ was written without clearing what a build killed
+    # while writing it had left: the temporary file stayed for good.
+    assert run("build", "--jobs", "1", workspace=smiths).exit_code == 0
+    base = copy_tree(smiths, tmp_path / "base")
+    change(base)
+    through = copy_tree(base, tmp_path / "through")
+    whole: list[str] = []  # the files the rebuild writes whole: a temporary renamed on
+    real_replace = os.replace
+
+    def replace(src: Any, dst: Any, **kwargs: Any) -> None:
+        if str(src).endswith(TMP_SUFFIX):
+            whole.append(Path(dst).relative_to(through).as_posix())
+        real_replace(src, dst, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert run("build", "--jobs", "1", workspace=through).exit_code == 0
+    monkeypatch.undo()
+    assert sorted(whole) == [
+        ".campaign/unchanged.json",
+        "build/test/.moving.json",
+        "build/test/manifest.json",
+    ]
+    # Each one's writer killed before its rename, in an earlier build from the same start.
+    ws = copy_tree(base, tmp_path / "ws")
+    for rel in whole:
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).with_name(f".{Path(rel).name}.k1ll3d_x.tmp").write_text("half")
+    assert run("build", "--jobs", "1", workspace=ws).exit_code == 0
+    assert [rel for rel in files(ws) if rel.endswith(TMP_SUFFIX)] == []
+    assert state(ws) == state(through)

@@ -554,7 +554,7 @@ def test_new_carries_on_after_a_kill_before_the_letter_was_in_place(example: Pat
     ]
     # What a kill leaves: the new list, and the letter's files half written out of sight.
     (example / "signatories" / "draft.yaml").write_bytes(made["signatories/draft.yaml"])
-    (example / "signatories" / ".draft.yaml.k1ll3d.tmp").write_text("# A sign-on")
+    (example / "signatories" / ".draft.yaml.k1ll3d_x.tmp").write_text("# A sign-on")
     half = example / "letters" / ".draft.drafting"
     half.mkdir()
     (half / "letter.yaml").write_text("title: Half\n", encoding="utf-8")
@@ -574,13 +574,15 @@ def test_init_carries_on_after_a_kill_half_way(tmp_path: Path) -> None:
     assert run("init", "whole").exit_code == 0
     whole = files(tmp_path / "whole")
     half = tmp_path / "half"
-    for rel in sorted(whole)[: len(whole) // 2]:
+    copied = sorted(whole)[: len(whole) // 2]
+    for rel in copied:
         (half / rel).parent.mkdir(parents=True, exist_ok=True)
         (half / rel).write_bytes(whole[rel])
     (half / ".campaign-init").write_text("campaign init is writing this workspace\n")
-    body = half / "letters" / "japan-hrc-2020" / "body.md"
-    body.parent.mkdir(parents=True, exist_ok=True)
-    (body.parent / ".body.md.k1ll3d.tmp").write_bytes(whole[str(body.relative_to(half))][:40])
+    # The next file was being written when the kill came: its temporary file is left.
+    cut = half / sorted(whole)[len(copied)]
+    cut.parent.mkdir(parents=True, exist_ok=True)
+    (cut.parent / f".{cut.name}.k1ll3d_x.tmp").write_bytes(whole[str(cut.relative_to(half))][:40])
     result = run("init", "half")
     assert result.exit_code == 0, result.output
     assert files(half) == whole
@@ -627,9 +629,9 @@ def test_export_mail_swaps_its_folder_in_one_step(
 
 def test_a_killed_edit_leaves_no_input_and_the_next_edit_clears_it(minimal: Path) -> None:
     folder = minimal / "signatories"
-    ours = folder / ".people.yaml.k1ll3d.tmp"
+    ours = folder / ".people.yaml.k1ll3d_x.tmp"
     ours.write_text("signatories:\n  - name: Half Writ", encoding="utf-8")
-    theirs = folder / ".other.yaml.k1ll3d.tmp"
+    theirs = folder / ".other.yaml.k1ll3d_x.tmp"
     theirs.write_text("not ours to remove\n", encoding="utf-8")
     assert run("check", workspace=minimal).exit_code == 0
     listed = run("sig", "list", "people", "--format", "csv", workspace=minimal)
@@ -639,7 +641,7 @@ def test_a_killed_edit_leaves_no_input_and_the_next_edit_clears_it(minimal: Path
         "--group", "intl", "--signed", "2024-04-01", workspace=minimal,
     )  # fmt: skip
     assert added.exit_code == 0, added.output
-    assert sorted(p.name for p in folder.iterdir()) == [".other.yaml.k1ll3d.tmp", "people.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == [".other.yaml.k1ll3d_x.tmp", "people.yaml"]
 
 
 # -- edits at the same moment ----------------------------------------------------------------
