@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from typing import Any
 TMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp puts between the prefix and the suffix.
 _RANDOM = "[a-z0-9_]{8}"
+# What a temporary file's name adds to the name it is for: '.', '.', the 8 and '.tmp'.
+_ADDED = 2 + 8 + len(TMP_SUFFIX)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -60,7 +63,7 @@ def _temporary(path: Path) -> tuple[int, str]:
     kernel drops it when the writer's process ends, killed or not.
     """
     while True:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=TMP_SUFFIX, dir=path.parent)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             # Another process sweeping may have taken it for dead between its making
@@ -76,6 +79,23 @@ def _temporary(path: Path) -> tuple[int, str]:
         os.close(fd)
 
 
+def _prefix(path: Path) -> str:
+    """'.NAME.' for the temporary files of ``path``, NAME cut short if they would be too long.
+
+    A name of 242 bytes or more (255 is the most a folder takes) would leave no room
+    for what mkstemp adds. Two long names cut alike share a prefix: each one's live
+    temporary file is still told apart by its lock, and a dead one goes either way.
+    """
+    try:
+        room = os.pathconf(path.parent, "PC_NAME_MAX") - _ADDED
+    except (OSError, ValueError):
+        room = 255 - _ADDED
+    name = os.fsencode(path.name)
+    if len(name) > room:  # cut at a character, not in the middle of one
+        return f".{name[:room].decode(sys.getfilesystemencoding(), 'ignore')}."
+    return f".{path.name}."
+
+
 def _remove_dead_temporaries(path: Path) -> None:
     """Delete the temporary files of :func:`write_atomic` writers of ``path`` that died.
 
@@ -83,7 +103,7 @@ def _remove_dead_temporaries(path: Path) -> None:
     ``path`` right now) is left alone, so this is safe without any other lock.
     """
     # Only names as mkstemp makes them: a user's own '.list.yaml.old.tmp' is not ours.
-    ours = re.compile(re.escape(f".{path.name}.") + _RANDOM + re.escape(TMP_SUFFIX))
+    ours = re.compile(re.escape(_prefix(path)) + _RANDOM + re.escape(TMP_SUFFIX))
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
             if ours.fullmatch(entry.name):
