@@ -199,6 +199,7 @@ def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -
                 shutil.copytree(path, staging / path.name, symlinks=True)
             else:
                 shutil.copy2(path, staging / path.name, follow_symlinks=False)
+        fsync_dir(staging)  # its files' names on disk before it is in place
         staging.rename(folder)
         fsync_dir(folder.parent)
     except BaseException:
