@@ -2,8 +2,8 @@
 
 Everything that lays out pages goes through ``layout`` and ``write`` here: the URL
 fetcher that confines a letter to what it may show lives in one place. It may import
-the pdf package's cascade, shaping, pagestyles, pictures, proof and variants, and the
-layers below pdf.
+the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, pictures, proof
+and variants, and the layers below pdf.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
+from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
+from campaign.pdf.linestyle import install as line_styles_once
 from campaign.pdf.pagestyles import install as page_styles_once
 from campaign.pdf.pictures import (
     RASTER,
@@ -168,6 +170,8 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     install()  # style sheets read once per process (cascade.py)
     shape_once()  # each line's text shaped once, for its layout and its drawing (shaping.py)
     page_styles_once()  # a page's styles computed once for its like pages (pagestyles.py)
+    line_styles_once()  # a line's font description and strut, once per style (linestyle.py)
+    box_sizes_once()  # used sizes once per style and containing block (boxsizes.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
