@@ -65,12 +65,13 @@ def _temporary(path: Path) -> tuple[int, str]:
     while True:
         fd, tmp = tempfile.mkstemp(prefix=_prefix(path), suffix=TMP_SUFFIX, dir=path.parent)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             # Another process sweeping may have taken it for dead between its making
-            # and its locking, and removed it: then start again with a new one.
+            # and its locking: locked by it (never waited for: a sweeper stopped
+            # there would stop this write too), or removed. Then start again.
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             if os.path.samestat(os.stat(tmp), os.fstat(fd)):
                 return fd, tmp
-        except FileNotFoundError:
+        except (BlockingIOError, FileNotFoundError):
             pass
         except BaseException:
             os.close(fd)
@@ -106,7 +107,8 @@ def _remove_dead_temporaries(path: Path) -> None:
     ours = re.compile(re.escape(_prefix(path)) + _RANDOM + re.escape(TMP_SUFFIX))
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
-            if ours.fullmatch(entry.name):
+            # A device or a FIFO is never opened: opening one may act on it.
+            if ours.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     _remove_if_dead(entry.path)
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,6 +115,56 @@ def test_a_temporary_file_taken_for_dead_before_it_was_locked_is_made_again(
     assert len(swept) == 1
     assert (tmp_path / "list.yaml").read_text() == "signatories:\n"
     assert hidden(tmp_path) == []
+
+
+def test_a_temporary_file_a_sweeper_holds_is_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The writer waited for the lock: a sweeping process stopped while it held the
+    # new temporary file's lock (SIGSTOP, a debugger) stopped the write with it.
+    real_flock = fcntl.flock
+    held: list[int] = []
+
+    def flock(fd: int, operation: int) -> None:
+        if not held:
+            tmp = next(e.path for e in os.scandir(tmp_path) if e.name.endswith(".tmp"))
+            held.append(os.open(tmp, os.O_RDONLY))  # as a sweeper that stopped there
+            real_flock(held[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    try:
+        write_atomic(tmp_path / "list.yaml", "signatories:\n")
+    finally:
+        monkeypatch.undo()
+        for fd in held:
+            os.close(fd)
+    assert (tmp_path / "list.yaml").read_text() == "signatories:\n"
+    assert len(hidden(tmp_path)) == 1  # the one the sweeper holds: its to remove
+    write_atomic(tmp_path / "list.yaml", "signatories: []\n")  # let go now: dead
+    assert hidden(tmp_path) == []
+
+
+def test_a_device_named_like_a_temporary_file_is_never_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device = tmp_path / ".list.yaml.d3v1ce_x.tmp"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 3))  # as /dev/null
+    except PermissionError:
+        pytest.skip("making a device takes root")
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spy)
+    write_atomic(tmp_path / "list.yaml", "signatories:\n")
+    monkeypatch.undo()
+    assert str(device) not in opened
+    assert hidden(tmp_path) == [device.name]
 
 
 def test_a_file_removed_goes_with_its_dead_writers_leftovers(tmp_path: Path) -> None:
