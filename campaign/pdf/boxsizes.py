@@ -27,11 +27,10 @@ is.
 
 from __future__ import annotations
 
-import threading
 from operator import is_
 from typing import Any
 
-_installing = threading.Lock()  # two threads laying out their first documents at once
+from campaign.pdf.patching import once
 
 # What resolve_percentages reads from the style, and sets on the box.
 _READ = (
@@ -49,13 +48,9 @@ _SET = (
 _KEPT_PER_STYLE = 16  # containing blocks a style keeps used values for
 
 
+@once
 def install() -> None:
     """Put the kept used values in place (once per process; later calls do nothing)."""
-    with _installing:
-        _install()
-
-
-def _install() -> None:
     import importlib
 
     import weasyprint.layout.percent as percent

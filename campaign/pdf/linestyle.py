@@ -24,11 +24,10 @@ only, once WeasyPrint is.
 
 from __future__ import annotations
 
-import threading
 from operator import is_
 from typing import Any
 
-_installing = threading.Lock()  # two threads laying out their first documents at once
+from campaign.pdf.patching import once
 
 # What WeasyPrint's strut key is made of (text/line_break._font_style_cache_key with
 # the size), in its order.
@@ -41,13 +40,9 @@ _STRUT_KEYS = (
 _DESCRIPTIONS_KEPT = 1024  # distinct font descriptions kept (a document uses a few dozen)
 
 
+@once
 def install() -> None:
     """Put the shared descriptions and kept struts in place (once per process)."""
-    with _installing:
-        _install()
-
-
-def _install() -> None:
     import weasyprint.css.computed_values as computed_values
     import weasyprint.css.units as units
     import weasyprint.layout.inline as inline

@@ -29,20 +29,15 @@ test_pagestyles.py). Imported by engine.py only, once WeasyPrint is.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-_installing = threading.Lock()  # two threads laying out their first documents at once
+from campaign.pdf.patching import once
 
 
+@once
 def install() -> None:
     """Put the shared page styles in place (once per process; later calls do nothing)."""
-    with _installing:
-        _install()
-
-
-def _install() -> None:
     import weasyprint.layout.page as page
     from weasyprint.css.tokens import Pending
     from weasyprint.css.units import VIEWPORT_UNITS

@@ -18,23 +18,18 @@ Imported by engine.py only, once WeasyPrint is.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
+
+from campaign.pdf.patching import once
 
 # Characters Pango may take to end a paragraph (a layout holding one is shaped in
 # paragraphs unless single-paragraph mode is on, so the mode cannot be set early).
 _PARAGRAPH_ENDS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
-_installing = threading.Lock()  # two threads laying out their first documents at once
 
-
+@once
 def install() -> None:
     """Put the kept layouts in place (once per process; later calls do nothing)."""
-    with _installing:
-        _install()
-
-
-def _install() -> None:
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
     from weasyprint.text.line_break import Layout
 
