@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR
 
 import pikepdf
 import pytest
@@ -94,6 +95,25 @@ def copy_tree(source: Path, target: Path) -> Path:
 def example(tmp_path: Path) -> Path:
     """A copy of the example workspace that ``campaign init`` ships."""
     return copy_tree(EXAMPLE, tmp_path / "ws")
+
+
+@pytest.fixture
+def fsynced(monkeypatch: pytest.MonkeyPatch) -> list[os.stat_result]:
+    """What each ``os.fsync`` flushed from now on, in order (a file's or a folder's stat)."""
+    flushed: list[os.stat_result] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        flushed.append(os.fstat(fd))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    return flushed
+
+
+def kinds(flushed: list[os.stat_result]) -> list[str]:
+    """'file' or 'folder' for each of ``flushed``."""
+    return ["folder" if S_ISDIR(info.st_mode) else "file" for info in flushed]
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import os
 import random
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import textwrap
@@ -34,7 +33,7 @@ from campaign.drafting.scaffold import EXAMPLE
 from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists.listfile import ListLocked, locked
 
-from conftest import copy_tree, pdf_text, run
+from conftest import copy_tree, kinds, pdf_text, run
 
 KILL_POINTS = int(os.environ.get("CAMPAIGN_KILL_POINTS", "2"))  # per build; a build takes seconds
 QUICK_POINTS = 2 * KILL_POINTS  # per list edit, init or new: a fraction of a second
@@ -462,19 +461,11 @@ def test_a_build_stopped_while_moving_files_in_is_not_trusted_later(
 
 
 def test_a_write_is_on_disk_with_its_folder_before_it_counts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fsynced: list[os.stat_result]
 ) -> None:
     # The rename was not flushed: after a power cut the old file (or none) could return.
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def spy(fd: int) -> None:
-        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", spy)
     write_atomic(tmp_path / "list.yaml", "signatories:\n")
-    assert synced == ["file", "folder"]
+    assert kinds(fsynced) == ["file", "folder"]
 
 
 def test_a_build_flushes_its_folders_before_the_manifest(

@@ -17,6 +17,8 @@ import pytest
 from campaign.files import atomic
 from campaign.files.atomic import remove_atomic, write_atomic, write_staged
 
+from conftest import kinds
+
 # A process that starts writing ``path`` atomically and stops before the rename.
 WRITER = """
 import sys, time
@@ -176,19 +178,11 @@ def test_a_file_removed_goes_with_its_dead_writers_leftovers(tmp_path: Path) -> 
 
 
 def test_a_staged_file_is_written_in_place_and_flushed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fsynced: list[os.stat_result]
 ) -> None:
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def spy(fd: int) -> None:
-        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", spy)
     staging = tmp_path / ".test.staging"
     write_staged(staging / "to" / "a.pdf", b"%PDF-1.7 long" * 1000)
     write_staged(staging / "to" / "a.pdf", b"%PDF-1.7 short")  # written again: whole
-    assert synced == ["file", "file"]
+    assert kinds(fsynced) == ["file", "file"]
     assert (staging / "to" / "a.pdf").read_bytes() == b"%PDF-1.7 short"
     assert sorted(p.name for p in (staging / "to").iterdir()) == ["a.pdf"]
