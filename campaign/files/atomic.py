@@ -141,16 +141,27 @@ def write_staged(path: Path, data: bytes | str) -> None:
     the folder, once per file, for dead writers' leftovers).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(path, flags, 0o666)
+    fd = _opened_in_place(path)
     try:
-        with memoryview(raw) as left:
-            while left:
-                left = left[os.write(fd, left) :]
+        _write_all(fd, data.encode("utf-8") if isinstance(data, str) else data)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _opened_in_place(path: Path) -> int:
+    """``path`` created, or emptied, for writing in place."""
+    # Never through a link: a staging folder's files are its own, made by this command.
+    return os.open(
+        path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666
+    )
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write ``data`` whole to ``fd`` (one os.write may take less than it is given)."""
+    with memoryview(data) as left:
+        while left:
+            left = left[os.write(fd, left) :]
 
 
 @contextlib.contextmanager
@@ -172,11 +183,9 @@ def written_together() -> Iterator[Callable[[Path, bytes], None]]:
         if path.parent not in folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        fd = _opened_in_place(path)
         opened.append((path, fd))
-        with memoryview(data) as left:
-            while left:
-                left = left[os.write(fd, left) :]
+        _write_all(fd, data)
 
     try:
         yield write

@@ -186,3 +186,20 @@ def test_a_staged_file_is_written_in_place_and_flushed(
     assert kinds(fsynced) == ["file", "file"]
     assert (staging / "to" / "a.pdf").read_bytes() == b"%PDF-1.7 short"
     assert sorted(p.name for p in (staging / "to").iterdir()) == ["a.pdf"]
+
+
+@pytest.mark.parametrize("way", ["write_staged", "written_together"])
+def test_a_file_written_in_place_never_writes_through_a_link(tmp_path: Path, way: str) -> None:
+    staging = tmp_path / ".test.staging"
+    staging.mkdir()
+    elsewhere = tmp_path / "campaign.yaml"
+    elsewhere.write_text("title: kept\n")
+    (staging / "a.pdf").symlink_to(elsewhere)
+    with pytest.raises(OSError):
+        if way == "write_staged":
+            write_staged(staging / "a.pdf", b"%PDF-1.7")
+        else:
+            with atomic.written_together() as put:
+                put(staging / "a.pdf", b"%PDF-1.7")
+    assert elsewhere.read_text() == "title: kept\n"
+    assert (staging / "a.pdf").is_symlink()  # what this command did not make, it leaves
