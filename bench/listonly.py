@@ -13,11 +13,13 @@ from __future__ import annotations
 import io
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pikepdf
 import weasyprint  # noqa: F401  (imported before the clock starts, as a build has it)
 
+from campaign.build.run import start_ahead
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.lists.listfile import Kept, keep_readings, read_list
@@ -34,14 +36,19 @@ def main() -> None:
     # As a build reads it: from the reading kept for the list's bytes, if any; a list
     # read whole leaves one (listfile.read_list).
     readings: list[Kept] = []
-    bundle = load_letters(Workspace(root), read_list=lambda p, found: read_list(p, found, readings))
-    bundle = bundle[0][0]
-    # The build's way: a long list is laid out in parts (listing.py), on one worker
-    # per CPU; a short one here, whole.
-    html = Composer(bundle).signatories_html()
-    read = time.perf_counter() - start
-    with workers(default_jobs() if is_long(html) else 1) as pool:
-        pdf = render_pdf(html, bundle.letter.folder, root, pool=pool)
+    with ExitStack() as ahead:
+        bundles = load_letters(
+            Workspace(root), read_list=lambda p, found: read_list(p, found, readings)
+        )[0]
+        # As a build does: the workers' server started once the letters are read.
+        start_ahead(ahead, None)(bundles)
+        bundle = bundles[0]
+        # The build's way: a long list is laid out in parts (listing.py), on one worker
+        # per CPU; a short one here, whole.
+        html = Composer(bundle).signatories_html()
+        read = time.perf_counter() - start
+        with workers(default_jobs() if is_long(html) else 1) as pool:
+            pdf = render_pdf(html, bundle.letter.folder, root, pool=pool)
     target.write_bytes(pdf)
     keep_readings(readings)  # as a build keeps them, once it has made its files
     seconds = time.perf_counter() - start

@@ -8,11 +8,14 @@ label fits its box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from campaign.build.fit import check_fits
 from campaign.build.plan import LetterPlan, plan_letter
 from campaign.checks.addresses import read_addresses
 from campaign.checks.letters import ReadList, load_letters
 from campaign.checks.lint import lint_composed
+from campaign.compose.bundle import LetterBundle
 from campaign.compose.composer import Composer
 from campaign.compose.templating import TemplateFailed
 from campaign.errors import Problem, ProblemsFound
@@ -20,6 +23,9 @@ from campaign.load.workspace import Workspace
 from campaign.model.limits import applied, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.variants import document_date
+
+# Called with the letters once they are read, before they are planned.
+Loaded = Callable[[list[LetterBundle]], None]
 
 
 def check(
@@ -30,6 +36,7 @@ def check(
     variant: str | None = None,
     sending: bool = False,
     read_list: ReadList | None = None,
+    loaded: Loaded | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Load, validate and compose; raise ProblemsFound if anything is wrong.
 
@@ -38,12 +45,15 @@ def check(
     them when it needs them, still before anything is written). ``variant`` is the
     PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
     ``read_list`` reads each signature list (load_letters'), its text by default.
+    ``loaded`` is called with the letters once they are read, before they are planned.
     """
     with phase("load/check"):
         if read_list is None:
             bundles, problems = load_letters(workspace, slugs, sending)
         else:
             bundles, problems = load_letters(workspace, slugs, sending, read_list)
+    if loaded is not None:
+        loaded(bundles)
     plans = []
     date = ""  # one date for every PDF of the build, worked out with the first plan
     for bundle in bundles:

@@ -19,6 +19,7 @@ import shutil
 import threading
 from collections import deque
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from campaign import __version__
 from campaign.build.fit import STAMP_BATCH, misfit_problems
 from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Output, letter_to
+from campaign.compose.bundle import LetterBundle
 from campaign.compose.composer import batch_of
 from campaign.compose.overlays import own_pages, stack_height
 from campaign.errors import CampaignError, ProblemsFoundLate, display_path
@@ -36,13 +38,28 @@ from campaign.files.atomic import (
     write_atomic,
     write_staged,
 )
-from campaign.model.limits import Limits, applied, output_name, pdf_layout
+from campaign.model.limits import Limits, applied, output_name
 from campaign.model.timings import phase
 from campaign.pdf import listing
 from campaign.pdf.listing import is_long, paged_list
-from campaign.pdf.pool import Pending, Workers, _InProcess, default_jobs, workers
+from campaign.pdf.pool import (
+    Pending,
+    Workers,
+    _InProcess,
+    default_jobs,
+    server_started,
+    workers,
+)
 from campaign.pdf.render import DoesNotFit
-from campaign.pdf.workers import UNSHARED, FullJob, StampJob, run_full, run_stamp
+from campaign.pdf.workers import (
+    UNSHARED,
+    FullJob,
+    MasterJob,
+    StampJob,
+    run_full,
+    run_master,
+    run_stamp,
+)
 
 MANIFEST = "manifest.json"
 # Written before outputs are moved in and removed once the manifest is: a build cut
@@ -527,15 +544,6 @@ def _run(
     tick: Callable[[Path], None],
     stamped: Callable[[Path, Path], None],
 ) -> None:
-    from campaign.pdf.render import (
-        addressee_boxes,
-        fitted_layout,
-        margin_parts,
-        placed_parts_move_nothing,
-        vary_layout,
-        write,
-    )
-
     base, root = str(plan.bundle.letter.folder), str(plan.bundle.root)
     limits = plan.bundle.settings.limits
     for path in jobs.texts:
@@ -543,9 +551,18 @@ def _run(
     variant, date = plan.variant, plan.date
     window = 2 * default_jobs() + 2
     feed = _Feed(pool, base, root, tick, window, limits, variant=variant, date=date)
-    # Long lists first: each is handed out in parts by a thread of its own, which lays
+    # The shared pages first, each group's on a worker of its own: their overlays wait
+    # for them. This process lays out nothing (nor imports WeasyPrint): it composes
+    # and hands out, and makes print.pdf meanwhile.
+    masters: dict[int, Pending] = {}
+    for group, html in jobs.masters.items():
+        shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
+        out = str(staging / f".shared-{group}.pdf")
+        job = MasterJob(html, out, shared, base, root, variant=variant, date=date, limits=limits)
+        masters[group] = pool.submit(run_master, job)
+    # Long lists next: each is handed out in parts by a thread of its own, which lays
     # out nothing itself. Then whole letters, so the workers are busy while the shared
-    # pages are laid out.
+    # pages' overlays are composed.
     lists = [_Listing(pool, html, out, base, root, limits, date) for html, out in jobs.lists]
     feed.add(jobs.full)
     made.whole += jobs.whole
@@ -579,32 +596,18 @@ def _run(
                     job = dataclasses.replace(job, html=own_pages(html, more))
                 stamps.append((pool.submit(run_stamp, job), master, numbers, list(job.outputs)))
 
-    for group, html in jobs.masters.items():
-        shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
-        with phase("shared layers"), pdf_layout(shared, limits):
-            document, overflowing = fitted_layout(html, Path(base), Path(root), variant)
-            if overflowing:  # the master is addressed to the group's first addressee
-                first = plan.composer.pieces[plan.shared.groups[group][0]].file
-                unfit.append(DoesNotFit(overflowing, (str(staging / first),) * len(overflowing)))
-                continue  # its letters are said below
-            pdf = write(document, variant, date)
-        # Where the addressee's parts stand in the flow of the text: the salutation on
-        # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
-        # stand exactly there, or the text after them would not be where it is here.
-        # A part placed out of the flow (the address) must move nothing in its own box.
-        moves_nothing = placed_parts_move_nothing(document)
-        boxes = addressee_boxes(document) if moves_nothing else ()
-        # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
-        margins = margin_parts(document)
-        # Where every part stands, for overlays of the parts alone (None: whole page 1s).
-        layout = vary_layout(document)
+    for group, laying in masters.items():
         master = staging / f".shared-{group}.pdf"
-        write_staged(master, pdf)
-        made.shared_pages += len(document.pages)
-        del document
-        # Its overlays go to the workers at once: the next group's shared pages (the
-        # copies' for cc) are laid out here meanwhile.
-        submit(group, master, boxes, margins, layout, "none" if moves_nothing else "after")
+        done = laying.result()
+        if done.overflowing:  # the master is addressed to the group's first addressee
+            first = plan.composer.pieces[plan.shared.groups[group][0]].file
+            misfit = list(done.overflowing)
+            unfit.append(DoesNotFit(misfit, (str(staging / first),) * len(misfit)))
+            continue  # its letters are said below
+        made.shared_pages += done.pages
+        # Its overlays go to the workers at once, behind what they have.
+        why = "none" if done.moves_nothing else "after"
+        submit(group, master, done.boxes, done.margins, done.layout, why)
     feed.open()  # the parts behind the overlays, each handed out now
     for stamp, master, numbers, paths in stamps:
         try:
@@ -727,6 +730,30 @@ def pool_size(todos: list[list[Output]], jobs: int | None) -> int:
     return max(1, min(default_jobs(), -(-pieces // PIECES_PER_WORKER)))
 
 
+def pooled_ahead(bundles: list[LetterBundle], jobs: int | None) -> bool:
+    """Whether building ``bundles`` will likely take workers: guessed before they are planned.
+
+    Counted as pool_size counts, on every output being made: a letter per recipient of
+    each edition, and a list long enough to cut. A wrong guess costs one core's time.
+    """
+    if jobs is not None:
+        return jobs > 1
+    if default_jobs() < 2:
+        return False
+    pieces = sum((len(b.to) + len(b.cc)) * (1 + len(b.editions)) for b in bundles)
+    long = any(b.signatures.count >= listing.LONG for b in bundles)
+    return long or pieces > PIECES_PER_WORKER
+
+
+def start_ahead(stack: ExitStack, jobs: int | None) -> Callable[[list[LetterBundle]], None]:
+    """check's ``loaded``: the workers' server started in ``stack`` if they will be needed."""
+
+    def loaded(bundles: list[LetterBundle]) -> None:
+        stack.enter_context(server_started(pooled_ahead(bundles, jobs)))
+
+    return loaded
+
+
 def build(
     plans: list[LetterPlan],
     tick: Callable[[Path], None],
@@ -761,9 +788,7 @@ def build(
         todos = [_todo(plan, force) for plan in plans]
         staged: list[_Staged] = []
         try:
-            # This process lays out the shared pages of letters to addressees, if any.
-            here = any(o.addressee is not None for todo in todos for o in todo)
-            with workers(pool_size(todos, jobs), here=here) as pool:
+            with workers(pool_size(todos, jobs)) as pool:
                 for plan, todo in zip(plans, todos, strict=True):
                     with applied(plan.bundle.settings.limits):
                         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from campaign.model.records import NONE, VARIANTS, SignatureList
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from campaign.build.check import Loaded
     from campaign.build.plan import LetterPlan
     from campaign.build.run import Made
     from campaign.lists.listfile import Kept
@@ -39,12 +41,13 @@ def _checked(
     variant: str | None = None,
     sending: bool = False,
     keep: list[Kept] | None = None,
+    loaded: Loaded | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error.
 
     Each signature list is taken from the reading kept for its bytes, if any (``sig``
     commands keep one); with ``keep`` (a build), the reading of a list read whole is
-    added to it, for the build to keep when it has succeeded.
+    added to it, for the build to keep when it has succeeded. ``loaded`` as check's.
     """
     from campaign.build.check import check
     from campaign.lists.listfile import read_list
@@ -57,7 +60,7 @@ def _checked(
 
     try:
         plans, problems = check(
-            workspace, list(slugs) or None, strict, every, variant, sending, reader
+            workspace, list(slugs) or None, strict, every, variant, sending, reader, loaded
         )
     except ProblemsFound as exc:
         echo_problems(exc.problems)
@@ -256,11 +259,33 @@ def build(
         for line in same.lines:
             click.echo(line)
         return
-    from campaign.build.plan import read_proof
+    from campaign.build.run import start_ahead
     from campaign.lists.listfile import keep_readings
 
     read: list[Kept] = []  # a long list read whole, its reading kept once all is built
-    plans, problems = _checked(ctx, slugs, strict, every=False, variant=variant, keep=read)
+    # The workers' server imports WeasyPrint on another core while the letters are planned.
+    with contextlib.ExitStack() as ahead:
+        loaded = start_ahead(ahead, jobs)
+        plans, problems = _checked(
+            ctx, slugs, strict, every=False, variant=variant, keep=read, loaded=loaded
+        )
+        _build_checked(root, key, plans, problems, jobs, force, verbose)
+    keep_readings(read)
+
+
+def _build_checked(
+    root: Path,
+    key: str,
+    plans: list[LetterPlan],
+    problems: list[Problem],
+    jobs: int | None,
+    force: bool,
+    verbose: bool,
+) -> None:
+    """Build the checked ``plans``, and record what an unchanged build again would say."""
+    from campaign.build import unchanged
+    from campaign.build.plan import read_proof
+
     total = sum(len(p.outputs) for p in plans)
 
     def finished() -> None:
@@ -276,7 +301,6 @@ def build(
         unchanged.record(root, key, unchanged.Replay(problems, total, lines))
 
     _built(plans, jobs, force, verbose, None if verbose else finished)
-    keep_readings(read)
 
 
 def _built(

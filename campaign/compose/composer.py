@@ -567,10 +567,9 @@ def sharing(composer: Composer) -> Sharing:
             len(composer.to),
         )
     alike = [n for n, group in enumerate(copies.groups) if len(group) > 1]
-    # So is a letter alone in its group (the one addressee of most joint letters): it
-    # costs no less from shared pages, and those are laid out in the build's own
-    # process, one group after another, while a whole letter goes to a worker beside
-    # the others (1 letter and 3 copies of 10,000 names: 37-45 s, 29-31 s so).
+    # So is a letter alone in its group (the one addressee of most joint letters): from
+    # shared pages it would cost their layout, its overlay and its stamping, more than
+    # its own layout (1 letter and 3 copies of 10,000 names: 37-45 s, 29-31 s whole).
     together = [n for n, group in enumerate(letters.groups) if len(group) > 1]
     alone = len(letters.groups) - len(together)
     return Sharing(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import importlib
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.pool
@@ -20,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from campaign.errors import CampaignError
@@ -216,25 +215,17 @@ def default_jobs() -> int:
 PRELOAD = ("campaign.pdf.workers", "campaign.pdf.render", "weasyprint")
 
 
-def _preload() -> None:
-    """Import what the workers import (in a thread of this process)."""
-    with suppress(Exception):  # the import that needs it says why it failed
-        for name in PRELOAD:
-            importlib.import_module(name)
-
-
 @contextmanager
-def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[Workers]:
+def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
     """A pool of ``jobs`` worker processes (or this process alone when ``jobs`` is 1).
 
     ``separate`` keeps even one job out of this process: for commands (``check``) that
-    must not import WeasyPrint themselves. ``here``: this process lays out pages too
-    (the shared pages of a build), so it imports WeasyPrint while the fork server
-    imports its own, not after. Whatever the way out (an error, Ctrl+C, SIGTERM, a
+    must not import WeasyPrint themselves. Whatever the way out (an error, Ctrl+C, SIGTERM, a
     worker killed), every process started for the pool has ended before this returns
     or raises.
     """
     if jobs <= 1 and not separate:
+        _unwarm()  # a server started ahead for nothing: stopped before this process lays out
         yield _InProcess()
         return
     # Workers fork from a server that has imported WeasyPrint once, so a fresh or
@@ -242,11 +233,6 @@ def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[W
     # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
-    # Starting the pool waits for the server's imports (seconds): this process's own
-    # run meanwhile, in a thread (the wait holds no lock Python code needs).
-    warming = threading.Thread(target=_preload, name="preload", daemon=True) if here else None
-    if warming is not None:
-        warming.start()
     global _pools
     with _terminated_as_interrupted():
         with _pools_lock:
@@ -260,8 +246,6 @@ def workers(jobs: int, separate: bool = False, here: bool = False) -> Iterator[W
                     maxtasksperchild=JOBS_PER_WORKER,
                     context=context,
                 )
-            if warming is not None:
-                warming.join()
             yield _Pool(pool)
             pool.close()
         finally:
@@ -323,6 +307,46 @@ def _worker_started() -> None:
 
 _pools = 0  # pools open in this process, which share the fork server
 _pools_lock = threading.Lock()
+
+
+_warm = False  # a fork server started ahead of its pool (server_started) holds a count
+
+
+@contextmanager
+def server_started(wanted: bool) -> Iterator[None]:
+    """With ``wanted``, the workers' fork server started now, for a pool this block opens later.
+
+    Its import of WeasyPrint then runs on another core while this process reads and
+    plans, not after. It ends with the block, or as soon as the block lays out in this
+    process instead (``workers(1)``), so a wrong guess costs only that core's time.
+    """
+    global _pools, _warm
+    if not wanted:
+        yield
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    with _pools_lock:
+        _pools += 1
+        _warm = True
+        with _no_folder_on_path():
+            multiprocessing.forkserver.ensure_running()  # started; it imports on its own
+    try:
+        yield
+    finally:
+        with _signals_held():
+            _unwarm()
+
+
+def _unwarm() -> None:
+    """Let go of the server started ahead: it ends now, unless a pool still uses it."""
+    global _pools, _warm
+    with _pools_lock:
+        if _warm:
+            _warm = False
+            _pools -= 1
+            if not _pools:
+                _stop_server()
 
 
 def _stop_server() -> None:

@@ -67,6 +67,68 @@ class StampJob:
         return max(pages) + 1
 
 
+@dataclass(frozen=True)
+class MasterJob:
+    """A group's shared pages (the master): to lay out, write, and find its parts on."""
+
+    html: str  # the shared layer: the group's first letter, its addressee parts hidden
+    out: str  # where the master's PDF goes
+    name: str  # how errors name it: the pages shared by the letters in ...
+    base: str
+    root: str
+    _: KW_ONLY
+    variant: str = ""
+    date: str = ""
+    limits: Limits = DEFAULT
+
+
+@dataclass(frozen=True)
+class MasterDone:
+    """What the build needs of a master laid out: whether it fits, and where its parts stand."""
+
+    overflowing: tuple[Any, ...]  # the boxes that do not fit (render.Misfit); none written then
+    pages: int = 0
+    # Whether each part placed out of the flow moves nothing (render.placed_parts_move_nothing).
+    moves_nothing: bool = False
+    boxes: tuple[tuple[int, float, float, float, float], ...] = ()  # render.addressee_boxes
+    margins: tuple[tuple[int, int, tuple[tuple[Any, ...], ...]], ...] = ()  # render.margin_parts
+    # Where every part stands, and each page's content box (render.vary_layout); None:
+    # overlays are whole page 1s with all but the parts hidden.
+    layout: tuple[tuple[Place, ...], tuple[Any, ...]] | None = None
+
+
+def run_master(job: MasterJob) -> MasterDone:
+    """Lay out a group's shared pages, write them, and say where their addressee parts stand."""
+    from campaign.pdf.render import (
+        addressee_boxes,
+        fitted_layout,
+        margin_parts,
+        placed_parts_move_nothing,
+        vary_layout,
+        write,
+    )
+
+    with phase("shared layers"), pdf_layout(job.name, job.limits):
+        document, overflowing = fitted_layout(job.html, Path(job.base), Path(job.root), job.variant)
+        if overflowing:
+            return MasterDone(tuple(overflowing))
+        write_staged(Path(job.out), write(document, job.variant, job.date))
+        # Where the addressee's parts stand in the flow of the text: the salutation on
+        # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
+        # stand exactly there, or the text after them would not be where it is here.
+        # A part placed out of the flow (the address) must move nothing in its own box.
+        moves_nothing = placed_parts_move_nothing(document)
+        return MasterDone(
+            (),
+            len(document.pages),
+            moves_nothing,
+            addressee_boxes(document) if moves_nothing else (),
+            # Parts in the margins of pages (a copy's mark): each overlay has the letter's pages.
+            margin_parts(document),
+            vary_layout(document),
+        )
+
+
 def run_full(job: FullJob) -> list[str]:
     """Lay out and write each letter of ``job``.
 

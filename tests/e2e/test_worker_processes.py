@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import processes
+from conftest import pdf_text, processes
 
 # The scenario, run in the fresh process: ``way`` says how the pool is left.
 SCRIPT = textwrap.dedent(
@@ -134,17 +134,25 @@ def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> No
     assert processes(3, run.pid) == []
 
 
-@pytest.mark.parametrize("here", [True, False])
-def test_a_pool_opened_here_has_weasyprint_imported_here_too(here: bool) -> None:
-    """``here``: this process lays out too, so it imports WeasyPrint while the server does."""
+def test_a_build_with_workers_lays_out_nothing_in_its_own_process(example: Path) -> None:
+    """The shared pages go to a worker too: the build's own process never imports WeasyPrint."""
     script = (
         "import sys\n"
-        "from campaign.pdf.pool import workers\n"
-        f"with workers(2, separate=True, here={here}):\n"
-        "    print('weasyprint' in sys.modules)\n"
+        "from click.testing import CliRunner\n"
+        "from campaign.cli.main import cli\n"
+        "said = CliRunner().invoke(cli, ['build', '--jobs', '2', '-v']).output\n"
+        "print([line.strip() for line in said.splitlines() if 'shared pages:' in line])\n"
+        "print('weasyprint' in sys.modules)\n"
     )
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert (run.returncode, run.stdout, run.stderr) == (0, f"{here}\n", "")
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=example
+    )
+    shared = "shared pages: 3 laid out once; each copy's address and copy mark stamped on"
+    said = f"[{shared!r}, {shared!r}]\nFalse\n"  # the letter and its Japanese edition
+    assert (run.returncode, run.stdout, run.stderr) == (0, said, "")
+    assert "COPY FOR YOSHIHIDE SUGA" in pdf_text(
+        example / "build/japan-hrc-2020/cc/yoshihide-suga.pdf"
+    )
 
 
 def test_a_worker_starts_with_what_it_inherited_out_of_the_collectors_way() -> None:
@@ -160,3 +168,76 @@ def test_a_worker_starts_with_what_it_inherited_out_of_the_collectors_way() -> N
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert (run.returncode, run.stdout, run.stderr) == (0, "True True 0\n", "")
+
+
+# A build run in a fresh Python: what it said, whether it started the workers' server
+# ahead of its pool, whether that server was still running when this process first
+# laid out a page itself, and the processes it still has once the command is done.
+AHEAD = textwrap.dedent(
+    """\
+    import multiprocessing.forkserver, os, sys
+    from click.testing import CliRunner
+    import campaign.build.run
+    import campaign.pdf.pool
+    from campaign.cli.main import cli
+    from conftest import processes
+
+    if os.environ.get("GUESS"):  # the guess made wrong on purpose
+        campaign.build.run.pooled_ahead = lambda bundles, jobs: True
+    started, running = [], []
+    ensure = multiprocessing.forkserver.ensure_running
+    multiprocessing.forkserver.ensure_running = lambda: started.append(ensure())
+    here = campaign.pdf.pool._InProcess.submit
+
+    def submit(self, fn, job):
+        if not running:
+            running.append(multiprocessing.forkserver._forkserver._forkserver_pid is not None)
+        return here(self, fn, job)
+
+    campaign.pdf.pool._InProcess.submit = submit
+    said = CliRunner().invoke(cli, sys.argv[1:])
+    tracker = multiprocessing.resource_tracker._resource_tracker._pid
+    left = [pid for pid in processes(1, os.getpid()) if pid != tracker]
+    print(said.exit_code, said.output.splitlines()[-1], len(started) > 0, running, left)
+    """
+)
+
+
+def build_ahead(workspace: Path, *args: str, guess: bool = False) -> str:
+    """``campaign build ARGS`` in ``workspace``, as AHEAD reports it (``guess``: always pooled)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "GUESS": "1" * guess}
+    run = subprocess.run(
+        [sys.executable, "-c", AHEAD, "build", *args],
+        capture_output=True,
+        text=True,
+        cwd=workspace,
+        env=env,
+        timeout=300,
+    )
+    assert run.stderr == ""
+    return run.stdout
+
+
+PROVEN = "proof: 3 letters, every address inside its window; 51 names in each list"
+
+
+def test_a_server_started_ahead_ends_with_a_build_its_check_stops(example: Path) -> None:
+    """Started once the letters are read, before they are checked: a problem found ends it."""
+    path = example / "letters/japan-hrc-2020/letter.yaml"
+    path.write_text(path.read_text().replace("paper: a4", "paper: a44"))
+    said = build_ahead(example, "--jobs", "2")
+    assert said.startswith("1 ") and said.endswith(" True [] []\n")
+
+
+def test_a_server_started_ahead_for_nothing_ends_before_the_build_lays_out_here(
+    example: Path,
+) -> None:
+    """A wrong guess (one letter to make again, here) costs no process beside this one."""
+    # Three letters: guessed and laid out here, no server started.
+    assert build_ahead(example) == f"0   {PROVEN} False [False] []\n"
+    recipients = example / "letters/japan-hrc-2020/recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("Yoshihide Suga", "Yoshihide Sugar"))
+    said = build_ahead(example, guess=True)
+    assert said == f"0   {PROVEN} True [False] []\n"
+    text = pdf_text(example / "build/japan-hrc-2020/cc/yoshihide-sugar.pdf")
+    assert "COPY FOR YOSHIHIDE SUGAR" in text

@@ -46,3 +46,33 @@ def test_the_pool_is_as_large_as_the_work_needs(
 ) -> None:
     monkeypatch.setattr(run, "default_jobs", lambda: cpus)
     assert run.pool_size(todos, jobs) == size
+
+
+def _bundle(to: int, cc: int = 3, editions: int = 0, names: int = 51) -> Any:
+    """A letter as read: its recipients, editions and printed names, nothing else."""
+    return SimpleNamespace(
+        to=(None,) * to, cc=(None,) * cc, editions=(None,) * editions,
+        signatures=SimpleNamespace(count=names),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bundles", "jobs", "cpus", "ahead"),
+    [
+        ([_bundle(1, 2, editions=1)], None, 2, False),  # the example: laid out here
+        ([_bundle(37)], None, 2, False),  # 40 letters: one process
+        ([_bundle(38)], None, 2, True),
+        ([_bundle(700)], None, 1, False),  # one CPU: no workers
+        ([_bundle(700)], 1, 2, False),  # --jobs 1
+        ([_bundle(1)], 2, 2, True),  # --jobs 2
+        ([_bundle(1, names=2999)], None, 2, False),
+        ([_bundle(1, names=3000)], None, 2, True),  # a list cut in parts
+        ([_bundle(10), _bundle(10, editions=1)], None, 2, False),  # 13 + 26 letters
+        ([_bundle(12), _bundle(10, editions=1)], None, 2, True),  # 15 + 26
+    ],
+)
+def test_workers_are_guessed_from_the_letters_before_they_are_planned(
+    monkeypatch: pytest.MonkeyPatch, bundles: list[Any], jobs: int | None, cpus: int, ahead: bool
+) -> None:
+    monkeypatch.setattr(run, "default_jobs", lambda: cpus)
+    assert run.pooled_ahead(bundles, jobs) is ahead
