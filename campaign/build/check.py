@@ -8,7 +8,9 @@ label fits its box.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 
 from campaign.build.fit import check_fits
 from campaign.build.plan import LetterPlan, plan_letter
@@ -22,10 +24,22 @@ from campaign.errors import Problem, ProblemsFound
 from campaign.load.workspace import Workspace
 from campaign.model.limits import applied, pdf_layout
 from campaign.model.timings import phase
+from campaign.pdf.pool import server_started
 from campaign.pdf.variants import document_date
 
 # Called with the letters once they are read, before they are planned.
 Loaded = Callable[[list[LetterBundle]], None]
+
+
+def fit_check_ahead(stack: ExitStack) -> Loaded:
+    """``loaded`` for ``campaign check``: the fit check's workers' server started in ``stack``."""
+
+    def loaded(bundles: list[LetterBundle]) -> None:
+        # check_fits lays out in workers unless WeasyPrint is here already: their server
+        # imports it on another core while the letters are composed and linted.
+        stack.enter_context(server_started(bool(bundles) and "weasyprint" not in sys.modules))
+
+    return loaded
 
 
 def check(

@@ -199,7 +199,10 @@ def templates(ctx: click.Context) -> None:
 @click.pass_context
 def check(ctx: click.Context, slugs: tuple[str, ...], strict: bool) -> None:
     """Validate letters (all by default), reporting every problem at once."""
-    plans, problems = _checked(ctx, slugs, strict)
+    from campaign.build.check import fit_check_ahead
+
+    with contextlib.ExitStack() as ahead:
+        plans, problems = _checked(ctx, slugs, strict, loaded=fit_check_ahead(ahead))
     for plan in plans:
         b = plan.bundle
         listed = f"{b.signatures.count} signatories as of {b.letter.as_of}"

@@ -203,11 +203,11 @@ AHEAD = textwrap.dedent(
 )
 
 
-def build_ahead(workspace: Path, *args: str, guess: bool = False) -> str:
-    """``campaign build ARGS`` in ``workspace``, as AHEAD reports it (``guess``: always pooled)."""
+def ahead(workspace: Path, *args: str, guess: bool = False) -> str:
+    """``campaign ARGS`` in ``workspace``, as AHEAD says (``guess``: a build takes workers)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "GUESS": "1" * guess}
     run = subprocess.run(
-        [sys.executable, "-c", AHEAD, "build", *args],
+        [sys.executable, "-c", AHEAD, *args],
         capture_output=True,
         text=True,
         cwd=workspace,
@@ -225,7 +225,7 @@ def test_a_server_started_ahead_ends_with_a_build_its_check_stops(example: Path)
     """Started once the letters are read, before they are checked: a problem found ends it."""
     path = example / "letters/japan-hrc-2020/letter.yaml"
     path.write_text(path.read_text().replace("paper: a4", "paper: a44"))
-    said = build_ahead(example, "--jobs", "2")
+    said = ahead(example, "build", "--jobs", "2")
     assert said.startswith("1 ") and said.endswith(" True [] []\n")
 
 
@@ -234,10 +234,24 @@ def test_a_server_started_ahead_for_nothing_ends_before_the_build_lays_out_here(
 ) -> None:
     """A wrong guess (one letter to make again, here) costs no process beside this one."""
     # Three letters: guessed and laid out here, no server started.
-    assert build_ahead(example) == f"0   {PROVEN} False [False] []\n"
+    assert ahead(example, "build") == f"0   {PROVEN} False [False] []\n"
     recipients = example / "letters/japan-hrc-2020/recipients.yaml"
     recipients.write_text(recipients.read_text().replace("Yoshihide Suga", "Yoshihide Sugar"))
-    said = build_ahead(example, guess=True)
+    said = ahead(example, "build", guess=True)
     assert said == f"0   {PROVEN} True [False] []\n"
     text = pdf_text(example / "build/japan-hrc-2020/cc/yoshihide-sugar.pdf")
     assert "COPY FOR YOSHIHIDE SUGAR" in text
+
+
+def test_the_checks_workers_server_starts_as_the_letters_are_read_and_ends_with_it(
+    example: Path,
+) -> None:
+    said = ahead(example, "check")
+    assert said == "0 No problems found in 1 letter. True [] []\n"
+    body = example / "letters/japan-hrc-2020/body.md"
+    body.write_text(body.read_text() + "\n{{ recipient.nickname }}\n")
+    said = ahead(example, "check")  # stopped before its fit check: the server ends too
+    assert said == "1 Error: 1 problem in 1 file; nothing was written True [] []\n"
+    (example / "letters/japan-hrc-2020/letter.yaml").unlink()
+    said = ahead(example, "check")  # no letter read: nothing to start it for
+    assert said.startswith("1 ") and said.endswith(" False [] []\n")
