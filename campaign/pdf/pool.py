@@ -239,7 +239,10 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
             _pools += 1
         pool = None
         try:
-            with _no_folder_on_path():
+            # Started whole before a Ctrl+C or SIGTERM takes effect: cut short, a worker
+            # forked but never handed its start would wait for it for ever, and with it
+            # the server, which ends only once every process it forked has let go of it.
+            with _signals_held(), _no_folder_on_path():
                 pool = _WatchedPool(
                     jobs,
                     initializer=_worker_started,

@@ -22,7 +22,7 @@ from conftest import pdf_text, processes
 # The scenario, run in the fresh process: ``way`` says how the pool is left.
 SCRIPT = textwrap.dedent(
     """\
-    import os, signal, sys, time
+    import multiprocessing.forkserver, os, signal, sys, time
     from pathlib import Path
 
     from campaign.pdf.pool import workers
@@ -54,7 +54,21 @@ SCRIPT = textwrap.dedent(
         return job, int(mark.read_text())
 
 
+    def interrupt_while_starting():  # Ctrl+C once the first worker is forked, not yet started
+        connect = multiprocessing.forkserver.connect_to_new_process
+
+        def connected(fds):
+            multiprocessing.forkserver.connect_to_new_process = connect
+            got = connect(fds)
+            os.kill(os.getpid(), signal.SIGINT)
+            return got
+
+        multiprocessing.forkserver.connect_to_new_process = connected
+
+
     def main(way, mark):
+        if way == "ctrl+c while starting":
+            interrupt_while_starting()
         try:
             with workers(2) as pool:
                 if way == "success":  # sixteen jobs: each worker is replaced on the way
@@ -108,6 +122,7 @@ SCRIPT = textwrap.dedent(
         ),
         ("ctrl+c", "KeyboardInterrupt: "),
         ("sigterm", "KeyboardInterrupt: "),
+        ("ctrl+c while starting", "KeyboardInterrupt: "),
     ],
 )
 def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> None:
