@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.pool
+import multiprocessing.resource_tracker
 import os
 import signal
 import sys
@@ -243,6 +244,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
             # forked but never handed its start would wait for it for ever, and with it
             # the server, which ends only once every process it forked has let go of it.
             with _signals_held(), _no_folder_on_path():
+                _start_server()
                 pool = _WatchedPool(
                     jobs,
                     initializer=_worker_started,
@@ -329,16 +331,37 @@ def server_started(wanted: bool) -> Iterator[None]:
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
-    with _pools_lock:
-        _pools += 1
-        _warm = True
-        with _no_folder_on_path():
-            multiprocessing.forkserver.ensure_running()  # started; it imports on its own
-    try:
-        yield
-    finally:
-        with _signals_held():
-            _unwarm()
+    # SIGTERM stops the command as Ctrl+C does from now on, not only once a pool is open:
+    # killed outright, the build would leave the server importing, its output held open.
+    with _terminated_as_interrupted():
+        try:
+            # Counted as soon as it is started, so that it is stopped below.
+            with _signals_held(), _pools_lock:
+                _pools += 1
+                _warm = True
+                _start_server()  # started; it imports on its own
+            yield
+        finally:
+            with _signals_held():
+                _unwarm()
+
+
+def _start_server() -> None:
+    """Start the fork server if it is not running, deaf to Ctrl+C from its first instruction.
+
+    Ctrl+C reaches every process of the terminal's group, and the server ignores it only
+    once its imports are done: interrupted in them, it would print their traceback. A
+    blocked signal stays blocked across exec, until the server ignores it (which drops
+    it); this process takes a Ctrl+C that came meanwhile once it is unblocked here.
+    """
+    with _no_folder_on_path():
+        # The resource tracker first: starting it unblocks SIGINT on its way out.
+        multiprocessing.resource_tracker.ensure_running()
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _unwarm() -> None:

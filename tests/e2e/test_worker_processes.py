@@ -270,3 +270,53 @@ def test_the_checks_workers_server_starts_as_the_letters_are_read_and_ends_with_
     (example / "letters/japan-hrc-2020/letter.yaml").unlink()
     said = ahead(example, "check")  # no letter read: nothing to start it for
     assert said.startswith("1 ") and said.endswith(" False [] []\n")
+
+
+# A build whose workers' server is started ahead, stopped as its first letter is planned
+# (the server then still importing): by SIGTERM to it, or Ctrl+C to its terminal's group.
+STOPPED = textwrap.dedent(
+    """\
+    import os, signal, sys, time
+    import campaign.build.check, campaign.build.run
+    from campaign.cli.main import main
+
+    campaign.build.run.pooled_ahead = lambda bundles, jobs: True
+    way, sys.argv[1:] = sys.argv[1], ["build"]
+
+
+    def plan_letter(*args, **kwargs):
+        time.sleep(0.2)  # the server is in its imports
+        if way == "sigterm":
+            os.kill(os.getpid(), signal.SIGTERM)
+        else:
+            os.killpg(os.getpgrp(), signal.SIGINT)
+        time.sleep(5)
+
+
+    campaign.build.check.plan_letter = plan_letter
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize("way", ["sigterm", "ctrl+c"])
+def test_a_build_stopped_in_its_check_leaves_no_server_and_says_nothing_of_it(
+    example: Path, way: str
+) -> None:
+    """Stopped as Ctrl+C stops it, the server ended before the build exits, its imports silent."""
+    said = example / "said"
+    with said.open("w") as out:
+        run = subprocess.Popen(
+            [sys.executable, "-c", STOPPED, way],
+            stdout=out,
+            stderr=out,
+            cwd=example,
+            start_new_session=True,
+        )
+        try:
+            code = run.wait(timeout=60)
+            left = processes(3, run.pid)
+            servers = [p for p in left if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
+        finally:
+            os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
+    assert (code, said.read_text(), servers) == (1, "\nAborted!\n", [])
