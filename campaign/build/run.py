@@ -554,12 +554,12 @@ def _run(
     # The shared pages first, each group's on a worker of its own: their overlays wait
     # for them. This process lays out nothing (nor imports WeasyPrint): it composes
     # and hands out, and makes print.pdf meanwhile.
-    masters: dict[int, Pending] = {}
+    masters: dict[int, tuple[Path, Pending]] = {}
     for group, html in jobs.masters.items():
-        shared = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
-        out = str(staging / f".shared-{group}.pdf")
-        job = MasterJob(html, out, shared, base, root, variant=variant, date=date, limits=limits)
-        masters[group] = pool.submit(run_master, job)
+        name = f"the pages shared by the letters in {output_name(staging / LETTERS.folder)}/"
+        out = staging / f".shared-{group}.pdf"
+        job = MasterJob(html, str(out), name, base, root, variant=variant, date=date, limits=limits)
+        masters[group] = (out, pool.submit(run_master, job))
     # Long lists next: each is handed out in parts by a thread of its own, which lays
     # out nothing itself. Then whole letters, so the workers are busy while the shared
     # pages' overlays are composed.
@@ -596,8 +596,7 @@ def _run(
                     job = dataclasses.replace(job, html=own_pages(html, more))
                 stamps.append((pool.submit(run_stamp, job), master, numbers, list(job.outputs)))
 
-    for group, laying in masters.items():
-        master = staging / f".shared-{group}.pdf"
+    for group, (master, laying) in masters.items():
         done = laying.result()
         if done.overflowing:  # the master is addressed to the group's first addressee
             first = plan.composer.pieces[plan.shared.groups[group][0]].file
