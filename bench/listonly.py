@@ -2,10 +2,10 @@
 
 Run by the benchmark so that its CPU and memory are counted like any command's; the list
 is read as ``campaign build`` reads it (a reading kept for its bytes, else the file,
-leaving a reading). Prints
-the seconds taken after WeasyPrint was imported, the seconds of those spent reading the
-list and composing its HTML (the peer's figure starts from its .tex, written before),
-and the number of pages.
+leaving a reading), and laid out as a build lays it out: on the workers, this process
+never importing WeasyPrint. Prints the seconds taken after this script's imports, the
+seconds of those spent reading the list and composing its HTML (the peer's figure starts
+from its .tex, written before), and the number of pages.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pikepdf
-import weasyprint  # noqa: F401  (imported before the clock starts, as a build has it)
 
 from campaign.build.run import start_ahead
 from campaign.checks.letters import load_letters
