@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from campaign.pdf import linestyle
-from campaign.pdf.render import render_pdf
+import patchcheck
+from patchcheck import DATE
 
-DATE = "2020-05-01T00:00:00Z"  # both PDFs of a pair carry it: only what is drawn may differ
+from campaign.pdf import linestyle
+
+__all__ = ["DATE", "both", "document", "weasyprint_own"]
 
 
 def _modules() -> tuple[Any, ...]:
@@ -42,9 +44,7 @@ def weasyprint_own() -> Iterator[None]:
 
 def both(html: str, tmp_path: Path) -> tuple[bytes, bytes]:
     """The PDF as WeasyPrint alone makes it, and as made here (dated alike)."""
-    with weasyprint_own():
-        own = render_pdf(html, tmp_path, tmp_path, date=DATE)
-    return own, render_pdf(html, tmp_path, tmp_path, date=DATE)
+    return patchcheck.both(html, tmp_path, weasyprint_own)
 
 
 def document(css: str, body: str) -> str:

@@ -7,10 +7,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from campaign.pdf import pagestyles
-from campaign.pdf.render import render_pdf
+import patchcheck
+from patchcheck import DATE
 
-DATE = "2020-05-01T00:00:00Z"  # both PDFs of a pair carry it: only what is drawn may differ
+from campaign.pdf import pagestyles
+
+__all__ = ["DATE", "both", "counting", "own", "weasyprint_own"]
 
 
 def _page_module() -> Any:
@@ -34,13 +36,12 @@ def weasyprint_own() -> Iterator[None]:
 
 def own(html: str, tmp_path: Path) -> bytes:
     """The PDF with WeasyPrint's own page styles."""
-    with weasyprint_own():
-        return render_pdf(html, tmp_path, tmp_path, date=DATE)
+    return patchcheck.own(html, tmp_path, weasyprint_own)
 
 
 def both(html: str, tmp_path: Path) -> tuple[bytes, bytes]:
     """The PDF with WeasyPrint's own page styles, and with shared ones (dated alike)."""
-    return own(html, tmp_path), render_pdf(html, tmp_path, tmp_path, date=DATE)
+    return patchcheck.both(html, tmp_path, weasyprint_own)
 
 
 @contextmanager

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import patchcheck
 import pytest
-from linecostcheck import DATE, document
+from linecostcheck import document
 
 from campaign.pdf import boxsizes
-from campaign.pdf.render import render_pdf
 
 BOXES = [
     "",
@@ -51,9 +51,7 @@ def _weasyprint_own() -> Iterator[None]:
 
 
 def _both(html: str, tmp_path: Path) -> tuple[bytes, bytes]:
-    with _weasyprint_own():
-        own = render_pdf(html, tmp_path, tmp_path, date=DATE)
-    return own, render_pdf(html, tmp_path, tmp_path, date=DATE)
+    return patchcheck.both(html, tmp_path, _weasyprint_own)
 
 
 @pytest.mark.parametrize("style", BOXES)
