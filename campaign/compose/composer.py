@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
-from campaign.compose.plaindata import plain_context
+from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
     babel_locale,
@@ -190,6 +190,8 @@ class Composer:
         # by the recipients it was composed for, kept alive with it so their ids stay theirs.
         self._overlays: dict[tuple[int, int], tuple[Any, Any, str, str | None]] = {}
         self._overlay_head = ""
+        # Each recipient as plain data, by the recipient it was made from (held with it).
+        self._records: dict[int, tuple[PublicRecipient, Any]] = {}
 
     def say(self, key: str, **values: Any) -> str:
         """A fixed phrase of the letter's language with the values filled in."""
@@ -215,9 +217,16 @@ class Composer:
     def _part(self, name: str) -> list[str | jinja2.Template]:
         return list(part_names(self._chain, name))
 
+    def _record(self, person: PublicRecipient) -> Any:
+        """``person`` as plain data, converted once: each is filled in again and again."""
+        found = self._records.get(id(person))
+        if found is None or found[0] is not person:
+            found = self._records[id(person)] = (person, plain(person))
+        return found[1]
+
     def body(self, addressee: PublicRecipient) -> Markup:
         """The body of the letter to ``addressee``: Markdown with the letter's names filled in."""
-        text = render(self._body, self.context | {"recipient": addressee})
+        text = render(self._body, self.context | {"recipient": self._record(addressee)})
         return markdown_of(text, self.bundle.letter.folder / self.bundle.letter.body_file)
 
     def _page_context(self, **extra: Any) -> dict[str, Any]:
@@ -263,9 +272,9 @@ class Composer:
         self, addressee: PublicRecipient, copy_for: PublicRecipient | None, layer: str | None
     ) -> str:
         context = self._page_context(
-            recipient=addressee,
-            window=copy_for or addressee,
-            copy=copy_for,
+            recipient=self._record(addressee),
+            window=self._record(copy_for or addressee),
+            copy=None if copy_for is None else self._record(copy_for),
             body=self.body(addressee) if layer != "overlay" else Markup(""),
             layer=layer,
         )

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -439,11 +439,43 @@ def _link(path: Path) -> str:
     return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
 
 
+class _Remembering(jinja2.ChoiceLoader):
+    """The loaders in turn, each name's answer kept: found, or found nowhere.
+
+    A build renders a letter's templates hundreds of times, and each render looks for
+    ``letter.<lang>.html.j2`` and a workspace's own parts before the shipped ones;
+    without this every miss is looked for again in every folder.
+    """
+
+    def __init__(self, loaders: list[jinja2.BaseLoader]) -> None:
+        super().__init__(loaders)
+        self._missing: set[str] = set()
+
+    def load(
+        self,
+        environment: jinja2.Environment,
+        name: str,
+        globals: MutableMapping[str, Any] | None = None,  # Jinja's own name for it
+    ) -> jinja2.Template:
+        """The template ``name`` from the first loader that has it (Jinja's ``load``)."""
+        if name in self._missing:
+            raise jinja2.TemplateNotFound(name)
+        try:
+            return super().load(environment, name, globals)
+        except jinja2.TemplateNotFound:
+            # Only a name no loader has is kept; a refused one (TemplateRefused) is said
+            # again each time it is asked for.
+            self._missing.add(name)
+            raise
+
+
 def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environment:
     """The Jinja environment for a workspace: its own templates first, then the shipped ones.
 
     Shipped templates are also reachable as ``builtin/<name>/...`` so a workspace template
-    of the same name can extend the one it replaces, block by block.
+    of the same name can extend the one it replaces, block by block. An environment
+    lives for one command (a preview composes anew for each page it serves): the
+    templates are read once and not looked at again during it.
     """
     loaders: list[jinja2.BaseLoader] = []
     if workspace is not None and (workspace / "templates").is_dir():
@@ -455,7 +487,9 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     # the values it is given; it can only read them and print.
     # Bounded too: no operation may make a text or list of more than bounds.MAX_SIZE.
     env = BoundedSandbox(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=_Remembering(loaders),
+        # One command, one version of each template: never read again while it runs.
+        auto_reload=False,
         extensions=[VaryParts],  # what differs between addressees, for shared pages
         # Everything is escaped for HTML except plain-text e-mail (message.txt.j2).
         autoescape=_escaped,

@@ -128,7 +128,9 @@ def is_right_to_left(language: str) -> bool:
 
 
 def mark_scripts(html: str, language: str) -> str:
-    """``html`` with each run of another script's text wrapped in ``<span lang>``."""
+    """``html`` with each run of another script's text wrapped in ``<bdi lang>``."""
+    if not _pattern("non-latin").search(html):
+        return html  # nothing to mark (most letters' page 1): no need to split the markup
     base = base_language(language)
     out = []
     end = 0
