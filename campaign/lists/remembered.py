@@ -244,6 +244,34 @@ def _row(entry: Signatory) -> list[Any]:
 
 def keep(path: Path, raw: bytes, reading: Reading) -> None:
     """Remember ``reading`` as what the bytes ``raw`` of ``path`` hold; quietly, if at all."""
+    body = written(raw, reading)
+    if body is not None:
+        store(path, body)
+
+
+def written(raw: bytes, reading: Reading) -> bytes | None:
+    """``reading`` of the bytes ``raw`` as it is kept (None: it cannot be): one text.
+
+    A build keeps a list's reading only once it has made its files; held as this text
+    meanwhile, the entries' places (a table of keys for each) are not held at all.
+    """
+    data = {
+        "key": key(raw),
+        "fields": _NAMES,
+        "entries": [_row(entry) for entry in reading.entries],
+        "warnings": [(p.line, p.message, p.hint) for p in reading.warnings],
+        "spans": [(s.start, s.end, s.dash_col, s.key_col, s.flow) for s in reading.spans],
+        "list_line": reading.list_line,
+        "list_end": reading.list_end,
+    }
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError):
+        return None  # a cache: a full read next time is slower, never wrong
+
+
+def store(path: Path, body: bytes) -> None:
+    """Keep ``body`` (``written``) as the reading of ``path``; quietly, if at all."""
     kept = place(path)
     if kept is None or not _KEPT or not kept.parent.parent.parent.is_dir():
         return
@@ -254,16 +282,6 @@ def keep(path: Path, raw: bytes, reading: Reading) -> None:
         workspace = kept.parent.parent.parent.resolve()
         if not kept.parent.resolve().is_relative_to(workspace):
             return  # .campaign/ or its lists/ lead out of the workspace: nothing written there
-        data = {
-            "key": key(raw),
-            "fields": _NAMES,
-            "entries": [_row(entry) for entry in reading.entries],
-            "warnings": [(p.line, p.message, p.hint) for p in reading.warnings],
-            "spans": [(s.start, s.end, s.dash_col, s.key_col, s.flow) for s in reading.spans],
-            "list_line": reading.list_line,
-            "list_end": reading.list_end,
-        }
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         write_atomic(kept, _seal(secret, body) + b"\n" + body)
-    except (OSError, TypeError, ValueError):
+    except OSError:
         pass  # a cache: a full read next time is slower, never wrong

@@ -136,3 +136,49 @@ def test_a_build_keeps_the_reading_and_follows_an_edit(minimal: Path) -> None:
     assert run("build", workspace=minimal).exit_code == 0
     listed = pdf_text(next((minimal / "build").glob("*/signatories.pdf")))
     assert "Yara Young" in listed and "Zoë Zimmer" not in listed
+
+
+def test_a_long_list_read_whole_is_made_anew_and_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every form, many times over: past the length whose entries are made again.
+    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
+    as_parsed: list[Problem] = []
+    with monkeypatch.context() as parsed:
+        parsed.setattr(listfile, "RENEWED", 10**9)
+        kept_as_parsed: list[Kept] = []
+        plain = read_list(path, as_parsed, kept_as_parsed)
+    made: list[Any] = []  # what the parse made, in the read that makes it anew
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        made.append(load_signature_list(*args, **kwargs))
+        return made[-1]
+
+    problems: list[Problem] = []
+    kept: list[Kept] = []
+    with monkeypatch.context() as watched:
+        watched.setattr(listfile, "load_signature_list", parse)
+        anew = read_list(path, problems, kept)
+    assert plain is not None and anew is not None and len(made) == 1
+    assert anew == plain == _whole(path)[0]
+    assert problems == as_parsed == _whole(path)[1] and problems  # the unknown keys' warnings
+    assert [[type(v) for v in vars(e).values()] for e in anew.entries] == [
+        [type(v) for v in vars(e).values()] for e in plain.entries
+    ]
+    # No entry, and no text of one, is an object the parse made.
+    parsed = made[0].entries
+    assert all(a is not b for a, b in zip(anew.entries, parsed, strict=True))
+    assert all(
+        vars(a)[k] is not v
+        for a, b in zip(anew.entries, parsed, strict=True)
+        for k, v in vars(b).items()
+        if isinstance(v, str) and len(v) > 1
+    )
+    # The reading kept is the same text, and the next read takes the same list from it.
+    assert kept == kept_as_parsed and len(kept) == 1
+    keep_readings(kept)
+    with monkeypatch.context() as no_reading:
+        no_reading.setattr(listfile, "load_signature_list", _never)
+        again: list[Problem] = []
+        assert read_list(path, again) == plain
+    assert again == problems
