@@ -303,6 +303,15 @@ def _worker_started() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The server lives while any process holds the pipe that keeps it alive, and it hands
+    # each worker an end of it, for processes the worker might start; ours start none.
+    # Held, a killed build's workers went on with their jobs (the server waiting for
+    # them), then printed a BrokenPipeError's traceback where the build's output was.
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
     # What the fork server imported (WeasyPrint, its fonts' tables, ~100,000 objects)
     # lives as long as the worker: the collector need not walk it again at every full
     # collection of a job's boxes (a tenth of an overlay job's CPU went to collecting),
