@@ -293,11 +293,11 @@ _PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent
 
 
 def _worker_started() -> None:
-    """Each worker's start: Ctrl+C is the build's to handle, and the worker ends with its server.
+    """Each worker's start: Ctrl+C is the build's to handle, and the worker ends with the build.
 
     Ctrl+C reaches every process of the terminal's group; the build stops the workers
     itself, and a worker interrupted on its own would print its traceback. Should the
-    build be killed outright (SIGKILL, nothing runs), the fork server ends as its
+    build be killed outright (SIGKILL, nothing of it runs), the fork server ends as its
     connection closes, and the kernel then ends each worker.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -305,13 +305,16 @@ def _worker_started() -> None:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     # The server lives while any process holds the pipe that keeps it alive, and it hands
     # each worker an end of it, for processes the worker might start; ours start none.
-    # Held, a killed build's workers went on with their jobs (the server waiting for
-    # them), then printed a BrokenPipeError's traceback where the build's output was.
+    # Held, a killed build's workers went on with their jobs, the server waiting for them.
     server = getattr(multiprocessing.forkserver, "_forkserver", None)
     alive = getattr(server, "_forkserver_alive_fd", None)
     if isinstance(alive, int):
         os.close(alive)
         server._forkserver_alive_fd = None  # type: ignore[union-attr]
+    # A job that ends before the server does hands its result to a build that is gone:
+    # the worker then ends as a writer to a closed pipe does, without a word, where
+    # Python's own handling printed a BrokenPipeError's traceback twice over.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # What the fork server imported (WeasyPrint, its fonts' tables, ~100,000 objects)
     # lives as long as the worker: the collector need not walk it again at every full
     # collection of a job's boxes (a tenth of an overlay job's CPU went to collecting),
