@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from campaign.paths import resolved
+
 
 class CampaignError(click.ClickException):
     """Base class of every error the user can cause; Click prints it and exits 1."""
@@ -77,9 +79,7 @@ class ProblemsFoundLate(ProblemsFound):
 def display_path(path: Path) -> str:
     """Show a path relative to the current directory when it lies below it."""
     try:
-        return (
-            os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
-        )
+        return os.path.relpath(path) if resolved(path).is_relative_to(Path.cwd()) else str(path)
     except (OSError, ValueError):
         return str(path)
 

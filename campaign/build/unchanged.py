@@ -83,7 +83,12 @@ def inputs(root: Path, options: tuple[object, ...]) -> str:
     for name in INPUTS:
         for path in _files(root / name):
             digest.update(f"{path.relative_to(root)}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError as exc:
+                # A link to nothing, or back to itself: the build says so where it is
+                # read, or reads it not at all; its key need only say it is unread.
+                digest.update(f"unread {exc.errno}\0".encode())
     return digest.hexdigest()
 
 

@@ -36,6 +36,7 @@ from campaign.errors import Problem
 from campaign.load.catalog import BUILTIN_TEMPLATES, chain, part_names
 from campaign.model.records import Recipient, Signer, address_lines
 from campaign.paper.envelopes import ENVELOPES, LABEL_SHEETS, WINDOWS, page_geometry
+from campaign.paths import resolved
 from campaign.text.names import file_slugs
 from campaign.text.scripts import is_right_to_left, mark_scripts, printed_name, writes_name_last
 from campaign.text.typography import typeset
@@ -123,7 +124,7 @@ class PublicSigner:
         """The printable part of ``signer``, whose letter is in ``folder``."""
         image = ""
         if signer.signature:
-            image = quote(signer.signature.relative_to(folder.resolve()).as_posix())
+            image = quote(signer.signature.relative_to(resolved(folder)).as_posix())
         return cls(signer.name, signer.title, image)
 
 

@@ -27,6 +27,7 @@ from campaign.load.catalog import part_names
 from campaign.load.confine import Confined, off_limits, read_confined
 from campaign.load.schema import close_match
 from campaign.model.limits import template_memory, template_time
+from campaign.paths import resolved
 from campaign.text.wording import say, say_count
 
 
@@ -414,8 +415,8 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
     def __init__(self, folder: Path, root: Path) -> None:
         super().__init__(folder)
         self.folder = folder
-        self.inside = folder.resolve()
-        self.root = root.resolve()
+        self.inside = resolved(folder)
+        self.root = resolved(root)
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -423,7 +424,7 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
         """The template's source, once its file is known to be one a template may read."""
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         if path.is_file():
-            real = path.resolve()  # follows every link on the way
+            real = resolved(path)  # follows every link on the way
             shown = display_path(real)
             if not real.is_relative_to(self.inside):
                 raise TemplateRefused(

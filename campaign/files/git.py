@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.errors import shown
+from campaign.paths import resolved
 
 # Given on the command line, these outrank a repository's own settings: no monitor
 # process, no hooks, and author names and summaries in UTF-8 whatever the repository asks.
@@ -114,7 +115,7 @@ def inside(folder: Path) -> bool:
         # would have every entry flagged as if nobody could tell who typed it.
         first = done.stderr.decode("utf-8", "replace").strip().splitlines()[0]
         # git names the repository's top folder: "... in repository at '/the/top'".
-        top = first.partition("'")[2].rpartition("'")[0] or str(folder.resolve())
+        top = first.partition("'")[2].rpartition("'")[0] or str(resolved(folder))
         raise GitError(
             first.removeprefix("fatal: "),
             f"the repository belongs to another user; if you trust it, "
@@ -161,7 +162,7 @@ def _real(folder: Path, relative: str) -> tuple[Path, str]:
     Git would read a link's own text (its target) as the file's; the list is the file
     the link leads to, and that file is what git is asked about.
     """
-    target = (folder / relative).resolve()
+    target = resolved(folder / relative)
     return target.parent, target.name
 
 

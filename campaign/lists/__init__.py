@@ -4,5 +4,5 @@
 changes coordinators make (add, withdraw, approve, import, merge); ``csvimport``
 reads spreadsheets and web-form exports; ``dedupe`` finds likely duplicates;
 ``report`` lists, exports and compares. May import load, model, paper, text,
-files and errors; never compose, pdf or build.
+files, errors and paths; never compose, pdf or build.
 """

@@ -22,6 +22,7 @@ from campaign.lists.provenance import merged as merged_source
 from campaign.load.schema import close_match
 from campaign.model.fields import DATE, PRIVATE_FIELDS, by_key
 from campaign.model.records import Signatory
+from campaign.paths import resolved
 from campaign.text.names import fold
 
 
@@ -69,7 +70,7 @@ def printed_groups(root: Path, path: Path) -> tuple[str, ...]:
 
     keys: dict[str, None] = {}
     letters = root / "letters"
-    if path.resolve().parent != (root / "signatories").resolve() or not letters.is_dir():
+    if resolved(path).parent != resolved(root / "signatories") or not letters.is_dir():
         return ()
     for letter in sorted(letters.glob("*/letter.yaml")):
         data = load_yaml(letter, [])

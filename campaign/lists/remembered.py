@@ -33,6 +33,7 @@ from typing import Any
 from campaign.errors import Problem
 from campaign.files.atomic import read_regular, write_atomic
 from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT, Signatory
+from campaign.paths import resolved
 
 FOLDER = Path(".campaign") / "lists"
 _DATES = frozenset(f.key for f in SIGNATORY if f.kind == DATE)
@@ -279,8 +280,8 @@ def store(path: Path, body: bytes) -> None:
     if secret is None:
         return
     try:
-        workspace = kept.parent.parent.parent.resolve()
-        if not kept.parent.resolve().is_relative_to(workspace):
+        workspace = resolved(kept.parent.parent.parent)
+        if not resolved(kept.parent).is_relative_to(workspace):
             return  # .campaign/ or its lists/ lead out of the workspace: nothing written there
         write_atomic(kept, _seal(secret, body) + b"\n" + body)
     except OSError:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.load.yamlfile import load_yaml
+from campaign.paths import resolved
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGE = resolved(__file__).parent.parent
 
 
 def _shipped(inside: str, checkout: Path) -> Path:

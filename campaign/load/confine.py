@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from campaign.paths import resolved
+
 # What a letter may show is public; these hold what is not (e-mail addresses, phone
 # numbers, notes, the send log) or settings no letter needs. Suffixes cover a file
 # copied or linked anywhere in the workspace under another name.
@@ -52,10 +54,10 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     ``public``: the text will be printed, so a private file inside the folder (a
     recipients list, any YAML) is refused too.
     """
-    real = path.resolve()
-    if not real.is_relative_to(folder.resolve()):
+    real = resolved(path)
+    if not real.is_relative_to(resolved(folder)):
         raise Confined(path, f"it leads to {real}, outside {folder.name}/")
-    why = off_limits(real, folder.resolve()) if public else ""
+    why = off_limits(real, resolved(folder)) if public else ""
     if why:
         raise Confined(path, f"it leads to {real.name}, {why}")
     return path.read_text(encoding="utf-8-sig")

@@ -8,6 +8,7 @@ from campaign.errors import Problem
 from campaign.load.schema import Fields, kind
 from campaign.load.yamlfile import LineDict, LineList
 from campaign.model.records import Enclosure
+from campaign.paths import resolved
 
 HINT_FILE = "give the file name of a PDF in letters/{slug}/, e.g. - report.pdf"
 
@@ -51,12 +52,12 @@ def _pdf_file(f: Fields, line: int, name: str, folder: Path) -> Path | None:
     """The enclosure's file: a PDF inside the letter's own folder (an error where it is not)."""
     where = f"letters/{folder.name}/"
     given = Path(name)
-    target = (folder / given).resolve()  # a symlink leading out of the folder is refused too
+    target = resolved(folder / given)  # a symlink leading out of the folder is refused too
 
     def error(message: str, hint: str) -> None:
         f.problems.append(Problem(f.path, line, f"enclosure '{name}' {message}", hint))
 
-    if given.is_absolute() or ".." in given.parts or not target.is_relative_to(folder.resolve()):
+    if given.is_absolute() or ".." in given.parts or not target.is_relative_to(resolved(folder)):
         error("is outside the letter's folder", f"copy the PDF into {where} and give its file name")
     elif given.suffix.lower() != ".pdf":
         error("is not a PDF file", "save or export the document as PDF, and name it .pdf")

@@ -9,6 +9,7 @@ from pathlib import Path
 from campaign.errors import Problem
 from campaign.load.schema import Fields, close_match, kind
 from campaign.load.yamlfile import LineDict, load_yaml, parse_yaml
+from campaign.paths import resolved
 
 LOG_FILE = "log.yaml"
 LOG_KEYS = ("date", "from", "text", "file")
@@ -82,8 +83,8 @@ def load_log(
 def _check_file(e: Fields, folder: Path, file: str) -> None:
     """A 'file' must be a file inside the letter's folder."""
     given = Path(file)
-    target = (folder / given).resolve()
-    if given.is_absolute() or not target.is_relative_to(folder.resolve()):
+    target = resolved(folder / given)
+    if given.is_absolute() or not target.is_relative_to(resolved(folder)):
         e.error(
             "file",
             f"'{file}' is outside the letter's folder",

@@ -7,6 +7,7 @@ from pathlib import Path
 from campaign.errors import Problem
 from campaign.load.schema import Fields, entry_called
 from campaign.model.records import SIGNATURE_IMAGES, Signer
+from campaign.paths import resolved
 
 
 def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
@@ -46,9 +47,9 @@ def _signature_image(s: Fields, folder: Path) -> Path | None:
         return None
     where = f"letters/{folder.name}/"
     given = Path(value)
-    # resolve() follows symlinks, so a link in the folder that leads out is refused too.
-    target = (folder / given).resolve()
-    if given.is_absolute() or ".." in given.parts or not target.is_relative_to(folder.resolve()):
+    # resolved() follows symlinks, so a link in the folder that leads out is refused too.
+    target = resolved(folder / given)
+    if given.is_absolute() or ".." in given.parts or not target.is_relative_to(resolved(folder)):
         s.error(
             "signature",
             f"signature '{value}' of {s.what} is outside the letter's folder",

@@ -6,18 +6,19 @@ from pathlib import Path
 
 from campaign.errors import CampaignError
 from campaign.load.catalog import template_names
+from campaign.paths import resolved
 
 
 class Workspace:
     """The folder holding ``campaign.yaml``, ``letters/``, ``signatories/``, ``templates/``."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
+        self.root = resolved(root)
 
     @classmethod
     def find(cls, start: Path) -> Workspace:
         """The nearest folder at or above ``start`` that looks like a workspace."""
-        start = start.resolve()
+        start = resolved(start)
         for folder in (start, *start.parents):
             if (folder / "campaign.yaml").is_file() or any(
                 (folder / sub).is_dir() for sub in ("letters", "signatories")

@@ -24,6 +24,7 @@ from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
 from campaign.mail.send import log_key
 from campaign.model.records import Recipient
+from campaign.paths import resolved
 from campaign.text.names import fold, slugify
 
 REPLIES = "replies"  # the letter's folder for the files of replies
@@ -131,9 +132,9 @@ def _busy(path: Path) -> CampaignError:
 
 def _place(folder: Path, file: Path, date: dt.date, sender: str) -> tuple[str, Path | None]:
     """Where a reply's file is kept: as it is if in the letter's folder, else copied in."""
-    resolved = file.resolve()
-    if resolved.is_relative_to(folder.resolve()):
-        return resolved.relative_to(folder.resolve()).as_posix(), None
+    real, inside = resolved(file), resolved(folder)
+    if real.is_relative_to(inside):
+        return real.relative_to(inside).as_posix(), None
     stem = "-".join(part for part in (date.isoformat(), slugify(sender) if sender else "") if part)
     suffix = file.suffix.lower() if file.suffix.isascii() else ""
     target = folder / REPLIES / f"{stem}{suffix}"

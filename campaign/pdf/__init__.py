@@ -10,7 +10,7 @@ style and containing block (each put in place once by ``patching``),
 ``workers`` holds the jobs they run, ``listing`` lays a long list out in parts,
 ``joining`` joins PDFs, ``variants`` makes PDF/A and PDF/UA, ``pictures`` checks
 pictures before layout, ``proof`` reads a build's text back. Takes HTML, not
-letters: may import load, model, paper, text, files and errors, and of compose only
+letters: may import load, model, paper, text, files, errors and paths, and of compose only
 what reads the HTML it is given (an overlay's places and marks, ``sheettree``,
 ``scanning``); never checks.
 """

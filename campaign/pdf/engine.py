@@ -21,6 +21,7 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
+from campaign.paths import resolved
 from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
 from campaign.pdf.linestyle import install as line_styles_once
@@ -55,10 +56,10 @@ def _fetcher_class() -> type:
 
         def __init__(self, root: Path, base: Path | None = None) -> None:
             super().__init__(allowed_protocols=("file", "data"))
-            self.root = root.resolve()
+            self.root = resolved(root)
             self.base = base or root
             # The letter's folder and the workspace's templates: where its files may be.
-            self.places = ((base or root).resolve(), (self.root / "templates").resolve())
+            self.places = (resolved(base or root), resolved(self.root / "templates"))
             self.refused: list[str] = []  # why each refused URL was refused
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -76,8 +77,8 @@ def _fetcher_class() -> type:
                 return URLFetcherResponse(url, data, headers=response.headers)
             if parts.scheme != "file":
                 return self._refuse(f"{url} (the network is never used)")
-            # resolve() follows symlinks, so a link pointing outside is refused as well.
-            target = Path(unquote(parts.path)).resolve()
+            # resolved() follows symlinks, so a link pointing outside is refused as well.
+            target = resolved(unquote(parts.path))
             shown = display_path(target)
             if not target.is_relative_to(self.root):
                 return self._refuse(f"{shown} (outside the workspace)")

@@ -30,6 +30,7 @@ from campaign.errors import CampaignError, Problem, ProblemsFound
 from campaign.load.workspace import Workspace
 from campaign.paper.envelopes import WINDOWS, page_geometry
 from campaign.paper.sizes import FIRST_PAGE_TOP, PAPERS
+from campaign.paths import resolved
 from campaign.preview.watching import Watcher
 
 HOST = "127.0.0.1"
@@ -88,8 +89,8 @@ class Shown:
     def of(cls, problem: Problem, root: Path) -> Shown:
         """``problem`` with its path relative to the workspace, as the CLI would print it."""
         path = problem.path
-        if path.is_absolute() and path.resolve().is_relative_to(root):
-            path = path.resolve().relative_to(root)
+        if path.is_absolute() and resolved(path).is_relative_to(root):
+            path = resolved(path).relative_to(root)
         where = f"{path.as_posix()}:{problem.line}" if problem.line else path.as_posix()
         return cls(where, problem.message, problem.hint, problem.warning)
 
@@ -420,9 +421,9 @@ class _Handler(BaseHTTPRequestHandler):
 def _picture(folder: Path, path: str) -> Path | None:
     """The picture ``path`` names inside the letter folder, if it is one; else None."""
     try:
-        # resolve() follows symlinks, so a link pointing out of the folder is refused too.
-        target = (folder / path[len(LETTER_FILES) :]).resolve()
-        inside = target.is_relative_to(folder.resolve())
+        # resolved() follows symlinks, so a link pointing out of the folder is refused too.
+        target = resolved(folder / path[len(LETTER_FILES) :])
+        inside = target.is_relative_to(resolved(folder))
         if inside and target.suffix.lower() in IMAGE_TYPES and target.is_file():
             return target
     except (OSError, ValueError):  # a name no file can have (NUL, far too long)
