@@ -23,7 +23,7 @@ from campaign.compose.bounds import BoundedSandbox
 from campaign.compose.plaindata import plain_context
 from campaign.compose.vary import VaryParts
 from campaign.errors import Problem, display_path
-from campaign.load.catalog import part_names
+from campaign.load.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.load.confine import Confined, off_limits, read_confined
 from campaign.load.schema import close_match
 from campaign.model.limits import template_memory, template_time
@@ -432,6 +432,16 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
                 )
             if why := off_limits(real, self.root):
                 raise TemplateRefused(path, f"{_link(path)} is {shown} ({why})")
+        elif path.is_symlink():
+            # Taken as missing, the shipped file of that name would be used instead,
+            # and the letter printed without a word of the workspace's own.
+            refused = TemplateRefused(
+                path, f"{_link(path)} is a link to nothing (or one that leads back to itself)"
+            )
+            refused.hint = (
+                "put the file itself there, or remove the link to use the shipped template's"
+            )
+            raise refused
         return super().get_source(environment, template)
 
 
@@ -604,8 +614,11 @@ def template_problem(exc: Exception, context: dict[str, Any]) -> Problem:
         if frame.filename.endswith((".j2", ".md", ".html")):
             path, line = Path(frame.filename), frame.lineno or 0
     if isinstance(exc, TemplateRefused):
-        path = path if line else exc.path  # the include that asked for it, else the file
-        exc.hint = (
+        # The include that asked for it, if the workspace's own; else the file itself
+        # (a shipped template's line says nothing of what to mend in the workspace).
+        if not line or resolved(path).is_relative_to(resolved(BUILTIN_TEMPLATES)):
+            path, line = exc.path, 0
+        exc.hint = exc.hint or (
             "templates read only their own files, never a sign-on list, recipients, "
             "settings or build outputs; copy the file itself into the template's folder"
         )

@@ -74,3 +74,25 @@ def test_no_module_follows_links_but_through_paths() -> None:
         if re.search(r"\.resolve\((strict=\w+)?\)", line)  # a path's, not YAML's resolver
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("target", ["letter-old.css", "letter.css"])
+def test_a_workspace_template_that_is_a_link_to_nothing_is_said_not_replaced(
+    example: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    # Taken as missing, the shipped letter.css would print the letter in its stead.
+    monkeypatch.chdir(example)
+    own = example / "templates" / "joint-letter"  # the workspace's own parts of it
+    own.mkdir(parents=True)
+    (own / "letter.css").symlink_to(target)  # to a file not there, or to itself
+    result = run("check")
+    assert (result.exit_code, result.stderr.splitlines()[-3:]) == (
+        1,
+        [
+            "templates/joint-letter/letter.css: templates/joint-letter/letter.css is a link "
+            "to nothing "
+            "(or one that leads back to itself)",
+            "  hint: put the file itself there, or remove the link to use the shipped template's",
+            "Error: 1 problem in 1 file; nothing was written",
+        ],
+    )
