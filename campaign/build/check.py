@@ -73,7 +73,9 @@ def check(
     for bundle in bundles:
         body = bundle.letter.folder / "body.md"
         if not body.is_file():
-            problems.append(Problem(body, 0, "file is missing", "write the letter's text here"))
+            there = body.is_symlink() or body.exists()  # a link to nothing, a pipe, a folder
+            said = "is not a file the letter can read" if there else "file is missing"
+            problems.append(Problem(body, 0, said, "write the letter's text here"))
             continue
         each = bundle
         try:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,13 +84,37 @@ def inputs(root: Path, options: tuple[object, ...]) -> str:
     for name in INPUTS:
         for path in _files(root / name):
             digest.update(f"{path.relative_to(root)}\0".encode())
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError as exc:
-                # A link to nothing, or back to itself: the build says so where it is
-                # read, or reads it not at all; its key need only say it is unread.
-                digest.update(f"unread {exc.errno}\0".encode())
+            digest.update(_digest(path))
+        if _linked_folders(root / name):
+            # A folder reached through a link may lead anywhere (or back to itself): it
+            # is not walked, so what it holds is not in the key, and such a workspace
+            # is built anew every time, never replayed.
+            digest.update(os.urandom(16))
     return digest.hexdigest()
+
+
+def _digest(path: Path) -> bytes:
+    """The hash of a regular file's bytes; for anything else, what it is.
+
+    Only what the build reads decides anything: a named pipe it never reads must not
+    hang the key, nor a link to a device fill the memory.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:  # a link to nothing, or back to itself: said where it is read
+        return f"unread {exc.errno}\0".encode()
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return f"not a file {stat.S_IFMT(mode)}\0".encode()
+        return hashlib.file_digest(handle, "sha256").digest()
+
+
+def _linked_folders(folder: Path) -> bool:
+    """Whether a folder below ``folder`` is a link (os.walk lists it, never enters it)."""
+    return any(
+        os.path.islink(os.path.join(top, name)) for top, dirs, _ in os.walk(folder) for name in dirs
+    )
 
 
 def _outputs(root: Path) -> list[tuple[str, int, int]]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from campaign.errors import Problem
+from campaign.load.confine import Confined, read_confined
 from campaign.model.fields import RECIPIENT, SIGNATORY, printed_texts
 from campaign.model.records import Letter, Recipient, SignatureList
 
@@ -104,8 +105,9 @@ def check_texts(path: Path, items: Iterable[tuple[int, str, str]], problems: lis
 def check_file(path: Path, problems: list[Problem]) -> None:
     """Warn about undrawable characters in a text file (body.md), line by line."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        # Only what the letter may print: a text that leads out of its folder is not read.
+        text = read_confined(path, path.parent, public=True)
+    except (Confined, OSError, UnicodeDecodeError):
         return  # reported elsewhere
     check_texts(
         path,

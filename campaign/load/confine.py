@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+import stat
 from pathlib import Path
 
 from campaign.paths import resolved
@@ -52,12 +56,33 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     template's), but never one that leads out of the folder it stands in: a letter
     folder passed on by someone else could otherwise print any file of the machine.
     ``public``: the text will be printed, so a private file inside the folder (a
-    recipients list, any YAML) is refused too.
+    recipients list, any YAML) is refused too. The file is opened first and what was
+    opened is checked (a link changed in between cannot lead the read elsewhere), and
+    only a regular file is read: a named pipe would wait for ever, a device never end.
     """
-    real = resolved(path)
-    if not real.is_relative_to(resolved(folder)):
-        raise Confined(path, f"it leads to {real}, outside {folder.name}/")
-    why = off_limits(real, resolved(folder)) if public else ""
-    if why:
-        raise Confined(path, f"it leads to {real.name}, {why}")
-    return path.read_text(encoding="utf-8-sig")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Confined(path, "it is a link that leads back to itself") from exc
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        real = _opened(fd, path)
+        inside = resolved(folder)
+        if not real.is_relative_to(inside):
+            raise Confined(path, f"it leads to {real}, outside {folder.name}/")
+        why = off_limits(real, inside) if public else ""
+        if why:
+            raise Confined(path, f"it leads to {real.name}, {why}")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Confined(path, f"it leads to {real.name}, which is not a file (a pipe, a device)")
+        # As Path.read_text reads it: the BOM dropped, line ends made \n.
+        return io.TextIOWrapper(handle, encoding="utf-8-sig").read()
+
+
+def _opened(fd: int, path: Path) -> Path:
+    """Where the file open as ``fd`` really is, every link followed."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))  # Linux: the file itself
+    except OSError:
+        return resolved(path)  # elsewhere: where the name leads now

@@ -16,7 +16,7 @@ from conftest import run
 SLUG = "japan-hrc-2020"
 
 
-def test_a_letters_text_that_leads_back_to_itself_is_said_missing(
+def test_a_letters_text_that_leads_back_to_itself_is_said_unreadable(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(example)
@@ -26,7 +26,7 @@ def test_a_letters_text_that_leads_back_to_itself_is_said_missing(
     result = run("check")
     assert (result.exit_code, result.stderr) == (
         1,
-        f"letters/{SLUG}/body.md: file is missing\n"
+        f"letters/{SLUG}/body.md: is not a file the letter can read\n"
         "  hint: write the letter's text here\n"
         "Error: 1 problem in 1 file; nothing was written\n",
     )
