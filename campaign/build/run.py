@@ -30,7 +30,7 @@ from campaign.build.plan import KINDS, LETTERS, Layout, LetterPlan, Maker, Outpu
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.composer import batch_of
 from campaign.compose.overlays import own_pages, stack_height
-from campaign.errors import CampaignError, ProblemsFoundLate, display_path
+from campaign.errors import CampaignError, ProblemsFoundLate, display_path, shown
 from campaign.files.atomic import (
     folder_locked,
     fsync_dir,
@@ -753,6 +753,24 @@ def start_ahead(stack: ExitStack, jobs: int | None) -> Callable[[list[LetterBund
     return loaded
 
 
+def _own_folders(out: Path, plans: list[LetterPlan]) -> None:
+    """Refuse a build/ folder, or one of its letters' folders, that is a link.
+
+    A workspace passed on may bring its build/ along, with a link in it to any folder
+    of the receiver's: the build would write its files there, over theirs.
+    """
+    for plan in plans:
+        parts = plan.folder.relative_to(out).parts
+        for path in [out, *(out.joinpath(*parts[: n + 1]) for n in range(len(parts)))]:
+            if path.is_symlink():  # named as written: display_path would follow it
+                raise CampaignError(
+                    f"{path.relative_to(out.parent)} is a link (to {shown(os.readlink(path))}): "
+                    "a build writes only into the workspace's own build/ folder; "
+                    "nothing was written\n"
+                    "  hint: remove the link; the build makes the folder itself"
+                )
+
+
 def build(
     plans: list[LetterPlan],
     tick: Callable[[Path], None],
@@ -782,6 +800,7 @@ def build(
             "try again when it has finished"
         )
 
+    _own_folders(out, plans)
     # Two builds at once would share the staging folders and the manifests.
     with folder_locked(out, BUILD_LOCK_TIMEOUT, busy):
         todos = [_todo(plan, force) for plan in plans]

@@ -422,6 +422,8 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         """The template's source, once its file is known to be one a template may read."""
+        if template.startswith("builtin/"):  # the shipped file, whatever the workspace holds
+            raise jinja2.TemplateNotFound(template)
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         if path.is_file():
             real = resolved(path)  # follows every link on the way
@@ -432,17 +434,34 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
                 )
             if why := off_limits(real, self.root):
                 raise TemplateRefused(path, f"{_link(path)} is {shown} ({why})")
-        elif path.is_symlink():
+        elif broken := _broken(path, self.folder):
             # Taken as missing, the shipped file of that name would be used instead,
             # and the letter printed without a word of the workspace's own.
-            refused = TemplateRefused(
-                path, f"{_link(path)} is a link to nothing (or one that leads back to itself)"
-            )
+            refused = TemplateRefused(broken, _broken_why(broken))
             refused.hint = (
                 "put the file itself there, or remove the link to use the shipped template's"
             )
             raise refused
         return super().get_source(environment, template)
+
+
+def _broken(path: Path, top: Path) -> Path | None:
+    """What stands at ``path`` (below ``top``) but is not a file: a link to nothing, a folder."""
+    if os.path.lexists(path):
+        return path  # not a file (is_file said so): a link to nothing, a folder, a pipe
+    for folder in path.parents:
+        if folder.is_symlink() and not folder.exists():
+            return folder  # the template's folder, or templates/, a link to nothing
+        if folder == top:
+            return None
+    return None
+
+
+def _broken_why(path: Path) -> str:
+    """Why ``path``, which stands there but is not a file, is not read."""
+    if path.is_symlink() and not path.exists():
+        return f"{_link(path)} is a link to nothing (or one that leads back to itself)"
+    return f"{_link(path)} is not a file (a folder, a pipe or a device)"
 
 
 def _link(path: Path) -> str:
@@ -489,8 +508,9 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     templates are read once and not looked at again during it.
     """
     loaders: list[jinja2.BaseLoader] = []
-    if workspace is not None and (workspace / "templates").is_dir():
-        loaders.append(WorkspaceLoader(workspace / "templates", workspace))
+    # A templates/ that is a link to nothing is said, at the first template asked for.
+    if workspace is not None and ((own := workspace / "templates").is_dir() or own.is_symlink()):
+        loaders.append(WorkspaceLoader(own, workspace))
     loaders.append(jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}))
     loaders.append(jinja2.FileSystemLoader(builtin))
     # Sandboxed: templates and letter bodies are passed between organisations, and one

@@ -82,6 +82,20 @@ def _died(exitcode: int) -> str:
     return f"stopped with exit status {exitcode}"
 
 
+def _quiet_when_orphaned(*args: Any) -> None:
+    """multiprocessing's worker loop, ended without a word once its build has gone.
+
+    A worker hands each result back through a pipe the build reads; the pipe breaks
+    only when the build has ended (killed outright: a build that stops ends its workers
+    first). A job that ended just then printed a BrokenPipeError's traceback twice over
+    where the build's output was, though nobody was left to read the result.
+    """
+    try:
+        multiprocessing.pool.worker(*args)  # type: ignore[attr-defined]
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(0)
+
+
 class _WatchedPool(multiprocessing.pool.Pool):
     """A pool that remembers every worker it starts, so that one that dies is noticed.
 
@@ -95,6 +109,7 @@ class _WatchedPool(multiprocessing.pool.Pool):
         context = kwargs["context"]
 
         def process(_ctx: Any, *a: Any, **kw: Any) -> Any:
+            kw["target"] = _quiet_when_orphaned
             worker = context.Process(*a, **kw)
             self.started.append(worker)
             return worker
@@ -311,10 +326,6 @@ def _worker_started() -> None:
     if isinstance(alive, int):
         os.close(alive)
         server._forkserver_alive_fd = None  # type: ignore[union-attr]
-    # A job that ends before the server does hands its result to a build that is gone:
-    # the worker then ends as a writer to a closed pipe does, without a word, where
-    # Python's own handling printed a BrokenPipeError's traceback twice over.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # What the fork server imported (WeasyPrint, its fonts' tables, ~100,000 objects)
     # lives as long as the worker: the collector need not walk it again at every full
     # collection of a job's boxes (a tenth of an overlay job's CPU went to collecting),
