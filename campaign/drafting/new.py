@@ -12,7 +12,7 @@ import jinja2
 import jinja2.sandbox
 
 from campaign.compose.templating import TemplateFailed, render, source_template
-from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path, shown
 from campaign.files.atomic import fsync_dir, write_atomic, write_staged
 from campaign.lists.listfile import locked
 from campaign.load.catalog import starter, template_names
@@ -184,6 +184,9 @@ def _letter_files(root: Path) -> list[Path]:
     return [path for path in letters if path.is_file()]
 
 
+_SPECIAL = "  hint: a letter's folder holds files, folders and links; take that one out"
+
+
 def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -> None:
     """Write the files into a hidden folder beside ``folder``, then rename it into place."""
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -195,10 +198,21 @@ def _place(folder: Path, files: dict[str, str], copies: tuple[Path, ...] = ()) -
         for name, text in files.items():
             write_staged(staging / name, text)
         for path in copies:
-            if path.is_dir():
-                shutil.copytree(path, staging / path.name, symlinks=True)
-            else:
-                shutil.copy2(path, staging / path.name, follow_symlinks=False)
+            try:
+                if path.is_dir():
+                    shutil.copytree(path, staging / path.name, symlinks=True)
+                else:
+                    shutil.copy2(path, staging / path.name, follow_symlinks=False)
+            except shutil.Error as exc:  # copytree: each file it could not copy, and why
+                failed = exc.args[0] if exc.args and isinstance(exc.args[0], list) else []
+                what, why = (failed[0][0], failed[0][2]) if failed else (path, str(exc))
+                raise CampaignError(
+                    f"{display_path(Path(what))}: not copied: {shown(str(why))}\n{_SPECIAL}"
+                ) from exc
+            except OSError as exc:  # a named pipe or a device (SpecialFileError), unreadable
+                raise CampaignError(
+                    f"{display_path(path)}: not copied: {shown(str(exc))}\n{_SPECIAL}"
+                ) from exc
         fsync_dir(staging)  # its files' names on disk before it is in place
         staging.rename(folder)
         fsync_dir(folder.parent)

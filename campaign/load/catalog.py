@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +136,8 @@ def starter(root: Path | None, template: str, file: str) -> Path:
     for name in chain(root, template):
         for folder in (*_folders(root), BUILTIN_TEMPLATES):
             path = folder / name / "new" / file
-            if path.is_file():
+            # One there that is not a file (a link to nothing) is returned, to be said:
+            # passed over, the shipped starter would begin the letter without a word.
+            if path.is_file() or os.path.lexists(path):
                 return path
     raise FileNotFoundError(file)  # joint-letter ships every starter file

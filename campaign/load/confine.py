@@ -65,6 +65,8 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise Confined(path, "it is a link that leads back to itself") from exc
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            raise Confined(path, "it is a link to nothing") from exc
         raise
     with os.fdopen(fd, "rb") as handle:
         real = _opened(fd, path)

@@ -55,3 +55,22 @@ def test_a_template_file_that_is_a_folder_is_said(
     result = run("check")
     assert result.exit_code == 1, result.stdout + result.stderr
     assert "templates/joint-letter/letter.css" in result.stderr
+
+
+def test_a_starter_that_is_a_link_to_nothing_is_said(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example)
+    body = example / "templates" / "joint-letter" / "new" / "body.md"
+    body.parent.mkdir(parents=True)
+    body.symlink_to(Path("..", "..", "..", "shared-checkout", "body.md"))
+    result = run("new", "fresh", "--template", "joint-letter")
+    assert (result.exit_code, result.stderr.splitlines()[-2:]) == (
+        1,
+        [
+            "Error: templates/joint-letter/new/body.md: not copied: it is a link to nothing",
+            "  hint: a letter or template passed on to you must hold its own files; "
+            "replace the link with the file itself",
+        ],
+    )
+    assert not (example / "letters" / "fresh").exists()
