@@ -7,9 +7,11 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
@@ -391,6 +393,36 @@ def processes(where: int, leader: int) -> list[int]:
         if int(fields[where]) == leader and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def run_alone(command: list[str], timeout: float = 120) -> tuple[str, str, int]:
+    """``command`` in a session of its own: what it printed and how it ended.
+
+    Returns once every process of the session has let go of its output (any left would
+    hold the pipes, and this would wait until ``timeout``), and checks none is left.
+    """
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = run.communicate(timeout=timeout)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
+        run.wait()
+    for _ in range(100):  # a process may have closed its end of the pipes but not yet exited
+        if not processes(3, run.pid):
+            break
+        time.sleep(0.05)
+    assert processes(3, run.pid) == []
+    return out, err, run.returncode
+
+
+def only_the_tracker_speaks(err: str) -> bool:
+    """Whether ``err`` holds nothing but multiprocessing's resource tracker's words.
+
+    After a process is killed outright it says it removed the process's semaphores.
+    """
+    return all("resource_tracker" in line for line in err.splitlines() if line.strip())
 
 
 def grouped_list(style: str, size: int, groups: int = 6) -> str:

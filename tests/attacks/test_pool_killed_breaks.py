@@ -16,15 +16,12 @@ the situation a long build's workers are in whenever a batch ends just after the
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
-from conftest import processes
+from conftest import only_the_tracker_speaks, run_alone
 
 SCRIPT = textwrap.dedent(
     """\
@@ -62,24 +59,6 @@ SCRIPT = textwrap.dedent(
 def test_a_killed_builds_worker_finishing_its_job_then_says_nothing(tmp_path: Path) -> None:
     script = tmp_path / "scenario.py"
     script.write_text(SCRIPT)
-    run = subprocess.Popen(
-        [sys.executable, str(script), str(tmp_path / "started")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = run.communicate(timeout=120)
-    finally:
-        os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
-        run.wait()
-    assert (out, run.returncode) == ("", -signal.SIGKILL)
-    said = [line for line in err.splitlines() if line.strip()]
-    # Only multiprocessing's resource tracker may speak (as test_worker_processes allows).
-    assert all("resource_tracker" in line for line in said), err
-    for _ in range(100):
-        if not processes(3, run.pid):
-            break
-        time.sleep(0.05)
-    assert processes(3, run.pid) == []
+    out, err, code = run_alone([sys.executable, str(script), str(tmp_path / "started")])
+    assert (out, code) == ("", -signal.SIGKILL)
+    assert only_the_tracker_speaks(err), err

@@ -12,12 +12,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, processes
+from conftest import only_the_tracker_speaks, pdf_text, processes, run_alone
 
 # The scenario, run in the fresh process: ``way`` says how the pool is left.
 SCRIPT = textwrap.dedent(
@@ -131,55 +130,19 @@ SCRIPT = textwrap.dedent(
 def test_no_process_outlives_the_pool(tmp_path: Path, way: str, said: str) -> None:
     script = tmp_path / "scenario.py"
     script.write_text(SCRIPT)
-    run = subprocess.Popen(
-        [sys.executable, str(script), way, str(tmp_path / "busy")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group and session, to look for leftovers
-    )
-    try:
-        # Any process left would hold the pipes open, and this would wait.
-        out, err = run.communicate(timeout=120)
-    finally:
-        os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
-        run.wait()
-    assert (out, err, run.returncode) == (f"{said}\nleft: []\n", "", 0)
-    for _ in range(100):  # a process may have closed its end of the pipes but not yet exited
-        if not processes(3, run.pid):
-            break
-        time.sleep(0.05)
-    assert processes(3, run.pid) == []
+    ran = run_alone([sys.executable, str(script), way, str(tmp_path / "busy")])
+    assert ran == (f"{said}\nleft: []\n", "", 0)
 
 
 def test_a_killed_pools_workers_end_at_once_and_say_nothing(tmp_path: Path) -> None:
-    # The busy worker's job would run ten minutes, and the wait below is two: a worker
-    # that went on with it (its server waiting for it) would fail this, and print a
+    # The busy worker's job would run ten minutes, and the wait is two: a worker that
+    # went on with it (its server waiting for it) would fail this, and print a
     # BrokenPipeError's traceback as it handed back its result.
     script = tmp_path / "scenario.py"
     script.write_text(SCRIPT.replace("time.sleep(60)", "time.sleep(600)"))
-    run = subprocess.Popen(
-        [sys.executable, str(script), "killed", str(tmp_path / "busy")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, err = run.communicate(timeout=120)  # every process has let go of the pipes
-    finally:
-        os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
-        run.wait()
-    assert (out, run.returncode) == ("", -signal.SIGKILL)
-    # What multiprocessing's resource tracker says of the killed process's semaphores,
-    # which it removes, is all that is said.
-    said = [line for line in err.splitlines() if line.strip()]
-    assert all("resource_tracker" in line for line in said), err
-    for _ in range(100):
-        if not processes(3, run.pid):
-            break
-        time.sleep(0.05)
-    assert processes(3, run.pid) == []
+    out, err, code = run_alone([sys.executable, str(script), "killed", str(tmp_path / "busy")])
+    assert (out, code) == ("", -signal.SIGKILL)
+    assert only_the_tracker_speaks(err), err
 
 
 def test_a_build_with_workers_lays_out_nothing_in_its_own_process(example: Path) -> None:
