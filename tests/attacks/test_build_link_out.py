@@ -1,5 +1,6 @@
-"""A build/<slug> that is a link out of the workspace: the build writes through it.
+"""A build/<slug> that is a link out of the workspace is refused, not written through.
 
+Found by an attack on 5 December; what it found, before the fix:
 A workspace passed on as an archive may bring its build/ along, and in it a link
 build/<slug> -> any folder of the receiver's (~/Documents). `campaign build` then
 puts its outputs there, replacing the receiver's own files of the same names

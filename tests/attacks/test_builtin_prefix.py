@@ -1,5 +1,6 @@
-"""`{% extends "builtin/<name>/..." %}` is read from the workspace's templates/builtin/.
+"""`{% extends "builtin/<name>/..." %}` is the shipped file, whatever templates/builtin/ holds.
 
+Found by an attack on 5 December; what it found, before the fix:
 make_environment puts the workspace's loader first and the shipped templates
 behind the "builtin/" prefix second; the workspace's loader is asked for every
 name, "builtin/joint-letter/letter.html.j2" too, and answers it from

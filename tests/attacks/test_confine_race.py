@@ -1,5 +1,6 @@
-"""read_confined checks where a link leads, then opens the link again by its name.
+"""read_confined checks the file it opened, not where a link led a moment before.
 
+Found by an attack on 5 December; what it found, before the fix:
 load/confine.py: ``real = resolved(path)`` is checked (inside the folder, not a
 recipients list, not YAML), then ``path.read_text()`` follows the link afresh. A link
 retargeted in between is read wherever it then leads: a letter's body.md flipped

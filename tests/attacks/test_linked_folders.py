@@ -1,5 +1,6 @@
-"""The no-op rebuild replays a build whose inputs changed behind a linked folder.
+"""The no-op rebuild never replays a build whose inputs changed behind a linked folder.
 
+Found by an attack on 5 December; what it found, before the fix:
 build/unchanged.py hashes the inputs by walking letters/, signatories/ and templates/
 with os.walk, which lists a link to a folder but never goes into it. A letter folder
 that is a link (letters/<slug> -> a checkout elsewhere: `workspace.slugs()` and the

@@ -1,5 +1,6 @@
-"""A build killed outright: its workers must say nothing, even one whose job ends just then.
+"""A build killed outright: its workers say nothing, even one whose job ends just then.
 
+Found by an attack on 5 December; what it found, before the fix:
 74b02d4 has each worker let go of the fork server's "alive" pipe, so that the server
 exits as soon as the build is SIGKILLed and the kernel then kills the workers
 (PR_SET_PDEATHSIG). But the server needs some time to notice and exit (its select

@@ -1,5 +1,6 @@
-"""A FIFO, or a link to /dev/zero, in a workspace: a command must end, and say so.
+"""A FIFO, or a link to /dev/zero, in a workspace: a command ends, and says so.
 
+Found by an attack on 5 December; what it found, before the fix:
 Two readers open whatever a path leads to, with no look at what it is first:
 
 - build/unchanged.py's key reads every file below letters/, signatories/ and

@@ -1,5 +1,6 @@
-"""A workspace's own template that is not there is replaced by the shipped one, without a word.
+"""A workspace's own template that cannot be read is said, not replaced by the shipped one.
 
+Found by an attack on 5 December; what it found, before the fix:
 411736d makes a template *file* that is a link to nothing an error at the link:
 "taken as missing, the shipped file of that name would print the letter in its
 stead". The same still happens one step up, or with anything but a file link:

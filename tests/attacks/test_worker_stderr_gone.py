@@ -1,5 +1,6 @@
-"""A worker that writes to a stderr nobody reads any more is killed, and the build with it.
+"""A worker whose stderr nobody reads any more goes on, and the build finishes.
 
+Found by an attack on 5 December; what it found, before the fix:
 487adfb sets SIGPIPE to its default in every worker, for a killed build's workers to
 end quietly. But a worker of a build that is alive and well may write to stderr too:
 not Python (WeasyPrint logs to a NullHandler), but the C libraries below it, e.g.
