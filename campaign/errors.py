@@ -11,6 +11,9 @@ import click
 
 from campaign.paths import resolved
 
+# What a message says where a file to be read is a named pipe, a device or a folder.
+NOT_A_FILE_HINT = "put the file itself there: campaign reads files, never a pipe or a device"
+
 
 class CampaignError(click.ClickException):
     """Base class of every error the user can cause; Click prints it and exits 1."""
@@ -79,7 +82,10 @@ class ProblemsFoundLate(ProblemsFound):
 def display_path(path: Path) -> str:
     """Show a path relative to the current directory when it lies below it."""
     try:
-        return os.path.relpath(path) if resolved(path).is_relative_to(Path.cwd()) else str(path)
+        # The folder's links followed, not the file's: a file that is a link (to a
+        # device, to a text elsewhere) is named where it stands in the workspace.
+        where = resolved(path.parent) / path.name
+        return os.path.relpath(path) if where.is_relative_to(Path.cwd()) else str(path)
     except (OSError, ValueError):
         return str(path)
 

@@ -1,11 +1,21 @@
-"""Where a path's links lead, for files anyone may have made links of.
+"""Where a path's links lead, and reading what it leads to, for files anyone may have made.
 
-Imports nothing of campaign: every layer may use it (the last of the layers contract).
+A workspace is often handed over (a zip, a shared folder, a repository): any file in
+it may be a link, a named pipe or a device. Every read of a file campaign did not
+write itself goes through :func:`read_bytes` or :func:`read_text`, which open without
+waiting and read only a regular file (`tests/attacks/test_reading.py` holds every
+module to it). Imports nothing of campaign: every layer may use it (the last of the
+layers contract).
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -19,3 +29,49 @@ def resolved(path: Path | str) -> Path:
     cannot be read, and each caller says so at its own path, as Python 3.13 does.
     """
     return Path(os.path.realpath(path))
+
+
+class NotAFile(OSError):
+    """The path leads to something that is there but is not a file's text to read."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def kind(mode: int) -> str:
+    """What a file of ``mode`` (``st_mode``) is, said for a message: 'a named pipe', ..."""
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
+@contextmanager
+def opened(path: Path | str) -> Iterator[io.BufferedReader]:
+    """``path`` open for reading, if it leads to a regular file; else :class:`NotAFile`.
+
+    Opened without waiting (a named pipe's open would wait for a writer for ever), and
+    what was opened is what is checked, so a link changed in between cannot slip a
+    pipe or a device in; a device's read would never end.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(errno.EINVAL, f"it is {kind(mode)}, not a file", str(path))
+        yield handle
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of the regular file ``path`` leads to (:class:`NotAFile` for any other)."""
+    with opened(path) as handle:
+        return handle.read()
+
+
+def read_text(path: Path | str, encoding: str = "utf-8", errors: str = "strict") -> str:
+    """The text of the regular file ``path`` leads to, line ends made ``\\n`` (as Path's)."""
+    with opened(path) as handle:
+        return io.TextIOWrapper(handle, encoding=encoding, errors=errors).read()

@@ -10,6 +10,7 @@ finds the same without building the letters.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from campaign.compose.overlays import Place, Sheet, stack_height
 from campaign.errors import Problem
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.paper.envelopes import LABEL_SHEETS, WINDOWS, windows_holding
+from campaign.paths import read_text
 
 if TYPE_CHECKING:  # render.py imports WeasyPrint when used; here only its records
     from campaign.build.plan import LetterPlan
@@ -38,13 +40,13 @@ def recipients_path(composer: Composer) -> Path:
     """The recipients file the letter's addressees were read from."""
     letter = composer.bundle.letter
     own = letter.folder / f"recipients.{letter.edition}.yaml"
-    return own if letter.edition and own.is_file() else letter.folder / "recipients.yaml"
+    return own if letter.edition and os.path.lexists(own) else letter.folder / "recipients.yaml"
 
 
 def sender_line(root: Path) -> int:
     """The line of ``sender:`` in campaign.yaml (1 when it cannot be found)."""
     try:
-        lines = (root / "campaign.yaml").read_text(encoding="utf-8-sig").splitlines()
+        lines = read_text(root / "campaign.yaml", encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return 1
     return next((n for n, text in enumerate(lines, 1) if text.startswith("sender:")), 1)

@@ -28,7 +28,7 @@ from campaign.model.fields import PUBLISHED_FIELDS
 from campaign.model.records import is_tagged
 from campaign.model.timings import phase
 from campaign.paper.envelopes import WINDOWS
-from campaign.paths import resolved
+from campaign.paths import read_bytes, read_text, resolved
 from campaign.pdf.proof import PROOF, proof_line, verify
 from campaign.pdf.variants import document_date, source_date
 
@@ -334,7 +334,7 @@ def _proved(
 def read_proof(plan: LetterPlan) -> str:
     """The proof line of a letter whose proof.json is up to date."""
     try:
-        proof = json.loads((plan.folder / PROOF).read_text())
+        proof = json.loads(read_text(plan.folder / PROOF))
         return proof_line(int(proof["letters"]), int(proof["names"]), "lists_read" in proof)
     except (OSError, ValueError, KeyError, TypeError):
         return ""
@@ -407,7 +407,7 @@ def _resources(bundle: LetterBundle) -> str:
                 digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
             elif path.is_file() and not _per_output(path, folder, bundle):
                 digest.update(str(path.relative_to(folder)).encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(hashlib.sha256(read_bytes(path)).digest())
     return digest.hexdigest()
 
 

@@ -40,6 +40,7 @@ from campaign.files.atomic import (
 )
 from campaign.model.limits import Limits, applied, output_name
 from campaign.model.timings import phase
+from campaign.paths import read_text
 from campaign.pdf import listing
 from campaign.pdf.listing import is_long, paged_list
 from campaign.pdf.pool import (
@@ -91,7 +92,7 @@ class Made:
 
 def _read_manifest(folder: Path) -> dict[str, str]:
     try:
-        data = json.loads((folder / MANIFEST).read_text())
+        data = json.loads(read_text(folder / MANIFEST))
         return dict(data["outputs"]) if data.get("version") == __version__ else {}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
@@ -100,7 +101,7 @@ def _read_manifest(folder: Path) -> dict[str, str]:
 def _read_moving(folder: Path) -> set[str] | None:
     """Outputs a build was moving into place when it stopped (None: cannot tell which)."""
     try:
-        names = json.loads((folder / MOVING).read_text())
+        names = json.loads(read_text(folder / MOVING))
     except FileNotFoundError:
         return set()
     except (OSError, ValueError):

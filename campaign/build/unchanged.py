@@ -17,13 +17,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import campaign
 from campaign.errors import Problem
 from campaign.files.atomic import read_regular, write_atomic
+from campaign.paths import NotAFile, opened
 
 RECORD = Path(".campaign") / "unchanged.json"
 # Far more than any build's record; a bigger file is not one campaign wrote.
@@ -100,14 +100,12 @@ def _digest(path: Path) -> bytes:
     hang the key, nor a link to a device fill the memory.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with opened(path) as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except NotAFile as exc:
+        return f"{exc.strerror}\0".encode()
     except OSError as exc:  # a link to nothing, or back to itself: said where it is read
         return f"unread {exc.errno}\0".encode()
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            return f"not a file {stat.S_IFMT(mode)}\0".encode()
-        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def _linked_folders(folder: Path) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.model.records import Letter, Recipient, SignatureList, Translation
+from campaign.paths import read_text
 from campaign.text.scripts import is_latin, printed_name, script_language
 from campaign.text.wording import LABELS, base_language, has_labels
 
@@ -35,16 +36,18 @@ def check_translations(letter: Letter, problems: list[Problem]) -> None:
     for t in letter.translations:
         body = letter.folder / f"body.{t.language}.md"
         if not body.is_file():
+            there = body.is_symlink() or body.exists()  # a link to nothing, a pipe, a folder
+            said = "is not a file the letter can read" if there else "is missing"
             problems.append(
                 Problem(
                     letter.path,
                     t.line,
                     f"translation '{t.language}' has no text: letters/{letter.slug}/"
-                    f"body.{t.language}.md is missing",
+                    f"body.{t.language}.md {said}",
                     "write the translated letter there, or remove the translation",
                 )
             )
-        elif not body.read_text(encoding="utf-8", errors="replace").strip():
+        elif not read_text(body, encoding="utf-8", errors="replace").strip():
             problems.append(
                 Problem(
                     body,

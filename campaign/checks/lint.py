@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from campaign.compose.signatures import SignatureBlock
 from campaign.errors import Problem
 from campaign.model.records import Letter, Recipient, Signatory, SignatureList
+from campaign.paths import read_text
 from campaign.text.wording import labels_for
 
 if TYPE_CHECKING:  # compose needs the workspace, which runs the lint of loaded files
@@ -48,7 +49,7 @@ def check_placeholders(paths: Iterable[Path], problems: list[Problem]) -> None:
         if not path.is_file():
             continue
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # reported by the loader that reads it
         if path.suffix == ".md":  # a Jinja comment is not printed, so it need not be filled
@@ -106,7 +107,7 @@ def lint_composed(
 def check_empty_body(path: Path, problems: list[Problem]) -> None:
     """A body with no text (nothing, or only a comment) would print a letter without a word."""
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        source = read_text(path, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return  # reported when the body is read
     if not re.sub(r"\{#.*?#\}", "", source, flags=re.S).strip():
@@ -224,7 +225,7 @@ def check_greetings(
 def check_typed_counts(path: Path, block: SignatureBlock, problems: list[Problem]) -> None:
     """A count of signatories typed into the text that the list no longer bears out."""
     try:
-        source = path.read_text(encoding="utf-8-sig")
+        source = read_text(path, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return
     # Jinja is blanked out (newlines kept), so computed counts are never mistaken for typed ones.
@@ -256,7 +257,7 @@ def check_names(
     from campaign.compose.templating import unknown_name
 
     try:
-        tree = env.parse(path.read_text(encoding="utf-8-sig"))
+        tree = env.parse(read_text(path, encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
         return  # reported when the body is compiled
     # Jinja's own scoping says which names the body takes from outside: 'loop' inside a

@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
@@ -16,6 +16,7 @@ from campaign.cli import follow
 from campaign.cli.sig import signatories
 from campaign.cli.signon import signon
 from campaign.errors import (
+    NOT_A_FILE_HINT,
     CampaignError,
     Problem,
     ProblemsFound,
@@ -23,6 +24,7 @@ from campaign.errors import (
     echo_problems,
 )
 from campaign.model.records import NONE, VARIANTS, SignatureList
+from campaign.paths import NotAFile
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,6 +79,16 @@ class _Commands(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command called ``cmd_name`` or by that alias."""
         return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a file found to be a pipe or a device where it is read is said."""
+        try:
+            return super().invoke(ctx)
+        except NotAFile as exc:
+            # Where no check before the read looked at the file: said at its path, as
+            # any problem is. Nothing was written, as every output is written whole.
+            where = display_path(Path(exc.filename)) if exc.filename else "a file"
+            raise CampaignError(f"{where}: {exc.strerror}\n  hint: {NOT_A_FILE_HINT}") from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

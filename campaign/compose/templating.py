@@ -27,7 +27,7 @@ from campaign.load.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.load.confine import Confined, off_limits, read_confined
 from campaign.load.schema import close_match
 from campaign.model.limits import template_memory, template_time
-from campaign.paths import resolved
+from campaign.paths import read_text, resolved
 from campaign.text.wording import say, say_count
 
 
@@ -176,7 +176,7 @@ def markdown_of(text: str, source: Path) -> Markup:
     try:
         return markdown(text)
     except LinkDropped as exc:
-        written = source.read_text(encoding="utf-8-sig").splitlines()
+        written = read_text(source, encoding="utf-8-sig").splitlines()
         line = next((n for n, t in enumerate(written, 1) if exc.url in t), 0)
         raise TemplateFailed(Problem(source, line, exc.message or "", exc.hint)) from None
 
@@ -434,6 +434,14 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
                 )
             if why := off_limits(real, self.root):
                 raise TemplateRefused(path, f"{_link(path)} is {shown} ({why})")
+            # Read as checked: what is opened is checked again, so a link changed since
+            # the look above cannot lead the read out, nor to a pipe.
+            try:
+                source = read_confined(path, self.folder, public=True)
+            except Confined as exc:
+                raise TemplateRefused(path, f"{_link(path)}: {exc.why}") from None
+            mtime = os.path.getmtime(path)
+            return source, os.path.normpath(path), lambda: _unchanged(path, mtime)
         elif broken := _broken(path, self.folder):
             # Taken as missing, the shipped file of that name would be used instead,
             # and the letter printed without a word of the workspace's own.
@@ -443,6 +451,14 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
             )
             raise refused
         return super().get_source(environment, template)
+
+
+def _unchanged(path: Path, mtime: float) -> bool:
+    """Whether the template read from ``path`` when it had ``mtime`` is still the same."""
+    try:
+        return os.path.getmtime(path) == mtime
+    except OSError:
+        return False
 
 
 def _broken(path: Path, top: Path) -> Path | None:

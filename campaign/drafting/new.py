@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from campaign.load.confine import Confined, read_confined
 from campaign.load.records import load_settings, load_signature_list
 from campaign.load.workspace import Workspace
 from campaign.load.yamlfile import LineDict, load_yaml
+from campaign.paths import read_bytes
 from campaign.text.names import slugify
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -119,7 +121,7 @@ def _draft(
         context["groups"] = fresh
         # A list exactly as this command starts one was left by a 'new' stopped before
         # the letter's folder was in place: it is taken as this command's own.
-        if list_path.is_file() and list_path.read_bytes() != list_text.encode("utf-8"):
+        if list_path.is_file() and read_bytes(list_path) != list_text.encode("utf-8"):
             context["groups"] = _groups_of(root, list_path)
             drafted.notes.append(f"uses the signature list {list_path.name}")
             list_text = ""
@@ -241,7 +243,7 @@ def _starter_text(root: Path, template: str, file: str) -> str:
 
 def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Drafted:
     """A copy of another letter's files, dated today (its date and as_of)."""
-    if not (source / "letter.yaml").is_file():
+    if not os.path.lexists(source / "letter.yaml"):
         letters = root / "letters"
         known = ", ".join(p.parent.name for p in _letter_files(root)) or "none"
         raise CampaignError(

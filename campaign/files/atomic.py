@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from campaign.paths import NotAFile, opened
+
 TMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp puts between the prefix and the suffix.
 _RANDOM = "[a-z0-9_]{8}"
@@ -209,12 +211,13 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     handed over brings along: a FIFO planted there must not hang the command, nor a
     link to a device fill its memory. A missing file raises OSError, as open() does.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        return handle.read(limit + 1)
+    try:
+        with opened(path) as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                return None
+            return handle.read(limit + 1)
+    except NotAFile:
+        return None
 
 
 def _mode_for(path: Path) -> int:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.errors import shown
-from campaign.paths import resolved
+from campaign.paths import read_bytes, resolved
 
 # Given on the command line, these outrank a repository's own settings: no monitor
 # process, no hooks, and author names and summaries in UTF-8 whatever the repository asks.
@@ -228,7 +228,7 @@ def blame(path: Path, now: bytes | None = None) -> dict[int, Blamed] | None:
         raise GitError(_reason(done), NOT_FETCHED)
     lines, texts = _porcelain(done.stdout)
     told = _commits(folder, sorted(set(lines.values())))
-    lines_now = (now if now is not None else (folder / name).read_bytes()).split(b"\n")
+    lines_now = (now if now is not None else read_bytes(folder / name)).split(b"\n")
     return {
         mine + 1: dataclasses.replace(told[lines[theirs + 1]], line=theirs + 1)
         for theirs, mine in _same_lines(texts, lines_now)

@@ -17,6 +17,7 @@ from campaign.files import git
 from campaign.files.tables import csv_text
 from campaign.lists.provenance import described
 from campaign.load.records import load_signature_list
+from campaign.paths import read_bytes
 
 COLUMNS = ("line", "name", "source", "flag")
 
@@ -35,7 +36,7 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
     """The printed signatures of the list at ``path``, and whether git could be asked."""
     problems: list[Problem] = []
     try:
-        before = path.read_bytes()
+        before = read_bytes(path)
     except OSError:
         before = None  # the reading says why, in the project's words
     loaded = load_signature_list(path, problems)
@@ -43,7 +44,7 @@ def audit(path: Path) -> tuple[list[Audited], bool]:
         raise ProblemsFound(problems)
     # The entries' lines, git's pairing and each entry's span must all be of one text: an
     # edit made meanwhile (the audit takes no lock) would put flags on the wrong names.
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if raw != before:
         raise CampaignError(
             f"{display_path(path)} changed while it was being audited\n"

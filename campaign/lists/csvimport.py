@@ -14,6 +14,7 @@ from campaign.errors import CampaignError, Problem, display_path, shown
 from campaign.load.records import SIGNATORY_KEYS
 from campaign.load.schema import close_match, control_character, email_problem
 from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT
+from campaign.paths import read_bytes
 from campaign.text.names import fold
 
 # Column headings seen in form and spreadsheet exports, folded, for each field: the
@@ -211,7 +212,7 @@ def _value_maps(
 
 
 def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

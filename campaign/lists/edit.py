@@ -45,7 +45,7 @@ def list_path(root: Path, name: str) -> Path:
 def existing_list(root: Path, name: str, create: bool = False) -> Path:
     """Like :func:`list_path`, but the list must exist (unless ``create``)."""
     path = list_path(root, name)
-    if not path.is_file() and not create:
+    if not os.path.lexists(path) and not create:
         folder = root / "signatories"
         known = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         hint = close_match(name, known) or (

@@ -27,6 +27,7 @@ from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, load_signature_list
 from campaign.model.records import Signatory, SignatureList
+from campaign.paths import read_bytes
 
 # The line breaks libyaml counts; splitting the same way keeps its line numbers valid.
 _BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
@@ -194,7 +195,7 @@ class ListFile:
             if not create:
                 raise CampaignError(f"{display_path(path)} does not exist")
             return cls(path, NEW_LIST, False, [])
-        raw = path.read_bytes()
+        raw = read_bytes(path)
         problems: list[Problem] = []
         if raw.strip(b"\xef\xbb\xbf \t\r\n") == b"":
             return cls(path, NEW_LIST, False, [])
@@ -596,7 +597,7 @@ def read_list(
     """
     try:
         before = os.stat(path)
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError:
         return load_signature_list(path, problems, allow_empty=True)  # says why
     if raw.strip(b"\xef\xbb\xbf \t\r\n") and (reading := remembered.recall(path, raw, _Span)):
@@ -647,7 +648,7 @@ def _read_whole(
             before.st_ino,
             before.st_mtime_ns,
             before.st_size,
-        ) or path.read_bytes() != raw:
+        ) or read_bytes(path) != raw:
             return loaded  # changed while it was read: what was read is not what it holds
         text = raw.decode("utf-8-sig")
         listed = ListFile(

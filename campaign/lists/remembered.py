@@ -33,7 +33,7 @@ from typing import Any
 from campaign.errors import Problem
 from campaign.files.atomic import read_regular, write_atomic
 from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT, Signatory
-from campaign.paths import resolved
+from campaign.paths import read_bytes, resolved
 
 FOLDER = Path(".campaign") / "lists"
 _DATES = frozenset(f.key for f in SIGNATORY if f.kind == DATE)
@@ -81,7 +81,7 @@ def _code_key() -> str:
         digest = hashlib.sha256()
         for name in _READERS:  # imported here if not yet: the key is the same for every command
             source = getattr(importlib.import_module(name), "__file__", None)
-            digest.update(Path(source).read_bytes() if source else name.encode())
+            digest.update(read_bytes(Path(source)) if source else name.encode())
         for library in _LIBRARIES:  # an upgrade may read, check or normalize differently
             try:
                 digest.update(f"{library}={metadata.version(library)}\0".encode())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.load.yamlfile import load_yaml
-from campaign.paths import resolved
+from campaign.paths import read_bytes, read_text, resolved
 
 _PACKAGE = resolved(__file__).parent.parent
 
@@ -81,7 +81,7 @@ def is_shipped(folder: Path) -> bool:
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(folder)): p.read_bytes()
+        str(p.relative_to(folder)): read_bytes(p)
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
@@ -92,7 +92,7 @@ def builds_on(root: Path | None, name: str) -> str:
     folder = template_folder(root, name)
     if is_shipped(folder):
         return ""
-    found = _BUILDS_ON.search((folder / "letter.html.j2").read_text(encoding="utf-8"))
+    found = _BUILDS_ON.search(read_text(folder / "letter.html.j2", encoding="utf-8"))
     return found.group(1) if found and _is_template(BUILTIN_TEMPLATES / found.group(1)) else ""
 
 

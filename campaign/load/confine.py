@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from campaign.paths import resolved
+from campaign.paths import kind, resolved
 
 # What a letter may show is public; these hold what is not (e-mail addresses, phone
 # numbers, notes, the send log) or settings no letter needs. Suffixes cover a file
@@ -76,8 +76,9 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
         why = off_limits(real, inside) if public else ""
         if why:
             raise Confined(path, f"it leads to {real.name}, {why}")
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Confined(path, f"it leads to {real.name}, which is not a file (a pipe, a device)")
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise Confined(path, f"it leads to {real.name}, which is {kind(mode)}, not a file")
         # As Path.read_text reads it: the BOM dropped, line ends made \n.
         return io.TextIOWrapper(handle, encoding="utf-8-sig").read()
 

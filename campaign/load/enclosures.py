@@ -8,7 +8,7 @@ from campaign.errors import Problem
 from campaign.load.schema import Fields, kind
 from campaign.load.yamlfile import LineDict, LineList
 from campaign.model.records import Enclosure
-from campaign.paths import resolved
+from campaign.paths import opened, resolved
 
 HINT_FILE = "give the file name of a PDF in letters/{slug}/, e.g. - report.pdf"
 
@@ -76,7 +76,7 @@ def _pdf_file(f: Fields, line: int, name: str, folder: Path) -> Path | None:
 def _looks_like_pdf(path: Path) -> bool:
     """Whether the file starts and ends as a PDF does: a renamed or cut-short file does not."""
     try:
-        with path.open("rb") as file:
+        with opened(path) as file:
             head = file.read(1024)
             file.seek(0, 2)
             file.seek(max(0, file.tell() - 2048))

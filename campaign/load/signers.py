@@ -7,7 +7,7 @@ from pathlib import Path
 from campaign.errors import Problem
 from campaign.load.schema import Fields, entry_called
 from campaign.model.records import SIGNATURE_IMAGES, Signer
-from campaign.paths import resolved
+from campaign.paths import read_bytes, resolved
 
 
 def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
@@ -83,7 +83,7 @@ def _signature_image(s: Fields, folder: Path) -> Path | None:
 
 def _looks_like(path: Path, suffix: str) -> bool:
     """Whether the file starts as its kind of image does (a renamed file would print nothing)."""
-    data = path.read_bytes()
+    data = read_bytes(path)
     if suffix == ".png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
     if suffix in (".jpg", ".jpeg"):

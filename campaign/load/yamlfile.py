@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from campaign.errors import Problem
+from campaign.errors import NOT_A_FILE_HINT, Problem
+from campaign.paths import NotAFile, read_bytes
 
 
 class LineDict(dict[str, Any]):
@@ -289,9 +290,10 @@ def load_yaml(
     """
     if raw is None:
         try:
-            raw = path.read_bytes()
+            raw = read_bytes(path)
         except OSError as exc:
-            problems.append(Problem(path, 0, f"cannot read file: {exc.strerror}"))
+            hint = NOT_A_FILE_HINT if isinstance(exc, NotAFile) else ""
+            problems.append(Problem(path, 0, f"cannot read file: {exc.strerror}", hint))
             return None
     try:
         text = raw.decode("utf-8-sig")

@@ -8,6 +8,7 @@ built letters, copied) and ``addresses.csv`` naming each file.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from campaign.errors import CampaignError, Problem
 from campaign.files.atomic import exchange, fsync_dir, restore_swapped
 from campaign.files.tables import csv_text
 from campaign.paper.postal import PostalAddress
+from campaign.paths import opened
 
 CSV_NAME = "addresses.csv"
 _EXPORTED = re.compile(r"\d{3,}-[^/\\]+\.pdf")
@@ -46,7 +48,8 @@ def _replaceable(target: Path) -> bool:
     if not found:
         return True
     try:
-        with (target / CSV_NAME).open(encoding="utf-8-sig", newline="") as handle:
+        with opened(target / CSV_NAME) as raw:
+            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             listed = {row.get("file", "") for row in csv.DictReader(handle)}
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
@@ -56,8 +59,11 @@ def _replaceable(target: Path) -> bool:
 
 
 def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[int, list[Problem]]:

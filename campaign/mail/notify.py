@@ -35,6 +35,7 @@ from campaign.load.schema import close_match
 from campaign.mail.policy import Options, Say, mail_built
 from campaign.mail.send import Outgoing, SendLog, control_message, header_control, letter_id
 from campaign.model.records import Signatory
+from campaign.paths import read_text
 from campaign.text.typography import typeset_text
 from campaign.text.wording import say
 
@@ -339,7 +340,7 @@ def _attachment(
 def _line_of(path: Path, text: str) -> int:
     """The first line of ``path`` holding ``text`` (1 if none: the message as a whole)."""
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        for number, line in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
+        for number, line in enumerate(read_text(path, "utf-8-sig").splitlines(), start=1):
             if text in line:
                 return number
     return 1

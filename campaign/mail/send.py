@@ -33,6 +33,7 @@ from campaign.compose.templating import TemplateFailed, load_template, render, s
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import fsync_dir
 from campaign.model.records import SECURITIES, Recipient, Smtp
+from campaign.paths import read_bytes, read_text
 from campaign.text.typography import typeset_text
 
 ENV = "CAMPAIGN_SMTP_"
@@ -219,7 +220,7 @@ def _subject_line(template: jinja2.Template) -> tuple[Path, int]:
     """Where the message template writes its 'Subject:' line."""
     path = Path(template.filename or template.name or "message.txt.j2")
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        for number, text in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
+        for number, text in enumerate(read_text(path, "utf-8-sig").splitlines(), start=1):
             if text.lstrip().lower().startswith("subject:"):
                 return path, number
     return path, 1
@@ -260,7 +261,7 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
         message.add_alternative(item.html, subtype="html")
     if item.file is not None:
         message.add_attachment(
-            item.file.read_bytes(), maintype="application", subtype="pdf", filename=item.file.name
+            read_bytes(item.file), maintype="application", subtype="pdf", filename=item.file.name
         )
     return message
 
@@ -274,7 +275,7 @@ class SendLog:
         self.roles = roles  # the roles its entries may have: another mailing has its own
         self.sent: set[str] = set()
         if path.exists():
-            for number, line in enumerate(path.read_text().splitlines(), start=1):
+            for number, line in enumerate(read_text(path).splitlines(), start=1):
                 if not line.strip():
                     continue
                 try:
@@ -308,7 +309,7 @@ class SendLog:
             "to": item.email,
             "name": item.name,
             "file": attached(item),
-            "sha256": hashlib.sha256(item.file.read_bytes()).hexdigest() if item.file else "",
+            "sha256": hashlib.sha256(read_bytes(item.file)).hexdigest() if item.file else "",
             "message_id": message["Message-ID"],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

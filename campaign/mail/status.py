@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import filecmp
+import io
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
 from campaign.mail.send import log_key
 from campaign.model.records import Recipient
-from campaign.paths import resolved
+from campaign.paths import opened, read_text, resolved
 from campaign.text.names import fold, slugify
 
 REPLIES = "replies"  # the letter's folder for the files of replies
@@ -40,7 +42,7 @@ def _recipients(folder: Path) -> tuple[list[Recipient], list[Recipient]]:
 
 def _letter_folder(root: Path, slug: str) -> Path:
     folder = root / "letters" / slug
-    if not (folder / "letter.yaml").is_file():
+    if not os.path.lexists(folder / "letter.yaml"):
         letters = root / "letters"
         known = sorted(p.name for p in letters.iterdir() if p.is_dir()) if letters.is_dir() else []
         hint = close_match(slug, known) or "'campaign check' lists the letters"
@@ -91,7 +93,7 @@ def add_to_log(
         copy_to: Path | None = None
         if file is not None:
             relative, copy_to = _place(folder, file, date, sender)
-        before = path.read_text("utf-8-sig") if path.exists() else LOG_HEADER
+        before = read_text(path, "utf-8-sig") if path.exists() else LOG_HEADER
         problems: list[Problem] = []
         old = load_log(folder, tuple(names), problems, text=before) if path.exists() else []
         if any(not p.warning for p in problems):
@@ -162,7 +164,7 @@ def _sent(folder: Path) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     if not path.exists():
         return found
-    for line in path.read_text("utf-8").splitlines():
+    for line in read_text(path, "utf-8").splitlines():
         try:
             entry = json.loads(line)
             role = entry.get("role") or entry["file"].split("/")[0]
@@ -178,8 +180,8 @@ def _posted(folder: Path) -> dict[tuple[str, str], Posted]:
     found: dict[tuple[str, str], Posted] = {}
     if not (path.exists() and (folder / "print.pdf").exists()):
         return found
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
+    with opened(path) as raw:
+        for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")):
             try:
                 posted = Posted(row["order"], int(row["first_page"]), int(row["pages"]))
             except (KeyError, ValueError, TypeError):

@@ -21,7 +21,7 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
-from campaign.paths import resolved
+from campaign.paths import read_bytes, resolved
 from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
 from campaign.pdf.linestyle import install as line_styles_once
@@ -91,7 +91,7 @@ def _fetcher_class() -> type:
             kind = KINDS.get(target.suffix.lower())
             if kind is None:
                 return self._refuse(f"{shown} (not a picture, font or style sheet)")
-            data = target.read_bytes()
+            data = read_bytes(target)
             if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
                 return self._refuse(f"{shown} ({why})")
             if kind != "picture" and (why := disguised_picture_problem(data)):

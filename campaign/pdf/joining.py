@@ -19,6 +19,7 @@ pointing at that copy, and only the pages drawn on are read and copied.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from typing import Any
 from campaign.errors import CampaignError, Problem, ProblemsFoundLate
 from campaign.files.atomic import write_staged
 from campaign.model.records import Enclosure
+from campaign.paths import read_bytes
 
 # Keys that point back up the page tree or into a document structure we do not copy.
 _SKIP = {"/Parent", "/StructParents", "/P"}
@@ -444,7 +446,7 @@ def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[in
     counts, problems = [], []
     for enclosure in enclosures:
         try:
-            with pikepdf.open(enclosure.file) as pdf:
+            with pikepdf.open(io.BytesIO(read_bytes(enclosure.file))) as pdf:
                 counts.append(len(pdf.pages))
         except (OSError, pikepdf.PdfError) as exc:
             name = enclosure.file.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 import threading
@@ -30,7 +31,7 @@ from campaign.errors import CampaignError, Problem, ProblemsFound
 from campaign.load.workspace import Workspace
 from campaign.paper.envelopes import WINDOWS, page_geometry
 from campaign.paper.sizes import FIRST_PAGE_TOP, PAPERS
-from campaign.paths import resolved
+from campaign.paths import read_bytes, resolved
 from campaign.preview.watching import Watcher
 
 HOST = "127.0.0.1"
@@ -132,7 +133,7 @@ class Preview:
         self.interval = interval
         self.root = workspace.root
         self.folder = self.root / "letters" / slug
-        if not (self.folder / "letter.yaml").is_file():
+        if not os.path.lexists(self.folder / "letter.yaml"):
             known = ", ".join(workspace.slugs()) or "none"
             raise CampaignError(f"no letter '{slug}' in {self.root / 'letters'} (letters: {known})")
         self.watcher = Watcher(self.root, slug)
@@ -388,9 +389,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, page.pdf, "application/pdf")
         elif path.startswith("/_preview/") and path[10:] in ASSET_TYPES:
             name = path[10:]
-            self._send(HTTPStatus.OK, (ASSETS / name).read_bytes(), ASSET_TYPES[name])
+            self._send(HTTPStatus.OK, read_bytes(ASSETS / name), ASSET_TYPES[name])
         elif path.startswith(LETTER_FILES) and (picture := _picture(preview.folder, path)):
-            self._send(HTTPStatus.OK, picture.read_bytes(), IMAGE_TYPES[picture.suffix.lower()])
+            self._send(HTTPStatus.OK, read_bytes(picture), IMAGE_TYPES[picture.suffix.lower()])
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 

@@ -23,6 +23,7 @@ from campaign.compose.signatures import SignatureBlock, signature_block
 from campaign.errors import CampaignError, ProblemsFound, echo_problems
 from campaign.load.records import load_signature_list
 from campaign.model.records import GroupSpec, Letter, Settings, Signatory, SignonSettings
+from campaign.paths import read_text
 from campaign.text.collation import sort_key
 from campaign.text.scripts import is_right_to_left, mark_scripts
 from campaign.text.typography import typeset, typeset_text
@@ -223,4 +224,4 @@ def _web_css(composer: Any) -> str:
     except jinja2.TemplateError:
         return ""
     source = found.filename
-    return Path(source).read_text(encoding="utf-8") if source else ""
+    return read_text(Path(source), encoding="utf-8") if source else ""

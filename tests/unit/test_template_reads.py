@@ -101,3 +101,34 @@ def test_text_in_latin_letters_only_is_left_exactly_as_it_was(
         mark_scripts(html + "<p>ひまわり</p>", "en")
         == html + '<p><bdi lang="ja">ひまわり</bdi></p>'
     )
+
+
+@pytest.mark.parametrize("target", ["outside", "private", "pipe"])
+def test_a_template_is_read_as_it_was_checked_even_if_its_link_changes_in_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    # The loader looks at where a template leads, then reads it: a link re-pointed in
+    # between must not lead the read out of templates/, to a private file or a pipe.
+    root = _workspace(tmp_path)
+    own = root / "templates" / "mine"
+    (root / "secret.txt").write_text("outside")
+    (own / "recipients.yaml").write_text("to: []\n")
+    os.mkfifo(own / "pipe")
+    (own / "part.html.j2").unlink()
+    (own / "part.html.j2").symlink_to("letter.html.j2")  # allowed when looked at
+    leads = {"outside": root / "secret.txt", "private": own / "recipients.yaml"}
+    leads["pipe"] = own / "pipe"
+    import campaign.compose.templating as templating
+
+    looked = templating.off_limits
+
+    def re_pointed(real: Path, where: Path) -> str:
+        (own / "part.html.j2").unlink()
+        (own / "part.html.j2").symlink_to(leads[target])
+        return looked(real, where)
+
+    monkeypatch.setattr(templating, "off_limits", re_pointed)
+    env = make_environment(root, BUILTIN_TEMPLATES)
+    with pytest.raises(TemplateRefused) as refused:
+        env.get_template("mine/part.html.j2")
+    assert str(refused.value.path) == str(own / "part.html.j2")
