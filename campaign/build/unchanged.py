@@ -52,13 +52,18 @@ class Replay:
     lines: list[str]
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every file below ``folder`` (or ``folder`` itself), in a stable order."""
+def _files(folder: Path, linked: list[str] | None = None) -> list[Path]:
+    """Every file below ``folder`` (or ``folder`` itself), in a stable order.
+
+    ``linked`` gets each folder below that is a link: os.walk lists it, never enters it.
+    """
     if folder.is_file():
         return [folder]
     found = []
     for top, dirs, names in os.walk(folder):
         dirs.sort()
+        if linked is not None:
+            linked += [os.path.join(top, d) for d in dirs if os.path.islink(os.path.join(top, d))]
         found += [Path(top, name) for name in sorted(names)]
     return found
 
@@ -81,15 +86,16 @@ def inputs(root: Path, options: tuple[object, ...]) -> str:
     for folder in FONT_FOLDERS:
         for top, _dirs, _names in os.walk(folder):
             digest.update(f"{top}\0{os.stat(top).st_mtime_ns}\0".encode())
+    linked: list[str] = []
     for name in INPUTS:
-        for path in _files(root / name):
+        for path in _files(root / name, linked):
             digest.update(f"{path.relative_to(root)}\0".encode())
             digest.update(_digest(path))
-        if _linked_folders(root / name):
-            # A folder reached through a link may lead anywhere (or back to itself): it
-            # is not walked, so what it holds is not in the key, and such a workspace
-            # is built anew every time, never replayed.
-            digest.update(os.urandom(16))
+    if linked:
+        # A folder reached through a link may lead anywhere (or back to itself): it is
+        # not walked, so what it holds is not in the key, and such a workspace is built
+        # anew every time, never replayed.
+        digest.update(os.urandom(16))
     return digest.hexdigest()
 
 
@@ -106,13 +112,6 @@ def _digest(path: Path) -> bytes:
         return f"{exc.strerror}\0".encode()
     except OSError as exc:  # a link to nothing, or back to itself: said where it is read
         return f"unread {exc.errno}\0".encode()
-
-
-def _linked_folders(folder: Path) -> bool:
-    """Whether a folder below ``folder`` is a link (os.walk lists it, never enters it)."""
-    return any(
-        os.path.islink(os.path.join(top, name)) for top, dirs, _ in os.walk(folder) for name in dirs
-    )
 
 
 def _outputs(root: Path) -> list[tuple[str, int, int]]:

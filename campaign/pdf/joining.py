@@ -450,8 +450,9 @@ def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[in
                 counts.append(len(pdf.pages))
         except (OSError, pikepdf.PdfError) as exc:
             name = enclosure.file.name
-            # qpdf names the file by its full path; the message names it already.
-            reason = str(exc).removeprefix(f"{enclosure.file}: ")
+            # qpdf names what it read (the bytes, read as a file only: paths.read_bytes);
+            # the message names the file already.
+            reason = re.sub(r"^stream <[^>]*>: ", "", str(exc))
             problems.append(
                 Problem(
                     letter_yaml,
