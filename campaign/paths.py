@@ -31,6 +31,29 @@ def resolved(path: Path | str) -> Path:
     return Path(os.path.realpath(path))
 
 
+def files_below(folder: Path) -> list[Path]:
+    """Every file below ``folder``, in order, through links to folders that stay inside it.
+
+    A letter may show a picture from a folder that is a link (``pics`` to ``pics-red``):
+    what it shows must be in the key, or a link turned to another folder would leave
+    the letters as they were. A link out of the folder is not followed (a letter never
+    reads there), nor one back to a folder already walked.
+    """
+    inside = resolved(folder)
+    seen: set[Path] = set()
+    found = []
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        if os.path.islink(top):
+            found.append(Path(top))  # where it leads is hashed: a link turned elsewhere
+        real = resolved(top)
+        if real in seen or not real.is_relative_to(inside):
+            dirs.clear()
+            continue
+        seen.add(real)
+        found += [Path(top, name) for name in names]
+    return sorted(found)
+
+
 class NotAFile(OSError):
     """The path leads to something that is there but is not a file's text to read."""
 

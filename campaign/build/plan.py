@@ -28,7 +28,7 @@ from campaign.model.fields import PUBLISHED_FIELDS
 from campaign.model.records import is_tagged
 from campaign.model.timings import phase
 from campaign.paper.envelopes import WINDOWS
-from campaign.paths import read_bytes, read_text, resolved
+from campaign.paths import files_below, read_bytes, read_text
 from campaign.pdf.proof import PROOF, proof_line, verify
 from campaign.pdf.variants import document_date, source_date
 
@@ -399,7 +399,7 @@ def _resources(bundle: LetterBundle) -> str:
     for folder in folders:
         if not folder.is_dir():
             continue
-        for path in _below(folder):
+        for path in files_below(folder):
             # Texts and addresses reach the outputs through their HTML, hashed per
             # output; left out here, a change to body.ja.md leaves the English as it is.
             if path.is_dir():  # a link to a folder (_below): where it leads
@@ -409,29 +409,6 @@ def _resources(bundle: LetterBundle) -> str:
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(hashlib.sha256(read_bytes(path)).digest())
     return digest.hexdigest()
-
-
-def _below(folder: Path) -> list[Path]:
-    """Every file below ``folder``, in order, through links to folders that stay inside it.
-
-    A letter may show a picture from a folder that is a link (``pics`` to ``pics-red``):
-    what it shows must be in the key, or a link turned to another folder would leave
-    the letters as they were. A link out of the folder is not followed (a letter never
-    reads there), nor one back to a folder already walked.
-    """
-    inside = resolved(folder)
-    seen: set[Path] = set()
-    found = []
-    for top, dirs, names in os.walk(folder, followlinks=True):
-        if os.path.islink(top):
-            found.append(Path(top))  # where it leads is hashed: a link turned elsewhere
-        real = resolved(top)
-        if real in seen or not real.is_relative_to(inside):
-            dirs.clear()
-            continue
-        seen.add(real)
-        found += [Path(top, name) for name in names]
-    return sorted(found)
 
 
 def _per_output(path: Path, folder: Path, bundle: LetterBundle) -> bool:

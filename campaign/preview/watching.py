@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from campaign.paths import files_below
+
 
 def watched_files(root: Path, slug: str) -> list[Path]:
     """Every file the letter ``slug`` is made from: its folder, the lists, settings, templates."""
     found = [root / "campaign.yaml", *sorted((root / "signatories").glob("*.yaml"))]
     for folder in (root / "letters" / slug, root / "templates"):
         if folder.is_dir():
-            found += sorted(p for p in folder.rglob("*") if p.is_file() and not _scratch(p))
+            # As the build reads them: through folder links that stay inside the folder,
+            # each such link listed too (turned to another folder, it changes the letter).
+            found += [p for p in files_below(folder) if not _scratch(p)]
     return found
 
 
@@ -24,15 +28,17 @@ def _scratch(path: Path) -> bool:
     return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def snapshot(paths: list[Path]) -> dict[Path, tuple[int, int]]:
-    """Modification time and size of each file that exists."""
-    seen = {}
+def snapshot(paths: list[Path]) -> dict[Path, tuple[int, ...]]:
+    """Modification time, size and inode of what each path that exists leads to."""
+    seen: dict[Path, tuple[int, ...]] = {}
     for path in paths:
         try:
             stat = path.stat()
         except OSError:  # gone, or being replaced by an editor: absent from this look
             continue
-        seen[path] = (stat.st_mtime_ns, stat.st_size)
+        # The inode too: a link turned to another folder made in the same instant has
+        # the same time and size.
+        seen[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     return seen
 
 
@@ -43,7 +49,7 @@ class Watcher:
         self.root, self.slug = root, slug
         self.last = self._look()
 
-    def _look(self) -> dict[Path, tuple[int, int]]:
+    def _look(self) -> dict[Path, tuple[int, ...]]:
         return snapshot(watched_files(self.root, self.slug))
 
     def changed(self) -> bool:

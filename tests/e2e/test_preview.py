@@ -609,6 +609,28 @@ def test_the_watcher_sees_every_input_and_nothing_else(example: Path) -> None:
     assert not touched(letter / "body.md~")
 
 
+def test_the_watcher_sees_a_linked_folder_turned_elsewhere_as_the_build_does(
+    example: Path, tmp_path: Path
+) -> None:
+    # pics is a link to pics-red inside the letter, and is turned to pics-blue: no file
+    # changed, but the letter now shows another picture. A link out of the folder, or
+    # back up, is not followed (the build never reads there), nor walked for ever.
+    letter = example / "letters" / SLUG
+    for colour, size in (("red", 1), ("blue", 22)):
+        (letter / f"pics-{colour}").mkdir()
+        (letter / f"pics-{colour}" / "logo.svg").write_text("<svg/>" + " " * size)
+    (letter / "pics").symlink_to("pics-red")
+    (letter / "pics-red" / "loop").symlink_to("..")
+    (tmp_path / "elsewhere" / "deep").mkdir(parents=True)
+    (letter / "out").symlink_to(tmp_path / "elsewhere")
+    watcher = Watcher(example, SLUG)
+    (letter / "pics").unlink()
+    (letter / "pics").symlink_to("pics-blue")
+    assert watcher.changed()
+    (tmp_path / "elsewhere" / "deep" / "x.svg").write_text("<svg/>")  # not walked
+    assert not watcher.changed()
+
+
 def test_the_preview_is_put_into_the_letter_before_its_own_parts() -> None:
     letter = (
         '<html><head><meta charset="utf-8"><style>p{}</style></head><body><p>Hi</p></body></html>'
