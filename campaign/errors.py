@@ -11,9 +11,6 @@ import click
 
 from campaign.paths import resolved
 
-# What a message says where a file to be read is a named pipe, a device or a folder.
-NOT_A_FILE_HINT = "put the file itself there: campaign reads files, never a pipe or a device"
-
 
 class CampaignError(click.ClickException):
     """Base class of every error the user can cause; Click prints it and exits 1."""

@@ -11,8 +11,10 @@ layers contract).
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,8 +57,15 @@ def files_below(folder: Path) -> list[Path]:
 
 
 class NotAFile(OSError):
-    """The path leads to something that is there but is not a file's text to read."""
+    """The path leads to something that is not a file's text to read; ``strerror`` says what."""
 
+    hint = "put the file itself there: campaign reads files, never a pipe or a device"
+
+
+# More than any file of a letter holds (a list of 20,000 names is about 5 MB, a long
+# enclosure with pictures some tens): a bigger one is taken for a mistake, not read
+# into memory whole (a recording left beside the letter, a disk image, a sparse file).
+MAX_READ = 512 << 20
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -72,25 +81,93 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a file")
 
 
+def _not_a_file(path: Path | str, why: str, hint: str = "") -> NotAFile:
+    refused = NotAFile(errno.EINVAL, why, str(path))
+    if hint:
+        refused.hint = hint
+    return refused
+
+
+_LINK_HINT = "put the file itself there, or remove the link"
+
+
+def open_fd(path: Path | str) -> int:
+    """``path`` opened for reading without waiting, whatever it leads to; a raw descriptor.
+
+    A named pipe's open would wait for a writer for ever; O_NONBLOCK makes it return.
+    What cannot be opened as a file at all is :class:`NotAFile`, said as it is: a
+    socket, a link to nothing, a link that leads back to itself.
+    """
+    try:
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _not_a_file(path, "it is a link that leads back to itself", _LINK_HINT) from None
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            raise _not_a_file(path, "it is a link to nothing", _LINK_HINT) from None
+        if exc.errno == errno.ENXIO:  # what opening a socket gives
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                mode = 0
+            if mode:
+                raise _not_a_file(path, f"it is {kind(mode)}, not a file") from None
+        raise
+
+
+def check_regular(fd: int, path: Path | str, limit: int = MAX_READ) -> None:
+    """:class:`NotAFile` unless the open ``fd`` is a regular file of ``limit`` bytes at most."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_a_file(path, f"it is {kind(info.st_mode)}, not a file")
+    if info.st_size > limit:
+        raise _not_a_file(
+            path,
+            f"it is {_size(info.st_size)}, more than campaign reads ({_size(limit)})",
+            "a letter's files are far smaller: check that this is the file you meant",
+        )
+
+
+def _size(count: int) -> str:
+    """A size in bytes, said as people say it: '20 GB', '512 MB'."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
+
+
 @contextmanager
-def opened(path: Path | str) -> Iterator[io.BufferedReader]:
+def opened(path: Path | str, limit: int = MAX_READ) -> Iterator[io.BufferedReader]:
     """``path`` open for reading, if it leads to a regular file; else :class:`NotAFile`.
 
-    Opened without waiting (a named pipe's open would wait for a writer for ever), and
-    what was opened is what is checked, so a link changed in between cannot slip a
-    pipe or a device in; a device's read would never end.
+    What was opened is what is checked, so a link changed in between cannot slip a
+    pipe or a device in: a device's read would never end.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotAFile(errno.EINVAL, f"it is {kind(mode)}, not a file", str(path))
+    fd = open_fd(path)
+    try:
+        check_regular(fd, path, limit)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
         yield handle
 
 
-def read_bytes(path: Path | str) -> bytes:
+def unreadable(path: Path | str) -> tuple[str, str] | None:
+    """Why ``path`` cannot be read as a file, and a hint, said for a message; None if it can."""
+    try:
+        with opened(path):
+            return None
+    except NotAFile as exc:
+        return str(exc.strerror), exc.hint
+    except OSError as exc:
+        return str(exc.strerror or "it cannot be read"), ""
+
+
+def read_bytes(path: Path | str, limit: int = MAX_READ) -> bytes:
     """The bytes of the regular file ``path`` leads to (:class:`NotAFile` for any other)."""
-    with opened(path) as handle:
+    with opened(path, limit) as handle:
         return handle.read()
 
 
@@ -98,3 +175,31 @@ def read_text(path: Path | str, encoding: str = "utf-8", errors: str = "strict")
     """The text of the regular file ``path`` leads to, line ends made ``\\n`` (as Path's)."""
     with opened(path) as handle:
         return io.TextIOWrapper(handle, encoding=encoding, errors=errors).read()
+
+
+def fingerprint(path: Path | str) -> bytes:
+    """What a file is, for a key: its bytes' hash, or what it is when it cannot be read.
+
+    A file too big to read is known by its size, time and inode: no command reads it,
+    and hashing it (a sparse terabyte) would never end.
+    """
+    try:
+        with opened(path) as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except NotAFile as exc:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return f"{exc.strerror}\0".encode()
+        return f"{exc.strerror}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0".encode()
+    except OSError as exc:  # unreadable: said where it is read
+        return f"unread {exc.errno}\0".encode()
+
+
+def copy_file(source: Path | str, target: Path | str) -> None:
+    """Copy the regular file ``source`` leads to into ``target`` (:class:`NotAFile` for any other).
+
+    shutil.copyfile would copy a link to /dev/zero until the disk is full.
+    """
+    with opened(source) as handle, open(target, "wb") as out:
+        shutil.copyfileobj(handle, out)

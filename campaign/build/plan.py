@@ -28,7 +28,7 @@ from campaign.model.fields import PUBLISHED_FIELDS
 from campaign.model.records import is_tagged
 from campaign.model.timings import phase
 from campaign.paper.envelopes import WINDOWS
-from campaign.paths import files_below, read_bytes, read_text
+from campaign.paths import files_below, fingerprint, read_text
 from campaign.pdf.proof import PROOF, proof_line, verify
 from campaign.pdf.variants import document_date, source_date
 
@@ -407,7 +407,7 @@ def _resources(bundle: LetterBundle) -> str:
                 digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
             elif path.is_file() and not _per_output(path, folder, bundle):
                 digest.update(str(path.relative_to(folder)).encode())
-                digest.update(hashlib.sha256(read_bytes(path)).digest())
+                digest.update(fingerprint(path))
     return digest.hexdigest()
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import campaign
 from campaign.errors import Problem
 from campaign.files.atomic import read_regular, write_atomic
-from campaign.paths import NotAFile, opened
+from campaign.paths import fingerprint
 
 RECORD = Path(".campaign") / "unchanged.json"
 # Far more than any build's record; a bigger file is not one campaign wrote.
@@ -57,8 +57,13 @@ def _files(folder: Path, linked: list[str] | None = None) -> list[Path]:
 
     ``linked`` gets each folder below that is a link: os.walk lists it, never enters it.
     """
-    if folder.is_file():
-        return [folder]
+    if linked is not None and folder.is_symlink() and folder.is_dir():
+        # A workspace's input linked to a folder is not walked, as no folder link below
+        # is: it may lead anywhere (campaign.yaml to a folder of archives).
+        linked.append(str(folder))
+        return []
+    if not folder.is_dir():
+        return [folder] if os.path.lexists(folder) else []
     found = []
     for top, dirs, names in os.walk(folder):
         dirs.sort()
@@ -90,28 +95,13 @@ def inputs(root: Path, options: tuple[object, ...]) -> str:
     for name in INPUTS:
         for path in _files(root / name, linked):
             digest.update(f"{path.relative_to(root)}\0".encode())
-            digest.update(_digest(path))
+            digest.update(fingerprint(path))
     if linked:
         # A folder reached through a link may lead anywhere (or back to itself): it is
         # not walked, so what it holds is not in the key, and such a workspace is built
         # anew every time, never replayed.
         digest.update(os.urandom(16))
     return digest.hexdigest()
-
-
-def _digest(path: Path) -> bytes:
-    """The hash of a regular file's bytes; for anything else, what it is.
-
-    Only what the build reads decides anything: a named pipe it never reads must not
-    hang the key, nor a link to a device fill the memory.
-    """
-    try:
-        with opened(path) as handle:
-            return hashlib.file_digest(handle, "sha256").digest()
-    except NotAFile as exc:
-        return f"{exc.strerror}\0".encode()
-    except OSError as exc:  # a link to nothing, or back to itself: said where it is read
-        return f"unread {exc.errno}\0".encode()
 
 
 def _outputs(root: Path) -> list[tuple[str, int, int]]:

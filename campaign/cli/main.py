@@ -16,7 +16,6 @@ from campaign.cli import follow
 from campaign.cli.sig import signatories
 from campaign.cli.signon import signon
 from campaign.errors import (
-    NOT_A_FILE_HINT,
     CampaignError,
     Problem,
     ProblemsFound,
@@ -88,7 +87,7 @@ class _Commands(click.Group):
             # Where no check before the read looked at the file: said at its path, as
             # any problem is. Nothing was written, as every output is written whole.
             where = display_path(Path(exc.filename)) if exc.filename else "a file"
-            raise CampaignError(f"{where}: {exc.strerror}\n  hint: {NOT_A_FILE_HINT}") from None
+            raise CampaignError(f"{where}: {exc.strerror}\n  hint: {exc.hint}") from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -564,7 +564,8 @@ def source_template(env: jinja2.Environment, path: Path) -> jinja2.Template:
                 path,
                 0,
                 f"{path.name} is not read: {exc.why}",
-                "a letter's text must be a file of the letter's own folder; "
+                exc.hint
+                or "a letter's text must be a file of the letter's own folder; "
                 "replace the link with the text itself",
             )
         ) from exc

@@ -228,11 +228,11 @@ def _confined_text(path: Path, folder: Path) -> str:
     try:
         return read_confined(path, folder)
     except Confined as exc:
-        raise CampaignError(
-            f"{display_path(path)}: not copied: {exc.why}\n"
-            "  hint: a letter or template passed on to you must hold its own files; "
+        hint = exc.hint or (
+            "a letter or template passed on to you must hold its own files; "
             "replace the link with the file itself"
-        ) from exc
+        )
+        raise CampaignError(f"{display_path(path)}: not copied: {exc.why}\n  hint: {hint}") from exc
 
 
 def _starter_text(root: Path, template: str, file: str) -> str:
@@ -254,7 +254,9 @@ def _copy_letter(root: Path, source: Path, folder: Path, today: dt.date) -> Draf
     for path in sorted(source.iterdir()):
         if path.name.startswith("."):
             continue
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".txt"):
+        if path.name == "letter.yaml" or (
+            path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".txt")
+        ):  # letter.yaml read as a text whatever it is: a pipe or a folder is said
             files[path.name] = _confined_text(path, source)
         else:
             copies.append(path)

@@ -212,9 +212,7 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     link to a device fill its memory. A missing file raises OSError, as open() does.
     """
     try:
-        with opened(path) as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
-                return None
+        with opened(path, limit) as handle:
             return handle.read(limit + 1)
     except NotAFile:
         return None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import io
 import os
-import stat
 from pathlib import Path
 
-from campaign.paths import kind, resolved
+from campaign.paths import NotAFile, check_regular, open_fd, resolved
 
 # What a letter may show is public; these hold what is not (e-mail addresses, phone
 # numbers, notes, the send log) or settings no letter needs. Suffixes cover a file
@@ -43,10 +41,11 @@ def off_limits(path: Path, root: Path) -> str:
 class Confined(Exception):
     """A file to be read leads somewhere it may not: ``why`` says where."""
 
-    def __init__(self, path: Path, why: str) -> None:
+    def __init__(self, path: Path, why: str, hint: str = "") -> None:
         super().__init__(why)
         self.path = path
         self.why = why
+        self.hint = hint  # when what stands there is the fault, not where it leads
 
 
 def read_confined(path: Path, folder: Path, public: bool = False) -> str:
@@ -61,14 +60,10 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     only a regular file is read: a named pipe would wait for ever, a device never end.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Confined(path, "it is a link that leads back to itself") from exc
-        if exc.errno == errno.ENOENT and path.is_symlink():
-            raise Confined(path, "it is a link to nothing") from exc
-        raise
-    with os.fdopen(fd, "rb") as handle:
+        fd = open_fd(path)
+    except NotAFile as exc:  # a link to nothing, or back to itself; a socket
+        raise Confined(path, str(exc.strerror), exc.hint) from exc
+    try:
         real = _opened(fd, path)
         inside = resolved(folder)
         if not real.is_relative_to(inside):
@@ -76,10 +71,19 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
         why = off_limits(real, inside) if public else ""
         if why:
             raise Confined(path, f"it leads to {real.name}, {why}")
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise Confined(path, f"it leads to {real.name}, which is {kind(mode)}, not a file")
-        # As Path.read_text reads it: the BOM dropped, line ends made \n.
+        try:
+            check_regular(fd, path)
+        except NotAFile as exc:
+            what = str(exc.strerror)  # "it is a named pipe, not a file"
+            if real != resolved(path.parent) / path.name:  # a link: where it leads too
+                what = f"it leads to {real.name}, which {what.removeprefix('it ')}"
+            raise Confined(path, what, exc.hint) from exc
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    # As Path.read_text reads it: the BOM dropped, line ends made \n.
+    with handle:
         return io.TextIOWrapper(handle, encoding="utf-8-sig").read()
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.load.schema import Fields, kind
 from campaign.load.yamlfile import LineDict, LineList
 from campaign.model.records import Enclosure
-from campaign.paths import opened, resolved
+from campaign.paths import opened, resolved, unreadable
 
 HINT_FILE = "give the file name of a PDF in letters/{slug}/, e.g. - report.pdf"
 
@@ -61,8 +62,10 @@ def _pdf_file(f: Fields, line: int, name: str, folder: Path) -> Path | None:
         error("is outside the letter's folder", f"copy the PDF into {where} and give its file name")
     elif given.suffix.lower() != ".pdf":
         error("is not a PDF file", "save or export the document as PDF, and name it .pdf")
-    elif not target.is_file():
+    elif not os.path.lexists(target):
         error("does not exist", f"put the PDF in {where}, or take it out of 'enclosures'")
+    elif refused := unreadable(target):
+        error(f"cannot be read: {refused[0]}", refused[1])
     elif not _looks_like_pdf(target):
         error(
             "cannot be read as a PDF (it does not start and end as one)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def _top_mapping(
     nodes: list[Any] | None = None,
     raw: bytes | None = None,
 ) -> LineDict | None:
-    if raw is None and not path.exists():
+    if raw is None and not os.path.lexists(path):  # a link to nothing is read, and said
         if required:
             problems.append(Problem(path, 0, "file is missing"))
         return None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.load.schema import Fields, entry_called
 from campaign.model.records import SIGNATURE_IMAGES, Signer
-from campaign.paths import read_bytes, resolved
+from campaign.paths import read_bytes, resolved, unreadable
 
 
 def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
@@ -63,12 +64,16 @@ def _signature_image(s: Fields, folder: Path) -> Path | None:
             "save the signature as .png, .jpg or .svg",
         )
         return None
-    if not target.is_file():
+    if not os.path.lexists(target):
         s.error(
             "signature",
             f"signature '{value}' of {s.what} does not exist",
             f"put the image in {where}, or remove 'signature:'",
         )
+        return None
+    if refused := unreadable(target):
+        message = f"signature '{value}' of {s.what} cannot be read: {refused[0]}"
+        s.error("signature", message, refused[1])
         return None
     kind_name = "JPEG" if given.suffix.lower() in (".jpg", ".jpeg") else given.suffix[1:].upper()
     if not _looks_like(target, given.suffix.lower()):

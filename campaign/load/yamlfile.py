@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from campaign.errors import NOT_A_FILE_HINT, Problem
+from campaign.errors import Problem
 from campaign.paths import NotAFile, read_bytes
 
 
@@ -292,7 +292,7 @@ def load_yaml(
         try:
             raw = read_bytes(path)
         except OSError as exc:
-            hint = NOT_A_FILE_HINT if isinstance(exc, NotAFile) else ""
+            hint = exc.hint if isinstance(exc, NotAFile) else ""
             problems.append(Problem(path, 0, f"cannot read file: {exc.strerror}", hint))
             return None
     try:

@@ -20,7 +20,7 @@ from campaign.errors import CampaignError, Problem
 from campaign.files.atomic import exchange, fsync_dir, restore_swapped
 from campaign.files.tables import csv_text
 from campaign.paper.postal import PostalAddress
-from campaign.paths import opened
+from campaign.paths import copy_file, opened
 
 CSV_NAME = "addresses.csv"
 _EXPORTED = re.compile(r"\d{3,}-[^/\\]+\.pdf")
@@ -97,7 +97,7 @@ def export_mail(plan: LetterPlan, target: Path, strict: bool = False) -> tuple[i
         for order, ((name, built, address), piece) in enumerate(
             zip(rows, plan.composer.pieces, strict=True), 1
         ):
-            shutil.copyfile(plan.folder / built, staging / name)
+            copy_file(plan.folder / built, staging / name)
             r = piece.recipient
             padded = list(address.lines) + [""] * (max(lines, 2) - len(address.lines))
             a = address

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import filecmp
 import io
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
 from campaign.mail.send import log_key
 from campaign.model.records import Recipient
-from campaign.paths import opened, read_text, resolved
+from campaign.paths import copy_file, fingerprint, opened, read_text, resolved
 from campaign.text.names import fold, slugify
 
 REPLIES = "replies"  # the letter's folder for the files of replies
@@ -84,8 +82,11 @@ def add_to_log(
         sender = _sender(sender, names)
     if not text.strip():
         raise CampaignError("the log entry has no text; nothing was logged")
-    if file is not None and not file.is_file():
+    if file is not None and not os.path.lexists(file):
         raise CampaignError(f"--file {display_path(file)}: no such file; nothing was logged")
+    if file is not None:
+        with opened(file):  # a pipe or a device is said at its path (NotAFile)
+            pass
     said: list[str] = []
     path = folder / LOG_FILE
     with folder_locked(folder, LOCK_TIMEOUT, lambda: _busy(path)):
@@ -108,7 +109,7 @@ def add_to_log(
         after = before + ("" if before.endswith("\n") else "\n") + "".join(entry)
         if copy_to is not None:  # the file first: the log must not name a missing one
             copy_to.parent.mkdir(exist_ok=True)
-            shutil.copyfile(file, copy_to)  # type: ignore[arg-type]
+            copy_file(file, copy_to)  # type: ignore[arg-type]
         checked: list[Problem] = []
         new = load_log(folder, tuple(names), checked, text=after)
         if any(not p.warning for p in checked) or len(new) != len(old) + 1:
@@ -142,7 +143,7 @@ def _place(folder: Path, file: Path, date: dt.date, sender: str) -> tuple[str, P
     target = folder / REPLIES / f"{stem}{suffix}"
     number = 1
     while target.exists():
-        if filecmp.cmp(target, file, shallow=False):  # the same file logged again
+        if fingerprint(target) == fingerprint(file):  # the same file logged again
             return target.relative_to(folder).as_posix(), None
         number += 1
         target = folder / REPLIES / f"{stem}-{number}{suffix}"

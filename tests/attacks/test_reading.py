@@ -31,7 +31,15 @@ _NOT_PATHS = {
     ("pdf/proof.py", "to_unicode.read_bytes"),
     ("pdf/joining.py", "stream.read_bytes"),
     ("model/limits.py", "open:'/proc/self/status'"),
+    # new --from copies a letter's folder as it is, links as links (symlinks=True,
+    # follow_symlinks=False), and says a pipe in it (drafting/new._place).
+    ("drafting/new.py", "shutil.copytree"),
+    ("drafting/new.py", "shutil.copy2"),
 }
+# Library calls that read a file by its path, as open() does.
+_READERS = {
+    ("shutil", name) for name in ("copy", "copy2", "copyfile", "copytree", "copyfileobj")
+} | {("filecmp", "cmp"), ("filecmp", "cmpfiles")}
 
 
 def _reads(path: Path, package: Path) -> list[str]:
@@ -43,6 +51,12 @@ def _reads(path: Path, package: Path) -> list[str]:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in ("read_bytes", "read_text"):
             what = f"{ast.unparse(func.value)}.{func.attr}"
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and (func.value.id, func.attr) in _READERS
+        ):
+            what = f"{func.value.id}.{func.attr}"
         elif (isinstance(func, ast.Name) and func.id == "open") or (
             isinstance(func, ast.Attribute)
             and func.attr == "open"
@@ -63,6 +77,24 @@ def _reads(path: Path, package: Path) -> list[str]:
         if (where, what) not in _NOT_PATHS:
             found.append(f"{where}:{node.lineno}: {what}")
     return found
+
+
+def test_the_scan_finds_each_kind_of_read(tmp_path: Path) -> None:
+    module = tmp_path / "campaign" / "mod.py"
+    module.parent.mkdir()
+    module.write_text(
+        "a.read_bytes()\nb.read_text('utf-8')\nopen(c)\nd.open('rb')\n"
+        "shutil.copyfile(e, f)\nfilecmp.cmp(g, h)\n"
+        "open(i, 'w')\nos.open(j, 0)\npikepdf.open(k)\n"
+    )
+    assert _reads(module, module.parent) == [
+        "mod.py:1: a.read_bytes",
+        "mod.py:2: b.read_text",
+        "mod.py:3: open:c",
+        "mod.py:4: d.open",
+        "mod.py:5: shutil.copyfile",
+        "mod.py:6: filecmp.cmp",
+    ]
 
 
 def test_no_module_reads_a_file_but_through_paths() -> None:

@@ -70,8 +70,7 @@ def test_a_starter_that_is_a_link_to_nothing_is_said(
         1,
         [
             "Error: templates/joint-letter/new/body.md: not copied: it is a link to nothing",
-            "  hint: a letter or template passed on to you must hold its own files; "
-            "replace the link with the file itself",
+            "  hint: put the file itself there, or remove the link",
         ],
     )
     assert not (example / "letters" / "fresh").exists()
