@@ -14,7 +14,6 @@ import errno
 import hashlib
 import io
 import os
-import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +35,8 @@ def resolved(path: Path | str) -> Path:
 def files_below(folder: Path) -> list[Path]:
     """Every file below ``folder``, in order, through links to folders that stay inside it.
 
+    A link to a folder, and a folder that cannot be listed, are in the list themselves.
+
     A letter may show a picture from a folder that is a link (``pics`` to ``pics-red``):
     what it shows must be in the key, or a link turned to another folder would leave
     the letters as they were. A link out of the folder is not followed (a letter never
@@ -43,8 +44,15 @@ def files_below(folder: Path) -> list[Path]:
     """
     inside = resolved(folder)
     seen: set[Path] = set()
-    found = []
-    for top, dirs, names in os.walk(folder, followlinks=True):
+    found: list[Path] = []
+
+    def unlisted(error: OSError) -> None:
+        # A folder that cannot be listed (entered, but not read) is listed itself: what
+        # it holds cannot be known, and callers must not take it for empty.
+        if not isinstance(error, FileNotFoundError):  # gone meanwhile: nothing to list
+            found.append(Path(os.fsdecode(error.filename)))
+
+    for top, dirs, names in os.walk(folder, followlinks=True, onerror=unlisted):
         if os.path.islink(top):
             found.append(Path(top))  # where it leads is hashed: a link turned elsewhere
         real = resolved(top)
@@ -62,10 +70,13 @@ class NotAFile(OSError):
     hint = "put the file itself there: campaign reads files, never a pipe or a device"
 
 
-# More than any file of a letter holds (a list of 20,000 names is about 5 MB, a long
-# enclosure with pictures some tens): a bigger one is taken for a mistake, not read
-# into memory whole (a recording left beside the letter, a disk image, a sparse file).
-MAX_READ = 512 << 20
+# What campaign reads whole. A text (a list, settings, a letter, a CSV) is held three
+# times while it is parsed: its bytes, its text and the parser's objects, many times its
+# size; the benchmark's list of 20,000 names is 5 MB. A picture, a font, an enclosure
+# or a built PDF is held once. Anything bigger is taken for a mistake (a recording left
+# beside the letter, a disk image), not read into memory.
+MAX_READ = 64 << 20
+MAX_BINARY = 512 << 20
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),
@@ -74,6 +85,10 @@ _KINDS = (
     (stat.S_ISBLK, "a device"),
     (stat.S_ISSOCK, "a socket"),
 )
+_LINK_HINT = "put the file itself there, or remove the link"
+_SIZE_HINT = "a letter's files are far smaller: check that this is the file you meant"
+_GREW_HINT = "read it again once nothing writes to it; campaign reads files, not /proc"
+_FAILED_HINT = "copy the file again from where it came from"
 
 
 def kind(mode: int) -> str:
@@ -81,14 +96,11 @@ def kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a file")
 
 
-def _not_a_file(path: Path | str, why: str, hint: str = "") -> NotAFile:
-    refused = NotAFile(errno.EINVAL, why, str(path))
+def _not_a_file(path: Path | str, why: str, hint: str = "", code: int = errno.EINVAL) -> NotAFile:
+    refused = NotAFile(code, why, str(path))
     if hint:
         refused.hint = hint
     return refused
-
-
-_LINK_HINT = "put the file itself there, or remove the link"
 
 
 def open_fd(path: Path | str) -> int:
@@ -115,17 +127,17 @@ def open_fd(path: Path | str) -> int:
         raise
 
 
-def check_regular(fd: int, path: Path | str, limit: int = MAX_READ) -> None:
-    """:class:`NotAFile` unless the open ``fd`` is a regular file of ``limit`` bytes at most."""
+def check_regular(fd: int, path: Path | str, limit: int = MAX_READ) -> int:
+    """The size of the open ``fd``, a regular file of ``limit`` bytes at most; else NotAFile."""
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         raise _not_a_file(path, f"it is {kind(info.st_mode)}, not a file")
     if info.st_size > limit:
-        raise _not_a_file(
-            path,
-            f"it is {_size(info.st_size)}, more than campaign reads ({_size(limit)})",
-            "a letter's files are far smaller: check that this is the file you meant",
-        )
+        size, most = _size(info.st_size), _size(limit)
+        if size == most:  # just over: said in bytes, not rounded to the limit itself
+            size, most = f"{info.st_size:,} bytes", f"{limit:,} bytes"
+        raise _not_a_file(path, f"it is {size}, more than campaign reads ({most})", _SIZE_HINT)
+    return info.st_size
 
 
 def _size(count: int) -> str:
@@ -137,27 +149,48 @@ def _size(count: int) -> str:
 
 
 @contextmanager
-def opened(path: Path | str, limit: int = MAX_READ) -> Iterator[io.BufferedReader]:
-    """``path`` open for reading, if it leads to a regular file; else :class:`NotAFile`.
+def opened(path: Path | str, limit: int = MAX_READ) -> Iterator[tuple[io.BufferedReader, int]]:
+    """``path`` open for reading, and its size, if it is a regular file; else NotAFile.
 
     What was opened is what is checked, so a link changed in between cannot slip a
     pipe or a device in: a device's read would never end.
     """
     fd = open_fd(path)
     try:
-        check_regular(fd, path, limit)
+        size = check_regular(fd, path, limit)
         handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
     with handle:
-        yield handle
+        yield handle, size
 
 
-def unreadable(path: Path | str) -> tuple[str, str] | None:
+def _chunks(handle: io.BufferedReader, path: Path | str, size: int) -> Iterator[bytes]:
+    """The file's bytes, a piece at a time, no more than the ``size`` it said it had.
+
+    A file that gives more grew while it was read, or is one of the system's (a
+    /proc file says it holds nothing, and some never end). A read that fails is said
+    at the file's path, which Python's error for it does not name.
+    """
+    left = size + 1
+    try:
+        while left > 0 and (piece := handle.read(min(left, 1 << 20))):
+            left -= len(piece)
+            if left == 0:
+                raise _not_a_file(path, "it grew while it was read", _GREW_HINT)
+            yield piece
+    except NotAFile:
+        raise
+    except OSError as exc:
+        why = f"reading it failed ({exc.strerror or exc})"
+        raise _not_a_file(path, why, _FAILED_HINT, exc.errno or errno.EIO) from None
+
+
+def unreadable(path: Path | str, limit: int = MAX_READ) -> tuple[str, str] | None:
     """Why ``path`` cannot be read as a file, and a hint, said for a message; None if it can."""
     try:
-        with opened(path):
+        with opened(path, limit):
             return None
     except NotAFile as exc:
         return str(exc.strerror), exc.hint
@@ -166,26 +199,35 @@ def unreadable(path: Path | str) -> tuple[str, str] | None:
 
 
 def read_bytes(path: Path | str, limit: int = MAX_READ) -> bytes:
-    """The bytes of the regular file ``path`` leads to (:class:`NotAFile` for any other)."""
-    with opened(path, limit) as handle:
-        return handle.read()
+    """The bytes of the regular file ``path`` leads to (:class:`NotAFile` for any other).
+
+    ``limit``: MAX_READ for a text, MAX_BINARY for a picture, a font or a PDF.
+    """
+    with opened(path, limit) as (handle, size):
+        return b"".join(_chunks(handle, path, size))
 
 
-def read_text(path: Path | str, encoding: str = "utf-8", errors: str = "strict") -> str:
+def read_text(
+    path: Path | str, encoding: str = "utf-8", errors: str = "strict", newline: str | None = None
+) -> str:
     """The text of the regular file ``path`` leads to, line ends made ``\\n`` (as Path's)."""
-    with opened(path) as handle:
-        return io.TextIOWrapper(handle, encoding=encoding, errors=errors).read()
+    data = io.BytesIO(read_bytes(path))
+    return io.TextIOWrapper(data, encoding=encoding, errors=errors, newline=newline).read()
 
 
 def fingerprint(path: Path | str) -> bytes:
     """What a file is, for a key: its bytes' hash, or what it is when it cannot be read.
 
-    A file too big to read is known by its size, time and inode: no command reads it,
-    and hashing it (a sparse terabyte) would never end.
+    A file too big to read, or one that cannot be read whole, is known by its size,
+    time and inode: no command reads it, and hashing it (a sparse terabyte, a /proc
+    file) would never end.
     """
     try:
-        with opened(path) as handle:
-            return hashlib.file_digest(handle, "sha256").digest()
+        digest = hashlib.sha256()
+        with opened(path, MAX_BINARY) as (handle, size):
+            for piece in _chunks(handle, path, size):
+                digest.update(piece)
+        return digest.digest()
     except NotAFile as exc:
         try:
             info = os.stat(path)
@@ -197,9 +239,10 @@ def fingerprint(path: Path | str) -> bytes:
 
 
 def copy_file(source: Path | str, target: Path | str) -> None:
-    """Copy the regular file ``source`` leads to into ``target`` (:class:`NotAFile` for any other).
+    """Copy the regular file ``source`` leads to into ``target`` (NotAFile for any other).
 
     shutil.copyfile would copy a link to /dev/zero until the disk is full.
     """
-    with opened(source) as handle, open(target, "wb") as out:
-        shutil.copyfileobj(handle, out)
+    with opened(source, MAX_BINARY) as (handle, size), open(target, "wb") as out:
+        for piece in _chunks(handle, source, size):
+            out.write(piece)

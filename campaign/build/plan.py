@@ -402,9 +402,11 @@ def _resources(bundle: LetterBundle) -> str:
         for path in files_below(folder):
             # Texts and addresses reach the outputs through their HTML, hashed per
             # output; left out here, a change to body.ja.md leaves the English as it is.
-            if path.is_dir():  # a link to a folder (_below): where it leads
+            if path.is_dir() and path.is_symlink():  # where a link to a folder leads
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
+            elif path.is_dir():  # a folder that could not be listed: never taken as known
+                digest.update(os.urandom(16))
             elif path.is_file() and not _per_output(path, folder, bundle):
                 digest.update(str(path.relative_to(folder)).encode())
                 digest.update(fingerprint(path))

@@ -65,7 +65,13 @@ def _files(folder: Path, linked: list[str] | None = None) -> list[Path]:
     if not folder.is_dir():
         return [folder] if os.path.lexists(folder) else []
     found = []
-    for top, dirs, names in os.walk(folder):
+
+    def unlisted(error: OSError) -> None:
+        # A folder that cannot be listed holds what the key cannot know: never replayed.
+        if linked is not None and not isinstance(error, FileNotFoundError):
+            linked.append(os.fsdecode(error.filename))
+
+    for top, dirs, names in os.walk(folder, onerror=unlisted):
         dirs.sort()
         if linked is not None:
             linked += [os.path.join(top, d) for d in dirs if os.path.islink(os.path.join(top, d))]

@@ -88,6 +88,13 @@ class _Commands(click.Group):
             # any problem is. Nothing was written, as every output is written whole.
             where = display_path(Path(exc.filename)) if exc.filename else "a file"
             raise CampaignError(f"{where}: {exc.strerror}\n  hint: {exc.hint}") from None
+        except OSError as exc:
+            if not exc.filename:
+                raise
+            # A file the system would not let be read or written (no room left, no
+            # permission): said at its path rather than as a traceback.
+            where = display_path(Path(os.fsdecode(exc.filename)))
+            raise CampaignError(f"{where}: {exc.strerror}") from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

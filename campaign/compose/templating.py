@@ -27,7 +27,7 @@ from campaign.load.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.load.confine import Confined, off_limits, read_confined
 from campaign.load.schema import close_match
 from campaign.model.limits import template_memory, template_time
-from campaign.paths import read_text, resolved
+from campaign.paths import kind, read_text, resolved
 from campaign.text.wording import say, say_count
 
 
@@ -446,8 +446,9 @@ class WorkspaceLoader(jinja2.FileSystemLoader):
             # Taken as missing, the shipped file of that name would be used instead,
             # and the letter printed without a word of the workspace's own.
             refused = TemplateRefused(broken, _broken_why(broken))
+            what = "the link" if broken.is_symlink() else "it"
             refused.hint = (
-                "put the file itself there, or remove the link to use the shipped template's"
+                f"put the file itself there, or remove {what} to use the shipped template's"
             )
             raise refused
         return super().get_source(environment, template)
@@ -477,7 +478,10 @@ def _broken_why(path: Path) -> str:
     """Why ``path``, which stands there but is not a file, is not read."""
     if path.is_symlink() and not path.exists():
         return f"{_link(path)} is a link to nothing (or one that leads back to itself)"
-    return f"{_link(path)} is not a file (a folder, a pipe or a device)"
+    try:
+        return f"{_link(path)} is {kind(os.stat(path).st_mode)}, not a file"
+    except OSError:
+        return f"{_link(path)} is not a file"
 
 
 def _link(path: Path) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from campaign.errors import CampaignError
 from campaign.files.atomic import fsync_dir, remove_atomic, write_atomic
 from campaign.load.catalog import BUILTIN_TEMPLATES, EXAMPLE
-from campaign.paths import read_bytes
+from campaign.paths import MAX_BINARY, read_bytes
 
 # In the new workspace while init writes it: an init stopped half way is carried on
 # by the next, which takes the files it finds identical to ours as already written.
@@ -79,9 +79,11 @@ def _files(root: Path) -> list[Path]:
 
 
 def _bytes(source: Path | bytes) -> bytes:
-    return source if isinstance(source, bytes) else read_bytes(source)
+    return source if isinstance(source, bytes) else read_bytes(source, MAX_BINARY)
 
 
 def _same(source: Path | bytes, dest: Path) -> bool:
     """Whether ``dest`` is a file holding exactly what ``source`` holds."""
-    return dest.is_file() and not dest.is_symlink() and read_bytes(dest) == _bytes(source)
+    return (
+        dest.is_file() and not dest.is_symlink() and read_bytes(dest, MAX_BINARY) == _bytes(source)
+    )

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from campaign.paths import NotAFile, opened
+from campaign.paths import NotAFile, read_bytes
 
 TMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp puts between the prefix and the suffix.
@@ -212,8 +212,7 @@ def read_regular(path: Path, limit: int) -> bytes | None:
     link to a device fill its memory. A missing file raises OSError, as open() does.
     """
     try:
-        with opened(path, limit) as handle:
-            return handle.read(limit + 1)
+        return read_bytes(path, limit)
     except NotAFile:
         return None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from campaign.errors import Problem
 from campaign.load.yamlfile import load_yaml
-from campaign.paths import read_bytes, read_text, resolved
+from campaign.paths import MAX_BINARY, read_bytes, read_text, resolved
 
 _PACKAGE = resolved(__file__).parent.parent
 
@@ -81,7 +81,7 @@ def is_shipped(folder: Path) -> bool:
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(folder)): read_bytes(p)
+        str(p.relative_to(folder)): read_bytes(p, MAX_BINARY)
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }

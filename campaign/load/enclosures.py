@@ -9,7 +9,7 @@ from campaign.errors import Problem
 from campaign.load.schema import Fields, kind
 from campaign.load.yamlfile import LineDict, LineList
 from campaign.model.records import Enclosure
-from campaign.paths import opened, resolved, unreadable
+from campaign.paths import MAX_BINARY, opened, resolved, unreadable
 
 HINT_FILE = "give the file name of a PDF in letters/{slug}/, e.g. - report.pdf"
 
@@ -64,7 +64,7 @@ def _pdf_file(f: Fields, line: int, name: str, folder: Path) -> Path | None:
         error("is not a PDF file", "save or export the document as PDF, and name it .pdf")
     elif not os.path.lexists(target):
         error("does not exist", f"put the PDF in {where}, or take it out of 'enclosures'")
-    elif refused := unreadable(target):
+    elif refused := unreadable(target, MAX_BINARY):
         error(f"cannot be read: {refused[0]}", refused[1])
     elif not _looks_like_pdf(target):
         error(
@@ -79,11 +79,10 @@ def _pdf_file(f: Fields, line: int, name: str, folder: Path) -> Path | None:
 def _looks_like_pdf(path: Path) -> bool:
     """Whether the file starts and ends as a PDF does: a renamed or cut-short file does not."""
     try:
-        with opened(path) as file:
+        with opened(path, MAX_BINARY) as (file, size):
             head = file.read(1024)
-            file.seek(0, 2)
-            file.seek(max(0, file.tell() - 2048))
-            tail = file.read()
+            file.seek(max(0, size - 2048))
+            tail = file.read(2048)
     except OSError:
         return False
     return b"%PDF-" in head and b"%%EOF" in tail

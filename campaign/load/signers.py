@@ -8,7 +8,7 @@ from pathlib import Path
 from campaign.errors import Problem
 from campaign.load.schema import Fields, entry_called
 from campaign.model.records import SIGNATURE_IMAGES, Signer
-from campaign.paths import read_bytes, resolved, unreadable
+from campaign.paths import MAX_BINARY, read_bytes, resolved, unreadable
 
 
 def load_signers(f: Fields, folder: Path) -> tuple[Signer, ...]:
@@ -71,7 +71,7 @@ def _signature_image(s: Fields, folder: Path) -> Path | None:
             f"put the image in {where}, or remove 'signature:'",
         )
         return None
-    if refused := unreadable(target):
+    if refused := unreadable(target, MAX_BINARY):
         message = f"signature '{value}' of {s.what} cannot be read: {refused[0]}"
         s.error("signature", message, refused[1])
         return None
@@ -88,7 +88,7 @@ def _signature_image(s: Fields, folder: Path) -> Path | None:
 
 def _looks_like(path: Path, suffix: str) -> bool:
     """Whether the file starts as its kind of image does (a renamed file would print nothing)."""
-    data = read_bytes(path)
+    data = read_bytes(path, MAX_BINARY)
     if suffix == ".png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
     if suffix in (".jpg", ".jpeg"):

@@ -20,7 +20,7 @@ from campaign.errors import CampaignError, Problem
 from campaign.files.atomic import exchange, fsync_dir, restore_swapped
 from campaign.files.tables import csv_text
 from campaign.paper.postal import PostalAddress
-from campaign.paths import copy_file, opened
+from campaign.paths import copy_file, read_text
 
 CSV_NAME = "addresses.csv"
 _EXPORTED = re.compile(r"\d{3,}-[^/\\]+\.pdf")
@@ -48,9 +48,8 @@ def _replaceable(target: Path) -> bool:
     if not found:
         return True
     try:
-        with opened(target / CSV_NAME) as raw:
-            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            listed = {row.get("file", "") for row in csv.DictReader(handle)}
+        text = read_text(target / CSV_NAME, "utf-8-sig", newline="")
+        listed = {row.get("file", "") for row in csv.DictReader(io.StringIO(text))}
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
     # Only the files the last export listed, by the names it gives them.

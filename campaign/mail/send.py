@@ -33,7 +33,7 @@ from campaign.compose.templating import TemplateFailed, load_template, render, s
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import fsync_dir
 from campaign.model.records import SECURITIES, Recipient, Smtp
-from campaign.paths import read_bytes, read_text
+from campaign.paths import MAX_BINARY, read_bytes, read_text
 from campaign.text.typography import typeset_text
 
 ENV = "CAMPAIGN_SMTP_"
@@ -261,7 +261,10 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
         message.add_alternative(item.html, subtype="html")
     if item.file is not None:
         message.add_attachment(
-            read_bytes(item.file), maintype="application", subtype="pdf", filename=item.file.name
+            read_bytes(item.file, MAX_BINARY),
+            maintype="application",
+            subtype="pdf",
+            filename=item.file.name,
         )
     return message
 
@@ -309,7 +312,9 @@ class SendLog:
             "to": item.email,
             "name": item.name,
             "file": attached(item),
-            "sha256": hashlib.sha256(read_bytes(item.file)).hexdigest() if item.file else "",
+            "sha256": hashlib.sha256(read_bytes(item.file, MAX_BINARY)).hexdigest()
+            if item.file
+            else "",
             "message_id": message["Message-ID"],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

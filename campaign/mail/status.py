@@ -24,7 +24,7 @@ from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
 from campaign.mail.send import log_key
 from campaign.model.records import Recipient
-from campaign.paths import copy_file, fingerprint, opened, read_text, resolved
+from campaign.paths import MAX_BINARY, copy_file, fingerprint, opened, read_text, resolved
 from campaign.text.names import fold, slugify
 
 REPLIES = "replies"  # the letter's folder for the files of replies
@@ -85,7 +85,7 @@ def add_to_log(
     if file is not None and not os.path.lexists(file):
         raise CampaignError(f"--file {display_path(file)}: no such file; nothing was logged")
     if file is not None:
-        with opened(file):  # a pipe or a device is said at its path (NotAFile)
+        with opened(file, MAX_BINARY):  # a pipe or a device is said at its path (NotAFile)
             pass
     said: list[str] = []
     path = folder / LOG_FILE
@@ -181,13 +181,13 @@ def _posted(folder: Path) -> dict[tuple[str, str], Posted]:
     found: dict[tuple[str, str], Posted] = {}
     if not (path.exists() and (folder / "print.pdf").exists()):
         return found
-    with opened(path) as raw:
-        for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")):
-            try:
-                posted = Posted(row["order"], int(row["first_page"]), int(row["pages"]))
-            except (KeyError, ValueError, TypeError):
-                continue
-            found.setdefault((row.get("role", ""), row.get("recipient", "")), posted)
+    text = read_text(path, "utf-8-sig", newline="")
+    for row in csv.DictReader(io.StringIO(text)):
+        try:
+            posted = Posted(row["order"], int(row["first_page"]), int(row["pages"]))
+        except (KeyError, ValueError, TypeError):
+            continue
+        found.setdefault((row.get("role", ""), row.get("recipient", "")), posted)
     return found
 
 

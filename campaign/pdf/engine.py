@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
-from campaign.paths import read_bytes, resolved
+from campaign.paths import MAX_BINARY, read_bytes, resolved, unreadable
 from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
 from campaign.pdf.linestyle import install as line_styles_once
@@ -61,6 +62,7 @@ def _fetcher_class() -> type:
             # The letter's folder and the workspace's templates: where its files may be.
             self.places = (resolved(base or root), resolved(self.root / "templates"))
             self.refused: list[str] = []  # why each refused URL was refused
+            self.hints: dict[str, str] = {}  # a hint of its own, for a refusal that has one
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
@@ -78,20 +80,26 @@ def _fetcher_class() -> type:
             if parts.scheme != "file":
                 return self._refuse(f"{url} (the network is never used)")
             # resolved() follows symlinks, so a link pointing outside is refused as well.
-            target = resolved(unquote(parts.path))
+            given = Path(unquote(parts.path))
+            target = resolved(given)
             shown = display_path(target)
             if not target.is_relative_to(self.root):
                 return self._refuse(f"{shown} (outside the workspace)")
             if why := off_limits(target, self.root):
                 return self._refuse(f"{shown} ({why}: never read for a letter)")
-            if not target.is_file():
+            if not os.path.lexists(given):
                 return self._refuse(f"{shown} (no such file)")
+            if refused := unreadable(given, MAX_BINARY):  # said at the name the letter gives
+                return self._refuse(f"{display_path(given)} ({refused[0]})", refused[1])
             if not any(target.is_relative_to(place) for place in self.places):
                 return self._refuse(f"{shown} (not in the letter's folder or templates/)")
             kind = KINDS.get(target.suffix.lower())
             if kind is None:
                 return self._refuse(f"{shown} (not a picture, font or style sheet)")
-            data = read_bytes(target)
+            try:
+                data = read_bytes(target, MAX_BINARY)
+            except OSError as exc:  # changed since it was looked at
+                return self._refuse(f"{shown} ({exc.strerror})", getattr(exc, "hint", ""))
             if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
                 return self._refuse(f"{shown} ({why})")
             if kind != "picture" and (why := disguised_picture_problem(data)):
@@ -100,10 +108,12 @@ def _fetcher_class() -> type:
             typed = {"Content-Type": "text/css"} if kind == "style sheet" else None
             return URLFetcherResponse(target.as_uri(), data, headers=typed)
 
-        def _refuse(self, why: str) -> Any:
+        def _refuse(self, why: str, hint: str = "") -> Any:
             # WeasyPrint reports a failed fetch only to its logger and goes on without
             # the file; it is remembered here so that layout() can stop the build.
             self.refused.append(why)
+            if hint:
+                self.hints[why] = f"  hint: {hint}"
             raise ValueError(why)
 
     return WorkspaceFetcher
@@ -194,8 +204,10 @@ def _stop_on_missing(fetcher: Any, failed: list[str]) -> None:
     base = display_path(getattr(fetcher, "base", Path.cwd()))
     if getattr(fetcher, "refused", None):
         # A picture or style sheet left out would go to print unnoticed: stop instead.
+        first = fetcher.refused[0]
+        hint = getattr(fetcher, "hints", {}).get(first, HINT)
         raise CampaignError(
-            f"{base}/: the letter links to a file that was not read: {fetcher.refused[0]}\n{HINT}"
+            f"{base}/: the letter links to a file that was not read: {first}\n{hint}"
         )
     if failed:  # fetched, and still not used (a picture WeasyPrint could not decode)
         raise CampaignError(

@@ -29,7 +29,7 @@ from typing import Any
 from campaign.errors import CampaignError, Problem, ProblemsFoundLate
 from campaign.files.atomic import write_staged
 from campaign.model.records import Enclosure
-from campaign.paths import read_bytes
+from campaign.paths import MAX_BINARY, read_bytes
 
 # Keys that point back up the page tree or into a document structure we do not copy.
 _SKIP = {"/Parent", "/StructParents", "/P"}
@@ -446,7 +446,7 @@ def page_counts(enclosures: tuple[Enclosure, ...], letter_yaml: Path) -> list[in
     counts, problems = [], []
     for enclosure in enclosures:
         try:
-            with pikepdf.open(io.BytesIO(read_bytes(enclosure.file))) as pdf:
+            with pikepdf.open(io.BytesIO(read_bytes(enclosure.file, MAX_BINARY))) as pdf:
                 counts.append(len(pdf.pages))
         except (OSError, pikepdf.PdfError) as exc:
             name = enclosure.file.name

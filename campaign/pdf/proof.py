@@ -17,7 +17,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, display_path
 from campaign.errors import shown as escaped
-from campaign.paths import read_bytes
+from campaign.paths import MAX_BINARY, read_bytes
 
 PROOF = "proof.json"
 _SPACE = re.compile(r"\s+")
@@ -40,7 +40,7 @@ def pdf_text(pdf: Path, raw: bool = False) -> str:
             return done.stdout.decode("utf-8", "replace")
     import pypdf
 
-    reader = pypdf.PdfReader(io.BytesIO(read_bytes(pdf)))
+    reader = pypdf.PdfReader(io.BytesIO(read_bytes(pdf, MAX_BINARY)))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 

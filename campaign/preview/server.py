@@ -27,11 +27,11 @@ from urllib.parse import unquote, urlsplit
 
 from campaign.compose.composer import Composer
 from campaign.compose.templating import TemplateFailed
-from campaign.errors import CampaignError, Problem, ProblemsFound
+from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.load.workspace import Workspace
 from campaign.paper.envelopes import WINDOWS, page_geometry
 from campaign.paper.sizes import FIRST_PAGE_TOP, PAPERS
-from campaign.paths import read_bytes, resolved
+from campaign.paths import MAX_BINARY, read_bytes, resolved
 from campaign.preview.watching import Watcher
 
 HOST = "127.0.0.1"
@@ -391,7 +391,13 @@ class _Handler(BaseHTTPRequestHandler):
             name = path[10:]
             self._send(HTTPStatus.OK, read_bytes(ASSETS / name), ASSET_TYPES[name])
         elif path.startswith(LETTER_FILES) and (picture := _picture(preview.folder, path)):
-            self._send(HTTPStatus.OK, read_bytes(picture), IMAGE_TYPES[picture.suffix.lower()])
+            try:
+                body = read_bytes(picture, MAX_BINARY)
+            except OSError as exc:  # a pipe, a file too big: the build says so at its path
+                why = f"{display_path(picture)}: {exc.strerror}\n"
+                self._send(HTTPStatus.NOT_FOUND, why.encode(), "text/plain; charset=utf-8")
+                return
+            self._send(HTTPStatus.OK, body, IMAGE_TYPES[picture.suffix.lower()])
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 

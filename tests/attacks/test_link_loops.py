@@ -45,10 +45,8 @@ def test_a_picture_that_leads_back_to_itself_is_refused_where_the_letter_shows_i
     assert "Traceback" not in result.stderr
     assert result.stderr.endswith(
         f"Error: letters/{SLUG}/: the letter links to a file that was not read: "
-        f"letters/{SLUG}/loop.png (no such file)\n"
-        "  hint: a letter shows only pictures, fonts and style sheets from its own folder or "
-        "templates/, never a private file or the network; copy the file into the letter's "
-        "folder and link to it by its name\n"
+        f"letters/{SLUG}/loop.png (it is a link that leads back to itself)\n"
+        "  hint: put the file itself there, or remove the link\n"
     )
     assert not list((example / "build").rglob("*.pdf"))
 

@@ -134,7 +134,7 @@ def test_a_mailing_csv_that_is_a_folder_is_said_by_status(example: Path) -> None
     )
 
 
-TOO_BIG = "it is 20 GB, more than campaign reads (512 MB)"
+TOO_BIG = "it is 20 GB, more than campaign reads (64 MB)"
 
 
 @pytest.mark.parametrize(
