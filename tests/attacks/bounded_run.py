@@ -24,9 +24,15 @@ class Ran:
     err: str
 
 
-def campaign(workspace: Path, *args: str, timeout: float = 60, **env: str) -> Ran:
+def campaign(
+    workspace: Path, *args: str, timeout: float = 60, file_size: int = 0, **env: str
+) -> Ran:
+    """``campaign ARGS`` in ``workspace``; ``file_size``: the most any file it writes may hold."""
+
     def bounded() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        if file_size:  # a copy of /dev/zero stops here instead of filling the disk
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
 
     child = subprocess.Popen(
         [sys.executable, "-m", "campaign", *args],
@@ -46,3 +52,16 @@ def campaign(workspace: Path, *args: str, timeout: float = 60, **env: str) -> Ra
         os.killpg(child.pid, signal.SIGKILL)
         out, err = child.communicate()
         return Ran(None, out, err)
+
+
+def no_crash(ran: Ran) -> None:
+    """The command ended by itself, without a traceback."""
+    assert ran.code is not None, f"hung, killed\n{ran.err[-2000:]}"
+    assert "Traceback" not in ran.err, ran.err[-3000:]
+
+
+def sparse(path: Path, size: int) -> None:
+    """Make ``path`` a file of ``size`` bytes that takes no room on the disk."""
+    path.unlink(missing_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(size)

@@ -24,15 +24,11 @@ through paths too; a link to nothing is said.
 from __future__ import annotations
 
 import os
-import resource
-import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from bounded_run import campaign
+from bounded_run import campaign, no_crash, sparse
 
 SLUG = "japan-hrc-2020"
 LIST = f"signatories/{SLUG}.yaml"
@@ -53,18 +49,6 @@ def _socket(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         bound.bind(path.name)
 
 
-def _sparse(path: Path, size: int = 20 << 30) -> None:
-    path.unlink(missing_ok=True)
-    with path.open("wb") as handle:
-        handle.truncate(size)
-
-
-def _no_crash(ran: object) -> None:
-    code, err = ran.code, ran.err  # type: ignore[attr-defined]
-    assert code is not None, f"hung, killed\n{err}"
-    assert "Traceback" not in err, err
-
-
 @pytest.mark.parametrize(
     "command",
     [
@@ -80,7 +64,7 @@ def test_a_list_to_edit_that_is_a_folder_or_a_socket_is_said(
     path = example / LIST
     _folder(path) if kind == "folder" else _socket(path, monkeypatch)
     ran = campaign(example, *command)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [f"Error: {LIST}: it is a {kind}, not a file", HINT],
@@ -90,7 +74,7 @@ def test_a_list_to_edit_that_is_a_folder_or_a_socket_is_said(
 def test_a_log_that_is_a_folder_is_said(example: Path) -> None:
     (example / "letters" / SLUG / "log.yaml").mkdir()
     ran = campaign(example, "log", SLUG, "Replied")
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [f"Error: letters/{SLUG}/log.yaml: it is a folder, not a file", HINT],
@@ -102,7 +86,7 @@ def test_a_csv_to_import_that_is_a_socket_is_said(
 ) -> None:
     _socket(example / "answers.csv", monkeypatch)
     ran = campaign(example, "sig", "import", SLUG, "answers.csv")
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         ["Error: answers.csv: it is a socket, not a file", HINT],
@@ -112,7 +96,7 @@ def test_a_csv_to_import_that_is_a_socket_is_said(
 def test_a_starter_file_that_is_a_folder_is_said(example: Path) -> None:
     _folder(example / "templates" / "joint-letter" / "new" / "body.md")
     ran = campaign(example, "new", "fresh")
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [
@@ -127,7 +111,7 @@ def test_a_mailing_csv_that_is_a_folder_is_said_by_status(example: Path) -> None
     assert campaign(example, "build", timeout=180).code == 0
     _folder(example / "build" / SLUG / "mailing.csv")
     ran = campaign(example, "status", SLUG)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [f"Error: build/{SLUG}/mailing.csv: it is a folder, not a file", HINT],
@@ -162,18 +146,18 @@ TOO_BIG = "it is 20 GB, more than campaign reads (64 MB)"
 def test_a_huge_file_is_said_not_read_whole(
     example: Path, name: str, command: list[str], said: list[str]
 ) -> None:
-    _sparse(example / name)
+    sparse(example / name, 20 << 30)
     ran = campaign(example, *command)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (1, said)
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_a_big_file_beside_the_letter_that_nothing_reads(example: Path, command: str) -> None:
     # A recording of the hand-over kept with the letter: no command reads it.
-    _sparse(example / "letters" / SLUG / "handover-recording.bin", 1 << 40)
+    sparse(example / "letters" / SLUG / "handover-recording.bin", 1 << 40)
     ran = campaign(example, command, timeout=120)
-    _no_crash(ran)
+    no_crash(ran)
     assert "MemoryError" not in ran.err
     assert ran.code == 0
 
@@ -183,40 +167,15 @@ def test_settings_linked_to_a_folder_are_said_by_build_as_by_check(
 ) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
-    _sparse(shared / "archive.bin", 1 << 40)
+    sparse(shared / "archive.bin", 1 << 40)
     (example / "campaign.yaml").unlink()
     (example / "campaign.yaml").symlink_to(shared)
     said = ["campaign.yaml: cannot read file: it is a folder, not a file", HINT, FAILED]
     checked = campaign(example, "check")
     assert (checked.code, checked.err.splitlines()) == (1, said)
     ran = campaign(example, "build", timeout=60)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (1, said)
-
-
-def _export(workspace: Path) -> tuple[int, str]:
-    """``export-mail``, bounded in time, memory and in the size of any file it writes."""
-
-    def bounded() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (200 << 20, 200 << 20))
-
-    child = subprocess.Popen(
-        [sys.executable, "-m", "campaign", "export-mail", SLUG, "-o", "out"],
-        cwd=workspace,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=bounded,
-    )
-    try:
-        _, err = child.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        _, err = child.communicate()
-    return child.returncode, err
 
 
 @pytest.mark.parametrize("kind", ["pipe", "device"])
@@ -228,7 +187,8 @@ def test_export_mail_of_a_built_letter_that_is_a_pipe_or_a_device(example: Path,
         os.mkfifo(built)
     else:
         built.symlink_to("/dev/zero")  # copied as it is, it fills the disk
-    code, err = _export(example)
+    ran = campaign(example, "export-mail", SLUG, "-o", "out", file_size=200 << 20)
+    code, err = ran.code, ran.err
     assert code == 1, f"exit {code} (-25: stopped at the file size limit)\n{err[-2000:]}"
     what = "a named pipe" if kind == "pipe" else "a device"
     assert err.splitlines() == [
@@ -244,7 +204,7 @@ def test_new_from_a_letter_whose_letter_yaml_is_a_pipe(example: Path) -> None:
     path.unlink()
     os.mkfifo(path)
     ran = campaign(example, "new", "copy", "--from", SLUG)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [f"Error: letters/{SLUG}/letter.yaml: not copied: it is a named pipe, not a file", HINT],
@@ -258,7 +218,7 @@ def test_settings_that_are_a_link_to_nothing_are_said(example: Path, command: st
     (example / "campaign.yaml").unlink()
     (example / "campaign.yaml").symlink_to("../shared/campaign.yaml")
     ran = campaign(example, command, timeout=180)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [

@@ -28,23 +28,11 @@ import os
 from pathlib import Path
 
 import pytest
-from bounded_run import campaign
+from bounded_run import campaign, no_crash, sparse
 
 SLUG = "japan-hrc-2020"
 LIST = f"signatories/{SLUG}.yaml"
 LIMIT = 64 << 20  # paths.MAX_READ, for a text
-
-
-def _sparse(path: Path, size: int) -> None:
-    path.unlink(missing_ok=True)
-    with path.open("wb") as handle:
-        handle.truncate(size)
-
-
-def _no_crash(ran: object) -> None:
-    code, err = ran.code, ran.err  # type: ignore[attr-defined]
-    assert code is not None, f"hung, killed\n{err[-2000:]}"
-    assert "Traceback" not in err, err[-3000:]
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/pagemap"), reason="Linux /proc only")
@@ -56,11 +44,11 @@ def test_a_link_to_an_endless_proc_file_beside_the_letter_does_not_hang(
     # end, 8 bytes for every page of a 128 TB address space.
     (example / "letters" / SLUG / "notes.txt").symlink_to("/proc/self/pagemap")
     ran = campaign(example, command, timeout=90)
-    _no_crash(ran)
+    no_crash(ran)
 
 
 def test_a_file_just_over_the_limit_is_not_said_to_be_the_limit(example: Path) -> None:
-    _sparse(example / LIST, LIMIT + 1)
+    sparse(example / LIST, LIMIT + 1)
     ran = campaign(example, "check")
     assert ran.code == 1, ran.err
     assert ran.err.splitlines()[0] == (
@@ -77,7 +65,7 @@ def test_a_list_at_the_limit_is_no_memory_error(example: Path) -> None:
     with path.open("r+b") as handle:
         handle.truncate(LIMIT)
     ran = campaign(example, "check", timeout=120)
-    _no_crash(ran)
+    no_crash(ran)
     assert "MemoryError" not in ran.err, ran.err[-2000:]
     assert ran.code == 1
 
@@ -91,7 +79,7 @@ def _show_picture(example: Path, name: str = "photo.png") -> Path:
 
 def _picture_said(example: Path) -> str:
     ran = campaign(example, "build", timeout=180)
-    _no_crash(ran)
+    no_crash(ran)
     assert ran.code == 1, ran.err[-2000:]
     errors = [line for line in ran.err.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1, ran.err[-2000:]
@@ -133,9 +121,9 @@ def test_a_picture_that_is_a_link_to_nothing_is_said_at_the_link(example: Path) 
 
 def test_a_picture_over_the_limit_is_said_as_other_files_are(example: Path) -> None:
     picture = _show_picture(example)
-    _sparse(picture, 600 << 20)
+    sparse(picture, 600 << 20)
     ran = campaign(example, "build", timeout=180)
-    _no_crash(ran)
+    no_crash(ran)
     assert ran.code == 1, ran.err[-2000:]
     assert "NotAFile" not in ran.err, ran.err[-2000:]
     assert "[Errno" not in ran.err, ran.err[-2000:]
@@ -163,7 +151,7 @@ def test_a_list_whose_read_fails_is_said_by_list_edits(example: Path, command: l
     (example / LIST).unlink()
     (example / LIST).symlink_to(EIO)
     ran = campaign(example, *command)
-    _no_crash(ran)
+    no_crash(ran)
     assert (ran.code, ran.err.splitlines()) == (
         1,
         [
@@ -190,7 +178,7 @@ def test_a_build_file_whose_read_fails_is_said(
     path.unlink(missing_ok=True)
     path.symlink_to(EIO)
     ran = campaign(example, *command, timeout=180)
-    _no_crash(ran)
+    no_crash(ran)
     assert ran.code == 1
     assert f"build/{SLUG}/{name}" in ran.err, ran.err
 
@@ -205,7 +193,7 @@ def test_the_preview_answers_for_a_picture_over_the_limit(example: Path) -> None
     import sys
     import time
 
-    _sparse(example / "letters" / SLUG / "huge.png", 600 << 20)
+    sparse(example / "letters" / SLUG / "huge.png", 600 << 20)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
