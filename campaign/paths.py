@@ -2,8 +2,9 @@
 
 A workspace is often handed over (a zip, a shared folder, a repository): any file in
 it may be a link, a named pipe or a device. Every read of a file campaign did not
-write itself goes through :func:`read_bytes` or :func:`read_text`, which open without
-waiting and read only a regular file (`tests/attacks/test_reading.py` holds every
+write itself goes through this module (read_bytes, read_text, fingerprint, copy_file,
+or opened and read_all), which opens without waiting and reads only a regular file, no
+further than the size it said it had (`tests/attacks/test_reading.py` holds every
 module to it). Imports nothing of campaign: every layer may use it (the last of the
 layers contract).
 """
@@ -35,12 +36,11 @@ def resolved(path: Path | str) -> Path:
 def files_below(folder: Path) -> list[Path]:
     """Every file below ``folder``, in order, through links to folders that stay inside it.
 
-    A link to a folder, and a folder that cannot be listed, are in the list themselves.
-
     A letter may show a picture from a folder that is a link (``pics`` to ``pics-red``):
     what it shows must be in the key, or a link turned to another folder would leave
     the letters as they were. A link out of the folder is not followed (a letter never
-    reads there), nor one back to a folder already walked.
+    reads there), nor one back to a folder already walked. A link to a folder, and a
+    folder that cannot be listed, are in the list themselves.
     """
     inside = resolved(folder)
     seen: set[Path] = set()
@@ -166,6 +166,11 @@ def opened(path: Path | str, limit: int = MAX_READ) -> Iterator[tuple[io.Buffere
         yield handle, size
 
 
+def read_all(handle: io.BufferedReader, path: Path | str, size: int) -> bytes:
+    """The bytes of ``handle``, ``path`` opened by :func:`opened` with its ``size``."""
+    return b"".join(_chunks(handle, path, size))
+
+
 def _chunks(handle: io.BufferedReader, path: Path | str, size: int) -> Iterator[bytes]:
     """The file's bytes, a piece at a time, no more than the ``size`` it said it had.
 
@@ -204,7 +209,7 @@ def read_bytes(path: Path | str, limit: int = MAX_READ) -> bytes:
     ``limit``: MAX_READ for a text, MAX_BINARY for a picture, a font or a PDF.
     """
     with opened(path, limit) as (handle, size):
-        return b"".join(_chunks(handle, path, size))
+        return read_all(handle, path, size)
 
 
 def read_text(

@@ -6,7 +6,7 @@ import io
 import os
 from pathlib import Path
 
-from campaign.paths import NotAFile, check_regular, open_fd, resolved
+from campaign.paths import NotAFile, check_regular, open_fd, read_all, resolved
 
 # What a letter may show is public; these hold what is not (e-mail addresses, phone
 # numbers, notes, the send log) or settings no letter needs. Suffixes cover a file
@@ -72,7 +72,7 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
         if why:
             raise Confined(path, f"it leads to {real.name}, {why}")
         try:
-            check_regular(fd, path)
+            size = check_regular(fd, path)
         except NotAFile as exc:
             what = str(exc.strerror)  # "it is a named pipe, not a file"
             if real != resolved(path.parent) / path.name:  # a link: where it leads too
@@ -82,9 +82,10 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     except BaseException:
         os.close(fd)
         raise
-    # As Path.read_text reads it: the BOM dropped, line ends made \n.
     with handle:
-        return io.TextIOWrapper(handle, encoding="utf-8-sig").read()
+        data = read_all(handle, path, size)  # no further than it said it had
+    # As Path.read_text reads it: the BOM dropped, line ends made \n.
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig").read()
 
 
 def _opened(fd: int, path: Path) -> Path:
