@@ -82,9 +82,9 @@ def add_to_log(
         sender = _sender(sender, names)
     if not text.strip():
         raise CampaignError("the log entry has no text; nothing was logged")
-    if file is not None and not os.path.lexists(file):
-        raise CampaignError(f"--file {display_path(file)}: no such file; nothing was logged")
     if file is not None:
+        if not os.path.lexists(file):
+            raise CampaignError(f"--file {display_path(file)}: no such file; nothing was logged")
         with opened(file, MAX_BINARY):  # a pipe or a device is said at its path (NotAFile)
             pass
     said: list[str] = []
