@@ -3,10 +3,10 @@
 A workspace is often handed over (a zip, a shared folder, a repository): any file in
 it may be a link, a named pipe or a device. Every read of a file campaign did not
 write itself goes through this module (read_bytes, read_text, fingerprint, copy_file,
-or opened and read_all), which opens without waiting and reads only a regular file, no
-further than the size it said it had (`tests/attacks/test_reading.py` holds every
-module to it). Imports nothing of campaign: every layer may use it (the last of the
-layers contract).
+or opened and read_all; a PDF library is given what opened checked, or bytes), which
+opens without waiting and reads only a regular file, no further than the size it said
+it had (`tests/attacks/test_reading.py` holds every module to it). Imports nothing of
+campaign: every layer may use it (the last of the layers contract).
 """
 
 from __future__ import annotations

@@ -35,6 +35,9 @@ _NOT_PATHS = {
     # follow_symlinks=False), and says a pipe in it (drafting/new._place).
     ("drafting/new.py", "shutil.copytree"),
     ("drafting/new.py", "shutil.copy2"),
+    # A PDF library given what paths opened and checked, or bytes campaign made.
+    ("pdf/joining.py", "pikepdf.open:handle"),
+    ("pdf/listing.py", "pikepdf.open:written"),
 }
 # Library calls that read a file by its path, as open() does.
 _READERS = {
@@ -57,6 +60,18 @@ def _reads(path: Path, package: Path) -> list[str]:
             and (func.value.id, func.attr) in _READERS
         ):
             what = f"{func.value.id}.{func.attr}"
+        elif (
+            isinstance(func, ast.Attribute)
+            and func.attr == "open"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("pikepdf", "Image")
+        ):
+            # A library that opens a file by its name reads it as open() does: given
+            # anything but bytes in memory, it is a read to go through paths.
+            given = node.args[0] if node.args else None
+            if isinstance(given, ast.Call) and ast.unparse(given.func) in ("io.BytesIO", "BytesIO"):
+                continue
+            what = f"{func.value.id}.open:{ast.unparse(given) if given else ''}"
         elif (isinstance(func, ast.Name) and func.id == "open") or (
             isinstance(func, ast.Attribute)
             and func.attr == "open"
@@ -85,7 +100,8 @@ def test_the_scan_finds_each_kind_of_read(tmp_path: Path) -> None:
     module.write_text(
         "a.read_bytes()\nb.read_text('utf-8')\nopen(c)\nd.open('rb')\n"
         "shutil.copyfile(e, f)\nfilecmp.cmp(g, h)\n"
-        "open(i, 'w')\nos.open(j, 0)\npikepdf.open(k)\n"
+        "open(i, 'w')\nos.open(j, 0)\npikepdf.open(k)\nImage.open(m)\n"
+        "pikepdf.open(io.BytesIO(n))\nImage.open(io.BytesIO(p))\n"
     )
     assert _reads(module, module.parent) == [
         "mod.py:1: a.read_bytes",
@@ -94,6 +110,8 @@ def test_the_scan_finds_each_kind_of_read(tmp_path: Path) -> None:
         "mod.py:4: d.open",
         "mod.py:5: shutil.copyfile",
         "mod.py:6: filecmp.cmp",
+        "mod.py:9: pikepdf.open:k",
+        "mod.py:10: Image.open:m",
     ]
 
 
