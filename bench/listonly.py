@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pikepdf
 
-from campaign.build.run import start_ahead
+from campaign.build.run import Ahead
 from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
+from campaign.errors import Problem
 from campaign.lists.listfile import Kept, keep_readings, read_list
 from campaign.load.workspace import Workspace
+from campaign.model.records import SignatureList
 from campaign.pdf.listing import is_long
 from campaign.pdf.pool import default_jobs, workers
 from campaign.pdf.render import render_pdf
@@ -35,12 +37,17 @@ def main() -> None:
     # As a build reads it: from the reading kept for the list's bytes, if any; a list
     # read whole leaves one (listfile.read_list).
     readings: list[Kept] = []
-    with ExitStack() as ahead:
-        bundles = load_letters(
-            Workspace(root), read_list=lambda p, found: read_list(p, found, readings)
-        )[0]
-        # As a build does: the workers' server started once the letters are read.
-        start_ahead(ahead, None)(bundles)
+    with ExitStack() as stack:
+        # As a build does: the workers' server started as a long list's file is found,
+        # or once the letters are read.
+        ahead = Ahead(stack, None)
+
+        def reader(path: Path, found: list[Problem]) -> SignatureList | None:
+            ahead.reading(path)
+            return read_list(path, found, readings)
+
+        bundles = load_letters(Workspace(root), read_list=reader)[0]
+        ahead.loaded(bundles)
         bundle = bundles[0]
         # The build's way: a long list is laid out in parts (listing.py), on one worker
         # per CPU; a short one here, whole.

@@ -745,13 +745,44 @@ def pooled_ahead(bundles: list[LetterBundle], jobs: int | None) -> bool:
     return long or pieces > PIECES_PER_WORKER
 
 
-def start_ahead(stack: ExitStack, jobs: int | None) -> Callable[[list[LetterBundle]], None]:
-    """check's ``loaded``: the workers' server started in ``stack`` if they will be needed."""
+# A signature list's file at least this big likely holds a list long enough to cut: an
+# entry takes more than 40 bytes (its name, and its type or status, each on a line).
+LONG_LIST_BYTES = listing.LONG * 40
 
-    def loaded(bundles: list[LetterBundle]) -> None:
-        stack.enter_context(server_started(pooled_ahead(bundles, jobs)))
 
-    return loaded
+@dataclass
+class Ahead:
+    """check's hooks for a build: the workers' server started in ``stack`` once likely needed.
+
+    Its import of WeasyPrint then runs on another core while this process reads and
+    plans, not after. A long list's file is known by its size before it is parsed (a
+    first read of 10,000 names takes about 1.5 s, longer than the import); the rest
+    is guessed once the letters are read (``pooled_ahead``).
+    """
+
+    stack: ExitStack
+    jobs: int | None
+    started: bool = False
+
+    def reading(self, path: Path) -> None:
+        """Before the signature list at ``path`` is read: started if its file is a long list's."""
+        if self.started or self.jobs is not None or default_jobs() < 2:
+            return  # --jobs says it: guessed from the letters, as read
+        try:
+            size = os.stat(path).st_size  # a pipe or a device says 0; it is said when read
+        except OSError:
+            return
+        if size >= LONG_LIST_BYTES:
+            self._start()
+
+    def loaded(self, bundles: list[LetterBundle]) -> None:
+        """Once the letters are read: started if building them will likely take workers."""
+        if not self.started and pooled_ahead(bundles, self.jobs):
+            self._start()
+
+    def _start(self) -> None:
+        self.started = True
+        self.stack.enter_context(server_started(True))
 
 
 def _own_folders(out: Path, plans: list[LetterPlan]) -> None:

@@ -43,12 +43,14 @@ def _checked(
     sending: bool = False,
     keep: list[Kept] | None = None,
     loaded: Loaded | None = None,
+    reading: Callable[[Path], None] | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error.
 
     Each signature list is taken from the reading kept for its bytes, if any (``sig``
     commands keep one); with ``keep`` (a build), the reading of a list read whole is
-    added to it, for the build to keep when it has succeeded. ``loaded`` as check's.
+    added to it, for the build to keep when it has succeeded. ``loaded`` as check's;
+    ``reading`` is called with each list's path before it is read.
     """
     from campaign.build.check import check
     from campaign.lists.listfile import read_list
@@ -57,6 +59,8 @@ def _checked(
     workspace = Workspace.locate(ctx.obj.get("workspace"))
 
     def reader(path: Path, problems: list[Problem]) -> SignatureList | None:
+        if reading is not None:
+            reading(path)
         return read_list(path, problems, keep)
 
     try:
@@ -280,15 +284,22 @@ def build(
         for line in same.lines:
             click.echo(line)
         return
-    from campaign.build.run import start_ahead
+    from campaign.build.run import Ahead
     from campaign.lists.listfile import keep_readings
 
     read: list[Kept] = []  # a long list read whole, its reading kept once all is built
-    # The workers' server imports WeasyPrint on another core while the letters are planned.
-    with contextlib.ExitStack() as ahead:
-        loaded = start_ahead(ahead, jobs)
+    # The workers' server imports WeasyPrint on another core while the letters are read.
+    with contextlib.ExitStack() as stack:
+        ahead = Ahead(stack, jobs)
         plans, problems = _checked(
-            ctx, slugs, strict, every=False, variant=variant, keep=read, loaded=loaded
+            ctx,
+            slugs,
+            strict,
+            every=False,
+            variant=variant,
+            keep=read,
+            loaded=ahead.loaded,
+            reading=ahead.reading,
         )
         _build_checked(root, key, plans, problems, jobs, force, verbose)
     keep_readings(read)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -76,3 +79,45 @@ def test_workers_are_guessed_from_the_letters_before_they_are_planned(
 ) -> None:
     monkeypatch.setattr(run, "default_jobs", lambda: cpus)
     assert run.pooled_ahead(bundles, jobs) is ahead
+
+
+@pytest.mark.parametrize(
+    ("size", "names", "jobs", "cpus", "started"),
+    [
+        (run.LONG_LIST_BYTES, 3000, None, 2, ["as the list is read"]),
+        (run.LONG_LIST_BYTES, 51, None, 2, ["as the list is read"]),  # a wrong guess
+        (run.LONG_LIST_BYTES - 1, 3000, None, 2, ["once the letters are read"]),
+        (run.LONG_LIST_BYTES - 1, 51, None, 2, []),
+        (run.LONG_LIST_BYTES, 3000, None, 1, []),  # one CPU: no workers
+        (run.LONG_LIST_BYTES, 3000, 1, 2, []),  # --jobs 1
+        (0, 51, 2, 2, ["once the letters are read"]),  # --jobs 2: guessed as before
+    ],
+)
+def test_a_long_lists_file_starts_the_workers_server_before_the_list_is_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    size: int,
+    names: int,
+    jobs: int | None,
+    cpus: int,
+    started: list[str],
+) -> None:
+    """Its first read takes longer than the server's import: the two run side by side."""
+    when: list[str] = []
+    moment = "as the list is read"
+
+    @contextmanager
+    def server_started(wanted: bool) -> Iterator[None]:
+        when.append(moment) if wanted else None
+        yield
+
+    monkeypatch.setattr(run, "server_started", server_started)
+    monkeypatch.setattr(run, "default_jobs", lambda: cpus)
+    (path := tmp_path / "list.yaml").write_bytes(b"#" * size)
+    with ExitStack() as stack:
+        ahead = run.Ahead(stack, jobs)
+        ahead.reading(path)
+        ahead.reading(tmp_path / "missing.yaml")  # said when it is read, not here
+        moment = "once the letters are read"
+        ahead.loaded([_bundle(1, names=names)])
+    assert when == started  # started once at most
