@@ -127,6 +127,18 @@ def open_fd(path: Path | str) -> int:
         raise
 
 
+def where_opened(fd: int, path: Path | str) -> Path:
+    """Where the file open as ``fd`` (opened by ``path``) really is, every link followed.
+
+    A link changed after the open cannot move what was opened: what a check of this
+    path allows is what is read.
+    """
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))  # Linux: the file itself
+    except OSError:
+        return resolved(path)  # elsewhere: where the name leads now
+
+
 def check_regular(fd: int, path: Path | str, limit: int = MAX_READ) -> int:
     """The size of the open ``fd``, a regular file of ``limit`` bytes at most; else NotAFile."""
     info = os.fstat(fd)

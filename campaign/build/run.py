@@ -661,7 +661,8 @@ def _enclose(plan: LetterPlan, todo: list[Output], staging: Path, ready: _Ready)
         if output.kind.mailed:
             target = staging / output.name
             files = [target, *(e.file for e in letter.enclosures)]
-            join_pdfs(files, target, variant=plan.variant)
+            checked = frozenset(e.file for e in letter.enclosures)
+            join_pdfs(files, target, variant=plan.variant, checked=checked)
             ready.done(target)
 
 

@@ -6,7 +6,7 @@ import io
 import os
 from pathlib import Path
 
-from campaign.paths import NotAFile, check_regular, open_fd, read_all, resolved
+from campaign.paths import NotAFile, check_regular, open_fd, read_all, resolved, where_opened
 
 # What a letter may show is public; these hold what is not (e-mail addresses, phone
 # numbers, notes, the send log) or settings no letter needs. Suffixes cover a file
@@ -64,7 +64,7 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
     except NotAFile as exc:  # a link to nothing, or back to itself; a socket
         raise Confined(path, str(exc.strerror), exc.hint) from exc
     try:
-        real = _opened(fd, path)
+        real = where_opened(fd, path)
         inside = resolved(folder)
         if not real.is_relative_to(inside):
             raise Confined(path, f"it leads to {real}, outside {folder.name}/")
@@ -86,11 +86,3 @@ def read_confined(path: Path, folder: Path, public: bool = False) -> str:
         data = read_all(handle, path, size)  # no further than it said it had
     # As Path.read_text reads it: the BOM dropped, line ends made \n.
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig").read()
-
-
-def _opened(fd: int, path: Path) -> Path:
-    """Where the file open as ``fd`` really is, every link followed."""
-    try:
-        return Path(os.readlink(f"/proc/self/fd/{fd}"))  # Linux: the file itself
-    except OSError:
-        return resolved(path)  # elsewhere: where the name leads now

@@ -22,7 +22,13 @@ from campaign.compose.overlays import SHEET
 from campaign.compose.sheettree import sheet_tree
 from campaign.errors import CampaignError, display_path
 from campaign.load.confine import off_limits
-from campaign.paths import MAX_BINARY, read_bytes, resolved, unreadable
+from campaign.paths import (
+    MAX_BINARY,
+    opened,
+    read_all,
+    resolved,
+    where_opened,
+)
 from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
 from campaign.pdf.linestyle import install as line_styles_once
@@ -82,31 +88,50 @@ def _fetcher_class() -> type:
             # resolved() follows symlinks, so a link pointing outside is refused as well.
             given = Path(unquote(parts.path))
             target = resolved(given)
-            shown = display_path(target)
-            if not target.is_relative_to(self.root):
-                return self._refuse(f"{shown} (outside the workspace)")
-            if why := off_limits(target, self.root):
-                return self._refuse(f"{shown} ({why}: never read for a letter)")
+            if why := self._confined(target):
+                return self._refuse(why)
             if not os.path.lexists(given):
-                return self._refuse(f"{shown} (no such file)")
-            if refused := unreadable(given, MAX_BINARY):  # said at the name the letter gives
-                return self._refuse(f"{display_path(given)} ({refused[0]})", refused[1])
-            if not any(target.is_relative_to(place) for place in self.places):
+                return self._refuse(f"{display_path(target)} (no such file)")
+            # Opened once, and what was opened is checked and read: a folder on its path
+            # turned into a link after the look above cannot lead the read elsewhere.
+            try:
+                with opened(given, MAX_BINARY) as (handle, size):
+                    return self._read(handle, given, target, size)
+            except OSError as exc:  # not a file, said at the name the letter gives
+                why = exc.strerror or "it cannot be read"
+                return self._refuse(f"{display_path(given)} ({why})", getattr(exc, "hint", ""))
+
+        def _confined(self, path: Path) -> str:
+            """Why the resolved ``path`` is never read for a letter, said; '' if it may be."""
+            shown = display_path(path)
+            if not path.is_relative_to(self.root):
+                return f"{shown} (outside the workspace)"
+            if why := off_limits(path, self.root):
+                return f"{shown} ({why}: never read for a letter)"
+            return ""
+
+        def _read(self, handle: Any, given: Path, target: Path, size: int) -> Any:
+            """The file ``given`` led to, open as ``handle``, if a letter may show it."""
+            real = where_opened(handle.fileno(), given)
+            if real != target and (why := self._confined(real)):
+                return self._refuse(why)  # it changed since it was looked at
+            shown = display_path(real)
+            if not any(real.is_relative_to(place) for place in self.places):
                 return self._refuse(f"{shown} (not in the letter's folder or templates/)")
-            kind = KINDS.get(target.suffix.lower())
+            kind = KINDS.get(real.suffix.lower())
             if kind is None:
                 return self._refuse(f"{shown} (not a picture, font or style sheet)")
             try:
-                data = read_bytes(target, MAX_BINARY)
-            except OSError as exc:  # changed since it was looked at
+                data = read_all(handle, given, size)
+            except OSError as exc:  # it grew while read, or the disk could not read it
                 return self._refuse(f"{shown} ({exc.strerror})", getattr(exc, "hint", ""))
-            if kind == "picture" and (why := picture_problem(data, target.suffix == ".svg")):
+            if kind == "picture" and (why := picture_problem(data, real.suffix == ".svg")):
                 return self._refuse(f"{shown} ({why})")
             if kind != "picture" and (why := disguised_picture_problem(data)):
                 return self._refuse(f"{shown} ({why})")
             # WeasyPrint takes a linked style sheet only when it is said to be CSS.
             typed = {"Content-Type": "text/css"} if kind == "style sheet" else None
-            return URLFetcherResponse(target.as_uri(), data, headers=typed)
+            return URLFetcherResponse(real.as_uri(), data, headers=typed)
 
         def _refuse(self, why: str, hint: str = "") -> Any:
             # WeasyPrint reports a failed fetch only to its logger and goes on without

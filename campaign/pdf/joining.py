@@ -29,7 +29,7 @@ from typing import Any
 from campaign.errors import CampaignError, Problem, ProblemsFoundLate
 from campaign.files.atomic import write_staged
 from campaign.model.records import Enclosure
-from campaign.paths import MAX_BINARY, NotAFile, opened, read_bytes
+from campaign.paths import MAX_BINARY, NotAFile, opened, read_bytes, where_opened
 
 # Keys that point back up the page tree or into a document structure we do not copy.
 _SKIP = {"/Parent", "/StructParents", "/P"}
@@ -46,19 +46,26 @@ def _reason(exc: Exception) -> str:
 
 
 @contextmanager
-def _opened_pdf(path: Path | str) -> Iterator[Any]:
+def _opened_pdf(path: Path | str, checked: bool = False) -> Iterator[Any]:
     """The PDF at ``path``, opened as a regular file only (``paths.opened``).
 
     A part is a file of the build's or an enclosure, each looked at before: one
     swapped for a named pipe in between would make qpdf's own open wait for ever, and
     a link to a device read without end. Here either is :class:`~campaign.paths.NotAFile`,
-    said at its path.
+    said at its path. ``checked``: ``path`` is where a check found the file, every link
+    followed; a folder on the way turned into a link since (to a file of the user's
+    outside the letter) is refused, not joined into what is mailed.
     """
     import pikepdf
 
     with ExitStack() as stack:
         try:
             handle, _size = stack.enter_context(opened(path, MAX_BINARY))
+            if checked and (real := where_opened(handle.fileno(), path)) != Path(path):
+                raise CampaignError(
+                    f"{path}: it now leads to {real}, not where it was checked; nothing "
+                    "was written\n  hint: build again once nothing changes the letter's files"
+                )
             # Mapped, as qpdf maps a file it opens by name: read through Python's stream
             # methods, print.pdf's join took 1.6 times the CPU.
             pdf = stack.enter_context(pikepdf.open(handle, access_mode=pikepdf.AccessMode.mmap))
@@ -351,6 +358,7 @@ def join_pdfs(
     variant: str = "",
     under: Path | None = None,
     before: Callable[[Path], Path | None] | None = None,
+    checked: frozenset[Path] = frozenset(),
 ) -> list[int]:
     """Write ``parts`` one after the other into ``target``; return each part's page count.
 
@@ -366,6 +374,8 @@ def join_pdfs(
     master the part was stamped on, if it was: a page of the part that draws exactly
     what the master's page of the same number draws (same content stream, resources
     only added to) is then the master's, copied once for every part that shares it.
+    ``checked``: parts that are where a check found them (an enclosure, its links
+    followed): one that is elsewhere when opened is refused.
     """
     import pikepdf
 
@@ -384,7 +394,7 @@ def join_pdfs(
     masters: dict[Path, list[_MasterPage]] = {}
     for path in parts:
         master = before(path) if before is not None else None
-        with _opened_pdf(path) as source:
+        with _opened_pdf(path, path in checked) as source:
             if not counts:
                 take_document_info(source, out)
             version = max(version, str(source.pdf_version))

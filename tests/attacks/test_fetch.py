@@ -20,7 +20,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from campaign.errors import CampaignError
+from campaign.errors import CampaignError, display_path
 from campaign.pdf.render import render_pdf
 
 from conftest import pdf_text, run, snapshot
@@ -438,3 +438,38 @@ def test_a_picture_in_a_data_url_of_another_type_is_checked_too(ws: Path) -> Non
     assert "xSTYLED" in pdf_text(ws / "styled.pdf")
     plain = base64.b64encode(b"not a picture at all").decode()
     render_pdf(f'<p>x</p><a href="data:text/plain;base64,{plain}">y</a>', ws, ws)
+
+
+@pytest.mark.parametrize("lead", ["outside", "private"])
+def test_a_picture_is_read_where_it_was_checked_even_if_a_folder_on_its_way_changes(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, lead: str
+) -> None:
+    """Found on 5 December: the fetcher looked at where a picture led, then read it by
+    that path again; a folder on the way turned into a link in between led the read out
+    of the workspace (a file of the user's, into what is mailed). It is now opened once,
+    and what was opened is checked."""
+    (ws / "img").mkdir()
+    (ws / "img" / "logo.png").write_bytes(real_png())
+    elsewhere = ws.parent / "elsewhere" if lead == "outside" else ws / "signatories"
+    elsewhere.mkdir()
+    (elsewhere / "logo.png").write_bytes(real_png())  # a picture the user keeps to themself
+    import campaign.pdf.engine as engine
+
+    looked = engine.off_limits
+
+    def folder_turned_into_a_link(path: Path, root: Path) -> str:
+        why = looked(path, root)
+        if (ws / "img").is_dir() and not (ws / "img").is_symlink():
+            (ws / "img" / "logo.png").unlink()
+            (ws / "img").rmdir()
+            (ws / "img").symlink_to(elsewhere)
+        return why
+
+    monkeypatch.setattr(engine, "off_limits", folder_turned_into_a_link)
+    why = {
+        "outside": f"{display_path(elsewhere / 'logo.png')} (outside the workspace)",
+        "private": "ws/signatories/logo.png (a sign-on list: never read for a letter)",
+    }[lead]
+    assert refusal(ws, '<img src="img/logo.png">') == (
+        f"ws/: the letter links to a file that was not read: {why}\n{HINT}"
+    )

@@ -145,3 +145,27 @@ def test_an_empty_part_is_said_at_its_path(tmp_path: Path) -> None:
     with pytest.raises(CampaignError) as caught:
         join_pdfs([letter, empty], tmp_path / "joined.pdf")
     assert caught.value.format_message().startswith(f"{empty}: cannot read it to join it (")
+
+
+def test_an_enclosure_elsewhere_than_where_it_was_checked_is_not_joined(tmp_path: Path) -> None:
+    """A folder on its way turned into a link after the check: a file of the user's
+    outside the letter would have been joined into what is mailed."""
+    letter = _pdf(tmp_path / "letter.pdf")
+    (tmp_path / "elsewhere").mkdir()
+    _pdf(tmp_path / "elsewhere" / "annex.pdf", pages=2)
+    (tmp_path / "letter").mkdir()
+    checked = tmp_path / "letter" / "annex.pdf"  # where the check found it
+    (tmp_path / "letter").rmdir()
+    (tmp_path / "letter").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(CampaignError) as caught:
+        join_pdfs([letter, checked], tmp_path / "joined.pdf", checked=frozenset({checked}))
+    assert caught.value.format_message() == (
+        f"{checked}: it now leads to {tmp_path / 'elsewhere' / 'annex.pdf'}, not where it was "
+        "checked; nothing was written\n"
+        "  hint: build again once nothing changes the letter's files"
+    )
+    assert not (tmp_path / "joined.pdf").exists()
+    # Where it was checked, it is joined.
+    counts = join_pdfs([letter, tmp_path / "elsewhere" / "annex.pdf"], tmp_path / "joined.pdf",
+                       checked=frozenset({tmp_path / "elsewhere" / "annex.pdf"}))  # fmt: skip
+    assert counts == [1, 2]
