@@ -192,14 +192,16 @@ def run_shared(job: SharedJob) -> Placing | None:
 
     None when the build would not lay its letters' parts out alone: the shared pages
     do not fit (the first letter's address, the return line), a part placed out of the
-    flow moves something, there is no part in the flow to compare, parts stand in
-    the page margins, or they cannot be outlined. ``check`` then lays out the group's
+    flow moves something, there is no part in the flow to compare, a part cannot be
+    laid out apart (render.parts_apart), parts stand in the page margins, or they
+    cannot be outlined. ``check`` then lays out the group's
     page 1s whole.
     """
     from campaign.pdf.render import (
         addressee_boxes,
         fitted_layout,
         margin_parts,
+        parts_apart,
         placed_parts_move_nothing,
         vary_layout,
     )
@@ -207,6 +209,8 @@ def run_shared(job: SharedJob) -> Placing | None:
     with pdf_layout(output_name(job.output), job.limits):
         document, misfits = fitted_layout(job.html, Path(job.base), Path(job.root))
     if misfits or not placed_parts_move_nothing(document) or not addressee_boxes(document):
+        return None
+    if parts_apart(document, job.html):
         return None
     if margin_parts(document):
         return None
@@ -273,11 +277,10 @@ def mail_documents(composer: Composer) -> list[tuple[str, str]]:
     if not composer.pieces:
         return []
     documents = []
-    layers = composer.envelope_layers()
-    envelopes = composer.envelopes_html() if layers is None else layers[1]
-    if layers is not None:
-        documents.append(("envelopes.pdf.under.pdf", layers[0]))
-    for name, parts in (("envelopes", envelopes), ("labels", composer.labels_html())):
+    under, envelopes = composer.envelope_parts()
+    if under:
+        documents.append(("envelopes.pdf.under.pdf", under))
+    for name, parts in (("envelopes", envelopes), ("labels", composer.label_parts())):
         documents += [(f"{name}.pdf.{n:04d}.pdf", html) for n, html in enumerate(parts)]
     return documents
 

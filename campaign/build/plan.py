@@ -211,15 +211,13 @@ def _web(kind: Kind, p: Planning) -> Iterable[Output]:
 
 
 def _envelopes(kind: Kind, p: Planning) -> Iterable[Output]:
-    layers = None if is_tagged(p.variant) else p.composer.envelope_layers()
-    if layers is None:  # a tagged page must be laid out whole, as must a template's own
-        return _in_parts(kind, p.composer.envelopes_html(), p)
-    under, parts = layers
+    # A tagged page must be laid out whole, as must a template's own.
+    under, parts = p.composer.envelope_parts(layered=not is_tagged(p.variant))
     return _in_parts(kind, parts, p, under)
 
 
 def _labels(kind: Kind, p: Planning) -> Iterable[Output]:
-    return _in_parts(kind, p.composer.labels_html(), p)
+    return _in_parts(kind, p.composer.label_parts(), p)
 
 
 def _in_parts(kind: Kind, parts: list[str], p: Planning, under: str = "") -> Iterable[Output]:

@@ -604,10 +604,11 @@ def _run(
             misfit = list(done.overflowing)
             unfit.append(DoesNotFit(misfit, (str(staging / first),) * len(misfit)))
             continue  # its letters are said below
-        made.shared_pages += done.pages
+        made.shared_pages += 0 if done.apart else done.pages  # else none is stamped on
         # Its overlays go to the workers at once, behind what they have.
-        why = "none" if done.moves_nothing else "after"
-        submit(group, master, done.boxes, done.margins, done.layout, why)
+        why = done.apart or ("none" if done.moves_nothing else "after")
+        boxes = () if done.apart else done.boxes  # none: each letter is laid out whole
+        submit(group, master, boxes, done.margins, done.layout, why)
     feed.open()  # the parts behind the overlays, each handed out now
     for stamp, master, numbers, paths in stamps:
         try:

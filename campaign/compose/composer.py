@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
+from campaign.compose.pagestate import across_pages
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -366,16 +367,39 @@ class Composer:
         template = load_template(self.env, self._part("parallel.html.j2"), context)
         return original._finish(render(template, context))  # the page is in the original's
 
-    def envelopes_html(self, layer: str | None = None) -> list[str]:
+    def envelopes_html(
+        self, layer: str | None = None, per_part: int = ENVELOPES_PER_PART
+    ) -> list[str]:
         """Envelopes for every piece of mail, in the size the folded letter goes into.
 
-        In parts of ENVELOPES_PER_PART, so that the build can lay them out side by side.
+        In parts of ``per_part``, so that the build can lay them out side by side.
         With ``layer="overlay"``, the addresses alone (see ``envelope_layers``).
         """
         return [
-            self._envelopes(self.pieces[start : start + ENVELOPES_PER_PART], layer)
-            for start in range(0, len(self.pieces), ENVELOPES_PER_PART)
+            self._envelopes(self.pieces[start : start + per_part], layer)
+            for start in range(0, len(self.pieces), per_part)
         ]
+
+    def envelope_parts(self, layered: bool = True) -> tuple[str, list[str]]:
+        """The envelopes as the build lays them out: the envelope under every page, and parts.
+
+        The envelope under every page is '' when there is none (``layered`` False, or a
+        template without layers). A page that counts the pages or looks by its place
+        among them (``pagestate.across_pages``) would count its part's alone, over the
+        envelope under it: then all are one part, and none is under them.
+        """
+        layers = self.envelope_layers() if layered else None
+        under, parts = layers if layers is not None else ("", self.envelopes_html())
+        if any(across_pages(html) for html in (under, *parts)):
+            return "", self.envelopes_html(per_part=max(1, len(self.pieces)))
+        return under, parts
+
+    def label_parts(self) -> list[str]:
+        """The label sheets as the build lays them out, in parts (one, as envelope_parts says)."""
+        parts = self.labels_html()
+        if any(across_pages(html) for html in parts):
+            return self.labels_html(per_part=max(1, len(self.pieces)))
+        return parts
 
     def envelope_layers(self) -> tuple[str, list[str]] | None:
         """One envelope with what every envelope shows, and the addresses' parts to draw on it.
@@ -397,10 +421,10 @@ class Composer:
         )
         return self._finish(render(template, context))
 
-    def labels_html(self) -> list[str]:
+    def labels_html(self, per_part: int = SHEETS_PER_PART) -> list[str]:
         """Address labels for every piece of mail, on the sheet that fits the paper.
 
-        In parts of a few sheets each, so that the build can lay them out side by side.
+        In parts of ``per_part`` sheets, so that the build can lay them out side by side.
         """
         sheet = LABEL_SHEETS[self.bundle.letter.paper]
         cells = [
@@ -418,10 +442,10 @@ class Composer:
             self._finish(
                 render(
                     template,
-                    self._page_context(sheet=sheet, sheets=sheets[n : n + SHEETS_PER_PART]),
+                    self._page_context(sheet=sheet, sheets=sheets[n : n + per_part]),
                 )
             )
-            for n in range(0, len(sheets), SHEETS_PER_PART)
+            for n in range(0, len(sheets), per_part)
         ]
 
 
@@ -524,6 +548,23 @@ def _well_marked(part: str) -> bool:
     return shape.ok and shape.depth == 0 and shape.tops == 1
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _markup(parts: list[str]) -> str:
+    """The marked parts' elements and attributes, each text only said to be there or not.
+
+    A style sheet can tell two parts apart by their markup (``:has(.salutation.formal)``
+    styling the closing, a sibling's rule, ``:empty``), never by their text: letters
+    whose parts are marked up alike share a layer laid out with one of their own parts.
+    """
+    return "".join(
+        piece if n % 2 else ("\u2026" if piece else "")
+        for part in parts
+        for n, piece in enumerate(_TAG.split(part))
+    )
+
+
 def _digest(*texts: str) -> str:
     digest = hashlib.sha256()
     for text in texts:
@@ -621,18 +662,23 @@ def _sharing(
     if why := _unfit(shared, overlay):
         return Sharing(reasons=((why, len(recipients)),))
     count = len(_VARY.findall(shared))
-    members, keys = [], []
+    alike: dict[str, list[int]] = {}  # by the parts' markup: the addressees marked so
+    keys = []
     rest = _digest(without_vary(shared))
     for index, recipient in enumerate(recipients, first):
         own = html(recipient, "overlay")  # milliseconds: page 1 alone
         keys.append(_digest(rest, own))
         parts = _VARY.findall(own)
         if len(parts) == count and all(_well_marked(part) for part in parts):
-            members.append(index)
-    bad = len(recipients) - len(members)
+            alike.setdefault(_markup(parts), []).append(index)
+    groups = tuple(tuple(members) for members in alike.values())
+    bad = len(recipients) - sum(len(members) for members in groups)
+    # Each group's layer holds its own first letter's parts, hidden (the first's is
+    # composed already).
+    layers = [shared if g[0] == first else html(recipients[g[0] - first], "shared") for g in groups]
     return Sharing(
-        (tuple(members),) if members else (),
-        (shared,) if members else (),
+        groups,
+        tuple(layers),
         tuple(keys),
         ((MARKED_BADLY, bad),) if bad else (),
     )
@@ -650,7 +696,9 @@ def _compared(recipients: list[PublicRecipient], html: Compose, first: int) -> S
         if why := _unfit(shared, overlay):
             unfit[why] = unfit.get(why, 0) + 1
         else:
-            alike.setdefault(_digest(without_vary(shared)), []).append(index)
+            # Alike outside the parts, and the parts marked up alike (_markup).
+            key = _digest(without_vary(shared), _markup(_VARY.findall(shared)))
+            alike.setdefault(key, []).append(index)
     # A letter alike with no other is laid out whole: a shared layer for it alone
     # would cost more.
     groups = tuple(tuple(members) for members in alike.values() if len(members) > 1)

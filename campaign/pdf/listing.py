@@ -34,6 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from campaign.compose.pagestate import SIDED, STATEFUL, as_read
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.engine import layout, write
@@ -69,36 +70,13 @@ _CONTINUED = (
 )
 # A page with boxes made to fit (a letter's window) is laid out whole: fitting reads them.
 _FITTED = re.compile(r' data-fit|class="[^"]*\bwindow\b')
-# Styles whose state runs from page to page (a named string, a counter other than the
-# page's, the depth of quotes opened, the item's number an own counter style marks
-# with a symbol of its choice) would start again in each part, a reference to an
-# element's text may point into another part, and style sheets not in the page cannot
-# be read for them: such a list is laid out whole. Read as CSS reads it (_as_read).
-_STATEFUL = re.compile(
-    r"string-set|counter-(?:reset|increment|set)|counters?\((?!\s*pages?\s*\))"
-    r"|(?:no-)?(?:open|close)-quote|target-(?:text|counters?)\(|@counter-style|symbols\("
-    r"|@import|<link\b[^>]*stylesheet",
-    re.IGNORECASE,
-)
-# Pages picked otherwise than as the first (a named page, left and right ones, blank
-# ones, the nth), and breaks to a left or right page: a part's pages are counted from
-# its own first, which is a right one, and the furniture's pages have no name. (The
-# first page's own look is compared at the seams.)
-# A footnote is numbered by WeasyPrint's own counter, which starts again in each part;
-# a fixed box stands on every page from its own on, and a part holds none of what is
-# before its first item (a fixed box with no text is not seen at a seam). A value
-# given through a custom property (var()) may be any of these.
-_SIDED = re.compile(
-    r"@page\b(?!(?:\s|,|:first\b)*[{;])"
-    r"|(?:page-)?break-(?:before|after)\s*:[^;}]*\b(?:left|right|recto|verso|var\()"
-    r"|\bfloat\s*:[^;}]*\b(?:footnote|var\()|\bposition\s*:[^;}]*\b(?:fixed|var\()",
-    re.IGNORECASE,
-)
+# Styles whose state runs from page to page, and pages picked otherwise than as the
+# first, are compose/pagestate.py's (STATEFUL, SIDED): such a list is laid out whole.
+# (The first page's own look is compared at the seams; the page's number and count are
+# the furniture's.)
 # A link, or an anchor (an element's id is a named destination of the PDF): the parts'
 # pages are stamped on the furniture's, their links and destinations left behind.
 _LINKED = re.compile(r"<a\b[^>]*\s(?:href|name)\s*=|<[^>]*\sid\s*=|-weasy-anchor", re.IGNORECASE)
-# A character escaped in CSS: a hexadecimal code (and one white space after it), or itself.
-_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
 
 
 @dataclass(frozen=True)
@@ -533,30 +511,12 @@ def is_long(html: str, variant: str = "") -> bool:
         variant
         or html.count("<li") < LONG
         or _FITTED.search(html)
-        or _STATEFUL.search(read := _as_read(html))
-        or _SIDED.search(read)
+        or STATEFUL.search(read := as_read(html))
+        or SIDED.search(read)
         or _LINKED.search(read)
         or _CONTINUED_MARK in read.lower()  # the parts' own mark, named by the page itself
         or _by_place(html)
     )
-
-
-def _as_read(html: str) -> str:
-    """``html`` with its character references and its CSS escapes written as what they stand for.
-
-    A style attribute's ``counter&#45;increment`` and a style sheet's ``counter-incr\\65 ment``
-    are the property they spell.
-    """
-
-    def character(found: re.Match[str]) -> str:
-        code = found.group(1)
-        if code is None:
-            return found.group(2)
-        number = int(code, 16)
-        surrogate = 0xD800 <= number <= 0xDFFF
-        return chr(number) if 0 < number <= 0x10FFFF and not surrogate else "\ufffd"
-
-    return _ESCAPE.sub(character, unescape(html))
 
 
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
@@ -654,9 +614,7 @@ def _may_run(html: str, start: int) -> bool:
     import tinycss2
 
     after = html[start:]
-    if (
-        "running(" in _as_read(after).lower()
-    ):  # a style attribute, or a style sheet, among the items
+    if "running(" in as_read(after).lower():  # a style attribute, or a style sheet, among the items
         return True
     for sheet in _STYLE.findall(html[:start]):
         for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):

@@ -582,6 +582,91 @@ def margin_parts(document: Any) -> tuple[Margins, ...]:
     return tuple(found)
 
 
+def _is_part(box: Any) -> bool:
+    """Whether ``box`` is an element's box of class ``vary``, not a line or text inside one."""
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    element = getattr(box, "element", None)
+    if element is None or isinstance(box, (LineBox, TextBox)):
+        return False
+    return "vary" in (element.get("class") or "").split()
+
+
+def _shows_elsewhere(box: Any, referred: bool) -> bool:
+    """Whether ``box``, in a part, shows its text or place elsewhere than in its own box.
+
+    A named string (a running header), a bookmark, a link, a footnote (its call and
+    its text in the page's footnote area), a fixed element (on every page): each is
+    drawn from the master, laid out for its first addressee, in every letter. With
+    ``referred`` (the page holds a ``target-text()`` or ``target-counter()``), an
+    element's id may be read from anywhere. (A part running in the page margins is
+    margin_parts'.)
+    """
+    style = box.style
+    element = getattr(box, "element", None)
+    return bool(
+        style["string_set"] != "none"
+        or style["bookmark_level"] != "none"
+        or getattr(box, "link", None) is not None
+        or "::footnote" in (getattr(box, "element_tag", "") or "")
+        or style["position"] == "fixed"
+        or (referred and element is not None and element.get("id") is not None)
+    )
+
+
+def _formatting_root(above: tuple[Any, ...]) -> int:
+    """The box whose lines the floats in it narrow, of those ``above`` (its id; 0: the page)."""
+    for box in reversed(above):
+        style = box.style
+        if (
+            style["position"] in ("absolute", "fixed")
+            or style["float"] != "none"
+            or style["overflow"] != "visible"
+            or "flow" not in style["display"]  # flow-root, flex, grid, a table's cell, ...
+        ):
+            return id(box)
+    return 0
+
+
+def parts_apart(document: Any, html: str) -> str:
+    """Why the parts of class ``vary`` cannot be laid out apart from their pages; '' if they can.
+
+    The master lays out its first addressee's parts hidden, and each letter's own are
+    laid out alone and stamped over them. That is each letter only if a part shows
+    nothing elsewhere ('exports': a running header's string, a bookmark, a link...),
+    and nothing around it sets it ('beside': a float whose side its lines run along, a
+    first line or letter styled from a box around it). A key of ``workers.UNSHARED``.
+    """
+    from campaign.compose.pagestate import as_read
+
+    referred = "target-" in as_read(html).lower()
+    for page in document.pages:
+        floats: list[tuple[int, float, float]] = []  # formatting root, top, bottom
+        parts: list[tuple[int, float, float]] = []
+        for box, above in _walked(page._page_box, ()):
+            inside = _is_part(box) or any(_is_part(b) for b in above)
+            if inside and _shows_elsewhere(box, referred):
+                return "exports"
+            if not inside:
+                if box.style["float"] in ("left", "right"):
+                    top = box.position_y
+                    floats.append((_formatting_root(above), top, top + box.margin_height()))
+                continue
+            if any(
+                getattr(b, "first_line_style", None) is not None
+                or getattr(b, "first_letter_style", None) is not None
+                for b in (*above, box)
+            ):
+                return "beside"
+            if _is_part(box) and not any(_is_part(b) for b in above):
+                top = box.position_y
+                parts.append((_formatting_root(above), top, top + box.margin_height()))
+        for root, top, bottom in parts:
+            if any(r == root and t < bottom and b > top for r, t, b in floats):
+                return "beside"
+    return ""
+
+
 def _walked(box: Any, above: tuple[Any, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
     """Every box under ``box`` with the boxes above it, absolutely placed ones included."""
     for child in getattr(box, "children", ()):

@@ -95,6 +95,9 @@ class MasterDone:
     # Where every part stands, and each page's content box (render.vary_layout); None:
     # overlays are whole page 1s with all but the parts hidden.
     layout: tuple[tuple[Place, ...], tuple[Any, ...]] | None = None
+    # Why the parts cannot be laid out apart from the master (render.parts_apart): a
+    # key of UNSHARED, each letter then laid out whole; '' when they can.
+    apart: str = ""
 
 
 def run_master(job: MasterJob) -> MasterDone:
@@ -103,6 +106,7 @@ def run_master(job: MasterJob) -> MasterDone:
         addressee_boxes,
         fitted_layout,
         margin_parts,
+        parts_apart,
         placed_parts_move_nothing,
         vary_layout,
         write,
@@ -112,6 +116,8 @@ def run_master(job: MasterJob) -> MasterDone:
         document, overflowing = fitted_layout(job.html, Path(job.base), Path(job.root), job.variant)
         if overflowing:
             return MasterDone(tuple(overflowing))
+        if apart := parts_apart(document, job.html):
+            return MasterDone((), len(document.pages), apart=apart)
         write_staged(Path(job.out), write(document, job.variant, job.date))
         # Where the addressee's parts stand in the flow of the text: the salutation on
         # page 1, or on page 2 when a cover comes first (petition). Each overlay's must
@@ -174,6 +180,11 @@ UNSHARED = {
     "(a longer salutation wraps), which would move the text after it",
     "margins": "what their page margins show (a copy's mark) is drawn otherwise than on "
     "the shared pages (a longer mark wraps what stands beside it)",
+    "exports": "something of their address or salutation is shown elsewhere too (a named "
+    "string in a running header, a bookmark, a link, a footnote), which the shared pages "
+    "would show as the first addressee's",
+    "beside": "what stands around their address or salutation sets it (a float beside it, "
+    "a styled first line or letter), which a part laid out alone would not meet",
 }
 
 

@@ -1,0 +1,130 @@
+"""When an addressee's parts cannot be laid out apart from the page they stand on.
+
+The shared pages are laid out with their first letter's parts hidden, and each letter's
+own are laid out alone and stamped on. ``parts_apart`` says when that would not be the
+letter: what a hidden part shows elsewhere, or what around a part sets it. Each kind is
+one case here; the attack that found them builds whole campaigns
+(tests/attacks/test_wrong_letter_breaks.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from campaign.compose.composer import _markup
+from campaign.compose.pagestate import across_pages
+from campaign.pdf.engine import layout
+from campaign.pdf.render import parts_apart
+
+LONG = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6
+
+
+def page(css: str, body: str) -> str:
+    return (
+        f"<!DOCTYPE html><html><head><style>@page {{ size: A5; margin: 15mm }} {css}</style>"
+        f"</head><body>{body}</body></html>"
+    )
+
+
+SALUTATION = '<p class="salutation vary">Dear Ann Lee,</p>'
+
+
+@pytest.mark.parametrize(
+    ("css", "body", "why"),
+    [
+        ("", f"<h1>Re: a letter</h1>{SALUTATION}<p>{LONG}</p>", ""),
+        # What a hidden part shows elsewhere.
+        (
+            ".salutation { string-set: who content() }"
+            " @page { @top-center { content: string(who) } }",
+            SALUTATION,
+            "exports",
+        ),
+        (".salutation span { string-set: who content() }",
+         '<p class="salutation vary">Dear <span>Ann</span>,</p>', "exports"),
+        (".salutation { bookmark-level: 1 }", SALUTATION, "exports"),
+        ("", '<p class="salutation vary">Dear <a href="https://example.org">Ann</a>,</p>',
+         "exports"),
+        (".salutation { float: footnote }", f"<p>{LONG}</p>{SALUTATION}", "exports"),
+        (".salutation { position: fixed }", SALUTATION, "exports"),
+        (".ref::after { content: target-text(attr(href)) }",
+         '<p><a class="ref" href="#s">see</a></p><p class="salutation vary" id="s">Dear Ann,</p>',
+         "exports"),
+        ("", '<p class="salutation vary" id="s">Dear Ann,</p>', ""),  # an id nobody reads
+        # What around a part sets it.
+        (".subject { float: right; width: 40mm; height: 30mm }",
+         f'<h1 class="subject">Re: a letter</h1>{SALUTATION}<p>{LONG}</p>', "beside"),
+        (".logo { float: left; width: 20mm; height: 5mm }",  # ends above the salutation
+         f'<div class="logo"></div><p>{LONG}</p>{SALUTATION}', ""),
+        (".logo { float: left; width: 20mm; height: 40mm } .head { display: flow-root }",
+         f'<div class="head"><div class="logo"></div></div>{SALUTATION}', ""),  # its own root
+        (".aside { float: right; width: 20mm; height: 40mm }",  # after it: cannot move up
+         f'{SALUTATION}<div class="aside"></div><p>{LONG}</p>', ""),
+        (".start::first-line { color: red }",
+         f'<div class="start">{SALUTATION}<p>{LONG}</p></div>', "beside"),
+        (".start::first-letter { font-size: 200% }",
+         f'<div class="start">{SALUTATION}<p>{LONG}</p></div>', "beside"),
+        (".other::first-line { color: red }",  # a first line that is not around it
+         f'<p class="other">{LONG}</p>{SALUTATION}', ""),
+    ],
+)  # fmt: skip
+def test_a_part_is_laid_out_apart_only_when_nothing_else_depends_on_it(
+    tmp_path: Path, css: str, body: str, why: str
+) -> None:
+    html = page(css, body)
+    assert parts_apart(layout(html, tmp_path, tmp_path), html) == why
+
+
+TEXT = st.text(st.characters(blacklist_characters="<>&\"'", blacklist_categories=("Cs",)))
+
+
+@given(TEXT, TEXT)
+def test_parts_that_differ_only_in_their_text_are_marked_up_alike(one: str, other: str) -> None:
+    def part(text: str) -> str:
+        return f'<!--vary--><p class="salutation vary"><span>{text}</span>!</p><!--/vary-->'
+
+    same = _markup([part(one)]) == _markup([part(other)])
+    assert same is (bool(one) == bool(other))  # an empty element matches :empty
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        '<!--vary--><p class="salutation vary formal">Dear Sir,</p><!--/vary-->',
+        '<!--vary--><p class="salutation vary" lang="ja">Dear Sir,</p><!--/vary-->',
+        '<!--vary--><p class="salutation vary"><em>Dear</em> Sir,</p><!--/vary-->',
+        '<!--vary--><p class="salutation vary"></p><!--/vary-->',
+    ],
+)
+def test_parts_marked_up_otherwise_are_told_apart(other: str) -> None:
+    own = '<!--vary--><p class="salutation vary">Dear Ann Lee,</p><!--/vary-->'
+    assert _markup([own]) != _markup([other])
+
+
+@pytest.mark.parametrize(
+    ("css", "across"),
+    [
+        ("@page { size: A4; margin: 0 }", False),
+        ("@page :first { margin-top: 30mm }", True),
+        ("@page :left { margin-left: 30mm }", True),
+        ('@page { @bottom-right { content: "No. " counter(page) } }', True),
+        ("@page { @bottom-right { content: counter(pages) } }", True),
+        ("@page { @bottom-right { content: counters( page , '.') } }", True),
+        (".to { string-set: who content() }", True),
+        (".to { counter-increment: envelope }", True),
+        (".to { position: running(head) } @page { @top-center { content: element(head) } }", True),
+        (".title { position: running(head) }", False),  # letter.css's: no margin shows it
+        ('@page { @top-center { content: "Airmail" } }', True),  # drawn over the envelope under
+        (".to { break-before: right }", True),
+        (".to { counter-incr\\65 ment: envelope }", True),  # escaped, as CSS reads it
+        (".to { font: 11pt/1.3 sans-serif }", False),
+    ],
+)
+def test_a_page_that_counts_the_pages_or_carries_state_is_not_cut_into_parts(
+    css: str, across: bool
+) -> None:
+    assert across_pages(page(css, '<div class="to">Ann Lee</div>')) is across
