@@ -31,6 +31,7 @@ from campaign.paper.envelopes import WINDOWS
 from campaign.paths import files_below, fingerprint, read_text
 from campaign.pdf.proof import PROOF, proof_line, verify
 from campaign.pdf.variants import document_date, source_date
+from campaign.text.scripts import is_right_to_left
 
 
 class Layout(enum.Enum):
@@ -316,7 +317,8 @@ def _proved(
     for path in [*letters, *([listing] if listing else [])]:
         ready(path)
     shown = {path: folder / path.relative_to(staging) for path in where.values()}
-    verified = verify(letters, listing, names, shown, folder) if names else {"names": 0}
+    rtl = is_right_to_left(plan.bundle.letter.language)
+    verified = verify(letters, listing, names, shown, folder, rtl) if names else {"names": 0}
     proof = {
         "letters": len(pieces),
         "addresses": f"every address inside its {plan.bundle.letter.envelope} window, "

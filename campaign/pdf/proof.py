@@ -57,44 +57,55 @@ def _squeezed(text: str) -> str:
 _RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
 
 
-def _forms(name: str) -> tuple[str, ...]:
+def _forms(name: str, rtl: bool = False) -> tuple[str, ...]:
     """How ``name`` can read back: as written, and, where it holds right-to-left text or
     direction controls, in the order its letters stand on the page (a PDF keeps that
-    order, and an override such as U+202E reverses Latin letters for good)."""
+    order, and an override such as U+202E reverses Latin letters for good).
+
+    ``rtl``: the page runs right to left, where even a Latin name's runs are set in
+    another order ("1969 KAL ..." stands as "KAL ... 1969"): read that way too.
+    """
     written = _squeezed(name)
-    if name.isascii() or not any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name):
+    mixed = not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
+    if not (mixed or rtl):
         return (written,)
     import icu
 
-    bidi = icu.Bidi()
-    bidi.setPara(icu.UnicodeString(name), 0xFE)  # UBIDI_DEFAULT_LTR, as the page sets it
-    shown = _squeezed(str(bidi.writeReordered(8)))  # UBIDI_REMOVE_BIDI_CONTROLS
-    return (written, shown, shown[::-1])
+    forms = [written]
+    # UBIDI_DEFAULT_LTR, as a page left to right sets it; 1, as a page right to left does.
+    for paragraph in (0xFE, 1) if rtl else (0xFE,):
+        bidi = icu.Bidi()
+        bidi.setPara(icu.UnicodeString(name), paragraph)
+        shown = _squeezed(str(bidi.writeReordered(8)))  # UBIDI_REMOVE_BIDI_CONTROLS
+        forms += [shown, shown[::-1]]
+    return tuple(dict.fromkeys(forms))
 
 
-def names_in_order(pdf: Path, names: list[str], shown_as: Path | None = None) -> int:
+def names_in_order(
+    pdf: Path, names: list[str], shown_as: Path | None = None, rtl: bool = False
+) -> int:
     """How many ``names`` the PDF prints, each after the one before; a CampaignError if not.
 
     A PDF that prints none of them (a template that keeps the list to signatories.pdf)
-    prints no list: 0.
+    prints no list: 0. ``rtl``: its pages run right to left.
     """
     # Read as a reader would first; a list set in columns reads in order only in the
     # order it was drawn, so that is tried before a name is called out of order.
     try:
-        return _in_order(_squeezed(pdf_text(pdf)), names, shown_as or pdf)
+        return _in_order(_squeezed(pdf_text(pdf)), names, shown_as or pdf, rtl)
     except CampaignError:
         if not shutil.which("pdftotext"):
             raise
-        return _in_order(_squeezed(pdf_text(pdf, raw=True)), names, shown_as or pdf)
+        return _in_order(_squeezed(pdf_text(pdf, raw=True)), names, shown_as or pdf, rtl)
 
 
-def _in_order(text: str, names: list[str], pdf: Path) -> int:
+def _in_order(text: str, names: list[str], pdf: Path, rtl: bool = False) -> int:
     """How many ``names`` ``text`` holds, each after the one before; a CampaignError if not."""
     if not any(_squeezed(name) in text for name in names):
         return 0
     at, count = 0, 0
     for name in names:
-        forms = _forms(name)
+        forms = _forms(name, rtl)
         places = [(text.find(form, at), form) for form in forms]
         found, form = min(((p, f) for p, f in places if p >= 0), default=(-1, ""))
         if found < 0:
@@ -188,16 +199,18 @@ def verify(
     names: list[str],
     shown: dict[Path, Path],
     folder: Path,
+    rtl: bool = False,
 ) -> dict[str, Any]:
     """Read the names back from ``listing`` (signatories.pdf) and each of ``letters``.
 
     ``shown`` names each file as the user will find it (staged files are moved in);
-    proof.json names them from the letter's build ``folder``.
+    proof.json names them from the letter's build ``folder``. ``rtl``: the letter's
+    pages run right to left.
     """
     lists: dict[str, int] = {}
     for pdf in ([listing] if listing else []) + letters:
         final = shown.get(pdf, pdf)
-        found = names_in_order(pdf, names, final)
+        found = names_in_order(pdf, names, final, rtl)
         if found:
             lists[final.relative_to(folder).as_posix()] = found
     return {"names": len(names), "lists_read": lists}

@@ -315,6 +315,22 @@ def test_arabic_letter_runs_right_to_left(tmp_path: Path) -> None:
     assert words and words[0].right > 185
 
 
+def test_a_latin_name_starting_with_a_number_is_proven_in_a_letter_right_to_left(
+    tmp_path: Path,
+) -> None:
+    """Found on 5 December: on a page right to left, "1969 KAL Association" stands as
+    "KAL Association 1969" (the bidirectional algorithm sets the number after the Latin
+    run), and the build's proof said the name was missing. It reads that order too."""
+    signatories = CJK_LIST + (
+        "  - name: 1969 KAL Abductees' Families Association\n"
+        "    type: organization\n"
+        "    group: orgs\n"
+    )
+    out = build(workspace(tmp_path, "ar", signatories=signatories))
+    text = clean(pdf_text(out / "signatories.pdf"))
+    assert "KAL Abductees' Families Association 1969" in text
+
+
 def test_text_of_the_japanese_example_equals_its_source(example: Path) -> None:
     result = run("build", workspace=example)
     assert result.exit_code == 0, result.output
