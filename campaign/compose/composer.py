@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
-from campaign.compose.pagestate import across_pages
+from campaign.compose.pagestate import across_pages, sees_ahead
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -592,6 +592,12 @@ def _unfit(shared: str, overlay: str) -> str:
         return (
             "a <!--vary--> part of the template is not one element of class 'vary' "
             "(without headings or links)"
+        )
+    if sees_ahead(shared):
+        # The overlay holds page 1's parts without the rest of the letter.
+        return (
+            "a style sheet picks elements by what follows them or what they hold "
+            "(:has(), :last-child, :empty) or is linked, which page 1 alone cannot show"
         )
     return ""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 # Styles whose state runs from page to page (a named string, a counter other than the
 # page's, the depth of quotes opened, the item's number an own counter style marks
@@ -44,6 +45,18 @@ NUMBERED = re.compile(
     r"|@(?:top|bottom|left|right)-(?:left|center|right|top|middle|bottom)",
     re.IGNORECASE,
 )
+# Elements numbered by the list-item counter (an item's marker), which counts on from
+# one part to the next.
+LISTED = re.compile(r"list-item|<(?:ol|li)\b", re.IGNORECASE)
+# Selectors that pick an element by what follows it or what it holds, and style sheets
+# that cannot be read here: a letter's page 1 laid out without the rest of the letter
+# (its overlay layer) would not match them as the whole letter does.
+AHEAD = re.compile(
+    r":(?:has\(|empty\b|(?:last|only)-(?:child|of-type)\b|nth-last-(?:child|of-type)\b)"
+    r"|@import|<link\b[^>]*stylesheet",
+    re.IGNORECASE,
+)
+STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 # A character escaped in CSS: a hexadecimal code (and one white space after it), or itself.
 _ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
 
@@ -66,7 +79,109 @@ def as_read(html: str) -> str:
     return _ESCAPE.sub(character, unescape(html))
 
 
+def sees_ahead(html: str) -> bool:
+    """Whether a style sheet of ``html`` picks elements by what follows them or what they hold."""
+    return bool(AHEAD.search(as_read(html)))
+
+
 def across_pages(html: str) -> bool:
-    """Whether a page of ``html`` may look otherwise than it would in a part of its own."""
+    """Whether a page of ``html`` may look otherwise than it would in a part of its own.
+
+    Envelopes and label sheets: besides what runs from page to page, an element picked
+    by its place among its siblings (every other envelope) or numbered as an item would
+    be counted within its part alone, and the envelope under every page is the first.
+    """
     read = as_read(html)
-    return bool(STATEFUL.search(read) or SIDED.search(read) or NUMBERED.search(read))
+    return bool(
+        STATEFUL.search(read)
+        or SIDED.search(read)
+        or NUMBERED.search(read)
+        or LISTED.search(read)
+        or by_place(html)
+    )
+
+
+_PLACED = re.compile(
+    r":(?:nth-(?:last-)?(?:child|of-type)|(?:first|last|only)-(?:child|of-type)|has)\b",
+    re.IGNORECASE,
+)
+# What a rule picking elements by their place may set and still be cut into parts:
+# where pages may break, for the first few items of a group (see by_place).
+_BREAK_PROPERTIES = frozenset(
+    ("break-before", "break-after", "break-inside", "page-break-before", "page-break-after",
+     "page-break-inside", "orphans", "widows")
+)  # fmt: skip
+_FIRST_FEW = re.compile(
+    r":(?:first-child|first-of-type|nth-(?:child|of-type)\(\s*-1?n\s*\+\s*[1-3]\s*\))",
+    re.IGNORECASE,
+)
+
+
+def by_place(html: str, first_few: bool = False) -> bool:
+    """Whether a style sheet of ``html`` picks elements by their place among their siblings.
+
+    A part reopens the elements its first item stands in: the items of a continued
+    group are counted from the part's first, and those elements have no siblings
+    before or after them. A style that picks the 200th item, the last ones, every other
+    one, or a group after another would pick other items in the parts than in the
+    whole list, on pages inside a part that no seam compares. One rule of the kind is
+    kept: it sets only where pages may break (``li:nth-child(-n+3) { break-before:
+    avoid }``, the shipped templates' own) and picks a group's first three items, or an
+    element right after another (``+``), which in a part can differ only on its first
+    page, where the seam check compares every line with the whole's. Without
+    ``first_few`` (envelopes and label sheets, each part starting on a page of its own),
+    any rule of the kind that sets only where pages may break is kept
+    (``.envelope + .envelope { break-before: page }``).
+    """
+    import tinycss2
+
+    def placed(rules: list[Any], outer: list[Any]) -> bool:
+        # ``outer``: the selectors of the rules these are nested in (CSS nesting), and
+        # the preludes of the at-rules (an @scope's root).
+        for rule in rules:
+            if rule.type == "at-rule" and rule.content is not None:
+                if rule.lower_at_keyword in ("page", "font-face", "counter-style"):
+                    continue  # not about elements (a page's place is the seams' to see)
+                inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+                if placed(inner, [*outer, *rule.prelude]):
+                    return True
+            if rule.type != "qualified-rule":
+                continue
+            selector = [*outer, *rule.prelude]
+            inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+            if placed([r for r in inner if r.type != "declaration"], selector):
+                return True
+            # (serialize writes an empty comment between tokens that would run together)
+            prelude = tinycss2.serialize(selector).replace("/**/", "")
+            # Combinators anywhere, in :is(), :where(), :not() and :has() too.
+            combinators = _literals(selector)
+            siblings = "~" in combinators
+            if not (_PLACED.search(prelude) or siblings or "+" in combinators):
+                continue
+            names = {d.lower_name for d in inner if d.type == "declaration"}
+            if siblings or not names <= _BREAK_PROPERTIES:
+                return True
+            if first_few and _PLACED.search(_FIRST_FEW.sub("", prelude)):
+                return True  # a place other than among the first three
+        return False
+
+    return any(
+        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
+        for sheet in STYLE.findall(html)
+    )
+
+
+def _literals(tokens: list[Any]) -> list[str]:
+    """The combinators and other literals of a selector list, in functions too.
+
+    Not in an attribute selector's brackets, where ``~=`` is no combinator.
+    """
+    found = []
+    for token in tokens:
+        if token.type == "literal":
+            found.append(token.value)
+        elif token.type == "function":
+            found += _literals(token.arguments)
+        elif token.type == "() block":
+            found += _literals(token.content)
+    return found

@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from campaign.compose.pagestate import SIDED, STATEFUL, as_read
+from campaign.compose.pagestate import SIDED, STATEFUL, STYLE, as_read, by_place
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.engine import layout, write
@@ -515,95 +515,11 @@ def is_long(html: str, variant: str = "") -> bool:
         or SIDED.search(read)
         or _LINKED.search(read)
         or _CONTINUED_MARK in read.lower()  # the parts' own mark, named by the page itself
-        or _by_place(html)
+        or by_place(html, first_few=True)
     )
 
 
-_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 # Selectors that pick an element by its place among its siblings.
-_PLACED = re.compile(
-    r":(?:nth-(?:last-)?(?:child|of-type)|(?:first|last|only)-(?:child|of-type)|has)\b",
-    re.IGNORECASE,
-)
-# What a rule picking elements by their place may set and still be cut into parts:
-# where pages may break, for the first few items of a group (see _by_place).
-_BREAK_PROPERTIES = frozenset(
-    ("break-before", "break-after", "break-inside", "page-break-before", "page-break-after",
-     "page-break-inside", "orphans", "widows")
-)  # fmt: skip
-_FIRST_FEW = re.compile(
-    r":(?:first-child|first-of-type|nth-(?:child|of-type)\(\s*-1?n\s*\+\s*[1-3]\s*\))",
-    re.IGNORECASE,
-)
-
-
-def _by_place(html: str) -> bool:
-    """Whether a style sheet of ``html`` picks elements by their place among their siblings.
-
-    A part reopens the elements its first item stands in: the items of a continued
-    group are counted from the part's first, and those elements have no siblings
-    before or after them. A style that picks the 200th item, the last ones, every other
-    one, or a group after another would pick other items in the parts than in the
-    whole list, on pages inside a part that no seam compares. One rule of the kind is
-    kept: it sets only where pages may break (``li:nth-child(-n+3) { break-before:
-    avoid }``, the shipped templates' own) and picks a group's first three items, or an
-    element right after another (``+``), which in a part can differ only on its first
-    page, where the seam check compares every line with the whole's.
-    """
-    import tinycss2
-
-    def placed(rules: list[Any], outer: list[Any]) -> bool:
-        # ``outer``: the selectors of the rules these are nested in (CSS nesting), and
-        # the preludes of the at-rules (an @scope's root).
-        for rule in rules:
-            if rule.type == "at-rule" and rule.content is not None:
-                if rule.lower_at_keyword in ("page", "font-face", "counter-style"):
-                    continue  # not about elements (a page's place is the seams' to see)
-                inner = tinycss2.parse_blocks_contents(rule.content, True, True)
-                if placed(inner, [*outer, *rule.prelude]):
-                    return True
-            if rule.type != "qualified-rule":
-                continue
-            selector = [*outer, *rule.prelude]
-            inner = tinycss2.parse_blocks_contents(rule.content, True, True)
-            if placed([r for r in inner if r.type != "declaration"], selector):
-                return True
-            # (serialize writes an empty comment between tokens that would run together)
-            prelude = tinycss2.serialize(selector).replace("/**/", "")
-            # Combinators anywhere, in :is(), :where(), :not() and :has() too.
-            combinators = _literals(selector)
-            siblings = "~" in combinators
-            if not (_PLACED.search(prelude) or siblings or "+" in combinators):
-                continue
-            names = {d.lower_name for d in inner if d.type == "declaration"}
-            if siblings or not names <= _BREAK_PROPERTIES:
-                return True
-            if _PLACED.search(_FIRST_FEW.sub("", prelude)):
-                return True  # a place other than among the first three
-        return False
-
-    return any(
-        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
-        for sheet in _STYLE.findall(html)
-    )
-
-
-def _literals(tokens: list[Any]) -> list[str]:
-    """The combinators and other literals of a selector list, in functions too.
-
-    Not in an attribute selector's brackets, where ``~=`` is no combinator.
-    """
-    found = []
-    for token in tokens:
-        if token.type == "literal":
-            found.append(token.value)
-        elif token.type == "function":
-            found += _literals(token.arguments)
-        elif token.type == "() block":
-            found += _literals(token.content)
-    return found
-
-
 def _may_run(html: str, start: int) -> bool:
     """Whether an element from ``start`` on may be set ``position: running()``.
 
@@ -616,7 +532,7 @@ def _may_run(html: str, start: int) -> bool:
     after = html[start:]
     if "running(" in as_read(after).lower():  # a style attribute, or a style sheet, among the items
         return True
-    for sheet in _STYLE.findall(html[:start]):
+    for sheet in STYLE.findall(html[:start]):
         for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
             if rule.type not in ("qualified-rule", "at-rule") or not rule.content:
                 continue
@@ -685,7 +601,7 @@ def paged_list(
         return None
     if found.items[0].start < found.body:
         return None  # an item before the body's start tag: the parts' heads are cut there
-    if any(sheet.start() >= found.body for sheet in _STYLE.finditer(html)):
+    if any(sheet.start() >= found.body for sheet in STYLE.finditer(html)):
         return None  # a style sheet in the body: a part holds no more of it than its items
     if _may_run(html, found.items[0].start):
         return None

@@ -633,9 +633,12 @@ def parts_apart(document: Any, html: str) -> str:
 
     The master lays out its first addressee's parts hidden, and each letter's own are
     laid out alone and stamped over them. That is each letter only if a part shows
-    nothing elsewhere ('exports': a running header's string, a bookmark, a link...),
-    and nothing around it sets it ('beside': a float whose side its lines run along, a
-    first line or letter styled from a box around it). A key of ``workers.UNSHARED``.
+    nothing elsewhere ('exports': a running header's string, a bookmark, a link..., of
+    the part or of a box around it, whose text holds the part's), and nothing around it
+    sets it ('beside': a float whose side its lines run along, a first line or letter
+    styled from a box around it), and it is no float and holds none ('floats': the text
+    after it runs round it however tall it is, which its room does not show). A key of
+    ``workers.UNSHARED``.
     """
     from campaign.compose.pagestate import as_read
 
@@ -652,6 +655,8 @@ def parts_apart(document: Any, html: str) -> str:
                     top = box.position_y
                     floats.append((_formatting_root(above), top, top + box.margin_height()))
                 continue
+            if box.style["float"] != "none":
+                return "floats"
             if any(
                 getattr(b, "first_line_style", None) is not None
                 or getattr(b, "first_letter_style", None) is not None
@@ -659,6 +664,9 @@ def parts_apart(document: Any, html: str) -> str:
             ):
                 return "beside"
             if _is_part(box) and not any(_is_part(b) for b in above):
+                # A box around the part shows its text, the part's with it, elsewhere.
+                if any(_shows_elsewhere(b, referred) for b in above):
+                    return "exports"
                 top = box.position_y
                 parts.append((_formatting_root(above), top, top + box.margin_height()))
         for root, top, bottom in parts:

@@ -185,6 +185,8 @@ UNSHARED = {
     "would show as the first addressee's",
     "beside": "what stands around their address or salutation sets it (a float beside it, "
     "a styled first line or letter), which a part laid out alone would not meet",
+    "floats": "their address or salutation floats, or holds a float, and the text after it "
+    "runs round it however tall it is",
 }
 
 

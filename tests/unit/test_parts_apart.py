@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.compose.composer import _markup
-from campaign.compose.pagestate import across_pages
+from campaign.compose.pagestate import across_pages, sees_ahead
 from campaign.pdf.engine import layout
 from campaign.pdf.render import parts_apart
 
@@ -122,9 +122,29 @@ def test_parts_marked_up_otherwise_are_told_apart(other: str) -> None:
         (".to { break-before: right }", True),
         (".to { counter-incr\\65 ment: envelope }", True),  # escaped, as CSS reads it
         (".to { font: 11pt/1.3 sans-serif }", False),
+        (".to:nth-child(even) { font-weight: bold }", True),  # every other envelope
+        (".to + .to { break-before: page }", False),  # each on a page of its own anyway
+        (".to ~ .to { color: red }", True),
+        (".to { display: list-item }", True),  # numbered by the list-item counter
     ],
 )
 def test_a_page_that_counts_the_pages_or_carries_state_is_not_cut_into_parts(
     css: str, across: bool
 ) -> None:
     assert across_pages(page(css, '<div class="to">Ann Lee</div>')) is across
+
+
+@pytest.mark.parametrize(
+    ("css", "ahead"),
+    [
+        (".salutation { font-weight: bold }", False),
+        ("h1 + .salutation { margin-top: 0 }", False),  # before it: page 1 holds it
+        ("body:has(.closing) .salutation { text-transform: uppercase }", True),
+        (".letter-start > :last-child { margin-bottom: 0 }", True),
+        ("p:empty { display: none }", True),
+        ("p:nth-last-child(2) { color: red }", True),
+        ('@import "more.css";', True),
+    ],
+)
+def test_a_style_sheet_that_sees_what_follows_page_1_is_found(css: str, ahead: bool) -> None:
+    assert sees_ahead(page(css, SALUTATION)) is ahead
