@@ -230,8 +230,9 @@ def _in_parts(kind: Kind, parts: list[str], p: Planning, under: str = "") -> Ite
 
 def _from_letters(kind: Kind, p: Planning) -> Iterable[Output]:
     if p.composer.pieces:
-        # Made from the letters: they change when any letter does.
-        letters = [o.key for o in p.outputs if o.kind.mailed]
+        # Made from the letters: they change when any letter does, or its file's name
+        # (mailing.csv names it; a name_latin changed renames it, printing the same).
+        letters = [f"{o.name}\0{o.key}" for o in p.outputs if o.kind.mailed]
         key = _hash(WINDOWS[p.bundle.letter.envelope].envelope, *letters)
         yield Output(kind.name, key, kind, _const(""))
 
@@ -239,7 +240,7 @@ def _from_letters(kind: Kind, p: Planning) -> Iterable[Output]:
 def _proof(kind: Kind, p: Planning) -> Iterable[Output]:
     if p.composer.pieces:
         # What the build verified on the pages: made again whenever a PDF is.
-        pdfs = [o.key for o in p.outputs if o.pdf]
+        pdfs = [f"{o.name}\0{o.key}" for o in p.outputs if o.pdf]  # proof.json names them
         yield Output(kind.name, _hash(PROOF, *pdfs), kind, _const(""))
 
 

@@ -152,6 +152,11 @@ def entry_record(entry: Signatory) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in ("", None)}
 
 
+# A YAML anchor (&name), alias (*name) or merge key (<<), or text that looks like one
+# ("R&D" does: such a list's edits are read whole, which is slower, never wrong).
+_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<")
+
+
 class ListFile:
     """A sign-on list loaded for editing; changes are collected, then saved at once."""
 
@@ -411,7 +416,11 @@ class ListFile:
         """Validate the new text as ``campaign check`` would, then write it atomically."""
         pieces = self._pieces()
         text = self._spliced(pieces)
-        reading = self._check_windows(pieces) if self._spans else self._check_whole(text)
+        # An anchor or an alias ties an entry to another anywhere in the file (an entry
+        # merged from the one changed, an alias left without its anchor): then each run
+        # of edits read with its neighbours alone is not what check reads.
+        local = self._spans and not _TIED.search(self.text)
+        reading = self._check_windows(pieces) if local else self._check_whole(text)
         raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
         write_atomic(self.path, raw)
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes
