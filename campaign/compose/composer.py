@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
-from campaign.compose.pagestate import across_pages, sees_ahead
+from campaign.compose.pagestate import across_pages, page_sized, sees_ahead
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -599,6 +599,12 @@ def _unfit(shared: str, overlay: str) -> str:
             "a style sheet picks elements by what follows them or what they hold "
             "(:has(), :last-child, :empty) or is linked, which page 1 alone cannot show"
         )
+    if page_sized(shared):
+        # The overlay's sheets stand on pages of their own size, margins and stacking.
+        return (
+            "a style sheet measures lengths by the page's size (vh, vw), which page 1 "
+            "laid out alone has not"
+        )
     return ""
 
 
@@ -738,8 +744,9 @@ def batch_of(
     if layout is not None and (compact := compact_batch(pages, *layout)) is not None:
         return compact, True
     head = pages[0][: pages[0].index("<body")]
+    opening = pages[0][len(head) : pages[0].index(">", len(head)) + 1]  # its attributes too
     bodies = []
     for page in pages:
         match = _BODY.search(page)
         bodies.append(match.group(1) if match else "")
-    return head + "<body>" + "".join(bodies) + "</body>\n</html>\n", False
+    return head + opening + "".join(bodies) + "</body>\n</html>\n", False

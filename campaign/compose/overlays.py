@@ -345,7 +345,9 @@ def compact_batch(
             bodies.append(f'<div {SHEET}="{n}"{end}>{inner}</div>')
     at = head.rindex("</head>")
     style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
-    return head[:at] + style + head[at:] + "<body>" + "".join(bodies) + "</body>\n</html>\n"
+    # The body's own start tag: its class, lang or dir may style the parts.
+    opening = pages[0][len(head) : pages[0].index(">", len(head)) + 1]
+    return head[:at] + style + head[at:] + opening + "".join(bodies) + "</body>\n</html>\n"
 
 
 PAGE = "data-vary-page"  # starts one more page of a letter's own, in an overlay of its margins

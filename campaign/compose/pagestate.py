@@ -56,6 +56,11 @@ AHEAD = re.compile(
     r"|@import|<link\b[^>]*stylesheet",
     re.IGNORECASE,
 )
+# A length measured by the page's size (vh, vw, vmin, vmax, and their small, large and
+# dynamic kinds): a sheet laid out alone, or stacked on a tall page, has another page.
+PAGE_SIZED = re.compile(
+    r"(?<![\w-])(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?[sld]?v(?:h|w|i|b|min|max)\b", re.IGNORECASE
+)
 STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 # A character escaped in CSS: a hexadecimal code (and one white space after it), or itself.
 _ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))", re.S)
@@ -84,12 +89,18 @@ def sees_ahead(html: str) -> bool:
     return bool(AHEAD.search(as_read(html)))
 
 
+def page_sized(html: str) -> bool:
+    """Whether ``html`` measures a length by the page's size (``4vh``, ``20vw``)."""
+    return bool(PAGE_SIZED.search(as_read(html)))
+
+
 def across_pages(html: str) -> bool:
     """Whether a page of ``html`` may look otherwise than it would in a part of its own.
 
     Envelopes and label sheets: besides what runs from page to page, an element picked
     by its place among its siblings (every other envelope) or numbered as an item would
-    be counted within its part alone, and the envelope under every page is the first.
+    be counted within its part alone, and the envelope under every page is the first;
+    a length by the page's size would be measured on a tall page of stacked envelopes.
     """
     read = as_read(html)
     return bool(
@@ -97,6 +108,7 @@ def across_pages(html: str) -> bool:
         or SIDED.search(read)
         or NUMBERED.search(read)
         or LISTED.search(read)
+        or PAGE_SIZED.search(read)
         or by_place(html)
     )
 

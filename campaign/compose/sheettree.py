@@ -186,13 +186,15 @@ def sheet_tree(html: str) -> ET.Element | None:
     None when a check fails (see the module's docstring), or the sheets take no fewer
     shapes than half their number: the caller then has tinyhtml5 parse it whole.
     """
-    opening = html.find("<body>")
+    opening = html.find("<body")
     closing = html.rfind("</body>")
     if not html.startswith(_START) or opening < 0 or closing < opening:
         return None
     if not _SUFFIX.match(html, closing) or _REFUSED.search(html):
         return None
-    prefix, suffix = html[: opening + len("<body>")], html[closing:]
+    # The body's start tag with its attributes (a template's class or lang): the
+    # sheets' elements are made the same under it.
+    prefix, suffix = html[: html.index(">", opening) + 1], html[closing:]
     pieces = _pieces(html[len(prefix) : closing])
     if not pieces:
         return None

@@ -589,6 +589,8 @@ def _is_part(box: Any) -> bool:
     element = getattr(box, "element", None)
     if element is None or isinstance(box, (LineBox, TextBox)):
         return False
+    if "::" in (getattr(box, "element_tag", "") or ""):
+        return False  # its ::before, ::after or ::marker: in the part, not the part
     return "vary" in (element.get("class") or "").split()
 
 
@@ -636,7 +638,8 @@ def parts_apart(document: Any, html: str) -> str:
     nothing elsewhere ('exports': a running header's string, a bookmark, a link..., of
     the part or of a box around it, whose text holds the part's), and nothing around it
     sets it ('beside': a float whose side its lines run along, a first line or letter
-    styled from a box around it), and it is no float and holds none ('floats': the text
+    styled from a box around it, a box in it placed in a box around it), and it is no
+    float and holds none ('floats': the text
     after it runs round it however tall it is, which its room does not show). A key of
     ``workers.UNSHARED``.
     """
@@ -657,6 +660,12 @@ def parts_apart(document: Any, html: str) -> str:
                 continue
             if box.style["float"] != "none":
                 return "floats"
+            if not _is_part(box) and box.style["position"] == "absolute":
+                # Placed in the box of its nearest positioned ancestor: one outside the
+                # part is the page's or the letter's, where the overlay places the part.
+                part = next(n for n, b in enumerate(above) if _is_part(b))
+                if all(b.style["position"] == "static" for b in above[part:]):
+                    return "beside"
             if any(
                 getattr(b, "first_line_style", None) is not None
                 or getattr(b, "first_letter_style", None) is not None

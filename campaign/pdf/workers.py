@@ -184,7 +184,8 @@ UNSHARED = {
     "string in a running header, a bookmark, a link, a footnote), which the shared pages "
     "would show as the first addressee's",
     "beside": "what stands around their address or salutation sets it (a float beside it, "
-    "a styled first line or letter), which a part laid out alone would not meet",
+    "a styled first line or letter, a box placed from it in the page), which a part laid "
+    "out alone would not meet",
     "floats": "their address or salutation floats, or holds a float, and the text after it "
     "runs round it however tall it is",
 }

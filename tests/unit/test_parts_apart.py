@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.compose.composer import _markup
-from campaign.compose.pagestate import across_pages, sees_ahead
+from campaign.compose.pagestate import across_pages, page_sized, sees_ahead
 from campaign.pdf.engine import layout
 from campaign.pdf.render import parts_apart
 
@@ -68,6 +68,11 @@ SALUTATION = '<p class="salutation vary">Dear Ann Lee,</p>'
          f'<div class="start">{SALUTATION}<p>{LONG}</p></div>', "beside"),
         (".start::first-letter { font-size: 200% }",
          f'<div class="start">{SALUTATION}<p>{LONG}</p></div>', "beside"),
+        ('.salutation::after { content: "X"; position: absolute; top: 0; right: 0 }',
+         SALUTATION, "beside"),  # placed in the page's box, where the overlay has the part
+        ('.salutation { position: relative }'
+         ' .salutation::after { content: "X"; position: absolute; top: 0; right: 0 }',
+         SALUTATION, ""),  # placed in the part's own box: the same alone
         (".other::first-line { color: red }",  # a first line that is not around it
          f'<p class="other">{LONG}</p>{SALUTATION}', ""),
     ],
@@ -126,6 +131,9 @@ def test_parts_marked_up_otherwise_are_told_apart(other: str) -> None:
         (".to + .to { break-before: page }", False),  # each on a page of its own anyway
         (".to ~ .to { color: red }", True),
         (".to { display: list-item }", True),  # numbered by the list-item counter
+        (".to { text-indent: 1vh }", True),  # measured on a tall page of stacked envelopes
+        (".to { width: calc(100% - 2.5dvw) }", True),
+        (".to { margin-left: 12px; line-height: 1.2 }", False),
     ],
 )
 def test_a_page_that_counts_the_pages_or_carries_state_is_not_cut_into_parts(
@@ -148,3 +156,17 @@ def test_a_page_that_counts_the_pages_or_carries_state_is_not_cut_into_parts(
 )
 def test_a_style_sheet_that_sees_what_follows_page_1_is_found(css: str, ahead: bool) -> None:
     assert sees_ahead(page(css, SALUTATION)) is ahead
+
+
+@pytest.mark.parametrize(
+    ("css", "sized"),
+    [
+        (".salutation { text-indent: 4vh }", True),
+        (".salutation { text-indent: .5VMIN }", True),
+        (".salutation { --x: 20svw } .salutation { text-indent: var(--x) }", True),
+        (".salutation { text-indent: 4mm } .vh { color: red }", False),  # a class, no length
+        (".salutation { text-indent: 1em }", False),
+    ],
+)
+def test_a_length_by_the_pages_size_is_found(css: str, sized: bool) -> None:
+    assert page_sized(page(css, SALUTATION)) is sized
