@@ -701,6 +701,24 @@ def _remove_dropped_editions(folder: Path, editions: set[str]) -> None:
             shutil.rmtree(gone)
 
 
+def _remove_gone_letters(out: Path, letters: Path) -> None:
+    """A letter renamed or removed must not leave its letters in build/ to be mailed.
+
+    Only a folder a build made (its manifest says so) whose letter's folder is gone.
+    """
+    for sub in out.iterdir():
+        if sub.name.startswith(".") or sub.is_symlink() or not sub.is_dir():
+            if sub.name.endswith(DROPPED) and sub.is_dir() and not sub.is_symlink():
+                shutil.rmtree(sub)  # left by a build that stopped while removing it
+            continue
+        if not os.path.lexists(letters / sub.name) and _was_built(sub):
+            # Out of sight in one rename first, as a dropped translation is.
+            gone = out / f".{sub.name}{DROPPED}"
+            shutil.rmtree(gone, ignore_errors=True)
+            sub.rename(gone)
+            shutil.rmtree(gone)
+
+
 def _was_built(folder: Path) -> bool:
     """Whether a build made (or was making) this folder's files."""
     return (folder / MANIFEST).is_file() or (folder / MOVING).is_file()
@@ -849,6 +867,7 @@ def build(
                             found = misfit_problems(plan.composer, exc.found())
                             raise ProblemsFoundLate(found) from None
             made = [_finish(s, tick) for s in staged]
+            _remove_gone_letters(out, plans[0].bundle.root / "letters")
         finally:
             for each in staged:  # stopped short: a thread making print.pdf stops too
                 each.early.abandon()

@@ -154,3 +154,19 @@ def test_sig_set_does_not_leave_a_list_only_this_workspaces_cache_can_read(
     assert (here.code, there.code) == (0, 0), (
         f"this workspace: {here.code}; a clone of it: {there.code}\n{there.err}"
     )
+
+
+def test_a_renamed_letter_leaves_no_letters_under_its_old_name(
+    example: Path, tmp_path: Path
+) -> None:
+    """Its old build/<slug>/ held every letter and print.pdf, to be mailed by mistake."""
+    _build(example)
+    (example / "letters" / SLUG).rename(example / "letters" / f"{SLUG}-final")
+    (example / "build" / "notes").mkdir()  # a folder of the user's: no build made it
+    _build(example)
+    fresh = _fresh(example, tmp_path)
+    (fresh / "build" / "notes").mkdir()
+    assert sorted(p.name for p in (example / "build").iterdir()) == sorted(
+        p.name for p in (fresh / "build").iterdir()
+    )
+    assert not (example / "build" / SLUG).exists()
