@@ -548,21 +548,19 @@ def _well_marked(part: str) -> bool:
     return shape.ok and shape.depth == 0 and shape.tops == 1
 
 
-_TAG = re.compile(r"(<[^>]*>)")
+_ROOT_TAG = re.compile(r"<!--vary-->\s*(<[^>]*>)")
 
 
 def _markup(parts: list[str]) -> str:
-    """The marked parts' elements and attributes, each text only said to be there or not.
+    """Each marked part's own start tag: its element and attributes.
 
-    A style sheet can tell two parts apart by their markup (``:has(.salutation.formal)``
-    styling the closing, a sibling's rule, ``:empty``), never by their text: letters
-    whose parts are marked up alike share a layer laid out with one of their own parts.
+    A style sheet can pick an element outside a part by the part's element and
+    attributes (``.salutation.formal + p``), never by its text, nor by what it holds
+    without ``:has()``, which stops sharing (pagestate.sees_ahead). Letters whose parts
+    start alike share a layer laid out with one of their own parts; a name in another
+    script, marked ``<bdi lang>`` inside the part, changes nothing outside it.
     """
-    return "".join(
-        piece if n % 2 else ("\u2026" if piece else "")
-        for part in parts
-        for n, piece in enumerate(_TAG.split(part))
-    )
+    return "".join(found.group(1) if (found := _ROOT_TAG.match(part)) else part for part in parts)
 
 
 def _digest(*texts: str) -> str:

@@ -88,12 +88,10 @@ TEXT = st.text(st.characters(blacklist_characters="<>&\"'", blacklist_categories
 
 
 @given(TEXT, TEXT)
-def test_parts_that_differ_only_in_their_text_are_marked_up_alike(one: str, other: str) -> None:
-    def part(text: str) -> str:
-        return f'<!--vary--><p class="salutation vary"><span>{text}</span>!</p><!--/vary-->'
-
-    same = _markup([part(one)]) == _markup([part(other)])
-    assert same is (bool(one) == bool(other))  # an empty element matches :empty
+def test_parts_that_differ_only_inside_are_marked_up_alike(one: str, other: str) -> None:
+    own = f'<!--vary--><p class="salutation vary"><bdi lang="ja">{one}</bdi></p><!--/vary-->'
+    plain = f'<!--vary--><p class="salutation vary">{other}</p><!--/vary-->'
+    assert _markup([own]) == _markup([plain])
 
 
 @pytest.mark.parametrize(
@@ -101,8 +99,7 @@ def test_parts_that_differ_only_in_their_text_are_marked_up_alike(one: str, othe
     [
         '<!--vary--><p class="salutation vary formal">Dear Sir,</p><!--/vary-->',
         '<!--vary--><p class="salutation vary" lang="ja">Dear Sir,</p><!--/vary-->',
-        '<!--vary--><p class="salutation vary"><em>Dear</em> Sir,</p><!--/vary-->',
-        '<!--vary--><p class="salutation vary"></p><!--/vary-->',
+        '<!--vary--><div class="salutation vary">Dear Sir,</div><!--/vary-->',
     ],
 )
 def test_parts_marked_up_otherwise_are_told_apart(other: str) -> None:
