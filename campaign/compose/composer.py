@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
-from campaign.compose.pagestate import across_pages, page_sized, sees_ahead
+from campaign.compose.pagestate import across_pages, page_sized, sees_ahead, sees_around
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -390,15 +390,17 @@ class Composer:
         """
         layers = self.envelope_layers() if layered else None
         under, parts = layers if layers is not None else ("", self.envelopes_html())
-        if any(across_pages(html) for html in (under, *parts)):
+        whole = self.envelopes_html("overlay" if under else None, max(1, len(self.pieces)))
+        if any(across_pages(html) for html in (under, *parts)) or not _cut(parts, whole):
             return "", self.envelopes_html(per_part=max(1, len(self.pieces)))
         return under, parts
 
     def label_parts(self) -> list[str]:
         """The label sheets as the build lays them out, in parts (one, as envelope_parts says)."""
         parts = self.labels_html()
-        if any(across_pages(html) for html in parts):
-            return self.labels_html(per_part=max(1, len(self.pieces)))
+        whole = self.labels_html(per_part=max(1, len(self.pieces)))
+        if any(across_pages(html) for html in parts) or not _cut(parts, whole):
+            return whole
         return parts
 
     def envelope_layers(self) -> tuple[str, list[str]] | None:
@@ -447,6 +449,23 @@ class Composer:
             )
             for n in range(0, len(sheets), per_part)
         ]
+
+
+def _cut(parts: list[str], whole: list[str]) -> bool:
+    """Whether ``parts`` are ``whole`` cut: their bodies, one after the other, are its body.
+
+    A template that numbers its envelopes or sheets itself (``loop.index``,
+    ``mailing|length``), or prints a heading before them, would number or print them
+    within each part alone.
+    """
+    if len(whole) != 1:
+        return not parts and not whole
+    bodies = [_BODY.search(html) for html in (*parts, whole[0])]
+    if not all(bodies):
+        return False
+    return "".join(b.group(1) for b in bodies[:-1] if b) == (
+        bodies[-1].group(1) if bodies[-1] else ""
+    )
 
 
 def _identity(r: PublicRecipient) -> tuple[str, ...]:
@@ -596,6 +615,11 @@ def _unfit(shared: str, overlay: str) -> str:
         return (
             "a style sheet picks elements by what follows them or what they hold "
             "(:has(), :last-child, :empty) or is linked, which page 1 alone cannot show"
+        )
+    if sees_around(shared):
+        return (
+            "a style sheet stands in the letter's text, or picks a child of the body, "
+            "which page 1 laid out alone does not keep as the letter has it"
         )
     if page_sized(shared):
         # The overlay's sheets stand on pages of their own size, margins and stacking.

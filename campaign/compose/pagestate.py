@@ -89,6 +89,23 @@ def sees_ahead(html: str) -> bool:
     return bool(AHEAD.search(as_read(html)))
 
 
+# A child of the root or of the body picked as such: a page 1 laid out alone stands its
+# elements in sheets of their own, inside the body.
+_FROM_ROOT = re.compile(r"(?<![\w-])(?:body|html|:root)\s*>", re.IGNORECASE)
+
+
+def sees_around(html: str) -> bool:
+    """Whether ``html`` styles page 1 by more than page 1 alone holds, as the overlay has it.
+
+    A style sheet in the body (the overlay keeps the head's), or a selector of a child
+    of the body or the root (the overlay wraps each page 1 in sheets of its own).
+    """
+    body = html.find("<body")
+    if re.search(r"<style\b|<link\b", html[body:] if body >= 0 else "", re.IGNORECASE):
+        return True
+    return any(_FROM_ROOT.search(as_read(sheet)) for sheet in STYLE.findall(html))
+
+
 def page_sized(html: str) -> bool:
     """Whether ``html`` measures a length by the page's size (``4vh``, ``20vw``)."""
     return bool(PAGE_SIZED.search(as_read(html)))

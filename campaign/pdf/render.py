@@ -640,7 +640,8 @@ def parts_apart(document: Any, html: str) -> str:
     sets it ('beside': a float whose side its lines run along, a first line or letter
     styled from a box around it, a box in it placed in a box around it), and it is no
     float and holds none ('floats': the text
-    after it runs round it however tall it is, which its room does not show). A key of
+    after it runs round it however tall it is, which its room does not show), and it is
+    not placed apart at the width of its own text ('shrinks'). A key of
     ``workers.UNSHARED``.
     """
     from campaign.compose.pagestate import as_read
@@ -676,6 +677,9 @@ def parts_apart(document: Any, html: str) -> str:
                 # A box around the part shows its text, the part's with it, elsewhere.
                 if any(_shows_elsewhere(b, referred) for b in above):
                     return "exports"
+                if box.style["position"] == "absolute" and box.style["width"] == "auto":
+                    # As wide as its own text: the overlay places it at the master's width.
+                    return "shrinks"
                 top = box.position_y
                 parts.append((_formatting_root(above), top, top + box.margin_height()))
         for root, top, bottom in parts:

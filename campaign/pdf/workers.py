@@ -188,6 +188,8 @@ UNSHARED = {
     "out alone would not meet",
     "floats": "their address or salutation floats, or holds a float, and the text after it "
     "runs round it however tall it is",
+    "shrinks": "their address, salutation or mark is placed apart from the text as wide as "
+    "its own text, which another one's changes",
 }
 
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.compose.composer import _markup
-from campaign.compose.pagestate import across_pages, page_sized, sees_ahead
+from campaign.compose.pagestate import across_pages, page_sized, sees_ahead, sees_around
 from campaign.pdf.engine import layout
 from campaign.pdf.render import parts_apart
 
@@ -73,6 +73,8 @@ SALUTATION = '<p class="salutation vary">Dear Ann Lee,</p>'
         ('.salutation { position: relative }'
          ' .salutation::after { content: "X"; position: absolute; top: 0; right: 0 }',
          SALUTATION, ""),  # placed in the part's own box: the same alone
+        (".salutation { position: absolute; top: 0; left: 0 }", SALUTATION, "shrinks"),
+        (".salutation { position: absolute; top: 0; left: 0; width: 60mm }", SALUTATION, ""),
         (".other::first-line { color: red }",  # a first line that is not around it
          f'<p class="other">{LONG}</p>{SALUTATION}', ""),
     ],
@@ -167,3 +169,18 @@ def test_a_style_sheet_that_sees_what_follows_page_1_is_found(css: str, ahead: b
 )
 def test_a_length_by_the_pages_size_is_found(css: str, sized: bool) -> None:
     assert page_sized(page(css, SALUTATION)) is sized
+
+
+@pytest.mark.parametrize(
+    ("html", "around"),
+    [
+        (page(".salutation { color: red }", SALUTATION), False),
+        (page("", f"<style>.salutation {{ color: red }}</style>{SALUTATION}"), True),
+        (page("", f'{SALUTATION}<link rel="stylesheet" href="x.css">'), True),
+        (page("body > .letter-start .salutation { color: red }", SALUTATION), True),
+        (page(":root>body p { color: red }", SALUTATION), True),
+        (page(".letter-start > .salutation { color: red }", SALUTATION), False),
+    ],
+)
+def test_a_style_sheet_a_page_1_alone_would_not_keep_is_found(html: str, around: bool) -> None:
+    assert sees_around(html) is around
