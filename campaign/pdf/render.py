@@ -639,10 +639,9 @@ def parts_apart(document: Any, html: str) -> str:
     the part or of a box around it, whose text holds the part's), and nothing around it
     sets it ('beside': a float whose side its lines run along, a first line or letter
     styled from a box around it, a box in it placed in a box around it), and it is no
-    float and holds none ('floats': the text
-    after it runs round it however tall it is, which its room does not show), and it is
-    not placed apart at the width of its own text ('shrinks'). A key of
-    ``workers.UNSHARED``.
+    float and holds none ('floats': the text after it runs round it however tall it is,
+    which its room does not show), and it is not placed apart at the width of its own
+    text ('shrinks'). A key of ``workers.UNSHARED``.
     """
     from campaign.compose.pagestate import as_read
 
@@ -650,30 +649,31 @@ def parts_apart(document: Any, html: str) -> str:
     for page in document.pages:
         floats: list[tuple[int, float, float]] = []  # formatting root, top, bottom
         parts: list[tuple[int, float, float]] = []
-        for box, above in _walked(page._page_box, ()):
-            inside = _is_part(box) or any(_is_part(b) for b in above)
-            if inside and _shows_elsewhere(box, referred):
-                return "exports"
-            if not inside:
+        for box, above, part in _walked_with_parts(page._page_box):
+            if part < 0:  # outside every part: only a float matters
                 if box.style["float"] in ("left", "right"):
                     top = box.position_y
                     floats.append((_formatting_root(above), top, top + box.margin_height()))
                 continue
+            if _shows_elsewhere(box, referred):
+                return "exports"
             if box.style["float"] != "none":
                 return "floats"
-            if not _is_part(box) and box.style["position"] == "absolute":
-                # Placed in the box of its nearest positioned ancestor: one outside the
-                # part is the page's or the letter's, where the overlay places the part.
-                part = next(n for n, b in enumerate(above) if _is_part(b))
-                if all(b.style["position"] == "static" for b in above[part:]):
-                    return "beside"
+            # A box in it placed in the box of its nearest positioned ancestor: one outside
+            # the part is the page's or the letter's, where the overlay places the part.
+            if (
+                part < len(above)
+                and box.style["position"] == "absolute"
+                and all(b.style["position"] == "static" for b in above[part:])
+            ):
+                return "beside"
             if any(
                 getattr(b, "first_line_style", None) is not None
                 or getattr(b, "first_letter_style", None) is not None
                 for b in (*above, box)
             ):
                 return "beside"
-            if _is_part(box) and not any(_is_part(b) for b in above):
+            if part == len(above):  # the part itself
                 # A box around the part shows its text, the part's with it, elsewhere.
                 if any(_shows_elsewhere(b, referred) for b in above):
                     return "exports"
@@ -686,6 +686,18 @@ def parts_apart(document: Any, html: str) -> str:
             if any(r == root and t < bottom and b > top for r, t, b in floats):
                 return "beside"
     return ""
+
+
+def _walked_with_parts(
+    box: Any, above: tuple[Any, ...] = (), part: int = -1
+) -> Iterator[tuple[Any, tuple[Any, ...], int]]:
+    """As _walked, with where in ``above`` the outermost part is (-1: in none; its own
+    length: the box is that part)."""
+    for child in getattr(box, "children", ()):
+        child = getattr(child, "_box", child)
+        at = part if part >= 0 else (len(above) if _is_part(child) else -1)
+        yield child, above, at
+        yield from _walked_with_parts(child, (*above, child), at)
 
 
 def _walked(box: Any, above: tuple[Any, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
