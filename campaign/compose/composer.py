@@ -391,7 +391,7 @@ class Composer:
         layers = self.envelope_layers() if layered else None
         under, parts = layers if layers is not None else ("", self.envelopes_html())
         whole = self.envelopes_html("overlay" if under else None, max(1, len(self.pieces)))
-        if any(across_pages(html) for html in (under, *parts)) or not _cut(parts, whole):
+        if across_pages(under, *parts) or not _cut(parts, whole):
             return "", self.envelopes_html(per_part=max(1, len(self.pieces)))
         return under, parts
 
@@ -399,7 +399,7 @@ class Composer:
         """The label sheets as the build lays them out, in parts (one, as envelope_parts says)."""
         parts = self.labels_html()
         whole = self.labels_html(per_part=max(1, len(self.pieces)))
-        if any(across_pages(html) for html in parts) or not _cut(parts, whole):
+        if across_pages(*parts) or not _cut(parts, whole):
             return whole
         return parts
 

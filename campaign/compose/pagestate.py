@@ -8,6 +8,7 @@ first, and is laid out whole when its HTML holds any of these.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 from typing import Any
@@ -111,25 +112,34 @@ def page_sized(html: str) -> bool:
     return bool(PAGE_SIZED.search(as_read(html)))
 
 
-def across_pages(html: str) -> bool:
-    """Whether a page of ``html`` may look otherwise than it would in a part of its own.
+# What in a page can style it: a style sheet, or a tag (its style attribute, a link to a
+# style sheet, an item of a list). The rest is text, which no style is read from.
+_STYLING = re.compile(r"<style\b[^>]*>.*?</style\s*>|<[^>]*>", re.S | re.IGNORECASE)
+
+
+def across_pages(*pages: str) -> bool:
+    """Whether a page of ``pages`` may look otherwise than it would in a part of its own.
 
     Envelopes and label sheets: besides what runs from page to page, an element picked
     by its place among its siblings (every other envelope) or numbered as an item would
     be counted within its part alone, and the envelope under every page is the first;
     a length by the page's size would be measured on a tall page of stacked envelopes.
+    Each distinct style sheet and tag of the parts is read once: hundreds of parts
+    carry the same few.
     """
-    read = as_read(html)
+    seen = {found.group() for html in pages for found in _STYLING.finditer(html)}
+    read = as_read("\n".join(sorted(seen)))
     return bool(
         STATEFUL.search(read)
         or SIDED.search(read)
         or NUMBERED.search(read)
         or LISTED.search(read)
         or PAGE_SIZED.search(read)
-        or by_place(html)
+        or any(by_place(html) for html in pages)
     )
 
 
+# Selectors that pick an element by its place among its siblings.
 _PLACED = re.compile(
     r":(?:nth-(?:last-)?(?:child|of-type)|(?:first|last|only)-(?:child|of-type)|has)\b",
     re.IGNORECASE,
@@ -162,6 +172,12 @@ def by_place(html: str, first_few: bool = False) -> bool:
     any rule of the kind that sets only where pages may break is kept
     (``.envelope + .envelope { break-before: page }``).
     """
+    return any(_sheet_by_place(sheet, first_few) for sheet in STYLE.findall(html))
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_by_place(sheet: str, first_few: bool) -> bool:
+    """by_place of one style sheet's text: each part of hundreds carries the same one."""
     import tinycss2
 
     def placed(rules: list[Any], outer: list[Any]) -> bool:
@@ -194,10 +210,8 @@ def by_place(html: str, first_few: bool = False) -> bool:
                 return True  # a place other than among the first three
         return False
 
-    return any(
-        placed(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
-        for sheet in STYLE.findall(html)
-    )
+    rules = tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True)
+    return placed(rules, [])
 
 
 def _literals(tokens: list[Any]) -> list[str]:
