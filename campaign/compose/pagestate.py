@@ -9,6 +9,7 @@ first, and is laid out whole when its HTML holds any of these.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from html import unescape
 from typing import Any
@@ -90,11 +91,6 @@ def sees_ahead(html: str) -> bool:
     return bool(AHEAD.search(as_read(html)))
 
 
-# A child of the root or of the body picked as such: a page 1 laid out alone stands its
-# elements in sheets of their own, inside the body.
-_FROM_ROOT = re.compile(r"(?<![\w-])(?:body|html|:root)\s*>", re.IGNORECASE)
-
-
 def sees_around(html: str) -> bool:
     """Whether ``html`` styles page 1 by more than page 1 alone holds, as the overlay has it.
 
@@ -104,7 +100,93 @@ def sees_around(html: str) -> bool:
     body = html.find("<body")
     if re.search(r"<style\b|<link\b", html[body:] if body >= 0 else "", re.IGNORECASE):
         return True
-    return any(_FROM_ROOT.search(as_read(sheet)) for sheet in STYLE.findall(html))
+    return any(_reaches_sheets(as_read(sheet)) for sheet in STYLE.findall(html))
+
+
+# The sheets a page 1 laid out alone stands in are <div>s with attributes of their own.
+_ROOTS = ("html", "body")
+
+
+@functools.lru_cache(maxsize=64)
+def _reaches_sheets(sheet: str) -> bool:
+    """Whether a selector of ``sheet`` may match otherwise where page 1 stands in sheets.
+
+    Any compound that a sheet's ``<div>`` could match (no class, no id, a type of
+    ``div`` or none) may pick it, or pick what is in it by it; and one of the root or
+    the body, left of a combinator, picks by a structure the sheets change. Read by
+    tinycss2, comments and nesting included: conservative, never a wrong letter.
+    """
+    import tinycss2
+
+    def compounds(tokens: list[Any]) -> list[list[list[Any]]]:
+        """Each selector of a list, as its compounds."""
+        selectors: list[list[list[Any]]] = [[[]]]
+        for token in tokens:
+            if token.type == "literal" and token.value == ",":
+                selectors.append([[]])
+            elif token.type == "whitespace" or (
+                token.type == "literal" and token.value in (">", "+", "~")
+            ):
+                if selectors[-1][-1]:
+                    selectors[-1].append([])
+            else:
+                selectors[-1][-1].append(token)
+        return [[c for c in selector if c] for selector in selectors]
+
+    def follows(compound: list[Any], mark: str, name: str = "") -> bool:
+        """Whether ``compound`` holds ``mark`` (a literal) followed by ``name`` (or anything)."""
+        return any(
+            a.type == "literal" and a.value == mark and (not name or b.lower_value == name)
+            for a, b in itertools.pairwise(compound)
+            if b.type == "ident"
+        )
+
+    def typed(compound: list[Any]) -> str:
+        return compound[0].lower_value if compound[0].type == "ident" else ""
+
+    def attribute(token: Any) -> str:
+        names = [t.lower_value for t in token.content if t.type == "ident"]
+        return names[0] if names else ""
+
+    def may_be_sheet(compound: list[Any]) -> bool:
+        # No id, no class, no attribute a sheet has not, and a type of div or none: a
+        # sheet's <div> may be it.
+        if any(token.type == "hash" for token in compound) or follows(compound, "."):
+            return False
+        blocks = [t for t in compound if t.type == "[] block"]
+        if any(not attribute(t).startswith("data-vary-") for t in blocks):
+            return False
+        return typed(compound) in ("", "div")
+
+    def names_root(compound: list[Any]) -> bool:
+        return typed(compound) in _ROOTS or follows(compound, ":", "root")
+
+    def reaches(rules: list[Any], outer: list[Any]) -> bool:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.content is not None:
+                if rule.lower_at_keyword in ("page", "font-face", "counter-style"):
+                    continue
+                inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+                if reaches(inner, outer):
+                    return True
+            if rule.type != "qualified-rule":
+                continue
+            selector = [*outer, tinycss2.ast.WhitespaceToken(0, 0, " "), *rule.prelude]
+            for parts in compounds(selector if outer else list(rule.prelude)):
+                if not parts:
+                    continue
+                *left, subject = parts
+                if any(may_be_sheet(c) or names_root(c) for c in left):
+                    return True  # a sheet, or the structure above it, picks what is below
+                above = all(may_be_sheet(c) or names_root(c) for c in left)
+                if above and may_be_sheet(subject) and not names_root(subject):
+                    return True  # the sheet itself: its style reaches what it holds
+            inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+            if reaches([r for r in inner if r.type != "declaration"], selector):
+                return True
+        return False
+
+    return reaches(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
 
 
 def page_sized(html: str) -> bool:

@@ -641,7 +641,8 @@ def parts_apart(document: Any, html: str) -> str:
     styled from a box around it, a box in it placed in a box around it), and it is no
     float and holds none ('floats': the text after it runs round it however tall it is,
     which its room does not show), and it is not placed apart at the width of its own
-    text ('shrinks'). A key of ``workers.UNSHARED``.
+    text ('shrinks') nor by where it ends ('anchored': its bottom, or centred in a flex,
+    grid or table cell). A key of ``workers.UNSHARED``.
     """
     from campaign.compose.pagestate import as_read
 
@@ -680,6 +681,14 @@ def parts_apart(document: Any, html: str) -> str:
                 if box.style["position"] == "absolute" and box.style["width"] == "auto":
                     # As wide as its own text: the overlay places it at the master's width.
                     return "shrinks"
+                if (box.style["position"] == "absolute" and box.style["top"] == "auto") or any(
+                    kind in b.style["display"]
+                    for b in above
+                    for kind in ("flex", "grid", "table-cell")
+                ):
+                    # Placed by where it ends (its bottom, or centred): the overlay places
+                    # it at the master's top, which another height would move.
+                    return "anchored"
                 top = box.position_y
                 parts.append((_formatting_root(above), top, top + box.margin_height()))
         for root, top, bottom in parts:

@@ -190,6 +190,8 @@ UNSHARED = {
     "runs round it however tall it is",
     "shrinks": "their address, salutation or mark is placed apart from the text as wide as "
     "its own text, which another one's changes",
+    "anchored": "their address or salutation is placed by where it ends (its bottom, or "
+    "centred in a flex, grid or table box), which another one's height moves",
 }
 
 

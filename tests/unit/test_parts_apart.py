@@ -75,6 +75,10 @@ SALUTATION = '<p class="salutation vary">Dear Ann Lee,</p>'
          SALUTATION, ""),  # placed in the part's own box: the same alone
         (".salutation { position: absolute; top: 0; left: 0 }", SALUTATION, "shrinks"),
         (".salutation { position: absolute; top: 0; left: 0; width: 60mm }", SALUTATION, ""),
+        (".salutation { position: absolute; bottom: 0; left: 0; width: 60mm }",
+         SALUTATION, "anchored"),  # its top is where its height ends it
+        (".start { display: flex; flex-direction: column; justify-content: center;"
+         " height: 40mm }", f'<div class="start">{SALUTATION}</div>', "anchored"),
         (".other::first-line { color: red }",  # a first line that is not around it
          f'<p class="other">{LONG}</p>{SALUTATION}', ""),
     ],
@@ -179,6 +183,14 @@ def test_a_length_by_the_pages_size_is_found(css: str, sized: bool) -> None:
         (page("", f'{SALUTATION}<link rel="stylesheet" href="x.css">'), True),
         (page("body > .letter-start .salutation { color: red }", SALUTATION), True),
         (page(":root>body p { color: red }", SALUTATION), True),
+        (page("body:not(.draft) > .letter-start p { color: red }", SALUTATION), True),
+        (page("body /* the letter */ > .letter-start p { color: red }", SALUTATION), True),
+        (page("body { & > .letter-start p { color: red } }", SALUTATION), True),
+        (page("div > .letter-start p { color: red }", SALUTATION), True),  # a sheet's <div>
+        (page("* { box-sizing: border-box }", SALUTATION), True),
+        (page('[lang|="ja"] { font-family: serif }', SALUTATION), False),
+        (page(".window .address span { display: block }", SALUTATION), False),
+        (page(":root { --x: 1 } html, body { margin: 0 }", SALUTATION), False),
         (page(".letter-start > .salutation { color: red }", SALUTATION), False),
     ],
 )
