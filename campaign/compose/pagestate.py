@@ -118,20 +118,23 @@ def _reaches_sheets(sheet: str) -> bool:
     """
     import tinycss2
 
-    def compounds(tokens: list[Any]) -> list[list[list[Any]]]:
-        """Each selector of a list, as its compounds."""
-        selectors: list[list[list[Any]]] = [[[]]]
+    def compounds(tokens: list[Any]) -> list[list[tuple[list[Any], str]]]:
+        """Each selector of a list, as its compounds, each with the combinator after it."""
+        selectors: list[list[tuple[list[Any], str]]] = [[([], "")]]
         for token in tokens:
+            last, joined = selectors[-1][-1]
             if token.type == "literal" and token.value == ",":
-                selectors.append([[]])
-            elif token.type == "whitespace" or (
-                token.type == "literal" and token.value in (">", "+", "~")
-            ):
-                if selectors[-1][-1]:
-                    selectors[-1].append([])
+                selectors.append([([], "")])
+            elif token.type == "literal" and token.value in (">", "+", "~"):
+                selectors[-1][-1] = (last, token.value)
+            elif token.type == "whitespace":
+                if last:
+                    selectors[-1][-1] = (last, joined or " ")
             else:
-                selectors[-1][-1].append(token)
-        return [[c for c in selector if c] for selector in selectors]
+                if joined:
+                    selectors[-1].append(([], ""))
+                selectors[-1][-1][0].append(token)
+        return [[c for c in selector if c[0]] for selector in selectors]
 
     def follows(compound: list[Any], mark: str, name: str = "") -> bool:
         """Whether ``compound`` holds ``mark`` (a literal) followed by ``name`` (or anything)."""
@@ -175,10 +178,13 @@ def _reaches_sheets(sheet: str) -> bool:
             for parts in compounds(selector if outer else list(rule.prelude)):
                 if not parts:
                     continue
-                *left, subject = parts
-                if any(may_be_sheet(c) or names_root(c) for c in left):
-                    return True  # a sheet, or the structure above it, picks what is below
-                above = all(may_be_sheet(c) or names_root(c) for c in left)
+                *left, (subject, _) = parts
+                # A sheet picks what is below it; the root or the body, what stands
+                # right under it (``body > .x``), which the sheets change (``html .x``
+                # picks the same).
+                if any(may_be_sheet(c) or (names_root(c) and j != " ") for c, j in left):
+                    return True
+                above = all(may_be_sheet(c) or names_root(c) for c, _ in left)
                 if above and may_be_sheet(subject) and not names_root(subject):
                     return True  # the sheet itself: its style reaches what it holds
             inner = tinycss2.parse_blocks_contents(rule.content, True, True)

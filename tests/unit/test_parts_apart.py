@@ -191,6 +191,8 @@ def test_a_length_by_the_pages_size_is_found(css: str, sized: bool) -> None:
         (page('[lang|="ja"] { font-family: serif }', SALUTATION), False),
         (page(".window .address span { display: block }", SALUTATION), False),
         (page(":root { --x: 1 } html, body { margin: 0 }", SALUTATION), False),
+        # Below the root, as in the letter (the shipped petition's rule).
+        (page("html:lang(ar) .cover-kicker { letter-spacing: normal }", SALUTATION), False),
         (page(".letter-start > .salutation { color: red }", SALUTATION), False),
     ],
 )
