@@ -19,7 +19,13 @@ from markupsafe import Markup
 
 from campaign.compose.bundle import LetterBundle
 from campaign.compose.overlays import Place, Sheet, compact_batch
-from campaign.compose.pagestate import across_pages, page_sized, sees_ahead, sees_around
+from campaign.compose.pagestate import (
+    across_pages,
+    page_sized,
+    sees_ahead,
+    sees_around,
+    sets_visibility,
+)
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
@@ -626,6 +632,13 @@ def _unfit(shared: str, overlay: str) -> str:
         return (
             "a style sheet measures lengths by the page's size (vh, vw), which page 1 "
             "laid out alone has not"
+        )
+    if sets_visibility(shared, overlay):
+        # The layers show and hide by 'visibility' themselves, over the letter's own.
+        return (
+            "a style of the letter shows or hides boxes by 'visibility' (or resets it with "
+            "'all'), which the shared pages set themselves to hide what each letter has "
+            "of its own"
         )
     return ""
 

@@ -167,6 +167,33 @@ def outlined(body: str) -> _Outline | None:
     return outline
 
 
+# A comment or a tag, its quoted attribute values read whole: a '>' in one ends nothing.
+_TAG = re.compile(r"""<!--.*?-->|<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""", re.S)
+
+
+def _elements(body: str) -> str:
+    """``body`` as the selectors read it: its tags as written, each text but as there or not.
+
+    Two bodies alike so are matched alike by every selector: they differ only in texts,
+    and a selector reads of a text only whether there is one (``:empty``; white space
+    is told apart). A tag read here ends no earlier than an HTML parser ends it, so
+    nothing read as text is in a tag; a text holding a '<' (written in by ``|safe``)
+    leaves the body as it is.
+    """
+    pieces, last = [], 0
+    for found in _TAG.finditer(body):
+        pieces += [_text(body[last : found.start()]), found.group()]
+        last = found.end()
+    pieces.append(_text(body[last:]))
+    return body if any(p is None for p in pieces) else "".join(p or "" for p in pieces)
+
+
+def _text(text: str) -> str | None:
+    if "<" in text:
+        return None
+    return "" if not text else " " if text.isspace() else "T"
+
+
 def marked(body: str, outline: _Outline, shown: set[int], drop: bool = False) -> str:
     """``body`` with its parts numbered; hidden: parts not in ``shown``, what holds none shown.
 
@@ -220,6 +247,11 @@ def unseen_siblings(head: str, bodies: list[tuple[str, str]]) -> bool:
             try:
                 selectors += cssselect2.compile_selector_list(rule.prelude)
             except cssselect2.SelectorError:
+                return False
+            # A rule nested in its block (CSS nesting, which WeasyPrint reads) has a
+            # selector of its own, not read here.
+            inner = tinycss2.parse_blocks_contents(rule.content, True, True)
+            if any(item.type != "declaration" for item in inner):
                 return False
         elif rule.type == "at-rule" and rule.content is not None:
             if rule.lower_at_keyword not in ("page", "font-face", "counter-style"):
@@ -321,32 +353,43 @@ def compact_batch(
     per = max(place.page for place in places) + 1
     stack = STACK if stack_height(places, sheets) else 1
     shown = [{k for k, place in enumerate(places) if place.page == n} for n in range(per)]
-    bodies: list[str] = []
-    drop = None  # whether hidden elements are left out: the same for every page
+    # The body's own start tag: its class, lang or dir may style the parts.
+    opening = pages[0][len(head) : pages[0].index(">", len(head)) + 1]
+    outlines: list[tuple[str, _Outline]] = []
     for page in pages:
         start = page.index(">", page.index("<body")) + 1
         body = page[start : page.rindex("</body>")]
         outline = outlined(body)
         if outline is None or outline.parts != len(places):
             return None
-        if drop is None:
-            wrap = "<body>{}</body>"
-            pairs = [
-                (
-                    wrap.format(marked(body, outline, own, True)),
-                    wrap.format(marked(body, outline, own)),
-                )
-                for own in shown
-            ]
-            drop = unseen_siblings(head, pairs)
+        outlines.append((body, outline))
+    # Whether hidden elements are left out: the same for every page, and so asked of
+    # each page whose elements differ (what the parts hold differs: a name in another
+    # script is marked up). Pages alike but for their text are asked once.
+    drop = True
+    asked: set[str] = set()
+    for body, outline in outlines:
+        if (key := _elements(body)) in asked:
+            continue
+        asked.add(key)
+        pairs = [
+            (
+                opening + marked(body, outline, own, True) + "</body>",
+                opening + marked(body, outline, own) + "</body>",
+            )
+            for own in shown
+        ]
+        if not unseen_siblings(head, pairs):
+            drop = False
+            break
+    bodies: list[str] = []
+    for body, outline in outlines:
         for n in range(per):
             inner = f"<div {SHEET}>{marked(body, outline, shown[n], drop)}</div>"
             end = f" {END}" if stack > 1 and len(bodies) % stack == stack - 1 else ""
             bodies.append(f'<div {SHEET}="{n}"{end}>{inner}</div>')
     at = head.rindex("</head>")
     style = f"<style>\n{placement_css(places, sheets)}\n</style>\n"
-    # The body's own start tag: its class, lang or dir may style the parts.
-    opening = pages[0][len(head) : pages[0].index(">", len(head)) + 1]
     return head[:at] + style + head[at:] + opening + "".join(bodies) + "</body>\n</html>\n"
 
 

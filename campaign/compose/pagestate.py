@@ -164,6 +164,31 @@ def _reaches_sheets(sheet: str) -> bool:
     def names_root(compound: list[Any]) -> bool:
         return typed(compound) in _ROOTS or follows(compound, ":", "root")
 
+    def alternatives(tokens: list[Any]) -> list[list[Any]]:
+        """A selector list's selectors, as tokens."""
+        found: list[list[Any]] = [[]]
+        for token in tokens:
+            if token.type == "literal" and token.value == ",":
+                found.append([])
+            else:
+                found[-1].append(token)
+        return found
+
+    def nested(outer: list[Any], inner: list[Any]) -> list[Any]:
+        """A nested rule's selector as written out: '&' is the outer one, else it is above."""
+        if not outer:
+            return inner
+        made: list[Any] = []
+        for above in alternatives(outer):
+            for each in alternatives(inner):
+                if made:
+                    made.append(tinycss2.ast.LiteralToken(0, 0, ","))
+                if any(t.type == "literal" and t.value == "&" for t in each):
+                    made += [x for t in each for x in (above if t == "&" else [t])]
+                else:
+                    made += [*above, tinycss2.ast.WhitespaceToken(0, 0, " "), *each]
+        return made
+
     def reaches(rules: list[Any], outer: list[Any]) -> bool:
         for rule in rules:
             if rule.type == "at-rule" and rule.content is not None:
@@ -174,8 +199,8 @@ def _reaches_sheets(sheet: str) -> bool:
                     return True
             if rule.type != "qualified-rule":
                 continue
-            selector = [*outer, tinycss2.ast.WhitespaceToken(0, 0, " "), *rule.prelude]
-            for parts in compounds(selector if outer else list(rule.prelude)):
+            selector = nested(outer, list(rule.prelude))
+            for parts in compounds(selector):
                 if not parts:
                     continue
                 *left, (subject, _) = parts
@@ -198,6 +223,55 @@ def _reaches_sheets(sheet: str) -> bool:
 def page_sized(html: str) -> bool:
     """Whether ``html`` measures a length by the page's size (``4vh``, ``20vw``)."""
     return bool(PAGE_SIZED.search(as_read(html)))
+
+
+# A declaration that shows or hides a box: 'visibility', or 'all', which resets it.
+SHOWS = re.compile(r"(?<![\w-])(?:visibility|all)\s*:", re.IGNORECASE)
+# A tag's style attribute, quoted or not.
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def sets_visibility(shared: str, overlay: str) -> bool:
+    """Whether the letter's own styles show or hide boxes, which its layers do over them.
+
+    The shared layer hides the parts by ``visibility`` and the overlay all but the parts
+    (layers.css.j2), over whatever the letter sets: a window the letter hides would show
+    its address in every overlay. The letter's own rules are those both layers' style
+    sheets hold (the layers' own differ); its style attributes are in either's tags.
+    """
+    own = _rules(shared) & _rules(overlay)
+    if any(SHOWS.search(rule) for rule in own):
+        return True
+    tags = (
+        t for html in (shared, overlay) for t in re.findall(r"<[^>]*>", html[html.find("<body") :])
+    )
+    return any(SHOWS.search(as_read(v)) for tag in tags for v in _STYLE_ATTRIBUTE.findall(tag))
+
+
+def _rules(html: str) -> set[str]:
+    """Each rule of ``html``'s style sheets, written out with the at-rules around it."""
+    return {rule for sheet in STYLE.findall(html) for rule in _sheet_rules(as_read(sheet))}
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet_rules(sheet: str) -> frozenset[str]:
+    """``_rules`` of one style sheet's text (read once: every letter carries the same few)."""
+    import tinycss2
+
+    found: set[str] = set()
+
+    def add(rules: list[Any], around: str) -> None:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.content is not None:
+                within = f"{around}@{rule.lower_at_keyword} {tinycss2.serialize(rule.prelude)}{{"
+                add(tinycss2.parse_blocks_contents(rule.content, True, True), within)
+            elif rule.type in ("qualified-rule", "declaration"):
+                found.add(around + tinycss2.serialize([rule]))
+            elif rule.type == "error":
+                found.add(around + rule.message)
+
+    add(tinycss2.parse_stylesheet(sheet, True, True), "")
+    return frozenset(found)
 
 
 # What in a page can style it: a style sheet, or a tag (its style attribute, a link to a

@@ -215,3 +215,95 @@ def test_a_linked_style_sheet_keeps_the_hidden_elements() -> None:
     place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
     made = compact_batch([page], (place,), (Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0),))
     assert made is not None and made.count(f"<h2 {HIDE}></h2>") == 1
+
+
+def _salutation_page(css: str, name: str = "you", body: str = "<body>") -> str:
+    return (
+        f'<html><head><style>{css}</style></head>{body}<div class="sheet"><h2>Re</h2>'
+        f'<!--vary--><p class="salutation vary">Dear {name},</p><!--/vary--></div></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("css", "kept"),
+    [
+        # CSS nesting: the nested rule's selector is not read, so nothing is left out.
+        (".sheet { h2 + .salutation { font-style: italic; } }", True),
+        ("h2 { + .salutation { font-style: italic; } }", True),
+        ("@media print { .sheet { & h2 { color: red; } } }", True),
+        (".sheet { color: #111; }", False),  # declarations alone: read as before
+    ],
+)
+def test_a_rule_nested_in_a_rule_keeps_the_hidden_elements(css: str, kept: bool) -> None:
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    sheet = Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0)
+    page = _salutation_page(css)
+    made = compact_batch([page, page], (place,), (sheet,))
+    assert made is not None
+    assert made.count(f"<h2 {HIDE}></h2>") == (2 if kept else 0)
+
+
+def test_the_bodys_own_start_tag_is_read_when_hidden_elements_are_left_out() -> None:
+    """A rule picking by the body's class and a hidden sibling: it matches in the overlay
+    (which keeps the body's tag), so the sibling is kept."""
+    css = ".formal h2 + .salutation { font-style: italic; }"
+    page = _salutation_page(css, body='<body class="formal">')
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    made = compact_batch([page, page], (place,), (Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0),))
+    assert made is not None and made.count(f"<h2 {HIDE}></h2>") == 2
+    plain = compact_batch(
+        [_salutation_page(css)] * 2, (place,), (Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0),)
+    )
+    assert plain is not None and plain.count(f"<h2 {HIDE}></h2>") == 0
+
+
+def test_every_page_whose_elements_differ_is_asked_before_hidden_elements_are_left_out() -> None:
+    """The first page's name has no mark-up, a later one's has: a rule picking the mark by
+    a hidden sibling matches that page only, and keeps the sibling on every page."""
+    css = "h2 + .salutation bdi { font-family: serif; }"
+    first = _salutation_page(css, "Ann Lee")
+    later = _salutation_page(css, 'Sakura <bdi lang="ja">田中</bdi>')
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    sheet = Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0)
+    made = compact_batch([first, first, later], (place,), (sheet,))
+    assert made is not None and made.count(f"<h2 {HIDE}></h2>") == 3
+    alike = compact_batch([first, _salutation_page(css, "Cy Ng")], (place,), (sheet,))
+    assert alike is not None and alike.count(f"<h2 {HIDE}></h2>") == 0
+
+
+texts = st.text(alphabet=st.sampled_from(list("ab <>&\"' \n")), max_size=6)
+tags = st.sampled_from(
+    ["<p>", "</p>", "<br>", '<p title="x>y">', "<p title='a<b'>", "<!-- a > b -->", "<bdi lang=ja>"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.tuples(texts, texts), tags), max_size=10))
+def test_bodies_read_alike_have_the_same_elements_and_texts_there_or_not(
+    slots: list[tuple[str, str] | str],
+) -> None:
+    """Two bodies of the same tags with other texts between them: when ``_elements`` reads
+    them alike, an HTML parser reads the same start tags with the same attributes, and a
+    text in the same places (empty, white space or other)."""
+    import tinyhtml5
+
+    from campaign.compose.overlays import _elements
+
+    def read(body: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
+        root = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{body}</body></html>")
+        found = []
+        for element in root.iter():
+            text, tail = element.text or "", element.tail or ""
+            kinds = "".join("" if not t else " " if t.isspace() else "T" for t in (text, tail))
+            found.append((str(element.tag), tuple(sorted(element.attrib.items())), kinds))
+        return found
+
+    one = "".join(s if isinstance(s, str) else s[0] for s in slots)
+    other = "".join(s if isinstance(s, str) else s[1] for s in slots)
+    if _elements(one) == _elements(other):
+        assert read(one) == read(other)
+    else:  # only a text holding a '<' is read as written, or texts of another kind
+        kinds = [(s[0], s[1]) for s in slots if not isinstance(s, str)]
+        assert any(
+            "<" in a + b or (bool(a), a.isspace()) != (bool(b), b.isspace()) for a, b in kinds
+        )

@@ -16,7 +16,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign.compose.composer import _markup
-from campaign.compose.pagestate import across_pages, page_sized, sees_ahead, sees_around
+from campaign.compose.pagestate import (
+    across_pages,
+    page_sized,
+    sees_ahead,
+    sees_around,
+    sets_visibility,
+)
 from campaign.pdf.engine import layout
 from campaign.pdf.render import parts_apart
 
@@ -198,3 +204,48 @@ def test_a_length_by_the_pages_size_is_found(css: str, sized: bool) -> None:
 )
 def test_a_style_sheet_a_page_1_alone_would_not_keep_is_found(html: str, around: bool) -> None:
     assert sees_around(html) is around
+
+
+# The nesting's '&' is the rule it stands in: never a sheet's <div> (attack 6's look-alike).
+@pytest.mark.parametrize(
+    ("css", "around"),
+    [
+        (".letter-start { & .salutation { font-style: italic } }", False),
+        (".letter-start { .salutation { font-style: italic } }", False),
+        (".a, .letter-start { & > .salutation, & + p { color: red } }", False),
+        (".letter-start { & > * { color: red } }", False),  # inside it: no sheet
+        ("body { & > .letter-start { color: red } }", True),
+        (".x { div & { color: red } }", True),  # a <div> above: a sheet may be it
+    ],
+)
+def test_a_nested_rules_ampersand_stands_for_the_rule_it_is_in(css: str, around: bool) -> None:
+    assert sees_around(page(css, SALUTATION)) is around
+
+
+SHARED_LAYER = ".vary { visibility: hidden; }"
+OVERLAY_LAYER = (
+    ".sheet * { visibility: hidden; } .sheet .vary, .sheet .vary * { visibility: visible; }"
+)
+
+
+@pytest.mark.parametrize(
+    ("css", "body", "sets"),
+    [
+        ("", SALUTATION, False),  # the layers' own rules only
+        (".window { visibility: hidden }", SALUTATION, True),
+        (".salutation { VISIBILITY : collapse }", SALUTATION, True),
+        (".salutation { visib\\69 lity: hidden }", SALUTATION, True),  # an escape
+        ("@media print { .window { visibility: hidden } }", SALUTATION, True),
+        (".window { all: initial }", SALUTATION, True),  # resets it
+        (".window { .address { visibility: hidden } }", SALUTATION, True),  # nested
+        ("", SALUTATION.replace("<p ", '<p style="visibility:hidden" ', 1), True),
+        ("", SALUTATION.replace("<p ", "<p style='color: red' ", 1), False),
+        (".visibility { color: red } .x { --all: 1 }", SALUTATION, False),  # names alike
+    ],
+)
+def test_the_letters_own_visibility_is_found_apart_from_the_layers(
+    css: str, body: str, sets: bool
+) -> None:
+    shared = page(css + SHARED_LAYER, body)
+    overlay = page(css + OVERLAY_LAYER, body)
+    assert sets_visibility(shared, overlay) is sets
