@@ -499,6 +499,12 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 # Elements the shared pages would keep from the letter they were laid out for, even
 # hidden: a heading is a bookmark, a link an annotation.
 _KEPT_WHEN_HIDDEN = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}
+# Elements the renderer's own style sheet hides by 'visibility' (WeasyPrint's html5_ua.css
+# and html5_ua_form.css: a table's row, column or cell marked hidden collapses; a form
+# control's options and field marks): an overlay layer that shows what a part holds by
+# 'visibility', as layers.css.j2 did before, would show them.
+_COLLAPSED_WHEN_HIDDEN = {"colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"}
+_UA_HIDDEN = {"select", "option", "input"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr"}
 
@@ -542,7 +548,9 @@ class _PartShape(HTMLParser):
         self.ok = True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _KEPT_WHEN_HIDDEN:
+        if tag in _KEPT_WHEN_HIDDEN or tag in _UA_HIDDEN:
+            self.ok = False
+        if tag in _COLLAPSED_WHEN_HIDDEN and any(name == "hidden" for name, _ in attrs):
             self.ok = False
         if self.depth == 0:
             self.tops += 1
@@ -598,7 +606,10 @@ def _digest(*texts: str) -> str:
 
 # Why letters to addressees are laid out whole (build -v).
 DEPENDS = "the text or the template uses the addressee outside the address and salutation"
-MARKED_BADLY = "an addressee's <!--vary--> parts are not each one element of class 'vary'"
+MARKED_BADLY = (
+    "an addressee's <!--vary--> parts are not each one element of class 'vary' (without "
+    "headings, links, form controls or table cells marked hidden)"
+)
 
 
 def _unfit(shared: str, overlay: str) -> str:
@@ -614,7 +625,7 @@ def _unfit(shared: str, overlay: str) -> str:
     if not all(_well_marked(part) for part in parts):
         return (
             "a <!--vary--> part of the template is not one element of class 'vary' "
-            "(without headings or links)"
+            "(without headings, links, form controls or table cells marked hidden)"
         )
     if sees_ahead(shared):
         # The overlay holds page 1's parts without the rest of the letter.

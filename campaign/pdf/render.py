@@ -642,7 +642,8 @@ def parts_apart(document: Any, html: str) -> str:
     float and holds none ('floats': the text after it runs round it however tall it is,
     which its room does not show), and it is not placed apart at the width of its own
     text ('shrinks') nor by where it ends ('anchored': its bottom, or centred in a flex,
-    grid or table cell). A key of ``workers.UNSHARED``.
+    grid or table cell); and the shared layer's own rules hide it ('shown': a style sheet
+    left open before them takes them in). A key of ``workers.UNSHARED``.
     """
     from campaign.compose.pagestate import as_read
 
@@ -658,6 +659,10 @@ def parts_apart(document: Any, html: str) -> str:
                 continue
             if _shows_elsewhere(box, referred):
                 return "exports"
+            if box.style["visibility"] == "visible":
+                # The shared layer hides every part (layers.css.j2): one shown here
+                # would be the first addressee's in every letter.
+                return "shown"
             if box.style["float"] != "none":
                 return "floats"
             # A box in it placed in the box of its nearest positioned ancestor: one outside

@@ -180,6 +180,9 @@ UNSHARED = {
     "(a longer salutation wraps), which would move the text after it",
     "margins": "what their page margins show (a copy's mark) is drawn otherwise than on "
     "the shared pages (a longer mark wraps what stands beside it)",
+    "shown": "their address or salutation is not hidden on the shared pages (a comment or "
+    "a block left open at the end of the letter's style sheet takes in the rules that hide "
+    "it), so the first addressee's would show in every letter",
     "exports": "something of their address or salutation is shown elsewhere too (a named "
     "string in a running header, a bookmark, a link, a footnote), which the shared pages "
     "would show as the first addressee's",

@@ -50,7 +50,10 @@ cc:
     address: [Office of the Deputy, Unter den Linden 2, 10117 Berlin]
 """
 
-MALFORMED = "an addressee's <!--vary--> parts are not each one element of class 'vary'"
+MALFORMED = (
+    "an addressee's <!--vary--> parts are not each one element of class 'vary' (without "
+    "headings, links, form controls or table cells marked hidden)"
+)
 
 
 def test_build_v_does_not_blame_a_well_marked_letter_for_anothers_malformed_parts(
@@ -121,7 +124,7 @@ def test_letters_compared_one_by_one_are_each_said_for_their_own_reason(minimal:
     assert shared.reasons == (
         (
             "a <!--vary--> part of the template is not one element of class 'vary' "
-            "(without headings or links)",
+            "(without headings, links, form controls or table cells marked hidden)",
             2,
         ),
         (DEPENDS, 2),
@@ -131,6 +134,7 @@ def test_letters_compared_one_by_one_are_each_said_for_their_own_reason(minimal:
     said = [line for line in result.stdout.splitlines() if "laid out" in line]
     assert said == [
         "  2 letters to addressees laid out one by one: a <!--vary--> part of the template "
-        "is not one element of class 'vary' (without headings or links)",
+        "is not one element of class 'vary' (without headings, links, form controls or table "
+        "cells marked hidden)",
         f"  2 letters to addressees laid out one by one: {DEPENDS}",
     ], result.stdout

@@ -92,7 +92,23 @@ SALUTATION = '<p class="salutation vary">Dear Ann Lee,</p>'
 def test_a_part_is_laid_out_apart_only_when_nothing_else_depends_on_it(
     tmp_path: Path, css: str, body: str, why: str
 ) -> None:
-    html = page(css, body)
+    # As the shared layer lays it out: its parts hidden (layers.css.j2).
+    html = page(f"{css} .vary {{ visibility: hidden }}", body)
+    assert parts_apart(layout(html, tmp_path, tmp_path), html) == why
+
+
+@pytest.mark.parametrize(
+    ("css", "why"),
+    [
+        (" .vary { visibility: hidden }", ""),
+        ("", "shown"),  # no layer rules: the part shows on the shared pages
+        ("/* a comment left open .vary { visibility: hidden }", "shown"),
+        (" .vary { visibility: hidden } .salutation b { visibility: visible }", "shown"),
+        (" .vary { visibility: collapse }", ""),
+    ],
+)
+def test_a_part_the_shared_pages_do_not_hide_is_found(tmp_path: Path, css: str, why: str) -> None:
+    html = page(css, '<p class="salutation vary">Dear <b>Ann</b>,</p>')
     assert parts_apart(layout(html, tmp_path, tmp_path), html) == why
 
 
