@@ -238,9 +238,14 @@ def unseen_siblings(head: str, bodies: list[tuple[str, str]]) -> bool:
     scanning.install()  # tinyhtml5's scanning patterns kept
     if re.search(r"<link\b|@import", head, re.I):
         return False
-    css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", head, re.S | re.I))
     selectors: list[Any] = []
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    # Each style sheet read on its own, as the renderer reads it: a comment left open at
+    # the end of one ends with it.
+    rules = [
+        rule
+        for css in re.findall(r"<style[^>]*>(.*?)</style>", head, re.S | re.I)
+        for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    ]
     while rules:
         rule = rules.pop()
         if rule.type == "qualified-rule":

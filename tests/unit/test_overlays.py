@@ -307,3 +307,14 @@ def test_bodies_read_alike_have_the_same_elements_and_texts_there_or_not(
         assert any(
             "<" in a + b or (bool(a), a.isspace()) != (bool(b), b.isspace()) for a, b in kinds
         )
+
+
+def test_each_style_sheet_is_read_on_its_own() -> None:
+    """A comment left open at the end of one style sheet ends with it: the next one's
+    rule picking the salutation by a hidden sibling keeps the sibling."""
+    page = _salutation_page("/* left open").replace(
+        "</style>", "</style><style>h2 + .salutation { font-style: italic; }</style>", 1
+    )
+    place = Place(0, 0.0, 10.0, 100.0, 20.0, True, 100.0, 0.0, 10.0)
+    made = compact_batch([page, page], (place,), (Sheet(0.0, 0.0, 100.0, 200.0, 0.0, 0.0),))
+    assert made is not None and made.count(f"<h2 {HIDE}></h2>") == 2
