@@ -594,6 +594,46 @@ def _is_part(box: Any) -> bool:
     return "vary" in (element.get("class") or "").split()
 
 
+def _rules_collapsed(box: Any) -> bool:
+    """Whether ``box`` is a table whose collapsed borders are drawn, hidden or not.
+
+    WeasyPrint draws a table's collapsed borders whatever its visibility (its
+    ``draw_collapsed_borders`` does not read it): the one thing 'visibility: hidden'
+    leaves on the page.
+    """
+    from weasyprint.formatting_structure.boxes import TableBox
+
+    if not isinstance(box, TableBox) or box.style["border_collapse"] != "collapse":
+        return False
+    sides = ("top", "right", "bottom", "left")
+    return any(
+        b.style[f"border_{side}_width"]
+        for b in (box, *(b for b, _ in _walked(box, ())))
+        for side in sides
+    )
+
+
+def draws_outside_parts(document: Any) -> bool:
+    """Whether an overlay draws anything but its addressees' parts (the shared pages draw it).
+
+    The overlay layer hides the rest of page 1 by 'visibility', which leaves text set
+    straight in a box it does not hide, a box it does not hide that is painted, and a
+    table's collapsed borders (``_rules_collapsed``) drawn: such a stamp would draw
+    them again over the shared pages' own.
+    """
+    for page in document.pages:
+        for box, _, part in _walked_with_parts(page._page_box):
+            if part >= 0:
+                continue
+            if _rules_collapsed(box):
+                return True
+            if box.style["visibility"] != "visible":
+                continue
+            if _draws(box):
+                return True
+    return False
+
+
 def _shows_elsewhere(box: Any, referred: bool) -> bool:
     """Whether ``box``, in a part, shows its text or place elsewhere than in its own box.
 
@@ -659,7 +699,7 @@ def parts_apart(document: Any, html: str) -> str:
                 continue
             if _shows_elsewhere(box, referred):
                 return "exports"
-            if box.style["visibility"] == "visible":
+            if box.style["visibility"] == "visible" or _rules_collapsed(box):
                 # The shared layer hides every part (layers.css.j2): one shown here
                 # would be the first addressee's in every letter.
                 return "shown"

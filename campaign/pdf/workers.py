@@ -180,6 +180,9 @@ UNSHARED = {
     "(a longer salutation wraps), which would move the text after it",
     "margins": "what their page margins show (a copy's mark) is drawn otherwise than on "
     "the shared pages (a longer mark wraps what stands beside it)",
+    "draws": "their overlay draws something besides their address and salutation (text "
+    "set straight in the page, a painted box, a table's collapsed borders) that the shared "
+    "pages draw too",
     "shown": "their address or salutation is not hidden on the shared pages (a comment or "
     "a block left open at the end of the letter's style sheet takes in the rules that hide "
     "it), so the first addressee's would show in every letter",
@@ -211,6 +214,7 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[tuple[int, str]]]:
     from campaign.pdf.render import (
         DoesNotFit,
         addressee_boxes,
+        draws_outside_parts,
         fit_boxes,
         fitted_layout,
         margin_parts,
@@ -231,6 +235,8 @@ def run_stamp(job: StampJob) -> tuple[list[str], list[tuple[int, str]]]:
         # all are laid out whole (which says whose address does not fit, if one does not).
         if document is None or len(document.pages) != per * len(job.outputs):
             return [], [(n, "pages") for n in range(len(job.outputs))]
+        if draws_outside_parts(document):  # it would draw that again over the master's
+            return [], [(n, "draws") for n in range(len(job.outputs))]
         if overflowing:  # each addressee's parts take ``per`` pages
             if job.stack:  # on the sheets' own pages now
                 overflowing = [m for box in fit_boxes(document) if (m := box.misfit())]

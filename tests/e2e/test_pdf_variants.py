@@ -70,6 +70,9 @@ def plain_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
         env=env,
+        # Not the folder pytest runs in: 'python -m' puts it first on the path, and in a
+        # checkout it would run the checkout's campaign, not the installed one.
+        cwd=ws,
     )
     return ws / "build" / SLUG
 
