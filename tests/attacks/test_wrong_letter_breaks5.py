@@ -11,17 +11,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_wrong_letter_breaks import LETTER, PEOPLE, _add_css, _addressees, _build, _english_only
+from test_wrong_letter_breaks import (
+    LETTER,
+    OWN,
+    PEOPLE,
+    _add_css,
+    _addressees,
+    _build,
+    _english_only,
+)
 from test_wrong_letter_breaks2 import _alone
 from test_wrong_letter_breaks3 import _fonts, _where
 
 from conftest import pictures
 
 
-def _italic_salutation(example: Path, tmp_path: Path, css: str, italic: bool = True) -> None:
-    """Cy Ng's letter built with ``css`` added: its page 1 has an italic face (``italic``)
-    or none, as the same letter laid out whole and alone has."""
+def _italic_salutation(
+    example: Path, tmp_path: Path, css: str, italic: bool = True, body: str = "<body>"
+) -> None:
+    """Cy Ng's letter built with ``css`` added (and the template's body opened with
+    ``body``): its page 1 has an italic face (``italic``) or none, as the same letter
+    laid out whole and alone has."""
     _english_only(example)
+    page = example / OWN / "letter.html.j2"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<body>", body, 1), encoding="utf-8")
     _addressees(example, PEOPLE)
     _add_css(example, css)
     out = _build(example)

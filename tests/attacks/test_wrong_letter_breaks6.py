@@ -19,7 +19,6 @@ from pathlib import Path
 
 from test_wrong_letter_breaks import (
     LETTER,
-    OWN,
     PEOPLE,
     _add_css,
     _addressees,
@@ -28,27 +27,9 @@ from test_wrong_letter_breaks import (
 )
 from test_wrong_letter_breaks2 import _alone
 from test_wrong_letter_breaks3 import _fonts
+from test_wrong_letter_breaks5 import _italic_salutation
 
 from conftest import pdf_pages, pictures
-
-
-def _italic_salutation(example: Path, tmp_path: Path, css: str, body: str = "<body>") -> None:
-    """Cy Ng's letter built with ``css`` added (and the template's body opened with
-    ``body``): its page 1 has an italic face, as the same letter laid out whole and
-    alone has."""
-    _english_only(example)
-    page = example / OWN / "letter.html.j2"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("<body>", body, 1), encoding="utf-8")
-    _addressees(example, PEOPLE)
-    _add_css(example, css)
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
-    assert "Italic" in _fonts(whole)
-    # Found: '3 letters to addressees share their pages', no italic face on page 1.
-    assert "Italic" in _fonts(stamped), out
-    assert pictures(stamped) == pictures(whole), out
 
 
 def _whole_letter(
