@@ -350,6 +350,17 @@ def _move_backgrounds(box: Any, down: float) -> bool:
     return True
 
 
+def page_painted(page_box: Any) -> bool:
+    """Whether a page paints anything of its own: a background or border of the page box,
+    or the canvas's (the root's background), which WeasyPrint draws whatever is on it."""
+    sides = ("top", "right", "bottom", "left")
+    return (
+        _painted(page_box.background)
+        or page_box.canvas_background is not None
+        or any(page_box.style[f"border_{side}_width"] for side in sides)
+    )
+
+
 def _painted(background: Any) -> bool:
     """Whether a page's ``background`` paints anything (WeasyPrint gives every page one)."""
     if background is None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from campaign.compose.overlays import Place, Sheet
 from campaign.errors import CampaignError
-from campaign.pdf.engine import layout, split_sheets, write
+from campaign.pdf.engine import layout, page_painted, split_sheets, write
 
 __all__ = ["layout", "write"]  # re-exported: most callers take all of HTML to PDF from here
 
@@ -617,11 +617,13 @@ def draws_outside_parts(document: Any) -> bool:
     """Whether an overlay draws anything but its addressees' parts (the shared pages draw it).
 
     The overlay layer hides the rest of page 1 by 'visibility', which leaves text set
-    straight in a box it does not hide, a box it does not hide that is painted, and a
-    table's collapsed borders (``_rules_collapsed``) drawn: such a stamp would draw
-    them again over the shared pages' own.
+    straight in a box it does not hide, a box it does not hide that is painted, a
+    table's collapsed borders (``_rules_collapsed``) and the page's own paint (tinted
+    paper) drawn: such a stamp would draw them again over the shared pages' own.
     """
     for page in document.pages:
+        if page_painted(page._page_box):  # tinted paper: painted over the master's text
+            return True
         for box, _, part in _walked_with_parts(page._page_box):
             if part >= 0:
                 continue
