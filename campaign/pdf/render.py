@@ -170,6 +170,7 @@ class _FitBox:
     room: float = 0.0  # its own content width (CSS px), where its lines wrap
     as_text: bool = False  # its lines are one text, a line a line (data-fit-lines)
     pre: bool = False  # its text is set white-space: pre (or pre-line, once wrapped)
+    number: int = -1  # its element's place among the document's data-fit-lines ones (_NUMBER)
 
     def misfit(self) -> Misfit | None:
         left, top, right, bottom = self.frame
@@ -277,6 +278,7 @@ def fit_boxes(document: Any) -> list[_FitBox]:
                         room=box.width,
                         as_text=as_text,
                         pre=pre,
+                        number=int(element.get(_NUMBER) or -1),
                     )
                 )
             return  # a fit box holds no other
@@ -310,26 +312,54 @@ _AS_TEXT = re.compile(r"(<(\w+)\b[^>]*\sdata-fit-lines\b[^>]*>)(.*?)(</\2\s*>)",
 _NEAR_WIDTH = 0.01
 
 
-def _as_blocks(html: str) -> str:
-    """``html`` with the lines of every ``data-fit-lines`` element in a <span> each."""
+# Each data-fit-lines element's place among a document's, where it holds more than one
+# (an overlay batch: an address for each addressee).
+_NUMBER = "data-fit-n"
+
+
+def _numbered(html: str) -> str:
+    """``html`` with each ``data-fit-lines`` element numbered (``_NUMBER``), if two or more."""
+    if len(_AS_TEXT.findall(html)) < 2:
+        return html
+    count = iter(range(1 << 30))
+
+    def number(found: re.Match[str]) -> str:
+        tag = found.group(1)
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        return f'{tag[:end]} {_NUMBER}="{next(count)}"{tag[end:]}{found.group(3)}{found.group(4)}'
+
+    return _AS_TEXT.sub(number, html)
+
+
+def _as_blocks(html: str, numbers: set[int]) -> str:
+    """``html`` with the lines of the ``data-fit-lines`` elements ``numbers`` in a <span> each.
+
+    -1 stands for an element not numbered (the only one of its document).
+    """
 
     def spans(found: re.Match[str]) -> str:
-        if "<span" in found.group(3):
-            return found.group(0)  # a block a line already
+        own = re.search(rf'\s{_NUMBER}="(\d+)"', found.group(1))
+        if "<span" in found.group(3) or (int(own.group(1)) if own else -1) not in numbers:
+            return found.group(0)  # a block a line already, or its lines fit as text
         lines = "".join(f"<span>{line}</span>" for line in found.group(3).split("\n"))
         return found.group(1) + lines + found.group(4)
 
     return _AS_TEXT.sub(spans, html)
 
 
-def _wrap_as_blocks(boxes: list[_FitBox]) -> bool:
-    """Whether a line set as text is as wide as its element: set as a block, it would wrap.
+def _wrap_as_blocks(boxes: list[_FitBox]) -> set[int]:
+    """The elements (``_FitBox.number``) whose line set as text is as wide as the element:
+    set as a block, it would wrap. Each on its own, as it would be in a letter alone.
 
     The element's own width, not its frame's: a workspace's style may make the address
     narrower than the window, and a line wraps where its block ends. (An element whose
     width follows its text, floated or placed without a width, is always set as blocks.)
     """
-    return any(box.as_text and box.pre and box.widest > box.room - _NEAR_WIDTH for box in boxes)
+    return {
+        box.number
+        for box in boxes
+        if box.as_text and box.pre and box.widest > box.room - _NEAR_WIDTH
+    }
 
 
 def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple[Any, list[Misfit]]:
@@ -338,12 +368,13 @@ def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple
     Type scales in proportion, so one smaller size mostly fits at once; wrapped or
     shortened text is measured again.
     """
+    html = _numbered(html)
     document = layout(html, base, root, variant)
     if FIT not in html and "window" not in html:
         return document, []
     boxes = fit_boxes(document)  # measured once a layout: the walk costs a little a box
-    if _AS_TEXT.search(html) and _wrap_as_blocks(boxes):
-        html = _as_blocks(html)
+    if _AS_TEXT.search(html) and (wide := _wrap_as_blocks(boxes)):
+        html = _as_blocks(html, wide)
         document = layout(html, base, root, variant)
         boxes = fit_boxes(document)
     # Rules are !important: a template's own selectors may be more specific.
@@ -598,8 +629,7 @@ def _rules_collapsed(box: Any) -> bool:
     """Whether ``box`` is a table whose collapsed borders are drawn, hidden or not.
 
     WeasyPrint draws a table's collapsed borders whatever its visibility (its
-    ``draw_collapsed_borders`` does not read it): the one thing 'visibility: hidden'
-    leaves on the page.
+    ``draw_collapsed_borders`` does not read it), as it paints a page's own background.
     """
     from weasyprint.formatting_structure.boxes import TableBox
 
