@@ -312,29 +312,33 @@ _AS_TEXT = re.compile(r"(<(\w+)\b[^>]*\sdata-fit-lines\b[^>]*>)(.*?)(</\2\s*>)",
 _NEAR_WIDTH = 0.01
 
 
-# Each data-fit-lines element's place among a document's, where it holds more than one
-# (an overlay batch: an address for each addressee).
+# Each element marked data-fit or data-fit-lines numbered in its document: what the fit
+# sets again (as blocks, or smaller) is that element alone, whatever its id or class
+# (a template may give labels on every sheet the same ids).
 _NUMBER = "data-fit-n"
+# A start tag, its quoted attribute values read whole; one marked for the fit.
+_START_TAG = re.compile(r"""<\w+(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_MARKED = re.compile(r"\sdata-fit(?:-lines)?(?=[\s=/>])")
 
 
 def _numbered(html: str) -> str:
-    """``html`` with each ``data-fit-lines`` element numbered (``_NUMBER``), if two or more."""
-    if len(_AS_TEXT.findall(html)) < 2:
-        return html
+    """``html`` with each element marked ``data-fit`` or ``data-fit-lines`` numbered."""
     count = iter(range(1 << 30))
 
     def number(found: re.Match[str]) -> str:
-        tag = found.group(1)
+        tag = found.group()
+        if not _MARKED.search(tag):
+            return tag
         end = len(tag) - (2 if tag.endswith("/>") else 1)
-        return f'{tag[:end]} {_NUMBER}="{next(count)}"{tag[end:]}{found.group(3)}{found.group(4)}'
+        return f'{tag[:end]} {_NUMBER}="{next(count)}"{tag[end:]}'
 
-    return _AS_TEXT.sub(number, html)
+    return _START_TAG.sub(number, html) if "data-fit" in html else html
 
 
 def _as_blocks(html: str, numbers: set[int]) -> str:
     """``html`` with the lines of the ``data-fit-lines`` elements ``numbers`` in a <span> each.
 
-    -1 stands for an element not numbered (the only one of its document).
+    -1 stands for an element not numbered (a start tag ``_numbered`` could not read).
     """
 
     def spans(found: re.Match[str]) -> str:
@@ -398,12 +402,16 @@ def _retyped(
     """New CSS rules (by selector) for the boxes that overflow and whose kind can be retyped."""
     changed: dict[str, str] = {}
     for box in boxes:
-        if box.kind == "label" and box.ref:
-            selector = f"#{box.ref}"
-        elif box.kind == "return-line":
-            selector = '[data-fit="return-line"]'
-        else:
+        if box.kind not in ("label", "return-line") or (box.kind == "label" and not box.ref):
             continue
+        # The element itself (_numbered); else, as templates were read before, its id,
+        # or every return line.
+        if box.number >= 0:
+            selector = f'[{_NUMBER}="{box.number}"]'
+        elif box.kind == "label":
+            selector = f"#{box.ref}"
+        else:
+            selector = '[data-fit="return-line"]'
         if selector in changed or box.misfit() is None:
             continue
         first.setdefault(selector, box.size * 0.75)
