@@ -316,9 +316,16 @@ _NEAR_WIDTH = 0.01
 # sets again (as blocks, or smaller) is that element alone, whatever its id or class
 # (a template may give labels on every sheet the same ids).
 _NUMBER = "data-fit-n"
-# A start tag, its quoted attribute values read whole; one marked for the fit.
-_START_TAG = re.compile(r"""<\w+(?:[^>"']|"[^"]*"|'[^']*')*>""")
-_MARKED = re.compile(r"\sdata-fit(?:-lines)?(?=[\s=/>])")
+# What the numbering reads, in order: a comment, an element whose contents are text (a
+# style sheet, a script, a template's, a title), or a start tag with its quoted
+# attribute values read whole. A '<' or a quote in a comment is the comment's.
+_SCANNED = re.compile(
+    r"<!--->|<!-->|<!--.*?(?:-->|$)"
+    r"""|<(script|style|template|textarea|title)\b(?:[^>"']|"[^"]*"|'[^']*')*>.*?(?:</\1\s*>|$)"""
+    r"""|<[a-z][\w-]*(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.S | re.I,
+)
+_MARKED = re.compile(r"\sdata-fit(?:-lines)?(?=[\s=/>])", re.I)
 
 
 def _numbered(html: str) -> str:
@@ -327,12 +334,12 @@ def _numbered(html: str) -> str:
 
     def number(found: re.Match[str]) -> str:
         tag = found.group()
-        if not _MARKED.search(tag):
+        if found.group(1) is not None or tag.startswith("<!") or not _MARKED.search(tag):
             return tag
         end = len(tag) - (2 if tag.endswith("/>") else 1)
         return f'{tag[:end]} {_NUMBER}="{next(count)}"{tag[end:]}'
 
-    return _START_TAG.sub(number, html) if "data-fit" in html else html
+    return _SCANNED.sub(number, html) if "data-fit" in html.lower() else html
 
 
 def _as_blocks(html: str, numbers: set[int]) -> str:
@@ -377,6 +384,16 @@ def fitted_layout(html: str, base: Path, root: Path, variant: str = "") -> tuple
     if FIT not in html and "window" not in html:
         return document, []
     boxes = fit_boxes(document)  # measured once a layout: the walk costs a little a box
+    texts = [box for box in boxes if box.as_text]
+    if len(texts) > 1 and any(box.number < 0 for box in texts):
+        # Each is set as blocks on its own: one not told apart from the others would be
+        # set as they are.
+        raise CampaignError(
+            "the addresses set as text (data-fit-lines) could not be told apart: a tag "
+            "around them is not written as HTML reads it; nothing was written\n"
+            "  hint: check the template's HTML around the window and the envelope's address "
+            "(a quote left open in an attribute)"
+        )
     if _AS_TEXT.search(html) and (wide := _wrap_as_blocks(boxes)):
         html = _as_blocks(html, wide)
         document = layout(html, base, root, variant)
