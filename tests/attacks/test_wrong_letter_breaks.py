@@ -71,6 +71,15 @@ def _build(ws: Path) -> str:
     return ran.out
 
 
+def _whole(ws: Path) -> None:
+    """``ws`` built again, everything laid out whole (a tagged PDF is never stamped)."""
+    ran = campaign(
+        ws, "build", "--force", "--pdf-variant", "pdf/ua-1", timeout=300,
+        SOURCE_DATE_EPOCH="1600000000",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err[-3000:]
+
+
 def _raw_pages(pdf: Path) -> list[str]:
     """Each page's text in the order it is drawn (overprinted text stays apart)."""
     ran = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True)

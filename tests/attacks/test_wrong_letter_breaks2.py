@@ -12,7 +12,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from bounded_run import campaign
 from test_wrong_letter_breaks import (
     LETTER,
     OWN,
@@ -23,6 +22,7 @@ from test_wrong_letter_breaks import (
     _english_only,
     _raw_pages,
     _slug,
+    _whole,
 )
 
 from conftest import pdf_pages, pictures
@@ -128,16 +128,7 @@ def test_every_other_envelope_styled_by_its_place_is_so_styled(example: Path) ->
         return ran.stdout
 
     stamped = fonts(2)
-    whole = campaign(
-        example,
-        "build",
-        "--force",
-        "--pdf-variant",
-        "pdf/ua-1",
-        timeout=300,
-        SOURCE_DATE_EPOCH="1600000000",
-    )
-    assert whole.code == 0, whole.err[-3000:]
+    _whole(example)
     assert "Bold" in fonts(2)  # laid out whole: envelope 2's sender in bold
     # Found: no bold font on envelope 2; the envelopes otherwise drawn alike.
     assert "Bold" in stamped, stamped

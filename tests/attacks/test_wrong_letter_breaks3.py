@@ -11,7 +11,6 @@ import re
 import subprocess
 from pathlib import Path
 
-from bounded_run import campaign
 from test_wrong_letter_breaks import (
     LETTER,
     OWN,
@@ -20,6 +19,7 @@ from test_wrong_letter_breaks import (
     _addressees,
     _build,
     _english_only,
+    _whole,
 )
 from test_wrong_letter_breaks2 import _alone
 
@@ -165,16 +165,7 @@ def test_envelope_addresses_indented_by_the_page_height_are_indented_as_laid_out
     stamped = [
         _where(envelopes, name.split()[0], page) for page, (name, _, _) in enumerate(PEOPLE, 1)
     ]
-    whole = campaign(
-        example,
-        "build",
-        "--force",
-        "--pdf-variant",
-        "pdf/ua-1",
-        timeout=300,
-        SOURCE_DATE_EPOCH="1600000000",
-    )
-    assert whole.code == 0, whole.err[-3000:]
+    _whole(example)
     laid = [_where(envelopes, name.split()[0], page) for page, (name, _, _) in enumerate(PEOPLE, 1)]
     assert laid == [[(286.6, 141.4)]] * 3
     # Found: [[(361.4, 141.4)]] * 3.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bounded_run import campaign
 from test_wrong_letter_breaks import (
     LETTER,
     OWN,
@@ -20,20 +19,12 @@ from test_wrong_letter_breaks import (
     _build,
     _english_only,
     _raw_pages,
+    _whole,
 )
 from test_wrong_letter_breaks2 import _alone
 from test_wrong_letter_breaks3 import _fonts
 
 from conftest import pictures
-
-
-def _whole(ws: Path) -> None:
-    """``ws`` built again, everything laid out whole (a tagged PDF is never stamped)."""
-    ran = campaign(
-        ws, "build", "--force", "--pdf-variant", "pdf/ua-1", timeout=300,
-        SOURCE_DATE_EPOCH="1600000000",
-    )  # fmt: skip
-    assert ran.code == 0, ran.err[-3000:]
 
 
 def test_a_style_sheet_after_the_salutation_styles_each_letters_parts(

@@ -20,9 +20,9 @@ from test_wrong_letter_breaks import (
     _build,
     _english_only,
     _raw_pages,
+    _whole,
 )
 from test_wrong_letter_breaks2 import _alone
-from test_wrong_letter_breaks4 import _whole
 
 from conftest import pictures
 
