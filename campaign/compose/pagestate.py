@@ -164,23 +164,13 @@ def _reaches_sheets(sheet: str) -> bool:
     def names_root(compound: list[Any]) -> bool:
         return typed(compound) in _ROOTS or follows(compound, ":", "root")
 
-    def alternatives(tokens: list[Any]) -> list[list[Any]]:
-        """A selector list's selectors, as tokens."""
-        found: list[list[Any]] = [[]]
-        for token in tokens:
-            if token.type == "literal" and token.value == ",":
-                found.append([])
-            else:
-                found[-1].append(token)
-        return found
-
     def nested(outer: list[Any], inner: list[Any]) -> list[Any]:
         """A nested rule's selector as written out: '&' is the outer one, else it is above."""
         if not outer:
             return inner
         made: list[Any] = []
-        for above in alternatives(outer):
-            for each in alternatives(inner):
+        for above in selectors_of(outer):
+            for each in selectors_of(inner):
                 if made:
                     made.append(tinycss2.ast.LiteralToken(0, 0, ","))
                 if any(t.type == "literal" and t.value == "&" for t in each):
@@ -218,6 +208,17 @@ def _reaches_sheets(sheet: str) -> bool:
         return False
 
     return reaches(tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True), [])
+
+
+def selectors_of(tokens: list[Any]) -> list[list[Any]]:
+    """A selector list's selectors (tinycss2 tokens), split at its commas."""
+    found: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == ",":
+            found.append([])
+        else:
+            found[-1].append(token)
+    return found
 
 
 def page_sized(html: str) -> bool:

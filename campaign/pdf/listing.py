@@ -34,7 +34,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from campaign.compose.pagestate import SIDED, STATEFUL, STYLE, as_read, by_place
+from campaign.compose.pagestate import SIDED, STATEFUL, STYLE, as_read, by_place, selectors_of
 from campaign.model.limits import DEFAULT, Limits, output_name, pdf_layout
 from campaign.model.timings import phase
 from campaign.pdf.engine import layout, write
@@ -553,14 +553,8 @@ def _holds(text: str, name: str) -> bool:
 
 def _subjects(prelude: list[Any]) -> list[list[str]]:
     """The class and id names of each selector's subject (its last compound) in ``prelude``."""
-    selectors: list[list[Any]] = [[]]
-    for token in prelude:
-        if token.type == "literal" and token.value == ",":
-            selectors.append([])
-        else:
-            selectors[-1].append(token)
     subjects = []
-    for tokens in selectors:
+    for tokens in selectors_of(prelude):
         while tokens and tokens[-1].type == "whitespace":
             tokens.pop()
         names: list[str] = []
