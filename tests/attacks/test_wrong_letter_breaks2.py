@@ -39,6 +39,13 @@ def _alone(example: Path, tmp_path: Path, people: list[tuple[str, str, str]], n:
     return ws / "build" / LETTER.name / "to" / f"{_slug(people[n][0])}.pdf"
 
 
+def _built_and_alone(example: Path, tmp_path: Path) -> tuple[str, Path, Path]:
+    """``example`` built (what it said), and Cy Ng's letter laid out whole and as built."""
+    out = _build(example)
+    whole = _alone(example, tmp_path, PEOPLE, 1)
+    return out, whole, example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+
+
 def test_a_floated_salutation_wraps_the_text_beside_it_as_laid_out_whole(
     example: Path, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ from test_wrong_letter_breaks import (
     _english_only,
     _whole,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _built_and_alone
 
 from conftest import pdf_pages, pictures
 
@@ -52,9 +52,7 @@ def test_a_salutation_indented_by_the_page_height_is_indented_as_laid_out_whole(
     _english_only(example)
     _addressees(example, PEOPLE)
     _add_css(example, ".salutation { text-indent: 4vh; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "laid out one by one: a style sheet measures lengths by the page's size" in out, out
     # Laid out whole, 'Dear' stands 4vh (11 mm) in from the margin.
     assert _where(whole, "Dear") == [(100.9, 320.5)]
@@ -76,9 +74,7 @@ def test_a_salutation_indented_by_the_page_width_is_indented_as_laid_out_whole(
     _english_only(example)
     _addressees(example, PEOPLE)
     _add_css(example, ".salutation { text-indent: 20vw; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "laid out one by one: a style sheet measures lengths by the page's size" in out, out
     assert _where(whole, "Dear") == [(164.4, 320.5)]
     # Found: [(189.9, 320.5)]: 9 mm further in, in every stamped letter.
@@ -105,9 +101,7 @@ def test_a_mark_placed_from_the_salutation_on_the_page_stands_where_laid_out_who
         '.salutation::after { content: "PERSONAL"; position: absolute; top: 0; right: 0; '
         "font: bold 10pt sans-serif; }\n",
     )
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "3 letters to addressees laid out whole: what stands around their" in out, out
     assert [y for _, y in _where(whole, "PERSONAL")] == [28.3]  # the head of the page
     # Found: [(486.0, 320.2)], on the salutation's line.
@@ -132,9 +126,7 @@ def test_a_salutation_styled_by_the_bodys_class_is_so_styled(example: Path, tmp_
     assert html.count("<body>") == 1
     own.write_text(html.replace("<body>", '<body class="formal">'), encoding="utf-8")
     _add_css(example, ".formal .salutation { font-style: italic; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "share their pages" in out, out
     assert "Italic" in _fonts(whole)
     # Found: no italic font on page 1 of any stamped letter.

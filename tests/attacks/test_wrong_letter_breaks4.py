@@ -21,7 +21,7 @@ from test_wrong_letter_breaks import (
     _raw_pages,
     _whole,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _built_and_alone
 from test_wrong_letter_breaks3 import _fonts
 
 from conftest import pictures
@@ -47,9 +47,7 @@ def test_a_style_sheet_after_the_salutation_styles_each_letters_parts(
         + "<style>.salutation, .address { font-style: italic; }</style>\n",
         encoding="utf-8",
     )
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "Italic" in _fonts(whole)
     # Found: '3 letters to addressees share their pages', no italic face on page 1.
     assert "Italic" in _fonts(stamped), out
@@ -91,9 +89,7 @@ def test_a_salutation_picked_as_a_grandchild_of_the_body_is_so_styled(
     _english_only(example)
     _addressees(example, PEOPLE)
     _add_css(example, "body > .letter-start .salutation { font-style: italic; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "Italic" in _fonts(whole)
     # Found: '3 letters to addressees share their pages', 'Dear Cy Ng,' upright.
     assert "Italic" in _fonts(stamped), out
@@ -196,9 +192,7 @@ def test_a_style_sheet_in_the_body_before_the_salutation_styles_each_letters_par
         html.replace(start, start + "<style>.salutation { font-style: italic; }</style>\n"),
         encoding="utf-8",
     )
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "laid out one by one: a style sheet stands in the letter's text" in out, out
     assert "Italic" in _fonts(whole)
     # Found: no italic face on page 1 of any stamped letter.

@@ -20,7 +20,7 @@ from test_wrong_letter_breaks import (
     _build,
     _english_only,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _alone, _built_and_alone
 from test_wrong_letter_breaks3 import _fonts, _where
 
 from conftest import pictures
@@ -38,9 +38,7 @@ def _italic_salutation(
     page.write_text(text.replace("<body>", body, 1), encoding="utf-8")
     _addressees(example, PEOPLE)
     _add_css(example, css)
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert ("Italic" in _fonts(whole)) is italic
     assert ("Italic" in _fonts(stamped)) is italic, out
     assert pictures(stamped) == pictures(whole), out

@@ -25,7 +25,7 @@ from test_wrong_letter_breaks import (
     _build,
     _english_only,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _built_and_alone
 from test_wrong_letter_breaks3 import _fonts
 from test_wrong_letter_breaks5 import _italic_salutation
 
@@ -132,9 +132,7 @@ def test_an_address_in_a_window_hidden_by_visibility_stays_hidden(
     _english_only(example)
     _addressees(example, PEOPLE)
     _add_css(example, ".window { visibility: hidden; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "Room 301" not in pdf_pages(whole)[0]
     # Found: '3 letters to addressees share their pages'; page 1 prints 'Cy Ng',
     # 'Room 301', ... in the window.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_wrong_letter_breaks import LETTER, OWN, PEOPLE, _addressees, _build, _english_only
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _alone, _built_and_alone
 
 from conftest import pdf_pages, pictures
 
@@ -55,9 +55,7 @@ def test_a_comment_left_open_at_the_end_of_the_letters_css_hides_no_part(
     _english_only(example)
     _addressees(example, PEOPLE)
     _extra_css(example, "/* TODO house colours: .subject { color: #1a4d80; }\n")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert "Ann Lee" not in pdf_pages(whole)[0]
     # Found: '3 letters to addressees share their pages'; page 1 holds Ann Lee's address
     # and 'Dear Ann Lee,' under Cy Ng's.

@@ -23,7 +23,7 @@ from test_wrong_letter_breaks import (
     _english_only,
     _raw_pages,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _alone, _built_and_alone
 
 from conftest import pdf_pages, pictures
 
@@ -100,9 +100,7 @@ def test_text_straight_in_the_body_is_drawn_once(example: Path, tmp_path: Path) 
     mark = '<div class="letter-start">\n'
     assert mark in text
     page.write_text(text.replace(mark, "By email and post\n" + mark, 1), encoding="utf-8")
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     assert pdf_pages(whole)[0].count("By email") == 1
     # Found: '3 letters to addressees share their pages'; the line read back twice.
     assert _raw_pages(stamped)[0].count("By email") == 1, out
@@ -141,8 +139,6 @@ def test_a_ruled_table_on_page_1_is_ruled_once_when_paragraphs_are_numbered(
         ".body { counter-reset: paragraph; }\n"
         '.body > p::before { counter-increment: paragraph; content: counter(paragraph) ". "; }\n',
     )
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     # Found: '3 letters to addressees share their pages'; the table's rules drawn twice.
     assert pictures(stamped, dpi=150) == pictures(whole, dpi=150), out

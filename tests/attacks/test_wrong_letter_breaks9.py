@@ -22,7 +22,7 @@ from test_wrong_letter_breaks import (
     _raw_pages,
     _whole,
 )
-from test_wrong_letter_breaks2 import _alone
+from test_wrong_letter_breaks2 import _built_and_alone
 
 from conftest import pictures
 
@@ -80,9 +80,7 @@ def test_each_letters_first_page_on_tinted_paper_shows_its_text_when_paragraphs_
         ".body { counter-reset: paragraph; }\n"
         '.body > p::before { counter-increment: paragraph; content: counter(paragraph) ". "; }\n',
     )
-    out = _build(example)
-    whole = _alone(example, tmp_path, PEOPLE, 1)
-    stamped = example / "build" / LETTER.name / "to" / "cy-ng.pdf"
+    out, whole, stamped = _built_and_alone(example, tmp_path)
     # Found: '3 letters to addressees share their pages'; page 1 blank but for its parts.
     assert pictures(stamped) == pictures(whole), out
 
