@@ -132,6 +132,8 @@ Index("arrivals_by_client", arrivals.c.client, arrivals.c.created)
 MAX_ATTEMPTS = 8
 # A claim older than this is taken to be a worker that died while sending.
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+# The e-mails a worker takes at once: what a worker killed while sending can leave held.
+CLAIM_BATCH = 50
 # Outbox rows (and the client addresses on them) are kept this long for the rate limits.
 KEEP_MAIL = dt.timedelta(days=2)
 
@@ -693,7 +695,7 @@ class Store:
 
     # -- the outbox -----------------------------------------------------------------
 
-    def claim(self, limit: int = 50) -> list[Mail]:
+    def claim(self, limit: int = CLAIM_BATCH) -> list[Mail]:
         """E-mails due for sending, each claimed by this worker (another will not take it)."""
         moment = now()
         free = or_(outbox.c.claimed.is_(None), outbox.c.claimed < moment - CLAIM_TIMEOUT)

@@ -24,10 +24,11 @@ from signonharness import (
     use_smtp,
 )
 
+from campaign.signon.store import CLAIM_BATCH
+
 CLIENTS = 16
 KILL_AFTER = 120  # successful submissions before the kill: well inside the load
 PER_CLIENT = 60  # bounded: the load stops by itself even if the kill never comes
-CLAIM_BATCH = 20  # the e-mails a worker takes at once (store.claim)
 
 
 @pytest.fixture
