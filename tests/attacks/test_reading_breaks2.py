@@ -30,9 +30,11 @@ from pathlib import Path
 import pytest
 from bounded_run import campaign, no_crash, sparse
 
+from campaign.paths import MAX_READ
+
 SLUG = "japan-hrc-2020"
 LIST = f"signatories/{SLUG}.yaml"
-LIMIT = 64 << 20  # paths.MAX_READ, for a text
+LIMIT = MAX_READ  # for a text
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/pagemap"), reason="Linux /proc only")
