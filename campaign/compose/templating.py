@@ -155,14 +155,45 @@ def css_counters(text: str) -> Markup:
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 
 
+# Unicode's first strong isolate and its end: the text between them runs in the direction
+# of its own first letter, whatever the page's, and nothing around it is moved by it.
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def _isolate(line: Any, rtl: bool) -> Any:
+    """``line`` (text or markup) isolated, unless the page cannot set it otherwise than written."""
+    # On a page right to left, "1-2-3 Nagatacho" stands as "Nagatacho 1-2-3" and "Example
+    # Inc." as ".Example Inc"; on one left to right, an Arabic name's full stop stands on
+    # the wrong side. Text all ASCII on a page left to right reads as written either way,
+    # and is left as it is, so those pages come out as before.
+    if not line or (not rtl and str(line).isascii()):
+        return line
+    if isinstance(line, Markup):
+        return Markup(_FSI) + line + Markup(_PDI)
+    return f"{_FSI}{line}{_PDI}"
+
+
+def _right_to_left(context: jinja2.runtime.Context) -> bool:
+    return bool(context.get("direction") == "rtl")
+
+
+@takes(str, "text", "{{ s.line | isolated }}")
+@jinja2.pass_context
+def isolated(context: jinja2.runtime.Context, value: str) -> Any:
+    """A name or an address line as written, on a page of either direction."""
+    return _isolate(value, _right_to_left(context))
+
+
 @takes((list, tuple), "lines of text", "{{ item.recipient.lines | as_lines }}")
-def as_lines(lines: list[str] | tuple[str, ...]) -> Markup:
-    """Lines for an element set ``white-space: pre``, each printed as it would in a block."""
+@jinja2.pass_context
+def as_lines(context: jinja2.runtime.Context, lines: list[str] | tuple[str, ...]) -> Markup:
+    """Lines for an element set ``white-space: pre``, each printed as written in a block."""
     # An address set as one text, a line a line, prints as it does in a block a line
     # with far fewer boxes to lay out. Each line is collapsed and trimmed as CSS does a
     # block's text, and an empty one left out, as an empty block takes no room.
     collapsed = (_COLLAPSIBLE.sub(" ", str(line)).strip(" ") for line in lines)
-    return Markup("\n").join(escape(line) for line in collapsed if line)
+    rtl = _right_to_left(context)
+    return Markup("\n").join(_isolate(escape(line), rtl) for line in collapsed if line)
 
 
 @takes(str, "text", "{{ letter.closing | markdown }}")
@@ -554,6 +585,7 @@ def make_environment(workspace: Path | None, builtin: Path) -> jinja2.Environmen
     env.filters["css_counters"] = css_counters
     env.filters["markdown"] = markdown
     env.filters["as_lines"] = as_lines
+    env.filters["isolated"] = isolated
     env.globals.update(HELPERS | PAGE_HELPERS)
     return env
 

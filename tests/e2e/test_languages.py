@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import flat, pdf_pages, pdf_text, pdf_words, run
+from conftest import Word, flat, pdf_pages, pdf_text, pdf_words, run
 
 # Bidi marks that pdftotext puts around lines; a reader never sees them.
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -318,9 +318,9 @@ def test_arabic_letter_runs_right_to_left(tmp_path: Path) -> None:
 def test_a_latin_name_starting_with_a_number_is_proven_in_a_letter_right_to_left(
     tmp_path: Path,
 ) -> None:
-    """Found on 5 December: on a page right to left, "1969 KAL Association" stands as
-    "KAL Association 1969" (the bidirectional algorithm sets the number after the Latin
-    run), and the build's proof said the name was missing. It reads that order too."""
+    """Found on 5 December: on a page right to left, "1969 KAL Association" stood as
+    "KAL Association 1969", and the build's proof said the name was missing. Each name is
+    now isolated (below) and stands as written; the proof reads either order."""
     signatories = CJK_LIST + (
         "  - name: 1969 KAL Abductees' Families Association\n"
         "    type: organization\n"
@@ -328,7 +328,63 @@ def test_a_latin_name_starting_with_a_number_is_proven_in_a_letter_right_to_left
     )
     out = build(workspace(tmp_path, "ar", signatories=signatories))
     text = clean(pdf_text(out / "signatories.pdf"))
-    assert "KAL Abductees' Families Association 1969" in text
+    assert "1969 KAL Abductees' Families Association" in text
+
+
+def line_at(words: list[Word], first: str) -> str:
+    """The words on the line of the word ``first``, left to right, as they stand."""
+    anchor = next(w for w in words if w.text.strip(".") == first.strip("."))
+    same = [w for w in words if abs(w.top - anchor.top) < 1]
+    return " ".join(w.text for w in sorted(same, key=lambda w: w.left))
+
+
+RIGHT_TO_LEFT_RECIPIENTS = """\
+to:
+  - name: Ada Minister
+    title: Minister
+    address: [Cabinet Office Inc., 1-2-3 Nagatacho, "Chiyoda-ku, Tokyo 100-8968", Japan]
+cc:
+  - name: Bob Deputy
+    title: Deputy
+    address: [Office Ltd., 2-1 Road, 10117 Berlin]
+"""
+
+
+def test_names_and_address_lines_stand_as_written_on_a_page_right_to_left(
+    tmp_path: Path,
+) -> None:
+    """Found on 5 December (noticed, left), mended on the 5th in the evening: on a page
+    right to left, a line of Latin text was set by the page's direction, and a reader saw
+    "Nagatacho 1-2-3" for "1-2-3 Nagatacho" and ".Example Inc" for "Example Inc.": in the
+    letter's window, letterhead, list and cc block, in signatories.pdf, on the envelopes
+    and the labels, with exit 0. Each name and address line is now isolated (the
+    ``isolated`` and ``as_lines`` filters): it runs in the direction of its first letter."""
+    signatories = CJK_LIST + "  - name: Example Inc.\n    type: organization\n    group: orgs\n"
+    root = workspace(
+        tmp_path,
+        "ar",
+        body="نكتب إليكم.\n",
+        signatories=signatories,
+        recipients=RIGHT_TO_LEFT_RECIPIENTS,
+    )
+    (root / "campaign.yaml").write_text(
+        "sender:\n  name: Test Coalition e.V.\n  address: [1-3 Test Street, 10115 Berlin]\n"
+    )
+    out = build(root)
+    letter = pdf_words(out / "to" / "ada-minister.pdf")
+    for written in ("Cabinet Office Inc.", "1-2-3 Nagatacho", "Chiyoda-ku, Tokyo 100-8968"):
+        assert line_at(letter, written.split()[0]) == written  # the window
+    assert line_at(letter, "Example") == "Example Inc."  # the list under the letter
+    assert line_at(letter, "Ltd.") == "Office Ltd."  # the cc block
+    assert line_at(letter, "e.V.") == "Test Coalition e.V."  # the letterhead
+    assert line_at(letter, "1-3") == "1-3 Test Street"
+    assert line_at(pdf_words(out / "signatories.pdf"), "Example") == "Example Inc."
+    envelope = pdf_words(out / "envelopes.pdf")
+    assert line_at(envelope, "1-2-3") == "1-2-3 Nagatacho"
+    assert line_at(envelope, "1-3") == "1-3 Test Street"
+    labels = pdf_words(out / "labels.pdf")
+    assert "1-2-3 Nagatacho" in line_at(labels, "1-2-3")
+    assert "2-1 Road" in line_at(labels, "2-1")
 
 
 def test_text_of_the_japanese_example_equals_its_source(example: Path) -> None:

@@ -1,39 +1,77 @@
-"""The as_lines filter: an address's lines as one text, each as CSS prints it in a block."""
+"""The as_lines and isolated filters: an address's lines as one text, each as CSS prints it
+in a block, and each read as written on a page of either direction."""
 
 from __future__ import annotations
 
 import re
 
+import jinja2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from campaign.compose.templating import FilterMisused, as_lines
+from campaign.compose.templating import FilterMisused, as_lines, isolated
+
+FSI, PDI = "\u2068", "\u2069"
+
+
+def filled(source: str, direction: str = "ltr", **values: object) -> str:
+    """``source`` filled in as a letter's template is: autoescaped, with the page's direction."""
+    env = jinja2.Environment(autoescape=True)
+    env.filters.update(as_lines=as_lines, isolated=isolated)
+    return env.from_string(source).render(direction=direction, **values)
 
 
 def test_lines_are_collapsed_trimmed_escaped_and_empty_ones_left_out() -> None:
     lines = [" Ada \t Minister ", "", " \n ", "Wilhelmstraße\u00a01", "A & B <Ltd>", "x\ny"]
-    assert as_lines(lines) == Markup(
-        "Ada Minister\nWilhelmstraße\u00a01\nA &amp; B &lt;Ltd&gt;\nx y"
+    assert filled("{{ v | as_lines }}", v=lines) == (
+        f"Ada Minister\n{FSI}Wilhelmstraße\u00a01{PDI}\nA &amp; B &lt;Ltd&gt;\nx y"
     )
+
+
+def test_on_a_page_right_to_left_every_line_is_isolated() -> None:
+    lines = ["1-2-3 Nagatacho", "Example Inc.", "A & B"]
+    assert filled("{{ v | as_lines }}", "rtl", v=lines) == (
+        f"{FSI}1-2-3 Nagatacho{PDI}\n{FSI}Example Inc.{PDI}\n{FSI}A &amp; B{PDI}"
+    )
+    assert filled("{{ v | isolated }}", "rtl", v="A & B") == f"{FSI}A &amp; B{PDI}"
+    assert filled("{{ v | isolated }}", "rtl", v="") == ""
+
+
+def test_on_a_page_left_to_right_only_text_beyond_ascii_is_isolated() -> None:
+    # An ASCII line reads as written on such a page: the page's bytes stay as they were.
+    assert filled("{{ v | isolated }}", v="Example Inc.") == "Example Inc."
+    assert filled("{{ v | isolated }}", v="منظمة.") == f"{FSI}منظمة.{PDI}"
+    # A value marked safe stays so, and is not escaped twice.
+    assert filled("{{ v | isolated }}", v=Markup("A &amp; Ü")) == f"{FSI}A &amp; Ü{PDI}"
 
 
 def test_it_needs_lines() -> None:
     with pytest.raises(FilterMisused) as caught:
-        as_lines("Ada Minister")
+        filled("{{ v | as_lines }}", v="Ada Minister")
     assert str(caught.value) == (
         "the filter 'as_lines' needs lines of text, but was given text ('Ada Minister')"
     )
     assert caught.value.hint == "for example {{ item.recipient.lines | as_lines }}"
+    with pytest.raises(FilterMisused) as caught:
+        filled("{{ v | isolated }}", v=["Ada Minister"])
+    assert str(caught.value) == "the filter 'isolated' needs text, but was given a list of 1"
 
 
 @settings(max_examples=200)
-@given(st.lists(st.text(alphabet=" \t\n\r\fab\u00a0<&", max_size=8), max_size=6))
-def test_each_line_prints_once_on_a_line_of_its_own(lines: list[str]) -> None:
+@given(
+    st.lists(st.text(alphabet=" \t\n\r\fab\u00a0<&", max_size=8), max_size=6),
+    st.sampled_from(["ltr", "rtl"]),
+)
+def test_each_line_prints_once_on_a_line_of_its_own(lines: list[str], direction: str) -> None:
     # Set white-space: pre, the text must hold exactly the lines a block a line prints:
-    # no break but between lines, no collapsible white space doubled or at an end.
-    printed = str(as_lines(lines))
+    # no break but between lines, no collapsible white space doubled or at an end; each
+    # isolated where the page could set it otherwise than written.
+    printed = filled("{{ v | as_lines }}", direction, v=lines)
     wanted = [" ".join(re.split(r"[ \t\n\r\f]+", line.strip(" \t\n\r\f"))) for line in lines]
     wanted = [line.replace("&", "&amp;").replace("<", "&lt;") for line in wanted if line]
+    wanted = [
+        f"{FSI}{line}{PDI}" if direction == "rtl" or not line.isascii() else line for line in wanted
+    ]
     assert printed.split("\n") == (wanted or [""])
