@@ -72,12 +72,17 @@ def _forms(name: str, rtl: bool = False) -> tuple[str, ...]:
     import icu
 
     forms = [written]
+    text = icu.UnicodeString(name)
     # UBIDI_DEFAULT_LTR, as a page left to right sets it; 1, as a page right to left does.
     for paragraph in (0xFE, 1) if rtl else (0xFE,):
         bidi = icu.Bidi()
-        bidi.setPara(icu.UnicodeString(name), paragraph)
+        bidi.setPara(text, paragraph)
         shown = _squeezed(str(bidi.writeReordered(8)))  # UBIDI_REMOVE_BIDI_CONTROLS
-        forms += [shown, shown[::-1]]
+        # poppler may also give the runs in the order they stand, each as written
+        # ("منظمة 2020" on a page right to left reads back "2020 منظمة"), either way round.
+        runs = [bidi.getVisualRun(n)[:2] for n in range(bidi.countRuns())]
+        pieces = [_squeezed(str(text[start : start + size])) for start, size in runs]
+        forms += [shown, shown[::-1], "".join(pieces), "".join(reversed(pieces))]
     return tuple(dict.fromkeys(forms))
 
 

@@ -359,7 +359,10 @@ def test_names_and_address_lines_stand_as_written_on_a_page_right_to_left(
     letter's window, letterhead, list and cc block, in signatories.pdf, on the envelopes
     and the labels, with exit 0. Each name and address line is now isolated (the
     ``isolated`` and ``as_lines`` filters): it runs in the direction of its first letter."""
-    signatories = CJK_LIST + "  - name: Example Inc.\n    type: organization\n    group: orgs\n"
+    signatories = CJK_LIST + "".join(
+        f"  - name: {name}\n    type: organization\n    group: orgs\n"
+        for name in ("Example Inc.", "منظمة 2020", "Human Rights منظمة")
+    )
     root = workspace(
         tmp_path,
         "ar",
@@ -385,6 +388,15 @@ def test_names_and_address_lines_stand_as_written_on_a_page_right_to_left(
     labels = pdf_words(out / "labels.pdf")
     assert "1-2-3 Nagatacho" in line_at(labels, "1-2-3")
     assert "2-1 Road" in line_at(labels, "2-1")
+
+
+def test_an_arabic_name_with_a_number_is_proven_on_a_page_right_to_left(tmp_path: Path) -> None:
+    """Found on 5 December: "منظمة 2020" in an Arabic letter stopped the build, "out of
+    order in the printed list" (exit 1). poppler reads that line back as its runs in the
+    order they stand, each as written ("2020 منظمة"), a form the proof did not know."""
+    signatories = CJK_LIST + "  - name: منظمة 2020\n    type: organization\n    group: orgs\n"
+    out = build(workspace(tmp_path, "ar", signatories=signatories))
+    assert "2020 منظمة" in clean(pdf_text(out / "signatories.pdf"))
 
 
 def test_text_of_the_japanese_example_equals_its_source(example: Path) -> None:
