@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from campaign.build.plan import LetterPlan
     from campaign.build.run import Made
     from campaign.lists.listfile import Kept
+    from campaign.mail.policy import Options
 
 
 def _checked(
@@ -479,7 +480,7 @@ def send(
     plans, _ = _checked(ctx, (slug,), False, every=False, sending=True)
     options = Options(really, limit, test_to or "", resume)
     ask = _ask_password if sys.stdin.isatty() else None
-    send_letter(plans[0], options, os.environ, ask, _say, f"campaign send {slug} --send --resume")
+    send_letter(plans[0], options, os.environ, ask, _say, _again(["send", slug], options))
 
 
 @cli.command()
@@ -525,8 +526,25 @@ def notify(
     plans, _ = _checked(ctx, (slug,), False, every=False)
     options = Options(really, limit, test_to or "", resume)
     ask = _ask_password if sys.stdin.isatty() else None
-    again = f"campaign notify {slug} --message {message} --send --resume"
+    picked = f"{chosen.only}={chosen.since}" if chosen.since else chosen.only
+    again = _again(
+        ["notify", slug, "--message", message, *(["--only", picked] * bool(picked))], options
+    )
     run_notify(plans[0], message, chosen, options, os.environ, ask, _say, again)
+
+
+def _again(command: list[str], options: Options) -> str:
+    """The command that sends the rest of a stopped run: its messages, to whom it chose.
+
+    With the run's ``--only`` (in ``command``) and ``--test-to``: without them, the
+    rest of a rehearsal, or of a mailing to the printed signers, would go to everyone.
+    Test copies are logged nowhere, so a rehearsal starts again, without ``--resume``.
+    """
+    import shlex
+
+    if options.test_to:
+        return shlex.join(["campaign", *command, "--test-to", options.test_to, "--send"])
+    return shlex.join(["campaign", *command, "--send", "--resume"])
 
 
 def _ask_password(prompt: str) -> str:

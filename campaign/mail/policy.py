@@ -120,7 +120,7 @@ def mail(
     """List the messages of a run, then (if really) send them; raise if any did not go.
 
     ``skipped`` says who has no message and why; ``again`` is the command that
-    sends the rest after an interruption.
+    sends the rest after an interruption (with ``--test-to``: all the test copies again).
     """
     items = chosen(items, log, options)
     test_to = options.test_to
@@ -159,8 +159,9 @@ def mail(
     missing = len(items) - len(report.sent)
     say(f"Sent {len(report.sent)} of {_plural(len(items), 'message')}.")
     if report.stopped:
+        rest = "send the test copies again" if test_to else "send the rest"
         raise CampaignError(
-            f"stopped: {report.stopped}; {missing} not sent\n  hint: run '{again}' to send the rest"
+            f"stopped: {report.stopped}; {missing} not sent\n  hint: run '{again}' to {rest}"
         )
     if report.refused:
         names = ", ".join(item.name for item, _ in report.refused)
