@@ -345,6 +345,15 @@ def email_problem(value: str) -> str:
     return ""
 
 
+def ascii_domain(domain: str) -> str:
+    """A valid ``domain`` in the ASCII form every mail server takes (IDNA 2008: xn--...).
+
+    '' if it is not a valid domain.
+    """
+    forms = _domain_forms(domain)
+    return forms[2] if forms else ""
+
+
 @functools.lru_cache(maxsize=4096)
 def _domain_forms(domain: str) -> tuple[str, ...]:
     """The domain as written, normalised and in IDNA ASCII, if it is a valid one; else ()."""

@@ -33,7 +33,15 @@ from campaign.load.records import load_recipients, load_signature_list
 from campaign.load.replies import load_log
 from campaign.load.schema import close_match
 from campaign.mail.policy import Options, Say, mail_built
-from campaign.mail.send import Outgoing, SendLog, control_message, header_control, letter_id
+from campaign.mail.send import (
+    NOT_ASCII,
+    Outgoing,
+    SendLog,
+    control_message,
+    header_control,
+    letter_id,
+    sendable,
+)
 from campaign.model.records import Signatory
 from campaign.paths import read_text
 from campaign.text.typography import typeset_text
@@ -181,11 +189,11 @@ def _selected(
 
 
 # Why an entry gets no message, in the order a run reports them: consent first.
-WITHDRAWN, OPTED_OUT, REFUSED, UNASKED, NO_ADDRESS = (
+WITHDRAWN, OPTED_OUT, REFUSED, UNASKED, NO_ADDRESS, UNWRITTEN = (
     "withdrawn", "opted out", "contact: no", "no consent recorded (contact: yes)",
-    "no e-mail address",
+    "no e-mail address", f"an address with {NOT_ASCII} (no message can be written to it)",
 )  # fmt: skip
-REASONS = (WITHDRAWN, OPTED_OUT, REFUSED, UNASKED, NO_ADDRESS)
+REASONS = (WITHDRAWN, OPTED_OUT, REFUSED, UNASKED, NO_ADDRESS, UNWRITTEN)
 
 
 def why_not(entry: Signatory) -> str:
@@ -200,6 +208,8 @@ def why_not(entry: Signatory) -> str:
         return UNASKED
     if not entry.email:
         return NO_ADDRESS
+    if not sendable(entry.email):
+        return UNWRITTEN
     return ""
 
 

@@ -19,6 +19,7 @@ from campaign.build.run import build as run_build
 from campaign.errors import CampaignError, ProblemsFound, ProblemsFoundLate, display_path, shown
 from campaign.load.schema import email_problem
 from campaign.mail.send import (
+    NOT_ASCII,
     Outgoing,
     SendLog,
     attached,
@@ -28,6 +29,7 @@ from campaign.mail.send import (
     letter_id,
     outgoing,
     send_all,
+    sendable,
     smtp_from_env,
 )
 from campaign.model.records import Settings, Smtp
@@ -80,6 +82,12 @@ def server(
         raise CampaignError(shown(f"the From address {control_message(sender, bad)}"))
     if options.test_to and (reason := email_problem(options.test_to)):
         raise CampaignError(f"--test-to '{options.test_to}' is not valid: {reason}")
+    for address, said in ((sender, "the From address"), (options.test_to, "--test-to")):
+        if address and not sendable(address):
+            raise CampaignError(
+                shown(f"{said} '{address}' has {NOT_ASCII}, ")
+                + "which no message can be written to; nothing was sent"
+            )
     password = environ.get("CAMPAIGN_SMTP_PASSWORD", "")
     if options.really:
         check_server(smtp)

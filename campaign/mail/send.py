@@ -32,6 +32,7 @@ from campaign.compose.composer import Composer, PublicRecipient
 from campaign.compose.templating import TemplateFailed, load_template, render, source_template
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import fsync_dir
+from campaign.load.schema import ascii_domain
 from campaign.model.records import SECURITIES, Recipient, Smtp
 from campaign.paths import MAX_BINARY, read_bytes, read_text
 from campaign.text.typography import typeset_text
@@ -80,6 +81,23 @@ def mailbox(email: str) -> str:
     with contextlib.suppress(UnicodeError):
         domain = domain.encode("idna").decode("ascii")
     return f"{local}{at}{domain}".casefold()
+
+
+def sendable(email: str) -> str:
+    """``email`` as a message is written and sent to it ('' if it cannot be).
+
+    Its domain in ASCII (IDNA), which every mail server takes, where a domain in Unicode
+    needs one with SMTPUTF8. Letters outside ASCII before the @, which the e-mail
+    library cannot write into a header, make it '' (a list or a form takes them).
+    """
+    local, at, domain = email.rpartition("@")
+    if not at or not local.isascii():
+        return ""
+    return f"{local}@{ascii_domain(domain) or domain}" if not domain.isascii() else email
+
+
+# Why an address has no message (``sendable`` is ''), as a run reports it.
+NOT_ASCII = "letters outside ASCII before the @"
 
 
 def letter_id(plan: LetterPlan) -> str:
@@ -151,6 +169,12 @@ def outgoing(plan: LetterPlan) -> tuple[list[Outgoing], list[str]]:
     for role, person, file, public in people:
         if not person.email:
             skipped.append(f"{person.name} ({role}): no e-mail address in recipients.yaml")
+            continue
+        if not sendable(person.email):
+            skipped.append(
+                f"{person.name} ({role}): its e-mail address has {NOT_ASCII} "
+                "(no message can be written to it)"
+            )
             continue
         context = composer.context | {
             "recipient": public,
@@ -247,12 +271,12 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
     """The e-mail for ``item``, with its PDF attached (if it has one)."""
     message = EmailMessage()
     # The recipient sees who writes, as the letterhead names them, not a bare address.
-    message["From"] = Address(display_name=item.sender_name, addr_spec=sender)
+    message["From"] = Address(display_name=item.sender_name, addr_spec=sendable(sender))
     if test_to:
-        message["To"] = test_to
+        message["To"] = Address(addr_spec=sendable(test_to))
         message["Subject"] = f"[TEST] {item.subject}"
     else:
-        message["To"] = Address(display_name=item.name, addr_spec=item.email)
+        message["To"] = Address(display_name=item.name, addr_spec=sendable(item.email))
         message["Subject"] = item.subject
     message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)

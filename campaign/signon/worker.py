@@ -16,7 +16,16 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from campaign.errors import CampaignError
-from campaign.mail.send import LOST, SENT, connect, deliver, hang_up, header_control
+from campaign.mail.send import (
+    LOST,
+    NOT_ASCII,
+    SENT,
+    connect,
+    deliver,
+    hang_up,
+    header_control,
+    sendable,
+)
 from campaign.model.records import Settings, Smtp
 from campaign.signon.store import Mail, Store, Unavailable
 
@@ -158,7 +167,9 @@ class MailWorker:
         """The e-mail of an outbox row."""
         message = EmailMessage()
         message["From"] = Address(display_name=self.sender_name, addr_spec=self.sender)
-        message["To"] = Address(addr_spec=mail.recipient)
+        if not (to := sendable(mail.recipient)):  # its domain in ASCII, for any server
+            raise ValueError(f"the address has {NOT_ASCII}")
+        message["To"] = Address(addr_spec=to)
         if header_control(mail.subject):
             raise ValueError("the subject holds a line break")
         message["Subject"] = mail.subject

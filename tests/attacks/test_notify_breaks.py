@@ -6,6 +6,13 @@ review, each held here. Everything is mailed to a server on 127.0.0.1 (tests/smt
   ``--message sent --send --resume``, which mails "your signature was printed" to the
   pending signers the run had left out; after a ``--test-to`` rehearsal it said to run
   the real send, to every signer (with ``send``: every minister).
+- An address the list takes (email_validator's SMTPUTF8 syntax) but no message was
+  written for: letters outside ASCII before the @ (``émile@example.org``) ended a real
+  send in a traceback at that signer, after the dry run had listed them as "would
+  send", and every signer after them went unmailed, run after run; a domain in Unicode
+  (``emile@bücher.example``) stopped the run at a server without SMTPUTF8 with "the
+  connection to the mail server was lost", though the server was there, and its
+  IDNA form (xn--...) reaches every server. Such a From or --test-to address, the same.
 """
 
 from __future__ import annotations
@@ -51,6 +58,63 @@ def signers(sending: Path) -> Path:
     """The sending workspace (the current folder), its list of four who agreed to be mailed."""
     (sending / "signatories" / "people.yaml").write_text(SIGNERS)
     return sending
+
+
+def test_an_address_no_message_can_carry_is_told_before_sending_and_the_rest_go(
+    signers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listed = signers / "signatories" / "people.yaml"
+    listed.write_text(
+        SIGNERS.replace("emile@example.org", "émile@example.org").replace(
+            "alpha@example.org", "alpha@bücher.example"
+        )
+    )
+    dry = run("notify", "test", "--message", "check")
+    assert dry.exit_code == 0, dry.output
+    subject = "Please check your entry: Test Letter on Testing"
+    assert dry.stdout == (
+        f"would send: Zoë Zimmer <zoe@example.org> | {subject} | no attachment\n"
+        f"would send: Pending Person <pending@example.org> | {subject} | no attachment\n"
+        f"would send: Alpha Organization <alpha@bücher.example> | {subject} | no attachment\n"
+        "not sent: 1 signer, an address with letters outside ASCII before the @ "
+        "(no message can be written to it): Émile Abel\n"
+        "Dry run: 3 messages would be sent from coalition@example.org. Pass --send to send.\n"
+    )
+    box = Inbox()
+    for _ in serve(monkeypatch, box, enable_SMTPUTF8=False):  # a server of plain ASCII
+        sent = run("notify", "test", "--message", "check", "--send")
+    assert (sent.exit_code, sent.stderr) == (0, "")
+    assert sent.stdout.endswith("Sent 3 of 3 messages.\n")
+    assert [m["To"] for m in box.messages] == [
+        "Zoë Zimmer <zoe@example.org>", "Pending Person <pending@example.org>",
+        "Alpha Organization <alpha@xn--bcher-kva.example>",
+    ]  # fmt: skip
+    assert box.envelopes[2] == ["alpha@xn--bcher-kva.example"]
+    (signers / "letters" / "test" / "recipients.yaml").write_text(
+        "to:\n  - name: Ada Minister\n    salutation: Dear Minister,\n"
+        "    email: adà@ministry.example\n    address: [Street 1, City]\n"
+    )
+    letter = run("send", "test")
+    assert letter.exit_code == 0, letter.output
+    assert letter.stdout.splitlines()[0] == (
+        "not sent: Ada Minister (to): its e-mail address has letters outside ASCII before "
+        "the @ (no message can be written to it)"
+    )
+    for option in (["--test-to", "mé@example.org"], []):
+        (signers / "campaign.yaml").write_text(
+            "sender:\n  name: Test Coalition\n  email: "
+            + ("coalition@example.org" if option else "cöalition@example.org")
+            + "\n"
+        )
+        refused = run("notify", "test", "--message", "check", *option, "--send")
+        said = (
+            "--test-to 'mé@example.org'" if option else "the From address 'cöalition@example.org'"
+        )
+        assert (refused.exit_code, refused.stderr) == (
+            1,
+            f"Error: {said} has letters outside ASCII before the @, which no message can "
+            "be written to; nothing was sent\n",
+        )
 
 
 def test_the_hint_after_a_stopped_run_keeps_its_only_and_its_test_address(
