@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import escape
 
 from campaign.build.plan import LetterPlan
 from campaign.compose.plaindata import plain
@@ -268,17 +269,25 @@ def notices(plan: LetterPlan, message: str, chosen: Chosen) -> tuple[list[Outgoi
         file = None
         if attach:
             file = _attachment(plan, attach, where, problems)
-        if "[TODO" in body:
-            problems.append(
-                Problem(
-                    where[0],
-                    _line_of(where[0], "[TODO"),
-                    f"the message '{message}' still says [TODO: ...]",
-                    "write the message in its place before sending it",
+        parts = [(where[0], body)]
+        if html_template:
+            parts.append((Path(html_template.filename or message), html))
+        for part, said in parts:
+            if "[TODO" in said:
+                problems.append(
+                    Problem(
+                        part,
+                        _line_of(part, "[TODO"),
+                        f"the message '{message}' still says [TODO: ...]",
+                        "write the message in its place before sending it",
+                    )
                 )
-            )
-        if optout not in body:  # every message says how to hear no more
+        # Every message says how to hear no more, in each part: a mail program shows
+        # the HTML one, where there is one.
+        if optout not in body:
             body = body.rstrip("\n") + "\n\n-- \n" + optout + "\n"
+        if html and optout not in html and escape(optout) not in html:
+            html = _with_optout(html, escape(optout))
         subject, body = (typeset_text(t, language) for t in (subject, body))
         if bad := header_control(subject):
             problems.append(Problem(*where, f"the subject {control_message(subject, bad)}"))
@@ -307,6 +316,15 @@ def notices(plan: LetterPlan, message: str, chosen: Chosen) -> tuple[list[Outgoi
     if any(not p.warning for p in problems):
         raise ProblemsFound(sorted(set(problems), key=lambda p: (str(p.path), p.line)))
     return items, [_skipped(why, skipped[why]) for why in REASONS if why in skipped]
+
+
+def _with_optout(html: str, optout: str) -> str:
+    """``html`` with the opt-out line at its end, inside its body if it has one."""
+    line = f"\n<hr>\n<p>{optout}</p>\n"
+    end = html.lower().rfind("</body>")
+    if end < 0:
+        return html.rstrip("\n") + line
+    return html[:end].rstrip("\n") + line + html[end:]
 
 
 def _skipped(why: str, names: list[str]) -> str:

@@ -13,6 +13,9 @@ review, each held here. Everything is mailed to a server on 127.0.0.1 (tests/smt
   (``emile@bücher.example``) stopped the run at a server without SMTPUTF8 with "the
   connection to the mail server was lost", though the server was there, and its
   IDNA form (xn--...) reaches every server. Such a From or --test-to address, the same.
+- A message with an HTML part (``NAME.html.j2``) got the opt-out line in its text part
+  only: the HTML part, which is what mail programs show, told the signer no way to hear
+  no more; and a ``[TODO: ...]`` left in it went out.
 """
 
 from __future__ import annotations
@@ -115,6 +118,49 @@ def test_an_address_no_message_can_carry_is_told_before_sending_and_the_rest_go(
             f"Error: {said} has letters outside ASCII before the @, which no message can "
             "be written to; nothing was sent\n",
         )
+
+
+OPTOUT = (
+    "You receive this because you signed “Test Letter on Testing”. To get no\n"
+    "more messages about it, reply with “unsubscribe”."
+)
+
+
+def test_the_html_part_says_how_to_hear_no_more_and_is_refused_with_a_todo(
+    signers: Path, inbox: Inbox
+) -> None:
+    messages = signers / "letters" / "test" / "messages"
+    messages.mkdir()
+    (messages / "news.txt.j2").write_text("Dear {{ signer.name }},\n\nNews.\n")
+    (messages / "news.html.j2").write_text(
+        "<html><body><p>Dear {{ signer.name }},</p><p>News.</p></body></html>\n"
+    )
+    sent = run("notify", "test", "--message", "news", "--send", "--limit", "1")
+    assert sent.exit_code == 0, sent.output
+    html = inbox.messages[0].get_body(("html",))
+    assert html is not None
+    assert str(html.get_content()).replace("\r\n", "\n") == (
+        f"<html><body><p>Dear Zoë Zimmer,</p><p>News.</p>\n<hr>\n<p>{OPTOUT}</p>\n</body></html>\n"
+    )
+    (messages / "placed.txt.j2").write_text("News.\n\n{{ optout }}\n")
+    (messages / "placed.html.j2").write_text("<p>News.</p><p>{{ optout }}</p>\n")
+    placed = run("notify", "test", "--message", "placed", "--send", "--limit", "1")
+    assert placed.exit_code == 0, placed.output
+    html = inbox.messages[1].get_body(("html",))
+    assert html is not None
+    assert (
+        str(html.get_content()).replace("\r\n", "\n") == f"<p>News.</p><p>{OPTOUT}</p>\n"
+    )  # once, where placed
+    (messages / "todo.txt.j2").write_text("News.\n")
+    (messages / "todo.html.j2").write_text("<p>News.</p>\n<p>[TODO: say more]</p>\n")
+    todo = run("notify", "test", "--message", "todo", "--send")
+    assert (todo.exit_code, todo.stderr) == (
+        1,
+        "letters/test/messages/todo.html.j2:2: the message 'todo' still says [TODO: ...]\n"
+        "  hint: write the message in its place before sending it\n"
+        "Error: 1 problem in 1 file; nothing was written\n",
+    )
+    assert len(inbox.messages) == 2
 
 
 def test_the_hint_after_a_stopped_run_keeps_its_only_and_its_test_address(
