@@ -334,9 +334,15 @@ def _skipped(why: str, names: list[str]) -> str:
 
 
 def _headers(text: str) -> tuple[dict[str, str], str]:
-    """The 'Subject:' and 'Attach:' lines the message starts with, and the rest."""
+    """The 'Subject:' and 'Attach:' lines the message starts with, and the rest.
+
+    Blank lines before them are passed over: a comment or a ``{% set %}`` on a line of
+    its own leaves one, and the headers must not become the first lines of the text.
+    """
     headers: dict[str, str] = {}
     lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
     while lines:
         key, colon, value = lines[0].partition(":")
         if not colon or key.strip().lower() not in ("subject", "attach"):

@@ -16,6 +16,10 @@ review, each held here. Everything is mailed to a server on 127.0.0.1 (tests/smt
 - A message with an HTML part (``NAME.html.j2``) got the opt-out line in its text part
   only: the HTML part, which is what mail programs show, told the signer no way to hear
   no more; and a ``[TODO: ...]`` left in it went out.
+- A message whose template began with a blank line (a comment or ``{% set %}`` on a
+  line of its own, or just an empty first line) lost its ``Subject:`` and ``Attach:``
+  lines into the text: each signer got the letter's subject, the header lines as
+  the first lines of the message, and no attachment, with no word said.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from smtpbox import Inbox, serve
+from smtpbox import Inbox, serve, text_of
 
 from conftest import run
 
@@ -161,6 +165,25 @@ def test_the_html_part_says_how_to_hear_no_more_and_is_refused_with_a_todo(
         "Error: 1 problem in 1 file; nothing was written\n",
     )
     assert len(inbox.messages) == 2
+
+
+def test_a_blank_line_before_the_subject_keeps_the_subject_and_the_attachment(
+    signers: Path, inbox: Inbox
+) -> None:
+    messages = signers / "letters" / "test" / "messages"
+    messages.mkdir()
+    (messages / "out.txt.j2").write_text(
+        "\n \nSubject: It went out, {{ signer.name }}\nAttach: letter\n\nDear {{ signer.name }}.\n"
+    )
+    sent = run("notify", "test", "--message", "out", "--send", "--limit", "1")
+    assert sent.exit_code == 0, sent.output
+    assert sent.stdout.splitlines()[0].startswith(
+        "sending: Zoë Zimmer <zoe@example.org> | It went out, Zoë Zimmer | to/ada-minister.pdf ("
+    )
+    got = inbox.messages[0]
+    assert got["Subject"] == "It went out, Zoë Zimmer"
+    assert text_of(got) == f"Dear Zoë Zimmer.\n\n-- \n{OPTOUT}\n"
+    assert [a.get_filename() for a in got.iter_attachments()] == ["ada-minister.pdf"]
 
 
 def test_the_hint_after_a_stopped_run_keeps_its_only_and_its_test_address(
