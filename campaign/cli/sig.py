@@ -570,7 +570,7 @@ def pull(
     status = "signed" if approve else "pending"
     said = (
         f"{done.added} added ({status}), {done.duplicates} already on the list, "
-        f"{done.withdrawn} withdrawn"
+        f"{done.withdrawn} withdrawn" + (f", {done.updated} updated" if done.updated else "")
     )
     if dry_run:
         click.echo(f"Dry run: {said}; nothing was changed.")

@@ -38,6 +38,7 @@ class Pulled:
     added: int = 0
     withdrawn: int = 0
     duplicates: int = 0
+    updated: int = 0  # entries whose owner signed again, with other answers
 
 
 def letters_using(root: Path, path: Path) -> dict[str, Letter]:
@@ -139,6 +140,8 @@ def pull(
             record = record_of(s, letters[s.letter].language, approve)
             entry = Signatory(**{k: v for k, v in record.items() if k != "signed"})
             if entry in present:
+                if _signed_again(listfile, s, record, outcome):
+                    continue
                 outcome.duplicates += 1
                 if same := _same(entries, entry):
                     on_list = f"{same.name} ({where(path, same)})"
@@ -178,6 +181,38 @@ def _pulled_before(entries: tuple[Signatory, ...] | list[Signatory]) -> set[tupl
         and e.status != "withdrawn"
         and e.email  # a pull writes pending or signed
     }
+
+
+# What a signature sent again changes in the entry a pull wrote for the same address:
+# the owner's word on being contacted, whatever else the coordinator has set since.
+_ANSWERS = ("contact",)
+
+
+def _signed_again(
+    listfile: ListFile, s: Submission, record: dict[str, Any], outcome: Pulled
+) -> bool:
+    """Give the list's entry of ``s``'s address the answers ``s`` gave anew; False if none.
+
+    Its owner withdrew, then signed again before a pull had the withdrawal (the entry
+    stands): the new answers are theirs, and a consent taken back must not stay given.
+    """
+    for index, entry in enumerate(listfile.entries):
+        if entry.status == "withdrawn" or not entry.email or mailbox(entry.email) != s.mailbox:
+            continue
+        changed = {k: record[k] for k in _ANSWERS if getattr(entry, k) != record[k]}
+        if not changed:
+            return False
+        # The confirmation it now holds marks the entry written, should this pull be
+        # stopped before the database hears of it.
+        listfile.update(index, **changed, confirmed=record["confirmed"])
+        outcome.updated += 1
+        said = ", ".join(f"{k}: '{v}'" for k, v in changed.items())
+        outcome.changes.append(
+            f"updated: {shown(entry.name)} ({where(listfile.path, entry)}) signed again on "
+            f"the sign-on page: {said}"
+        )
+        return True
+    return False
 
 
 def _same(entries: tuple[Signatory, ...] | list[Signatory], entry: Signatory) -> Signatory | None:

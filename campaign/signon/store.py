@@ -585,8 +585,9 @@ class Store:
         """Confirm a submission: 'confirmed', 'already', 'withdrawn' or 'unknown'.
 
         A signature sent anew while its withdrawal waited for the list ends that
-        withdrawal: if the list has it already, the next pull adds the signature again;
-        if not, the entry the list still has stands.
+        withdrawal, and the next pull takes it again: if the list has the withdrawal
+        already, as a new signature; if not, into the entry the list still has, with
+        the answers its owner gave this time (a consent taken back is taken back).
         """
         with self._transaction(writing=True) as c:
             done = c.execute(
@@ -602,7 +603,13 @@ class Store:
                     withdrawn=None,
                     withdrawal_pulled=None,
                     pulled=case(
-                        (submissions.c.withdrawal_pulled.is_(None), submissions.c.pulled),
+                        (
+                            and_(
+                                submissions.c.withdrawal_pulled.is_(None),
+                                submissions.c.withdrawn.is_(None),
+                            ),
+                            submissions.c.pulled,
+                        ),
                         else_=None,
                     ),
                 )

@@ -115,6 +115,42 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
     assert "Ada Lovelace (again?)" in listed(workspace)
 
 
+def test_signing_again_before_the_withdrawal_is_pulled_takes_the_new_answers_to_the_list(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found by the notify attack (5 December): signed with "contact me", pulled, withdrawn,
+    # then signed again without it and confirmed before the next pull. That pull said
+    # "0 added, 0 already on the list, 0 withdrawn" and the list kept contact: 'yes', so
+    # notify would mail someone who had taken their consent back.
+    sign(client, contact_consent="yes")
+    first = mailed(app, inbox)
+    confirm(client, first["confirm"])
+    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    assert "    contact: 'yes'\n" in listed(workspace)
+    monkeypatch.setattr(store_module, "now", lambda: fixed_time + dt.timedelta(hours=2))
+    withdraw(client, first["withdraw"])
+    sign(client)  # the box left empty this time
+    confirm(client, mailed(app, inbox)["confirm"])
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.stdout) == (
+        0,
+        "updated: Ada Lovelace (signatories/people.yaml:27) signed again on the sign-on "
+        "page: contact: 'no'\n"
+        "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn, "
+        "1 updated.\n",
+    )
+    text = listed(workspace)
+    assert "    contact: 'no'\n" in text and "contact: 'yes'" not in text
+    assert "    status: signed\n" in text  # the coordinator's approval stands
+    again = run("sig", "pull", "people", workspace=workspace)  # nothing twice
+    assert again.stdout.endswith("0 added (pending), 0 already on the list, 0 withdrawn.\n")
+
+
 def test_a_signature_in_a_group_the_letter_no_longer_prints_is_not_pulled(
     app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, fixed_time: dt.datetime
 ) -> None:
