@@ -25,7 +25,7 @@ from campaign.compose.vary import VaryParts
 from campaign.errors import Problem, display_path
 from campaign.load.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.load.confine import Confined, off_limits, read_confined
-from campaign.load.schema import close_match
+from campaign.load.schema import close_bidi, close_match
 from campaign.model.limits import template_memory, template_time
 from campaign.paths import kind, read_text, resolved
 from campaign.text.wording import say, say_count
@@ -168,9 +168,11 @@ def _isolate(line: Any, rtl: bool) -> Any:
     # and is left as it is, so those pages come out as before.
     if not line or (not rtl and str(line).isascii()):
         return line
-    if isinstance(line, Markup):
-        return Markup(_FSI) + line + Markup(_PDI)
-    return f"{_FSI}{line}{_PDI}"
+    # A closing mark the line never opened would close the isolate itself, and the rest
+    # of the line would run in the page's direction: balanced (the loader warns of it).
+    if isinstance(line, Markup):  # direction marks are no markup: left so, still safe
+        return Markup(_FSI) + Markup(close_bidi(str(line))) + Markup(_PDI)
+    return f"{_FSI}{close_bidi(line)}{_PDI}"
 
 
 def _right_to_left(context: jinja2.runtime.Context) -> bool:

@@ -110,12 +110,25 @@ class Fields:
         return bool(bad)
 
     def _bidi_closed(self, key: str, text: str) -> str:
-        """``text`` with any direction override it opens closed again at its end, with a warning."""
+        """``text`` with any direction override it opens closed again at its end, and any
+        closing mark that closes nothing left out, with a warning."""
         if not BIDI_CONTROL.search(text):
             return text
-        closed = close_bidi(text)
-        if closed != text:
-            opened = next(c for c in text if c in BIDI_OPENERS)
+        closed, stray, opened = balanced_bidi(text)
+        if stray:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    self.line(key),
+                    f"'{key}' closes a text direction control (U+{ord(stray):04X}) "
+                    "that it never opened",
+                    "it is left out, so it cannot set the rest of the line in the page's "
+                    "direction; remove it",
+                    warning=True,
+                )
+            )
+            closed = closed.strip()  # as the field was: "Example\u2069 " is "Example"
+        if opened:
             self.problems.append(
                 Problem(
                     self.path,
@@ -285,18 +298,35 @@ BIDI_CONTROL = re.compile(f"[{''.join(BIDI_OPENERS)}\u202c\u2069]")
 
 
 def close_bidi(text: str) -> str:
-    """``text`` with every direction embedding, override or isolate it leaves open closed."""
-    stack: list[str] = []
+    """``text`` with every direction embedding, override or isolate it leaves open closed,
+    and every closing mark that closes nothing it opened left out."""
+    return balanced_bidi(text)[0]
+
+
+def balanced_bidi(text: str) -> tuple[str, str, str]:
+    """``text`` closed as close_bidi does; the first closing mark it left out ('' if
+    none), and the first direction control left open ('' if none)."""
+    stack: list[tuple[str, str]] = []  # (the closing mark awaited, the control opened)
+    kept: list[str] = []
+    stray = ""
     for char in text:
         if char in BIDI_OPENERS:
-            stack.append(BIDI_OPENERS[char])
-        elif char == "\u202c" and stack and stack[-1] == "\u202c":
+            stack.append((BIDI_OPENERS[char], char))
+        elif char == "\u202c" and stack and stack[-1][0] == "\u202c":
             stack.pop()
-        elif char == "\u2069" and "\u2069" in stack:
+        elif char == "\u2069" and any(closer == "\u2069" for closer, _ in stack):
             # A PDI closes its isolate and any embedding opened inside it.
-            while stack.pop() != "\u2069":
+            while stack.pop()[0] != "\u2069":
                 pass
-    return text + "".join(reversed(stack))
+        elif char in "\u202c\u2069":
+            # It closes nothing here. A PDI would close the isolate a name or an address
+            # line is printed in (templating.isolated), and the rest of the line would
+            # run in the page's direction.
+            stray = stray or char
+            continue
+        kept.append(char)
+    closers = "".join(closer for closer, _ in reversed(stack))
+    return "".join(kept) + closers, stray, stack[0][1] if stack else ""
 
 
 # Unicode's control characters (category Cc) but for the line breaks and the tab:

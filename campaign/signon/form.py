@@ -63,7 +63,7 @@ def field_text(value: str) -> tuple[str, str]:
     text = LINE_BREAK.sub(" ", value).strip()
     if BLANK.fullmatch(text):
         return "", ""
-    return close_bidi(text), ""
+    return close_bidi(text).strip(), ""  # a closing mark left out may leave a space
 
 
 def read(raw: dict[str, str], page: LetterPage, words: dict[str, str]) -> Read:
