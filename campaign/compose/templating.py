@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -155,24 +156,46 @@ def css_counters(text: str) -> Markup:
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 
 
-# Unicode's first strong isolate and its end: the text between them runs in the direction
-# of its own first letter, whatever the page's, and nothing around it is moved by it.
-_FSI, _PDI = "\u2068", "\u2069"
+# The bidirectional classes of a letter that sets a text's direction (UAX #9, P2), and
+# the marks that open an isolate (whose letters do not) and the one that closes it.
+_STRONG = {"L": False, "R": True, "AL": True}
+_ISOLATES, _PDI = "\u2066\u2067\u2068", "\u2069"
+
+
+def _runs_right_to_left(text: str) -> bool:
+    """Whether ``text`` runs right to left: its first letter of a direction, outside any
+    isolate it holds, is right to left (as Unicode's first strong isolate decides)."""
+    depth = 0
+    for char in text:
+        if char in _ISOLATES:
+            depth += 1
+        elif char == _PDI:
+            depth = max(depth - 1, 0)
+        elif not depth and (strong := unicodedata.bidirectional(char)) in _STRONG:
+            return _STRONG[strong]
+    return False  # no letter of a direction (digits, a dash): left to right
 
 
 def _isolate(line: Any, rtl: bool) -> Any:
-    """``line`` (text or markup) isolated, unless the page cannot set it otherwise than written."""
+    """``line`` (text or markup) set in its own direction where that is not the page's."""
     # On a page right to left, "1-2-3 Nagatacho" stands as "Nagatacho 1-2-3" and "Example
     # Inc." as ".Example Inc"; on one left to right, an Arabic name's full stop stands on
     # the wrong side. Text all ASCII on a page left to right reads as written either way,
     # and is left as it is, so those pages come out as before.
     if not line or (not rtl and str(line).isascii()):
         return line
-    # A closing mark the line never opened would close the isolate itself, and the rest
-    # of the line would run in the page's direction: balanced (the loader warns of it).
-    if isinstance(line, Markup):  # direction marks are no markup: left so, still safe
-        return Markup(_FSI) + Markup(close_bidi(str(line))) + Markup(_PDI)
-    return f"{_FSI}{close_bidi(line)}{_PDI}"
+    # A closing mark the line never opened could close an isolate around it, and the
+    # rest of the line would run in the page's direction: balanced (the loader warns).
+    markup = Markup(close_bidi(str(escape(line))))  # direction marks are no markup
+    own = _runs_right_to_left(markup.striptags())
+    if own == rtl:
+        return markup  # set in the page's direction, as it runs
+    # The direction set on an element, not by Unicode's isolate marks around the text:
+    # a line too long for its box wraps, and WeasyPrint sets what follows the break as
+    # a text of its own, without the mark before it, in the page's direction again
+    # ("... 1-2-3 Ltd." ended ".Ltd 1-2-3"); an element's direction holds on every line.
+    # A browser isolates a <bdi> as the marks would.
+    return Markup('<bdi dir="{}">{}</bdi>').format("rtl" if own else "ltr", markup)
 
 
 def _right_to_left(context: jinja2.runtime.Context) -> bool:
@@ -182,7 +205,8 @@ def _right_to_left(context: jinja2.runtime.Context) -> bool:
 @takes(str, "text", "{{ s.line | isolated }}")
 @jinja2.pass_context
 def isolated(context: jinja2.runtime.Context, value: str) -> Any:
-    """A name or an address line as written, on a page of either direction."""
+    """A name or an address line as written, on a page of either direction (in text,
+    not in an attribute: it may be an element)."""
     return _isolate(value, _right_to_left(context))
 
 

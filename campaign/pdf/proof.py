@@ -77,13 +77,58 @@ def _forms(name: str, rtl: bool = False) -> tuple[str, ...]:
     for paragraph in (0xFE, 1) if rtl else (0xFE,):
         bidi = icu.Bidi()
         bidi.setPara(text, paragraph)
-        shown = _squeezed(str(bidi.writeReordered(8)))  # UBIDI_REMOVE_BIDI_CONTROLS
+        visual = str(bidi.writeReordered(8))  # UBIDI_REMOVE_BIDI_CONTROLS
+        shown = _squeezed(visual)
         # poppler may also give the runs in the order they stand, each as written
         # ("منظمة 2020" on a page right to left reads back "2020 منظمة"), either way round.
         runs = [bidi.getVisualRun(n)[:2] for n in range(bidi.countRuns())]
         pieces = [_squeezed(str(text[start : start + size])) for start, size in runs]
         forms += [shown, shown[::-1], "".join(pieces), "".join(reversed(pieces))]
+        # And as poppler reads a line back, from the letters in the order they stand:
+        # an Arabic name set right to left on a page left to right (templating.isolated)
+        # has its full stop at its left end, and reads back ".منظمة".
+        forms += [_squeezed(_read_back(visual, primary)) for primary in (True, False)]
     return tuple(dict.fromkeys(forms))
+
+
+_TYPE_R, _TYPE_L_OR_NUMBER = {"R", "AL"}, {"L", "EN", "AN"}
+
+
+def _read_back(visual: str, left_to_right: bool) -> str:
+    """``visual`` (a line's letters in the order they stand, left to right) as pdftotext
+    gives it back on a page whose text runs mostly ``left_to_right`` or not: poppler's
+    reorderText, with its classes of letters as Unicode's bidirectional ones."""
+
+    def right_to_left(c: str) -> bool:
+        return unicodedata.bidirectional(c) in _TYPE_R
+
+    def left_or_number(c: str) -> bool:
+        return unicodedata.bidirectional(c) in _TYPE_L_OR_NUMBER
+
+    sections: list[str] = []
+    at, end = 0, len(visual)
+    if left_to_right:  # left to right: right-to-left sections in reading order
+        while at < end:
+            start = at
+            while at < end and not right_to_left(visual[at]):
+                at += 1
+            sections.append(visual[start:at])
+            start = at
+            while at < end and not left_or_number(visual[at]):
+                at += 1
+            sections.append(visual[start:at][::-1])
+        return "".join(sections)
+    at = end - 1  # right to left, from the right: left-to-right sections as they stand
+    while at >= 0:
+        start = at
+        while at >= 0 and not left_or_number(visual[at]):
+            at -= 1
+        sections.append(visual[at + 1 : start + 1][::-1])
+        start = at
+        while at >= 0 and not right_to_left(visual[at]):
+            at -= 1
+        sections.append(visual[at + 1 : start + 1])
+    return "".join(sections)
 
 
 def names_in_order(

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from campaign.compose.templating import FilterMisused, as_lines, isolated
 
-FSI, PDI = "\u2068", "\u2069"
+LTR, RTL, END = '<bdi dir="ltr">', '<bdi dir="rtl">', "</bdi>"
 
 
 def filled(source: str, direction: str = "ltr", **values: object) -> str:
@@ -26,25 +26,41 @@ def filled(source: str, direction: str = "ltr", **values: object) -> str:
 def test_lines_are_collapsed_trimmed_escaped_and_empty_ones_left_out() -> None:
     lines = [" Ada \t Minister ", "", " \n ", "Wilhelmstraße\u00a01", "A & B <Ltd>", "x\ny"]
     assert filled("{{ v | as_lines }}", v=lines) == (
-        f"Ada Minister\n{FSI}Wilhelmstraße\u00a01{PDI}\nA &amp; B &lt;Ltd&gt;\nx y"
+        "Ada Minister\nWilhelmstraße\u00a01\nA &amp; B &lt;Ltd&gt;\nx y"
     )
 
 
-def test_on_a_page_right_to_left_every_line_is_isolated() -> None:
-    lines = ["1-2-3 Nagatacho", "Example Inc.", "A & B"]
+def test_on_a_page_right_to_left_a_line_running_left_to_right_is_set_so() -> None:
+    # On an element: WeasyPrint sets what follows a line's break as a text of its own,
+    # where marks around the line (U+2068 ... U+2069) no longer hold.
+    lines = ["1-2-3 Nagatacho", "Example Inc.", "A & B", "منظمة 2020", "2020"]
     assert filled("{{ v | as_lines }}", "rtl", v=lines) == (
-        f"{FSI}1-2-3 Nagatacho{PDI}\n{FSI}Example Inc.{PDI}\n{FSI}A &amp; B{PDI}"
+        f"{LTR}1-2-3 Nagatacho{END}\n{LTR}Example Inc.{END}\n{LTR}A &amp; B{END}\n"
+        f"منظمة 2020\n{LTR}2020{END}"
     )
-    assert filled("{{ v | isolated }}", "rtl", v="A & B") == f"{FSI}A &amp; B{PDI}"
+    assert filled("{{ v | isolated }}", "rtl", v="A & B") == f"{LTR}A &amp; B{END}"
     assert filled("{{ v | isolated }}", "rtl", v="") == ""
+    # The first letter of a direction outside any isolate the line holds decides.
+    assert filled("{{ v | isolated }}", "rtl", v="\u2067منظمة\u2069 Inc.") == (
+        f"{LTR}\u2067منظمة\u2069 Inc.{END}"
+    )
 
 
-def test_on_a_page_left_to_right_only_text_beyond_ascii_is_isolated() -> None:
-    # An ASCII line reads as written on such a page: the page's bytes stay as they were.
+def test_on_a_page_left_to_right_only_text_running_right_to_left_is_set_so() -> None:
+    # An ASCII line reads as written on such a page: the page's bytes stay as they were,
+    # and so do those of a line in Japanese.
     assert filled("{{ v | isolated }}", v="Example Inc.") == "Example Inc."
-    assert filled("{{ v | isolated }}", v="منظمة.") == f"{FSI}منظمة.{PDI}"
+    assert filled("{{ v | isolated }}", v="東京都千代田区1-2-3") == "東京都千代田区1-2-3"
+    assert filled("{{ v | isolated }}", v="منظمة.") == f"{RTL}منظمة.{END}"
     # A value marked safe stays so, and is not escaped twice.
-    assert filled("{{ v | isolated }}", v=Markup("A &amp; Ü")) == f"{FSI}A &amp; Ü{PDI}"
+    assert filled("{{ v | isolated }}", v=Markup("A &amp; Ü")) == "A &amp; Ü"
+    assert filled("{{ v | isolated }}", v=Markup("<b>منظمة</b>")) == f"{RTL}<b>منظمة</b>{END}"
+
+
+def test_a_closing_mark_that_closes_nothing_is_left_out() -> None:
+    assert filled("{{ v | isolated }}", "rtl", v="1-2-3\u2069 Nagatacho") == (
+        f"{LTR}1-2-3 Nagatacho{END}"
+    )
 
 
 def test_it_needs_lines() -> None:
@@ -71,7 +87,5 @@ def test_each_line_prints_once_on_a_line_of_its_own(lines: list[str], direction:
     printed = filled("{{ v | as_lines }}", direction, v=lines)
     wanted = [" ".join(re.split(r"[ \t\n\r\f]+", line.strip(" \t\n\r\f"))) for line in lines]
     wanted = [line.replace("&", "&amp;").replace("<", "&lt;") for line in wanted if line]
-    wanted = [
-        f"{FSI}{line}{PDI}" if direction == "rtl" or not line.isascii() else line for line in wanted
-    ]
+    wanted = [f"{LTR}{line}{END}" if direction == "rtl" else line for line in wanted]
     assert printed.split("\n") == (wanted or [""])
