@@ -85,9 +85,10 @@ class _Loader(yaml.CSafeLoader):
         """Construct ``node``; a value its tag cannot be made of is a problem at its line."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, AttributeError, KeyError):
-            # PyYAML's constructors trust the tag: '!!int x', '!!bool maybe' or a
-            # number of 5,000 digits (Python refuses to read those) fail in Python.
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            # PyYAML's constructors trust the tag: '!!int x', '!!bool maybe', '!!int'
+            # on nothing or a number of 5,000 digits (Python refuses to read those) fail
+            # in Python.
             what = _TYPES.get(node.tag, f"'{node.tag}'")
             text = node.value if isinstance(node.value, str) else ""
             problem = f"'{_shown(text)}' cannot be read as {what}" if text else f"not {what}"

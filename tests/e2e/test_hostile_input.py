@@ -81,6 +81,9 @@ def test_a_merged_key_can_be_overridden_without_a_duplicate_warning(minimal: Pat
         ("!!int many", "'many' cannot be read as a whole number"),
         ("!!float x", "'x' cannot be read as a number"),
         ("!!bool maybe", "'maybe' cannot be read as true or false"),
+        # Found by the fuzz test (5 December): a tag on nothing was a traceback.
+        ("!!int", "not a whole number"),
+        ("!!float", "not a number"),
         ("!!map [1]", "'!!map' on a value that is not a mapping"),
         ("!!seq {a: 1}", "'!!seq' on a value that is not a list"),
         # A plain value is text as written; only a number the file asks for is read as one.
