@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from html.parser import HTMLParser
@@ -91,13 +91,37 @@ class Server:
         return self.process.returncode
 
     def kill(self) -> None:
-        """SIGKILL to the master and its server processes at once: no handler, no cleanup,
-        as when the machine stops or a service manager kills the whole group."""
+        """SIGKILL to every process of the server at once: no handler, no cleanup, as when
+        the machine stops or a service manager kills the whole group.
+
+        The master and its server processes are one process group; the mail worker the
+        master starts is a session of its own (so that Ctrl+C in a terminal reaches the
+        server alone), which a kill of the group misses: left alive, it went on with the
+        e-mails it had claimed, and nothing was ever left claimed by a killed worker.
+        """
+        # Found while the master lives: once it is gone, its children are init's.
+        for group in _child_groups(self.process.pid) - {self.process.pid}:
+            with suppress(ProcessLookupError):  # it ended by itself meanwhile
+                os.killpg(group, signal.SIGKILL)
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def log(self) -> str:
         return self.stderr.read_text(errors="replace")
+
+
+def _child_groups(pid: int) -> set[int]:
+    """The process groups of the live processes whose parent is ``pid``."""
+    groups = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # state, parent, group, ... after the command's name (which may hold anything)
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            groups.add(int(fields[2]))
+    return groups
 
 
 def serve(
