@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Iterator, Mapping
@@ -23,8 +24,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from smtpbox import Inbox, listening, text_of
-
-from pgserver import free_port
 
 SLUG = "japan-hrc-2020"
 LIST = "japan-hrc-2020"
@@ -134,11 +133,11 @@ def serve(
     timeout: float = 60,
 ) -> Server:
     """Start ``campaign signon serve`` on a free port of 127.0.0.1; returns once it listens."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    stderr = stderr or workspace.parent / f"signon-{port}.err"
+    # Port 0: the server binds a free port itself and says which. A port found free here
+    # first could be taken by another test's server before this one binds it.
+    stderr = stderr or Path(tempfile.mkstemp(".err", "signon-", workspace.parent)[1])
     command = [sys.executable, "-m", "campaign", "-C", str(workspace), "signon", "serve", slug]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--public-url", url, *options]
+    command += ["--host", "127.0.0.1", "--port", "0", *options]
     if database:
         command += ["--database", database]
     process = subprocess.Popen(
@@ -154,8 +153,9 @@ def serve(
     )
     assert process.stdout is not None
     first = process.stdout.readline()
-    assert url in first, f"{first!r}\n{stderr.read_text()}"
-    server = Server(process, url, stderr)
+    serving = re.match(rf"Serving {re.escape(slug)} at (http://127\.0\.0\.1:\d+)/ ", first)
+    assert serving, f"{first!r}\n{stderr.read_text()}"
+    server = Server(process, serving.group(1), stderr)
     deadline = time.monotonic() + timeout
     while True:  # the line may come before the socket listens
         try:

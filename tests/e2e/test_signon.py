@@ -40,7 +40,6 @@ from signonpage import (
     SLUG,
     confirm,
     deliver,
-    free_port,
     links,
     opened,
     page_text,
@@ -339,18 +338,20 @@ def fetch(opener: urllib.request.OpenerDirector, url: str, data: dict[str, str] 
 
 
 def test_the_production_server_serves_the_whole_round(workspace: Path, inbox: Inbox) -> None:
-    port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "campaign", "signon", "serve", SLUG, "--port", str(port)],
+        [sys.executable, "-m", "campaign", "signon", "serve", SLUG, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()
-        url = f"http://127.0.0.1:{port}"
-        assert first == f"Serving {SLUG} at {url}/ (Ctrl+C to stop)\n"
+        first = process.stdout.readline()  # the port the server found free, bound
+        serving = re.fullmatch(
+            rf"Serving {SLUG} at (http://127\.0\.0\.1:\d+)/ \(Ctrl\+C to stop\)\n", first
+        )
+        assert serving, first
+        url = serving.group(1)
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         status, page = fetch(opener, url + "/")
         assert status == 200
