@@ -79,11 +79,17 @@ def text_of(message: EmailMessage) -> str:
 @contextmanager
 def listening(inbox: Inbox, **smtp: Any) -> Iterator[Controller]:
     """Run ``inbox`` on a free port of 127.0.0.1 (``controller.port``); stopped afterwards."""
-    with socket.socket() as probe:  # a free port on 127.0.0.1
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp)
-    controller.start()
+    for attempt in range(10):
+        with socket.socket() as probe:  # a free port on 127.0.0.1
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp)
+        try:
+            controller.start()
+            break
+        except OSError:  # another server took the port meanwhile: another one
+            if attempt == 9:
+                raise
     try:
         yield controller
     finally:
