@@ -78,6 +78,7 @@ class CsvRow:
 
     line: int
     record: dict[str, Any]
+    dated: bool = True  # its 'signed' is the file's, not the day of the import
 
 
 @dataclass
@@ -508,5 +509,5 @@ def _row(
                 bad(f"'{values[key]}' is not a valid e-mail address ({reason})")
             record[key] = values[key]
     if not problems:
-        result.rows.append(CsvRow(line, record))
+        result.rows.append(CsvRow(line, record, dated=bool(values.get("signed"))))
     return problems

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, Problem, display_path, shown
-from campaign.lists.csvimport import Rules, read_csv
+from campaign.lists.csvimport import CsvRow, Rules, read_csv
 from campaign.lists.dedupe import find_duplicates, merge_plan
 from campaign.lists.listfile import ListFile, entry_record, locked
 from campaign.lists.provenance import added, imported, stamp
@@ -121,18 +121,20 @@ class OnList:
 
     Built once per command: comparing each imported row with every entry made
     ``sig import`` quadratic (10,000 rows into a 10,000-entry list took minutes,
-    holding the list's lock throughout).
+    holding the list's lock throughout). With ``withdrawn``, the withdrawn entries
+    instead: who left the list.
     """
 
-    def __init__(self, entries: list[Signatory]) -> None:
+    def __init__(self, entries: list[Signatory], withdrawn: bool = False) -> None:
         self._first: dict[str, tuple[int, Signatory]] = {}
         self._count = 0
+        self._withdrawn = withdrawn
         for entry in entries:
             self.add(entry)
 
     def add(self, entry: Signatory) -> None:
         """Index ``entry`` after those already indexed (earlier entries win a tie)."""
-        if entry.status == "withdrawn":
+        if (entry.status == "withdrawn") != self._withdrawn:
             return
         order, self._count = self._count, self._count + 1
         keys = [f"name:{name}" for name in _names(entry)]
@@ -389,7 +391,8 @@ def import_csv(
         listfile = ListFile.load(path, create=True)
         outcome.problems = list(listfile.warnings) + outcome.problems
         taken = OnList(listfile.entries)
-        added = 0
+        left = OnList(listfile.entries, withdrawn=True)
+        added = repeats = withdrawn = 0
         csv_name = display_path(csv_path)
         now = stamp()  # one time for every row of one import
         for row in found.rows:
@@ -399,6 +402,17 @@ def import_csv(
                 # Rows taken earlier from this file carry their CSV line as a negative number.
                 place = where(path, same) if same.line > 0 else f"row at line {-same.line}"
                 outcome.notes.append(f"{source}: already on the list: {same.name} ({place})")
+                repeats += 1
+                continue
+            if (gone := left.find(row.record)) and not _signed_after(row, gone):
+                # A form's export holds every answer each time: the row of a signature
+                # withdrawn since is that signature, not a new one.
+                day = f" on {gone.withdrawn.isoformat()}" if gone.withdrawn else ""
+                outcome.notes.append(
+                    f"{source}: withdrawn from the list{day}: {gone.name} "
+                    f"({where(path, gone)}); not added again"
+                )
+                withdrawn += 1
                 continue
             listfile.add({"source": imported(csv_path.name, row.line, now)} | row.record)
             email = str(row.record.get("email") or "")
@@ -409,13 +423,22 @@ def import_csv(
             added += 1
         if added:
             listfile.save()
+    left_out = f", {withdrawn} withdrawn" if withdrawn else ""
     skipped = f", {found.bad_rows} skipped" if found.bad_rows else ""
-    repeats = len(outcome.notes)
     outcome.notes.append(
         f"Imported {added} of {len(found.rows) + found.bad_rows} rows into "
-        f"{display_path(path)} ({repeats} already on the list{skipped})."
+        f"{display_path(path)} ({repeats} already on the list{left_out}{skipped})."
     )
     return outcome
+
+
+def _signed_after(row: CsvRow, gone: Signatory) -> bool:
+    """Whether ``row`` is a signature given after ``gone`` was withdrawn: a new one.
+
+    Only a row dated by its file, after the day of the withdrawal, can tell.
+    """
+    signed = row.record.get("signed")
+    return bool(row.dated and gone.withdrawn and signed and signed > gone.withdrawn)
 
 
 class ImportRefused(CampaignError):

@@ -1,0 +1,108 @@
+"""Attacks on keeping a sign-on list: import, set, withdraw, and what prints after.
+
+Each case here came out wrong on 391b86f:
+
+- a form export imported again after someone withdrew (Google Forms gives every
+  answer each time) added them back, signed if ``--status signed``: the row they sent
+  before they withdrew was taken for a new signature, and printed under the letter;
+- an entry with a withdrawal date and ``status: signed`` (a "Withdrawn on" column
+  imported, a date typed by hand) printed, counted, with no word from ``check``;
+- ``sig set`` and ``sig import`` wrote a list that ``check`` then refuses: the same
+  name twice (``sig set name=`` another's name, a row in Latin letters after the row
+  that gave the same name as ``name_latin``). An edit was checked entry by entry,
+  never for duplicates; so the build stopped, or one person was listed twice;
+- a row whose name was nothing but invisible characters passed the import's own
+  checks, then the list's: the whole import was refused, ``--skip-invalid`` or not,
+  at a line of a YAML file that was never written;
+- Japanese names that differ by a voicing mark (グリーン "green", クリーン "clean";
+  が is not か) were one name to every comparison: the second could not sign,
+  ``withdraw`` of one withdrew the other, ``dedupe --merge`` merged them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+
+@pytest.fixture
+def ws(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal workspace as the current folder."""
+    monkeypatch.chdir(minimal)
+    return minimal
+
+
+PEOPLE = Path("signatories/people.yaml")
+
+
+def _csv(text: str, name: str = "form.csv") -> str:
+    Path(name).write_text(text, encoding="utf-8")
+    return name
+
+
+def _printed() -> str:
+    """The build's signatories.csv: who the letter prints."""
+    assert run("build").exit_code == 0
+    return Path("build/test/signatories.csv").read_text(encoding="utf-8-sig")
+
+
+# -- a withdrawn signer comes back with the next export of the same form ------------------
+
+
+def test_a_form_imported_again_does_not_bring_back_who_withdrew(ws: Path) -> None:
+    form = _csv(
+        "Timestamp,Full name,Signing as,Group\n"
+        "2024-04-10,Ann Lee,An individual,intl\n"
+        "2024-04-11,Bob Ray,An individual,intl\n"
+    )
+    assert run("sig", "import", "people", form, "--status", "signed").exit_code == 0
+    withdrawn = run("sig", "withdraw", "people", "Ann Lee", "--date", "2024-04-20")
+    assert withdrawn.stdout == "withdrawn: Ann Lee (signatories/people.yaml:27), on 2024-04-20\n"
+    # The next export holds every answer again, and one more.
+    form = _csv(
+        "Timestamp,Full name,Signing as,Group\n"
+        "2024-04-10,Ann Lee,An individual,intl\n"
+        "2024-04-11,Bob Ray,An individual,intl\n"
+        "2024-04-25,Cy Doe,An individual,intl\n"
+    )
+    again = run("sig", "import", "people", form, "--status", "signed")
+    assert again.exit_code == 0
+    assert again.stdout == (
+        "added: Cy Doe (intl, signed) from form.csv:4\n"
+        "form.csv:2: withdrawn from the list on 2024-04-20: Ann Lee "
+        "(signatories/people.yaml:27); not added again\n"
+        "form.csv:3: already on the list: Bob Ray (signatories/people.yaml:34)\n"
+        "Imported 1 of 3 rows into signatories/people.yaml (1 already on the list, "
+        "1 withdrawn).\n"
+    )
+    assert "Ann Lee" not in _printed()
+
+
+def test_a_signature_sent_after_the_withdrawal_is_a_new_one(ws: Path) -> None:
+    # Signed, withdrew, then signed again on the form: the new row counts.
+    form = _csv("Timestamp,Full name,Signing as,Group\n2024-04-30,Withdrawn Person,Me,intl\n")
+    people = PEOPLE.read_text().replace(
+        "    status: withdrawn\n", "    status: withdrawn\n    withdrawn: 2024-04-20\n"
+    )
+    PEOPLE.write_text(people)
+    result = run("sig", "import", "people", form, "--map-value", "Signing as:Me=individual")
+    assert result.stdout == (
+        "added: Withdrawn Person (intl, pending) from form.csv:2\n"
+        "Imported 1 of 1 rows into signatories/people.yaml (0 already on the list).\n"
+    )
+
+
+def test_a_row_without_a_date_does_not_bring_back_who_withdrew(ws: Path) -> None:
+    # "Withdrawn Person" withdrew, on a day the list does not say: an undated row (dated
+    # today by the import) cannot be told from the signature withdrawn.
+    form = _csv("Full name,Signing as,Group\nWithdrawn Person,An individual,intl\n")
+    result = run("sig", "import", "people", form, "--status", "signed")
+    assert result.stdout == (
+        "form.csv:2: withdrawn from the list: Withdrawn Person "
+        "(signatories/people.yaml:14); not added again\n"
+        "Imported 0 of 1 rows into signatories/people.yaml (0 already on the list, "
+        "1 withdrawn).\n"
+    )
