@@ -22,6 +22,7 @@ from campaign.compose.bundle import LetterBundle
 from campaign.compose.signatures import signature_block
 from campaign.errors import CampaignError, Problem
 from campaign.load.records import (
+    check_duplicates,
     default_envelope,
     load_letter,
     load_recipients,
@@ -38,7 +39,6 @@ from campaign.model.records import (
     SignatureList,
     Translation,
 )
-from campaign.text.names import fold
 
 # How a signature list is read: its path and where its problems go, to the list or
 # None. load_signature_list reads the file's text; a command may give one that takes a
@@ -166,7 +166,7 @@ def _signature_list(
             before = _errors(problems)
             loaded = read_list(path, problems)
             if loaded is not None:
-                _check_duplicates(loaded, problems)
+                check_duplicates(loaded, problems)
                 check_list(loaded, problems)
             lists[name] = (loaded, _errors(problems) == before)
     return lists[name]
@@ -295,31 +295,3 @@ def _check_groups(
                     warning=not sending,
                 )
             )
-
-
-def _check_duplicates(entries: SignatureList, problems: list[Problem]) -> None:
-    """The same person or organisation twice (withdrawn entries aside) would print twice."""
-    by_email: dict[str, int] = {}
-    by_name: dict[str, int] = {}
-    for entry in entries.entries:
-        if entry.status == "withdrawn":
-            continue
-        # A name in its own script and in Latin letters: either may be someone else's.
-        names = dict.fromkeys(fold(name) for name in (entry.name, entry.name_latin))
-        keys = [(by_name, name, "name") for name in names]
-        if entry.email:
-            keys.append((by_email, entry.email.casefold(), "e-mail address"))
-        for seen, key, what in keys:
-            if not key:
-                continue
-            if key in seen:
-                problems.append(
-                    Problem(
-                        entries.path,
-                        entry.line,
-                        f"'{entry.name}' has the same {what} as the signatory on line {seen[key]}",
-                        "keep one entry, or mark the older one 'status: withdrawn'",
-                    )
-                )
-                break
-            seen[key] = entry.line

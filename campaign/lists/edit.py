@@ -415,9 +415,17 @@ def import_csv(
                 withdrawn += 1
                 continue
             listfile.add({"source": imported(csv_path.name, row.line, now)} | row.record)
-            email = str(row.record.get("email") or "")
+            # Under each name the row gives (its own script's, and Latin letters'), as the
+            # entry it makes will be: a later row under either repeats it.
             taken.add(
-                Signatory(name=row.record["name"], type="", group="", email=email, line=-row.line)
+                Signatory(
+                    name=row.record["name"],
+                    name_latin=str(row.record.get("name_latin") or ""),
+                    type="",
+                    group="",
+                    email=str(row.record.get("email") or ""),
+                    line=-row.line,
+                )
             )
             outcome.changes.append(f"added: {describe(row.record)} from {source}")
             added += 1

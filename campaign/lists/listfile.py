@@ -25,7 +25,7 @@ import yaml
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
-from campaign.load.records import SIGNATORY_KEYS, load_signature_list
+from campaign.load.records import SIGNATORY_KEYS, check_duplicates, load_signature_list
 from campaign.model.records import Signatory, SignatureList
 from campaign.paths import read_bytes
 
@@ -421,6 +421,13 @@ class ListFile:
         # of edits read with its neighbours alone is not what check reads.
         local = self._spans and not _TIED.search(self.text)
         reading = self._check_windows(pieces) if local else self._check_whole(text)
+        if reading is not None:  # None: no entry is left
+            # The rule of the whole list, which no entry read alone breaks: nobody twice.
+            problems: list[Problem] = []
+            after = SignatureList(self.path.stem, self.path, tuple(reading.entries))
+            check_duplicates(after, problems, self.entries)
+            if problems:
+                raise ProblemsFound(problems)
         raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
         write_atomic(self.path, raw)
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes

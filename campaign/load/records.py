@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ from campaign.model.records import (
 )
 from campaign.paper.envelopes import WINDOWS
 from campaign.paper.sizes import PAPERS
+from campaign.text.names import fold
 from campaign.text.wording import base_language
 
 SIGNATORY_KEYS = table.SIGNATORY_KEYS  # the order new entries are written in
@@ -469,3 +472,43 @@ def read_fields(f: Fields, fields: tuple[table.Field, ...]) -> dict[str, Any]:
             multiline = spec.kind == table.NOTE
             values[key] = f.text(key, spec.required, spec.missing, multiline=multiline)
     return values
+
+
+def check_duplicates(
+    entries: SignatureList, problems: list[Problem], before: Iterable[Signatory] | None = None
+) -> None:
+    """The same person or organisation twice (withdrawn entries aside) would print twice.
+
+    A rule of the whole list, not of one entry: ``check`` reads it, and so does every
+    edit before it writes (lists/listfile.py), giving the entries ``before`` it: then
+    only a name or address the edit gives to one more entry is told, as one the list
+    held twice already is check's to tell (and dedupe's to merge).
+    """
+    held = Counter(key for entry in before or () for key, _ in _identities(entry))
+    now = Counter(key for entry in entries.entries for key, _ in _identities(entry))
+    seen: dict[str, int] = {}
+    for entry in entries.entries:
+        for key, what in _identities(entry):
+            if key in seen and (before is None or now[key] > max(held[key], 1)):
+                problems.append(
+                    Problem(
+                        entries.path,
+                        entry.line,
+                        f"'{entry.name}' has the same {what} as the signatory on line {seen[key]}",
+                        "keep one entry, or mark the older one 'status: withdrawn'",
+                    )
+                )
+                break
+            seen.setdefault(key, entry.line)
+
+
+def _identities(entry: Signatory) -> list[tuple[str, str]]:
+    """The keys no two entries may share, each with what it is: names and e-mail address."""
+    if entry.status == "withdrawn":
+        return []
+    # A name in its own script and in Latin letters: either may be someone else's.
+    names = dict.fromkeys(fold(name) for name in (entry.name, entry.name_latin) if name)
+    keys = [(f"name:{name}", "name") for name in names if name]
+    if entry.email:
+        keys.append((f"email:{entry.email.casefold()}", "e-mail address"))
+    return keys

@@ -106,3 +106,50 @@ def test_a_row_without_a_date_does_not_bring_back_who_withdrew(ws: Path) -> None
         "Imported 0 of 1 rows into signatories/people.yaml (0 already on the list, "
         "1 withdrawn).\n"
     )
+
+
+# -- an edit that leaves the same name twice ----------------------------------------------
+
+
+def test_set_refuses_a_name_another_entry_has(ws: Path) -> None:
+    before = PEOPLE.read_bytes()
+    result = run("sig", "set", "people", "Émile Abel", "name=Zoe Zimmer")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "signatories/people.yaml:8: 'Zoe Zimmer' has the same name as the signatory on line 3\n"
+        "  hint: keep one entry, or mark the older one 'status: withdrawn'\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert PEOPLE.read_bytes() == before
+
+
+def test_set_refuses_a_latin_name_another_entry_has(ws: Path) -> None:
+    before = PEOPLE.read_bytes()
+    result = run("sig", "set", "people", "Late Person", "name_latin=Émile Abel")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "signatories/people.yaml:23: 'Late Person' has the same name as the signatory "
+        "on line 8\n"
+        "  hint: keep one entry, or mark the older one 'status: withdrawn'\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert PEOPLE.read_bytes() == before
+
+
+def test_a_row_in_latin_letters_after_the_same_name_in_its_script_is_a_repeat(
+    ws: Path,
+) -> None:
+    form = _csv(
+        "Full name,Latin name,Signing as,Group\n"
+        "山田花子,Hanako Yamada,An individual,intl\n"
+        "Hanako Yamada,,An individual,intl\n"
+    )
+    result = run("sig", "import", "people", form)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "added: 山田花子 (intl, pending) from form.csv:2\n"
+        "form.csv:3: already on the list: 山田花子 (row at line 2)\n"
+        "Imported 1 of 2 rows into signatories/people.yaml (1 already on the list).\n"
+    )
+    assert run("check").exit_code == 0

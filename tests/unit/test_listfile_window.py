@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from campaign.errors import CampaignError, ProblemsFound
 from campaign.lists.listfile import ListFile
-from campaign.load.records import load_signature_list
+from campaign.load.records import check_duplicates, load_signature_list
 
 # Entries written the ways people write them: block, flow, a '|' note, a '-' alone on
 # its line, comments and blank lines between.
@@ -47,8 +47,12 @@ def _text(forms: list[int], indent: int) -> str:
 
 def _full_verdict(listfile: ListFile, path: Path) -> Any:
     problems: list[Any] = []
-    load_signature_list(path, problems, text=listfile.render(), allow_empty=True)
-    return [p for p in problems if not p.warning]
+    loaded = load_signature_list(path, problems, text=listfile.render(), allow_empty=True)
+    errors = [p for p in problems if not p.warning]
+    if not errors and loaded is not None and loaded.entries:
+        # Then the rule of the whole list: no name the edit gives a second entry.
+        check_duplicates(loaded, errors, listfile.entries)
+    return errors
 
 
 @settings(max_examples=60)
