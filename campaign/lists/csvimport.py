@@ -495,6 +495,8 @@ def _row(
             record[key] = _parse_date(values[key], order)
             if record[key] is None:
                 bad(f"'{values[key]}' is not a date", "write dates as YYYY-MM-DD")
+    if record.get("withdrawn"):  # a row with a day of withdrawal: who withdrew
+        defaults = defaults | {"status": "withdrawn"}
     for f in _CHOSEN:
         word = values.get(f.key, "").lower() or defaults.get(f.key)
         if word is None:

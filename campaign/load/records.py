@@ -445,10 +445,24 @@ def load_signature_list(
     f.known(("signatories",))
     entries = []
     for line, item in f.items("signatories", required=not allow_empty):
-        s = Fields(item, path, problems, entry_called(item, "signatory", "signatory"))
-        s.known(SIGNATORY_KEYS)
-        entries.append(Signatory(line=line, **read_fields(s, table.SIGNATORY)))
+        entries.append(read_signatory(item, line, path, problems))
     return SignatureList(path.stem, path, tuple(entries))
+
+
+def read_signatory(item: LineDict, line: int, path: Path, problems: list[Problem]) -> Signatory:
+    """One entry of a sign-on list, its fields and the rules between them checked."""
+    s = Fields(item, path, problems, entry_called(item, "signatory", "signatory"))
+    s.known(SIGNATORY_KEYS)
+    entry = Signatory(line=line, **read_fields(s, table.SIGNATORY))
+    if entry.withdrawn is not None and entry.status != "withdrawn" and "status" not in s.failed:
+        # Who withdrew never prints: a day of withdrawal beside 'signed' must not print them.
+        s.error(
+            "withdrawn",
+            f"{s.what} withdrew on {entry.withdrawn.isoformat()}, but its status is "
+            f"'{entry.status}'",
+            "write 'status: withdrawn'; if they signed again, take out 'withdrawn'",
+        )
+    return entry
 
 
 def read_fields(f: Fields, fields: tuple[table.Field, ...]) -> dict[str, Any]:

@@ -153,3 +153,46 @@ def test_a_row_in_latin_letters_after_the_same_name_in_its_script_is_a_repeat(
         "Imported 1 of 2 rows into signatories/people.yaml (1 already on the list).\n"
     )
     assert run("check").exit_code == 0
+
+
+# -- a day of withdrawal beside 'signed' ---------------------------------------------------
+
+
+def test_a_withdrawal_date_beside_signed_is_an_error_not_a_printed_name(ws: Path) -> None:
+    PEOPLE.write_text(
+        PEOPLE.read_text().replace(
+            "    email: zoe.private@example.org\n",
+            "    email: zoe.private@example.org\n    withdrawn: 2024-04-20\n",
+        )
+    )
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "signatories/people.yaml:8: signatory 'Zoë Zimmer' withdrew on 2024-04-20, "
+        "but its status is 'signed'\n"
+        "  hint: write 'status: withdrawn'; if they signed again, take out 'withdrawn'\n"
+        "Error: 1 problem in 1 file; nothing was written\n"
+    )
+    assert not Path("build").exists()
+
+
+def test_a_row_with_a_day_of_withdrawal_comes_in_withdrawn(ws: Path) -> None:
+    form = _csv(
+        "Timestamp,Full name,Signing as,Group,Withdrawn on\n"
+        "2024-04-01,Wendy Gone,An individual,intl,2024-04-05\n"
+        "2024-04-02,Sam Stays,An individual,intl,\n"
+    )
+    result = run("sig", "import", "people", form, "--status", "signed")
+    assert result.stdout == (
+        "added: Wendy Gone (intl, withdrawn) from form.csv:2\n"
+        "added: Sam Stays (intl, signed) from form.csv:3\n"
+        "Imported 2 of 2 rows into signatories/people.yaml (0 already on the list).\n"
+    )
+    assert _printed() == (
+        "group,name,type,affiliation,country,signed\n"
+        "Individuals,Émile Abel,individual,University of Tests,France,2024-04-02\n"
+        "Individuals,Sam Stays,individual,,,2024-04-02\n"
+        "Individuals,Zoë Zimmer,individual,,,2024-04-01\n"
+        "Organizations,Alpha Organization,organization,,Germany,2024-04-03\n"
+        "Organizations,beta Organization,organization,,,2024-04-03\n"
+    )
