@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, Problem, display_path, shown
-from campaign.load.records import SIGNATORY_KEYS
-from campaign.load.schema import close_match, control_character, email_problem
+from campaign.load.records import SIGNATORY_KEYS, read_signatory
+from campaign.load.schema import BLANK, close_match, control_character, email_problem
+from campaign.load.yamlfile import LineDict
 from campaign.model.fields import CHOICE, DATE, EMAIL, NOTE, SIGNATORY, TEXT
 from campaign.paths import read_bytes
 from campaign.text.names import fold
@@ -457,7 +458,7 @@ def _row(
     for key in _SEVERAL_LINES:
         if values.get(key):
             record[key] = "\n".join(values[key].splitlines())
-    if not record.get("name"):
+    if BLANK.fullmatch(record.get("name", "")):  # nothing, or nothing that prints
         bad("the row has no name", "fill in the name, or delete the row")
     raw_type = values.get("type", "")
     kind = _type(raw_type) if raw_type else defaults.get("type")
@@ -511,5 +512,25 @@ def _row(
                 bad(f"'{values[key]}' is not a valid e-mail address ({reason})")
             record[key] = values[key]
     if not problems:
+        problems += _as_listed(path, line, record)
+    if not problems:
         result.rows.append(CsvRow(line, record, dated=bool(values.get("signed"))))
     return problems
+
+
+def _as_listed(path: Path, line: int, record: dict[str, Any]) -> list[Problem]:
+    """What the list would find wrong with the entry a row makes, told at the row.
+
+    The list reads each entry it is given as it reads the file: a row the import's own
+    rules let through but the list refuses would stop the whole import when it is
+    written, at a line of a file never written, ``--skip-invalid`` or not.
+    """
+    item = LineDict()
+    item.line = line
+    for key, value in record.items():
+        if value is not None:
+            item[key] = value
+            item.key_lines[key] = line
+    found: list[Problem] = []
+    read_signatory(item, line, path, found)
+    return [p for p in found if not p.warning]

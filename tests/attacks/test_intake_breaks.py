@@ -196,3 +196,39 @@ def test_a_row_with_a_day_of_withdrawal_comes_in_withdrawn(ws: Path) -> None:
         "Organizations,Alpha Organization,organization,,Germany,2024-04-03\n"
         "Organizations,beta Organization,organization,,,2024-04-03\n"
     )
+
+
+# -- a row the import lets through and the list refuses ---------------------------------
+
+
+def test_a_name_of_invisible_characters_is_a_bad_row_not_a_refused_list(ws: Path) -> None:
+    form = _csv(
+        "Full name,Signing as,Group\n\u200b\u200b,An individual,intl\nOk Person,An individual,intl\n"
+    )
+    result = run("sig", "import", "people", form, "--skip-invalid")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "form.csv:2: warning: skipped: the row has no name\n"
+        "  hint: fill in the name, or delete the row\n"
+    )
+    assert result.stdout == (
+        "added: Ok Person (intl, pending) from form.csv:3\n"
+        "Imported 1 of 2 rows into signatories/people.yaml (0 already on the list, 1 skipped).\n"
+    )
+
+
+def test_a_row_the_list_would_refuse_is_told_at_its_row(ws: Path) -> None:
+    before = PEOPLE.read_bytes()
+    form = _csv(
+        "Full name,Signing as,Group,Status,Withdrawn on\n"
+        "Ann Lee,An individual,intl,signed,2024-04-05\n"
+    )
+    result = run("sig", "import", "people", form)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "form.csv:2: signatory 'Ann Lee' withdrew on 2024-04-05, but its status is 'signed'\n"
+        "  hint: write 'status: withdrawn'; if they signed again, take out 'withdrawn'\n"
+        "Error: 1 row of form.csv cannot be imported; nothing was imported\n"
+        "  hint: fix the rows, or pass --skip-invalid to import the rest\n"
+    )
+    assert PEOPLE.read_bytes() == before
