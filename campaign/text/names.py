@@ -34,6 +34,11 @@ def fold(text: str) -> str:
     return _fold_any(text)
 
 
+# The kana voicing marks, which decomposition splits off as combining marks: they make
+# another letter (か ka, が ga; クリーン "clean", グリーン "green"), not an accent.
+_LETTER_MARKS = frozenset("\u3099\u309a")
+
+
 def _fold_any(text: str) -> str:
     """``fold`` of any text."""
     decomposed = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
@@ -41,7 +46,9 @@ def _fold_any(text: str) -> str:
     bare = (
         decomposed
         if decomposed.isascii()
-        else "".join(c for c in decomposed if not unicodedata.combining(c))
+        else "".join(
+            c for c in decomposed if not unicodedata.combining(c) or c in _LETTER_MARKS
+        )
     )
     return _SPACE.sub(" ", _PUNCT.sub(" ", bare.casefold())).strip()
 

@@ -203,7 +203,9 @@ def test_a_row_with_a_day_of_withdrawal_comes_in_withdrawn(ws: Path) -> None:
 
 def test_a_name_of_invisible_characters_is_a_bad_row_not_a_refused_list(ws: Path) -> None:
     form = _csv(
-        "Full name,Signing as,Group\n\u200b\u200b,An individual,intl\nOk Person,An individual,intl\n"
+        "Full name,Signing as,Group\n"
+        "\u200b\u200b,An individual,intl\n"
+        "Ok Person,An individual,intl\n"
     )
     result = run("sig", "import", "people", form, "--skip-invalid")
     assert result.exit_code == 0
@@ -232,3 +234,38 @@ def test_a_row_the_list_would_refuse_is_told_at_its_row(ws: Path) -> None:
         "  hint: fix the rows, or pass --skip-invalid to import the rest\n"
     )
     assert PEOPLE.read_bytes() == before
+
+
+# -- a voicing mark is a letter, not an accent ----------------------------------------------
+
+
+def test_names_told_apart_by_a_voicing_mark_are_two_signatories(ws: Path) -> None:
+    assert run("sig", "add", "people", "--name", "グリーン・ジャパン", "--type", "organization",
+               "--group", "orgs", "--signed", "2024-04-10").exit_code == 0  # fmt: skip
+    added = run("sig", "add", "people", "--name", "クリーン・ジャパン", "--type", "organization",
+                "--group", "orgs", "--signed", "2024-04-11")  # fmt: skip
+    assert added.exit_code == 0
+    assert added.stdout == "added: クリーン・ジャパン (orgs, signed)\n"
+    withdrawn = run("sig", "withdraw", "people", "クリーン・ジャパン", "--date", "2024-04-20")
+    assert withdrawn.stdout == (
+        "withdrawn: クリーン・ジャパン (signatories/people.yaml:42), on 2024-04-20\n"
+    )
+    assert "グリーン・ジャパン" in _printed()
+
+
+def test_accents_and_half_width_kana_still_fold_as_one_name(ws: Path) -> None:
+    # Half-width ｸﾞﾘｰﾝ is グリーン; Émile is Emile.
+    for name in ("ｸﾞﾘｰﾝ", "グリーン"):
+        result = run("sig", "add", "people", "--name", name, "--type", "organization",
+                     "--group", "orgs")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: signatories/people.yaml:36: ｸﾞﾘｰﾝ is already on the list (signed); "
+        "nothing was changed\n"
+    )
+    result = run("sig", "add", "people", "--name", "Emile Abel", "--type", "individual",
+                 "--group", "intl")  # fmt: skip
+    assert result.stderr == (
+        "Error: signatories/people.yaml:8: Émile Abel is already on the list (signed); "
+        "nothing was changed\n"
+    )
