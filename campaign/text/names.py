@@ -46,9 +46,7 @@ def _fold_any(text: str) -> str:
     bare = (
         decomposed
         if decomposed.isascii()
-        else "".join(
-            c for c in decomposed if not unicodedata.combining(c) or c in _LETTER_MARKS
-        )
+        else "".join(c for c in decomposed if not unicodedata.combining(c) or c in _LETTER_MARKS)
     )
     return _SPACE.sub(" ", _PUNCT.sub(" ", bare.casefold())).strip()
 

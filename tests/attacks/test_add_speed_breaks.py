@@ -150,9 +150,7 @@ def _old_fold(text: str) -> str:
     """b58940c's ``fold``, keeping the kana voicing marks as fold has since (they make
     another letter: test_intake_breaks.py)."""
     decomposed = unicodedata.normalize("NFKD", _OLD_INVISIBLE.sub("", text))
-    bare = "".join(
-        c for c in decomposed if not unicodedata.combining(c) or c in "\u3099\u309a"
-    )
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c) or c in "\u3099\u309a")
     return _OLD_SPACE.sub(" ", _OLD_PUNCT.sub(" ", bare.casefold())).strip()
 
 
