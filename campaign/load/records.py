@@ -498,11 +498,15 @@ def check_duplicates(
     only a name or address the edit gives to one more entry is told, as one the list
     held twice already is check's to tell (and dedupe's to merge).
     """
-    held = Counter(key for entry in before or () for key, _ in _identities(entry))
-    now = Counter(key for entry in entries.entries for key, _ in _identities(entry))
+    # Each name folded once: an edit's check reads the list before it and after it, the
+    # same names but for the edit's (a 10,000-entry list for each 'sig add').
+    folded: dict[str, str] = {}
+    held = Counter(key for entry in before or () for key, _ in _identities(entry, folded))
+    keyed = [(entry, _identities(entry, folded)) for entry in entries.entries]
+    now = Counter(key for _, keys in keyed for key, _ in keys)
     seen: dict[str, int] = {}
-    for entry in entries.entries:
-        for key, what in _identities(entry):
+    for entry, keys in keyed:
+        for key, what in keys:
             if key in seen and (before is None or now[key] > max(held[key], 1)):
                 problems.append(
                     Problem(
@@ -516,12 +520,19 @@ def check_duplicates(
             seen.setdefault(key, entry.line)
 
 
-def _identities(entry: Signatory) -> list[tuple[str, str]]:
-    """The keys no two entries may share, each with what it is: names and e-mail address."""
+def _identities(entry: Signatory, folded: dict[str, str]) -> list[tuple[str, str]]:
+    """The keys no two entries may share, each with what it is: names and e-mail address.
+
+    ``folded``: each name's fold, as far as worked out (filled in here).
+    """
     if entry.status == "withdrawn":
         return []
     # A name in its own script and in Latin letters: either may be someone else's.
-    names = dict.fromkeys(fold(name) for name in (entry.name, entry.name_latin) if name)
+    names = dict.fromkeys(
+        folded.get(name) or folded.setdefault(name, fold(name))
+        for name in (entry.name, entry.name_latin)
+        if name
+    )
     keys = [(f"name:{name}", "name") for name in names if name]
     if entry.email:
         keys.append((f"email:{entry.email.casefold()}", "e-mail address"))
