@@ -17,6 +17,15 @@ def safe_cell(cell: str) -> str:
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
+def cell_text(cell: str) -> str:
+    """A cell read back as it was before ``safe_cell``: its leading quote taken off again.
+
+    A spreadsheet never writes that quote into a CSV (it is how one types such a cell),
+    so a cell holding it before = + - @ was written by safe_cell.
+    """
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV with a BOM (so spreadsheet programs read UTF-8) and formula-safe cells."""
     out = io.StringIO()

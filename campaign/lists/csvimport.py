@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, Problem, display_path, shown
+from campaign.files.tables import cell_text
 from campaign.load.records import SIGNATORY_KEYS, read_signatory
 from campaign.load.schema import BLANK, close_match, control_character, email_problem
 from campaign.load.yamlfile import LineDict
@@ -447,7 +448,9 @@ def _row(
             "a value holding the separator must be in double quotes",
         )
         return problems
-    values = {k: cells[i].strip() for i, k in enumerate(columns) if k and i < len(cells)}
+    # A cell 'sig export' (or the build's signatories.csv) kept from running as a
+    # formula reads back as it was: "'@Home" is "@Home" again.
+    values = {k: cell_text(cells[i]).strip() for i, k in enumerate(columns) if k and i < len(cells)}
     record: dict[str, Any] = {}
     for key in _ONE_LINE:
         if values.get(key):

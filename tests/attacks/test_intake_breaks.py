@@ -16,7 +16,11 @@ Each case here came out wrong on 391b86f:
   at a line of a YAML file that was never written;
 - Japanese names that differ by a voicing mark (グリーン "green", クリーン "clean";
   が is not か) were one name to every comparison: the second could not sign,
-  ``withdraw`` of one withdrew the other, ``dedupe --merge`` merged them.
+  ``withdraw`` of one withdrew the other, ``dedupe --merge`` merged them;
+- (found the same day, in the attack's report) a list exported with ``sig export`` and
+  imported again changed every name starting with = + - @: the quote the export puts
+  before such a cell, so that a spreadsheet never runs it, stayed in the name
+  ("'@Home Collective"), with exit 0.
 """
 
 from __future__ import annotations
@@ -269,3 +273,27 @@ def test_accents_and_half_width_kana_still_fold_as_one_name(ws: Path) -> None:
         "Error: signatories/people.yaml:8: Émile Abel is already on the list (signed); "
         "nothing was changed\n"
     )
+
+
+# -- a list exported and imported again -------------------------------------------------
+
+
+def test_a_name_kept_from_running_as_a_formula_reads_back_as_written(ws: Path) -> None:
+    form = _csv(
+        "Name,Type,Group\n"
+        "@Home Collective,organization,intl\n"
+        "=Equal Rights,organization,intl\n"
+        "-Minus Org,organization,intl\n"
+        "'t Hooft Circle,organization,intl\n"
+    )
+    assert run("sig", "import", "people", form).exit_code == 0
+    assert run("sig", "export", "people", "-o", "out.csv").exit_code == 0
+    exported = Path("out.csv").read_text(encoding="utf-8-sig")
+    assert "\n'@Home Collective," in exported  # a spreadsheet shows it, never runs it
+    again = run("sig", "import", "copy", "out.csv", "--create")
+    assert again.exit_code == 0, again.output
+    added = [line for line in again.stdout.splitlines() if "(intl, pending)" in line]
+    names = sorted(line.removeprefix("added: ").split(" (intl")[0] for line in added)
+    assert names == [  # and the minimal list's own pending entry
+        "'t Hooft Circle", "-Minus Org", "=Equal Rights", "@Home Collective", "Pending Person"
+    ]  # fmt: skip
