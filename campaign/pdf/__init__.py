@@ -1,5 +1,6 @@
 """The PDF layer: the only package that imports WeasyPrint and pikepdf.
 
+``weasy`` imports WeasyPrint (its libraries found without running a compiler),
 ``engine`` lays HTML out and writes it (reading only the files a letter may show),
 ``cascade`` has WeasyPrint read a style sheet once per process, ``shaping`` has
 Pango shape a line once for its layout and its drawing, ``pagestyles`` has a page's

@@ -198,10 +198,11 @@ def layout(html: str, base: Path, root: Path, variant: str = "") -> Any:
 
 def _html(html: str, base_url: str, fetcher: Any) -> Any:
     """WeasyPrint's document of ``html``; a batch of sheets read by their shapes (sheettree)."""
-    # Imported here: WeasyPrint takes about half a second to import, and only
+    # Imported here: WeasyPrint takes a quarter of a second to import, and only
     # commands that make PDFs should pay for it.
     import cssselect2
-    import weasyprint
+
+    from campaign.pdf.weasy import weasyprint
 
     install()  # style sheets read once per process (cascade.py)
     shape_once()  # each line's text shaped once, for its layout and its drawing (shaping.py)

@@ -228,7 +228,7 @@ def default_jobs() -> int:
 
 
 # What the fork server imports once, so that each worker starts with it.
-PRELOAD = ("campaign.pdf.workers", "campaign.pdf.render", "weasyprint")
+PRELOAD = ("campaign.pdf.workers", "campaign.pdf.render", "campaign.pdf.weasy")
 
 
 @contextmanager
