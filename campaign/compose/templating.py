@@ -9,7 +9,6 @@ import os
 import re
 import sys
 import traceback
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -26,7 +25,7 @@ from campaign.compose.vary import VaryParts
 from campaign.errors import Problem, display_path
 from campaign.load.catalog import BUILTIN_TEMPLATES, part_names
 from campaign.load.confine import Confined, off_limits, read_confined
-from campaign.load.schema import close_bidi, close_match
+from campaign.load.schema import close_bidi, close_match, runs_right_to_left
 from campaign.model.limits import template_memory, template_time
 from campaign.paths import kind, read_text, resolved
 from campaign.text.wording import say, say_count
@@ -156,26 +155,6 @@ def css_counters(text: str) -> Markup:
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 
 
-# The bidirectional classes of a letter that sets a text's direction (UAX #9, P2), and
-# the marks that open an isolate (whose letters do not) and the one that closes it.
-_STRONG = {"L": False, "R": True, "AL": True}
-_ISOLATES, _PDI = "\u2066\u2067\u2068", "\u2069"
-
-
-def _runs_right_to_left(text: str) -> bool:
-    """Whether ``text`` runs right to left: its first letter of a direction, outside any
-    isolate it holds, is right to left (as Unicode's first strong isolate decides)."""
-    depth = 0
-    for char in text:
-        if char in _ISOLATES:
-            depth += 1
-        elif char == _PDI:
-            depth = max(depth - 1, 0)
-        elif not depth and (strong := unicodedata.bidirectional(char)) in _STRONG:
-            return _STRONG[strong]
-    return False  # no letter of a direction (digits, a dash): left to right
-
-
 def _isolate(line: Any, rtl: bool) -> Any:
     """``line`` (text or markup) set in its own direction where that is not the page's."""
     # On a page right to left, "1-2-3 Nagatacho" stands as "Nagatacho 1-2-3" and "Example
@@ -187,7 +166,7 @@ def _isolate(line: Any, rtl: bool) -> Any:
     # A closing mark the line never opened could close an isolate around it, and the
     # rest of the line would run in the page's direction: balanced (the loader warns).
     markup = Markup(close_bidi(str(escape(line))))  # direction marks are no markup
-    own = _runs_right_to_left(markup.striptags())
+    own = runs_right_to_left(markup.striptags())
     if own == rtl:
         return markup  # set in the page's direction, as it runs
     # The direction set on an element, not by Unicode's isolate marks around the text:

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -289,12 +290,18 @@ LINE_BREAK = re.compile(r"\s*[\n\r\v\f\u2028\u2029]\s*")
 # White space and characters that print nothing: zero-width spaces and joiners,
 # direction marks and controls, the soft hyphen, the byte-order mark.
 BLANK = re.compile(f"[\\s{scripts.INVISIBLE}]*")
-# Embeddings and overrides are closed by POP DIRECTIONAL FORMATTING, isolates by
-# POP DIRECTIONAL ISOLATE (Unicode's bidirectional algorithm, UAX #9).
-BIDI_OPENERS = {c: "\u202c" for c in "\u202a\u202b\u202d\u202e"} | {
-    c: "\u2069" for c in "\u2066\u2067\u2068"
+# The direction controls of Unicode's bidirectional algorithm (UAX #9): embeddings and
+# overrides (LRE, RLE, LRO, RLO) are closed by POP DIRECTIONAL FORMATTING, isolates (LRI,
+# RLI, FSI) by POP DIRECTIONAL ISOLATE.
+BIDI_EMBEDDINGS, POP_FORMATTING = "\u202a\u202b\u202d\u202e", "\u202c"
+BIDI_ISOLATES, POP_ISOLATE = "\u2066\u2067\u2068", "\u2069"
+BIDI_OPENERS = {c: POP_FORMATTING for c in BIDI_EMBEDDINGS} | {
+    c: POP_ISOLATE for c in BIDI_ISOLATES
 }
-BIDI_CONTROL = re.compile(f"[{''.join(BIDI_OPENERS)}\u202c\u2069]")
+BIDI_CONTROL = re.compile(f"[{''.join(BIDI_OPENERS)}{POP_FORMATTING}{POP_ISOLATE}]")
+# The bidirectional classes of a letter that sets a text's direction (UAX #9, P2): True
+# where it runs right to left.
+_STRONG = {"L": False, "R": True, "AL": True}
 
 
 def close_bidi(text: str) -> str:
@@ -312,13 +319,13 @@ def balanced_bidi(text: str) -> tuple[str, str, str]:
     for char in text:
         if char in BIDI_OPENERS:
             stack.append((BIDI_OPENERS[char], char))
-        elif char == "\u202c" and stack and stack[-1][0] == "\u202c":
+        elif char == POP_FORMATTING and stack and stack[-1][0] == POP_FORMATTING:
             stack.pop()
-        elif char == "\u2069" and any(closer == "\u2069" for closer, _ in stack):
+        elif char == POP_ISOLATE and any(closer == POP_ISOLATE for closer, _ in stack):
             # A PDI closes its isolate and any embedding opened inside it.
-            while stack.pop()[0] != "\u2069":
+            while stack.pop()[0] != POP_ISOLATE:
                 pass
-        elif char in "\u202c\u2069":
+        elif char in (POP_FORMATTING, POP_ISOLATE):
             # It closes nothing here. A PDI would close the isolate a name or an address
             # line is printed in (templating.isolated), and the rest of the line would
             # run in the page's direction.
@@ -327,6 +334,20 @@ def balanced_bidi(text: str) -> tuple[str, str, str]:
         kept.append(char)
     closers = "".join(closer for closer, _ in reversed(stack))
     return "".join(kept) + closers, stray, stack[0][1] if stack else ""
+
+
+def runs_right_to_left(text: str) -> bool:
+    """Whether ``text`` runs right to left: its first letter of a direction, outside any
+    isolate it holds, is right to left (as Unicode's first strong isolate decides)."""
+    depth = 0
+    for char in text:
+        if char in BIDI_ISOLATES:
+            depth += 1
+        elif char == POP_ISOLATE:
+            depth = max(depth - 1, 0)
+        elif not depth and (strong := unicodedata.bidirectional(char)) in _STRONG:
+            return _STRONG[strong]
+    return False  # no letter of a direction (digits, a dash): left to right
 
 
 # Unicode's control characters (category Cc) but for the line breaks and the tab:
