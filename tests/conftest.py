@@ -131,6 +131,42 @@ SENDER = (
 )
 
 
+# A sender whose name and street number a page right to left would turn round if they
+# were set in its direction (".e.V Test Coalition", "Test Street 1-3").
+LATIN_SENDER = "sender:\n  name: Test Coalition e.V.\n  address: [1-3 Test Street, 10115 Berlin]\n"
+
+
+def one_letter(
+    root: Path,
+    language: str,
+    *,
+    sender: str,
+    signatories: tuple[str, str],
+    groups: dict[str, str],
+    recipients: str,
+    body: str,
+    extra: str = "",
+) -> Path:
+    """A workspace of one letter, 'l', in ``language``, signed from ``signatories`` (name, YAML)."""
+    letter = root / "letters" / "l"
+    letter.mkdir(parents=True)
+    (root / "signatories").mkdir()
+    (root / "campaign.yaml").write_text(sender, encoding="utf-8")
+    list_name, listed = signatories
+    headings = "".join(f"    - key: {key}\n      heading: {name}\n" for key, name in groups.items())
+    (letter / "letter.yaml").write_text(
+        "title: Test title\nsubject: Test subject\ndate: 2020-02-13\n"
+        f"language: {language}\nenvelope: din5008-b\n"
+        f"signatories:\n  list: {list_name}\n  groups:\n{headings}"
+        "closing: Closing line.\n" + extra,
+        encoding="utf-8",
+    )
+    (letter / "recipients.yaml").write_text(recipients, encoding="utf-8")
+    (letter / "body.md").write_text(body, encoding="utf-8")
+    (root / "signatories" / f"{list_name}.yaml").write_text(listed, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     """An SMTP server on 127.0.0.1 (CAMPAIGN_SMTP_* point at it), stopped after the test."""
@@ -288,6 +324,24 @@ def pdf_words(path: Path, page: int = 1) -> list[Word]:
             box = [float(el.attrib[k]) * MM_PER_PT for k in ("xMin", "yMin", "xMax", "yMax")]
             words.append(Word(el.text or "", *box))
     return words
+
+
+def page_lines(words: list[Word]) -> list[str]:
+    """The page's lines, top to bottom, each its words left to right as they stand."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.top), w.left)):
+        if rows and abs(rows[-1][0].top - word.top) < 1:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [" ".join(w.text for w in sorted(row, key=lambda w: w.left)) for row in rows]
+
+
+def line_at(words: list[Word], first: str) -> str:
+    """The words on the line of the word ``first``, left to right, as they stand."""
+    anchor = next(w for w in words if w.text.strip(".") == first.strip("."))
+    same = [w for w in words if abs(w.top - anchor.top) < 1]
+    return " ".join(w.text for w in sorted(same, key=lambda w: w.left))
 
 
 def pdf_info(path: Path) -> dict[str, str]:

@@ -25,61 +25,26 @@ is not the page's: the direction holds on every line of it.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from conftest import Word, pdf_words, run
-
-LETTER = textwrap.dedent("""\
-    title: Test title
-    subject: Test subject
-    date: 2020-02-13
-    language: {language}
-    envelope: din5008-b
-    signatories:
-      list: people
-      groups:
-        - key: orgs
-          heading: Organizations
-    closing: Closing line.
-    """)
+from conftest import LATIN_SENDER, one_letter, page_lines, pdf_words, run
 
 
 def _workspace(root: Path, address: list[str], names: list[str], language: str = "ar") -> Path:
     """A letter (in Arabic) to one addressee at ``address``, signed by ``names``."""
-    letter = root / "letters" / "l"
-    letter.mkdir(parents=True)
-    (root / "signatories").mkdir()
-    (root / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition e.V.\n  address: [1-3 Test Street, 10115 Berlin]\n",
-        encoding="utf-8",
-    )
-    (letter / "letter.yaml").write_text(LETTER.format(language=language), encoding="utf-8")
     lines = "".join(f'      - "{line}"\n' for line in address)
-    (letter / "recipients.yaml").write_text(
-        f"to:\n  - name: Ada Minister\n    title: Minister\n    address:\n{lines}",
-        encoding="utf-8",
+    listed = "".join(
+        f'  - name: "{name}"\n    type: organization\n    group: orgs\n' for name in names
     )
-    (letter / "body.md").write_text("نكتب إليكم.\n", encoding="utf-8")
-    (root / "signatories" / "people.yaml").write_text(
-        "signatories:\n"
-        + "".join(
-            f'  - name: "{name}"\n    type: organization\n    group: orgs\n' for name in names
-        ),
-        encoding="utf-8",
+    return one_letter(
+        root,
+        language,
+        sender=LATIN_SENDER,
+        signatories=("people", f"signatories:\n{listed}"),
+        groups={"orgs": "Organizations"},
+        recipients=f"to:\n  - name: Ada Minister\n    title: Minister\n    address:\n{lines}",
+        body="نكتب إليكم.\n",
     )
-    return root
-
-
-def _lines(words: list[Word]) -> list[str]:
-    """The page's lines, top to bottom, each its words left to right as they stand."""
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (round(w.top), w.left)):
-        if rows and abs(rows[-1][0].top - word.top) < 1:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
-    return [" ".join(w.text for w in sorted(row, key=lambda w: w.left)) for row in rows]
 
 
 def test_a_closing_mark_never_opened_does_not_undo_the_isolate(tmp_path: Path) -> None:
@@ -100,10 +65,10 @@ def test_a_closing_mark_never_opened_does_not_undo_the_isolate(tmp_path: Path) -
         "letters/l/recipients.yaml:4: warning: 'address' closes a text direction control "
         "(U+2069) that it never opened\n"
     ) in result.output
-    letter = _lines(pdf_words(tmp_path / "build" / "l" / "to" / "ada-minister.pdf"))
+    letter = page_lines(pdf_words(tmp_path / "build" / "l" / "to" / "ada-minister.pdf"))
     assert "1-2-3 Nagatacho" in letter  # the window; it read "Nagatacho 1-2-3"
     assert "Example Inc." in letter  # the list under the letter
-    listed = _lines(pdf_words(tmp_path / "build" / "l" / "signatories.pdf"))
+    listed = page_lines(pdf_words(tmp_path / "build" / "l" / "signatories.pdf"))
     assert "Example Inc." in listed
 
 
@@ -123,10 +88,10 @@ def test_a_wrapped_address_line_stands_as_written_after_its_break(tmp_path: Path
     result = run("build", workspace=root)
     assert result.exit_code == 0, result.output
     out = tmp_path / "build" / "l"
-    envelope = _lines(pdf_words(out / "envelopes.pdf"))
+    envelope = page_lines(pdf_words(out / "envelopes.pdf"))
     at = envelope.index("Cabinet Office Incorporated Department of Long Names")
     assert envelope[at + 1] == "1-2-3 Ltd."  # it read ".Ltd 1-2-3"
-    letter = _lines(pdf_words(out / "to" / "ada-minister.pdf"))
+    letter = page_lines(pdf_words(out / "to" / "ada-minister.pdf"))
     at = letter.index("Cabinet Office Incorporated Department of")
     assert letter[at + 1] == "Long Names 1-2-3 Ltd."  # it read ".Long Names 1-2-3 Ltd"
 
@@ -137,9 +102,9 @@ def test_a_wrapped_name_stands_as_written_and_is_proven(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # the name was 'missing' (exit 1)
     out = tmp_path / "build" / "l"
     first = LONG_NAME.removesuffix(" Ltd.")
-    letter = _lines(pdf_words(out / "to" / "ada-minister.pdf"))
+    letter = page_lines(pdf_words(out / "to" / "ada-minister.pdf"))
     assert letter[letter.index(first) + 1] == "Ltd."  # the list, wrapped; it read ".Ltd"
-    listed = _lines(pdf_words(out / "signatories.pdf"))
+    listed = page_lines(pdf_words(out / "signatories.pdf"))
     assert listed[listed.index(first) + 1] == "Ltd."
 
 
@@ -151,5 +116,5 @@ def test_an_arabic_name_ends_at_its_left_on_a_page_left_to_right(tmp_path: Path)
     root = _workspace(tmp_path, ["1 Road", "10117 Berlin"], ["منظمة حقوق الإنسان."], "en-US")
     result = run("build", workspace=root)
     assert result.exit_code == 0, result.output
-    listed = _lines(pdf_words(tmp_path / "build" / "l" / "signatories.pdf"))
+    listed = page_lines(pdf_words(tmp_path / "build" / "l" / "signatories.pdf"))
     assert ". ناسنإلا قوقح ةمظنم" in listed  # it stood "ناسنإلا قوقح ةمظنم."

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import Word, flat, pdf_pages, pdf_text, pdf_words, run
+from conftest import LATIN_SENDER, flat, line_at, one_letter, pdf_pages, pdf_text, pdf_words, run
 
 # Bidi marks that pdftotext puts around lines; a reader never sees them.
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -52,6 +52,20 @@ signatories:
 """
 
 BODY = "We write on behalf of {{ signatories.count }} signatories.\n"
+SENDER = "sender:\n  name: Test Coalition\n  address: [1 Test Street, 10115 Berlin, Germany]\n"
+# The two recipients of the letters below: each has an honorific for the Japanese layout.
+RECIPIENTS = textwrap.dedent("""\
+    to:
+      - name: Ada Minister
+        title: Minister
+        honorific: 様
+        address: [Ministry, 1 Road, 10117 Berlin]
+    cc:
+      - name: Bob Deputy
+        title: Deputy
+        honorific: 様
+        address: [Office, 2 Road, 10117 Berlin]
+    """)
 
 
 def workspace(
@@ -62,53 +76,19 @@ def workspace(
     signatories: str = CJK_LIST,
     recipients: str = "",
     extra: str = "",
+    sender: str = SENDER,
 ) -> Path:
     """A one-letter workspace in ``language`` with the Japanese and Korean list."""
-    (root / "letters" / "l").mkdir(parents=True)
-    (root / "signatories").mkdir()
-    (root / "campaign.yaml").write_text(
-        textwrap.dedent("""\
-            sender:
-              name: Test Coalition
-              address: [1 Test Street, 10115 Berlin, Germany]
-            """)
+    return one_letter(
+        root,
+        language,
+        sender=sender,
+        signatories=("cjk", signatories),
+        groups={"people": "People", "orgs": "Organizations"},
+        recipients=recipients or RECIPIENTS,
+        body=body,
+        extra=extra,
     )
-    (root / "letters" / "l" / "letter.yaml").write_text(
-        textwrap.dedent(f"""\
-            title: Test title
-            subject: Test subject
-            date: 2020-02-13
-            language: {language}
-            envelope: din5008-b
-            signatories:
-              list: cjk
-              groups:
-                - key: people
-                  heading: People
-                - key: orgs
-                  heading: Organizations
-            closing: Closing line.
-            """)
-        + extra
-    )
-    (root / "letters" / "l" / "recipients.yaml").write_text(
-        recipients
-        or textwrap.dedent("""\
-            to:
-              - name: Ada Minister
-                title: Minister
-                honorific: 様
-                address: [Ministry, 1 Road, 10117 Berlin]
-            cc:
-              - name: Bob Deputy
-                title: Deputy
-                honorific: 様
-                address: [Office, 2 Road, 10117 Berlin]
-            """)
-    )
-    (root / "letters" / "l" / "body.md").write_text(body)
-    (root / "signatories" / "cjk.yaml").write_text(signatories)
-    return root
 
 
 def build(root: Path, *args: str) -> Path:
@@ -331,13 +311,6 @@ def test_a_latin_name_starting_with_a_number_is_proven_in_a_letter_right_to_left
     assert "1969 KAL Abductees' Families Association" in text
 
 
-def line_at(words: list[Word], first: str) -> str:
-    """The words on the line of the word ``first``, left to right, as they stand."""
-    anchor = next(w for w in words if w.text.strip(".") == first.strip("."))
-    same = [w for w in words if abs(w.top - anchor.top) < 1]
-    return " ".join(w.text for w in sorted(same, key=lambda w: w.left))
-
-
 RIGHT_TO_LEFT_RECIPIENTS = """\
 to:
   - name: Ada Minister
@@ -369,9 +342,7 @@ def test_names_and_address_lines_stand_as_written_on_a_page_right_to_left(
         body="نكتب إليكم.\n",
         signatories=signatories,
         recipients=RIGHT_TO_LEFT_RECIPIENTS,
-    )
-    (root / "campaign.yaml").write_text(
-        "sender:\n  name: Test Coalition e.V.\n  address: [1-3 Test Street, 10115 Berlin]\n"
+        sender=LATIN_SENDER,
     )
     out = build(root)
     letter = pdf_words(out / "to" / "ada-minister.pdf")
