@@ -131,6 +131,88 @@ SENDER = (
 )
 
 
+# A list of signers for ``campaign notify``, one of every case of consent (tests/e2e/
+# test_notify.py); ``signers_of`` takes a few of them.
+SIGNERS = """\
+signatories:
+  - name: Zoë Zimmer
+    type: individual
+    group: intl
+    signed: 2024-04-01
+    email: zoe@example.org
+    phone: PHONE-MARK
+    notes: NOTES-MARK
+    source: SOURCE-MARK
+    contact: 'yes'
+  - name: Émile Abel
+    type: individual
+    affiliation: University of Tests
+    country: France
+    group: intl
+    signed: 2024-04-02
+    email: emile@example.org
+    contact: 'yes'
+  - name: Withdrawn Person
+    type: individual
+    group: intl
+    signed: 2024-04-02
+    status: withdrawn
+    withdrawn: 2024-04-10
+    email: gone@example.org
+    contact: 'yes'
+  - name: Pending Person
+    type: individual
+    group: intl
+    status: pending
+    email: pending@example.org
+    contact: 'yes'
+  - name: Nay Sayer
+    type: individual
+    group: intl
+    signed: 2024-04-02
+    email: nay@example.org
+    contact: 'no'
+  - name: Opted Out
+    type: individual
+    group: intl
+    signed: 2024-04-02
+    email: out@example.org
+    contact: 'yes'
+    optout: 2024-04-20
+  - name: Never Asked
+    type: individual
+    group: intl
+    signed: 2024-04-02
+    email: asked@example.org
+  - name: beta Organization
+    type: organization
+    group: orgs
+    signed: 2024-04-03
+    email: beta@example.org
+    contact: 'yes'
+  - name: Alpha Organization
+    type: organization
+    country: Germany
+    group: orgs
+    signed: 2024-04-03
+    email: alpha@example.org
+    contact: 'yes'
+  - name: Paper Only
+    type: organization
+    group: orgs
+    signed: 2024-04-03
+    contact: 'yes'
+"""
+
+
+def signers_of(names: tuple[str, ...], listed: str = SIGNERS) -> str:
+    """``listed`` (a list's YAML) with only the entries named ``names``, in its order."""
+    head, *entries = re.split(r"(?m)^(?=  - name: )", listed)
+    kept = [entry for entry in entries if entry.split("\n")[0].removeprefix("  - name: ") in names]
+    assert len(kept) == len(names), names  # a name not on the list, or on it twice
+    return head + "".join(kept)
+
+
 # A sender whose name and street number a page right to left would turn round if they
 # were set in its direction (".e.V Test Coalition", "Test Street 1-3").
 LATIN_SENDER = "sender:\n  name: Test Coalition e.V.\n  address: [1-3 Test Street, 10115 Berlin]\n"

@@ -29,35 +29,10 @@ from pathlib import Path
 import pytest
 from smtpbox import Inbox, serve, text_of
 
-from conftest import run
+from conftest import run, signers_of
 
-SIGNERS = """\
-signatories:
-  - name: Zoë Zimmer
-    type: individual
-    group: intl
-    signed: 2024-04-01
-    email: zoe@example.org
-    contact: 'yes'
-  - name: Émile Abel
-    type: individual
-    group: intl
-    signed: 2024-04-02
-    email: emile@example.org
-    contact: 'yes'
-  - name: Pending Person
-    type: individual
-    group: intl
-    status: pending
-    email: pending@example.org
-    contact: 'yes'
-  - name: Alpha Organization
-    type: organization
-    group: orgs
-    signed: 2024-04-03
-    email: alpha@example.org
-    contact: 'yes'
-"""
+# Four who agreed to be mailed: one pending, one an organization.
+SIGNERS = signers_of(("Zoë Zimmer", "Émile Abel", "Pending Person", "Alpha Organization"))
 
 
 @pytest.fixture

@@ -11,78 +11,8 @@ from smtpbox import Inbox, serve, text_of
 
 from campaign.model import fields
 
-from conftest import pdf_text, run
+from conftest import SIGNERS, pdf_text, run
 
-SIGNERS = """\
-signatories:
-  - name: Zoë Zimmer
-    type: individual
-    group: intl
-    signed: 2024-04-01
-    email: zoe@example.org
-    phone: PHONE-MARK
-    notes: NOTES-MARK
-    source: SOURCE-MARK
-    contact: 'yes'
-  - name: Émile Abel
-    type: individual
-    affiliation: University of Tests
-    country: France
-    group: intl
-    signed: 2024-04-02
-    email: emile@example.org
-    contact: 'yes'
-  - name: Withdrawn Person
-    type: individual
-    group: intl
-    signed: 2024-04-02
-    status: withdrawn
-    withdrawn: 2024-04-10
-    email: gone@example.org
-    contact: 'yes'
-  - name: Pending Person
-    type: individual
-    group: intl
-    status: pending
-    email: pending@example.org
-    contact: 'yes'
-  - name: Nay Sayer
-    type: individual
-    group: intl
-    signed: 2024-04-02
-    email: nay@example.org
-    contact: 'no'
-  - name: Opted Out
-    type: individual
-    group: intl
-    signed: 2024-04-02
-    email: out@example.org
-    contact: 'yes'
-    optout: 2024-04-20
-  - name: Never Asked
-    type: individual
-    group: intl
-    signed: 2024-04-02
-    email: asked@example.org
-  - name: beta Organization
-    type: organization
-    group: orgs
-    signed: 2024-04-03
-    email: beta@example.org
-    contact: 'yes'
-  - name: Alpha Organization
-    type: organization
-    country: Germany
-    group: orgs
-    signed: 2024-04-03
-    email: alpha@example.org
-    contact: 'yes'
-  - name: Paper Only
-    type: organization
-    group: orgs
-    signed: 2024-04-03
-    contact: 'yes'
-"""
 SKIPPED = [
     "not sent: 1 signer, opted out: Opted Out",
     "not sent: 1 signer, contact: no: Nay Sayer",
