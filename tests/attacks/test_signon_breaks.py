@@ -77,6 +77,32 @@ def mailed(app: Flask, inbox: Inbox) -> dict[str, str]:
     return links(inbox.messages[-1])
 
 
+def confirmed(app: Flask, client: FlaskClient, inbox: Inbox, **changes: str) -> dict[str, str]:
+    """Sign (FORM, changed as given) and confirm from the e-mail: the e-mail's links."""
+    sign(client, **changes)
+    got = mailed(app, inbox)
+    confirm(client, got["confirm"])
+    return got
+
+
+def approved(
+    app: Flask, client: FlaskClient, inbox: Inbox, workspace: Path, **changes: str
+) -> dict[str, str]:
+    """A signature confirmed, then pulled and approved: the links of its e-mail."""
+    got = confirmed(app, client, inbox, **changes)
+    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    return got
+
+
+def signed_again(
+    app: Flask, client: FlaskClient, inbox: Inbox, first: dict[str, str], **changes: str
+) -> dict[str, str]:
+    """Withdraw by ``first``'s link, then sign again, not confirmed yet: the new links."""
+    withdraw(client, first["withdraw"])
+    sign(client, **changes)
+    return mailed(app, inbox)
+
+
 def listed(workspace: Path) -> str:
     return (workspace / "signatories" / "people.yaml").read_text()
 
@@ -86,13 +112,8 @@ def test_signing_again_with_the_address_of_a_withdrawal_not_pulled_yet_keeps_it_
 ) -> None:
     # Anyone who knows the address can send the form with it: that must not undo a
     # withdrawal the list has not had yet, nor put the name back on the page.
-    sign(client)
-    first = mailed(app, inbox)
-    confirm(client, first["confirm"])
-    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
-    withdraw(client, first["withdraw"])
-    sign(client, name="Ada Lovelace (again?)")
-    again = mailed(app, inbox)
+    first = approved(app, client, inbox, workspace)
+    again = signed_again(app, client, inbox, first, name="Ada Lovelace (again?)")
     state_of(app).forget_listing()  # not the page of a second ago: what the database says
     assert "Ada Lovelace" not in page_text(client.get("/"))
     pulled = run("sig", "pull", "people", workspace=workspace)
@@ -127,15 +148,11 @@ def test_signing_again_before_the_withdrawal_is_pulled_takes_the_new_answers_to_
     # then signed again without it and confirmed before the next pull. That pull said
     # "0 added, 0 already on the list, 0 withdrawn" and the list kept contact: 'yes', so
     # notify would mail someone who had taken their consent back.
-    sign(client, contact_consent="yes")
-    first = mailed(app, inbox)
-    confirm(client, first["confirm"])
-    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
+    first = approved(app, client, inbox, workspace, contact_consent="yes")
     assert "    contact: 'yes'\n" in listed(workspace)
     monkeypatch.setattr(store_module, "now", lambda: fixed_time + dt.timedelta(hours=2))
-    withdraw(client, first["withdraw"])
-    sign(client)  # the box left empty this time
-    confirm(client, mailed(app, inbox)["confirm"])
+    again = signed_again(app, client, inbox, first)  # the box left empty this time
+    confirm(client, again["confirm"])
     pulled = run("sig", "pull", "people", workspace=workspace)
     assert (pulled.exit_code, pulled.stdout) == (
         0,
@@ -156,8 +173,8 @@ def test_a_signature_in_a_group_the_letter_no_longer_prints_is_not_pulled(
 ) -> None:
     # The page offered the groups of letter.yaml when it started; the coordinator has
     # removed one since. Put in the list, the entry would break every check and build.
-    sign(client, name="Org One", kind="organisation", group="orgs", email="o@example.org")
-    confirm(client, mailed(app, inbox)["confirm"])
+    org = {"name": "Org One", "kind": "organisation", "group": "orgs", "email": "o@example.org"}
+    confirmed(app, client, inbox, **org)
     letter = workspace / "letters" / "test" / "letter.yaml"
     printed = letter.read_text()
     letter.write_text(printed.replace("    - key: orgs\n      heading: Organizations\n", ""))
@@ -195,9 +212,7 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
 ) -> None:
     # The list is written before the database remembers what went into it; a pull
     # killed in between must leave the next pull nothing to add, report or withdraw.
-    sign(client)
-    first = mailed(app, inbox)
-    confirm(client, first["confirm"])
+    first = confirmed(app, client, inbox)
 
     def killed(*_args: object) -> None:
         raise Killed
@@ -238,8 +253,7 @@ def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
     # what it pulled, or the second reports it again as a duplicate of itself.
     from campaign.signon.pull import letters_using, pull
 
-    sign(client)
-    confirm(client, mailed(app, inbox)["confirm"])
+    confirmed(app, client, inbox)
     path = workspace / "signatories" / "people.yaml"
     letters = letters_using(workspace, path)
     store = state_of(app).store
@@ -387,13 +401,8 @@ def test_a_signature_confirmed_anew_while_a_pull_writes_its_withdrawal_is_pulled
 ) -> None:
     # The page does not wait for the list's lock: its owner may confirm signing again
     # between the pull reading the withdrawal and the pull marking it written.
-    sign(client)
-    first = mailed(app, inbox)
-    confirm(client, first["confirm"])
-    assert run("sig", "pull", "people", "--approve", workspace=workspace).exit_code == 0
-    withdraw(client, first["withdraw"])
-    sign(client, name="Ada Lovelace (again)")
-    again = mailed(app, inbox)
+    first = approved(app, client, inbox, workspace)
+    again = signed_again(app, client, inbox, first, name="Ada Lovelace (again)")
     read = store_module.Store.to_pull
 
     def confirmed_meanwhile(
@@ -452,8 +461,7 @@ def test_a_duplicate_of_a_signature_added_by_the_same_pull_is_named(
     # Two confirmed signatures of one name from two addresses: the second was reported
     # as "already on the list as an entry", naming nothing the coordinator could find.
     for email in ("ada@example.org", "ada.other@example.org"):
-        sign(client, email=email)
-        confirm(client, mailed(app, inbox)["confirm"])
+        confirmed(app, client, inbox, email=email)
     pulled = run("sig", "pull", "people", workspace=workspace)
     assert (pulled.exit_code, pulled.output) == (
         0,
