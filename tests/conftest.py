@@ -304,6 +304,12 @@ def run(*args: str, workspace: Path | None = None, input: str | None = None) -> 
     return CliRunner().invoke(cli, argv, obj={}, catch_exceptions=False, input=input)
 
 
+def imported(list_name: str, rows: str, *options: str) -> Result:
+    """``sig import`` into ``list_name`` of ``rows``, a form's CSV written to form.csv here."""
+    Path("form.csv").write_text(rows, encoding="utf-8")
+    return run("sig", "import", list_name, "form.csv", *options)
+
+
 def tree_shown(element: ET.Element) -> object:
     """Everything a comparison of parsed trees sees: tag, attributes in order, text, tail."""
     return (

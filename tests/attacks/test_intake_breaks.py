@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import imported, run
 
 
 @pytest.fixture
@@ -42,11 +42,6 @@ def ws(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 PEOPLE = Path("signatories/people.yaml")
 
 
-def _csv(text: str, name: str = "form.csv") -> str:
-    Path(name).write_text(text, encoding="utf-8")
-    return name
-
-
 def _printed() -> str:
     """The build's signatories.csv: who the letter prints."""
     assert run("build").exit_code == 0
@@ -57,22 +52,22 @@ def _printed() -> str:
 
 
 def test_a_form_imported_again_does_not_bring_back_who_withdrew(ws: Path) -> None:
-    form = _csv(
+    form = (
         "Timestamp,Full name,Signing as,Group\n"
         "2024-04-10,Ann Lee,An individual,intl\n"
         "2024-04-11,Bob Ray,An individual,intl\n"
     )
-    assert run("sig", "import", "people", form, "--status", "signed").exit_code == 0
+    assert imported("people", form, "--status", "signed").exit_code == 0
     withdrawn = run("sig", "withdraw", "people", "Ann Lee", "--date", "2024-04-20")
     assert withdrawn.stdout == "withdrawn: Ann Lee (signatories/people.yaml:27), on 2024-04-20\n"
     # The next export holds every answer again, and one more.
-    form = _csv(
+    form = (
         "Timestamp,Full name,Signing as,Group\n"
         "2024-04-10,Ann Lee,An individual,intl\n"
         "2024-04-11,Bob Ray,An individual,intl\n"
         "2024-04-25,Cy Doe,An individual,intl\n"
     )
-    again = run("sig", "import", "people", form, "--status", "signed")
+    again = imported("people", form, "--status", "signed")
     assert again.exit_code == 0
     assert again.stdout == (
         "added: Cy Doe (intl, signed) from form.csv:4\n"
@@ -87,12 +82,12 @@ def test_a_form_imported_again_does_not_bring_back_who_withdrew(ws: Path) -> Non
 
 def test_a_signature_sent_after_the_withdrawal_is_a_new_one(ws: Path) -> None:
     # Signed, withdrew, then signed again on the form: the new row counts.
-    form = _csv("Timestamp,Full name,Signing as,Group\n2024-04-30,Withdrawn Person,Me,intl\n")
+    form = "Timestamp,Full name,Signing as,Group\n2024-04-30,Withdrawn Person,Me,intl\n"
     people = PEOPLE.read_text().replace(
         "    status: withdrawn\n", "    status: withdrawn\n    withdrawn: 2024-04-20\n"
     )
     PEOPLE.write_text(people)
-    result = run("sig", "import", "people", form, "--map-value", "Signing as:Me=individual")
+    result = imported("people", form, "--map-value", "Signing as:Me=individual")
     assert result.stdout == (
         "added: Withdrawn Person (intl, pending) from form.csv:2\n"
         "Imported 1 of 1 rows into signatories/people.yaml (0 already on the list).\n"
@@ -102,8 +97,8 @@ def test_a_signature_sent_after_the_withdrawal_is_a_new_one(ws: Path) -> None:
 def test_a_row_without_a_date_does_not_bring_back_who_withdrew(ws: Path) -> None:
     # "Withdrawn Person" withdrew, on a day the list does not say: an undated row (dated
     # today by the import) cannot be told from the signature withdrawn.
-    form = _csv("Full name,Signing as,Group\nWithdrawn Person,An individual,intl\n")
-    result = run("sig", "import", "people", form, "--status", "signed")
+    form = "Full name,Signing as,Group\nWithdrawn Person,An individual,intl\n"
+    result = imported("people", form, "--status", "signed")
     assert result.stdout == (
         "form.csv:2: withdrawn from the list: Withdrawn Person "
         "(signatories/people.yaml:14); not added again\n"
@@ -144,12 +139,12 @@ def test_set_refuses_a_latin_name_another_entry_has(ws: Path) -> None:
 def test_a_row_in_latin_letters_after_the_same_name_in_its_script_is_a_repeat(
     ws: Path,
 ) -> None:
-    form = _csv(
+    form = (
         "Full name,Latin name,Signing as,Group\n"
         "山田花子,Hanako Yamada,An individual,intl\n"
         "Hanako Yamada,,An individual,intl\n"
     )
-    result = run("sig", "import", "people", form)
+    result = imported("people", form)
     assert result.exit_code == 0
     assert result.stdout == (
         "added: 山田花子 (intl, pending) from form.csv:2\n"
@@ -181,12 +176,12 @@ def test_a_withdrawal_date_beside_signed_is_an_error_not_a_printed_name(ws: Path
 
 
 def test_a_row_with_a_day_of_withdrawal_comes_in_withdrawn(ws: Path) -> None:
-    form = _csv(
+    form = (
         "Timestamp,Full name,Signing as,Group,Withdrawn on\n"
         "2024-04-01,Wendy Gone,An individual,intl,2024-04-05\n"
         "2024-04-02,Sam Stays,An individual,intl,\n"
     )
-    result = run("sig", "import", "people", form, "--status", "signed")
+    result = imported("people", form, "--status", "signed")
     assert result.stdout == (
         "added: Wendy Gone (intl, withdrawn) from form.csv:2\n"
         "added: Sam Stays (intl, signed) from form.csv:3\n"
@@ -206,12 +201,12 @@ def test_a_row_with_a_day_of_withdrawal_comes_in_withdrawn(ws: Path) -> None:
 
 
 def test_a_name_of_invisible_characters_is_a_bad_row_not_a_refused_list(ws: Path) -> None:
-    form = _csv(
+    form = (
         "Full name,Signing as,Group\n"
         "\u200b\u200b,An individual,intl\n"
         "Ok Person,An individual,intl\n"
     )
-    result = run("sig", "import", "people", form, "--skip-invalid")
+    result = imported("people", form, "--skip-invalid")
     assert result.exit_code == 0
     assert result.stderr == (
         "form.csv:2: warning: skipped: the row has no name\n"
@@ -225,11 +220,11 @@ def test_a_name_of_invisible_characters_is_a_bad_row_not_a_refused_list(ws: Path
 
 def test_a_row_the_list_would_refuse_is_told_at_its_row(ws: Path) -> None:
     before = PEOPLE.read_bytes()
-    form = _csv(
+    form = (
         "Full name,Signing as,Group,Status,Withdrawn on\n"
         "Ann Lee,An individual,intl,signed,2024-04-05\n"
     )
-    result = run("sig", "import", "people", form)
+    result = imported("people", form)
     assert result.exit_code == 1
     assert result.stderr == (
         "form.csv:2: signatory 'Ann Lee' withdrew on 2024-04-05, but its status is 'signed'\n"
@@ -279,14 +274,14 @@ def test_accents_and_half_width_kana_still_fold_as_one_name(ws: Path) -> None:
 
 
 def test_a_name_kept_from_running_as_a_formula_reads_back_as_written(ws: Path) -> None:
-    form = _csv(
+    form = (
         "Name,Type,Group\n"
         "@Home Collective,organization,intl\n"
         "=Equal Rights,organization,intl\n"
         "-Minus Org,organization,intl\n"
         "'t Hooft Circle,organization,intl\n"
     )
-    assert run("sig", "import", "people", form).exit_code == 0
+    assert imported("people", form).exit_code == 0
     assert run("sig", "export", "people", "-o", "out.csv").exit_code == 0
     exported = Path("out.csv").read_text(encoding="utf-8-sig")
     assert "\n'@Home Collective," in exported  # a spreadsheet shows it, never runs it

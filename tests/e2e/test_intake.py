@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from campaign.errors import Problem, grouped
 
-from conftest import run
+from conftest import imported, run
 
 
 @pytest.fixture
@@ -139,8 +139,7 @@ def draft(ws: Path) -> Path:
 
 
 def test_a_form_export_imports_with_its_answers_and_groups_from_the_type(draft: Path) -> None:
-    Path("form.csv").write_text(FORM)
-    result = run("sig", "import", "climate", "form.csv")
+    result = imported("climate", FORM)
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == (
@@ -163,13 +162,13 @@ def test_a_form_export_imports_with_its_answers_and_groups_from_the_type(draft: 
 
 
 def test_answers_are_mapped_with_map_value(draft: Path) -> None:
-    Path("form.csv").write_text(
+    form = (
         "Name,I am signing as,Section\n"
         "Alice Martin,Myself only,Indiv\n"
         "Green Future,For my employer,Orgs\n"
     )
-    result = run(
-        "sig", "import", "climate", "form.csv",
+    result = imported(
+        "climate", form,
         "--map-value", "I am signing as:Myself only=individual",
         "--map-value", "I am signing as:For my employer=organization",
         "--map-value", "Section:Indiv=individuals",
@@ -185,9 +184,8 @@ def test_answers_are_mapped_with_map_value(draft: Path) -> None:
 
 def test_a_repeated_row_problem_is_said_once_with_its_rows(draft: Path) -> None:
     rows = "".join(f"Person {n},Someone\n" for n in range(2, 20))
-    Path("form.csv").write_text("Name,I am signing as\n" + rows)
     before = Path("signatories/climate.yaml").read_text()
-    result = run("sig", "import", "climate", "form.csv")
+    result = imported("climate", "Name,I am signing as\n" + rows)
     assert result.exit_code == 1
     assert result.stderr == (
         "form.csv rows 2–19: type 'Someone' is neither individual nor organization\n"
@@ -218,15 +216,13 @@ def test_a_repeated_row_problem_is_said_once_with_its_rows(draft: Path) -> None:
     ],
 )
 def test_mapping_twice_is_an_error(draft: Path, args: tuple[str, ...], message: str) -> None:
-    Path("form.csv").write_text("Who,Name,Kind\nAlice,Alice,A\n")
-    result = run("sig", "import", "climate", "form.csv", *args)
+    result = imported("climate", "Who,Name,Kind\nAlice,Alice,A\n", *args)
     assert result.exit_code == 1
     assert result.stderr == message
 
 
 def test_a_misspelt_list_is_refused_and_create_starts_one(draft: Path) -> None:
-    Path("form.csv").write_text(FORM)
-    result = run("sig", "import", "climat", "form.csv")
+    result = imported("climat", FORM)
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: no sign-on list 'climat' (signatories/climat.yaml); nothing was written\n"
@@ -253,10 +249,9 @@ def test_a_group_no_letter_prints_is_refused_unless_forced(draft: Path) -> None:
         "changed\n"
         "  hint: did you mean 'individuals'? (--force takes it anyway)\n"
     )
-    Path("form.csv").write_text(FORM)
-    imported = run("sig", "import", "climate", "form.csv", "--group", "organisations")
-    assert imported.exit_code == 1
-    assert imported.stderr == refused.stderr.replace("'individual'", "'organisations'").replace(
+    refused_too = imported("climate", FORM, "--group", "organisations")
+    assert refused_too.exit_code == 1
+    assert refused_too.stderr == refused.stderr.replace("'individual'", "'organisations'").replace(
         "'individuals'", "'organizations'"
     )
     forced = run(*base, "--group", "individual", "--force", "--signed", "2024-04-01")
@@ -463,10 +458,8 @@ def test_a_repeated_problem_is_printed_once_naming_every_line(
 
 
 def test_a_group_column_naming_no_printed_group_is_refused_row_by_row(draft: Path) -> None:
-    Path("form.csv").write_text(
-        "Name,Signing as,Group\nAlice,Myself,individual\nBob,Myself,individual\nCarl,Myself,x\n"
-    )
-    result = run("sig", "import", "climate", "form.csv", "--map-value", "type:Myself=individual")
+    rows = "Name,Signing as,Group\nAlice,Myself,individual\nBob,Myself,individual\nCarl,Myself,x\n"
+    result = imported("climate", rows, "--map-value", "type:Myself=individual")
     assert result.exit_code == 1
     assert result.stderr == (
         "form.csv rows 2, 3: group 'individual' is printed by no letter that uses this list\n"
@@ -486,11 +479,11 @@ def test_a_group_column_naming_no_printed_group_is_refused_row_by_row(draft: Pat
 
 
 def test_answers_come_from_a_file_too(draft: Path) -> None:
-    Path("form.csv").write_text("Name,I am signing as\nAlice Martin,Myself only\nGreen,Employer\n")
     Path("answers.yaml").write_text(
         "I am signing as:\n  Myself only: individual\n  Employer: organization\n"
     )
-    result = run("sig", "import", "climate", "form.csv", "--answers", "answers.yaml")
+    form = "Name,I am signing as\nAlice Martin,Myself only\nGreen,Employer\n"
+    result = imported("climate", form, "--answers", "answers.yaml")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "added: Alice Martin (individuals, pending) from form.csv:2\n"
