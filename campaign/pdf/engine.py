@@ -2,7 +2,7 @@
 
 Everything that lays out pages goes through ``layout`` and ``write`` here: the URL
 fetcher that confines a letter to what it may show lives in one place. It may import
-the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, pictures, proof
+the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, prelines, pictures, proof
 and variants, and the layers below pdf.
 """
 
@@ -39,6 +39,7 @@ from campaign.pdf.pictures import (
     inline_svg_problem,
     picture_problem,
 )
+from campaign.pdf.prelines import install as pre_lines_once
 from campaign.pdf.shaping import install as shape_once
 
 # What a letter may show, by the file's kind; anything else it links to is refused.
@@ -209,6 +210,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     page_styles_once()  # a page's styles computed once for its like pages (pagestyles.py)
     line_styles_once()  # a line's font description and strut, once per style (linestyle.py)
     box_sizes_once()  # used sizes once per style and containing block (boxsizes.py)
+    pre_lines_once()  # a preformatted line laid out by Pango once (prelines.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None
