@@ -57,6 +57,11 @@ HINT = (
 
 
 def _fetcher_class() -> type:
+    # Made before the document, so the first of a process's layouts imports WeasyPrint
+    # here: through weasy first, as _html does (its libraries found without a compiler).
+    import campaign.pdf.weasy  # noqa: F401
+
+    # isort: split
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class WorkspaceFetcher(URLFetcher):  # type: ignore[misc]
