@@ -15,7 +15,7 @@ from campaign.errors import Problem
 from campaign.load.enclosures import load_enclosures
 from campaign.load.schema import Fields, entry_called, kind
 from campaign.load.signers import load_signers
-from campaign.load.yamlfile import LineDict, load_yaml, parse_yaml
+from campaign.load.yamlfile import LineDict, collector_paused, load_yaml, parse_yaml
 from campaign.model import fields as table
 from campaign.model.limits import KEYS as LIMIT_KEYS
 from campaign.model.limits import Limits
@@ -416,6 +416,9 @@ def _recipient(
     return Recipient(role=role, line=line, **read_fields(f, table.RECIPIENT))
 
 
+# The collector paused while the entries are read from the parse: none is garbage, and
+# the parse's nodes are alive until they all are (yamlfile.collector_paused).
+@collector_paused()
 def load_signature_list(
     path: Path,
     problems: list[Problem],

@@ -88,3 +88,46 @@ def test_overlapping_pauses_resume_once_the_last_ends(collector: None) -> None:
         thread.join(10)
     assert during == [False]
     assert gc.isenabled()
+
+
+def test_paused_until_a_lists_entries_are_read_and_found_in_its_text(
+    collector: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The parse's nodes live until the entries are read (records.read_signatory) and
+    # found in the text (listfile's spans): a collection meanwhile walks them all, for
+    # nothing. Read by check and build (read_list) and by the sig commands (ListFile).
+    from campaign.lists import listfile
+    from campaign.load import records
+
+    seen: dict[str, list[bool]] = {"entries": [], "spans": []}
+    read_signatory, span = records.read_signatory, listfile.ListFile._span
+
+    def entry(*args: Any) -> Any:
+        seen["entries"].append(gc.isenabled())
+        return read_signatory(*args)
+
+    def where(*args: Any) -> Any:
+        seen["spans"].append(gc.isenabled())
+        return span(*args)
+
+    monkeypatch.setattr(records, "read_signatory", entry)
+    monkeypatch.setattr(listfile.ListFile, "_span", where)
+    path = tmp_path / "list.yaml"
+    path.write_text(
+        "signatories:\n"
+        + "".join(
+            f"  - name: Org {n}\n    type: organization\n    country: Japan\n"
+            f"    group: organizations\n    signed: 2020-02-01\n"
+            for n in range(50)
+        )
+    )
+    problems: list[Problem] = []
+    loaded = listfile.read_list(path, problems, [])
+    assert problems == []
+    assert loaded is not None and len(loaded.entries) == 50
+    assert gc.isenabled()
+    opened = listfile.ListFile.load(path)
+    assert len(opened.entries) == 50
+    assert gc.isenabled()
+    # Every entry read and found with the collector paused (read_list, then load).
+    assert seen == {"entries": [False] * 100, "spans": [False] * 100}
