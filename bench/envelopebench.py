@@ -19,13 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from campaign.checks.letters import load_letters
-from campaign.compose.composer import ENVELOPES_PER_PAGE, Composer
-from campaign.load.workspace import Workspace
+from campaign.compose.composer import ENVELOPES_PER_PAGE
 from campaign.pdf.joining import join_pdfs
 from campaign.pdf.render import render_pdf
 
-from generate import make_campaign
+from generate import composed
 
 # Each address line in a block of its own, as the shipped templates set them before
 # as_lines: each line a <span>, the labels' spans blocks that never wrap.
@@ -59,10 +57,8 @@ def _cpu(work: Callable[[], None]) -> float:
 def run(addressees: int = 700, rounds: int = 2) -> list[str]:
     """Lines of the report: CPU per piece of mail, whole and in layers, and of the labels."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_campaign(Path(tmp) / "ws", addressees, 10)
-        bundle = load_letters(Workspace(root))[0][0]
-        composer = Composer(bundle)
-        folder = bundle.letter.folder
+        composer = composed(Path(tmp) / "ws", addressees, 10)
+        root, folder = composer.bundle.root, composer.bundle.letter.folder
         layers = composer.envelope_layers()
         assert layers is not None, "the shipped envelopes.html.j2 has layers"
         under, overlays = layers

@@ -6,8 +6,12 @@ import datetime as dt
 import random
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign.drafting.scaffold import EXAMPLE
+
+if TYPE_CHECKING:
+    from campaign.compose.composer import Composer
 
 _FAMILY = "Abe Baek Chen Dubois Eriksen Fujita Garcia Han Ito Jung Kato Lee Mori Novak Ota Park"
 _GIVEN = "Aiko Bo Carlos Dana Emi Farid Gina Hiro Ines Jun Kenta Lena Min Nora Omar Pia"
@@ -77,3 +81,12 @@ def make_campaign(root: Path, addressees: int, signatories: int, cc: int = 3) ->
         )
     (root / "signatories" / "japan-hrc-2020.yaml").write_text("".join(entries))
     return root
+
+
+def composed(root: Path, addressees: int, signatories: int) -> Composer:
+    """The composer of the letter of a campaign made in ``root`` (``make_campaign``)."""
+    from campaign.checks.letters import load_letters
+    from campaign.compose.composer import Composer
+    from campaign.load.workspace import Workspace
+
+    return Composer(load_letters(Workspace(make_campaign(root, addressees, signatories)))[0][0])

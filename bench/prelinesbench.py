@@ -15,13 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from campaign.checks.letters import load_letters
-from campaign.compose.composer import Composer, overlay_batch, sharing
-from campaign.load.workspace import Workspace
+from campaign.compose.composer import overlay_batch, sharing
 from campaign.pdf import prelines
 from campaign.pdf.render import fitted_layout, render_pdf, vary_layout
 
-from generate import make_campaign
+from generate import composed
 
 DATE = "2020-05-01T00:00:00Z"  # both ways alike: only what is drawn may differ
 
@@ -33,10 +31,8 @@ def run(addressees: int = 300, rounds: int = 5) -> list[str]:
     import weasyprint.text.line_break as line_break
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = make_campaign(Path(tmp) / "ws", addressees, 10)
-        bundle = load_letters(Workspace(root))[0][0]
-        composer = Composer(bundle)
-        folder = bundle.letter.folder
+        composer = composed(Path(tmp) / "ws", addressees, 10)
+        root, folder = composer.bundle.root, composer.bundle.letter.folder
         layers = composer.envelope_layers()
         assert layers is not None, "the shipped envelopes.html.j2 has layers"
         master, _ = fitted_layout(sharing(composer).layers[0], folder, root)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from campaign.pdf.render import render_pdf
@@ -22,3 +22,23 @@ def both(
 ) -> tuple[bytes, bytes]:
     """The PDF as WeasyPrint alone makes it (inside ``undone()``), and as campaign does."""
     return own(html, tmp_path, undone), render_pdf(html, tmp_path, tmp_path, date=DATE)
+
+
+@contextmanager
+def prelines_undone() -> Iterator[None]:
+    """WeasyPrint's own split_first_line while inside (pdf/prelines.py undone), ours after."""
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+    import weasyprint.text.line_break as line_break
+
+    from campaign.pdf import prelines
+
+    prelines.install()  # as laying out any document does
+    ours = line_break.split_first_line
+    for module in (line_break, inline, preferred):
+        module.split_first_line = prelines.uninstalled()
+    try:
+        yield
+    finally:
+        for module in (line_break, inline, preferred):
+            module.split_first_line = ours

@@ -9,19 +9,13 @@ newline, shrink-to-fit boxes, columns and page breaks, margin boxes, the variant
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+import patchcheck
 import pytest
 
-from campaign.pdf import prelines
 from campaign.pdf.proof import pdf_text
 from campaign.pdf.render import render_pdf
-
-line_break = pytest.importorskip("weasyprint.text.line_break")
-inline = pytest.importorskip("weasyprint.layout.inline")
-preferred = pytest.importorskip("weasyprint.layout.preferred")
 
 DATE = "2020-05-01T00:00:00Z"
 ADDRESS = "Omar Ota\nRoom 300 <b>bold</b> x\nJapan\n"
@@ -130,21 +124,6 @@ DOCUMENTS = {
 }
 
 
-@contextmanager
-def _weasyprint_own() -> Iterator[None]:
-    """WeasyPrint's own split_first_line while inside, the one-layout lines again after."""
-    prelines.install()
-    ours = line_break.split_first_line
-    own = prelines.uninstalled()
-    for module in (line_break, inline, preferred):
-        module.split_first_line = own
-    try:
-        yield
-    finally:
-        for module in (line_break, inline, preferred):
-            module.split_first_line = ours
-
-
 def _page(body: str, style: str) -> str:
     return (
         '<html lang="en"><head><style>@page { size: A5; margin: 15mm } body { font: 11pt serif }'
@@ -156,7 +135,7 @@ def _page(body: str, style: str) -> str:
 
 
 def _both(html: str, tmp_path: Path, variant: str = "") -> tuple[bytes, bytes]:
-    with _weasyprint_own():
+    with patchcheck.prelines_undone():
         own = render_pdf(html, tmp_path, tmp_path, variant=variant, date=DATE)
     return own, render_pdf(html, tmp_path, tmp_path, variant=variant, date=DATE)
 

@@ -8,35 +8,13 @@ laid out a PDF without the fork server's preload (54 programs, 22 of them ldconf
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-from typing import Any
 
 import pytest
+from importprobe import probe
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's search")
 
-# A fresh interpreter: the programs it starts while it runs LAYOUT, which sets ``pdf``.
-SETUP = """
-import ctypes.util, json, subprocess, sys, tempfile
-from pathlib import Path
-started = []
-real_init = subprocess.Popen.__init__
-def recording(self, args, *rest, **named):
-    started.append(str(args[0] if isinstance(args, (list, tuple)) else args))
-    real_init(self, args, *rest, **named)
-subprocess.Popen.__init__ = recording
-search = ctypes.util.find_library
-"""
-REPORT = """
-print(json.dumps({
-    "started": sorted({p.rsplit("/", 1)[-1] for p in started}),
-    "pdf": pdf[:5].decode(),
-    "restored": ctypes.util.find_library is search,
-    "weasy": "campaign.pdf.weasy" in sys.modules,
-}))
-"""
 RENDER = """
 from campaign.pdf.render import render_pdf
 folder = Path(tempfile.mkdtemp())
@@ -47,23 +25,24 @@ from campaign.pdf.engine import _fetcher_class
 _fetcher_class()
 pdf = b"%PDF-"
 """
+
+
+def _laid_out(code: str) -> dict[str, object]:
+    """What matters here of running ``code``: the programs started, the PDF, the import."""
+    done = probe(code)
+    return {k: done[k] for k in ("started", "pdf", "restored", "weasy")} | {
+        "started": sorted(set(done["started"]))
+    }
+
+
 EXPECTED = {"started": ["ldconfig"], "pdf": "%PDF-", "restored": True, "weasy": True}
-
-
-def _run(code: str) -> dict[str, Any]:
-    """What running ``code`` reported, in a fresh interpreter."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
-    return result
 
 
 def test_a_processs_first_layout_imports_weasyprint_without_a_compiler() -> None:
     # Broke: started ["gcc", "ld", "ldconfig"] (WeasyPrint's own import, by the fetcher).
-    assert _run(SETUP + RENDER + REPORT) == EXPECTED
+    assert _laid_out(RENDER) == EXPECTED
 
 
 def test_the_fetcher_alone_imports_weasyprint_through_weasy() -> None:
     # What a layout makes first, before its document: it alone takes the fast import.
-    assert _run(SETUP + FETCHER + REPORT) == EXPECTED
+    assert _laid_out(FETCHER) == EXPECTED

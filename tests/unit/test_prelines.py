@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
@@ -15,10 +13,6 @@ from hypothesis import strategies as st
 from campaign.pdf import prelines
 from campaign.pdf.proof import pdf_text
 from campaign.pdf.render import render_pdf
-
-line_break = pytest.importorskip("weasyprint.text.line_break")
-inline = pytest.importorskip("weasyprint.layout.inline")
-preferred = pytest.importorskip("weasyprint.layout.preferred")
 
 # Texts of several lines: each line's end is where the next starts, and a wrong index
 # would drop, double or join a character of some line.
@@ -57,21 +51,6 @@ PLACES = [
 ]
 
 
-@contextmanager
-def _weasyprint_own() -> Iterator[None]:
-    """WeasyPrint's own split_first_line while inside, the one-layout lines again after."""
-    prelines.install()  # as laying out any document does
-    ours = line_break.split_first_line
-    own = prelines.uninstalled()
-    for module in (line_break, inline, preferred):
-        module.split_first_line = own
-    try:
-        yield
-    finally:
-        for module in (line_break, inline, preferred):
-            module.split_first_line = ours
-
-
 def _page(body: str) -> str:
     return (
         "<html><head><style>@page { size: A5; margin: 15mm }"
@@ -81,6 +60,10 @@ def _page(body: str) -> str:
 
 def test_the_patch_is_in_place_and_weasyprints_own_is_kept(tmp_path: Path) -> None:
     render_pdf(_page("<p>x</p>"), tmp_path, tmp_path)  # lays out: installs
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+    import weasyprint.text.line_break as line_break
+
     assert line_break.split_first_line is inline.split_first_line
     assert line_break.split_first_line is preferred.split_first_line
     assert prelines.uninstalled() is not line_break.split_first_line
@@ -94,7 +77,7 @@ def test_every_text_and_style_draws_the_same_bytes(place: str, tmp_path: Path) -
         for text in TEXTS
         for style in STYLES
     )
-    own, ours = patchcheck.both(_page(body), tmp_path, _weasyprint_own)
+    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.prelines_undone)
     assert ours == own
 
 
@@ -131,5 +114,5 @@ def test_any_text_draws_the_same_bytes(
     texts: list[str], style: str, place: str, tmp_path: Path
 ) -> None:
     body = "".join(place.format(style=style, text=escape(text)) for text in texts)
-    own, ours = patchcheck.both(_page(body), tmp_path, _weasyprint_own)
+    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.prelines_undone)
     assert ours == own
