@@ -1,16 +1,16 @@
 """A preformatted line (``white-space: pre``) laid out by Pango once, not twice as WeasyPrint does.
 
 To find where the first line of a text ends, WeasyPrint has Pango lay out that line and
-the next character; it then sets the line's own text and lays it out again, for its
-size and its drawing. An address is one text set ``pre``, a line a line, and every line
-of it went through Pango twice for its layout and twice more for each width measured
-(an envelope's shrink-to-fit block). Here such a line, ending at its first newline and
-holding no other break, is given to WeasyPrint alone, and where the next line starts
+the next character; it then sets the line's own text and lays it out again, for its size
+and its drawing. An address is one text set ``pre``, a line a line, and every line of it
+went through Pango twice for its layout and twice more for each width measured (a box
+whose width is measured from its text). Here such a line, ending at its first newline
+and holding no other break, is given to WeasyPrint alone, and where the next line starts
 is the newline's end: what WeasyPrint's second layout was, and what it returns, made
-directly. Text that wraps or collapses spaces, or a line holding any other break,
-goes WeasyPrint's own way. It changes what the pinned version's
-``split_first_line`` does, not what it gives: PDFs are byte for byte those made
-without it (tests/unit/test_prelines.py). Imported by engine.py only, once WeasyPrint is.
+directly. Text that wraps or collapses spaces, or a line holding any other break, goes
+WeasyPrint's own way. It changes what the pinned version's ``split_first_line`` does,
+not what it gives: PDFs are byte for byte those made without it
+(tests/unit/test_prelines.py). Imported by engine.py only, once WeasyPrint is.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from campaign.pdf.patching import once
+from campaign.pdf.shaping import PARAGRAPH_ENDS
 
 # Every character that ends a line where Pango lays text out, but the newline.
-_OTHER_BREAKS = frozenset("\r\x0b\x0c\x85\u2028\u2029")
+_OTHER_BREAKS = PARAGRAPH_ENDS - {"\n"}
 
 
 @once

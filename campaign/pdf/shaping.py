@@ -24,7 +24,7 @@ from campaign.pdf.patching import once
 
 # Characters Pango may take to end a paragraph (a layout holding one is shaped in
 # paragraphs unless single-paragraph mode is on, so the mode cannot be set early).
-_PARAGRAPH_ENDS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+PARAGRAPH_ENDS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
 
 @once
@@ -47,7 +47,7 @@ def install() -> None:
         # too, and a layout already in it is not shaped again. A text that may hold
         # paragraphs is measured as WeasyPrint measures it, in paragraphs (the layout
         # may have held a text without any before).
-        self.campaign_one_paragraph = _PARAGRAPH_ENDS.isdisjoint(self.text)
+        self.campaign_one_paragraph = PARAGRAPH_ENDS.isdisjoint(self.text)
         pango.pango_layout_set_single_paragraph_mode(self.layout, self.campaign_one_paragraph)
 
     def keep(self: Any) -> None:
