@@ -8,6 +8,7 @@ label fits its box.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -29,6 +30,9 @@ from campaign.pdf.variants import document_date
 
 # Called with the letters once they are read, before they are planned.
 Loaded = Callable[[list[LetterBundle]], None]
+# Called with a letter (or edition), its PDF variant and date, and a shared layer of its
+# pages as soon as planning finds one (composer.sharing's ``layered``).
+Layers = Callable[[LetterBundle, str, str, str], None]
 
 
 def fit_check_ahead(stack: ExitStack) -> Loaded:
@@ -51,6 +55,7 @@ def check(
     sending: bool = False,
     read_list: ReadList | None = None,
     loaded: Loaded | None = None,
+    layers: Layers | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Load, validate and compose; raise ProblemsFound if anything is wrong.
 
@@ -59,7 +64,8 @@ def check(
     them when it needs them, still before anything is written). ``variant`` is the
     PDF variant ('' for none); None takes ``pdf_variant:`` from campaign.yaml.
     ``read_list`` reads each signature list (load_letters'), its text by default.
-    ``loaded`` is called with the letters once they are read, before they are planned.
+    ``loaded`` is called with the letters once they are read, before they are planned;
+    ``layers`` with each shared layer planning finds (a build lays it out meanwhile).
     """
     with phase("load/check"):
         if read_list is None:
@@ -83,7 +89,10 @@ def check(
                 chosen = each.settings.pdf_variant if variant is None else variant
                 with applied(bundle.settings.limits), phase("sharing/keys"):
                     date = date or document_date()
-                    plan = plan_letter(each, chosen, date)
+                    found = (
+                        None if layers is None else functools.partial(layers, each, chosen, date)
+                    )
+                    plan = plan_letter(each, chosen, date, found)
                 with applied(bundle.settings.limits), phase("load/check"):
                     if every:
                         for output in plan.outputs:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from campaign import __version__
 from campaign.compose.bundle import LetterBundle
-from campaign.compose.composer import Composer, Sharing, sharing
+from campaign.compose.composer import Composer, Layered, Sharing, sharing
 from campaign.compose.signatures import SignatureBlock
 from campaign.files.atomic import write_staged
 from campaign.files.tables import csv_text
@@ -315,11 +315,16 @@ def _proved(
     listing = where.get("signatories.pdf", folder / "signatories.pdf") if listed else None
     if not letters and pieces and plan.bundle.letter.list_name:
         letters = [folder / pieces[0].file]  # unchanged letters: the first stands for all
-    for path in [*letters, *([listing] if listing else [])]:
-        ready(path)
     shown = {path: folder / path.relative_to(staging) for path in where.values()}
     rtl = is_right_to_left(plan.bundle.letter.language)
-    verified = verify(letters, listing, names, shown, folder, rtl) if names else {"names": 0}
+    # Each file is read as soon as it is finished, not once the last is: the copies are
+    # stamped last, and what is read earlier adds nothing to the build's end.
+    if names:
+        verified = verify(letters, listing, names, shown, folder, rtl, ready)
+    else:
+        for path in [*letters, *([listing] if listing else [])]:
+            ready(path)
+        verified = {"names": 0}
     proof = {
         "letters": len(pieces),
         "addresses": f"every address inside its {plan.bundle.letter.envelope} window, "
@@ -423,11 +428,13 @@ def _per_output(path: Path, folder: Path, bundle: LetterBundle) -> bool:
     )
 
 
-def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> LetterPlan:
+def plan_letter(
+    bundle: LetterBundle, variant: str = "", date: str = "", layered: Layered | None = None
+) -> LetterPlan:
     """Every output of a letter with its key; template errors surface here, before any PDF.
 
     The PDF variant and ``SOURCE_DATE_EPOCH`` (the date written into each PDF) are
-    part of every key: changing either makes the files again.
+    part of every key: changing either makes the files again. ``layered`` as sharing's.
     """
     composer = Composer(bundle)
     base = _hash(_resources(bundle), variant, source_date())
@@ -436,7 +443,7 @@ def plan_letter(bundle: LetterBundle, variant: str = "", date: str = "") -> Lett
         tagged = f"{variant.upper()} tags each letter as a whole"
         shared = Sharing(reasons=((tagged, len(composer.to)),))
     else:
-        shared = sharing(composer)
+        shared = sharing(composer, layered)
     planning = Planning(composer, shared, base, variant=variant)
     for kind in KINDS:
         planning.outputs += kind.files(kind, planning)

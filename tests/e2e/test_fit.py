@@ -13,7 +13,7 @@ import pytest
 
 from campaign.errors import CampaignError
 from campaign.paper.envelopes import WINDOWS
-from campaign.pdf.proof import names_in_order
+from campaign.pdf.proof import names_in_order, verify
 from campaign.pdf.render import render_pdf
 
 from conftest import pdf_words, run, snapshot
@@ -351,3 +351,26 @@ def test_letters_laid_out_whole_say_every_address_that_does_not_fit_in_one_pass(
         for where, holds in (("in the din5008-b window", 9), ("on the DL envelope", 10))
     ] + ["Error: 6 problems in 1 file; nothing was written"]
     assert not (minimal / "build" / "test").exists()
+
+
+def test_the_proof_reads_each_file_as_soon_as_it_is_finished(tmp_path: Path) -> None:
+    """A build's proof reads a list while later letters are laid out, not once all are."""
+    names = ["Ada Lovelace", "Grace Hopper", "Mary Somerville"]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    made = {"signatories.pdf": _list_pdf(tmp_path / "a", names)}
+    made["to/x.pdf"] = _list_pdf(tmp_path / "b", names)
+    folder = tmp_path / "build"
+    (folder / "to").mkdir(parents=True)
+    waited: list[str] = []
+
+    def ready(path: Path) -> None:
+        # Each file is made as the proof waits for it: read before, it would be missing.
+        name = path.relative_to(folder).as_posix()
+        waited.append(name)
+        made[name].rename(path)
+
+    letter, listing = folder / "to/x.pdf", folder / "signatories.pdf"
+    verified = verify([letter], listing, names, {}, folder, ready=ready)
+    assert waited == ["signatories.pdf", "to/x.pdf"]
+    assert verified == {"names": 3, "lists_read": {"signatories.pdf": 3, "to/x.pdf": 3}}

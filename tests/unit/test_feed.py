@@ -33,8 +33,11 @@ class _Pool:
         return _Held(job)
 
 
-def _feed(pool: _Pool, window: int) -> run._Feed:
-    return run._Feed(pool, "base", "root", lambda _path: None, window, DEFAULT)
+def _feed(pool: _Pool, window: int, opened: bool = True) -> run._Feed:
+    feed = run._Feed(pool, "base", "root", lambda _path: None, window, DEFAULT)
+    if opened:
+        feed.open()
+    return feed
 
 
 def _letters(sizes: list[int], given: bool = True) -> list[tuple[Callable[[], str], str]]:
@@ -65,7 +68,7 @@ def test_short_letters_still_share_a_job_up_to_full_batch() -> None:
 
 def test_once_open_html_composed_already_goes_out_past_the_window() -> None:
     pool = _Pool()
-    feed = _feed(pool, 2)
+    feed = _feed(pool, 2, opened=False)
     big = run.JOB_CHARS
     feed.add(_letters([big] * 5))
     assert len(pool.jobs) == 2
@@ -73,6 +76,30 @@ def test_once_open_html_composed_already_goes_out_past_the_window() -> None:
     feed.open()
     assert len(pool.jobs) == 5
     assert len(feed.waiting) == 2
+
+
+def test_before_the_overlays_are_handed_out_the_feed_keeps_a_job_a_cpu(
+    monkeypatch: Any,
+) -> None:
+    # The overlays, handed out once the shared pages are laid out, come next: print.pdf
+    # joins the letters as they are stamped, and would otherwise start late.
+    monkeypatch.setattr(run, "default_jobs", lambda: 2)
+    pool = _Pool()
+    feed = _feed(pool, 6, opened=False)
+    feed.add(_letters([run.JOB_CHARS] * 8))
+    assert [[out for _, out in job.items] for job in pool.jobs] == [["out0.pdf"], ["out1.pdf"]]
+    feed.open()
+    assert len(pool.jobs) == 8 and not feed.waiting
+
+
+def test_whole_letters_composed_as_handed_out_keep_the_wider_window_once_open(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(run, "default_jobs", lambda: 2)
+    pool = _Pool()
+    feed = _feed(pool, 6)
+    feed.add(_letters([run.JOB_CHARS] * 8, given=False))
+    assert len(pool.jobs) == 6 and len(feed.waiting) == 2
 
 
 def test_parts_go_after_the_whole_letters_longest_first(tmp_path: Any) -> None:
