@@ -56,6 +56,7 @@ from campaign.pdf.render import DoesNotFit
 from campaign.pdf.workers import (
     UNSHARED,
     FullJob,
+    MasterDone,
     MasterJob,
     StampJob,
     run_full,
@@ -553,6 +554,22 @@ class _Listing:
         return self._pdf
 
 
+def _taken(laying: Pending, ahead: Path, master: Path) -> MasterDone | None:
+    """A master laid out ahead, its PDF copied to ``master``; None if that failed.
+
+    Its folder is in the system's temporary folder, which may be full, or emptied under
+    a running build: the build then lays the master out itself, and any error it meets
+    is its own.
+    """
+    try:
+        done: MasterDone = laying.result()
+        if not done.overflowing and not done.apart:  # else it wrote none
+            write_staged(master, read_bytes(ahead, MAX_BINARY))
+    except Exception:
+        return None
+    return done
+
+
 def _joined(found: list[DoesNotFit]) -> DoesNotFit:
     """Every misfit of several jobs, as one."""
     misfits = [m for exc in found for m in exc.misfits]
@@ -630,9 +647,15 @@ def _run(
                 stamps.append((pool.submit(run_stamp, job), master, numbers, list(job.outputs)))
 
     for group, (master, laying) in masters.items():
-        done = laying.result()
-        if group in laid_ahead and laid_ahead[group].exists():  # none when it did not fit
-            write_staged(master, read_bytes(laid_ahead[group], MAX_BINARY))
+        done = _taken(laying, laid_ahead[group], master) if group in laid_ahead else None
+        if done is None:
+            if group in laid_ahead:  # it failed ahead (its folder full, or gone): again here
+                job = MasterJob(
+                    jobs.masters[group], str(master), _master_name(staging), base, root,
+                    variant=variant, date=date, limits=limits,
+                )  # fmt: skip
+                laying = pool.submit(run_master, job)
+            done = laying.result()
         if done.overflowing:  # the master is addressed to the group's first addressee
             first = plan.composer.pieces[plan.shared.groups[group][0]].file
             misfit = list(done.overflowing)
@@ -787,23 +810,55 @@ def pool_size(todos: list[list[Output]], jobs: int | None) -> int:
 
 
 def pooled_ahead(bundles: list[LetterBundle], jobs: int | None) -> bool:
-    """Whether building ``bundles`` will likely take workers: guessed before they are planned.
+    """Whether building ``bundles`` will likely take workers: guessed before they are planned."""
+    return workers_ahead(bundles, jobs) > 1
+
+
+def workers_ahead(bundles: list[LetterBundle], jobs: int | None) -> int:
+    """The workers building ``bundles`` will likely take (1: none), guessed before planning.
 
     Counted as pool_size counts, on every output being made: a letter per recipient of
     each edition, and a list long enough to cut. A wrong guess costs one core's time.
     """
     if jobs is not None:
-        return jobs > 1
-    if default_jobs() < 2:
-        return False
-    pieces = sum((len(b.to) + len(b.cc)) * (1 + len(b.editions)) for b in bundles)
-    long = any(b.signatures.count >= listing.LONG for b in bundles)
-    return long or pieces > PIECES_PER_WORKER
+        return jobs
+    pieces = sum(len(e.to) + len(e.cc) for b in bundles for e in (b, *b.editions))
+    for bundle in bundles:
+        if bundle.signatures.count >= listing.LONG:
+            pieces += PIECES_PER_WORKER * (bundle.signatures.count // listing.PART)
+    return max(1, min(default_jobs(), -(-pieces // PIECES_PER_WORKER)))
 
 
 # A signature list's file at least this big likely holds a list long enough to cut: an
 # entry takes more than 40 bytes (its name, and its type or status, each on a line).
 LONG_LIST_BYTES = listing.LONG * 40
+
+
+# The private folders of shared pages laid out ahead: campaign-shared-<pid>-<random>.
+AHEAD_PREFIX = "campaign-shared-"
+
+
+def _remove_left_ahead() -> None:
+    """Remove what builds killed outright (kill -9) left in the temporary folder.
+
+    A build removes its own folder however it stops, unless nothing of it runs any
+    more. Only this user's folders go, and only those of a process that has ended.
+    """
+    temporary = Path(tempfile.gettempdir())
+    try:
+        found = list(temporary.glob(f"{AHEAD_PREFIX}*-*"))
+    except OSError:
+        return
+    for folder in found:
+        pid = folder.name[len(AHEAD_PREFIX) :].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.lstat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)  # alive (or another user's): left alone
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 @dataclass
@@ -826,6 +881,7 @@ class Ahead:
     jobs: int | None
     force: bool = False
     started: bool = False
+    size: int = 1  # the workers the letters will likely take (workers_ahead), once read
     pool: Workers | None = None  # opened for the first shared layer laid out ahead
     # Each shared layer laid out ahead, by what its layout depends on: its result, its PDF.
     masters: dict[tuple[Any, ...], tuple[Pending, Path]] = field(default_factory=dict)
@@ -845,24 +901,26 @@ class Ahead:
 
     def loaded(self, bundles: list[LetterBundle]) -> None:
         """Once the letters are read: started if building them will likely take workers."""
-        if not self.started and pooled_ahead(bundles, self.jobs):
+        self.size = workers_ahead(bundles, self.jobs)
+        if not self.started and self.size > 1:
             self._start()
 
     def layers(self, bundle: LetterBundle, variant: str, date: str, html: str) -> None:
         """A shared layer planning found: laid out now, if the build will likely want it."""
-        if not self.started or self.jobs == 1:
-            return
+        if not self.started or self.size < 2:
+            return  # laid out in this process, or the server started for a long list alone
         folder = bundle.root / "build" / bundle.letter.slug / bundle.letter.edition
         if not self.force and (folder / MANIFEST).exists():
             # Rebuilt: its letters may all be up to date, and their master not wanted.
             return
         if self.pool is None:
             self.stack.callback(self._own.close)  # a build that stops before it is built
-            self._folder = Path(tempfile.mkdtemp(prefix="campaign-shared-"))
+            _remove_left_ahead()
+            self._folder = Path(tempfile.mkdtemp(prefix=f"{AHEAD_PREFIX}{os.getpid()}-"))
             self._own.callback(shutil.rmtree, self._folder, True)
             # Stopped before the folder is removed (last in, first out): no worker writes
             # into it after.
-            self.pool = self._own.enter_context(workers(self.jobs or default_jobs()))
+            self.pool = self._own.enter_context(workers(self.size))
         assert self._folder is not None
         base, root, limits = str(bundle.letter.folder), str(bundle.root), bundle.settings.limits
         key = (html, base, root, variant, date, limits)
