@@ -809,11 +809,6 @@ def pool_size(todos: list[list[Output]], jobs: int | None) -> int:
     return max(1, min(default_jobs(), -(-pieces // PIECES_PER_WORKER)))
 
 
-def pooled_ahead(bundles: list[LetterBundle], jobs: int | None) -> bool:
-    """Whether building ``bundles`` will likely take workers: guessed before they are planned."""
-    return workers_ahead(bundles, jobs) > 1
-
-
 def workers_ahead(bundles: list[LetterBundle], jobs: int | None) -> int:
     """The workers building ``bundles`` will likely take (1: none), guessed before planning.
 
@@ -868,7 +863,7 @@ class Ahead:
     Its import of WeasyPrint then runs on another core while this process reads and
     plans, not after. A long list's file is known by its size before it is parsed (a
     first read of 10,000 names takes about 1.5 s, longer than the import); the rest
-    is guessed once the letters are read (``pooled_ahead``).
+    is guessed once the letters are read (``workers_ahead``).
 
     With the server started, a shared layer is laid out as soon as planning finds it
     (``layers``), in a private folder, while this process compares the other letters

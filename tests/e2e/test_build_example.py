@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from campaign.drafting.scaffold import EXAMPLE
-
-from conftest import copy_tree, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
+from conftest import copy_example, flat, pdf_info, pdf_pages, pdf_text, pdf_words, run
 
 SLUG = "japan-hrc-2020"
 
@@ -20,7 +18,7 @@ SLUG = "japan-hrc-2020"
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example workspace, built once for every test in this module."""
-    ws = copy_tree(EXAMPLE, tmp_path_factory.mktemp("example"))
+    ws = copy_example(tmp_path_factory.mktemp("example"))
     result = run("build", workspace=ws)
     assert result.exit_code == 0, result.output
     return ws / "build" / SLUG

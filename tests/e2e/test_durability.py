@@ -29,11 +29,10 @@ from pathlib import Path
 import pytest
 
 import campaign.build.run as build_module
-from campaign.drafting.scaffold import EXAMPLE
 from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists.listfile import ListLocked, locked
 
-from conftest import copy_tree, kinds, pdf_text, run
+from conftest import copy_example, copy_tree, kinds, pdf_text, run
 
 KILL_POINTS = int(os.environ.get("CAMPAIGN_KILL_POINTS", "2"))  # per build; a build takes seconds
 QUICK_POINTS = 2 * KILL_POINTS  # per list edit, init or new: a fraction of a second
@@ -318,7 +317,7 @@ def kill_everywhere(tmp_path: Path, scenario: Scenario, through: Run | None = No
 
 
 def example(root: Path) -> None:
-    copy_tree(EXAMPLE, root)
+    copy_example(root)
 
 
 @pytest.fixture(scope="module")

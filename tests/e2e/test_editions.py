@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.drafting.scaffold import EXAMPLE
-
-from conftest import copy_tree, flat, pdf_pages, pdf_words, run
+from conftest import copy_example, flat, pdf_pages, pdf_words, run
 
 SLUG = "japan-hrc-2020"
 SIGNERS = """\
@@ -30,7 +28,7 @@ TRANSLATED = """\
 @pytest.fixture(scope="module")
 def formal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example as a formal letter with two signers, translated into Japanese, built once."""
-    ws = copy_tree(EXAMPLE, tmp_path_factory.mktemp("formal"))
+    ws = copy_example(tmp_path_factory.mktemp("formal"))
     path = ws / "letters" / SLUG / "letter.yaml"
     text = path.read_text().replace("template: joint-letter", "template: formal-letter")
     assert "    parallel: side-by-side\n" in text
@@ -61,7 +59,7 @@ def test_the_parallel_edition_of_a_formal_letter_signs_side_by_side(formal: Path
 
 
 def test_a_translation_that_miscounts_the_signers_is_refused(tmp_path: Path) -> None:
-    ws = copy_tree(EXAMPLE, tmp_path / "ws")
+    ws = copy_example(tmp_path / "ws")
     path = ws / "letters" / SLUG / "letter.yaml"
     text = path.read_text().replace("template: joint-letter", "template: formal-letter")
     extra = "    signers:\n      - title: 事務局長\n"

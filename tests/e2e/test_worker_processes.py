@@ -194,7 +194,7 @@ AHEAD = textwrap.dedent(
     from conftest import processes
 
     if os.environ.get("GUESS"):  # the guess made wrong on purpose
-        campaign.build.run.pooled_ahead = lambda bundles, jobs: True
+        campaign.build.run.workers_ahead = lambda bundles, jobs: 2
     started, running = [], []
     ensure = multiprocessing.forkserver.ensure_running
     multiprocessing.forkserver.ensure_running = lambda: started.append(ensure())
@@ -276,7 +276,7 @@ STOPPED = textwrap.dedent(
     import campaign.build.check, campaign.build.run
     from campaign.cli.main import main
 
-    campaign.build.run.pooled_ahead = lambda bundles, jobs: True
+    campaign.build.run.workers_ahead = lambda bundles, jobs: 2
     way, sys.argv[1:] = sys.argv[1], ["build"]
 
 

@@ -53,8 +53,9 @@ def test_the_pool_is_as_large_as_the_work_needs(
 
 def _bundle(to: int, cc: int = 3, editions: int = 0, names: int = 51) -> Any:
     """A letter as read: its recipients, editions and printed names, nothing else."""
+    edition = SimpleNamespace(to=(None,) * to, cc=(None,) * cc)
     return SimpleNamespace(
-        to=(None,) * to, cc=(None,) * cc, editions=(None,) * editions,
+        to=(None,) * to, cc=(None,) * cc, editions=(edition,) * editions,
         signatures=SimpleNamespace(count=names),
     )  # fmt: skip
 
@@ -78,7 +79,26 @@ def test_workers_are_guessed_from_the_letters_before_they_are_planned(
     monkeypatch: pytest.MonkeyPatch, bundles: list[Any], jobs: int | None, cpus: int, ahead: bool
 ) -> None:
     monkeypatch.setattr(run, "default_jobs", lambda: cpus)
-    assert run.pooled_ahead(bundles, jobs) is ahead
+    assert (run.workers_ahead(bundles, jobs) > 1) is ahead
+
+
+@pytest.mark.parametrize(
+    ("bundles", "jobs", "size"),
+    [
+        ([_bundle(1, 2, editions=1)], None, 1),  # 6 letters
+        ([_bundle(45, 2)], None, 2),  # 47: as pool_size would open, not one per CPU
+        ([_bundle(45, 2, editions=1)], None, 3),  # 94
+        ([_bundle(700)], None, 6),  # at most one per CPU
+        ([_bundle(1, names=20_000)], None, 6),  # a list of 13 parts
+        ([_bundle(700)], 3, 3),  # --jobs 3
+    ],
+)
+def test_the_workers_guessed_are_as_many_as_the_letters_read_need(
+    monkeypatch: pytest.MonkeyPatch, bundles: list[Any], jobs: int | None, size: int
+) -> None:
+    """The pool a build opens ahead (to lay out shared pages) is this size."""
+    monkeypatch.setattr(run, "default_jobs", lambda: 6)
+    assert run.workers_ahead(bundles, jobs) == size
 
 
 @pytest.mark.parametrize(
