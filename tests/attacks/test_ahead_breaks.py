@@ -15,7 +15,6 @@ masters handed out; ``way`` says how the build is run:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_tree, pdf_text, run_alone
+from conftest import copy_tree, pdf_text, run_alone, snapshot
 
 SCRIPT = """\
 import json, os, signal, sys, time
@@ -154,14 +153,6 @@ def _build(
     return code, handed, opened, ran.stdout, ran.stderr
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 def _unshare_works() -> bool:
     if shutil.which("unshare") is None:
         return False
@@ -204,7 +195,7 @@ def test_a_tmpdir_with_no_room_for_a_pdf_does_not_fail_the_build(
     )
     assert "No space left on device" not in err, err[-300:]
     assert code == 0, err[-300:]
-    assert _snapshot(example / "build") == _snapshot(twin / "build")
+    assert snapshot(example / "build") == snapshot(twin / "build")
 
 
 def test_the_pool_opened_ahead_is_no_bigger_than_the_build_would_open(
@@ -259,7 +250,7 @@ def test_a_build_stopped_while_laying_out_ahead_leaves_nothing(
 ) -> None:
     """Stopped in its planning, the pool opened ahead busy: no process, file or traceback."""
     _more_addressees(example, 4)
-    before = _snapshot(example)
+    before = snapshot(example)
     monkeypatch.chdir(example)
     monkeypatch.setenv("TMPDIR", str(tmpdir_short))
     out, err, code = run_alone(
@@ -270,7 +261,7 @@ def test_a_build_stopped_while_laying_out_ahead_leaves_nothing(
     assert Path(handed[0]).parent.name.startswith("campaign-shared-")
     assert err == "\nAborted!\n"
     assert list(tmpdir_short.iterdir()) == []
-    assert _snapshot(example) == before
+    assert snapshot(example) == before
 
 
 def test_outputs_are_the_same_bytes_with_or_without_pages_laid_out_ahead(
@@ -289,7 +280,7 @@ def test_outputs_are_the_same_bytes_with_or_without_pages_laid_out_ahead(
     assert list(tmpdir_short.iterdir()) == []
     code, handed, _, _, err = _build(twin, "not ahead", tmpdir_short, "--jobs", "3")
     assert code == 0, err
-    assert _snapshot(example / "build") == _snapshot(twin / "build")
+    assert snapshot(example / "build") == snapshot(twin / "build")
 
 
 def test_a_forced_rebuild_with_pages_laid_out_ahead_makes_the_same_bytes(
@@ -297,11 +288,11 @@ def test_a_forced_rebuild_with_pages_laid_out_ahead_makes_the_same_bytes(
 ) -> None:
     _more_addressees(example, 3)
     assert _build(example, "not ahead", tmpdir_short, "--jobs", "2")[0] == 0
-    first = _snapshot(example / "build")
+    first = snapshot(example / "build")
     code, handed, _, _, err = _build(example, "ahead", tmpdir_short, "--jobs", "2", "--force")
     assert code == 0, err
     assert Path(handed[0]).parent.name.startswith("campaign-shared-")
-    assert _snapshot(example / "build") == first
+    assert snapshot(example / "build") == first
 
 
 def test_a_first_addressee_that_does_not_fit_is_said_as_without_pages_laid_out_ahead(
