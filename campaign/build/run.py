@@ -598,15 +598,23 @@ def _run(
     # and hands out, and makes print.pdf meanwhile.
     masters: dict[int, tuple[Path, Pending]] = {}
     laid_ahead: dict[int, Path] = {}  # masters laid out while the letters were planned
+
+    def lay_out(group: int, out: Path) -> Pending:
+        """Hand group's shared layer to a worker, to be laid out into ``out``."""
+        name = _master_name(staging)
+        job = MasterJob(
+            jobs.masters[group], str(out), name, base, root,
+            variant=variant, date=date, limits=limits,
+        )  # fmt: skip
+        return pool.submit(run_master, job)
+
     for group, html in jobs.masters.items():
         out = staging / f".shared-{group}.pdf"
         found = laid.pop((html, base, root, variant, date, limits), None)
         if found is not None:
             masters[group], laid_ahead[group] = (out, found[0]), found[1]
-            continue
-        name = _master_name(staging)
-        job = MasterJob(html, str(out), name, base, root, variant=variant, date=date, limits=limits)
-        masters[group] = (out, pool.submit(run_master, job))
+        else:
+            masters[group] = (out, lay_out(group, out))
     # Long lists next: each is handed out in parts by a thread of its own, which lays
     # out nothing itself. Then whole letters, so the workers are busy while the shared
     # pages' overlays are composed; unless a master was laid out ahead (it is done, or
@@ -650,11 +658,7 @@ def _run(
         done = _taken(laying, laid_ahead[group], master) if group in laid_ahead else None
         if done is None:
             if group in laid_ahead:  # it failed ahead (its folder full, or gone): again here
-                job = MasterJob(
-                    jobs.masters[group], str(master), _master_name(staging), base, root,
-                    variant=variant, date=date, limits=limits,
-                )  # fmt: skip
-                laying = pool.submit(run_master, job)
+                laying = lay_out(group, master)
             done = laying.result()
         if done.overflowing:  # the master is addressed to the group's first addressee
             first = plan.composer.pieces[plan.shared.groups[group][0]].file

@@ -15,41 +15,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from aheadscript import SCRIPT
 
 from conftest import copy_tree, pdf_text, run_alone, snapshot
-
-# The build, in a fresh process: prints the exit status and the masters handed out.
-SCRIPT = """\
-import json, sys
-import campaign.pdf.pool as pool
-from campaign.build import run
-from campaign.cli.main import main
-
-handed = []
-submit = pool._Pool.submit
-
-
-def recorded(self, fn, job):
-    if type(job).__name__ == "MasterJob":
-        handed.append(job.out)
-    return submit(self, fn, job)
-
-
-pool._Pool.submit = recorded
-way, sys.argv[1:] = sys.argv[1], sys.argv[2:]
-if way == "not ahead":
-    run.Ahead.layers = lambda *args: None
-elif way == "other pages ahead":  # what is laid out ahead is not what the build lays out
-    layers = run.Ahead.layers
-    run.Ahead.layers = lambda self, bundle, variant, date, html: layers(
-        self, bundle, variant, date, html.replace("</body>", "<p>Laid out ahead only</p></body>")
-    )
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print(json.dumps([code, handed]))
-"""
 
 ADDRESSEE = """\
   - name: Member {n}
@@ -87,7 +55,7 @@ def _build(ws: Path, way: str, *args: str) -> tuple[int, list[str], Path]:
         env=env,
     )
     assert ran.stdout, ran.stderr
-    code, handed = json.loads(ran.stdout.splitlines()[-1])
+    code, handed, _ = json.loads(ran.stdout.splitlines()[-1])
     return code, handed, tmp
 
 
@@ -184,7 +152,7 @@ def test_a_check_that_fails_after_laying_out_ahead_leaves_nothing(
     monkeypatch.chdir(example)
     command = [sys.executable, "-c", env_script, "ahead", "build", "--jobs", "2", "--strict"]
     out, err, code = run_alone(command)
-    code_said, handed = json.loads(out.splitlines()[-1])
+    code_said, handed, _ = json.loads(out.splitlines()[-1])
     assert (code, code_said) == (0, 1)
     assert [Path(out).parent.parent for out in handed] == [tmp]  # laid out ahead, for nothing
     assert "addressee 'Member 0' has no salutation" in err
