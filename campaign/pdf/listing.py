@@ -59,6 +59,8 @@ _NO_MARGINS = f"@page{{{_MARGINS}}}"
 # What a part adds to the elements it reopens; a page that names it itself (a style on
 # it, or elements that carry it) would be styled otherwise in the parts than whole.
 _CONTINUED_MARK = "data-campaign-continued"
+# A run of names (see _runs): one element for a page's one-line items, a line a name.
+_RUN_MARK = "data-campaign-run"
 _CONTINUED = (
     "body,[data-campaign-continued]"
     "{margin-top:0!important;padding-top:0!important;border-top-width:0!important}"
@@ -134,8 +136,11 @@ class _Items(HTMLParser):
             self.items.append(_Item(self.start, end, self.opened))
 
 
-def _cut(html: str, found: _Items, start: int, stop: int) -> str:
-    """The document of items ``start`` to ``stop``: what the pages hold from the first one's."""
+def _cut(html: str, found: _Items, start: int, stop: int, runs: _RunPlan | None = None) -> str:
+    """The document of items ``start`` to ``stop``: what the pages hold from the first one's.
+
+    With ``runs``, the one-line items inside its pages are set as runs (_runs).
+    """
     items = found.items
     style = _NO_MARGINS
     if start == 0:
@@ -153,11 +158,112 @@ def _cut(html: str, found: _Items, start: int, stop: int) -> str:
         tail = html[items[-1].end :]
     else:
         tail = "".join(f"</{tag}>" for tag, _ in reversed(items[stop - 1].opened))
-    text = head + html[items[start].start : items[stop - 1].end] + tail
+    middle = html[items[start].start : items[stop - 1].end]
+    if runs is not None:
+        middle = _runs(html, found, start, stop, runs)
+    text = head + middle + tail
     # Before the body's start tag, where a style sheet goes to the head: the head's end
     # tag may be written otherwise (</HEAD>), or not at all.
     at = found.body_tag
     return f"{text[:at]}<style>{style}</style>{text[at:]}"
+
+
+@dataclass(frozen=True)
+class _RunPlan:
+    """Where a part's pages are predicted to start, and how a run of its items is set."""
+
+    bounds: tuple[int, ...]  # page starts: a page holds the items from one to the next
+    line: float  # a run's line height (CSS px): an item's line and the gap below it
+    half: float  # half the gap: a run stands that much higher than its first item would
+    per_char: float  # the model's: an item wider than ``width`` is not set in a run
+    width: float
+
+
+# Text an item of a run may hold: words with single spaces between, nothing that breaks
+# or collapses otherwise in a text set ``white-space: pre`` than in one set normally.
+_RUN_TEXT = re.compile(r"\S+(?: \S+)*")
+_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_STYLED = re.compile(r"\sstyle\s*=|/\s*>$", re.IGNORECASE)
+_RUNS_AT = 3  # a group's first items, and a list's first children, are never in a run
+
+
+def _runs(html: str, found: _Items, start: int, stop: int, plan: _RunPlan) -> str:
+    """The text of items ``start`` to ``stop``, the one-line items inside pages set as runs.
+
+    A run is one element for a page's items of plain text, a line a name, each line as
+    tall as an item and the gap below it: WeasyPrint lays out a line, not an element and
+    its boxes, for each. It stands half a gap higher than its first item would, and
+    keeps half a gap below it, so its lines stand where the items' would (lay_part
+    checks that each run came out whole on one page, never at its top, its lines the
+    items' and as wide as one; else the part is laid out without runs). A page's first
+    and last items, a group's first three and last, and an item whose text may wrap or
+    holds markup are left as they are: pages break only at items, as the whole's do.
+    """
+    items = found.items
+    inside: set[int] = set()
+    for first, after in zip(plan.bounds, plan.bounds[1:], strict=False):
+        inside.update(range(first + 1, after - 1))
+
+    def starts_group(n: int) -> bool:
+        return n == 0 or (
+            items[n].opened != items[n - 1].opened
+            or bool(html[items[n - 1].end : items[n].start].strip())
+        )
+
+    def tag_and_text(n: int) -> tuple[str, str] | None:
+        item = items[n]
+        close = html.index(">", item.start) + 1
+        tag, inner = html[item.start : close], html[close : item.end - 5]
+        if html[item.end - 5 : item.end].lower() != "</li>" or "<" in inner or _STYLED.search(tag):
+            return None
+        text = unescape(inner)
+        if not _RUN_TEXT.fullmatch(text) or _BREAKING.search(text):
+            return None
+        if len(text) * plan.per_char > plan.width:
+            return None  # may wrap: an item of its own
+        return tag, inner
+
+    style = (
+        f"white-space:pre!important;line-height:{plan.line!r}px!important;"
+        f"margin-top:{-plan.half!r}px!important;margin-bottom:{plan.half!r}px!important;"
+        "padding-left:0!important;text-indent:0!important"
+    )
+    pieces: list[str] = []
+    at = items[start].start
+    group = start  # where the item's group starts, in this part
+    children = 0  # the elements before it in its list, in this part
+    n = start
+    while n < stop:
+        if n > start and starts_group(n):
+            group, children = n, 0
+        run: list[str] = []
+        tag = ""
+        m = n
+        while (
+            m < stop
+            and m in inside
+            and m - group >= _RUNS_AT
+            and children >= _RUNS_AT
+            and not (m + 1 >= len(items) or starts_group(m + 1))
+            and (m == n or not starts_group(m))
+            and (found_text := tag_and_text(m)) is not None
+            and (not run or found_text[0] == tag)
+        ):
+            tag = found_text[0]
+            run.append(found_text[1])
+            m += 1
+        if len(run) >= 2:
+            pieces.append(html[at : items[n].start])
+            pieces.append(
+                f'{tag[:-1]} {_RUN_MARK}="{len(run)}" style="{style}">' + "\n".join(run) + "</li>"
+            )
+            at = items[m - 1].end
+            n = m
+        else:
+            n += 1
+        children += 1
+    pieces.append(html[at : items[stop - 1].end])
+    return "".join(pieces)
 
 
 def _furniture(html: str, found: _Items, pages: int) -> str:
@@ -184,6 +290,7 @@ def _pages(document: Any) -> list[_Page]:
     from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
 
     seen: dict[int, int] = {}  # id of an item's element -> its number in the part
+    count = [0]  # items numbered so far: a run (_runs) is as many as its lines
     pages = []
 
     def walk(box: Any, item: Any, page: _Page) -> None:
@@ -197,8 +304,10 @@ def _pages(document: Any) -> list[_Page]:
         ):
             item = element
             if id(element) not in seen:
-                seen[id(element)] = len(seen)
-                page.starts.append(seen[id(element)])
+                seen[id(element)] = count[0]
+                names = int(element.get(_RUN_MARK) or 1)
+                page.starts.extend(range(count[0], count[0] + names))
+                count[0] += names
         if isinstance(box, LineBox) and not page.lines:
             page.opens_item = (
                 item is not None and bool(page.starts) and (page.starts[0] == seen[id(item)])
@@ -299,6 +408,10 @@ class PartJob:
     # before it (see _gap_documents).
     modelled: bool = False
     gaps: tuple[tuple[int, str], ...] = ()
+    # With runs (_runs): ``html`` holds them, and this is the part without, laid out
+    # instead when they did not come out as its items would.
+    plain: str = ""
+    runs: _RunPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -313,6 +426,7 @@ class PartDone:
     longer: bool = False  # no page to cut at: the part must hold more items
     model: _Model | None = None  # the first part's: the model of the page
     gaps: dict[int, float] = field(default_factory=dict)  # the first part's: measured gaps
+    runs: int = 0  # the runs its pages hold (0: laid out without, or none planned)
 
 
 def lay_part(job: PartJob) -> PartDone:
@@ -320,6 +434,11 @@ def lay_part(job: PartJob) -> PartDone:
     with phase("list part"), pdf_layout(_named(job.outputs), job.limits):
         document = layout(job.html, Path(job.base), Path(job.root))
         pages = _pages(document)
+        runs = _runs_held(document, pages, job) if job.runs else 0
+        if job.runs and not runs:
+            with phase("list part without runs"):
+                document = layout(job.plain, Path(job.base), Path(job.root))
+                pages = _pages(document)
         first = _seam(document.pages[0]) if pages else []
         model = _model(document) if job.modelled else None
         gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
@@ -330,14 +449,67 @@ def lay_part(job: PartJob) -> PartDone:
             # out as the whole list has it, and can be where the next part starts.
             cuts = [n for n in range(1, len(pages) - 1) if pages[n].opens_item and pages[n].starts]
             if not cuts:  # pages longer than the part: a longer part
-                return PartDone(b"", [], first, [], job.first, True, model, gaps)
+                return PartDone(b"", [], first, [], job.first, True, model, gaps, runs)
             keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
             check, after = _seam(document.pages[keep]), job.first + pages[keep].starts[0]
         kept = document.copy(document.pages[:keep])
         del document, pages
         marks = [(page.bookmarks, page.height) for page in kept.pages]
         pdf = write(kept, "", job.date)
-    return PartDone(pdf, marks, first, check, after, False, model, gaps)
+    return PartDone(pdf, marks, first, check, after, False, model, gaps, runs)
+
+
+def _runs_held(document: Any, pages: list[_Page], job: PartJob) -> int:
+    """How many runs the part holds, if each came out as its items would (else 0).
+
+    Each run whole on one page and never at its top, a line an item with its text and
+    no wider than an item's first line may be (a text that would wrap); and the pages
+    starting where predicted, from the first bound to the last: between them, pages
+    break at items alone, and an item stands where it would in the whole.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
+
+    plan = job.runs
+    assert plan is not None
+    placed: dict[int, int] = {}  # a run's element -> the page it is on
+    held = True
+
+    def walk(box: Any, number: int, top: list[bool]) -> None:
+        nonlocal held
+        box = getattr(box, "_box", box)
+        element = getattr(box, "element", None)
+        if isinstance(box, LineBox):
+            top[0] = False
+        if (
+            element is not None
+            and element.tag == "li"
+            and element.get(_RUN_MARK)
+            and not isinstance(box, (LineBox, TextBox))
+        ):
+            if top[0] or id(element) in placed:
+                held = False  # at a page's top, or broken across pages
+            placed[id(element)] = number
+            names = (element.text or "").split("\n")
+            lines = _lines(box)
+            if len(lines) != len(names) or any(
+                "".join(t.text for t in line) != name or sum(t.width for t in line) > plan.width - 1
+                for line, name in zip(lines, names, strict=True)
+            ):
+                held = False
+            return
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, number, top)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number, [True])
+    opened = {job.first + page.starts[0] for page in pages if page.opens_item and page.starts}
+    low, high = plan.bounds[0], plan.bounds[-1]
+    if not held or {n for n in opened if low <= n <= high} != {
+        n for n in plan.bounds if n < job.stop
+    }:
+        return 0
+    return len(placed)
 
 
 def _named(outputs: tuple[str, ...]) -> str:
@@ -356,6 +528,8 @@ class _Model:
     width: float  # the width an item's first line has
     rest: float  # the width its other lines have
     per_char: float  # the widest a character came out, on average over an item's line
+    # A run's line height and half the gap (CSS px), when items may be set as runs (_runs).
+    run: tuple[float, float] | None = None
 
 
 def _model(document: Any) -> _Model | None:
@@ -367,6 +541,7 @@ def _model(document: Any) -> _Model | None:
         if len(items) < 2 or len(lines[0]) != 1:
             continue
         one, two = items[0], items[1]
+        gap = two.border_box_y() - one.border_box_y() - one.border_height()
         widths = [
             (sum(t.width for t in found[0]), len("".join(t.text for t in found[0])))
             for found in lines
@@ -377,12 +552,89 @@ def _model(document: Any) -> _Model | None:
             bottom=box.content_box_y() + box.height,
             line=one.height,
             border=one.border_height(),
-            gap=two.border_box_y() - one.border_box_y() - one.border_height(),
+            gap=gap,
             width=one.width + one.padding_left,
             rest=one.width,
             per_char=max(w / n for w, n in widths if n) if widths else 0.0,
+            run=_run_geometry(one, lines[0], gap) if _in_flow(box, one) else None,
         )
     return None
+
+
+def _in_flow(page: Any, item: Any) -> bool:
+    """Whether ``item`` stands in blocks one under another on ``page``: no columns, flex or grid."""
+    from weasyprint.formatting_structure.boxes import ParentBox
+
+    def path(box: Any) -> list[Any] | None:
+        if box is item:
+            return []
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                if (found := path(child)) is not None:
+                    return [box, *found]
+        return None
+
+    around = path(page) or []
+    return bool(around) and all(
+        box.style["column_count"] == "auto"
+        and box.style["column_width"] == "auto"
+        and box.style["display"][:2] in (("block", "flow"), ("block", "flow-root"))
+        for box in around[1:]  # (the page's own box first)
+    )
+
+
+def _run_geometry(box: Any, lines: list[list[Any]], gap: float) -> tuple[float, float] | None:
+    """A run's line height and half the gap, when an item like ``box`` may be set in runs.
+
+    A run (_runs) is one element for many one-line items: its lines stand where theirs
+    would (each line the item's line and the gap below it, the run raised by half a
+    gap) only when nothing is drawn for an item's box itself (no marker, background,
+    border, shadow or outline; no padding but the hanging indent's, no top margin, a
+    bottom margin), its text is its element's text alone, set left to right from the
+    line's start, and its line height is a length, not the font's.
+    """
+    from weasyprint.css.functions import check_math
+    from weasyprint.text.line_break import strut
+
+    style = box.style
+    element = box.element
+    text = "".join(t.text for t in lines[0]) if len(lines) == 1 else None
+    marker = "list-item" in style["display"] and (
+        style["list_style_type"] != "none" or style["list_style_image"][0] != "none"
+    )
+    plain = (
+        gap > 0
+        and not marker
+        and style["display"][:2] == ("block", "flow")
+        and text is not None
+        and len(element) == 0
+        and text == (element.text or "")
+        and style["direction"] == "ltr"
+        and style["text_align_all"] in ("start", "left")
+        and style["white_space"] == "normal"
+        and style["line_height"] != "normal"
+        and not check_math(style["line_height"])
+        and box.margin_top == 0
+        and box.padding_top == box.padding_bottom == box.padding_right == 0
+        and box.border_top_width == box.border_bottom_width == 0
+        and box.border_left_width == box.border_right_width == 0
+        and box.background is None
+        and not style["box_shadow"]
+        and (style["outline_style"] == "none" or style["outline_width"] == 0)
+        and style["float"] == "none"
+        and style["position"] == "static"
+        and style["overflow"] == "visible"
+        and style["height"] == "auto"
+        and getattr(style["max_height"], "value", None) == math.inf
+        and (style["min_height"] == "auto" or getattr(style["min_height"], "value", None) == 0)
+        and style["column_count"] == "auto"
+        and style["column_width"] == "auto"
+        and style["text_indent"].unit == "px"
+        and abs(style["text_indent"].value + box.padding_left) < 1e-9
+    )
+    if not plain:
+        return None
+    return strut(style)[0] + gap, gap / 2
 
 
 def _item_boxes(document: Any, only: Any = None) -> list[tuple[Any, int]]:
@@ -514,7 +766,7 @@ def is_long(html: str, variant: str = "") -> bool:
         or STATEFUL.search(read := as_read(html))
         or SIDED.search(read)
         or _LINKED.search(read)
-        or _CONTINUED_MARK in read.lower()  # the parts' own mark, named by the page itself
+        or "data-campaign-" in read.lower()  # the parts' own marks, named by the page itself
         or by_place(html, first_few=True)
     )
 
@@ -626,11 +878,16 @@ def _in_parts(
     window = 1 if isinstance(pool, _InProcess) else 2 * default_jobs() + 1
     outputs = (output,) if output else ()
 
+    model: _Model | None = None
+    starts: list[int] = []  # the pages' starts the parts were planned over (_predict)
+
     def job(first: int, stop: int, after: int, modelled: bool = False) -> PartJob:
+        plain = _cut(html, found, first, stop)
+        runs = _run_plan(model, starts, first, stop, after, count)
         return PartJob(
-            _cut(html, found, first, stop), str(base), str(root), date, first, stop,
-            stop == count, after, limits, outputs, modelled,
-            _gap_documents(html, found, 0) if modelled else (),
+            _cut(html, found, first, stop, runs) if runs else plain, str(base), str(root),
+            date, first, stop, stop == count, after, limits, outputs, modelled,
+            _gap_documents(html, found, 0) if modelled else (), plain if runs else "", runs,
         )  # fmt: skip
 
     done = pool.submit(lay_part, job(0, min(count, PROBE), -1, modelled=True)).result()
@@ -691,6 +948,19 @@ def _in_parts(
         return None  # the start of the list took more than its page: laid out whole
     result: bytes | None = pool.submit(join_parts, JoinJob(laid, marks, written)).result()
     return result
+
+
+def _run_plan(
+    model: _Model | None, starts: list[int], first: int, stop: int, after: int, count: int
+) -> _RunPlan | None:
+    """How a part's items may be set in runs: the pages predicted past its first (None: not)."""
+    if model is None or model.run is None or (after < 0 and stop != count):
+        return None
+    end = after if after >= 0 else count
+    bounds = [n for n in starts if first < n <= end] + ([count] if after < 0 else [])
+    if len(bounds) < 2:
+        return None
+    return _RunPlan(tuple(bounds), *model.run, model.per_char, model.width)
 
 
 def _plan(starts: list[int], count: int, size: int) -> list[tuple[int, int, int]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -327,6 +329,9 @@ def test_a_part_that_cannot_be_written_stops_as_the_whole_list_would(
 NAME = st.text(alphabet=st.sampled_from(LATIN + CJK + "     "), min_size=1, max_size=70).map(
     lambda s: " ".join(s.split()) or "x"
 )
+SHORT = st.text(alphabet=st.sampled_from(LATIN + CJK + "  "), min_size=1, max_size=24).map(
+    lambda s: " ".join(s.split()) or "x"
+)
 SMALL_PAGES = (
     "@page { size: a6; margin: 12mm 10mm;"
     ' @top-left { content: element(title) } @bottom-center { content: "Page " counter(page)'
@@ -358,6 +363,151 @@ def test_any_list_in_parts_is_the_list_laid_out_whole(
     whole = write(layout(html, folder, folder), "", DATE)
     parts = listing.paged_list(html, folder, folder, "", DATE)
     assert parts is not None
+    (folder / "whole.pdf").write_bytes(whole)
+    (folder / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
+    assert _outline(parts) == _outline(whole)
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
+
+
+def _counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]]:
+    """Each part laid out: whether runs were planned for it, and how many its pages hold."""
+    laid: list[tuple[bool, int]] = []
+    lay_part = listing.lay_part
+
+    def counting(job: listing.PartJob) -> listing.PartDone:
+        done = lay_part(job)
+        laid.append((job.runs is not None, done.runs))
+        return done
+
+    monkeypatch.setattr(listing, "lay_part", counting)
+    return laid
+
+
+@pytest.mark.parametrize(
+    ("template", "edition", "mixed"),
+    [("joint-letter", 0, False), ("joint-letter", 1, False), ("joint-letter", 0, True),
+     ("petition", 0, False)],
+    ids=["joint-letter", "joint-letter-ja", "japanese-names", "petition"],
+)  # fmt: skip
+def test_a_list_whose_names_run_is_the_list_laid_out_whole(
+    example: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    template: str,
+    edition: int,
+    mixed: bool,
+) -> None:
+    # Parts of several pages: the pages inside each hold runs of one-line names, around
+    # the names that wrap (every 37th) and the second group's heading.
+    monkeypatch.setattr(listing, "PART", 300)
+    monkeypatch.setattr(listing, "LONG", 600)
+    laid = _counting_runs(monkeypatch)
+    _list(example, 1300, template)
+    if mixed:  # every third name ends in Japanese (a fallback font, a taller line)
+        names = example / "signatories" / "japan-hrc-2020.yaml"
+        text = names.read_text(encoding="utf-8")
+        names.write_text(re.sub(r'(name: "[^"]*[0369])"', r'\1 東京都千代田区"', text))
+    html, base = _html(example, edition)
+    parts = listing.paged_list(html, base, example, "", DATE)
+    assert parts is not None
+    if template == "petition":  # its names stand in columns: a run could start one
+        assert laid and not any(planned or runs for planned, runs in laid)
+    else:
+        # A part whose pages did not start where predicted (here: about the second group's
+        # heading) is laid out again without its runs; the others keep theirs.
+        assert sum(runs for _, runs in laid) >= 10
+    whole = write(layout(html, base, example), "", DATE)
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
+    assert _outline(parts) == _outline(whole)
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
+
+
+def test_runs_that_do_not_come_out_as_their_names_are_laid_out_without(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The model's widest character taken as a tenth of itself: names that wrap are put
+    # in runs, whose lines are then wider than a name's first line may be.
+    monkeypatch.setattr(listing, "PART", 300)
+    monkeypatch.setattr(listing, "LONG", 600)
+    run_plan = listing._run_plan
+
+    def narrow(*args: Any) -> Any:
+        plan = run_plan(*args)
+        return plan and dataclasses.replace(plan, per_char=plan.per_char / 10)
+
+    monkeypatch.setattr(listing, "_run_plan", narrow)
+    laid = _counting_runs(monkeypatch)
+    _list(example, 1300)
+    html, base = _html(example)
+    parts = listing.paged_list(html, base, example, "", DATE)
+    assert parts is not None
+    # (A part whose runs hold no name that wraps keeps them.)
+    assert 0 in [runs for planned, runs in laid if planned]
+    whole = write(layout(html, base, example), "", DATE)
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
+    assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "li { background: #eee }",
+        "li { border-bottom: 0.5pt solid #ccc }",
+        "ul { list-style: disc }",
+        "li { padding-top: 1pt }",
+        "li { line-height: normal }",
+        "li::before { content: '- ' }",
+        "li { text-transform: uppercase }",
+        "li { height: 14pt }",
+    ],
+)
+def test_items_whose_boxes_show_are_not_set_in_runs(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str
+) -> None:
+    # Each of these draws something for an item's own box, or sets its line otherwise
+    # than one line of a run would: the list is cut as before, without runs.
+    monkeypatch.setattr(listing, "PART", 300)
+    monkeypatch.setattr(listing, "LONG", 600)
+    laid = _counting_runs(monkeypatch)
+    _list(example, 700)
+    html, base = _html(example)
+    html = html.replace("</style>", f".signatures {style}</style>", 1)
+    parts = listing.paged_list(html, base, example, "", DATE)
+    assert parts is not None
+    assert laid and not any(planned or runs for planned, runs in laid)
+    whole = write(layout(html, base, example), "", DATE)
+    (tmp_path / "whole.pdf").write_bytes(whole)
+    (tmp_path / "parts.pdf").write_bytes(parts)
+    assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
+
+
+# Without shrinking: each example lays out a list twice.
+@settings(max_examples=3, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(groups=st.lists(st.lists(SHORT, min_size=100, max_size=220), min_size=1, max_size=3))
+def test_any_list_whose_names_run_is_the_list_laid_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, groups: list[list[str]]
+) -> None:
+    monkeypatch.setattr(listing, "PART", 90)
+    monkeypatch.setattr(listing, "LONG", 1)  # every list is cut, however short
+    body = "".join(
+        f"<h3>Group {n} ({len(names)})</h3><ul>{''.join(f'<li>{x}</li>' for x in names)}</ul>"
+        for n, names in enumerate(groups)
+    )
+    html = (
+        f"<html><head><title>List</title><style>{SMALL_PAGES} ul {{ list-style: none;"
+        " padding: 0; line-height: 1.35 }</style></head><body>"
+        f'<div class="title">A list</div><h1>Names</h1>{body}</body></html>'
+    )
+    folder = tmp_path / str(len(list(tmp_path.iterdir())))
+    folder.mkdir()
+    parts = listing.paged_list(html, folder, folder, "", DATE)
+    assert parts is not None
+    whole = write(layout(html, folder, folder), "", DATE)
     (folder / "whole.pdf").write_bytes(whole)
     (folder / "parts.pdf").write_bytes(parts)
     assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
