@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from listparts import DATE, SMALL_PAGES, counting_runs, outline, write_signatories
 from PIL import Image, ImageChops
 
 from campaign.build import run as build_run
@@ -27,9 +28,6 @@ from campaign.pdf.render import layout, render_pdf, write
 
 from conftest import pdf_pages, pictures, run
 
-DATE = "2020-02-13T00:00:00Z"
-GIVEN = ("Aiko", "Bo", "Carlos", "Dana", "Emi", "Farid")
-FAMILY = ("Abe", "Baek", "Chen", "Dubois", "Eriksen", "Fujita")
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-,."
 CJK = "東京都千代田区霞が関丁目番号外務省大臣官房서울특별시종로구세종대로"
 
@@ -39,38 +37,13 @@ def _list(root: Path, names: int, template: str = "joint-letter") -> None:
     letter = root / "letters" / "japan-hrc-2020" / "letter.yaml"
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("template: joint-letter", f"template: {template}"))
-    entries = ["signatories:\n"]
-    for n in range(names):
-        name = f"{GIVEN[n % 6]} {FAMILY[n * 7 % 6]}{n}"
-        if n % 37 == 0:
-            name += " of the Committee for the Remembrance of Everything Said" * 2
-        group = "international" if n % 3 else "organizations"
-        kind = "individual" if n % 3 else "organization"
-        entries.append(
-            f'  - name: "{name}"\n    type: {kind}\n    country: Japan\n    group: {group}\n'
-            "    signed: 2020-02-01\n"
-        )
-    (root / "signatories" / "japan-hrc-2020.yaml").write_text("".join(entries))
+    write_signatories(root, names)
 
 
 def _html(root: Path, edition: int = 0) -> tuple[str, Path]:
     bundle = load_letters(Workspace(root))[0][0]
     bundle = bundle.editions[edition - 1] if edition else bundle  # 1: the Japanese edition
     return Composer(bundle).signatories_html(), bundle.letter.folder
-
-
-def _outline(pdf: bytes) -> list[tuple[int, str, int, list[object]]]:
-    with pikepdf.open(io.BytesIO(pdf)) as opened, opened.open_outline() as outline:
-        found: list[tuple[int, str, int, list[object]]] = []
-
-        def walk(items: list[pikepdf.OutlineItem], depth: int) -> None:
-            for item in items:
-                page = opened.pages.index(pikepdf.Page(item.destination[0]))
-                found.append((depth, item.title, page, list(item.destination)[1:]))
-                walk(item.children, depth + 1)
-
-        walk(outline.root, 0)
-        return found
 
 
 @pytest.mark.parametrize(
@@ -101,7 +74,7 @@ def test_a_list_in_parts_is_the_list_laid_out_whole(
     pages = pdf_pages(tmp_path / "whole.pdf")
     assert len(pages) > 5
     assert pdf_pages(tmp_path / "parts.pdf") == pages
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     with pikepdf.open(io.BytesIO(parts)) as a, pikepdf.open(io.BytesIO(whole)) as b:
         assert a.trailer.Info == b.trailer.Info and a.Root.Lang == b.Root.Lang
     looks = pictures(whole, dpi=40)
@@ -157,7 +130,7 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
     (tmp_path / "parts.pdf").write_bytes(parts)
     assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
     assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     if shift:  # parts were handed out from wrong cuts, and their layouts not used
         assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
 
@@ -192,7 +165,7 @@ def test_the_furniture_is_laid_out_with_the_parts_and_used_only_for_the_true_pag
     (tmp_path / "parts.pdf").write_bytes(parts)
     pages = pdf_pages(tmp_path / "whole.pdf")
     assert pdf_pages(tmp_path / "parts.pdf") == pages
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
     furnished = [n for kind, n in pool.handed if kind == "furniture"]
     assert furnished == ([len(pages) + 1, len(pages)] if extra else [len(pages)])
@@ -332,14 +305,6 @@ NAME = st.text(alphabet=st.sampled_from(LATIN + CJK + "     "), min_size=1, max_
 SHORT = st.text(alphabet=st.sampled_from(LATIN + CJK + "  "), min_size=1, max_size=24).map(
     lambda s: " ".join(s.split()) or "x"
 )
-SMALL_PAGES = (
-    "@page { size: a6; margin: 12mm 10mm;"
-    ' @top-left { content: element(title) } @bottom-center { content: "Page " counter(page)'
-    ' " of " counter(pages) } } @page :first { @top-left { content: none } }'
-    " .title { position: running(title) } h3 { break-after: avoid }"
-    " li { margin: 0 0 .25em; padding-left: 1.2em; text-indent: -1.2em; break-inside: avoid }"
-    " li:nth-child(-n+3) { break-before: avoid }"
-)
 
 
 # Without shrinking: each example lays out a list twice.
@@ -366,22 +331,8 @@ def test_any_list_in_parts_is_the_list_laid_out_whole(
     (folder / "whole.pdf").write_bytes(whole)
     (folder / "parts.pdf").write_bytes(parts)
     assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
-
-
-def _counting_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, int]]:
-    """Each part laid out: whether runs were planned for it, and how many its pages hold."""
-    laid: list[tuple[bool, int]] = []
-    lay_part = listing.lay_part
-
-    def counting(job: listing.PartJob) -> listing.PartDone:
-        done = lay_part(job)
-        laid.append((job.runs is not None, done.runs))
-        return done
-
-    monkeypatch.setattr(listing, "lay_part", counting)
-    return laid
 
 
 @pytest.mark.parametrize(
@@ -402,7 +353,7 @@ def test_a_list_whose_names_run_is_the_list_laid_out_whole(
     # the names that wrap (every 37th) and the second group's heading.
     monkeypatch.setattr(listing, "PART", 300)
     monkeypatch.setattr(listing, "LONG", 600)
-    laid = _counting_runs(monkeypatch)
+    laid = counting_runs(monkeypatch)
     _list(example, 1300, template)
     if mixed:  # every third name ends in Japanese (a fallback font, a taller line)
         names = example / "signatories" / "japan-hrc-2020.yaml"
@@ -421,7 +372,7 @@ def test_a_list_whose_names_run_is_the_list_laid_out_whole(
     (tmp_path / "whole.pdf").write_bytes(whole)
     (tmp_path / "parts.pdf").write_bytes(parts)
     assert pdf_pages(tmp_path / "parts.pdf") == pdf_pages(tmp_path / "whole.pdf")
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
 
 
@@ -439,7 +390,7 @@ def test_runs_that_do_not_come_out_as_their_names_are_laid_out_without(
         return plan and dataclasses.replace(plan, per_char=plan.per_char / 10)
 
     monkeypatch.setattr(listing, "_run_plan", narrow)
-    laid = _counting_runs(monkeypatch)
+    laid = counting_runs(monkeypatch)
     _list(example, 1300)
     html, base = _html(example)
     parts = listing.paged_list(html, base, example, "", DATE)
@@ -473,7 +424,7 @@ def test_items_whose_boxes_show_are_not_set_in_runs(
     # than one line of a run would: the list is cut as before, without runs.
     monkeypatch.setattr(listing, "PART", 300)
     monkeypatch.setattr(listing, "LONG", 600)
-    laid = _counting_runs(monkeypatch)
+    laid = counting_runs(monkeypatch)
     _list(example, 700)
     html, base = _html(example)
     html = html.replace("</style>", f".signatures {style}</style>", 1)
@@ -511,5 +462,5 @@ def test_any_list_whose_names_run_is_the_list_laid_out_whole(
     (folder / "whole.pdf").write_bytes(whole)
     (folder / "parts.pdf").write_bytes(parts)
     assert pdf_pages(folder / "parts.pdf") == pdf_pages(folder / "whole.pdf")
-    assert _outline(parts) == _outline(whole)
+    assert outline(parts) == outline(whole)
     assert pictures(parts, dpi=40) == pictures(whole, dpi=40)
