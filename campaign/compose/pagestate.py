@@ -313,6 +313,11 @@ _BREAK_PROPERTIES = frozenset(
     ("break-before", "break-after", "break-inside", "page-break-before", "page-break-after",
      "page-break-inside", "orphans", "widows")
 )  # fmt: skip
+# In a list cut into parts, only where a page may break before the element picked: a
+# part's reopened group is its parent's first child, and a break after it, or inside it
+# (orphans and widows are inherited), would fall on any page of the part, where no seam
+# is compared; a break before it falls at the part's start, where one is.
+_BEFORE_PROPERTIES = frozenset(("break-before", "page-break-before"))
 _FIRST_FEW = re.compile(
     r":(?:first-child|first-of-type|nth-(?:child|of-type)\(\s*-1?n\s*\+\s*[1-3]\s*\))",
     re.IGNORECASE,
@@ -327,10 +332,10 @@ def by_place(html: str, first_few: bool = False) -> bool:
     before or after them. A style that picks the 200th item, the last ones, every other
     one, or a group after another would pick other items in the parts than in the
     whole list, on pages inside a part that no seam compares. One rule of the kind is
-    kept: it sets only where pages may break (``li:nth-child(-n+3) { break-before:
-    avoid }``, the shipped templates' own) and picks a group's first three items, or an
-    element right after another (``+``), which in a part can differ only on its first
-    page, where the seam check compares every line with the whole's. Without
+    kept: it sets only where pages may break before the element (``li:nth-child(-n+3)
+    { break-before: avoid }``, the shipped templates' own) and picks a group's first
+    three items, or an element right after another (``+``), which in a part can differ
+    only on its first page, where the seam check compares every line with the whole's. Without
     ``first_few`` (envelopes and label sheets, each part starting on a page of its own),
     any rule of the kind that sets only where pages may break is kept
     (``.envelope + .envelope { break-before: page }``).
@@ -367,7 +372,7 @@ def _sheet_by_place(sheet: str, first_few: bool) -> bool:
             if not (_PLACED.search(prelude) or siblings or "+" in combinators):
                 continue
             names = {d.lower_name for d in inner if d.type == "declaration"}
-            if siblings or not names <= _BREAK_PROPERTIES:
+            if siblings or not names <= (_BEFORE_PROPERTIES if first_few else _BREAK_PROPERTIES):
                 return True
             if first_few and _PLACED.search(_FIRST_FEW.sub("", prelude)):
                 return True  # a place other than among the first three

@@ -17,6 +17,11 @@ cut and must have a page starting exactly at the predicted cut (else it is cut w
 it can be, and the parts after it are laid out again from there), and the next
 part's first page must come out exactly as that page did (every line's text, place
 and look), else the list is laid out whole, as before.
+
+Inside a part, past its first page, a page's one-line names are set as runs (_runs): one
+element, a line a name, laid out by WeasyPrint as lines rather than as an element each.
+Each run is checked after its layout (_runs_held); the part is laid out again without
+runs when one did not come out as its names would have.
 """
 
 from __future__ import annotations
@@ -125,6 +130,10 @@ class _Items(HTMLParser):
             self.opened = tuple(self.stack)
         self.stack.append((tag, text))
 
+    def handle_startendtag(self, tag: str, attrs: Any) -> None:
+        """Open an element written ``<div/>``: HTML reads such a slash as nothing."""
+        self.handle_starttag(tag, attrs)
+
     def handle_endtag(self, tag: str) -> None:
         """Close an element; an outermost item ends with its end tag."""
         if not any(t == tag for t, _ in self.stack):
@@ -183,6 +192,8 @@ class _RunPlan:
     # they are styled as it is (rules that pick by place are not cut: is_long).
     tag: str
     opened: tuple[tuple[str, str], ...]
+    x: float  # where a run's border box must start (the modelled item's)
+    chain: tuple[_Written, ...]  # the elements a run must stand in, and its own (_chain)
 
 
 # Text an item of a run may hold: words with single spaces between, nothing that breaks
@@ -440,6 +451,9 @@ class PartDone:
     model: _Model | None = None  # the first part's: the model of the page
     gaps: dict[int, float] = field(default_factory=dict)  # the first part's: measured gaps
     runs: int = 0  # the runs its pages hold (0: laid out without, or none planned)
+    # A reopened element came out otherwise than _CONTINUED sets it (a rule of the page
+    # outweighing it): the list is to be laid out whole.
+    whole: bool = False
 
 
 def lay_part(job: PartJob) -> PartDone:
@@ -453,6 +467,8 @@ def lay_part(job: PartJob) -> PartDone:
                 document = layout(job.plain, Path(job.base), Path(job.root))
                 pages = _pages(document)
         first = _seam(document.pages[0]) if pages else []
+        if job.first and pages and not _continued_as_set(document.pages[0]):
+            return PartDone(b"", [], first, [], job.first, False, whole=True)
         model = _model(document) if job.modelled else None
         gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
         if job.last:
@@ -472,6 +488,66 @@ def lay_part(job: PartJob) -> PartDone:
     return PartDone(pdf, marks, first, check, after, False, model, gaps, runs)
 
 
+def _continued_as_set(page: Any) -> bool:
+    """Whether the elements a part reopens came out as _CONTINUED sets them on its first page.
+
+    No top margin, padding or border, no bookmark, nothing shown before their content: a
+    rule of the page marked ``!important`` and as specific as an id outweighs those.
+    """
+    from weasyprint.formatting_structure.boxes import ParentBox
+
+    def held(box: Any) -> bool:
+        element = getattr(box, "element", None)
+        if element is not None and element.get(_CONTINUED_MARK) is not None:
+            if box.element_tag.endswith("::before"):
+                return False
+            if box.element_tag == element.tag and not (
+                box.style["bookmark_level"] == "none"
+                and box.margin_top == box.padding_top == box.border_top_width == 0
+            ):
+                return False
+        return not isinstance(box, ParentBox) or all(held(child) for child in box.children)
+
+    return held(page._page_box)
+
+
+def _run_as_planned(box: Any, plan: _RunPlan) -> bool:
+    """Whether a run's box came out with the style it was given, where and as wide as planned.
+
+    A style sheet's ``!important`` rule can outweigh a style attribute; a float beside
+    the run moves a line that does not fit beside it below it (where a name would wrap).
+    Each line must start at the box's start, right under the one before.
+    """
+    from weasyprint.formatting_structure.boxes import LineBox
+    from weasyprint.text.line_break import strut
+
+    close = math.isclose
+    style = box.style
+    x = box.content_box_x()
+    if not (
+        style["white_space"] == "pre"
+        and getattr(style["text_indent"], "value", None) == 0
+        and close(strut(style)[0], plan.line, abs_tol=1e-9)
+        and close(box.margin_top, -plan.half, abs_tol=1e-9)
+        and close(box.margin_bottom, plan.half, abs_tol=1e-9)
+        and box.padding_left == box.padding_top == box.padding_bottom == 0
+        and box.border_top_width == box.border_bottom_width == box.border_left_width == 0
+        and close(x, plan.x, abs_tol=1e-6)
+        and close(box.width, plan.width, abs_tol=1e-6)
+    ):
+        return False
+    y = box.content_box_y()
+    for line in box.children:
+        if not (
+            isinstance(line, LineBox)
+            and close(line.position_x, x, abs_tol=1e-6)
+            and close(line.position_y, y, abs_tol=1e-6)
+        ):
+            return False
+        y += line.height
+    return True
+
+
 def _runs_held(document: Any, pages: list[_Page], job: PartJob) -> int:
     """How many runs the part holds, if each came out as its items would (else 0).
 
@@ -487,7 +563,7 @@ def _runs_held(document: Any, pages: list[_Page], job: PartJob) -> int:
     placed: dict[int, int] = {}  # a run's element -> the page it is on
     held = True
 
-    def walk(box: Any, number: int, top: list[bool]) -> None:
+    def walk(box: Any, number: int, top: list[bool], around: list[Any]) -> None:
         nonlocal held
         box = getattr(box, "_box", box)
         element = getattr(box, "element", None)
@@ -504,18 +580,24 @@ def _runs_held(document: Any, pages: list[_Page], job: PartJob) -> int:
             placed[id(element)] = number
             names = (element.text or "").split("\n")
             lines = _lines(box)
-            if len(lines) != len(names) or any(
-                "".join(t.text for t in line) != name or sum(t.width for t in line) > plan.width - 1
-                for line, name in zip(lines, names, strict=True)
+            if (
+                len(lines) != len(names)
+                or any(
+                    "".join(t.text for t in line) != name
+                    or sum(t.width for t in line) > plan.width - 1
+                    for line, name in zip(lines, names, strict=True)
+                )
+                or not _run_as_planned(box, plan)
+                or _chain(around, box) != plan.chain
             ):
                 held = False
             return
         if isinstance(box, ParentBox):
             for child in box.children:
-                walk(child, number, top)
+                walk(child, number, top, [*around, box])
 
     for number, page in enumerate(document.pages):
-        walk(page._page_box, number, [True])
+        walk(page._page_box, number, [True], [])
     opened = {job.first + page.starts[0] for page in pages if page.opens_item and page.starts}
     low, high = plan.bounds[0], plan.bounds[-1]
     if not held or {n for n in opened if low <= n <= high} != {
@@ -544,6 +626,8 @@ class _Model:
     # A run's line height and half the gap (CSS px), when items may be set as runs (_runs).
     run: tuple[float, float] | None = None
     item: int = -1  # the item read (numbered in the part): runs are of items written as it is
+    x: float = 0.0  # where its border box starts: a run's must start there too
+    chain: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # _chain: a run's must be it
 
 
 def _model(document: Any) -> _Model | None:
@@ -552,9 +636,19 @@ def _model(document: Any) -> _Model | None:
         box = page._page_box
         items = [item for item, _ in _item_boxes(document, page)]
         lines = [_lines(item) for item in items]
-        if len(items) < 2 or len(lines[0]) != 1:
+        # An item of one line and the next, with nothing between them (a group's end
+        # and the next group's start hold more than an item's gap).
+        pair = next(
+            (
+                n
+                for n in range(len(items) - 1)
+                if len(lines[n]) == 1 and _adjacent(box, items[n], items[n + 1])
+            ),
+            None,
+        )
+        if pair is None:
             continue
-        one, two = items[0], items[1]
+        one, two = items[pair], items[pair + 1]
         gap = two.border_box_y() - one.border_box_y() - one.border_height()
         widths = [
             (sum(t.width for t in found[0]), len("".join(t.text for t in found[0])))
@@ -570,8 +664,10 @@ def _model(document: Any) -> _Model | None:
             width=one.width + one.padding_left,
             rest=one.width,
             per_char=max(w / n for w, n in widths if n) if widths else 0.0,
-            run=_run_geometry(one, lines[0], gap) if _in_flow(box, one) else None,
+            run=_run_geometry(one, lines[pair], gap) if _in_flow(box, one) else None,
             item=_numbered(document).get(id(one.element), -1),
+            x=one.border_box_x(),
+            chain=_chain(_path(box, one) or [], one),
         )
     return None
 
@@ -584,20 +680,53 @@ def _numbered(document: Any) -> dict[int, int]:
     return numbers
 
 
-def _in_flow(page: Any, item: Any) -> bool:
-    """Whether ``item`` stands in blocks one under another on ``page``: no columns, flex or grid."""
+def _path(root: Any, target: Any) -> list[Any] | None:
+    """The boxes from ``root`` down to ``target``'s parent (None: not under ``root``)."""
     from weasyprint.formatting_structure.boxes import ParentBox
 
-    def path(box: Any) -> list[Any] | None:
-        if box is item:
-            return []
-        if isinstance(box, ParentBox):
-            for child in box.children:
-                if (found := path(child)) is not None:
-                    return [box, *found]
-        return None
+    if root is target:
+        return []
+    if isinstance(root, ParentBox):
+        for child in root.children:
+            if (found := _path(child, target)) is not None:
+                return [root, *found]
+    return None
 
-    around = path(page) or []
+
+def _adjacent(page: Any, one: Any, two: Any) -> bool:
+    """Whether box ``two`` comes right after ``one`` among its parent's children."""
+    around = _path(page, one)
+    if not around:
+        return False
+    children = around[-1].children
+    at = next(n for n, child in enumerate(children) if child is one)
+    return at + 1 < len(children) and children[at + 1] is two
+
+
+# What an element is as a style sheet reads it: its tag and its attributes, the marks a
+# part adds to its elements left out.
+_Written = tuple[str, tuple[tuple[str, str], ...]]
+_MARKS = frozenset((_CONTINUED_MARK, _RUN_MARK, "style"))
+
+
+def _chain(around: list[Any], box: Any) -> tuple[_Written, ...]:
+    """The elements ``box`` stands in (from its path's boxes) and its own, as written."""
+    chain: list[_Written] = []
+    elements: list[Any] = []
+    for outer in [*around, box]:
+        element = getattr(outer, "element", None)
+        if element is not None and (not elements or elements[-1] is not element):
+            elements.append(element)
+    for element in elements:
+        marks = _MARKS if element is box.element else _MARKS - {"style"}
+        attributes = tuple(sorted((k, v) for k, v in element.attrib.items() if k not in marks))
+        chain.append((str(element.tag), attributes))
+    return tuple(chain)
+
+
+def _in_flow(page: Any, item: Any) -> bool:
+    """Whether ``item`` stands in blocks one under another on ``page``: no columns, flex or grid."""
+    around = _path(page, item) or []
     return bool(around) and all(
         box.style["column_count"] == "auto"
         and box.style["column_width"] == "auto"
@@ -644,6 +773,7 @@ def _run_geometry(box: Any, lines: list[list[Any]], gap: float) -> tuple[float, 
         and text == (element.text or "")
         and style["direction"] == "ltr"
         and style["text_align_all"] in ("start", "left")
+        and style["text_align_last"] in ("auto", "start", "left")
         and style["white_space"] == "normal"
         and style["line_height"] != "normal"
         and not check_math(style["line_height"])
@@ -656,6 +786,12 @@ def _run_geometry(box: Any, lines: list[list[Any]], gap: float) -> tuple[float, 
         and (style["outline_style"] == "none" or style["outline_width"] == 0)
         and style["float"] == "none"
         and style["position"] == "static"
+        and not style["transform"]
+        and style["width"] == "auto"
+        and style["margin_left"] != "auto"
+        and style["margin_right"] != "auto"
+        and (style["min_width"] == "auto" or getattr(style["min_width"], "value", None) == 0)
+        and getattr(style["max_width"], "value", None) == math.inf
         and style["overflow"] == "visible"
         and style["height"] == "auto"
         and getattr(style["max_height"], "value", None) == math.inf
@@ -954,7 +1090,7 @@ def _in_parts(
             stop = min(count, done.next + size)
             done = pool.submit(lay_part, job(done.next, stop, -1)).result()
             continue
-        if check is not None and done.first != check:
+        if done.whole or (check is not None and done.first != check):
             return None  # the cut page did not come out as it did in the part before
         written.append(done.pdf)
         marks += done.marks
@@ -1007,7 +1143,10 @@ def _run_plan(
         return None
     item = found.items[model.item]
     tag = html[item.start : html.index(">", item.start) + 1]
-    return _RunPlan(tuple(bounds), *model.run, model.per_char, model.width, tag, item.opened)
+    return _RunPlan(
+        tuple(bounds), *model.run, model.per_char, model.width, tag, item.opened, model.x,
+        model.chain,
+    )  # fmt: skip
 
 
 # A rule picking elements by their style attribute: a run has one, its items none.
