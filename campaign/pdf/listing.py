@@ -467,7 +467,12 @@ def lay_part(job: PartJob) -> PartDone:
                 document = layout(job.plain, Path(job.base), Path(job.root))
                 pages = _pages(document)
         first = _seam(document.pages[0]) if pages else []
-        if job.first and pages and not _continued_as_set(document.pages[0]):
+        if pages and (
+            (job.first and not _continued_as_set(document.pages[0]))
+            # A background of the page's canvas (the root's, or the body's given to it)
+            # ends a pixel column otherwise on a part's page stamped on the furniture's.
+            or getattr(document.pages[0]._page_box, "canvas_background", None) is not None
+        ):
             return PartDone(b"", [], first, [], job.first, False, whole=True)
         model = _model(document) if job.modelled else None
         gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
@@ -939,8 +944,17 @@ def is_long(html: str, variant: str = "") -> bool:
         or SIDED.search(read)
         or _LINKED.search(read)
         or "data-campaign-" in read.lower()  # the parts' own marks, named by the page itself
+        or _ONE_GLYPH_TWO_LETTERS.search(read)
         or by_place(html, first_few=True)
     )
+
+
+# Capitals and small letters drawn with one glyph: the PDF says which letter a glyph is by
+# its first use in the file written, so a part's text would read otherwise than the
+# whole's ("PAge" against "Page"), its pixels the same.
+_ONE_GLYPH_TWO_LETTERS = re.compile(
+    r"all-small-caps|all-petite-caps|unicase|[\"']c2(?:sc|pc)[\"']", re.IGNORECASE
+)
 
 
 # Selectors that pick an element by its place among its siblings.
