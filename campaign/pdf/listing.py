@@ -193,6 +193,9 @@ class _RunPlan:
     tag: str
     opened: tuple[tuple[str, str], ...]
     x: float  # where a run's border box must start (the modelled item's)
+    # ``opened`` is the source as Python's parser reads it, to choose the items before
+    # the layout; ``chain`` the elements as WeasyPrint's parser built them, checked
+    # after it: the two parsers differ (implied and misnested elements), so both are kept.
     chain: tuple[_Written, ...]  # the elements a run must stand in, and its own (_chain)
 
 
@@ -229,7 +232,7 @@ def _runs(html: str, found: _Items, start: int, stop: int, plan: _RunPlan) -> st
             or bool(html[items[n - 1].end : items[n].start].strip(_HTML_SPACE))
         )
 
-    def tag_and_text(n: int) -> tuple[str, str] | None:
+    def text_of(n: int) -> str | None:
         item = items[n]
         close = html.index(">", item.start) + 1
         tag, inner = html[item.start : close], html[close : item.end - 5]
@@ -240,7 +243,7 @@ def _runs(html: str, found: _Items, start: int, stop: int, plan: _RunPlan) -> st
             return None
         if len(text) * plan.per_char > plan.width:
             return None  # may wrap: an item of its own
-        return tag, inner
+        return inner
 
     def as_modelled(n: int) -> bool:
         item = items[n]
@@ -260,7 +263,6 @@ def _runs(html: str, found: _Items, start: int, stop: int, plan: _RunPlan) -> st
         if n > start and starts_group(n):
             group, children = n, 0
         run: list[str] = []
-        tag = ""
         m = n
         while (
             m < stop
@@ -270,17 +272,14 @@ def _runs(html: str, found: _Items, start: int, stop: int, plan: _RunPlan) -> st
             and not (m + 1 >= len(items) or starts_group(m + 1))
             and (m == n or not starts_group(m))
             and as_modelled(m)
-            and (found_text := tag_and_text(m)) is not None
-            and (not run or found_text[0] == tag)
+            and (text := text_of(m)) is not None
         ):
-            tag = found_text[0]
-            run.append(found_text[1])
+            run.append(text)
             m += 1
         if len(run) >= 2:
             pieces.append(html[at : items[n].start])
-            pieces.append(
-                f'{tag[:-1]} {_RUN_MARK}="{len(run)}" style="{style}">' + "\n".join(run) + "</li>"
-            )
+            opening = f'{plan.tag[:-1]} {_RUN_MARK}="{len(run)}" style="{style}">'
+            pieces.append(opening + "\n".join(run) + "</li>")
             at = items[m - 1].end
             n = m
         else:
@@ -557,9 +556,10 @@ def _runs_held(document: Any, pages: list[_Page], job: PartJob) -> int:
     """How many runs the part holds, if each came out as its items would (else 0).
 
     Each run whole on one page and never at its top, a line an item with its text and
-    no wider than an item's first line may be (a text that would wrap); and the pages
-    starting where predicted, from the first bound to the last: between them, pages
-    break at items alone, and an item stands where it would in the whole.
+    no wider than an item's first line may be (a text that would wrap), its computed
+    style and box as planned (_run_as_planned), inside the elements the modelled item
+    was (_chain); and the pages starting where predicted, from the first bound to the
+    last: between them, pages break at items alone, and an item stands where it would.
     """
     from weasyprint.formatting_structure.boxes import LineBox, ParentBox, TextBox
 
@@ -1066,10 +1066,11 @@ def _in_parts(
 
     model: _Model | None = None
     starts: list[int] = []  # the pages' starts the parts were planned over (_predict)
+    style_picked = bool(_STYLE_PICKED.search(as_read(html)))  # no runs: see _STYLE_PICKED
 
     def job(first: int, stop: int, after: int, modelled: bool = False) -> PartJob:
         plain = _cut(html, found, first, stop)
-        runs = _run_plan(model, starts, first, stop, after, html, found)
+        runs = None if style_picked else _run_plan(model, starts, first, stop, after, html, found)
         return PartJob(
             _cut(html, found, first, stop, runs) if runs else plain, str(base), str(root),
             date, first, stop, stop == count, after, limits, outputs, modelled,
@@ -1149,7 +1150,7 @@ def _run_plan(
     count = len(found.items)
     if model is None or model.run is None or (after < 0 and stop != count):
         return None
-    if not 0 <= model.item < count or _STYLE_PICKED.search(as_read(html)):
+    if not 0 <= model.item < count:
         return None
     end = after if after >= 0 else count
     bounds = [n for n in starts if first < n <= end] + ([count] if after < 0 else [])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import os
 import pickle
 import re
 import shutil
@@ -325,6 +326,15 @@ def test_sig_commands_on_a_kept_reading_answer_as_on_the_file_read_afresh(
     assert (kept / ".campaign" / "lists" / "people.yaml.json").is_file()
 
 
+# Both workspaces commit at one stated time: a commit's hash holds its time, and the two
+# would otherwise differ whenever the second commit falls in the next second.
+_ONE_TIME = {
+    **os.environ,
+    "GIT_AUTHOR_DATE": "2025-01-01T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2025-01-01T12:00:00Z",
+}
+
+
 def test_check_diff_and_audit_on_a_kept_reading_answer_as_afresh(tmp_path: Path) -> None:
     kept, afresh = _pair(tmp_path)
     for workspace in (kept, afresh):
@@ -332,7 +342,7 @@ def test_check_diff_and_audit_on_a_kept_reading_answer_as_afresh(tmp_path: Path)
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"]):
             subprocess.run(
                 ["git", "-C", str(workspace), "-c", "user.name=T", "-c", "user.email=t@e.org",
-                 *args], check=True, capture_output=True,
+                 *args], check=True, capture_output=True, env=_ONE_TIME,
             )  # fmt: skip
     steps = [
         ["sig", "add", "people", "--name", "북한인권", "--type", "organization", "--group", "intl"],
