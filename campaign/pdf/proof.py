@@ -7,12 +7,15 @@ and the build writes what it verified to ``proof.json`` and says it in one line.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import io
 import re
 import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,81 +58,214 @@ def _squeezed(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
+class _Read:
+    """A PDF's text as the proof compares it: squeezed, and its letters and digits alone."""
+
+    def __init__(self, text: str, raw: bool = False) -> None:
+        self.whole = text
+        self.text = _squeezed(text)
+        self.raw = raw  # as drawn: a right-to-left run's words in the order they stand
+
+    @functools.cached_property
+    def folded(self) -> str:
+        """``text`` with each mirrored character folded (_mirror_fold)."""
+        return self.text.translate(_mirror_fold())
+
+    @functools.cached_property
+    def _letters(self) -> tuple[list[int], list[bool]]:
+        # One pass over the text as read: where each letter, mark or digit stands in
+        # ``text``, and whether something else (a space, a sign) stood before it.
+        places: list[int] = []
+        after_gap: list[bool] = []
+        at, gap = 0, True
+        for char in self.whole:
+            if char.isspace():
+                gap = True
+                continue
+            category = unicodedata.category(char)
+            if category == "Cf" and not self.whole.isascii():
+                gap = True  # squeezed away, and a reader's marks around a run's ends
+                continue
+            if category[0] in "LMN":
+                places.append(at)
+                after_gap.append(gap)
+                gap = False
+            else:
+                gap = True
+            at += 1
+        return places, after_gap
+
+    @functools.cached_property
+    def places(self) -> list[int]:
+        """Where each of ``text``'s letters, marks and digits stands in it."""
+        return self._letters[0]
+
+    @functools.cached_property
+    def strong(self) -> str:
+        """``text``'s letters, marks and digits alone, lam-alef folded (_lam_alef)."""
+        text = self.text
+        return _lam_alef("".join(text[n] for n in self.places))
+
+    def word_at(self, start: int, end: int, before: bool, after: bool) -> bool:
+        """Whether ``strong[start:end]`` starts where a word does (if ``before``) and
+        ends where one does (if ``after``)."""
+        after_gap = self._letters[1]
+        return (not before or after_gap[start]) and (
+            not after or end >= len(after_gap) or after_gap[end]
+        )
+
+    def in_strong(self, at: int) -> int:
+        """How many letters and digits stand in ``text`` before ``at``."""
+        return bisect.bisect_left(self.places, at)
+
+    def in_text(self, at: int) -> int:
+        """Where in ``text`` the ``at``-th letter or digit ends (0: before the first)."""
+        return self.places[at - 1] + 1 if at > 0 else 0
+
+
+_LAM_ALEF = re.compile("[\u0622\u0623\u0625\u0627\u0644]{2,}")
+
+
+def _lam_alef(text: str) -> str:
+    """``text`` with each stretch of lams and alefs sorted: one glyph sets a lam and an
+    alef (لا), and a reader gives the two back either way round ("الإنسان" reads
+    "اإلنسان"), so their order there is not compared."""
+    if "\u0644" not in text:
+        return text
+    return _LAM_ALEF.sub(lambda stretch: "".join(sorted(stretch[0])), text)
+
+
 _RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
+_TYPE_R = {"R", "AL"}
 
 
-def _forms(name: str, rtl: bool = False) -> tuple[str, ...]:
-    """How ``name`` can read back: as written, and, where it holds right-to-left text or
-    direction controls, in the order its letters stand on the page (a PDF keeps that
-    order, and an override such as U+202E reverses Latin letters for good).
+def _any_order(name: str, rtl: bool) -> bool:
+    """Whether ``name``'s runs may read back in another order than written.
 
-    ``rtl``: the page runs right to left, where even a Latin name's runs are set in
-    another order ("1969 KAL ..." stands as "KAL ... 1969"): read that way too.
+    A name holding right-to-left text or a direction control, or any name on a page
+    right to left: its runs stand as the bidirectional algorithm sets them, and a
+    reader (poppler) gives them back in an order of its own ("منظمة 2020" reads
+    "2020منظمة"), the text after it on its line even between them ("ليلى (Farid)"
+    and ", Japan" read "ليلى(Japan,)Farid").
     """
-    written = _squeezed(name)
-    mixed = not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
-    if not (mixed or rtl):
-        return (written,)
+    return rtl or (
+        not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of one direction in a name: its letters and digits alone."""
+
+    written: str  # as written (poppler's order, _Read)
+    drawn: str  # its words in the order they stand (pdftotext -raw's order)
+    edge_before: bool  # the name has no letter or digit right before it
+    edge_after: bool  # nor right after it
+
+
+def _kind(char: str) -> int:
+    # Poppler puts a line back in reading order by runs of three kinds: letters right
+    # to left, digits, and every other letter ("1969 KAL" on an Arabic page reads
+    # "KAL 1969").
+    direction = unicodedata.bidirectional(char)
+    return 0 if direction in _TYPE_R else 1 if direction in ("EN", "AN") else 2
+
+
+def _runs(name: str) -> list[_Run]:
+    """``name``'s runs of one kind (_kind), in the order written."""
+    runs: list[tuple[list[str], bool]] = []  # each run's words, and its edge before
+    kind, gap = -1, True
+    for char in name:
+        category = unicodedata.category(char)[0]
+        if category not in "LMN":
+            if char.isspace() and runs and runs[-1][0][-1]:
+                runs[-1][0].append("")
+            gap = True
+            continue
+        if category == "M" and runs:
+            runs[-1][0][-1] += char  # a mark stays with its letter
+        elif _kind(char) == kind:
+            runs[-1][0][-1] += char
+        else:
+            runs.append(([char], gap))
+            kind = _kind(char)
+        gap = False
+    return [
+        _Run(
+            _lam_alef("".join(words)),
+            _lam_alef("".join(reversed(words)) if _kind(words[0][0]) == 0 else "".join(words)),
+            edge,
+            n + 1 == len(runs) or runs[n + 1][1],
+        )
+        for n, (words, edge) in enumerate(runs)
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def _mirror_fold() -> dict[int, str]:
+    """Each mirrored character to one of its pair: a "(" set right to left reads ")"."""
     import icu
 
-    forms = [written]
-    text = icu.UnicodeString(name)
-    # UBIDI_DEFAULT_LTR, as a page left to right sets it; 1, as a page right to left does.
-    for paragraph in (0xFE, 1) if rtl else (0xFE,):
-        bidi = icu.Bidi()
-        bidi.setPara(text, paragraph)
-        visual = str(bidi.writeReordered(8))  # UBIDI_REMOVE_BIDI_CONTROLS
-        shown = _squeezed(visual)
-        # poppler may also give the runs in the order they stand, each as written
-        # ("منظمة 2020" on a page right to left reads back "2020 منظمة"), either way round.
-        runs = [bidi.getVisualRun(n)[:2] for n in range(bidi.countRuns())]
-        pieces = [_squeezed(str(text[start : start + size])) for start, size in runs]
-        forms += [shown, shown[::-1], "".join(pieces), "".join(reversed(pieces))]
-        # And as poppler reads a line back, from the letters in the order they stand:
-        # an Arabic name set right to left on a page left to right (templating.isolated)
-        # has its full stop at its left end, and reads back ".منظمة".
-        forms += [_squeezed(_read_back(visual, primary)) for primary in (True, False)]
-    return tuple(dict.fromkeys(forms))
+    fold: dict[int, str] = {}
+    for code in range(0x10000):
+        if unicodedata.mirrored(chr(code)):
+            other = icu.Char.charMirror(code)
+            if other != code:
+                fold[code] = chr(min(code, other))
+    return fold
 
 
-_TYPE_R, _TYPE_L_OR_NUMBER = {"R", "AL"}, {"L", "EN", "AN"}
+# How far apart a name's runs may read back: the rest of its line (an affiliation, a
+# country) may stand between them, as long as a wrapped line of the list.
+_NEAR = 300
 
 
-def _read_back(visual: str, left_to_right: bool) -> str:
-    """``visual`` (a line's letters in the order they stand, left to right) as pdftotext
-    gives it back on a page whose text runs mostly ``left_to_right`` or not: poppler's
-    reorderText, with its classes of letters as Unicode's bidirectional ones."""
+def _word(read: _Read, run: _Run, at: int) -> tuple[int, int]:
+    """Where ``run`` first stands in ``read.strong`` from ``at``, its name's edges where
+    words start or end (else (-1, 0))."""
+    form = run.drawn if read.raw else run.written
+    found = read.strong.find(form, at)
+    while found >= 0 and not read.word_at(
+        found, found + len(form), run.edge_before, run.edge_after
+    ):
+        found = read.strong.find(form, found + 1)
+    return (found, found + len(form)) if found >= 0 else (-1, 0)
 
-    def right_to_left(c: str) -> bool:
-        return unicodedata.bidirectional(c) in _TYPE_R
 
-    def left_or_number(c: str) -> bool:
-        return unicodedata.bidirectional(c) in _TYPE_L_OR_NUMBER
+class _Name:
+    """A name as the proof looks for it (_found)."""
 
-    sections: list[str] = []
-    at, end = 0, len(visual)
-    if left_to_right:  # left to right: right-to-left sections in reading order
-        while at < end:
-            start = at
-            while at < end and not right_to_left(visual[at]):
-                at += 1
-            sections.append(visual[start:at])
-            start = at
-            while at < end and not left_or_number(visual[at]):
-                at += 1
-            sections.append(visual[start:at][::-1])
-        return "".join(sections)
-    at = end - 1  # right to left, from the right: left-to-right sections as they stand
-    while at >= 0:
-        start = at
-        while at >= 0 and not left_or_number(visual[at]):
-            at -= 1
-        sections.append(visual[at + 1 : start + 1][::-1])
-        start = at
-        while at >= 0 and not right_to_left(visual[at]):
-            at -= 1
-        sections.append(visual[at + 1 : start + 1])
-    return "".join(sections)
+    def __init__(self, written: str, rtl: bool) -> None:
+        self.written = written
+        self.squeezed = _squeezed(written)
+        fold = _mirror_fold()
+        # A reader may mirror a bracket on any page holding right-to-left text (poppler
+        # gives "(ARNKA)" as ")ARNKA(" there): a name with one is read folded.
+        self.folded = not fold.keys().isdisjoint(map(ord, self.squeezed))
+        self.runs = _runs(written) if _any_order(written, rtl) else []
+        self.size = sum(len(run.written) for run in self.runs)
+
+    def found(self, read: _Read, at: int) -> tuple[int, int]:
+        """Where the name first reads in ``read`` from ``at``: (start, end), or (-1, 0).
+
+        A name with right-to-left text, or on a page right to left, is found in
+        ``read.strong`` (and ``at`` counts there): each of its runs of one kind as
+        written (as drawn, in ``read.raw``), starting and ending where words do where
+        the name's own words do, in any order, all within _NEAR of each other. A name
+        of one direction on a page left to right is read whole.
+        """
+        if not self.runs:
+            text = read.folded if self.folded else read.text
+            name = self.squeezed.translate(_mirror_fold()) if self.folded else self.squeezed
+            start = text.find(name, at)
+            return (start, start + len(name)) if start >= 0 else (-1, 0)
+        spans = [_word(read, run, at) for run in self.runs]
+        if any(start < 0 for start, _ in spans):
+            return -1, 0
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        if last - first > self.size + _NEAR:
+            return -1, 0
+        return first, last
 
 
 def names_in_order(
@@ -142,33 +278,41 @@ def names_in_order(
     """
     # Read as a reader would first; a list set in columns reads in order only in the
     # order it was drawn, so that is tried before a name is called out of order.
+    looked_for = [_Name(name, rtl) for name in names]
     try:
-        return _in_order(_squeezed(pdf_text(pdf)), names, shown_as or pdf, rtl)
+        return _in_order(_Read(pdf_text(pdf)), looked_for, shown_as or pdf)
     except CampaignError:
         if not shutil.which("pdftotext"):
             raise
-        return _in_order(_squeezed(pdf_text(pdf, raw=True)), names, shown_as or pdf, rtl)
+        return _in_order(_Read(pdf_text(pdf, raw=True), raw=True), looked_for, shown_as or pdf)
 
 
-def _in_order(text: str, names: list[str], pdf: Path, rtl: bool = False) -> int:
-    """How many ``names`` ``text`` holds, each after the one before; a CampaignError if not."""
-    if not any(_squeezed(name) in text for name in names):
+def _in_order(read: _Read, names: list[_Name], pdf: Path) -> int:
+    """How many ``names`` ``read`` holds, each after the one before; a CampaignError if not.
+
+    Names read whole and names read by their runs (_Name.found) count their places in
+    two texts (``read.text``, ``read.strong``): each is looked for after the end of
+    the name before it, whichever kind that was.
+    """
+    if not any(name.found(read, 0)[0] >= 0 for name in names):
         return 0
     at, count = 0, 0
-    for name in names:
-        forms = _forms(name, rtl)
-        places = [(text.find(form, at), form) for form in forms]
-        found, form = min(((p, f) for p, f in places if p >= 0), default=(-1, ""))
+    for n, name in enumerate(names):
+        found, end = name.found(read, at)
         if found < 0:
             where = display_path(pdf)
-            missing = "is missing" if all(f not in text for f in forms) else "is out of order"
+            missing = "is out of order" if name.found(read, 0)[0] >= 0 else "is missing"
             raise CampaignError(
-                f"{where}: '{escaped(name)}' {missing} in the printed list of signatories; "
-                "nothing was written\n"
+                f"{where}: '{escaped(name.written)}' {missing} in the printed list of "
+                "signatories; nothing was written\n"
                 "  hint: a template that prints the list itself must print "
                 "signatories.groups' members in order"
             )
-        at, count = found + len(form), count + 1
+        count += 1
+        at = end
+        following = names[n + 1] if n + 1 < len(names) else None
+        if following is not None and bool(following.runs) != bool(name.runs):
+            at = read.in_text(end) if name.runs else read.in_strong(end)
     return count
 
 
