@@ -15,9 +15,12 @@ import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.pool
 import multiprocessing.resource_tracker
+import multiprocessing.util
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -248,6 +251,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
     # Workers fork from a server that has imported WeasyPrint once, so a fresh or
     # recycled worker starts in milliseconds. (multiprocessing.Pool, not
     # concurrent.futures: the latter can hang when it recycles workers on 3.11.)
+    _short_socket_folder()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     global _pools
@@ -353,6 +357,7 @@ def server_started(wanted: bool) -> Iterator[None]:
     if not wanted:
         yield
         return
+    _short_socket_folder()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     # SIGTERM stops the command as Ctrl+C does from now on, not only once a pool is open:
@@ -368,6 +373,38 @@ def server_started(wanted: bool) -> Iterator[None]:
         finally:
             with _signals_held():
                 _unwarm()
+
+
+# A Unix socket's path holds at most 107 bytes; multiprocessing's (its folder, then
+# "pymp-XXXXXXXX/listener-XXXXXXXX") adds 38 to the temporary folder's.
+_SOCKET_PATH = 107
+_SOCKET_NAME = 38
+_SHORT_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def _short_socket_folder() -> None:
+    """Have multiprocessing put its sockets in a folder short enough for their paths.
+
+    Python 3.11 puts the fork server's socket under $TMPDIR, and a long one (a CI
+    runner's nested work folder) stopped every build with "AF_UNIX path too long".
+    """
+    config: dict[str, Any] = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    if config.get("tempdir") is not None:
+        return  # chosen already (multiprocessing keeps one a process)
+    if len(os.fsencode(tempfile.gettempdir())) + _SOCKET_NAME <= _SOCKET_PATH:
+        return
+    for folder in _SHORT_FOLDERS:
+        if os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            made = tempfile.mkdtemp(prefix="pymp-", dir=folder)
+            # Removed as multiprocessing removes its own, when the process ends.
+            multiprocessing.util.Finalize(None, shutil.rmtree, args=(made, True), exitpriority=-100)
+            config["tempdir"] = made
+            return
+    raise CampaignError(
+        f"the temporary folder's path is too long for the workers' socket "
+        f"({tempfile.gettempdir()})\n"
+        "  hint: set TMPDIR to a shorter folder, or build with --jobs 1"
+    )
 
 
 def _start_server() -> None:
