@@ -305,7 +305,8 @@ def _proved(
     folder = plan.folder
     where = {name: (staging if name in fresh else folder) / name for name in fresh}
     pieces = plan.composer.pieces
-    names = [s.name for group in plan.bundle.signatures.groups for s in group.members]
+    members = [s for group in plan.bundle.signatures.groups for s in group.members]
+    names = [s.name for s in members]
     letters = []
     for piece in pieces:
         shared = piece.role == "to" and not plan.shared.reasons and piece.index > 0
@@ -320,7 +321,8 @@ def _proved(
     # Each file is read as soon as it is finished, not once the last is: the copies are
     # stamped last, and what is read earlier adds nothing to the build's end.
     if names:
-        verified = verify(letters, listing, names, shown, folder, rtl, ready)
+        lines = [s.line for s in members]
+        verified = verify(letters, listing, names, shown, folder, rtl, ready, lines)
     else:
         for path in [*letters, *([listing] if listing else [])]:
             ready(path)

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -166,8 +167,9 @@ def _isolate(line: Any, rtl: bool) -> Any:
     # A closing mark the line never opened could close an isolate around it, and the
     # rest of the line would run in the page's direction: balanced (the loader warns).
     markup = Markup(close_bidi(str(escape(line))))  # direction marks are no markup
-    own = runs_right_to_left(markup.striptags())
-    if own == rtl:
+    text = markup.striptags()
+    own = runs_right_to_left(text)
+    if own == rtl and not _holds_other(text, rtl):
         return markup  # set in the page's direction, as it runs
     # The direction set on an element, not by Unicode's isolate marks around the text:
     # a line too long for its box wraps, and WeasyPrint sets what follows the break as
@@ -175,6 +177,18 @@ def _isolate(line: Any, rtl: bool) -> Any:
     # ("... 1-2-3 Ltd." ended ".Ltd 1-2-3"); an element's direction holds on every line.
     # A browser isolates a <bdi> as the marks would.
     return Markup('<bdi dir="{}">{}</bdi>').format("rtl" if own else "ltr", markup)
+
+
+# Letters of the other direction than a page's: a name holding some is isolated even
+# when it runs in the page's direction ("ليلى (Farid)" and ", Japan" after it on an
+# Arabic page would make one run of "Farid), Japan"), so that it stands as it would
+# alone, as the build's proof reads it (pdf/proof.py).
+_OTHER = {False: frozenset({"R", "AL"}), True: frozenset({"L"})}
+
+
+def _holds_other(text: str, rtl: bool) -> bool:
+    other = _OTHER[rtl]
+    return not text.isascii() and any(unicodedata.bidirectional(c) in other for c in text)
 
 
 def _right_to_left(context: jinja2.runtime.Context) -> bool:

@@ -34,7 +34,7 @@ import math
 import os
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -636,31 +636,42 @@ class _Model:
 
 
 def _model(document: Any) -> _Model | None:
-    """The model of the page read from a laid-out part, or None when it has too little."""
+    """The model of the page read from a laid-out part, or None when it has too little.
+
+    Read from the first page with two items of one line one after the other, or a later
+    one whose such item may be set in runs where that page's may not (its names all in
+    <bdi>, say): the page's measures are the same, and the runs only then possible.
+    """
+    first: _Model | None = None
     for page in document.pages[1:-1]:  # a page that neither opens nor ends the list
         box = page._page_box
         items = [item for item, _ in _item_boxes(document, page)]
         lines = [_lines(item) for item in items]
         # An item of one line and the next, with nothing between them (a group's end
-        # and the next group's start hold more than an item's gap).
-        pair = next(
-            (
-                n
-                for n in range(len(items) - 1)
-                if len(lines[n]) == 1 and _adjacent(box, items[n], items[n + 1])
-            ),
-            None,
-        )
-        if pair is None:
+        # and the next group's start hold more than an item's gap): the first such
+        # whose item may be set in runs, else the first (a name in <bdi>, say, may not
+        # be, and the page's names after it still may).
+        pairs = [
+            n
+            for n in range(len(items) - 1)
+            if len(lines[n]) == 1 and _adjacent(box, items[n], items[n + 1])
+        ]
+        if not pairs:
             continue
-        one, two = items[pair], items[pair + 1]
-        gap = two.border_box_y() - one.border_box_y() - one.border_height()
+        runs = (
+            (n, _run_geometry(items[n], lines[n], _gap_after(items, n)))
+            for n in pairs
+            if _in_flow(box, items[n])
+        )
+        pair, run = next(((n, run) for n, run in runs if run is not None), (pairs[0], None))
+        one = items[pair]
+        gap = _gap_after(items, pair)
         widths = [
             (sum(t.width for t in found[0]), len("".join(t.text for t in found[0])))
             for found in lines
             if len(found) == 1
         ]
-        return _Model(
+        model = _Model(
             top=box.content_box_y(),
             bottom=box.content_box_y() + box.height,
             line=one.height,
@@ -669,12 +680,26 @@ def _model(document: Any) -> _Model | None:
             width=one.width + one.padding_left,
             rest=one.width,
             per_char=max(w / n for w, n in widths if n) if widths else 0.0,
-            run=_run_geometry(one, lines[pair], gap) if _in_flow(box, one) else None,
+            run=run,
             item=_numbered(document).get(id(one.element), -1),
             x=one.border_box_x(),
             chain=_chain(_path(box, one) or [], one),
         )
-    return None
+        if model.run is not None:
+            return model if first is None else replace(first, **_run_fields(model))
+        first = first or model
+    return first
+
+
+def _run_fields(model: _Model) -> dict[str, Any]:
+    """What a model says of runs: the item they are modelled on, and its geometry."""
+    return {"run": model.run, "item": model.item, "x": model.x, "chain": model.chain}
+
+
+def _gap_after(items: list[Any], n: int) -> float:
+    """The room between item ``n``'s border box and the next one's."""
+    one, two = items[n], items[n + 1]
+    return float(two.border_box_y() - one.border_box_y() - one.border_height())
 
 
 def _numbered(document: Any) -> dict[int, int]:

@@ -7,20 +7,20 @@ and the build writes what it verified to ``proof.json`` and says it in one line.
 
 from __future__ import annotations
 
-import bisect
 import functools
+import html
 import io
 import re
 import shutil
 import subprocess
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, display_path
 from campaign.errors import shown as escaped
+from campaign.load.schema import runs_right_to_left
 from campaign.paths import MAX_BINARY, read_bytes
 
 PROOF = "proof.json"
@@ -55,150 +55,21 @@ def _squeezed(text: str) -> str:
     text = _SPACE.sub("", text)
     if text.isascii():
         return text
+    # Unicode writes an accent either way (é, or e and U+0301): one way on both sides.
+    text = unicodedata.normalize("NFC", text)
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 class _Read:
-    """A PDF's text as the proof compares it: squeezed, and its letters and digits alone."""
+    """A PDF's text as the proof compares it: squeezed, and folded when asked."""
 
-    def __init__(self, text: str, raw: bool = False) -> None:
-        self.whole = text
+    def __init__(self, text: str) -> None:
         self.text = _squeezed(text)
-        self.raw = raw  # as drawn: a right-to-left run's words in the order they stand
 
     @functools.cached_property
     def folded(self) -> str:
         """``text`` with each mirrored character folded (_mirror_fold)."""
         return self.text.translate(_mirror_fold())
-
-    @functools.cached_property
-    def _letters(self) -> tuple[list[int], list[bool]]:
-        # One pass over the text as read: where each letter, mark or digit stands in
-        # ``text``, and whether something else (a space, a sign) stood before it.
-        places: list[int] = []
-        after_gap: list[bool] = []
-        at, gap = 0, True
-        for char in self.whole:
-            if char.isspace():
-                gap = True
-                continue
-            category = unicodedata.category(char)
-            if category == "Cf" and not self.whole.isascii():
-                gap = True  # squeezed away, and a reader's marks around a run's ends
-                continue
-            if category[0] in "LMN":
-                places.append(at)
-                after_gap.append(gap)
-                gap = False
-            else:
-                gap = True
-            at += 1
-        return places, after_gap
-
-    @functools.cached_property
-    def places(self) -> list[int]:
-        """Where each of ``text``'s letters, marks and digits stands in it."""
-        return self._letters[0]
-
-    @functools.cached_property
-    def strong(self) -> str:
-        """``text``'s letters, marks and digits alone, lam-alef folded (_lam_alef)."""
-        text = self.text
-        return _lam_alef("".join(text[n] for n in self.places))
-
-    def word_at(self, start: int, end: int, before: bool, after: bool) -> bool:
-        """Whether ``strong[start:end]`` starts where a word does (if ``before``) and
-        ends where one does (if ``after``)."""
-        after_gap = self._letters[1]
-        return (not before or after_gap[start]) and (
-            not after or end >= len(after_gap) or after_gap[end]
-        )
-
-    def in_strong(self, at: int) -> int:
-        """How many letters and digits stand in ``text`` before ``at``."""
-        return bisect.bisect_left(self.places, at)
-
-    def in_text(self, at: int) -> int:
-        """Where in ``text`` the ``at``-th letter or digit ends (0: before the first)."""
-        return self.places[at - 1] + 1 if at > 0 else 0
-
-
-_LAM_ALEF = re.compile("[\u0622\u0623\u0625\u0627\u0644]{2,}")
-
-
-def _lam_alef(text: str) -> str:
-    """``text`` with each stretch of lams and alefs sorted: one glyph sets a lam and an
-    alef (لا), and a reader gives the two back either way round ("الإنسان" reads
-    "اإلنسان"), so their order there is not compared."""
-    if "\u0644" not in text:
-        return text
-    return _LAM_ALEF.sub(lambda stretch: "".join(sorted(stretch[0])), text)
-
-
-_RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
-_TYPE_R = {"R", "AL"}
-
-
-def _any_order(name: str, rtl: bool) -> bool:
-    """Whether ``name``'s runs may read back in another order than written.
-
-    A name holding right-to-left text or a direction control, or any name on a page
-    right to left: its runs stand as the bidirectional algorithm sets them, and a
-    reader (poppler) gives them back in an order of its own ("منظمة 2020" reads
-    "2020منظمة"), the text after it on its line even between them ("ليلى (Farid)"
-    and ", Japan" read "ليلى(Japan,)Farid").
-    """
-    return rtl or (
-        not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
-    )
-
-
-@dataclass(frozen=True)
-class _Run:
-    """A run of one direction in a name: its letters and digits alone."""
-
-    written: str  # as written (poppler's order, _Read)
-    drawn: str  # its words in the order they stand (pdftotext -raw's order)
-    edge_before: bool  # the name has no letter or digit right before it
-    edge_after: bool  # nor right after it
-
-
-def _kind(char: str) -> int:
-    # Poppler puts a line back in reading order by runs of three kinds: letters right
-    # to left, digits, and every other letter ("1969 KAL" on an Arabic page reads
-    # "KAL 1969").
-    direction = unicodedata.bidirectional(char)
-    return 0 if direction in _TYPE_R else 1 if direction in ("EN", "AN") else 2
-
-
-def _runs(name: str) -> list[_Run]:
-    """``name``'s runs of one kind (_kind), in the order written."""
-    runs: list[tuple[list[str], bool]] = []  # each run's words, and its edge before
-    kind, gap = -1, True
-    for char in name:
-        category = unicodedata.category(char)[0]
-        if category not in "LMN":
-            if char.isspace() and runs and runs[-1][0][-1]:
-                runs[-1][0].append("")
-            gap = True
-            continue
-        if category == "M" and runs:
-            runs[-1][0][-1] += char  # a mark stays with its letter
-        elif _kind(char) == kind:
-            runs[-1][0][-1] += char
-        else:
-            runs.append(([char], gap))
-            kind = _kind(char)
-        gap = False
-    return [
-        _Run(
-            _lam_alef("".join(words)),
-            _lam_alef("".join(reversed(words)) if _kind(words[0][0]) == 0 else "".join(words)),
-            edge,
-            n + 1 == len(runs) or runs[n + 1][1],
-        )
-        for n, (words, edge) in enumerate(runs)
-    ]
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,105 +86,277 @@ def _mirror_fold() -> dict[int, str]:
     return fold
 
 
-# How far apart a name's runs may read back: the rest of its line (an affiliation, a
-# country) may stand between them, as long as a wrapped line of the list.
-_NEAR = 300
-
-
-def _word(read: _Read, run: _Run, at: int) -> tuple[int, int]:
-    """Where ``run`` first stands in ``read.strong`` from ``at``, its name's edges where
-    words start or end (else (-1, 0))."""
-    form = run.drawn if read.raw else run.written
-    found = read.strong.find(form, at)
-    while found >= 0 and not read.word_at(
-        found, found + len(form), run.edge_before, run.edge_after
-    ):
-        found = read.strong.find(form, found + 1)
-    return (found, found + len(form)) if found >= 0 else (-1, 0)
-
-
 class _Name:
-    """A name as the proof looks for it (_found)."""
+    """A name as the text's reading looks for it: squeezed, folded if it has a bracket."""
 
-    def __init__(self, written: str, rtl: bool) -> None:
+    def __init__(self, written: str) -> None:
         self.written = written
         self.squeezed = _squeezed(written)
-        fold = _mirror_fold()
         # A reader may mirror a bracket on any page holding right-to-left text (poppler
         # gives "(ARNKA)" as ")ARNKA(" there): a name with one is read folded.
+        fold = _mirror_fold()
         self.folded = not fold.keys().isdisjoint(map(ord, self.squeezed))
-        self.runs = _runs(written) if _any_order(written, rtl) else []
-        self.size = sum(len(run.written) for run in self.runs)
+        self.looked_for = self.squeezed.translate(fold) if self.folded else self.squeezed
 
     def found(self, read: _Read, at: int) -> tuple[int, int]:
-        """Where the name first reads in ``read`` from ``at``: (start, end), or (-1, 0).
-
-        A name with right-to-left text, or on a page right to left, is found in
-        ``read.strong`` (and ``at`` counts there): each of its runs of one kind as
-        written (as drawn, in ``read.raw``), starting and ending where words do where
-        the name's own words do, in any order, all within _NEAR of each other. A name
-        of one direction on a page left to right is read whole.
-        """
-        if not self.runs:
-            text = read.folded if self.folded else read.text
-            name = self.squeezed.translate(_mirror_fold()) if self.folded else self.squeezed
-            start = text.find(name, at)
-            return (start, start + len(name)) if start >= 0 else (-1, 0)
-        spans = [_word(read, run, at) for run in self.runs]
-        if any(start < 0 for start, _ in spans):
-            return -1, 0
-        first, last = min(s for s, _ in spans), max(e for _, e in spans)
-        if last - first > self.size + _NEAR:
-            return -1, 0
-        return first, last
+        """Where the name first reads in ``read`` from ``at``: (start, end), or (-1, 0)."""
+        start = (read.folded if self.folded else read.text).find(self.looked_for, at)
+        return (start, start + len(self.looked_for)) if start >= 0 else (-1, 0)
 
 
 def names_in_order(
-    pdf: Path, names: list[str], shown_as: Path | None = None, rtl: bool = False
+    pdf: Path,
+    names: list[str],
+    shown_as: Path | None = None,
+    rtl: bool = False,
+    lines: list[str] | None = None,
 ) -> int:
     """How many ``names`` the PDF prints, each after the one before; a CampaignError if not.
 
     A PDF that prints none of them (a template that keeps the list to signatories.pdf)
-    prints no list: 0. ``rtl``: its pages run right to left.
+    prints no list: 0. ``rtl``: its pages run right to left. ``lines``: the line each
+    name is printed in, with its details (the shipped templates print it). A list with a name
+    holding right-to-left text, or on pages right to left, is read as it stands
+    (_in_visual_order); any other as a reader's copy and paste gives it.
     """
+    shown = shown_as or pdf
+    if rtl or any(_bidirectional(name) for name in names):
+        return _in_visual_order(_visual_lines(pdf, shown), names, lines, shown, rtl)
     # Read as a reader would first; a list set in columns reads in order only in the
     # order it was drawn, so that is tried before a name is called out of order.
-    looked_for = [_Name(name, rtl) for name in names]
+    looked_for = [_Name(name) for name in names]
     try:
-        return _in_order(_Read(pdf_text(pdf)), looked_for, shown_as or pdf)
+        return _in_order(_Read(pdf_text(pdf)), looked_for, shown)
     except CampaignError:
         if not shutil.which("pdftotext"):
             raise
-        return _in_order(_Read(pdf_text(pdf, raw=True), raw=True), looked_for, shown_as or pdf)
+        return _in_order(_Read(pdf_text(pdf, raw=True)), looked_for, shown)
+
+
+def _not_in_order(pdf: Path, name: str, printed: bool) -> CampaignError:
+    missing = "is out of order" if printed else "is missing"
+    return CampaignError(
+        f"{display_path(pdf)}: '{escaped(name)}' {missing} in the printed list of "
+        "signatories; nothing was written\n"
+        "  hint: a template that prints the list itself must print "
+        "signatories.groups' members in order"
+    )
 
 
 def _in_order(read: _Read, names: list[_Name], pdf: Path) -> int:
-    """How many ``names`` ``read`` holds, each after the one before; a CampaignError if not.
-
-    Names read whole and names read by their runs (_Name.found) count their places in
-    two texts (``read.text``, ``read.strong``): each is looked for after the end of
-    the name before it, whichever kind that was.
-    """
+    """How many ``names`` ``read`` holds, each after the one before; a CampaignError if not."""
     if not any(name.found(read, 0)[0] >= 0 for name in names):
         return 0
-    at, count = 0, 0
-    for n, name in enumerate(names):
-        found, end = name.found(read, at)
+    at = 0
+    for name in names:
+        found, at = name.found(read, at)
         if found < 0:
-            where = display_path(pdf)
-            missing = "is out of order" if name.found(read, 0)[0] >= 0 else "is missing"
-            raise CampaignError(
-                f"{where}: '{escaped(name.written)}' {missing} in the printed list of "
-                "signatories; nothing was written\n"
-                "  hint: a template that prints the list itself must print "
-                "signatories.groups' members in order"
-            )
-        count += 1
-        at = end
-        following = names[n + 1] if n + 1 < len(names) else None
-        if following is not None and bool(following.runs) != bool(name.runs):
-            at = read.in_text(end) if name.runs else read.in_strong(end)
-    return count
+            raise _not_in_order(pdf, name.written, name.found(read, 0)[0] >= 0)
+    return len(names)
+
+
+# -- names of both directions, read as they stand ------------------------------------
+
+_RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
+
+
+def _bidirectional(name: str) -> bool:
+    """Whether ``name`` holds right-to-left text or a direction control."""
+    return not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
+
+
+_LAM_ALEF = re.compile("[\u0622\u0623\u0625\u0627\u0644]{2,}")
+
+
+def _letters(text: str) -> str:
+    """``text``'s letters and digits alone, as the visual reading compares them.
+
+    Without their marks (poppler sets a shadda or a vowel point apart from its letter,
+    and Unicode writes an accent either way), and with each stretch of lams and alefs
+    sorted: one glyph sets a lam and an alef (لا), and a reader gives the two back in
+    the order of the font's map, not as they stand.
+    """
+    text = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+    if "\u0644" not in kept:
+        return kept
+    return _LAM_ALEF.sub(lambda stretch: "".join(sorted(stretch[0])), kept)
+
+
+_PAGE = re.compile(r"<page\b.*?</page>", re.DOTALL)
+_LINE = re.compile(
+    r'<line xMin="[-0-9.]+" yMin="([-0-9.]+)" xMax="[-0-9.]+" yMax="([-0-9.]+)">(.*?)</line>',
+    re.DOTALL,
+)
+_WORD = re.compile(r'<word xMin="([-0-9.]+)"[^>]*>(.*?)</word>', re.DOTALL)
+
+
+def _visual_lines(pdf: Path, shown: Path) -> list[str]:
+    """Each line of the PDF, in reading order, as its letters stand from left to right.
+
+    Poppler's word boxes (``pdftotext -bbox-layout``): a word right to left gives its
+    letters as they stand, so each line is its words by where they start, their
+    letters as drawn (_letters). A mark set higher than its letters (a shadda) can make
+    a line of its own there: lines one after the other that share most of their height
+    are one.
+    """
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise CampaignError(
+            f"{display_path(shown)}: a list with names right to left is read back with "
+            "poppler's pdftotext, which is not installed; nothing was written\n"
+            "  hint: install poppler-utils (make installs it)"
+        )
+    done = subprocess.run(
+        [tool, "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
+    )
+    lines: list[str] = []
+    for page in _PAGE.finditer(done.stdout.decode("utf-8", "replace")):
+        rows: list[tuple[float, float, list[tuple[float, str]]]] = []
+        for top, bottom, inside in _LINE.findall(page[0]):
+            y0, y1 = float(top), float(bottom)
+            words = [(float(x), html.unescape(text)) for x, text in _WORD.findall(inside)]
+            if rows and min(y1, rows[-1][1]) - max(y0, rows[-1][0]) > (y1 - y0) / 2:
+                rows[-1][2].extend(words)
+            else:
+                rows.append((y0, y1, words))
+        lines += [_letters("".join(text for _, text in sorted(words))) for *_, words in rows]
+    return lines
+
+
+def _levels(name: str, right_to_left: bool) -> list[int]:
+    """The embedding level of each character of ``name`` set in its direction (Unicode's)."""
+    import icu
+
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(name), 1 if right_to_left else 0)
+    return [bidi.getLevelAt(n) for n in range(bidi.getLength())]
+
+
+def _standing(text: str, levels: list[int]) -> str:
+    """``text`` (a line's characters, their ``levels``) as it stands (Unicode's rule L2)."""
+    order = list(range(len(text)))
+    odd = [level for level in levels if level % 2]
+    if not odd:
+        return text
+    for level in range(max(levels), min(odd) - 1, -1):
+        n = 0
+        while n < len(order):
+            if levels[order[n]] < level:
+                n += 1
+                continue
+            end = n
+            while end < len(order) and levels[order[end]] >= level:
+                end += 1
+            order[n:end] = order[n:end][::-1]
+            n = end
+    return "".join(text[n] for n in order)
+
+
+class _Standing:
+    """A text (a name, or its whole line) as it stands set in its own direction, as
+    templating.isolated sets it: on one line, or wrapped at its spaces, each line's part
+    reordered on its own (Unicode's rule L2 on the levels of the whole)."""
+
+    def __init__(self, written: str) -> None:
+        self._text = written.translate(_CONTROLS)
+        self.right_to_left = runs_right_to_left(written)
+        self._levels = _levels(self._text, self.right_to_left)
+        self._parts: dict[tuple[int, int], str] = {}
+        self.whole = self.part(0, len(self._text))
+        self.breaks = [n for n, char in enumerate(self._text) if char.isspace()]
+
+    def part(self, start: int, end: int) -> str:
+        """The letters of ``[start:end]`` as they stand on a line of their own."""
+        found = self._parts.get((start, end))
+        if found is None:
+            found = _letters(_standing(self._text[start:end], self._levels[start:end]))
+            self._parts[start, end] = found
+        return found
+
+    def starts(self, line: str, part: str) -> bool:
+        """Whether ``line`` starts with ``part`` (in the text's direction; a list's number
+        may come first)."""
+        if not part:
+            return False
+        if self.right_to_left:
+            return line.endswith(part) or line.rstrip(_DIGITS).endswith(part)
+        return line.startswith(part) or line.lstrip(_DIGITS).startswith(part)
+
+    def fills(self, line: str, part: str) -> bool:
+        """Whether ``part`` is all of ``line`` (a list's number may come first)."""
+        rest = line.rstrip(_DIGITS) if self.right_to_left else line.lstrip(_DIGITS)
+        return bool(part) and part in (line, rest)
+
+    def at(self, lines: list[str], number: int) -> int:
+        """How many lines from line ``number`` the text takes, starting it (else 0): on
+        one, or wrapped, its first part filling the line, any next part filling the next,
+        its last starting its own."""
+        if self.starts(lines[number], self.whole):
+            return 1
+        return self._wrapped(lines, number, 0, 1)
+
+    def _wrapped(self, lines: list[str], number: int, start: int, depth: int) -> int:
+        if depth > _WRAPS or number + 1 >= len(lines):
+            return 0
+        for cut in self.breaks:
+            if cut <= start or not self.fills(lines[number], self.part(start, cut)):
+                continue
+            rest = self.part(cut + 1, len(self._text))
+            if self.starts(lines[number + 1], rest):
+                return depth + 1
+            if taken := self._wrapped(lines, number + 1, cut + 1, depth + 1):
+                return taken
+        return 0
+
+
+_DIGITS = "0123456789"
+_WRAPS = 8  # the most lines a name or its line is looked for on, wrapped
+
+
+# Direction controls are read by their levels (ICU) and print nothing.
+_CONTROLS = {ord(c): None for c in "\u200e\u200f\u061c"}
+
+
+def _in_visual_order(
+    lines: list[str], names: list[str], shown: list[str] | None, pdf: Path, rtl: bool
+) -> int:
+    """How many ``names`` ``lines`` hold, each after the one before; a CampaignError if not.
+
+    Each name, or the line it is ``shown`` in (a list prints a name and its details),
+    must start a line exactly as Unicode's bidirectional algorithm sets it in its own
+    direction, or, wrapped, fill lines and start the next with its last part: the
+    names of a list a line each, in order down the page. A name with no letter or
+    digit has nothing to read and is counted where it stands.
+    """
+    entries = [
+        [_Standing(name)] + ([_Standing(line)] if line != name else [])
+        for name, line in zip(names, shown or names, strict=True)
+    ]
+
+    def found(forms: list[_Standing], after: int) -> int | None:
+        """The last line the name takes, starting on the first line it can past ``after``."""
+        for number in range(after + 1, len(lines)):
+            for form in forms:
+                if taken := form.at(lines, number):
+                    return number + taken - 1
+        return None
+
+    def readable(forms: list[_Standing]) -> bool:
+        return bool(forms[0].whole)
+
+    at = -1
+    for name, forms in zip(names, entries, strict=True):
+        if not readable(forms):
+            continue
+        place = found(forms, at)
+        if place is None:
+            # None found at all: no list printed (a letter that keeps it to its own file).
+            if not any(readable(f) and found(f, -1) is not None for f in entries):
+                return 0
+            raise _not_in_order(pdf, name, found(forms, -1) is not None)
+        at = place
+    return len(names)
 
 
 def notdef_characters(pdf: Any) -> list[str]:
@@ -396,8 +439,12 @@ def verify(
     folder: Path,
     rtl: bool = False,
     ready: Callable[[Path], object] | None = None,
+    lines: list[str] | None = None,
 ) -> dict[str, Any]:
     """Read the names back from ``listing`` (signatories.pdf) and each of ``letters``.
+
+    signatories.pdf prints the list whatever its template: one that reads as none of
+    the names is refused, where a letter may keep its list to it.
 
     ``shown`` names each file as the user will find it (staged files are moved in);
     proof.json names them from the letter's build ``folder``. ``rtl``: the letter's
@@ -409,7 +456,14 @@ def verify(
         if ready is not None:
             ready(pdf)
         final = shown.get(pdf, pdf)
-        found = names_in_order(pdf, names, final, rtl)
+        found = names_in_order(pdf, names, final, rtl, lines)
+        if not found and pdf == listing and names:
+            raise CampaignError(
+                f"{display_path(final)}: none of the {len(names):,} names reads back from "
+                "the printed list of signatories; nothing was written\n"
+                "  hint: a template that prints the list itself must print "
+                "signatories.groups' members in order"
+            )
         if found:
             lists[final.relative_to(folder).as_posix()] = found
     return {"names": len(names), "lists_read": lists}

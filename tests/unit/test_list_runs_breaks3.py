@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from listparts import DATE, GIVEN, counting_runs
-from test_list_runs_breaks import COUNT, _items, _names, _page, _same
+from test_list_runs_breaks import COUNT, _in_parts, _items, _names, _page, _same
 from test_list_runs_breaks2 import _laid_whole
 
 from campaign.checks.letters import load_letters
@@ -317,6 +317,22 @@ def test_the_japanese_editions_built_list_of_4000_mixed_names(
 
     assert folded(pdf_pages(built)) == folded(pdf_pages(tmp_path / "whole.pdf"))
     assert pictures(built.read_bytes(), dpi=40) == pictures(whole, dpi=40)
-    # The list was cut in parts (what this attacks: at e7a51cc no run was kept in this
-    # edition's list of names in several scripts).
+    # The list was cut in parts. No run is kept in it: its Arabic names, each in <bdi>,
+    # sort first and fill the first part, and the runs' model is read there alone
+    # (test_a_model_page_of_names_in_bdi_leaves_runs_to_the_next: the next page is read
+    # when the first holds none that may be a run).
     assert len(laid) >= 2
+
+
+def test_a_model_page_of_names_in_bdi_leaves_runs_to_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first part's first full page holds names in <bdi> alone (none may be a run):
+    # the runs' model is read from the next page whose names may be, and the list in
+    # parts is the list whole (at 3af5390 no run was kept in such a list).
+    arabic = [f'<li><bdi dir="rtl">{SCRIPTS[2][n % 4]} {n}</bdi></li>' for n in range(45)]
+    latin = "".join(f"<li>{name}</li>" for name in _names(COUNT, 45))
+    html = _page(f"<ul>{''.join(arabic)}{latin}</ul>")
+    parts, whole, runs = _in_parts(html, tmp_path / "list", monkeypatch)
+    assert runs >= 3
+    _same(parts, whole, tmp_path / "list")
