@@ -121,7 +121,7 @@ def names_in_order(
     """
     shown = shown_as or pdf
     if rtl or any(_bidirectional(name) for name in names):
-        return _in_visual_order(_visual_lines(pdf, shown), names, lines, shown, rtl)
+        return _in_visual_order(_visual_lines(pdf, shown, rtl), names, lines, shown, rtl)
     # Read as a reader would first; a list set in columns reads in order only in the
     # order it was drawn, so that is tried before a name is called out of order.
     looked_for = [_Name(name) for name in names]
@@ -165,40 +165,50 @@ def _bidirectional(name: str) -> bool:
     return not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
 
 
-_LAM_ALEF = re.compile("[\u0622\u0623\u0625\u0627\u0644]{2,}")
+# The points and vowel signs of the scripts right to left: poppler sets a shadda or a
+# vowel point apart from its letter (even on a line of its own), so they are not read.
+_POINTS = re.compile(
+    "[\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0711\u0730-\u074a"
+    "\u07a6-\u07b0\u08d3-\u08ff]"
+)
+# A lam and an alef are drawn as one glyph, which a reader gives back as the font's map
+# says (lam then alef, or the other way round, whatever the glyph stands for): each
+# stretch of lams and alefs is compared sorted. So "صلاح" and "صالح" read the same.
+_LAM_ALEF = re.compile("[\u0627\u0644]{2,}")
 
 
-def _letters(text: str) -> str:
-    """``text``'s letters and digits alone, as the visual reading compares them.
-
-    Without their marks (poppler sets a shadda or a vowel point apart from its letter,
-    and Unicode writes an accent either way), and with each stretch of lams and alefs
-    sorted: one glyph sets a lam and an alef (لا), and a reader gives the two back in
-    the order of the font's map, not as they stand.
-    """
-    text = unicodedata.normalize("NFD", text)
-    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+def _word(text: str) -> str:
+    """A word's letters and digits as the visual reading compares them (no points)."""
+    text = _POINTS.sub("", unicodedata.normalize("NFD", text))
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(c for c in text if unicodedata.category(c)[0] in "LMN")
     if "\u0644" not in kept:
         return kept
     return _LAM_ALEF.sub(lambda stretch: "".join(sorted(stretch[0])), kept)
 
 
 _PAGE = re.compile(r"<page\b.*?</page>", re.DOTALL)
+_FLOW = re.compile(r"<flow>(.*?)</flow>", re.DOTALL)
 _LINE = re.compile(
-    r'<line xMin="[-0-9.]+" yMin="([-0-9.]+)" xMax="[-0-9.]+" yMax="([-0-9.]+)">(.*?)</line>',
+    r'<line xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">'
+    r"(.*?)</line>",
     re.DOTALL,
 )
-_WORD = re.compile(r'<word xMin="([-0-9.]+)"[^>]*>(.*?)</word>', re.DOTALL)
+_WORD = re.compile(r'<word xMin="([-0-9.]+)" yMin="[-0-9.]+" xMax="([-0-9.]+)"[^>]*>(.*?)</word>')
+# Words further apart than this share of their line's height have a space between them.
+_SPACE_SHARE = 0.08
+
+_Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
-def _visual_lines(pdf: Path, shown: Path) -> list[str]:
-    """Each line of the PDF, in reading order, as its letters stand from left to right.
+def _visual_lines(pdf: Path, shown: Path, rtl: bool) -> list[list[str]]:
+    """Each line of the PDF, in reading order: its words from left to right, as drawn.
 
     Poppler's word boxes (``pdftotext -bbox-layout``): a word right to left gives its
-    letters as they stand, so each line is its words by where they start, their
-    letters as drawn (_letters). A mark set higher than its letters (a shadda) can make
-    a line of its own there: lines one after the other that share most of their height
-    are one.
+    letters as they stand. Words with no room between them are one (a word with a
+    point may come in pieces), and lines one after the other sharing most of their
+    height are one (a shadda set higher makes a line of its own). Text side by side
+    (columns) is read from the right first on pages right to left.
     """
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -210,18 +220,66 @@ def _visual_lines(pdf: Path, shown: Path) -> list[str]:
     done = subprocess.run(
         [tool, "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
     )
-    lines: list[str] = []
+    lines: list[list[str]] = []
     for page in _PAGE.finditer(done.stdout.decode("utf-8", "replace")):
-        rows: list[tuple[float, float, list[tuple[float, str]]]] = []
-        for top, bottom, inside in _LINE.findall(page[0]):
-            y0, y1 = float(top), float(bottom)
-            words = [(float(x), html.unescape(text)) for x, text in _WORD.findall(inside)]
-            if rows and min(y1, rows[-1][1]) - max(y0, rows[-1][0]) > (y1 - y0) / 2:
-                rows[-1][2].extend(words)
-            else:
-                rows.append((y0, y1, words))
-        lines += [_letters("".join(text for _, text in sorted(words))) for *_, words in rows]
+        flows = [_rows(flow) for flow in _FLOW.findall(page[0])]
+        for _, rows in _side_by_side([flow for flow in flows if flow], rtl):
+            lines += [_words(words, box[3] - box[1]) for box, words in rows]
     return lines
+
+
+_Row = tuple[_Box, list[tuple[float, float, str]]]
+
+
+def _rows(flow: str) -> list[_Row]:
+    rows: list[_Row] = []
+    for x0, y0, x1, y1, inside in _LINE.findall(flow):
+        box = (float(x0), float(y0), float(x1), float(y1))
+        words = [(float(a), float(b), html.unescape(t)) for a, b, t in _WORD.findall(inside)]
+        if rows:
+            (px0, py0, px1, py1), before = rows[-1]
+            if min(box[3], py1) - max(box[1], py0) > (box[3] - box[1]) / 2:
+                merged = (min(px0, box[0]), min(py0, box[1]), max(px1, box[2]), max(py1, box[3]))
+                rows[-1] = (merged, before + words)
+                continue
+        rows.append((box, words))
+    return rows
+
+
+def _side_by_side(flows: list[list[_Row]], rtl: bool) -> list[tuple[_Box, list[_Row]]]:
+    """The page's flows in reading order: top to bottom, those side by side by their side."""
+    boxed = [
+        (
+            (
+                min(b[0] for b, _ in rows), min(b[1] for b, _ in rows),
+                max(b[2] for b, _ in rows), max(b[3] for b, _ in rows),
+            ),
+            rows,
+        )
+        for rows in flows
+    ]  # fmt: skip
+    bands: list[list[tuple[_Box, list[_Row]]]] = []
+    for flow in sorted(boxed, key=lambda f: f[0][1]):
+        if bands and any(flow[0][1] < other[0][3] for other in bands[-1]):
+            bands[-1].append(flow)
+        else:
+            bands.append([flow])
+    return [
+        flow for band in bands for flow in sorted(band, key=lambda f: -f[0][2] if rtl else f[0][0])
+    ]
+
+
+def _words(words: list[tuple[float, float, str]], height: float) -> list[str]:
+    """A line's words from left to right, a word where room stands between them."""
+    joined: list[str] = []
+    end = None
+    for start, stop, text in sorted(words):
+        if end is not None and start - end <= _SPACE_SHARE * height:
+            joined[-1] += text
+        else:
+            joined.append(text)
+        end = stop if end is None else max(end, stop)
+    return [word for word in map(_word, joined) if word]
 
 
 def _levels(name: str, right_to_left: bool) -> list[int]:
@@ -253,64 +311,80 @@ def _standing(text: str, levels: list[int]) -> str:
     return "".join(text[n] for n in order)
 
 
+def _breaks(text: str) -> list[int]:
+    """Where a line may break inside ``text`` (Unicode's line breaking, ICU)."""
+    import icu
+
+    found = icu.BreakIterator.createLineInstance(icu.Locale.getRoot())
+    found.setText(text)
+    return [n for n in found if 0 < n < len(text)]
+
+
 class _Standing:
     """A text (a name, or its whole line) as it stands set in its own direction, as
-    templating.isolated sets it: on one line, or wrapped at its spaces, each line's part
-    reordered on its own (Unicode's rule L2 on the levels of the whole)."""
+    templating.isolated sets it: its words on one line, or wrapped where a line may
+    break, each line's part reordered on its own (Unicode's rule L2 on the levels of the
+    whole). Words are compared in the text's own direction, from its start."""
 
     def __init__(self, written: str) -> None:
-        self._text = written.translate(_CONTROLS)
         self.right_to_left = runs_right_to_left(written)
+        self._text = unicodedata.normalize("NFC", written.translate(_CONTROLS))
         self._levels = _levels(self._text, self.right_to_left)
-        self._parts: dict[tuple[int, int], str] = {}
+        self._parts: dict[tuple[int, int], list[str]] = {}
         self.whole = self.part(0, len(self._text))
-        self.breaks = [n for n, char in enumerate(self._text) if char.isspace()]
+        self._breaks: list[int] | None = None
 
-    def part(self, start: int, end: int) -> str:
-        """The letters of ``[start:end]`` as they stand on a line of their own."""
+    def part(self, start: int, end: int) -> list[str]:
+        """The words of ``[start:end]`` as they stand on a line of their own, from its start."""
         found = self._parts.get((start, end))
         if found is None:
-            found = _letters(_standing(self._text[start:end], self._levels[start:end]))
+            piece = _standing(self._text[start:end], self._levels[start:end])
+            found = self.own([word for word in map(_word, piece.split()) if word])
             self._parts[start, end] = found
         return found
 
-    def starts(self, line: str, part: str) -> bool:
-        """Whether ``line`` starts with ``part`` (in the text's direction; a list's number
-        may come first)."""
-        if not part:
-            return False
-        if self.right_to_left:
-            return line.endswith(part) or line.rstrip(_DIGITS).endswith(part)
-        return line.startswith(part) or line.lstrip(_DIGITS).startswith(part)
+    def own(self, words: list[str]) -> list[str]:
+        """Words from left to right, from the start in the text's direction."""
+        return words[::-1] if self.right_to_left else words
 
-    def fills(self, line: str, part: str) -> bool:
-        """Whether ``part`` is all of ``line`` (a list's number may come first)."""
-        rest = line.rstrip(_DIGITS) if self.right_to_left else line.lstrip(_DIGITS)
-        return bool(part) and part in (line, rest)
-
-    def at(self, lines: list[str], number: int) -> int:
-        """How many lines from line ``number`` the text takes, starting it (else 0): on
-        one, or wrapped, its first part filling the line, any next part filling the next,
-        its last starting its own."""
-        if self.starts(lines[number], self.whole):
+    def at(self, lines: list[list[str]], number: int, rtl: bool) -> int:
+        """How many lines from line ``number`` the text fills (else 0): one, or, wrapped,
+        a part each (the first may follow the list's number)."""
+        if self.whole and self.whole in [
+            self.own(words) for words in _numbered(lines[number], rtl)
+        ]:
             return 1
-        return self._wrapped(lines, number, 0, 1)
+        return self._wrapped(lines, number, 0, 1, rtl)
 
-    def _wrapped(self, lines: list[str], number: int, start: int, depth: int) -> int:
+    def _wrapped(
+        self, lines: list[list[str]], number: int, start: int, depth: int, rtl: bool
+    ) -> int:
         if depth > _WRAPS or number + 1 >= len(lines):
             return 0
-        for cut in self.breaks:
-            if cut <= start or not self.fills(lines[number], self.part(start, cut)):
+        if self._breaks is None:
+            self._breaks = _breaks(self._text)
+        here = _numbered(lines[number], rtl) if depth == 1 else [lines[number]]
+        filled = [self.own(words) for words in here]
+        for cut in self._breaks:
+            if cut <= start or not (part := self.part(start, cut)) or part not in filled:
                 continue
-            rest = self.part(cut + 1, len(self._text))
-            if self.starts(lines[number + 1], rest):
+            rest = self.part(cut, len(self._text))
+            if rest and self.own(lines[number + 1]) == rest:
                 return depth + 1
-            if taken := self._wrapped(lines, number + 1, cut + 1, depth + 1):
+            if taken := self._wrapped(lines, number + 1, cut, depth + 1, rtl):
                 return taken
         return 0
 
 
-_DIGITS = "0123456789"
+def _numbered(words: list[str], rtl: bool) -> list[list[str]]:
+    """A line's words, and, where it starts with a list's number (at its start in the
+    page's direction), its words without it."""
+    found = [words]
+    if len(words) > 1 and words[-1 if rtl else 0].isdecimal():
+        found.append(words[:-1] if rtl else words[1:])
+    return found
+
+
 _WRAPS = 8  # the most lines a name or its line is looked for on, wrapped
 
 
@@ -319,42 +393,62 @@ _CONTROLS = {ord(c): None for c in "\u200e\u200f\u061c"}
 
 
 def _in_visual_order(
-    lines: list[str], names: list[str], shown: list[str] | None, pdf: Path, rtl: bool
+    lines: list[list[str]], names: list[str], shown: list[str] | None, pdf: Path, rtl: bool
 ) -> int:
     """How many ``names`` ``lines`` hold, each after the one before; a CampaignError if not.
 
-    Each name, or the line it is ``shown`` in (a list prints a name and its details),
-    must start a line exactly as Unicode's bidirectional algorithm sets it in its own
-    direction, or, wrapped, fill lines and start the next with its last part: the
-    names of a list a line each, in order down the page. A name with no letter or
-    digit has nothing to read and is counted where it stands.
+    Each name, or the line it is ``shown`` in with its details, fills a line, or lines
+    wrapped, exactly as Unicode's bidirectional algorithm sets it in its own direction
+    (its words compared, their letters and digits): the names of a list a line each, in
+    order down the pages. Lines are compared where any one reads whole (a template that
+    prints them), else names. An entry with no letter or digit has nothing to read.
     """
     entries = [
-        [_Standing(name)] + ([_Standing(line)] if line != name else [])
+        (name, _Standing(name), _Standing(line))
         for name, line in zip(names, shown or names, strict=True)
     ]
+    # Every line as each kind of text may read it, for a look across the whole list.
+    whole = {
+        tuple(words[::-1] if backwards else words)
+        for line in lines
+        for words in _numbered(line, rtl)
+        for backwards in (False, True)
+    }
 
-    def found(forms: list[_Standing], after: int) -> int | None:
-        """The last line the name takes, starting on the first line it can past ``after``."""
+    def found(text: _Standing, after: int) -> int | None:
+        """The last line ``text`` fills, starting on the first line it can past ``after``."""
         for number in range(after + 1, len(lines)):
-            for form in forms:
-                if taken := form.at(lines, number):
-                    return number + taken - 1
+            if taken := text.at(lines, number, rtl):
+                return number + taken - 1
         return None
 
-    def readable(forms: list[_Standing]) -> bool:
-        return bool(forms[0].whole)
+    def reads(texts: list[_Standing]) -> bool:
+        """Whether any of ``texts`` reads back: one that fills a line, or the first, wrapped."""
+        first = next((text for text in texts if text.whole), None)
+        return any(tuple(t.whole) in whole for t in texts) or (
+            first is not None and found(first, -1) is not None
+        )
 
+    # Where each line starts, a word or more: a list printed, if with wrong lines.
+    starts = {
+        tuple(words[:size])
+        for reading in whole
+        for words in [list(reading)]
+        for size in range(1, len(words) + 1)
+    }
+    by_line = bool(shown) and reads([line for _, _, line in entries])
+    texts = [(name, line if by_line else alone) for name, alone, line in entries]
+    readable = [(name, text) for name, text in texts if text.whole]
     at = -1
-    for name, forms in zip(names, entries, strict=True):
-        if not readable(forms):
-            continue
-        place = found(forms, at)
+    for name, text in readable:
+        place = found(text, at)
         if place is None:
-            # None found at all: no list printed (a letter that keeps it to its own file).
-            if not any(readable(f) and found(f, -1) is not None for f in entries):
-                return 0
-            raise _not_in_order(pdf, name, found(forms, -1) is not None)
+            names_start = any(
+                tuple(alone.whole) in starts for _, alone, _ in entries if alone.whole
+            )
+            if at < 0 and not names_start and not reads([t for _, t in readable]):
+                return 0  # none reads back: no list printed (a letter keeps it apart)
+            raise _not_in_order(pdf, name, found(text, -1) is not None)
         at = place
     return len(names)
 

@@ -36,18 +36,25 @@ BOTH = pytest.mark.parametrize("rtl", [False, True], ids=["ltr", "rtl"])
 AFTER = ", Somewhere"
 
 
-def _list_pdf(
-    tmp_path: Path, names: list[str], rtl: bool = False, after: str = AFTER, css: str = ""
+def _pdf(
+    tmp_path: Path, lines: list[str], rtl: bool = False, css: str = "", tag: str = "ul"
 ) -> Path:
-    """The list as the shipped templates print it: each line through ``isolated``."""
-    items = "".join(f"<li>{_isolate(escape(name + after), rtl)}</li>" for name in names)
+    """Each of ``lines`` printed as the shipped templates print ``s.line``: through ``isolated``."""
+    items = "".join(f"<li>{_isolate(escape(line), rtl)}</li>" for line in lines)
     pdf = tmp_path / "list.pdf"
     html = (
         f'<html dir="{"rtl" if rtl else "ltr"}"><head><style>{css}</style></head>'
-        f"<body><ul>{items}</ul></body></html>"
+        f"<body><{tag}>{items}</{tag}></body></html>"
     )
     pdf.write_bytes(render_pdf(html, tmp_path, tmp_path))
     return pdf
+
+
+def _list_pdf(
+    tmp_path: Path, names: list[str], rtl: bool = False, after: str = AFTER, css: str = ""
+) -> Path:
+    """The list of ``names``, each followed by ``after`` on its line."""
+    return _pdf(tmp_path, [name + after for name in names], rtl, css)
 
 
 def _read(pdf: Path, names: list[str], rtl: bool, after: str = AFTER) -> int:
