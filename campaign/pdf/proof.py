@@ -201,14 +201,16 @@ _SPACE_SHARE = 0.08
 _Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
-def _visual_lines(pdf: Path, shown: Path, rtl: bool) -> list[list[str]]:
+def _visual_lines(pdf: Path, shown: Path, rtl: bool) -> list[list[list[str]]]:
     """Each line of the PDF, in reading order: its words from left to right, as drawn.
 
     Poppler's word boxes (``pdftotext -bbox-layout``): a word right to left gives its
     letters as they stand. Words with no room between them are one (a word with a
     point may come in pieces), and lines one after the other sharing most of their
     height are one (a shadda set higher makes a line of its own). Text side by side
-    (columns) is read from the right first on pages right to left.
+    (columns) is read from the right first on pages right to left; on pages left to
+    right the lines are also given in poppler's order of its flows (a column it cuts
+    into flows of a line each, not quite level, reads in order only so).
     """
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -220,12 +222,15 @@ def _visual_lines(pdf: Path, shown: Path, rtl: bool) -> list[list[str]]:
     done = subprocess.run(
         [tool, "-bbox-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False
     )
-    lines: list[list[str]] = []
+    banded: list[list[str]] = []
+    given: list[list[str]] = []
     for page in _PAGE.finditer(done.stdout.decode("utf-8", "replace")):
-        flows = [_rows(flow) for flow in _FLOW.findall(page[0])]
-        for _, rows in _side_by_side([flow for flow in flows if flow], rtl):
-            lines += [_words(words, box[3] - box[1]) for box, words in rows]
-    return lines
+        flows = [rows for rows in map(_rows, _FLOW.findall(page[0])) if rows]
+        for _, rows in _side_by_side(flows, rtl):
+            banded += [_words(words, box[3] - box[1]) for box, words in rows]
+        given += [_words(words, box[3] - box[1]) for rows in flows for box, words in rows]
+    # Poppler gives columns left first: on pages right to left that order is not read.
+    return [banded] if given == banded or rtl else [banded, given]
 
 
 _Row = tuple[_Box, list[tuple[float, float, str]]]
@@ -347,23 +352,29 @@ class _Standing:
         """Words from left to right, from the start in the text's direction."""
         return words[::-1] if self.right_to_left else words
 
-    def at(self, lines: list[list[str]], number: int, rtl: bool) -> int:
+    def at(self, lines: list[list[str]], number: int, rtl: bool, numbered: bool) -> int:
         """How many lines from line ``number`` the text fills (else 0): one, or, wrapped,
         a part each (the first may follow the list's number)."""
         if self.whole and self.whole in [
-            self.own(words) for words in _numbered(lines[number], rtl)
+            self.own(words) for words in _numbered(lines[number], rtl, numbered)
         ]:
             return 1
-        return self._wrapped(lines, number, 0, 1, rtl)
+        return self._wrapped(lines, number, 0, 1, rtl, numbered)
 
     def _wrapped(
-        self, lines: list[list[str]], number: int, start: int, depth: int, rtl: bool
+        self,
+        lines: list[list[str]],
+        number: int,
+        start: int,
+        depth: int,
+        rtl: bool,
+        numbered: bool,
     ) -> int:
         if depth > _WRAPS or number + 1 >= len(lines):
             return 0
         if self._breaks is None:
             self._breaks = _breaks(self._text)
-        here = _numbered(lines[number], rtl) if depth == 1 else [lines[number]]
+        here = _numbered(lines[number], rtl, numbered) if depth == 1 else [lines[number]]
         filled = [self.own(words) for words in here]
         for cut in self._breaks:
             if cut <= start or not (part := self.part(start, cut)) or part not in filled:
@@ -371,18 +382,22 @@ class _Standing:
             rest = self.part(cut, len(self._text))
             if rest and self.own(lines[number + 1]) == rest:
                 return depth + 1
-            if taken := self._wrapped(lines, number + 1, cut, depth + 1, rtl):
+            if taken := self._wrapped(lines, number + 1, cut, depth + 1, rtl, numbered):
                 return taken
         return 0
 
 
-def _numbered(words: list[str], rtl: bool) -> list[list[str]]:
-    """A line's words, and, where it starts with a list's number (at its start in the
-    page's direction), its words without it."""
-    found = [words]
-    if len(words) > 1 and words[-1 if rtl else 0].isdecimal():
-        found.append(words[:-1] if rtl else words[1:])
-    return found
+def _numbered(words: list[str], rtl: bool, numbered: bool) -> list[list[str]]:
+    """A line's words; in a list ``numbered``, without its number where it starts with
+    one (at its start in the page's direction: 12, iv, b, ב, 三)."""
+    if numbered and len(words) > 1 and _MARKER.fullmatch(words[-1 if rtl else 0]):
+        return [words[:-1] if rtl else words[1:]]
+    return [words]
+
+
+# What a list's number reads as, its signs left out: digits of any script, a roman
+# number, a number in CJK characters, or up to three letters (a, aa, ב, יח, α, ア).
+_MARKER = re.compile(r"\d+|[ivxlcdm]+|[IVXLCDM]+|[〇一二三四五六七八九十百千]+|[^\W\d_]{1,3}")
 
 
 _WRAPS = 8  # the most lines a name or its line is looked for on, wrapped
@@ -393,34 +408,69 @@ _CONTROLS = {ord(c): None for c in "\u200e\u200f\u061c"}
 
 
 def _in_visual_order(
-    lines: list[list[str]], names: list[str], shown: list[str] | None, pdf: Path, rtl: bool
+    readings: list[list[list[str]]],
+    names: list[str],
+    shown: list[str] | None,
+    pdf: Path,
+    rtl: bool,
 ) -> int:
-    """How many ``names`` ``lines`` hold, each after the one before; a CampaignError if not.
+    """How many ``names`` the PDF's lines hold, each after the one before; else a
+    CampaignError. ``readings``: its lines in the orders _visual_lines gives.
 
     Each name, or the line it is ``shown`` in with its details, fills a line, or lines
     wrapped, exactly as Unicode's bidirectional algorithm sets it in its own direction
     (its words compared, their letters and digits): the names of a list a line each, in
     order down the pages. Lines are compared where any one reads whole (a template that
-    prints them), else names. An entry with no letter or digit has nothing to read.
+    prints them), else names; a list read as not numbered, else as numbered (each
+    entry's first line after its number); the lines in the first order, else the next.
+    An entry with no letter or digit has nothing to read.
     """
     entries = [
         (name, _Standing(name), _Standing(line))
         for name, line in zip(names, shown or names, strict=True)
     ]
+    refused: CampaignError | None = None
+    for lines in readings:
+        for numbered in (False, True):
+            try:
+                if count := _in_lines(lines, entries, bool(shown), pdf, rtl, numbered):
+                    return count
+            except CampaignError as error:
+                refused = refused or error
+    if refused is not None:
+        raise refused
+    return 0  # none reads back: no list printed (a letter keeps it apart)
+
+
+_Entry = tuple[str, _Standing, _Standing]  # a name, it as it stands, its line as it stands
+
+
+def _in_lines(
+    lines: list[list[str]],
+    entries: list[_Entry],
+    by_lines: bool,
+    pdf: Path,
+    rtl: bool,
+    numbered: bool,
+) -> int:
+    """_in_visual_order for one order of the lines, the list ``numbered`` or not."""
     # Every line as each kind of text may read it, for a look across the whole list.
     whole = {
         tuple(words[::-1] if backwards else words)
         for line in lines
-        for words in _numbered(line, rtl)
+        for words in _numbered(line, rtl, numbered)
         for backwards in (False, True)
     }
 
     def found(text: _Standing, after: int) -> int | None:
         """The last line ``text`` fills, starting on the first line it can past ``after``."""
         for number in range(after + 1, len(lines)):
-            if taken := text.at(lines, number, rtl):
+            if taken := text.at(lines, number, rtl, numbered):
+                firsts.append(number)
                 return number + taken - 1
         return None
+
+    firsts: list[int] = []  # the line each entry was found starting on
 
     def reads(texts: list[_Standing]) -> bool:
         """Whether any of ``texts`` reads back: one that fills a line, or the first, wrapped."""
@@ -436,7 +486,7 @@ def _in_visual_order(
         for words in [list(reading)]
         for size in range(1, len(words) + 1)
     }
-    by_line = bool(shown) and reads([line for _, _, line in entries])
+    by_line = by_lines and reads([line for _, _, line in entries])
     texts = [(name, line if by_line else alone) for name, alone, line in entries]
     readable = [(name, text) for name, text in texts if text.whole]
     at = -1
@@ -447,10 +497,27 @@ def _in_visual_order(
                 tuple(alone.whole) in starts for _, alone, _ in entries if alone.whole
             )
             if at < 0 and not names_start and not reads([t for _, t in readable]):
-                return 0  # none reads back: no list printed (a letter keeps it apart)
+                return 0  # none reads back this way
             raise _not_in_order(pdf, name, found(text, -1) is not None)
         at = place
-    return len(names)
+    if numbered and not _counts(lines, firsts[-len(readable) :], rtl):
+        return 0  # numbers that do not count the entries: no numbered list
+    return len(entries)
+
+
+def _counts(lines: list[list[str]], firsts: list[int], rtl: bool) -> bool:
+    """Whether the numbers the entries' ``firsts`` lines start with count them, where
+    they are digits: each 1 or the one before and 1 (a list's numbers, not a year)."""
+    before = 0
+    for number in firsts:
+        marker = lines[number][-1 if rtl else 0]
+        if not marker.isdecimal():
+            return True  # letters or roman numbers: not counted here
+        value = int("".join(str(unicodedata.decimal(c)) for c in marker))
+        if value not in (1, before + 1):
+            return False
+        before = value
+    return True
 
 
 def notdef_characters(pdf: Any) -> list[str]:
