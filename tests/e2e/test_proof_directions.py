@@ -41,10 +41,15 @@ def _pdf(
 ) -> Path:
     """Each of ``lines`` printed as the shipped templates print ``s.line``: through ``isolated``."""
     items = "".join(f"<li>{_isolate(escape(line), rtl)}</li>" for line in lines)
-    pdf = tmp_path / "list.pdf"
+    return _page(tmp_path, f"<{tag}>{items}</{tag}>", rtl, css, "list.pdf")
+
+
+def _page(tmp_path: Path, body: str, rtl: bool, css: str = "", name: str = "page.pdf") -> Path:
+    """A page of HTML laid out as a template's (a list, a letter, a signature block)."""
+    pdf = tmp_path / name
     html = (
         f'<html dir="{"rtl" if rtl else "ltr"}"><head><style>{css}</style></head>'
-        f"<body><{tag}>{items}</{tag}></body></html>"
+        f"<body>{body}</body></html>"
     )
     pdf.write_bytes(render_pdf(html, tmp_path, tmp_path))
     return pdf

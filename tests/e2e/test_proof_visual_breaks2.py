@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from test_proof_directions import _pdf
+from test_proof_directions import _page, _pdf
 
 from campaign.compose.templating import _isolate
 from campaign.errors import CampaignError
 from campaign.pdf.proof import names_in_order, verify
-from campaign.pdf.render import render_pdf
 
 BOTH = pytest.mark.parametrize("rtl", [False, True], ids=["ltr", "rtl"])
 AFTER = ", Somewhere"
@@ -39,17 +38,6 @@ def _list_pdf(
 
 def _read(pdf: Path, names: list[str], rtl: bool, after: str = AFTER) -> int:
     return names_in_order(pdf, names, rtl=rtl, lines=_lines(names, after))
-
-
-def _page(tmp_path: Path, body: str, rtl: bool, css: str = "") -> Path:
-    """A page of HTML as a template lays it out (a letter, a signature block)."""
-    pdf = tmp_path / "page.pdf"
-    html = (
-        f'<html dir="{"rtl" if rtl else "ltr"}"><head><style>{css}</style></head>'
-        f"<body>{body}</body></html>"
-    )
-    pdf.write_bytes(render_pdf(html, tmp_path, tmp_path))
-    return pdf
 
 
 def _items(lines: list[str], rtl: bool, tag: str = "ul") -> str:
