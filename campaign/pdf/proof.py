@@ -1,8 +1,9 @@
 """What a build proves from its own output: names in order, no missing glyph, addresses inside.
 
 Every address, return line and label was read back after layout (render.fitted_layout)
-or the build stopped; here the finished PDFs are read as a reader would (their text),
-and the build writes what it verified to ``proof.json`` and says it in one line.
+or the build stopped; here the finished PDFs are read as a reader would (their text, or,
+for names right to left, their words as they stand), and the build writes what it
+verified to ``proof.json`` and says it in one line.
 """
 
 from __future__ import annotations
@@ -226,9 +227,11 @@ def _visual_lines(pdf: Path, shown: Path, rtl: bool) -> list[list[list[str]]]:
     given: list[list[str]] = []
     for page in _PAGE.finditer(done.stdout.decode("utf-8", "replace")):
         flows = [rows for rows in map(_rows, _FLOW.findall(page[0])) if rows]
+        # Each line's words read once, for both orders.
+        read = {id(row): _words(row[1], row[0][3] - row[0][1]) for rows in flows for row in rows}
         for _, rows in _side_by_side(flows, rtl):
-            banded += [_words(words, box[3] - box[1]) for box, words in rows]
-        given += [_words(words, box[3] - box[1]) for rows in flows for box, words in rows]
+            banded += [read[id(row)] for row in rows]
+        given += [read[id(row)] for rows in flows for row in rows]
     # Poppler gives columns left first: on pages right to left that order is not read.
     return [banded] if given == banded or rtl else [banded, given]
 
