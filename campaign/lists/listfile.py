@@ -9,11 +9,15 @@ written (atomically, under a lock, so two edits at once lose neither).
 from __future__ import annotations
 
 import bisect
+import ctypes
 import functools
 import io
 import os
 import pickle
 import re
+import signal
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -630,6 +634,10 @@ def read_list(
     if raw.strip(b"\xef\xbb\xbf \t\r\n") and (reading := remembered.recall(path, raw, _Span)):
         problems.extend(reading.warnings)
         return SignatureList(path.stem, path, tuple(reading.entries))
+    if len(raw) >= APART and (apart := _read_apart(path, raw, before, keep)) is not None:
+        loaded, found = apart
+        problems.extend(found)
+        return loaded
     loaded = _read_whole(path, raw, before, problems, keep)
     if loaded is None or len(loaded.entries) < RENEWED:
         return loaded
@@ -643,6 +651,62 @@ def read_list(
 
 # A list read whole with at least this many entries has them made again (read_list).
 RENEWED = 2_000
+# A list file of at least this many bytes (about a thousand entries) is read in a child
+# process of its own (_read_apart).
+APART = 128 * 1024
+
+
+def _read_apart(
+    path: Path, raw: bytes, before: os.stat_result, keep: list[Kept] | None
+) -> tuple[SignatureList | None, list[Problem]] | None:
+    """``_read_whole`` in a child process: what it found, or None to read it here instead.
+
+    A parse makes hundreds of thousands of small objects, and the memory they leave
+    free is scattered among what lives on, so the process stayed larger by about
+    2.5 kB an entry read (20,000 entries: 90 MB against 67 MB for 10,000, for the rest
+    of a build). The child gives all of it back as it ends; only what it found comes
+    back, unpickled into objects of their own, as ``_anew`` made them. A fork copies
+    any thread's locks as they stand: a process running threads reads here, as does
+    one where the child fails in any way (the error is then met, and said, here).
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's coverage is not collected
+        status = 1
+        try:
+            os.close(readable)
+            # Ctrl+C is the parent's to handle (it stops the child); ending with it
+            # here, the child ends with it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            found: list[Problem] = []
+            kept: list[Kept] | None = [] if keep is not None else None
+            loaded = _read_whole(path, raw, before, found, kept)
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump((loaded, found, kept), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
+    os.close(writable)
+    try:
+        with os.fdopen(readable, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:
+        os.kill(child, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(child, 0)
+    if status != 0 or not data:
+        return None
+    loaded, found, kept = pickle.loads(data)
+    if keep is not None and kept:
+        keep.extend(kept)
+    return loaded, found
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent ends
 _T = TypeVar("_T")
 
 

@@ -232,7 +232,11 @@ def default_jobs() -> int:
 
 
 # What the fork server imports once, so that each worker starts with it.
-PRELOAD = ("campaign.pdf.workers", "campaign.pdf.render", "campaign.pdf.weasy")
+# The last, warmup, lays a page out there, so that each worker starts past the costs of
+# a process's first layout.
+PRELOAD = (
+    "campaign.pdf.workers", "campaign.pdf.render", "campaign.pdf.weasy", "campaign.pdf.warmup"
+)  # fmt: skip
 
 
 @contextmanager

@@ -158,6 +158,7 @@ def test_a_long_list_read_whole_is_made_anew_and_reads_the_same(
     kept: list[Kept] = []
     with monkeypatch.context() as watched:
         watched.setattr(listfile, "load_signature_list", parse)
+        watched.setattr(listfile, "APART", 10**12)  # read here, where the parse is seen
         anew = read_list(path, problems, kept)
     assert plain is not None and anew is not None and len(made) == 1
     assert anew == plain == _whole(path)[0]
@@ -182,3 +183,100 @@ def test_a_long_list_read_whole_is_made_anew_and_reads_the_same(
         again: list[Problem] = []
         assert read_list(path, again) == plain
     assert again == problems
+
+
+def _read_here(path: Path) -> tuple[Any, list[Problem], list[Kept]]:
+    """``read_list`` of ``path`` in this process, as for a short list."""
+    problems: list[Problem] = []
+    kept: list[Kept] = []
+    with pytest.MonkeyPatch.context() as here:
+        here.setattr(listfile, "APART", 10**12)
+        return read_list(path, problems, kept), problems, kept
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The children ``os.fork`` makes meanwhile."""
+    import os
+
+    made: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        child = fork()
+        if child:
+            made.append(child)
+        return child
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
+def _reaped(child: int) -> bool:
+    import os
+
+    try:
+        os.waitpid(child, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_long_list_is_read_in_a_child_and_reads_as_read_here(
+    tmp_path: Path, forks: list[int]
+) -> None:
+    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
+    assert path.stat().st_size >= listfile.APART
+    here = _read_here(path)
+    assert forks == []
+    problems: list[Problem] = []
+    kept: list[Kept] = []
+    apart = read_list(path, problems, kept)
+    assert len(forks) == 1 and _reaped(forks[0])
+    assert apart == here[0] == _whole(path)[0] and apart is not None
+    assert problems == here[1] == _whole(path)[1] and problems  # the unknown keys' warnings
+    assert kept == here[2] and len(kept) == 1  # the reading the child found, to be kept
+
+
+def test_a_child_that_fails_leaves_the_list_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    """A child that cannot send what it found (pickle fails in it) ends, and is not believed."""
+    import pickle
+
+    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
+    here = _read_here(path)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise pickle.PicklingError("broken in the child")
+
+    monkeypatch.setattr(pickle, "dump", broken)
+    problems: list[Problem] = []
+    kept: list[Kept] = []
+    assert read_list(path, problems, kept) == here[0]
+    assert (problems, kept) == (here[1], here[2])
+    assert len(forks) == 1 and _reaped(forks[0])
+
+
+def test_a_process_running_threads_reads_the_list_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork copies the locks other threads hold: with threads running, no child is made."""
+    import os
+    import threading
+
+    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
+
+    def no_fork() -> int:
+        raise AssertionError("forked while a thread ran")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        problems: list[Problem] = []
+        assert read_list(path, problems) == _whole(path)[0]
+    finally:
+        stop.set()
+        thread.join()
