@@ -30,6 +30,7 @@ from campaign.compose.pagestate import (
 from campaign.compose.plaindata import plain, plain_context
 from campaign.compose.templating import (
     HELPERS,
+    TemplateFailed,
     babel_locale,
     load_template,
     make_environment,
@@ -676,21 +677,24 @@ def sharing(composer: Composer, layered: Layered | None = None) -> Sharing:
     letters = _sharing(
         composer, composer.to, lambda a, layer: composer.letter_html(a, layer=layer), 0, layered
     )
-    copies: Callable[[], Sharing] = Sharing
+    copied = Sharing()
     # A copy alone on its shared pages would cost them and its overlay: it is laid out whole.
     if len(composer.cc) > 1:
         first = composer.to[0]
-        copies = _sharing(
-            composer,
-            composer.cc,
-            lambda c, layer: composer.letter_html(first, copy_for=c, layer=layer),
-            len(composer.to),
-            layered,
-        )
-    # The copies' layers are handed to ``layered`` before the letters are compared: one
-    # then is laid out on a second worker while 700 letters are compared (0.7 s), not
-    # after. (A copy's layer reads whom it is for, so the few copies are compared whole.)
-    copied = copies()
+        # The copies' layers are handed to ``layered`` before the letters are compared:
+        # one then is laid out on a second worker while 700 letters are compared (0.7 s),
+        # not after. (A copy's layer reads whom it is for: the few copies are compared.)
+        try:
+            copied = _sharing(
+                composer,
+                composer.cc,
+                lambda c, layer: composer.letter_html(first, copy_for=c, layer=layer),
+                len(composer.to),
+                layered,
+            )()
+        except TemplateFailed:
+            letters()  # a letter to an addressee comes before the copies: its error first
+            raise
     return _joined(composer, letters(), copied)
 
 

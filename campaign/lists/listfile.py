@@ -671,14 +671,24 @@ def _read_apart(
     """
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
-    readable, writable = os.pipe()
-    child = os.fork()
+    if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
+        return None  # a parent's SIGCHLD ignored: the child, reaped unseen, says nothing
+    try:
+        readable, writable = os.pipe()
+    except OSError:
+        return None  # no descriptor left for a pipe (a read here needs fewer)
+    try:
+        child = os.fork()
+    except OSError:  # no process to be had (ulimit -u, a cgroup's pids, memory)
+        os.close(readable)
+        os.close(writable)
+        return None
     if child == 0:  # pragma: no cover - the child's coverage is not collected
         status = 1
         try:
             os.close(readable)
-            # Ctrl+C is the parent's to handle (it stops the child); ending with it
-            # here, the child ends with it.
+            # Ctrl+C reaches the terminal's whole group: the parent handles it, and
+            # kills the child; the child ends with the parent in any case.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
             found: list[Problem] = []
@@ -697,7 +707,10 @@ def _read_apart(
         os.kill(child, signal.SIGKILL)
         raise
     finally:
-        _, status = os.waitpid(child, 0)
+        try:
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:  # reaped by another (SIGCHLD ignored meanwhile)
+            status = -1
     if status != 0 or not data:
         return None
     loaded, found, kept = pickle.loads(data)

@@ -66,15 +66,13 @@ def test_the_letters_shared_pages_are_laid_out_ahead_and_taken_by_the_build(
     ws, twin = example, copy_tree(example, tmp_path / "twin" / "ws")
     code, handed, tmp = _build(ws, "ahead")
     assert code == 0
-    # The letters' pages, laid out in the private folder while the letters were
-    # compared; the copies' are compared copy by copy, and laid out by the build (the
-    # Japanese edition has one addressee: its letter is laid out whole).
-    assert Path(handed[0]).parent.parent == tmp
+    # Every shared layer laid out in the private folder as soon as planning found it:
+    # the letters', then the copies' (compared copy by copy, before the letters are
+    # compared), then the Japanese edition's copies' (its one addressee's letter is laid
+    # out whole). The build laid out none itself.
+    assert [Path(out).parent.parent for out in handed] == [tmp] * 3
     assert Path(handed[0]).parent.name.startswith("campaign-shared-")
-    assert handed[1:] == [
-        str(ws / "build/.japan-hrc-2020.staging/.shared-1.pdf"),
-        str(ws / "build/japan-hrc-2020/.ja.staging/.shared-0.pdf"),
-    ]
+    assert [Path(out).name for out in handed] == ["0.pdf", "1.pdf", "2.pdf"]
     assert list(tmp.iterdir()) == []  # the private folder is gone with the build
     tmp.rmdir()
     code, handed, _ = _build(twin, "not ahead")
@@ -97,8 +95,8 @@ def test_pages_laid_out_ahead_that_are_not_the_builds_are_not_taken(
     code, handed, tmp = _build(example, "other pages ahead")
     assert code == 0
     # Laid out ahead, then again by the build: its own HTML differs.
-    assert len(handed) == 4 and Path(handed[0]).parent.parent == tmp
-    assert handed[1] == str(example / "build/.japan-hrc-2020.staging/.shared-0.pdf")
+    assert len(handed) == 6 and [Path(out).parent.parent for out in handed[:3]] == [tmp] * 3
+    assert handed[3] == str(example / "build/.japan-hrc-2020.staging/.shared-0.pdf")
     assert "ahead only" not in pdf_text(example / "build/japan-hrc-2020/to/member-0.pdf")
     assert list(tmp.iterdir()) == []
     tmp.rmdir()
@@ -154,7 +152,8 @@ def test_a_check_that_fails_after_laying_out_ahead_leaves_nothing(
     out, err, code = run_alone(command)
     code_said, handed, _ = json.loads(out.splitlines()[-1])
     assert (code, code_said) == (0, 1)
-    assert [Path(out).parent.parent for out in handed] == [tmp]  # laid out ahead, for nothing
+    # The letters' and both editions' copies' pages laid out ahead, for nothing.
+    assert [Path(out).parent.parent for out in handed] == [tmp] * 3
     assert "addressee 'Member 0' has no salutation" in err
     assert err.endswith("nothing was written\n")
     assert list(tmp.iterdir()) == []
