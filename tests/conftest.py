@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR
+from typing import Any
 
 import pikepdf
 import pytest
@@ -593,3 +594,14 @@ def grouped_list(style: str, size: int, groups: int = 6) -> str:
         f"<html><head><title>t</title><style>body, ul {{ margin: 0 }} {style}</style></head>"
         f'<body><section class="signatures">{body}</section></body></html>'
     )
+
+
+def read_list_here(path: Path) -> tuple[Any, list[Any], list[Any]]:
+    """``read_list`` of ``path`` in this process (never in a child, as for a short list)."""
+    from campaign.lists import listfile
+
+    problems: list[Any] = []
+    kept: list[Any] = []
+    with pytest.MonkeyPatch.context() as here:
+        here.setattr(listfile, "APART", 10**12)
+        return listfile.read_list(path, problems, kept), problems, kept

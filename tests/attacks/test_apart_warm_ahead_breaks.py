@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_ahead_breaks import _more_addressees
 
 from campaign.errors import Problem
 from campaign.lists import listfile
 from campaign.lists.listfile import Kept, read_list
 
-from conftest import run, snapshot
+from conftest import read_list_here, run, snapshot
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -52,15 +53,6 @@ def _long_list(folder: Path, count: int = 1400, extra: str = "") -> Path:
     path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     assert path.stat().st_size >= listfile.APART
     return path
-
-
-def _here(path: Path) -> tuple[Any, list[Problem], list[Kept]]:
-    """``read_list`` in this process, as before the change."""
-    problems: list[Problem] = []
-    kept: list[Kept] = []
-    with pytest.MonkeyPatch.context() as here:
-        here.setattr(listfile, "APART", 10**12)
-        return read_list(path, problems, kept), problems, kept
 
 
 # A fresh Python reads the list at argv[1] as read_list does; argv[2] says how the process
@@ -131,7 +123,7 @@ def test_a_fork_that_fails_falls_back_to_reading_here(
     import errno
 
     path = _long_list(tmp_path / "signatories")
-    here = _here(path)
+    here = read_list_here(path)
 
     def refused() -> int:
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
@@ -269,24 +261,19 @@ def test_a_workspace_with_its_own_font_builds_on_a_machine_with_none(
     assert "Aborted!" not in ran.stderr
 
 
-MEMBERS = "".join(
-    f"""\
-  - name: Member {n}
-    title: Member of the House of Representatives
-    salutation: Dear Member {n},
-    address:
-      - House of Representatives
-      - 1-7-1 Nagata-cho, Chiyoda-ku
-      - Tokyo 100-8960
-      - Japan
-"""
-    for n in range(4)
-)
-
-
 def _members_added(example: Path) -> None:
-    path = example / "letters/japan-hrc-2020/recipients.yaml"
-    path.write_text(path.read_text().replace("\ncc:\n", f"\n{MEMBERS}cc:\n", 1))
+    """Four more addressees, Member 0 to Member 3."""
+    _more_addressees(example, 4)
+
+
+def _closing(example: Path, block: str) -> None:
+    """The example's letter with ``block`` before its closing (a template of the workspace)."""
+    template = example / "templates/joint-letter"
+    template.mkdir(parents=True)
+    (template / "letter.html.j2").write_text(
+        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
+        f"{{% block closing %}}{block}{{{{ super() }}}}{{% endblock %}}\n"
+    )
 
 
 def test_the_first_pieces_template_error_is_the_one_told(example: Path) -> None:
@@ -294,14 +281,10 @@ def test_the_first_pieces_template_error_is_the_one_told(example: Path) -> None:
     error in a later addressee's letter and one in a copy, check tells the copy's
     ('nada'), no longer the addressee's ('nope', as 1c374aa^ did: the letters come first)."""
     _members_added(example)
-    template = example / "templates/joint-letter"
-    template.mkdir(parents=True)
-    (template / "letter.html.j2").write_text(
-        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
-        "{% block closing %}"
+    _closing(
+        example,
         "{% if recipient.name == 'Member 3' %}{{ recipient.nope }}{% endif %}"
-        "{% if copy and copy.name == 'Yoshihide Suga' %}{{ copy.nada }}{% endif %}"
-        "{{ super() }}{% endblock %}\n"
+        "{% if copy and copy.name == 'Yoshihide Suga' %}{{ copy.nada }}{% endif %}",
     )
     result = run("check", workspace=example)
     assert result.exit_code == 1
@@ -338,7 +321,7 @@ def test_a_list_read_apart_reads_as_read_here(tmp_path: Path, variant: str) -> N
         except Exception as exc:  # the same error both ways
             return type(exc).__name__, str(exc)
 
-    here = outcome(lambda: _here(path))
+    here = outcome(lambda: read_list_here(path))
 
     def apart() -> Any:
         problems: list[Problem] = []
@@ -481,13 +464,7 @@ def test_copies_depending_on_the_cc_person_build_the_same_ahead_or_not(
         + "  - name: Third Copy\n    title: Foreign Minister\n    address:\n"
         "      - Somewhere 1\n      - Tokyo\n"
     )
-    template = example / "templates/joint-letter"
-    template.mkdir(parents=True)
-    (template / "letter.html.j2").write_text(
-        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
-        "{% block closing %}<p>{{ recipient.title }}{% if copy %} / {{ copy.title }}"
-        "{% endif %}</p>{{ super() }}{% endblock %}\n"
-    )
+    _closing(example, "<p>{{ recipient.title }}{% if copy %} / {{ copy.title }}{% endif %}</p>")
     twin = shutil.copytree(example, tmp_path / "twin")
     tmp = Path(tempfile.mkdtemp(prefix="atk1-", dir="/tmp"))
     try:
@@ -518,13 +495,7 @@ def test_an_addressees_error_after_the_copies_were_handed_out_stops_cleanly(
     from conftest import run_alone
 
     _members_added(example)
-    template = example / "templates/joint-letter"
-    template.mkdir(parents=True)
-    (template / "letter.html.j2").write_text(
-        '{% extends "builtin/joint-letter/letter.html.j2" %}\n'
-        "{% block closing %}{% if recipient.name == 'Member 3' %}{{ recipient.nope }}"
-        "{% endif %}{{ super() }}{% endblock %}\n"
-    )
+    _closing(example, "{% if recipient.name == 'Member 3' %}{{ recipient.nope }}{% endif %}")
     told = run("check", workspace=example).stderr.splitlines()[-2:]
     before = snapshot(example)
     tmp = Path(tempfile.mkdtemp(prefix="atk1-", dir="/tmp"))

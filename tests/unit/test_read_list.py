@@ -14,7 +14,7 @@ from campaign.lists import listfile, remembered
 from campaign.lists.listfile import Kept, keep_readings, read_list
 from campaign.load.records import load_signature_list
 
-from conftest import pdf_text, run
+from conftest import pdf_text, read_list_here, run
 
 # Entries written the ways people write them: block and flow, a note, a key no entry
 # has (a warning), a date, a private e-mail address.
@@ -185,19 +185,21 @@ def test_a_long_list_read_whole_is_made_anew_and_reads_the_same(
     assert again == problems
 
 
-def _read_here(path: Path) -> tuple[Any, list[Problem], list[Kept]]:
-    """``read_list`` of ``path`` in this process, as for a short list."""
-    problems: list[Problem] = []
-    kept: list[Kept] = []
-    with pytest.MonkeyPatch.context() as here:
-        here.setattr(listfile, "APART", 10**12)
-        return read_list(path, problems, kept), problems, kept
-
-
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The children ``os.fork`` makes meanwhile."""
+    """The children ``os.fork`` makes meanwhile, in this process with no other thread.
+
+    A build run here before leaves its pool's threads ending for a moment: a list is read
+    in a child only where no other thread runs.
+    """
     import os
+    import threading
+    import time
+
+    deadline = time.monotonic() + 30
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() == 1, threading.enumerate()
 
     made: list[int] = []
     fork = os.fork
@@ -227,7 +229,7 @@ def test_a_long_list_is_read_in_a_child_and_reads_as_read_here(
 ) -> None:
     path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
     assert path.stat().st_size >= listfile.APART
-    here = _read_here(path)
+    here = read_list_here(path)
     assert forks == []
     problems: list[Problem] = []
     kept: list[Kept] = []
@@ -245,7 +247,7 @@ def test_a_child_that_fails_leaves_the_list_read_here(
     import pickle
 
     path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
-    here = _read_here(path)
+    here = read_list_here(path)
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise pickle.PicklingError("broken in the child")
