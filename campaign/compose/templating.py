@@ -9,7 +9,6 @@ import os
 import re
 import sys
 import traceback
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -29,6 +28,7 @@ from campaign.load.confine import Confined, off_limits, read_confined
 from campaign.load.schema import close_bidi, close_match, runs_right_to_left
 from campaign.model.limits import template_memory, template_time
 from campaign.paths import kind, read_text, resolved
+from campaign.text.scripts import holds_bidi_class
 from campaign.text.wording import say, say_count
 
 
@@ -187,8 +187,7 @@ _OTHER = {False: frozenset({"R", "AL"}), True: frozenset({"L"})}
 
 
 def _holds_other(text: str, rtl: bool) -> bool:
-    other = _OTHER[rtl]
-    return not text.isascii() and any(unicodedata.bidirectional(c) in other for c in text)
+    return holds_bidi_class(text, _OTHER[rtl])
 
 
 def _right_to_left(context: jinja2.runtime.Context) -> bool:

@@ -9,7 +9,6 @@ written (atomically, under a lock, so two edits at once lose neither).
 from __future__ import annotations
 
 import bisect
-import ctypes
 import functools
 import io
 import os
@@ -31,6 +30,7 @@ from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, check_duplicates, load_signature_list
 from campaign.load.yamlfile import collector_paused
+from campaign.model.limits import end_with_parent
 from campaign.model.records import Signatory, SignatureList
 from campaign.paths import read_bytes
 
@@ -690,7 +690,7 @@ def _read_apart(
             # Ctrl+C reaches the terminal's whole group: the parent handles it, and
             # kills the child; the child ends with the parent in any case.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            end_with_parent()
             found: list[Problem] = []
             kept: list[Kept] | None = [] if keep is not None else None
             loaded = _read_whole(path, raw, before, found, kept)
@@ -719,7 +719,6 @@ def _read_apart(
     return loaded, found
 
 
-_PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent ends
 _T = TypeVar("_T")
 
 

@@ -15,8 +15,10 @@ count against RLIMIT_AS).
 from __future__ import annotations
 
 import contextvars
+import ctypes
 import resource
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -221,3 +223,12 @@ def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
             f"laying out {what} needed more than {limits.pdf_memory_mb} MB of memory, "
             "the limit; nothing was written\n" + _hint("pdf_memory_mb: 8192")
         ) from None
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent ends
+
+
+def end_with_parent() -> None:
+    """Have the kernel kill this process (a worker, a child) as soon as its parent ends (Linux)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

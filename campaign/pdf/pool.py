@@ -9,7 +9,6 @@ none of them.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing
 import multiprocessing.forkserver
@@ -19,7 +18,6 @@ import multiprocessing.util
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
@@ -28,7 +26,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from campaign.errors import CampaignError
-from campaign.model.limits import DEFAULT, LimitExceeded, Limits, output_name
+from campaign.model.limits import DEFAULT, LimitExceeded, Limits, end_with_parent, output_name
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
 # fragmentation) cannot creep over a long build.
@@ -313,8 +311,6 @@ def _no_folder_on_path() -> Iterator[None]:
 # Seconds a worker has to end on SIGTERM before it is killed, and the pool's threads.
 STOP_GRACE = 5.0
 
-_PR_SET_PDEATHSIG = 1  # prctl(2): a signal sent to this process when its parent ends
-
 
 def _worker_started() -> None:
     """Each worker's start: Ctrl+C is the build's to handle, and the worker ends with the build.
@@ -325,8 +321,7 @@ def _worker_started() -> None:
     connection closes, and the kernel then ends each worker.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    end_with_parent()
     # The server lives while any process holds the pipe that keeps it alive, and it hands
     # each worker an end of it, for processes the worker might start; ours start none.
     # Held, a killed build's workers went on with their jobs, the server waiting for them.

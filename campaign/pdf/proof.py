@@ -23,6 +23,7 @@ from campaign.errors import CampaignError, display_path
 from campaign.errors import shown as escaped
 from campaign.load.schema import runs_right_to_left
 from campaign.paths import MAX_BINARY, read_bytes
+from campaign.text.scripts import holds_bidi_class
 
 PROOF = "proof.json"
 _SPACE = re.compile(r"\s+")
@@ -158,12 +159,12 @@ def _in_order(read: _Read, names: list[_Name], pdf: Path) -> int:
 
 # -- names of both directions, read as they stand ------------------------------------
 
-_RIGHT_TO_LEFT = {"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"}
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "RLE", "RLO", "LRO", "LRE", "RLI", "LRI", "FSI"})
 
 
 def _bidirectional(name: str) -> bool:
     """Whether ``name`` holds right-to-left text or a direction control."""
-    return not name.isascii() and any(unicodedata.bidirectional(c) in _RIGHT_TO_LEFT for c in name)
+    return holds_bidi_class(name, _RIGHT_TO_LEFT)
 
 
 # The points and vowel signs of the scripts right to left: poppler sets a shadda or a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from campaign.text.wording import base_language, name_last
 
@@ -175,3 +176,8 @@ def _wrap_one(run: str, base: str) -> str:
     if lang in ("", "han", base) or (lang == "ar" and base in ("fa", "ur")):
         return run
     return f'<bdi lang="{lang}">{run}</bdi>'
+
+
+def holds_bidi_class(text: str, classes: frozenset[str]) -> bool:
+    """Whether a character of ``text`` is of one of Unicode's bidirectional ``classes``."""
+    return not text.isascii() and any(unicodedata.bidirectional(c) in classes for c in text)
