@@ -42,3 +42,19 @@ def prelines_undone() -> Iterator[None]:
     finally:
         for module in (line_break, inline, preferred):
             module.split_first_line = ours
+
+
+@contextmanager
+def glyphdraw_undone() -> Iterator[None]:
+    """WeasyPrint's own draw_first_line while inside (pdf/glyphdraw.py undone), ours after."""
+    import weasyprint.draw.text as text
+
+    from campaign.pdf import glyphdraw
+
+    glyphdraw.install()  # as laying out any document does
+    ours = text.draw_first_line
+    text.draw_first_line = glyphdraw.uninstalled()
+    try:
+        yield
+    finally:
+        text.draw_first_line = ours

@@ -31,6 +31,7 @@ from campaign.paths import (
 )
 from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
+from campaign.pdf.glyphdraw import install as glyph_draw_once
 from campaign.pdf.linestyle import install as line_styles_once
 from campaign.pdf.pagestyles import install as page_styles_once
 from campaign.pdf.pictures import (
@@ -216,6 +217,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     line_styles_once()  # a line's font description and strut, once per style (linestyle.py)
     box_sizes_once()  # used sizes once per style and containing block (boxsizes.py)
     pre_lines_once()  # a preformatted line laid out by Pango once (prelines.py)
+    glyph_draw_once()  # a line's glyphs read from Pango a run at a time (glyphdraw.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None

@@ -956,11 +956,17 @@ def _gap(html: str, base: Path, root: Path) -> float:
 GAPS_MEASURED = 8  # other content between items, measured at most this many times
 
 
+def is_long(html: str, variant: str = "") -> bool:
+    """Whether ``html`` may be a list to cut into parts (``paged_list`` reads it to know)."""
+    # The variant passed on, given or not: a cache keys ``f(html)`` and ``f(html, "")``
+    # apart, and the second asking read the list's text again.
+    return _is_long(html, variant)
+
+
 # A build asks of one list three times (the pool's size, the job, paged_list), and the
 # scans of a 10,000-name list's text take about 0.1 s.
 @functools.lru_cache(maxsize=4)
-def is_long(html: str, variant: str = "") -> bool:
-    """Whether ``html`` may be a list to cut into parts (``paged_list`` reads it to know)."""
+def _is_long(html: str, variant: str) -> bool:
     return not (
         variant
         or html.count("<li") < LONG
