@@ -48,11 +48,25 @@ def install() -> None:
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
     extents = pango.pango_font_get_glyph_extents
 
+    def weasyprints(
+        stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
+    ) -> Any:
+        """The line drawn by WeasyPrint's own code; every font's kept operators dropped."""
+        try:
+            return own(stream, textbox, text_overflow, block_ellipsis, matrix)
+        finally:
+            # Its way with a character no font has gives it a glyph number the font does
+            # not use, and sets that glyph's width: two font files of one family share
+            # a font, and the number may be another file's glyph, its kept operators
+            # then stale (the attack's break). Rare lines: each font's are made anew.
+            for font in (getattr(stream, "_fonts", None) or {}).values():
+                font.__dict__.pop("campaign_pieces", None)
+
     def draw_first_line(
         stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
     ) -> Any:
         if text_overflow == "ellipsis" or block_ellipsis != "none":
-            return own(stream, textbox, text_overflow, block_ellipsis, matrix)
+            return weasyprints(stream, textbox, text_overflow, block_ellipsis, matrix)
         if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
             return []  # as WeasyPrint: nothing drawn for these
         layout = textbox.pango_layout
@@ -76,7 +90,7 @@ def install() -> None:
             if not size_from_font:
                 font_size = textbox.style["font_size"]
             if font.svg or font.png or font.colr or font.bitmap:
-                return own(stream, textbox, text_overflow, block_ellipsis, matrix)
+                return weasyprints(stream, textbox, text_overflow, block_ellipsis, matrix)
             # A glyph's operators depend on its number, advance and offset, the font and
             # its size, and its width noted on the font: kept on the font, by size.
             try:
@@ -91,14 +105,14 @@ def install() -> None:
             records = ffi.buffer(glyph_string.glyphs, count * _GLYPH.size)
             for i, (key, y_offset) in enumerate(_GLYPH.iter_unpack(records)):
                 if y_offset:
-                    return own(stream, textbox, text_overflow, block_ellipsis, matrix)
+                    return weasyprints(stream, textbox, text_overflow, block_ellipsis, matrix)
                 piece = pieces.get(key)
                 if piece is None:
                     glyph, width, x_offset = _KEY.unpack(key)
                     if glyph == empty:
                         piece = f">{-width / font_size}<"
                     elif glyph & unknown:
-                        return own(stream, textbox, text_overflow, block_ellipsis, matrix)
+                        return weasyprints(stream, textbox, text_overflow, block_ellipsis, matrix)
                     else:
                         if glyph not in font.to_unicode:
                             # The glyph's characters: from its cluster to the next's, in

@@ -9,14 +9,15 @@ on a worker while the parts are, for the number of pages predicted, used only wh
 the parts come to exactly that many (else laid out again), and stamped on the parts'
 pages; the outline is made from the parts' bookmarks by WeasyPrint's own code.
 
-The parts are laid out at once, one per CPU: the first part is laid out first, and a
-model of the page read from it (where items start and end, how tall a line is, how
-much lower a group's heading sets the next item) predicts the pages' starts, and so
-the cuts. The cuts are verified, never trusted: each part is laid out a page past its
-cut and must have a page starting exactly at the predicted cut (else it is cut where
-it can be, and the parts after it are laid out again from there), and the next
-part's first page must come out exactly as that page did (every line's text, place
-and look), else the list is laid out whole, as before.
+The parts are laid out at once, one per CPU: the first part is laid out first (handed to
+a worker as soon as its items are found, while this process reads the rest of the list's
+text), and a model of the page read from it (where items start and end, how tall a line
+is, how much lower a group's heading sets the next item) predicts the pages' starts, and
+so the cuts. The cuts are verified, never trusted: each part is laid out a page past its
+cut and must have a page starting exactly at the predicted cut (else it is cut where it
+can be, and the parts after it are laid out again from there), and the next part's first
+page must come out exactly as that page did (every line's text, place and look), else
+the list is laid out whole, as before.
 
 Inside a part, past its first page, a page's one-line names are set as runs (_runs): one
 element, a line a name, laid out by WeasyPrint as lines rather than as an element each.
@@ -34,7 +35,7 @@ import math
 import os
 import re
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -426,11 +427,8 @@ class PartJob:
     next: int = -1
     limits: Limits = DEFAULT
     outputs: tuple[str, ...] = ()  # the file it is part of, named in errors
-    # The first part only: the model of the page is read from its layout, and the gaps
-    # measured on these small documents, each of an item after a heading and the one
-    # before it (see _gap_documents).
+    # The first part only: the model of the page is read from its layout.
     modelled: bool = False
-    gaps: tuple[tuple[int, str], ...] = ()
     # With runs (_runs): ``html`` holds them, and this is the part without, laid out
     # instead when they did not come out as its items would.
     plain: str = ""
@@ -448,7 +446,6 @@ class PartDone:
     next: int  # the item the next part must start with (the list's length: none)
     longer: bool = False  # no page to cut at: the part must hold more items
     model: _Model | None = None  # the first part's: the model of the page
-    gaps: dict[int, float] = field(default_factory=dict)  # the first part's: measured gaps
     runs: int = 0  # the runs its pages hold (0: laid out without, or none planned)
     # A reopened element came out otherwise than _CONTINUED sets it (a rule of the page
     # outweighing it): the list is to be laid out whole.
@@ -474,7 +471,6 @@ def lay_part(job: PartJob) -> PartDone:
         ):
             return PartDone(b"", [], first, [], job.first, False, whole=True)
         model = _model(document) if job.modelled else None
-        gaps = {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.gaps}
         if job.last:
             keep, check, after = len(pages), [], job.stop
         else:
@@ -482,14 +478,31 @@ def lay_part(job: PartJob) -> PartDone:
             # out as the whole list has it, and can be where the next part starts.
             cuts = [n for n in range(1, len(pages) - 1) if pages[n].opens_item and pages[n].starts]
             if not cuts:  # pages longer than the part: a longer part
-                return PartDone(b"", [], first, [], job.first, True, model, gaps, runs)
+                return PartDone(b"", [], first, [], job.first, True, model, runs)
             keep = next((n for n in cuts if job.first + pages[n].starts[0] == job.next), cuts[-1])
             check, after = _seam(document.pages[keep]), job.first + pages[keep].starts[0]
         kept = document.copy(document.pages[:keep])
         del document, pages
         marks = [(page.bookmarks, page.height) for page in kept.pages]
         pdf = write(kept, "", job.date)
-    return PartDone(pdf, marks, first, check, after, False, model, gaps, runs)
+    return PartDone(pdf, marks, first, check, after, False, model, runs)
+
+
+@dataclass(frozen=True)
+class GapsJob:
+    """The small documents whose gaps the first part's model needs (_gap_documents)."""
+
+    documents: tuple[tuple[int, str], ...]
+    base: str
+    root: str
+    limits: Limits = DEFAULT
+    outputs: tuple[str, ...] = ()
+
+
+def measure_gaps(job: GapsJob) -> dict[int, float]:
+    """How much lower than the item before it each document's second item stands (-1: unknown)."""
+    with phase("list part"), pdf_layout(_named(job.outputs), job.limits):
+        return {n: _gap(html, Path(job.base), Path(job.root)) for n, html in job.documents}
 
 
 def _continued_as_set(page: Any) -> bool:
@@ -1057,6 +1070,7 @@ def paged_list(
     """
     if not is_long(html, variant):
         return None
+    ahead = _probe_ahead(html, pool, base, root, date, limits, output)
     found = _Items(html)
     found.feed(html)
     found.close()
@@ -1068,7 +1082,41 @@ def paged_list(
         return None  # a style sheet in the body: a part holds no more of it than its items
     if _may_run(html, found.items[0].start):
         return None
-    return _in_parts(html, found, pool or _InProcess(), base, root, date, limits, output)
+    return _in_parts(html, found, pool or _InProcess(), base, root, date, limits, output, ahead)
+
+
+def _probe_ahead(
+    html: str,
+    pool: Workers | None,
+    base: Path,
+    root: Path,
+    date: str,
+    limits: Limits,
+    output: str,
+) -> tuple[PartJob, Pending] | None:
+    """The first part handed to a worker before the list's whole text is read (None: not).
+
+    Its items are found in the text up to a few items past it; the whole text is read
+    while it is laid out (a tenth of a second at 10,000 names, the worker idle
+    before), and _in_parts takes its layout only for a document that is exactly the
+    first part's job as made from the whole. Laid out here, one job after the other,
+    nothing is gained by it.
+    """
+    if pool is None or isinstance(pool, _InProcess):
+        return None
+    end = -1
+    for _ in range(PROBE + 2):  # a part's tail is cut after its last item: one more
+        end = html.find("</li>", end + 1)
+        if end < 0:
+            return None
+    start = _Items(html[: end + 5])
+    start.feed(start.html)
+    if start.broken or len(start.items) <= PROBE or not 0 <= start.body <= start.items[0].start:
+        return None
+    outputs = (output,) if output else ()
+    probe = _cut(html, start, 0, PROBE)
+    job = PartJob(probe, str(base), str(root), date, 0, PROBE, False, -1, limits, outputs, True)
+    return job, pool.submit(lay_part, job)
 
 
 def _in_parts(
@@ -1080,11 +1128,13 @@ def _in_parts(
     date: str,
     limits: Limits,
     output: str,
+    ahead: tuple[PartJob, Pending] | None = None,
 ) -> bytes | None:
     """Lay out the parts, at once where the cuts are predicted; then join them.
 
-    The first part is laid out first, and the model of the page read from it predicts
-    where the others start. Each part is then laid out a page past its predicted end,
+    The first part is laid out first (handed out ahead, if ``ahead`` is its job), its
+    gaps measured beside it, and the model of the page read from it predicts where the
+    others start. Each part is then laid out a page past its predicted end,
     and taken in order: its first page must come out as the part before laid out that
     page, and that part must have had its cut where predicted. Where it had not (a
     misprediction), the parts from there on are laid out again from the true cut,
@@ -1105,13 +1155,22 @@ def _in_parts(
         return PartJob(
             _cut(html, found, first, stop, runs) if runs else plain, str(base), str(root),
             date, first, stop, stop == count, after, limits, outputs, modelled,
-            _gap_documents(html, found, 0) if modelled else (), plain if runs else "", runs,
+            plain if runs else "", runs,
         )  # fmt: skip
 
-    done = pool.submit(lay_part, job(0, min(count, PROBE), -1, modelled=True)).result()
+    probe = job(0, min(count, PROBE), -1, modelled=True)
+    laying = ahead[1] if ahead is not None and ahead[0] == probe else None
+    if laying is None:  # none handed out ahead, or not of this document
+        laying = pool.submit(lay_part, probe)
+    # The gaps are measured beside the first part, on the other worker.
+    documents = _gap_documents(html, found, 0)
+    job_gaps = GapsJob(documents, str(base), str(root), limits, outputs)
+    measuring = pool.submit(measure_gaps, job_gaps) if documents else None
+    done = laying.result()
+    found_gaps: dict[int, float] = measuring.result() if measuring is not None else {}
     model = done.model
-    measured = [gap for gap in done.gaps.values() if gap >= 0]
-    gaps = {n: gap if gap >= 0 else measured[0] for n, gap in done.gaps.items() if measured}
+    measured = [gap for gap in found_gaps.values() if gap >= 0]
+    gaps = {n: gap if gap >= 0 else measured[0] for n, gap in found_gaps.items() if measured}
     written: list[bytes] = []
     marks: list[tuple[list[Any], float]] = []
     check: list[_Line] | None = None

@@ -131,18 +131,19 @@ def test_plain_lines_are_drawn_here_and_others_weasyprints_way(
     import weasyprint.draw.text as drawing
 
     render_pdf(_page("<p>x</p>"), tmp_path, tmp_path)  # installs
-    own = glyphdraw.uninstalled()
+    # The patch hands a line to WeasyPrint through its ``weasyprints``, held in a cell.
     cells = drawing.draw_first_line.__closure__ or ()
-    cell = next(cell for cell in cells if cell.cell_contents is own)
+    cell = next(c for c in cells if getattr(c.cell_contents, "__name__", "") == "weasyprints")
+    weasyprints = cell.cell_contents
     calls: list[object] = []
 
     def counted(*args: object) -> object:
         calls.append(args)
-        return own(*args)
+        return weasyprints(*args)
 
     cell.cell_contents = counted
     try:
         render_pdf(_page(f'<p style="{style}">{escape(text)}</p>'), tmp_path, tmp_path)
     finally:
-        cell.cell_contents = own
+        cell.cell_contents = weasyprints
     assert len(calls) == own_calls

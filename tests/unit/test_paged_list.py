@@ -22,6 +22,7 @@ from campaign.checks.letters import load_letters
 from campaign.compose.composer import Composer
 from campaign.errors import CampaignError
 from campaign.load.workspace import Workspace
+from campaign.model.limits import DEFAULT as DEFAULT_LIMITS
 from campaign.pdf import listing
 from campaign.pdf.pool import _InProcess
 from campaign.pdf.render import layout, render_pdf, write
@@ -133,6 +134,67 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
     assert outline(parts) == outline(whole)
     if shift:  # parts were handed out from wrong cuts, and their layouts not used
         assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
+
+
+def test_the_first_part_is_handed_out_before_the_text_is_read_and_laid_out_once(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    _list(example, 400)
+    html, base = _html(example)
+    expected = listing.paged_list(html, base, example, "", DATE)  # here, nothing ahead
+    pool = _Recording()
+    feed = listing._Items.feed
+
+    def feeding(self: Any, data: str) -> None:
+        if data is html:
+            pool.handed.append(("text read", len(data)))
+        feed(self, data)
+
+    monkeypatch.setattr(listing._Items, "feed", feeding)
+    parts = listing.paged_list(html, base, example, "", DATE, pool=pool)
+    assert parts == expected
+    assert pool.handed[:2] == [("part", 0), ("text read", len(html))]
+    assert pool.firsts.count(0) == 1
+
+
+def test_a_first_part_handed_out_ahead_for_another_document_is_not_taken(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its job is compared whole with the first part's as cut from the whole text.
+    monkeypatch.setattr(listing, "PART", 60)
+    monkeypatch.setattr(listing, "LONG", 120)
+    _list(example, 400)
+    html, base = _html(example)
+    expected = listing.paged_list(html, base, example, "", DATE)
+    ahead = listing._probe_ahead
+    read: list[str] = []
+
+    def another(*args: Any) -> Any:
+        found = ahead(*args)
+        assert found is not None
+        job, _ = found
+        other = dataclasses.replace(job, html=job.html.replace("<li", "<li class=x", 1))
+        return other, SimpleNamespace(result=lambda: read.append("read"))
+
+    monkeypatch.setattr(listing, "_probe_ahead", another)
+    pool = _Recording()
+    assert listing.paged_list(html, base, example, "", DATE, pool=pool) == expected
+    assert read == []
+    assert pool.firsts.count(0) == 2  # handed out ahead, and again as cut from the whole
+
+
+def test_a_list_with_too_few_items_for_a_first_part_has_none_handed_out_ahead(
+    tmp_path: Path,
+) -> None:
+    items = "".join(f"<li>Name {n}</li>" for n in range(listing.PROBE + 1))
+    html = f"<html><body><ul>{items}</ul></body></html>"
+    pool = _Recording()
+    assert listing._probe_ahead(html, pool, tmp_path, tmp_path, "", DEFAULT_LIMITS, "") is None
+    assert listing._probe_ahead(html + "</li>", _InProcess(), tmp_path, tmp_path, "",
+                                DEFAULT_LIMITS, "") is None  # fmt: skip
+    assert pool.handed == []
 
 
 @pytest.mark.parametrize("extra", [0, 1], ids=["as-predicted", "one-page-too-many"])
