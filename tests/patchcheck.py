@@ -11,6 +11,15 @@ from campaign.pdf.render import render_pdf
 DATE = "2020-05-01T00:00:00Z"  # both PDFs of a pair carry it: only what is drawn may differ
 
 
+def page(body: str, lang: str = "") -> str:
+    """An A5 page of serif text holding ``body``: what the patches' tests draw on."""
+    opened = f'<html lang="{lang}">' if lang else "<html>"
+    return (
+        f"{opened}<head><style>@page {{ size: A5; margin: 15mm }}"
+        " body { font: 11pt serif }</style></head><body>" + body + "</body></html>"
+    )
+
+
 def own(html: str, tmp_path: Path, undone: Callable[[], AbstractContextManager[None]]) -> bytes:
     """The PDF of ``html`` laid out while ``undone()`` gives WeasyPrint its own code back."""
     with undone():

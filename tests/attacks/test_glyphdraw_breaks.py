@@ -94,13 +94,6 @@ def test_held_a_missing_character_before_the_glyph_it_collides_with(tmp_path: Pa
     assert ours == own
 
 
-def _page(body: str) -> str:
-    return (
-        '<html lang="en"><head><style>@page { size: A5; margin: 15mm }'
-        " body { font: 11pt serif }</style></head><body>" + body + "</body></html>"
-    )
-
-
 # held: one glyph of one Font at many sizes and spacings in one document, back and
 # forth (the cache is by size, then by glyph, width and offset; widths noted once).
 def test_held_one_font_at_sizes_and_spacings_back_and_forth(tmp_path: Path) -> None:
@@ -110,7 +103,7 @@ def test_held_one_font_at_sizes_and_spacings_back_and_forth(tmp_path: Path) -> N
         "font-size: 10pt; text-align: justify; width: 30mm",
     ]  # fmt: skip
     body = "".join(f'<p style="{s}">AVAW Wa To ﬁ é AV AV</p>' for s in styles)
-    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.glyphdraw_undone)
+    own, ours = patchcheck.both(patchcheck.page(body), tmp_path, patchcheck.glyphdraw_undone)
     assert ours == own
 
 
@@ -126,7 +119,7 @@ def test_held_one_font_at_sizes_and_spacings_back_and_forth(tmp_path: Path) -> N
     ],
 )
 def test_held_sizes_and_raised_glyphs_within_a_line(body: str, tmp_path: Path) -> None:
-    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.glyphdraw_undone)
+    own, ours = patchcheck.both(patchcheck.page(body), tmp_path, patchcheck.glyphdraw_undone)
     assert ours == own
 
 
@@ -149,7 +142,7 @@ def test_held_svg_text_drawn_letter_by_letter(tmp_path: Path) -> None:
 # and cached pieces kept between the writes).
 def test_held_one_document_written_twice_and_copied(tmp_path: Path) -> None:
     _installed(tmp_path)
-    html = _page("<p>AVAW ﬁ Wa é</p><p style='font-size: 7pt'>AVAW ﬁ Wa é منظمة</p>")
+    html = patchcheck.page("<p>AVAW ﬁ Wa é</p><p style='font-size: 7pt'>AVAW ﬁ Wa é منظمة</p>")
 
     def writes() -> list[bytes]:
         document = weasyprint.HTML(string=html).render()
@@ -166,7 +159,7 @@ def test_held_documents_written_by_threads_at_once(tmp_path: Path) -> None:
     _installed(tmp_path)
     texts = ["AVAW ﬁ Wa To é", "منظمة العفو", "日本語 テキスト", "Tiếng Việt", "x\u0301y\u0323"]
     pages = [
-        _page(
+        patchcheck.page(
             "".join(
                 f'<p style="font-size: {6 + (i * k) % 9}pt; letter-spacing: {(i + k) % 3}px">'
                 f"{escape(texts[(i + k) % 5])} {escape(texts[k % 5])}</p>"

@@ -49,10 +49,7 @@ STYLES = [
 
 
 def _page(body: str) -> str:
-    return (
-        '<html lang="en"><head><style>@page { size: A5; margin: 15mm }'
-        " body { font: 11pt serif }</style></head><body>" + body + "</body></html>"
-    )
+    return patchcheck.page(body, "en")
 
 
 def test_the_patch_is_in_place_and_weasyprints_own_is_kept(tmp_path: Path) -> None:

@@ -136,14 +136,21 @@ def test_parts_cut_where_predicted_or_else_again_from_the_true_cut_are_the_whole
         assert [n for n in pool.firsts if n not in _true_starts(html, base, example)]
 
 
-def test_the_first_part_is_handed_out_before_the_text_is_read_and_laid_out_once(
-    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _cut_small(example: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path, bytes]:
+    """A list of 400 names cut every 60: its HTML, its folder, its PDF laid out here."""
     monkeypatch.setattr(listing, "PART", 60)
     monkeypatch.setattr(listing, "LONG", 120)
     _list(example, 400)
     html, base = _html(example)
-    expected = listing.paged_list(html, base, example, "", DATE)  # here, nothing ahead
+    expected = listing.paged_list(html, base, example, "", DATE)  # here: nothing ahead
+    assert expected is not None
+    return html, base, expected
+
+
+def test_the_first_part_is_handed_out_before_the_text_is_read_and_laid_out_once(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html, base, expected = _cut_small(example, monkeypatch)
     pool = _Recording()
     feed = listing._Items.feed
 
@@ -160,14 +167,10 @@ def test_the_first_part_is_handed_out_before_the_text_is_read_and_laid_out_once(
 
 
 def test_a_first_part_handed_out_ahead_for_another_document_is_not_taken(
-    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its job is compared whole with the first part's as cut from the whole text.
-    monkeypatch.setattr(listing, "PART", 60)
-    monkeypatch.setattr(listing, "LONG", 120)
-    _list(example, 400)
-    html, base = _html(example)
-    expected = listing.paged_list(html, base, example, "", DATE)
+    html, base, expected = _cut_small(example, monkeypatch)
     ahead = listing._probe_ahead
     read: list[str] = []
 

@@ -51,15 +51,8 @@ PLACES = [
 ]
 
 
-def _page(body: str) -> str:
-    return (
-        "<html><head><style>@page { size: A5; margin: 15mm }"
-        " body { font: 11pt serif }</style></head><body>" + body + "</body></html>"
-    )
-
-
 def test_the_patch_is_in_place_and_weasyprints_own_is_kept(tmp_path: Path) -> None:
-    render_pdf(_page("<p>x</p>"), tmp_path, tmp_path)  # lays out: installs
+    render_pdf(patchcheck.page("<p>x</p>"), tmp_path, tmp_path)  # lays out: installs
     import weasyprint.layout.inline as inline
     import weasyprint.layout.preferred as preferred
     import weasyprint.text.line_break as line_break
@@ -77,7 +70,7 @@ def test_every_text_and_style_draws_the_same_bytes(place: str, tmp_path: Path) -
         for text in TEXTS
         for style in STYLES
     )
-    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.prelines_undone)
+    own, ours = patchcheck.both(patchcheck.page(body), tmp_path, patchcheck.prelines_undone)
     assert ours == own
 
 
@@ -87,7 +80,7 @@ def test_the_lines_read_back_as_written(tmp_path: Path) -> None:
     text = "Omar Ota 0\nRoom 300\n\nFirst Members' Office Building\nJapan"
     pdf = tmp_path / "out.pdf"
     pdf.write_bytes(
-        render_pdf(_page(f'<p style="white-space: pre">{text}</p>'), tmp_path, tmp_path)
+        render_pdf(patchcheck.page(f'<p style="white-space: pre">{text}</p>'), tmp_path, tmp_path)
     )
     assert [line for line in pdf_text(pdf).splitlines() if line.strip()] == [
         "Omar Ota 0",
@@ -114,5 +107,5 @@ def test_any_text_draws_the_same_bytes(
     texts: list[str], style: str, place: str, tmp_path: Path
 ) -> None:
     body = "".join(place.format(style=style, text=escape(text)) for text in texts)
-    own, ours = patchcheck.both(_page(body), tmp_path, patchcheck.prelines_undone)
+    own, ours = patchcheck.both(patchcheck.page(body), tmp_path, patchcheck.prelines_undone)
     assert ours == own
