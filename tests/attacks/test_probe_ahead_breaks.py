@@ -62,45 +62,32 @@ _NESTED = "<li>Name 3-0<ul>" + "<li>x</li>" * 100 + "</ul></li>"
 # listing._cuttable, and a second body tag anywhere hands nothing out): paged_list's
 # checks ran after _probe_ahead, so a list to be laid out whole (something after the
 # prefix says so) had its first 200 names laid out on a worker all the same.
-@pytest.mark.parametrize(
-    "html",
-    [
-        _LIST.replace("</section>", "</section><style>li{color:red}</style>"),
-        _LIST.replace("<h3>Group 4</h3>", "<body><h3>Group 4</h3>"),
-    ],
-    ids=["style-in-body", "body-tag-after"],
-)
-def test_a_list_not_to_be_cut_has_no_part_handed_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, html: str
-) -> None:
-    _small(monkeypatch, long=400)
-    assert listing.is_long(html)
-    pool = _Handed(lazy=True)
-    assert listing.paged_list(html, tmp_path, tmp_path, "", DATE, pool=pool) is None
-    assert pool.handed == []
-
-
 # held (as designed): what only the whole text tells (an end tag that closes nothing
 # after the text read ahead, fewer items than "<li" tags) is found once the first part
 # is handed out; the list is then laid out whole and that part's outcome never read,
 # so nothing of it (a result, an error) stands for the whole's.
 @pytest.mark.parametrize(
-    "html",
+    ("html", "handed"),
     [
-        _LIST.replace("<li>Name 4-0</li>", "<li>Name 4-0</li></div>"),
+        (_LIST.replace("</section>", "</section><style>li{color:red}</style>"), []),
+        (_LIST.replace("<h3>Group 4</h3>", "<body><h3>Group 4</h3>"), []),
+        (_LIST.replace("<li>Name 4-0</li>", "<li>Name 4-0</li></div>"), [("lay_part", 0)]),
         # 301 items (fewer than LONG), 401 "<li": is_long says long, the items say not.
-        _LIST.split("<h3>Group 3")[0] + f"<h3>G</h3><ul>{_NESTED}</ul></section></body></html>",
+        (
+            _LIST.split("<h3>Group 3")[0] + f"<h3>G</h3><ul>{_NESTED}</ul></section></body></html>",
+            [("lay_part", 0)],
+        ),
     ],
-    ids=["stray-end-tag", "fewer-items-than-long"],
+    ids=["style-in-body", "body-tag-after", "stray-end-tag", "fewer-items-than-long"],
 )
-def test_held_a_list_found_not_to_be_cut_past_the_text_read_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, html: str
+def test_a_list_not_to_be_cut_has_no_part_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, html: str, handed: list[Any]
 ) -> None:
     _small(monkeypatch, long=400)
     assert listing.is_long(html)
     pool = _Handed(lazy=True)
     assert listing.paged_list(html, tmp_path, tmp_path, "", DATE, pool=pool) is None
-    assert pool.handed == [("lay_part", 0)]
+    assert pool.handed == handed
     assert pool.read == []
 
 
