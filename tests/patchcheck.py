@@ -35,22 +35,47 @@ def both(
 
 @contextmanager
 def prelines_undone() -> Iterator[None]:
-    """WeasyPrint's own split_first_line while inside (pdf/prelines.py undone), ours after."""
+    """WeasyPrint's own split_first_line while inside (pdf/prelines.py undone), ours after.
+
+    preferred.py's is linewidths' (its kept measures), which measures with prelines':
+    inside, it measures with WeasyPrint's own, as it would with prelines undone.
+    """
     import weasyprint.layout.inline as inline
     import weasyprint.layout.preferred as preferred
     import weasyprint.text.line_break as line_break
 
-    from campaign.pdf import prelines
+    from campaign.pdf import linewidths, prelines
 
     prelines.install()  # as laying out any document does
-    ours = line_break.split_first_line
-    for module in (line_break, inline, preferred):
+    linewidths.install()
+    ours = {module: module.split_first_line for module in (line_break, inline)}
+    measuring = preferred.split_first_line
+    measure = measuring.campaign_measure
+    for module in (line_break, inline):
         module.split_first_line = prelines.uninstalled()
+    measuring.campaign_measure = prelines.uninstalled()
     try:
         yield
     finally:
-        for module in (line_break, inline, preferred):
-            module.split_first_line = ours
+        for module, function in ours.items():
+            module.split_first_line = function
+        measuring.campaign_measure = measure
+
+
+@contextmanager
+def linewidths_undone() -> Iterator[None]:
+    """preferred.py's split_first_line without linewidths' kept measures while inside."""
+    import weasyprint.layout.preferred as preferred
+
+    from campaign.pdf import linewidths
+
+    linewidths.install()  # as laying out any document does
+    ours = preferred.split_first_line
+    preferred.split_first_line = linewidths.uninstalled()
+    try:
+        yield
+    finally:
+        preferred.split_first_line = ours
 
 
 @contextmanager

@@ -6,7 +6,8 @@
 shape a line once for its layout and its drawing, ``pagestyles`` has a page's styles
 computed once for the pages the same page rules match, ``linestyle`` a line's font
 description and strut once per style, ``boxsizes`` a box's used sizes once per style and
-containing block, ``prelines`` a preformatted line laid out once, ``glyphdraw`` a line's
+containing block, ``prelines`` a preformatted line laid out once, ``linewidths`` a text's
+widths measured once per style for the boxes sized from it, ``glyphdraw`` a line's
 glyphs read from Pango a run at a time (each put in place once by ``patching``),
 ``render`` measures and checks what it laid out, ``pool`` keeps the worker processes
 (``warmup`` lays a page out in their server before it forks them), ``workers`` holds the

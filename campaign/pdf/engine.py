@@ -2,8 +2,8 @@
 
 Everything that lays out pages goes through ``layout`` and ``write`` here: the URL
 fetcher that confines a letter to what it may show lives in one place. It may import
-the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, prelines, pictures, proof
-and variants, and the layers below pdf.
+the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, prelines, linewidths,
+glyphdraw, pictures, proof and variants, and the layers below pdf.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from campaign.pdf.boxsizes import install as box_sizes_once
 from campaign.pdf.cascade import install
 from campaign.pdf.glyphdraw import install as glyph_draw_once
 from campaign.pdf.linestyle import install as line_styles_once
+from campaign.pdf.linewidths import install as line_widths_once
 from campaign.pdf.pagestyles import install as page_styles_once
 from campaign.pdf.pictures import (
     RASTER,
@@ -217,6 +218,8 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     line_styles_once()  # a line's font description and strut, once per style (linestyle.py)
     box_sizes_once()  # used sizes once per style and containing block (boxsizes.py)
     pre_lines_once()  # a preformatted line laid out by Pango once (prelines.py)
+    # After prelines: what it kept of a text's widths is measured by prelines' own.
+    line_widths_once()  # a text's widths measured once per document and style (linewidths.py)
     glyph_draw_once()  # a line's glyphs read from Pango a run at a time (glyphdraw.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 

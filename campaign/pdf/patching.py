@@ -1,7 +1,8 @@
 """Changes to the pinned WeasyPrint put in place once per process, whichever thread asks first.
 
-shaping, pagestyles, linestyle, boxsizes and prelines each replace a function of WeasyPrint the
-first time a document is laid out; ``once`` is the lock and the done-flag they share.
+shaping, pagestyles, linestyle, boxsizes, prelines, linewidths and glyphdraw each replace a
+function of WeasyPrint the first time a document is laid out; ``once`` is the lock and the
+done-flag they share.
 Imports nothing.
 """
 
