@@ -28,6 +28,10 @@ from typing import Any
 from campaign.pdf.patching import once
 
 _KEPT = 4096  # measures kept per document; a measure past it is not kept
+# The longest text whose measure is kept: a box's min-content width measures a long text
+# word by word, each time what is left of it, and keeping those would hold _KEPT copies
+# of nearly the whole text (a float of 100 KB of words kept 360 MB).
+_LONGEST = 256
 
 
 class _Values:
@@ -74,7 +78,7 @@ def install() -> None:
         answer = split_first_line.campaign_measure(  # type: ignore[attr-defined]
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-        if len(measures) < _KEPT:
+        if len(measures) < _KEPT and len(text) <= _LONGEST:
             # The style's values are read after the measure: any it computed are in them.
             now = values.get(id(style))
             if now is None or not now.hold(style) or len(now.keys) != len(style):
