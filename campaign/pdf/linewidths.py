@@ -30,7 +30,8 @@ from campaign.pdf.patching import once
 _KEPT = 4096  # measures kept per document; a measure past it is not kept
 # The longest text whose measure is kept: a box's min-content width measures a long text
 # word by word, each time what is left of it, and keeping those would hold _KEPT copies
-# of nearly the whole text (a float of 100 KB of words kept 360 MB).
+# of nearly the whole text (a float of 100 KB of words kept 360 MB). A running title or
+# a page count is far shorter.
 _LONGEST = 256
 
 
@@ -67,6 +68,10 @@ def install() -> None:
         is_line_start: bool = True,
         minimum: bool = False,
     ) -> Any:
+        if len(text) > _LONGEST:  # not kept, nor looked for (hashing it costs as much)
+            return split_first_line.campaign_measure(  # type: ignore[attr-defined]
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
         kept = context.__dict__.get("campaign_widths")
         if kept is None:
             kept = context.__dict__["campaign_widths"] = ({}, {})
@@ -78,7 +83,7 @@ def install() -> None:
         answer = split_first_line.campaign_measure(  # type: ignore[attr-defined]
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-        if len(measures) < _KEPT and len(text) <= _LONGEST:
+        if len(measures) < _KEPT:
             # The style's values are read after the measure: any it computed are in them.
             now = values.get(id(style))
             if now is None or not now.hold(style) or len(now.keys) != len(style):
