@@ -379,16 +379,19 @@ def _seam(page: Any) -> list[_Line]:
         for name in sorted(INITIAL_VALUES)
         if (name not in INITIAL_NOT_COMPUTED or name in computed) and name not in _BREAKS
     ]
+    # A look is its style's: boxes sharing one (a run's lines, an item's text) share it.
+    # The styles stay alive with the page's boxes, so an id is not taken by another.
     looks: dict[int, str] = {}
     lines: list[_Line] = []
 
     def look(box: Any) -> str:
-        if id(box) not in looks:
-            said = repr([box.style[name] for name in names]).encode()
+        style = box.style
+        if (found := looks.get(id(style))) is None:
+            said = repr([style[name] for name in names]).encode()
             if _BY_ADDRESS.search(said):
                 said += os.urandom(16)  # unlike any other part's: the list is laid out whole
-            looks[id(box)] = hashlib.sha256(said).hexdigest()[:16]
-        return looks[id(box)]
+            found = looks[id(style)] = hashlib.sha256(said).hexdigest()[:16]
+        return found
 
     def walk(box: Any, around: tuple[str, ...]) -> None:
         box = getattr(box, "_box", box)  # an absolute box (a list marker) sits in a placeholder
