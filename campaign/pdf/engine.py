@@ -218,7 +218,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     line_styles_once()  # a line's font description and strut, once per style (linestyle.py)
     box_sizes_once()  # used sizes once per style and containing block (boxsizes.py)
     pre_lines_once()  # a preformatted line laid out by Pango once (prelines.py)
-    # After prelines: what it kept of a text's widths is measured by prelines' own.
+    # After prelines: linewidths wraps the split_first_line prelines put in preferred.py.
     line_widths_once()  # a text's widths measured once per document and style (linewidths.py)
     glyph_draw_once()  # a line's glyphs read from Pango a run at a time (glyphdraw.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
