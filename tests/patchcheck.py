@@ -92,3 +92,19 @@ def glyphdraw_undone() -> Iterator[None]:
         yield
     finally:
         text.draw_first_line = ours
+
+
+@contextmanager
+def nofloats_undone() -> Iterator[None]:
+    """WeasyPrint's own avoid_collisions for lines while inside (pdf/nofloats.py undone)."""
+    import weasyprint.layout.inline as inline
+
+    from campaign.pdf import nofloats
+
+    nofloats.install()  # as laying out any document does
+    ours = inline.avoid_collisions
+    inline.avoid_collisions = nofloats.uninstalled()
+    try:
+        yield
+    finally:
+        inline.avoid_collisions = ours

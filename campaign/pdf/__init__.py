@@ -8,7 +8,8 @@ computed once for the pages the same page rules match, ``linestyle`` a line's fo
 description and strut once per style, ``boxsizes`` a box's used sizes once per style and
 containing block, ``prelines`` a preformatted line laid out once, ``linewidths`` a text's
 widths measured once per style for the boxes sized from it, ``glyphdraw`` a line's
-glyphs read from Pango a run at a time (each put in place once by ``patching``),
+glyphs read from Pango a run at a time, ``nofloats`` a line beside no float placed without
+looking for one (each put in place once by ``patching``),
 ``render`` measures and checks what it laid out, ``pool`` keeps the worker processes
 (``warmup`` lays a page out in their server before it forks them), ``workers`` holds the
 jobs they run, ``listing`` lays a long list out in parts, ``joining`` joins PDFs,

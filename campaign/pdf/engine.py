@@ -3,7 +3,7 @@
 Everything that lays out pages goes through ``layout`` and ``write`` here: the URL
 fetcher that confines a letter to what it may show lives in one place. It may import
 the pdf package's cascade, shaping, pagestyles, linestyle, boxsizes, prelines, linewidths,
-glyphdraw, pictures, proof and variants, and the layers below pdf.
+glyphdraw, nofloats, pictures, proof and variants, and the layers below pdf.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from campaign.pdf.cascade import install
 from campaign.pdf.glyphdraw import install as glyph_draw_once
 from campaign.pdf.linestyle import install as line_styles_once
 from campaign.pdf.linewidths import install as line_widths_once
+from campaign.pdf.nofloats import install as no_floats_once
 from campaign.pdf.pagestyles import install as page_styles_once
 from campaign.pdf.pictures import (
     RASTER,
@@ -221,6 +222,7 @@ def _html(html: str, base_url: str, fetcher: Any) -> Any:
     # After prelines: linewidths wraps the split_first_line prelines put in preferred.py.
     line_widths_once()  # a text's widths measured once per document and style (linewidths.py)
     glyph_draw_once()  # a line's glyphs read from Pango a run at a time (glyphdraw.py)
+    no_floats_once()  # a line beside no float placed without looking for one (nofloats.py)
     scanning.install()  # tinyhtml5's scanning patterns kept (compose/scanning.py)
 
     tree = sheet_tree(html) if f'<div {SHEET}="' in html else None

@@ -1,7 +1,7 @@
 """Changes to the pinned WeasyPrint put in place once per process, whichever thread asks first.
 
-shaping, pagestyles, linestyle, boxsizes, prelines, linewidths and glyphdraw each replace a
-function of WeasyPrint the first time a document is laid out; ``once`` is the lock and the
+shaping, pagestyles, linestyle, boxsizes, prelines, linewidths, glyphdraw and nofloats each
+replace a function of WeasyPrint the first time a document is laid out; ``once`` is the lock and the
 done-flag they share.
 Imports nothing.
 """
