@@ -63,48 +63,31 @@ def prelines_undone() -> Iterator[None]:
 
 
 @contextmanager
-def linewidths_undone() -> Iterator[None]:
+def _undone(module_name: str, name: str, patch_name: str) -> Iterator[None]:
+    """``module``'s ``name`` as it was before campaign's ``patch`` while inside, ours after."""
+    import importlib
+
+    module = importlib.import_module(module_name)
+    patch = importlib.import_module(f"campaign.pdf.{patch_name}")
+    patch.install()  # as laying out any document does
+    ours = getattr(module, name)
+    setattr(module, name, patch.uninstalled())
+    try:
+        yield
+    finally:
+        setattr(module, name, ours)
+
+
+def linewidths_undone() -> AbstractContextManager[None]:
     """preferred.py's split_first_line without linewidths' kept measures while inside."""
-    import weasyprint.layout.preferred as preferred
-
-    from campaign.pdf import linewidths
-
-    linewidths.install()  # as laying out any document does
-    ours = preferred.split_first_line
-    preferred.split_first_line = linewidths.uninstalled()
-    try:
-        yield
-    finally:
-        preferred.split_first_line = ours
+    return _undone("weasyprint.layout.preferred", "split_first_line", "linewidths")
 
 
-@contextmanager
-def glyphdraw_undone() -> Iterator[None]:
+def glyphdraw_undone() -> AbstractContextManager[None]:
     """WeasyPrint's own draw_first_line while inside (pdf/glyphdraw.py undone), ours after."""
-    import weasyprint.draw.text as text
-
-    from campaign.pdf import glyphdraw
-
-    glyphdraw.install()  # as laying out any document does
-    ours = text.draw_first_line
-    text.draw_first_line = glyphdraw.uninstalled()
-    try:
-        yield
-    finally:
-        text.draw_first_line = ours
+    return _undone("weasyprint.draw.text", "draw_first_line", "glyphdraw")
 
 
-@contextmanager
-def nofloats_undone() -> Iterator[None]:
+def nofloats_undone() -> AbstractContextManager[None]:
     """WeasyPrint's own avoid_collisions for lines while inside (pdf/nofloats.py undone)."""
-    import weasyprint.layout.inline as inline
-
-    from campaign.pdf import nofloats
-
-    nofloats.install()  # as laying out any document does
-    ours = inline.avoid_collisions
-    inline.avoid_collisions = nofloats.uninstalled()
-    try:
-        yield
-    finally:
-        inline.avoid_collisions = ours
+    return _undone("weasyprint.layout.inline", "avoid_collisions", "nofloats")
