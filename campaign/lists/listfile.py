@@ -179,6 +179,7 @@ class ListFile:
         entries: list[Signatory],
         node: Any = None,
         reading: remembered.Reading | None = None,
+        keyed: bool = True,
     ) -> None:
         # A last line without its line break would glue any text added after it.
         if text and not text.endswith(("\n", "\r")):
@@ -198,7 +199,7 @@ class ListFile:
         self._added: list[tuple[int, dict[str, Any]]] = []
         self._last_of_group: dict[Any, int] | None = None
         if reading is None:
-            self._locate(node)
+            self._locate(node, keyed)
         else:  # where the entries stand, remembered from the last read of the same bytes
             self._spans = reading.spans
             self._list_line, self._list_end = reading.list_line, reading.list_end
@@ -238,7 +239,7 @@ class ListFile:
 
     # -- where things are -------------------------------------------------------------
 
-    def _locate(self, root: Any = None) -> None:
+    def _locate(self, root: Any = None, keyed: bool = True) -> None:
         if root is None:
             root = yaml.compose(self.text, Loader=yaml.CSafeLoader)
         if not isinstance(root, yaml.MappingNode):
@@ -254,14 +255,15 @@ class ListFile:
                         "written in [ ] flow style, which campaign cannot edit in place; "
                         "write each entry on its own lines starting with '- '"
                     )
-                self._spans = [self._span(item) for item in value.value]
+                self._spans = [self._span(item, keyed) for item in value.value]
             else:
                 self._list_line = key.start_mark.line
                 self._list_end = max(_end_line(value.end_mark), key.start_mark.line + 1)
             return
         self._list_line = len(self.lines)
 
-    def _span(self, node: Any) -> _Span:
+    def _span(self, node: Any, keyed: bool = True) -> _Span:
+        """Where the entry of ``node`` stands; its keys' places too if ``keyed``."""
         line, col = node.start_mark.line, node.start_mark.column
         before = self.lines[line][:col]
         if before.strip().endswith("-"):
@@ -276,7 +278,9 @@ class ListFile:
         while end - 1 > line and not self.lines[end - 1].strip():
             end -= 1  # blank lines after a '|' block belong between entries
         span = _Span(start, max(end, line + 1), dash_col, col, flow)
-        if not flow:
+        if not keyed:
+            span.keys = None  # found when an edit needs them (_keyed)
+        elif not flow:
             keys = span.keys = {}
             for knode, vnode in node.value:
                 one_line = (
@@ -754,8 +758,9 @@ def _read_whole(
         ) or read_bytes(path) != raw:
             return loaded  # changed while it was read: what was read is not what it holds
         text = raw.decode("utf-8-sig")
+        # Without the places of each entry's keys: a reading is kept without them.
         listed = ListFile(
-            path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), nodes[0]
+            path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), nodes[0], keyed=False
         )
     except (OSError, UnicodeDecodeError, CampaignError):
         return loaded  # a list in [ ] flow style: sig commands cannot edit it either

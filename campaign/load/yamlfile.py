@@ -80,6 +80,21 @@ class _Loader(yaml.CSafeLoader):
         super().__init__(stream)
         self.duplicates: list[tuple[int, str]] = []
         self.merged: dict[int, list[tuple[yaml.Node, yaml.Node]]] = {}
+        self.tags: dict[str, str] = {}  # each plain scalar's tag (resolve)
+
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> Any:
+        """The tag of an untagged node, as PyYAML's resolver finds it; a scalar's kept."""
+        # libyaml asks this of every node, the same few words many times over in a long
+        # list ('name', 'type', 'organization'); a plain scalar's tag depends on its
+        # text alone (no path resolvers here), and a quoted one's is always a string.
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = self.tags[value] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """Construct ``node``; a value its tag cannot be made of is a problem at its line."""
@@ -131,6 +146,19 @@ def _pairs(loader: _Loader, node: yaml.MappingNode) -> list[tuple[yaml.Node, yam
     return pairs
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _constructed(loader: _Loader, node: yaml.Node) -> Any:
+    """``node``'s value, as ``loader.construct_object(node, deep=True)`` makes it."""
+    # A text is its node's own string (PyYAML's construct_yaml_str returns it): taken
+    # straight, as most of a list's 100,000 values are, without PyYAML's dispatch, which
+    # was a third of a long list's parse.
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_map(loader: _Loader, node: yaml.Node) -> Any:
     if not isinstance(node, yaml.MappingNode):
         raise Unreadable(node, "'!!map' on a value that is not a mapping", _QUOTE)
@@ -142,12 +170,12 @@ def _construct_map(loader: _Loader, node: yaml.Node) -> Any:
         if not isinstance(key_node, yaml.ScalarNode):
             # Printing a list or mapping used as a key could take forever (aliases).
             raise Unreadable(key_node, "a key must be a word, not a list or mapping", _KEYS)
-        key = loader.construct_object(key_node, deep=True)
+        key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, True)
         if not isinstance(key, str):
             key = str(key_node.value)  # a key is the word written, whatever its tag made
         if key in data:
             loader.duplicates.append((line, key))
-        data[key] = loader.construct_object(value_node, deep=True)
+        data[key] = _constructed(loader, value_node)
         data.key_lines[key] = line
 
 
@@ -162,7 +190,7 @@ def _construct_seq(loader: _Loader, node: yaml.Node) -> Any:
     data.flow = bool(node.flow_style)
     yield data
     for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
+        data.append(_constructed(loader, item))
         data.item_lines.append(item.start_mark.line + 1)
         data.item_plain.append(isinstance(item, yaml.ScalarNode) and not item.style)
 
