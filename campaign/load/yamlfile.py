@@ -152,8 +152,8 @@ _STR = "tag:yaml.org,2002:str"
 def _constructed(loader: _Loader, node: yaml.Node) -> Any:
     """``node``'s value, as ``loader.construct_object(node, deep=True)`` makes it."""
     # A text is its node's own string (PyYAML's construct_yaml_str returns it): taken
-    # straight, as most of a list's 100,000 values are, without PyYAML's dispatch, which
-    # was a third of a long list's parse.
+    # straight, as most of a list's keys and values are, without PyYAML's dispatch,
+    # which was about half of a long list's parse.
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
     return loader.construct_object(node, deep=True)
@@ -170,7 +170,7 @@ def _construct_map(loader: _Loader, node: yaml.Node) -> Any:
         if not isinstance(key_node, yaml.ScalarNode):
             # Printing a list or mapping used as a key could take forever (aliases).
             raise Unreadable(key_node, "a key must be a word, not a list or mapping", _KEYS)
-        key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, True)
+        key = _constructed(loader, key_node)
         if not isinstance(key, str):
             key = str(key_node.value)  # a key is the word written, whatever its tag made
         if key in data:
