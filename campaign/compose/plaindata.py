@@ -72,23 +72,39 @@ def is_record(value: Any) -> bool:
 
 def plain(value: Any) -> Any:
     """``value`` as plain data for a template; TypeError if it holds anything else."""
+    return _plain(value, {})
+
+
+# What one conversion has made of each dataclass it met, by the object's id (the object
+# kept with it, so that its id stays its own): a signature block names each group twice
+# (``groups`` and ``group``), and ten thousand entries were converted twice.
+_Seen = dict[int, tuple[Any, Any]]
+
+
+def _plain(value: Any, seen: _Seen) -> Any:
+    """``plain``, each dataclass met again in ``seen`` taken from there."""
     kind = type(value)
     if kind in _SCALARS or kind is FrozenMap or kind is PlainTuple or is_record(value):
         return value
+    # A dataclass met before: a list's ten thousand entries are records of one kind.
+    if (known := _RECORDS.get(kind)) is not None:
+        return _record(value, *known, seen)
     if kind is tuple or kind is list:
-        return PlainTuple(plain(item) for item in value)
+        return PlainTuple(
+            [item if type(item) in _SCALARS else _plain(item, seen) for item in value]
+        )
     if isinstance(value, Mapping):
         items = {}
         for key, item in value.items():
             if type(key) is not str:
                 raise TypeError(f"a template's mapping keys must be text, not {key!r}")
-            items[key] = plain(item)
+            items[key] = _plain(item, seen)
         return FrozenMap(items)
     if isinstance(value, (set, frozenset)):
-        return PlainTuple(plain(item) for item in sorted(value))
+        return PlainTuple(_plain(item, seen) for item in sorted(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        make, names = _record_type(kind)  # type: ignore[arg-type]
-        return make(*(plain(getattr(value, name)) for name in names))
+        known = _RECORDS[kind] = _record_type(kind)  # type: ignore[arg-type]
+        return _record(value, *known, seen)
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, bool):
@@ -104,9 +120,24 @@ def plain(value: Any) -> Any:
     raise TypeError(f"a template may be given only plain data, not {kind.__name__}")
 
 
+# The dataclasses converted so far, each with the record it becomes (_record_type).
+_RECORDS: dict[type, tuple[type, tuple[str, ...]]] = {}
+
+
+def _record(value: Any, make: type, names: tuple[str, ...], seen: _Seen) -> Any:
+    """The dataclass ``value`` as its record ``make``: the fields ``names``, each plain."""
+    if (met := seen.get(id(value))) is not None:
+        return met[1]
+    fields = [getattr(value, name) for name in names]
+    made = make(*[item if type(item) in _SCALARS else _plain(item, seen) for item in fields])
+    seen[id(value)] = (value, made)
+    return made
+
+
 def plain_context(context: Mapping[str, Any]) -> dict[str, Any]:
     """A template's context with every value converted by ``plain``."""
-    return {str(key): plain(value) for key, value in context.items()}
+    seen: _Seen = {}
+    return {str(key): _plain(value, seen) for key, value in context.items()}
 
 
 @cache

@@ -159,6 +159,33 @@ def test_a_converted_tuple_is_passed_on_and_offers_nothing_a_tuple_does_not() ->
         plain((converted, Path("/etc")))
 
 
+def test_a_record_met_twice_in_one_context_is_converted_once() -> None:
+    """A signature block names each group twice (groups, group): its members once."""
+    from campaign.compose.plaindata import plain_context
+    from campaign.compose.signatures import PrintedGroup, SignatureBlock
+
+    @dataclasses.dataclass
+    class Member:
+        name: str
+        where: Any = ""
+
+    first, second = Member("A"), Member("A")  # equal, yet two: each converted
+    group = PrintedGroup("ngo", "Organisations", (first, second))
+    block = plain(SignatureBlock(dt.date(2025, 3, 17), (group,)))
+    assert block.group["ngo"] is block.groups[0]
+    assert block.groups[0].members[0] == block.groups[0].members[1]
+    assert block.groups[0].members[0] is not block.groups[0].members[1]
+    context = plain_context({"one": first, "two": (first,), "other": second})
+    assert context["one"] is context["two"][0] and context["one"] is not context["other"]
+    # Met again, an object is not passed on unchecked: what it holds was checked once,
+    # and a file in it is refused wherever it is met first.
+    first.where = Path("/etc")
+    with pytest.raises(TypeError, match="only plain data, not PosixPath"):
+        plain_context({"one": (1, first), "two": first})
+    with pytest.raises(TypeError, match="only plain data, not PosixPath"):
+        plain((*block.groups[0].members, first))
+
+
 # -- the attack of issue 17 section 1, exactly as written ------------------------------
 
 ATTACK = """\
