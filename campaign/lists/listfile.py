@@ -668,14 +668,15 @@ class Later:
 
     The child answers with the list's entries first, and only then makes the reading
     to keep (a fifth of the read), into a file of no name, while the command goes on.
-    ``take`` waits for it; a reading never taken has its child killed and its file
-    closed when this object goes (``weakref.finalize``), the command's end included.
+    ``take`` waits for it; ``drop`` (or this object's end, ``weakref.finalize``) kills
+    the child and closes its file. The child is known by a pidfd, not by its number:
+    a number reaped by another part of the program may name another process by then.
     """
 
-    def __init__(self, path: Path, child: int, body: io.BufferedRandom) -> None:
+    def __init__(self, path: Path, pidfd: int, body: io.BufferedRandom) -> None:
         self.path = path
-        self._done = weakref.finalize(self, _abandon, child, body)
-        self._child, self._body = child, body
+        self._done = weakref.finalize(self, _abandon, pidfd, body)
+        self._pidfd, self._body = pidfd, body
 
     def take(self) -> tuple[Path, bytes] | None:
         """The reading the child made (None: it made none, or failed); its child reaped."""
@@ -683,14 +684,19 @@ class Later:
             return None
         self._done.detach()
         try:
-            status = _reaped(self._child)
+            ended = _ended(self._pidfd)
             self._body.seek(0)
             body = self._body.read()
         except OSError:
             return None
         finally:
+            os.close(self._pidfd)
             self._body.close()
-        return (self.path, body) if status == 0 and body else None
+        return (self.path, body) if ended and body else None
+
+    def drop(self) -> None:
+        """Kill the child, if it still runs, and close its file: its reading is not wanted."""
+        self._done()
 
 
 def _reaped(child: int) -> int:
@@ -701,12 +707,29 @@ def _reaped(child: int) -> int:
         return -1
 
 
-def _abandon(child: int, body: io.BufferedRandom) -> None:
+def _ended(pidfd: int) -> bool:
+    """Whether the child of ``pidfd``, waited for, ended with status 0."""
+    try:
+        info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED)
+    except ChildProcessError:  # reaped by another: its end is not known
+        return False
+    return info is not None and info.si_code == os.CLD_EXITED and info.si_status == 0
+
+
+def _abandon(pidfd: int, body: io.BufferedRandom) -> None:
     """Kill and reap a child whose reading is not wanted, and close its file."""
-    with suppress(ProcessLookupError):
-        os.kill(child, signal.SIGKILL)
-    _reaped(child)
+    with suppress(ProcessLookupError):  # ended, and reaped by another: nothing to kill
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    _ended(pidfd)
+    os.close(pidfd)
     body.close()
+
+
+def drop_readings(kept: list[Kept]) -> None:
+    """End the children still making readings ``keep_readings`` did not take."""
+    for each in kept:
+        if isinstance(each, Later):
+            each.drop()
 
 
 def _read_apart(
@@ -776,21 +799,43 @@ def _read_apart(
         if body is not None:
             body.close()
         raise
-    if not data or body is None:
+    pidfd = _pidfd(child) if data and body is not None else None
+    if pidfd is None:  # waited for here: nothing to keep, or no pidfd to wait by later
         status = _reaped(child)
-        if body is not None:
-            body.close()
+        later = _made(path, body) if body is not None and status == 0 else None
         if status != 0 or not data:
             return None
+        if keep is not None and later is not None:
+            keep.append(later)
+        return pickle.loads(data)  # type: ignore[no-any-return]
+    assert body is not None and keep is not None
     try:
         loaded, found = pickle.loads(data)
-    except Exception:  # a child that died mid-answer: its end is known, its answer not whole
-        if body is not None:
-            _abandon(child, body)
+    except Exception:  # a child that died mid-answer: its answer is not whole
+        _abandon(pidfd, body)
         return None
-    if keep is not None and body is not None:
-        keep.append(Later(path, child, body))
+    keep.append(Later(path, pidfd, body))
     return loaded, found
+
+
+def _pidfd(child: int) -> int | None:
+    """A pidfd of ``child`` (None: not to be had, an older kernel)."""
+    try:
+        return os.pidfd_open(child)
+    except (OSError, AttributeError):
+        return None
+
+
+def _made(path: Path, body: io.BufferedRandom) -> tuple[Path, bytes] | None:
+    """The reading a child that has ended wrote into ``body`` (None: none); ``body`` closed."""
+    try:
+        body.seek(0)
+        made = body.read()
+    except OSError:
+        return None
+    finally:
+        body.close()
+    return (path, made) if made else None
 
 
 _T = TypeVar("_T")
