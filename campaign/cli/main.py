@@ -287,30 +287,25 @@ def build(
             click.echo(line)
         return
     from campaign.build.run import Ahead
-    from campaign.lists.listfile import drop_readings, keep_readings
+    from campaign.lists.listfile import keep_readings
 
     read: list[Kept] = []  # a long list read whole, its reading kept once all is built
-    try:
-        # The workers' server imports WeasyPrint on another core while the letters are read.
-        with contextlib.ExitStack() as stack:
-            ahead = Ahead(stack, jobs, force)
-            plans, problems = _checked(
-                ctx,
-                slugs,
-                strict,
-                every=False,
-                variant=variant,
-                keep=read,
-                loaded=ahead.loaded,
-                reading=ahead.reading,
-                layers=ahead.layers,
-            )
-            _build_checked(root, key, plans, problems, jobs, force, verbose, ahead)
-        keep_readings(read)
-    finally:
-        # A build that stops keeps none, and ends the children still making them now:
-        # left to the collector, each stopped build in a process left one running.
-        drop_readings(read)
+    # The workers' server imports WeasyPrint on another core while the letters are read.
+    with contextlib.ExitStack() as stack:
+        ahead = Ahead(stack, jobs, force)
+        plans, problems = _checked(
+            ctx,
+            slugs,
+            strict,
+            every=False,
+            variant=variant,
+            keep=read,
+            loaded=ahead.loaded,
+            reading=ahead.reading,
+            layers=ahead.layers,
+        )
+        _build_checked(root, key, plans, problems, jobs, force, verbose, ahead)
+    keep_readings(read)
 
 
 def _build_checked(

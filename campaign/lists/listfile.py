@@ -16,14 +16,12 @@ import pickle
 import re
 import signal
 import sys
-import tempfile
 import threading
-import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -614,9 +612,8 @@ class ListFile:
 
 
 # A reading to keep once the command has done what it was asked: the list's path, and
-# what was found in its bytes, as remembered.written puts it; or one a child process
-# (_read_apart) is still making.
-Kept: TypeAlias = "tuple[Path, bytes] | Later"
+# what was found in its bytes, as remembered.written puts it.
+Kept = tuple[Path, bytes]
 
 
 @_reading
@@ -663,75 +660,6 @@ RENEWED = 2_000
 APART = 128 * 1024
 
 
-class Later:
-    """The reading of a list a child process of ``_read_apart`` is making, or has made.
-
-    The child answers with the list's entries first, and only then makes the reading
-    to keep (a fifth of the read), into a file of no name, while the command goes on.
-    ``take`` waits for it; ``drop`` (or this object's end, ``weakref.finalize``) kills
-    the child and closes its file. The child is known by a pidfd, not by its number:
-    a number reaped by another part of the program may name another process by then.
-    """
-
-    def __init__(self, path: Path, pidfd: int, body: io.BufferedRandom) -> None:
-        self.path = path
-        self._done = weakref.finalize(self, _abandon, pidfd, body)
-        self._pidfd, self._body = pidfd, body
-
-    def take(self) -> tuple[Path, bytes] | None:
-        """The reading the child made (None: it made none, or failed); its child reaped."""
-        if not self._done.alive:
-            return None
-        self._done.detach()
-        try:
-            ended = _ended(self._pidfd)
-            self._body.seek(0)
-            body = self._body.read()
-        except OSError:
-            return None
-        finally:
-            os.close(self._pidfd)
-            self._body.close()
-        return (self.path, body) if ended and body else None
-
-    def drop(self) -> None:
-        """Kill the child, if it still runs, and close its file: its reading is not wanted."""
-        self._done()
-
-
-def _reaped(child: int) -> int:
-    """The exit status of ``child``, waited for (-1: reaped by another)."""
-    try:
-        return os.waitpid(child, 0)[1]
-    except ChildProcessError:  # reaped by another (SIGCHLD ignored meanwhile)
-        return -1
-
-
-def _ended(pidfd: int) -> bool:
-    """Whether the child of ``pidfd``, waited for, ended with status 0."""
-    try:
-        info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED)
-    except ChildProcessError:  # reaped by another: its end is not known
-        return False
-    return info is not None and info.si_code == os.CLD_EXITED and info.si_status == 0
-
-
-def _abandon(pidfd: int, body: io.BufferedRandom) -> None:
-    """Kill and reap a child whose reading is not wanted, and close its file."""
-    with suppress(ProcessLookupError):  # ended, and reaped by another: nothing to kill
-        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-    _ended(pidfd)
-    os.close(pidfd)
-    body.close()
-
-
-def drop_readings(kept: list[Kept]) -> None:
-    """End the children still making readings ``keep_readings`` did not take."""
-    for each in kept:
-        if isinstance(each, Later):
-            each.drop()
-
-
 def _read_apart(
     path: Path, raw: bytes, before: os.stat_result, keep: list[Kept] | None
 ) -> tuple[SignatureList | None, list[Problem]] | None:
@@ -741,33 +669,23 @@ def _read_apart(
     free is scattered among what lives on, so the process stayed larger by about
     2.5 kB an entry read (20,000 entries: 90 MB against 67 MB for 10,000, for the rest
     of a build). The child gives all of it back as it ends; only what it found comes
-    back, unpickled into objects of their own, as ``_anew`` made them. The reading to
-    keep comes later (``Later``): the child makes it while the command goes on. A fork
-    copies any thread's locks as they stand: a process running threads reads here, as
-    does one where the child fails in any way (the error is then met, and said, here).
+    back, unpickled into objects of their own, as ``_anew`` made them. A fork copies
+    any thread's locks as they stand: a process running threads reads here, as does
+    one where the child fails in any way (the error is then met, and said, here).
     """
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
     if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
         return None  # a parent's SIGCHLD ignored: the child, reaped unseen, says nothing
     try:
-        # Open until the reading is taken (Later), past this function.
-        body = tempfile.TemporaryFile() if keep is not None else None  # noqa: SIM115
-    except OSError:
-        return None  # no file for the reading to keep: read here, as it always can be
-    try:
         readable, writable = os.pipe()
     except OSError:
-        if body is not None:
-            body.close()
         return None  # no descriptor left for a pipe (a read here needs fewer)
     try:
         child = os.fork()
     except OSError:  # no process to be had (ulimit -u, a cgroup's pids, memory)
         os.close(readable)
         os.close(writable)
-        if body is not None:
-            body.close()
         return None
     if child == 0:  # pragma: no cover - the child's coverage is not collected
         status = 1
@@ -778,14 +696,10 @@ def _read_apart(
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             end_with_parent()
             found: list[Problem] = []
-            nodes: list[Any] = []
-            loaded = _loaded(path, raw, found, nodes)
+            kept: list[Kept] | None = [] if keep is not None else None
+            loaded = _read_whole(path, raw, before, found, kept)
             with os.fdopen(writable, "wb") as pipe:
-                pickle.dump((loaded, found), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            # Answered: the parent goes on while the reading to keep is made.
-            if body is not None and (kept := _kept(path, raw, before, loaded, found, nodes)):
-                body.write(kept)
-                body.flush()
+                pickle.dump((loaded, found, kept), pipe, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)  # nothing of the parent's (buffers, exit handlers) runs twice
@@ -795,47 +709,18 @@ def _read_apart(
             data = pipe.read()
     except BaseException:
         os.kill(child, signal.SIGKILL)
-        _reaped(child)
-        if body is not None:
-            body.close()
         raise
-    pidfd = _pidfd(child) if data and body is not None else None
-    if pidfd is None:  # waited for here: nothing to keep, or no pidfd to wait by later
-        status = _reaped(child)
-        later = _made(path, body) if body is not None and status == 0 else None
-        if status != 0 or not data:
-            return None
-        if keep is not None and later is not None:
-            keep.append(later)
-        return pickle.loads(data)  # type: ignore[no-any-return]
-    assert body is not None and keep is not None
-    try:
-        loaded, found = pickle.loads(data)
-    except Exception:  # a child that died mid-answer: its answer is not whole
-        _abandon(pidfd, body)
-        return None
-    keep.append(Later(path, pidfd, body))
-    return loaded, found
-
-
-def _pidfd(child: int) -> int | None:
-    """A pidfd of ``child`` (None: not to be had, an older kernel)."""
-    try:
-        return os.pidfd_open(child)
-    except (OSError, AttributeError):
-        return None
-
-
-def _made(path: Path, body: io.BufferedRandom) -> tuple[Path, bytes] | None:
-    """The reading a child that has ended wrote into ``body`` (None: none); ``body`` closed."""
-    try:
-        body.seek(0)
-        made = body.read()
-    except OSError:
-        return None
     finally:
-        body.close()
-    return (path, made) if made else None
+        try:
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:  # reaped by another (SIGCHLD ignored meanwhile)
+            status = -1
+    if status != 0 or not data:
+        return None
+    loaded, found, kept = pickle.loads(data)
+    if keep is not None and kept:
+        keep.extend(kept)
+    return loaded, found
 
 
 _T = TypeVar("_T")
@@ -845,48 +730,6 @@ def _anew(value: _T) -> _T:
     """``value`` equal, made of new objects only (its own pickle's round trip in memory)."""
     copied: _T = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return copied
-
-
-def _loaded(
-    path: Path, raw: bytes, problems: list[Problem], nodes: list[Any]
-) -> SignatureList | None:
-    """``path`` read whole from ``raw``; where its entries stand added to ``nodes``."""
-    # These very bytes: the reading is kept under them, whatever the file holds meanwhile.
-    return load_signature_list(path, problems, allow_empty=True, nodes=nodes, raw=raw)
-
-
-def _kept(
-    path: Path,
-    raw: bytes,
-    before: os.stat_result,
-    loaded: SignatureList | None,
-    found: list[Problem],
-    nodes: list[Any],
-) -> bytes | None:
-    """The reading to keep of a list ``_loaded`` read (None: none is kept)."""
-    if loaded is None or not loaded.entries or not nodes:
-        return None
-    if any(not p.warning for p in found):
-        return None
-    try:
-        after = os.stat(path)
-        if (after.st_ino, after.st_mtime_ns, after.st_size) != (
-            before.st_ino,
-            before.st_mtime_ns,
-            before.st_size,
-        ) or read_bytes(path) != raw:
-            return None  # changed while it was read: what was read is not what it holds
-        text = raw.decode("utf-8-sig")
-        # Without the places of each entry's keys: a reading is kept without them.
-        listed = ListFile(
-            path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), nodes[0], keyed=False
-        )
-    except (OSError, UnicodeDecodeError, CampaignError):
-        return None  # a list in [ ] flow style: sig commands cannot edit it either
-    reading = remembered.Reading(
-        listed.entries, found, listed._spans, listed._list_line, listed._list_end
-    )
-    return remembered.written(raw, reading)
 
 
 def _read_whole(
@@ -899,22 +742,39 @@ def _read_whole(
     """``path`` read whole from ``raw`` (read_list), its reading added to ``keep``."""
     found: list[Problem] = []
     nodes: list[Any] = []  # where the entries stand, for the reading kept
-    loaded = _loaded(path, raw, found, nodes)
+    # These very bytes: the reading is kept under them, whatever the file holds meanwhile.
+    loaded = load_signature_list(path, found, allow_empty=True, nodes=nodes, raw=raw)
     problems.extend(found)
-    if keep is not None and (body := _kept(path, raw, before, loaded, found, nodes)):
+    if keep is None or loaded is None or not loaded.entries or not nodes:
+        return loaded
+    if any(not p.warning for p in found):
+        return loaded
+    try:
+        after = os.stat(path)
+        if (after.st_ino, after.st_mtime_ns, after.st_size) != (
+            before.st_ino,
+            before.st_mtime_ns,
+            before.st_size,
+        ) or read_bytes(path) != raw:
+            return loaded  # changed while it was read: what was read is not what it holds
+        text = raw.decode("utf-8-sig")
+        # Without the places of each entry's keys: a reading is kept without them.
+        listed = ListFile(
+            path, text, raw.startswith(b"\xef\xbb\xbf"), list(loaded.entries), nodes[0], keyed=False
+        )
+    except (OSError, UnicodeDecodeError, CampaignError):
+        return loaded  # a list in [ ] flow style: sig commands cannot edit it either
+    reading = remembered.Reading(
+        listed.entries, found, listed._spans, listed._list_line, listed._list_end
+    )
+    if (body := remembered.written(raw, reading)) is not None:
         keep.append((path, body))
     return loaded
 
 
-def taken(kept: list[Kept]) -> list[tuple[Path, bytes]]:
-    """The readings ``read_list`` found, those of child processes waited for."""
-    found = [each.take() if isinstance(each, Later) else each for each in kept]
-    return [each for each in found if each is not None]
-
-
 def keep_readings(kept: list[Kept]) -> None:
     """Keep the readings ``read_list`` found, each for the bytes it was read from."""
-    for path, body in taken(kept):
+    for path, body in kept:
         remembered.store(path, body)
 
 

@@ -28,7 +28,7 @@ from test_ahead_breaks import _more_addressees
 
 from campaign.errors import Problem
 from campaign.lists import listfile
-from campaign.lists.listfile import Kept, read_list, taken
+from campaign.lists.listfile import Kept, read_list
 
 from conftest import read_list_here, run, snapshot
 
@@ -326,7 +326,7 @@ def test_a_list_read_apart_reads_as_read_here(tmp_path: Path, variant: str) -> N
     def apart() -> Any:
         problems: list[Problem] = []
         kept: list[Kept] = []
-        return read_list(path, problems, kept), problems, taken(kept)
+        return read_list(path, problems, kept), problems, kept
 
     assert outcome(apart) == here
 

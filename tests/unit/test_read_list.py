@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from campaign.errors import Problem
 from campaign.lists import listfile, remembered
-from campaign.lists.listfile import Kept, keep_readings, read_list, taken
+from campaign.lists.listfile import Kept, keep_readings, read_list
 from campaign.load.records import load_signature_list
 
 from conftest import pdf_text, read_list_here, run
@@ -176,7 +176,7 @@ def test_a_long_list_read_whole_is_made_anew_and_reads_the_same(
         if isinstance(v, str) and len(v) > 1
     )
     # The reading kept is the same text, and the next read takes the same list from it.
-    assert taken(kept) == taken(kept_as_parsed) and len(kept) == 1
+    assert kept == kept_as_parsed and len(kept) == 1
     keep_readings(kept)
     with monkeypatch.context() as no_reading:
         no_reading.setattr(listfile, "load_signature_list", _never)
@@ -234,11 +234,10 @@ def test_a_long_list_is_read_in_a_child_and_reads_as_read_here(
     problems: list[Problem] = []
     kept: list[Kept] = []
     apart = read_list(path, problems, kept)
+    assert len(forks) == 1 and _reaped(forks[0])
     assert apart == here[0] == _whole(path)[0] and apart is not None
     assert problems == here[1] == _whole(path)[1] and problems  # the unknown keys' warnings
-    # The reading the child found, to be kept; the child ends once it is taken.
-    assert taken(kept) == here[2] and len(kept) == 1
-    assert len(forks) == 1 and _reaped(forks[0])
+    assert kept == here[2] and len(kept) == 1  # the reading the child found, to be kept
 
 
 def test_a_child_that_fails_leaves_the_list_read_here(
@@ -257,7 +256,7 @@ def test_a_child_that_fails_leaves_the_list_read_here(
     problems: list[Problem] = []
     kept: list[Kept] = []
     assert read_list(path, problems, kept) == here[0]
-    assert (problems, taken(kept)) == (here[1], here[2])
+    assert (problems, kept) == (here[1], here[2])
     assert len(forks) == 1 and _reaped(forks[0])
 
 
@@ -283,80 +282,3 @@ def test_a_process_running_threads_reads_the_list_itself(
     finally:
         stop.set()
         thread.join()
-
-
-def test_the_child_answers_before_it_makes_the_reading_to_keep(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
-) -> None:
-    """The entries come back while the child still waits to make the reading to keep."""
-    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
-    here = read_list_here(path)
-    answered = tmp_path / "answered"
-    making = listfile._kept
-
-    def after_the_answer(*args: Any) -> bytes | None:
-        # In the child: a reading is made only once the parent has its entries (it
-        # says so by the file), so a read that waited for the reading would get none.
-        import time
-
-        deadline = time.monotonic() + 60
-        while not answered.exists():
-            if time.monotonic() > deadline:
-                return None
-            time.sleep(0.01)
-        return making(*args)
-
-    monkeypatch.setattr(listfile, "_kept", after_the_answer)
-    problems: list[Problem] = []
-    kept: list[Kept] = []
-    assert read_list(path, problems, kept) == here[0] and problems == here[1]
-    assert len(forks) == 1 and not _reaped(forks[0])  # still making the reading
-    answered.touch()
-    assert taken(kept) == here[2] and here[2]
-    assert _reaped(forks[0])
-
-
-def test_a_child_that_fails_making_the_reading_keeps_none(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
-) -> None:
-    """The child's entries stand; a reading it could not make whole is not kept."""
-    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
-    here = read_list_here(path)
-
-    def half_made(*args: Any) -> bytes | None:
-        raise MemoryError  # in the child, as it makes the reading
-
-    monkeypatch.setattr(listfile, "_kept", half_made)
-    problems: list[Problem] = []
-    kept: list[Kept] = []
-    assert read_list(path, problems, kept) == here[0] and problems == here[1]
-    assert len(kept) == 1 and taken(kept) == []
-    keep_readings(kept)
-    assert remembered.recall(path, path.read_bytes(), listfile._Span) is None
-    assert len(forks) == 1 and _reaped(forks[0])
-
-
-def test_a_reading_never_taken_leaves_no_child_and_no_file_open(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
-) -> None:
-    """A command that stops before keeping its readings: the child is killed and reaped."""
-    import gc
-    import os
-
-    path = _list(tmp_path, [n % len(_FORMS) for n in range(listfile.RENEWED + 5)])
-
-    def forever(*args: Any) -> bytes | None:
-        import time
-
-        time.sleep(3600)
-        return None
-
-    monkeypatch.setattr(listfile, "_kept", forever)
-    before = sorted(os.listdir("/proc/self/fd"))
-    kept: list[Kept] = []
-    assert read_list(path, [], kept) is not None
-    assert len(forks) == 1 and not _reaped(forks[0])
-    del kept
-    gc.collect()
-    assert _reaped(forks[0])
-    assert sorted(os.listdir("/proc/self/fd")) == before
