@@ -142,17 +142,28 @@ class _WatchedPool(multiprocessing.pool.Pool):
         handler._state = multiprocessing.pool.TERMINATE
         self._change_notifier.put(None)  # type: ignore[attr-defined]
         handler.join()
-        running = [w for w in self.started if w.pid is not None and w.exitcode is None]
-        for worker in running:
-            worker.terminate()
-        for worker in running:
-            worker.join(STOP_GRACE)
-            if worker.exitcode is None:  # SIGTERM blocked or ignored
-                worker.kill()
-                worker.join()
+        # A worker killed while it sends a result holds the results' lock for ever, and
+        # the pool's threads wait for it for ever (a build ends as one finishes a job
+        # nobody waits for: a part or a master laid out ahead). Held here, no worker is
+        # sending as they are killed: one that was has sent all of it first.
+        lock: Any = getattr(self._outqueue, "_wlock", None)  # type: ignore[attr-defined]
+        held = lock is not None and lock.acquire(timeout=STOP_GRACE)
+        try:
+            running = [w for w in self.started if w.pid is not None and w.exitcode is None]
+            for worker in running:
+                worker.terminate()
+            for worker in running:
+                worker.join(STOP_GRACE)
+                if worker.exitcode is None:  # SIGTERM blocked or ignored
+                    worker.kill()
+                    worker.join()
+        finally:
+            if held:
+                lock.release()
         # The pool's own threads. Each step is bounded now that no worker is left,
-        # except a queue lock held by a worker killed in the middle of sending a
-        # result: that waits in a thread of its own, not in the build.
+        # except a queue lock held by a worker that died in the middle of sending a
+        # result (killed by another, or the lock not had in time above): that waits in
+        # a thread of its own, not in the build.
         ending = threading.Thread(target=self._end_threads, daemon=True)
         ending.start()
         ending.join(STOP_GRACE)
