@@ -147,7 +147,7 @@ class _WatchedPool(multiprocessing.pool.Pool):
         # nobody waits for: a part or a master laid out ahead). Held here, no worker is
         # sending as they are killed: one that was has sent all of it first.
         lock: Any = getattr(self._outqueue, "_wlock", None)  # type: ignore[attr-defined]
-        held = lock is not None and lock.acquire(timeout=STOP_GRACE)
+        held = lock is not None and self._free(lock)
         try:
             running = [w for w in self.started if w.pid is not None and w.exitcode is None]
             for worker in running:
@@ -167,6 +167,18 @@ class _WatchedPool(multiprocessing.pool.Pool):
         ending = threading.Thread(target=self._end_threads, daemon=True)
         ending.start()
         ending.join(STOP_GRACE)
+
+    def _free(self, lock: Any) -> bool:
+        """Whether ``lock`` was had: not if a worker died meanwhile, holding it perhaps."""
+        deadline = time.monotonic() + STOP_GRACE
+        while not lock.acquire(timeout=0.05):
+            # A worker that ended otherwise than by recycling (killed as it sent, by
+            # the kernel or a signal to the group) lets go of nothing: not waited for.
+            if time.monotonic() > deadline or any(
+                w.pid is not None and w.exitcode for w in self.started
+            ):
+                return False
+        return True
 
     def _end_threads(self) -> None:
         self.terminate()
