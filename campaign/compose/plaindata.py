@@ -86,13 +86,8 @@ def _plain(value: Any, seen: _Seen) -> Any:
     kind = type(value)
     if kind in _SCALARS or kind is FrozenMap or kind is PlainTuple or is_record(value):
         return value
-    # A dataclass met before: a list's ten thousand entries are records of one kind.
-    if (known := _RECORDS.get(kind)) is not None:
-        return _record(value, *known, seen)
     if kind is tuple or kind is list:
-        return PlainTuple(
-            [item if type(item) in _SCALARS else _plain(item, seen) for item in value]
-        )
+        return PlainTuple(_plain(item, seen) for item in value)
     if isinstance(value, Mapping):
         items = {}
         for key, item in value.items():
@@ -103,8 +98,7 @@ def _plain(value: Any, seen: _Seen) -> Any:
     if isinstance(value, (set, frozenset)):
         return PlainTuple(_plain(item, seen) for item in sorted(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        known = _RECORDS[kind] = _record_type(kind)  # type: ignore[arg-type]
-        return _record(value, *known, seen)
+        return _record(value, *_record_type(kind), seen)  # type: ignore[arg-type]
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, bool):
@@ -120,16 +114,11 @@ def _plain(value: Any, seen: _Seen) -> Any:
     raise TypeError(f"a template may be given only plain data, not {kind.__name__}")
 
 
-# The dataclasses converted so far, each with the record it becomes (_record_type).
-_RECORDS: dict[type, tuple[type, tuple[str, ...]]] = {}
-
-
 def _record(value: Any, make: type, names: tuple[str, ...], seen: _Seen) -> Any:
     """The dataclass ``value`` as its record ``make``: the fields ``names``, each plain."""
     if (met := seen.get(id(value))) is not None:
         return met[1]
-    fields = [getattr(value, name) for name in names]
-    made = make(*[item if type(item) in _SCALARS else _plain(item, seen) for item in fields])
+    made = make(*(_plain(getattr(value, name), seen) for name in names))
     seen[id(value)] = (value, made)
     return made
 

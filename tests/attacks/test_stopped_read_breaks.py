@@ -20,7 +20,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 _PRELUDE = """
-import gc, json, os, sys, time, subprocess
+import json, os, sys, time
 from pathlib import Path
 sys.path.insert(0, {bench!r})
 from generate import make_campaign
@@ -84,7 +84,7 @@ for _ in range(3):
     result = CliRunner().invoke(cli, ["--workspace", str(ws), "build", "--jobs", "1"], obj={})
     codes.append((result.exit_code, "February 2020 has 29 days" in result.output))
     del result
-    time.sleep(0.5)  # the child has long made its reading: only its reaping is missing
+    time.sleep(0.5)  # a child left behind would have ended by now: only unreaped
     each.append((len(left(forks[-1:])), len(os.listdir("/proc/self/fd")) - fds))
 print(json.dumps({"codes": codes, "forks": len(forks), "each": each}))
 """,
