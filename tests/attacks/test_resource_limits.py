@@ -175,13 +175,16 @@ def _long_build(minimal: Path) -> subprocess.Popen[str]:
     )
     org = "  - name: Alpha Organization\n    type: organization\n    group: orgs\n"
     (minimal / "signatories" / "people.yaml").write_text("signatories:\n" + org + people)
-    # A text that differs between two addressees: the letters are laid out by the workers.
-    recipients = minimal / "letters" / "test" / "recipients.yaml"
-    recipients.write_text(
-        recipients.read_text().replace(
-            "cc:\n", "  - name: Bea Minister\n    address: [Ministry, 10117 Berlin]\ncc:\n"
-        )
+    # A text that differs from one addressee to the next: each letter is laid out by a
+    # worker. Twenty of them keep the two workers busy for many times the second the
+    # test waits, on the fastest machine CI has had (three letters took 2.8 s in all).
+    more = "".join(
+        f"  - name: Minister Number{n}\n    salutation: Dear Minister,\n"
+        f"    address: [Ministry {n}, 10117 Berlin]\n"
+        for n in range(20)
     )
+    recipients = minimal / "letters" / "test" / "recipients.yaml"
+    recipients.write_text(recipients.read_text().replace("cc:\n", more + "cc:\n"))
     (minimal / "letters" / "test" / "body.md").write_text("Dear {{ recipient.name }}, we write.\n")
     return subprocess.Popen(
         [sys.executable, "-m", "campaign", "build", "--jobs", "2"],
@@ -200,6 +203,7 @@ def _a_worker(build: subprocess.Popen[str]) -> int:
         for worker in [w for child in processes(1, build.pid) for w in processes(1, child)]:
             time.sleep(1)  # into the middle of a layout
             if Path(f"/proc/{worker}").exists():
+                assert build.poll() is None, "the build ended before it could be stopped"
                 return worker
         time.sleep(0.1)
     raise AssertionError("no worker started")
