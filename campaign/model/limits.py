@@ -23,10 +23,11 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import _GeneratorContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from campaign.errors import CampaignError, display_path
 
@@ -78,29 +79,65 @@ def _hint(setting: str) -> str:
     return f"  hint: raise it in campaign.yaml under 'limits:', e.g. '{setting}'"
 
 
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime in the code inside after ``seconds`` (main thread only)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _Deadline:
+    """Raise _OutOfTime in the code inside after ``seconds`` (main thread only).
 
-    def alarm(_signum: int, _frame: FrameType | None) -> None:
-        raise _OutOfTime
+    The alarm repeats: raised inside a garbage-collector callback or a __del__, the
+    exception is dropped, and the code would run on unlimited; dropped, it is not
+    printed either (a traceback on the terminal, before the error that says the same
+    thing), since it goes off again a quarter of a second later. It is let go
+    where it finds the deadline itself being set up or taken down (_OWN): a signal that
+    arrives in a long C call is handled at the next line of Python, which may be the
+    first of the taking down, and raised there it cut the disarming short, leaving the
+    timer to go off every quarter of a second in whatever ran next.
+    """
 
-    previous = signal.signal(signal.SIGALRM, alarm)
-    # The alarm repeats: raised inside a garbage-collector callback or a __del__,
-    # the exception is printed and dropped, and the code would run on unlimited.
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
-    started = time.monotonic()
-    try:
-        yield
-    finally:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous: Any = None
+        self.hook = sys.unraisablehook
+        self.outer = self.started = 0.0
+
+    def __enter__(self) -> None:
+        if self.seconds <= 0 or threading.current_thread() is not threading.main_thread():
+            return
+        self.hook, sys.unraisablehook = sys.unraisablehook, self._dropped
+        self.previous = signal.signal(signal.SIGALRM, self._alarm)
+        self.armed, self.started = True, time.monotonic()
+        self.outer, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT)
+
+    def _alarm(self, _signum: int, frame: FrameType | None) -> None:
+        if self.armed and (frame is None or frame.f_code not in _OWN):
+            raise _OutOfTime
+
+    def _dropped(self, unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, _OutOfTime):
+            self.hook(unraisable)
+
+    def __exit__(self, *_: object) -> None:
+        if not self.armed:
+            return
+        self.armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer:  # an enclosing timer keeps running: what is left of it
-            left = outer - (time.monotonic() - started)
+        signal.signal(signal.SIGALRM, self.previous)
+        if sys.unraisablehook == self._dropped:  # (unless another has been set since)
+            sys.unraisablehook = self.hook
+        if self.outer:  # an enclosing timer keeps running: what is left of it
+            left = self.outer - (time.monotonic() - self.started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+# Where a deadline is set up or taken down: its own methods, and those of the context
+# managers made with @contextmanager that hold one (template_time, pdf_layout), which
+# run between the code inside and the deadline's.
+_OWN = frozenset(
+    f.__code__
+    for f in (
+        _Deadline.__enter__, _Deadline.__exit__, _GeneratorContextManager.__enter__,
+        _GeneratorContextManager.__exit__,
+    )
+)  # fmt: skip
 
 
 @contextmanager
@@ -108,7 +145,7 @@ def template_time(template: str | Callable[[], str]) -> Iterator[None]:
     """Fill in ``template`` (its name, or how to work it out) within the time limit."""
     seconds = active().template_seconds
     try:
-        with _deadline(seconds):
+        with _Deadline(seconds):
             yield
     except _OutOfTime:
         name = template if isinstance(template, str) else template()
@@ -207,7 +244,7 @@ def pdf_layout(what: str, limits: Limits) -> Iterator[None]:
     """Lay out ``what`` (a PDF, named in the error) within the time and memory limits."""
     cap = 0
     try:
-        with _memory_cap(limits.pdf_memory_mb) as cap, _deadline(limits.pdf_seconds):
+        with _memory_cap(limits.pdf_memory_mb) as cap, _Deadline(limits.pdf_seconds):
             yield
     except _OutOfTime:
         raise LimitExceeded(
