@@ -568,7 +568,7 @@ def run_alone(command: list[str], timeout: float = 120) -> tuple[str, str, int]:
     finally:
         os.killpg(run.pid, signal.SIGKILL) if processes(3, run.pid) else None
         run.wait()
-    for _ in range(100):  # a process may have closed its end of the pipes but not yet exited
+    for _ in range(600):  # one may have closed its end of the pipes but not yet exited (30 s)
         if not processes(3, run.pid):
             break
         time.sleep(0.05)

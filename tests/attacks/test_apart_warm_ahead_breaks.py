@@ -369,7 +369,9 @@ def test_stopped_while_the_child_reads_the_list(
     tmp_path: Path, command: str, signum: int, group: bool
 ) -> None:
     """Ctrl+C / SIGTERM while the child parses: 'Aborted!', no child left, nothing written."""
-    ws = _bench_workspace(tmp_path / "ws")
+    # 30,000 names: the child reads for about 3.4 s here, ten times the 0.3 s the test
+    # waits (with 10,000, a machine three times as fast would have read them all first).
+    ws = _bench_workspace(tmp_path / "ws", 30_000)
     before = snapshot(ws)
     env = {**os.environ, "TMPDIR": tempfile.mkdtemp(prefix="atk1-", dir="/tmp")}
     proc = subprocess.Popen(

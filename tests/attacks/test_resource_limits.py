@@ -219,7 +219,7 @@ def _ended(build: subprocess.Popen[str]) -> str:
         if processes(3, build.pid):
             os.killpg(build.pid, signal.SIGKILL)
         build.wait()
-    for _ in range(100):  # one may have closed its end of the pipes but not yet exited
+    for _ in range(600):  # one may have closed its end of the pipes but not yet exited (30 s)
         if not processes(3, build.pid):
             break
         time.sleep(0.05)
