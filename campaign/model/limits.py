@@ -89,26 +89,44 @@ class _Deadline:
     where it finds the deadline itself being set up or taken down (_OWN): a signal that
     arrives in a long C call is handled at the next line of Python, which may be the
     first of the taking down, and raised there it cut the disarming short, leaving the
-    timer to go off every quarter of a second in whatever ran next.
+    timer to go off every quarter of a second in whatever ran next. A Ctrl+C met there
+    (or a SIGTERM, which the commands take as one) waits until the disarming is done,
+    where it can; where it cannot, the alarm goes off in the clean-up it started, and
+    disarms.
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
-        self.previous: Any = None
-        self.hook = sys.unraisablehook
-        self.outer = self.started = 0.0
+        self.previous: Any = _UNSET
+        self.hook: Any = _UNSET
+        self.outer = (0.0, 0.0)
+        self.started = 0.0
 
     def __enter__(self) -> None:
         if self.seconds <= 0 or threading.current_thread() is not threading.main_thread():
             return
-        self.hook, sys.unraisablehook = sys.unraisablehook, self._dropped
-        self.previous = signal.signal(signal.SIGALRM, self._alarm)
-        self.armed, self.started = True, time.monotonic()
-        self.outer, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT)
+        try:
+            # What each was, known before it is changed: a Ctrl+C may come in between.
+            self.hook = sys.unraisablehook
+            sys.unraisablehook = self._dropped
+            self.previous = signal.getsignal(signal.SIGALRM)
+            signal.signal(signal.SIGALRM, self._alarm)
+            self.armed, self.started = True, time.monotonic()
+            self.outer = signal.setitimer(signal.ITIMER_REAL, self.seconds, ALARM_REPEAT)
+        except BaseException:  # a Ctrl+C as it was set: the code inside never runs
+            self._disarm()
+            raise
 
     def _alarm(self, _signum: int, frame: FrameType | None) -> None:
-        if self.armed and (frame is None or frame.f_code not in _OWN):
+        if not self.armed:
+            return
+        if isinstance(sys.exc_info()[1], (KeyboardInterrupt, SystemExit)):
+            # The command is stopping, and cleaning up: a Ctrl+C that came as the
+            # deadline was set or taken down (at a function's first line, where nothing
+            # can catch it) left it armed, and no limit holds for the clean-up.
+            self._disarm()
+        elif frame is None or frame.f_code not in _OWN:
             raise _OutOfTime
 
     def _dropped(self, unraisable: Any) -> None:
@@ -116,17 +134,36 @@ class _Deadline:
             self.hook(unraisable)
 
     def __exit__(self, *_: object) -> None:
-        if not self.armed:
-            return
-        self.armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, self.previous)
-        if sys.unraisablehook == self._dropped:  # (unless another has been set since)
-            sys.unraisablehook = self.hook
-        if self.outer:  # an enclosing timer keeps running: what is left of it
-            left = self.outer - (time.monotonic() - self.started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+        self._disarm()
 
+    def _disarm(self) -> None:
+        """Timer, handler and hook as they were, a Ctrl+C meanwhile raised once they are."""
+        interrupted: BaseException | None = None
+        while True:
+            try:
+                if self.armed:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    self.armed = False
+                if self.previous is not _UNSET:
+                    signal.signal(signal.SIGALRM, self.previous)
+                    self.previous = _UNSET
+                if self.hook is not _UNSET:
+                    if sys.unraisablehook == self._dropped:  # (not if another was set since)
+                        sys.unraisablehook = self.hook
+                    self.hook = _UNSET
+                left, repeat = self.outer
+                if left:  # an enclosing timer keeps running: what is left of it
+                    self.outer = (0.0, 0.0)
+                    left -= time.monotonic() - self.started
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), repeat)
+                break
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+        if interrupted is not None:
+            raise interrupted
+
+
+_UNSET = object()  # (a handler of None is one Python did not install)
 
 # Where a deadline is set up or taken down: its own methods, and those of the context
 # managers made with @contextmanager that hold one (template_time, pdf_layout), which
@@ -134,8 +171,8 @@ class _Deadline:
 _OWN = frozenset(
     f.__code__
     for f in (
-        _Deadline.__enter__, _Deadline.__exit__, _GeneratorContextManager.__enter__,
-        _GeneratorContextManager.__exit__,
+        _Deadline.__enter__, _Deadline.__exit__, _Deadline._disarm, _Deadline._dropped,
+        _GeneratorContextManager.__enter__, _GeneratorContextManager.__exit__,
     )
 )  # fmt: skip
 

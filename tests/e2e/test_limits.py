@@ -293,3 +293,43 @@ def test_an_alarm_as_the_code_inside_ends_leaves_no_timer_behind(kind: str) -> N
     assert outcome in (None, LimitExceeded)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
+def _interrupt_at_call(n: int) -> Any:
+    """A profile function that raises KeyboardInterrupt as the ``n``-th function starts:
+    as Ctrl+C's handler does wherever the signal is handled."""
+    calls = [0]
+
+    def profile(_frame: Any, event: str, _arg: object) -> None:
+        if event == "call":
+            calls[0] += 1
+            if calls[0] == n:
+                raise KeyboardInterrupt  # (and Python stops calling the profile function)
+
+    return profile
+
+
+@pytest.mark.parametrize("kind", ["template", "pdf"])
+def test_a_ctrl_c_at_any_step_of_a_deadline_leaves_the_clean_up_unlimited(kind: str) -> None:
+    """Each function the setting up, the code inside and the taking down run through, in
+    turn: the clean-up after the Ctrl+C outlasts the limit, and nothing cuts it short."""
+    limits = Limits(template_seconds=0.05, pdf_seconds=0.1)
+    met = 0
+    for n in range(1, 60):
+        try:
+            with applied(limits):
+                sys.setprofile(_interrupt_at_call(n))
+                with (
+                    template_time("body.md") if kind == "template" else pdf_layout("x.pdf", limits)
+                ):
+                    pass
+                sys.setprofile(None)
+        except KeyboardInterrupt:
+            met += 1
+            sys.setprofile(None)
+            time.sleep(0.15)  # the command's clean-up, past the limit: no alarm here
+        finally:
+            sys.setprofile(None)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), n
+        assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL, n
+    assert met >= 10  # the interrupt came in as many places (the rest: none that many)
