@@ -27,11 +27,15 @@ def server_context(authority: trustme.CA, *names: str) -> ssl.SSLContext:
 class Inbox:
     """Collects what the server accepts; can refuse one address and drop the connection."""
 
-    def __init__(self, refuse: str = "", drop_after: int = 0) -> None:
+    def __init__(self, refuse: str = "", drop_after: int = 0, drop_at: str = "data") -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[list[str]] = []
         self.refuse = refuse
+        # After that many messages, the server goes away: at "data", once it has the
+        # whole of the next one (the sender cannot tell whether it went), at "rcpt",
+        # before any of it is sent.
         self.drop_after = drop_after
+        self.drop_at = drop_at
         self._arrived = threading.Condition()
 
     async def handle_RCPT(
@@ -39,11 +43,14 @@ class Inbox:
     ) -> str:
         if address == self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if self.drop_at == "rcpt" and self.drop_after and len(self.messages) >= self.drop_after:
+            server.transport.close()
+            return "421 going away"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.drop_after and len(self.messages) >= self.drop_after:
+        if self.drop_at == "data" and self.drop_after and len(self.messages) >= self.drop_after:
             server.transport.close()  # the server goes away mid-run
             return "421 going away"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)

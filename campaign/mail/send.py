@@ -2,7 +2,8 @@
 
 A letter to a minister cannot be recalled, so: nothing goes out unless asked
 (``--send``); each accepted message is logged at once in ``build/<slug>/sent.jsonl``,
-and no run ever mails a recipient the log already names.
+and no run ever mails a recipient the log already names, nor anyone a stopped run
+may have mailed (marked in the log before each message is handed over).
 """
 
 from __future__ import annotations
@@ -293,20 +294,37 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
     return message
 
 
+# A line's "state": a message about to be handed to the server, and one it certainly did
+# not take. A line without one (or with "sent") is a message the server accepted.
+SENDING, NOT_SENT, ACCEPTED = "sending", "not sent", "sent"
+
+
 class SendLog:
-    """``sent.jsonl``: one line per message the server accepted, written as it happens."""
+    """``sent.jsonl``: a line per message the server accepted, and one before each is sent.
+
+    A message is marked "sending" before it is handed over: once the server has the
+    whole of it, it may go out whatever happens next (a kill, Ctrl+C, a connection
+    lost before the answer), and a run must not send it again on a guess. A log
+    still holding such a mark, with no answer after it, refuses every run until the
+    user says which it was.
+    """
 
     def __init__(self, path: Path, letter: str = "", roles: tuple[str, ...] = ("to", "cc")) -> None:
         self.path = path
         self.letter = letter
         self.roles = roles  # the roles its entries may have: another mailing has its own
         self.sent: set[str] = set()
+        open_marks: dict[str, tuple[int, dict[str, Any]]] = {}
         if path.exists():
             for number, line in enumerate(read_text(path).splitlines(), start=1):
                 if not line.strip():
                     continue
                 try:
-                    self.sent.add(self._key(json.loads(line)))
+                    entry = json.loads(line)
+                    key = self._key(entry)
+                    state = entry.get("state", ACCEPTED)
+                    if state not in (ACCEPTED, SENDING, NOT_SENT):
+                        raise ValueError(state)
                 except (ValueError, KeyError, TypeError, AttributeError):
                     # A line cut short by a crash: that message may have gone; say so.
                     raise CampaignError(
@@ -314,6 +332,22 @@ class SendLog:
                         "  hint: check with the mail server whether that message went out, "
                         "then fix or delete the line"
                     ) from None
+                if state == SENDING:
+                    open_marks[key] = (number, entry)
+                    continue
+                open_marks.pop(key, None)
+                if state == ACCEPTED:
+                    self.sent.add(key)
+        if open_marks:
+            number, entry = min(open_marks.values(), key=lambda mark: mark[0])
+            raise CampaignError(
+                f"{display_path(path)}:{number}: the message to {entry.get('name', '')} "
+                f"<{entry['to']}> may have gone out: a run stopped while the mail server had "
+                "it; nothing was sent\n"
+                "  hint: ask the mail server's administrator, or the recipient, whether it "
+                'arrived; if it did, change "sending" to "sent" on that line; if not, delete '
+                "the line"
+            )
 
     def _key(self, entry: dict[str, Any]) -> str:
         """An entry's key, worked out from whom it went to, in any version of the log.
@@ -326,9 +360,9 @@ class SendLog:
             raise ValueError(role)
         return log_key(role, entry["to"], entry.get("letter", self.letter))
 
-    def record(self, item: Outgoing, message: EmailMessage) -> None:
-        """Append one accepted message and make sure it is on disk before going on."""
-        entry = {
+    def _line(self, item: Outgoing, message: EmailMessage, **more: str) -> dict[str, Any]:
+        return {
+            **more,
             "key": item.key,
             "role": item.role,
             "letter": item.letter,
@@ -336,11 +370,28 @@ class SendLog:
             "to": item.email,
             "name": item.name,
             "file": attached(item),
-            "sha256": hashlib.sha256(read_bytes(item.file, MAX_BINARY)).hexdigest()
-            if item.file
-            else "",
             "message_id": message["Message-ID"],
         }
+
+    def sending(self, item: Outgoing, message: EmailMessage) -> None:
+        """Mark ``item`` as about to be handed to the server, on disk before it is."""
+        self._append(self._line(item, message, state=SENDING))
+
+    def not_sent(self, item: Outgoing, message: EmailMessage, why: str) -> None:
+        """Take the mark back: the server certainly did not take the message."""
+        self._append({**self._line(item, message, state=NOT_SENT), "why": why})
+
+    def record(self, item: Outgoing, message: EmailMessage) -> None:
+        """Append one accepted message and make sure it is on disk before going on."""
+        entry = self._line(item, message)
+        entry["sha256"] = (
+            hashlib.sha256(read_bytes(item.file, MAX_BINARY)).hexdigest() if item.file else ""
+        )
+        entry["message_id"] = entry.pop("message_id")  # (the order of earlier logs' lines)
+        self._append(entry)
+        self.sent.add(item.key)
+
+    def _append(self, entry: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         with open(self.path, "a", encoding="utf-8") as log:
@@ -349,7 +400,25 @@ class SendLog:
             os.fsync(log.fileno())
         if created:  # a new file's name is on disk only once its folder is
             fsync_dir(self.path.parent)
-        self.sent.add(item.key)
+
+
+class _EndWatch:
+    """Whether the message being sent has gone to the server whole, its closing '.' line too.
+
+    smtplib hands the whole message to one ``send`` call, which either sends all of it
+    or raises; once that call has returned, the server may accept the message whatever
+    answer is lost after it.
+    """
+
+    def __init__(self, server: smtplib.SMTP) -> None:
+        self.ended = False
+        self._send = server.send
+        server.send = self._sent  # type: ignore[method-assign,assignment]
+
+    def _sent(self, data: Any) -> None:
+        self._send(data)
+        if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
+            self.ended = True
 
 
 @dataclass
@@ -454,32 +523,55 @@ def send_all(
     if not items:
         return report
     server = connect(smtp, password)
+    watch = _EndWatch(server)
     gap = 60.0 / smtp.per_minute
     last = 0.0
+
+    def not_sent(item: Outgoing, message: EmailMessage, why: str) -> None:
+        if log is not None:
+            log.not_sent(item, message, why)
+
     try:
         for item in items:
             wait = last + gap - time.monotonic()
             if last and wait > 0:
                 sleep(wait)
             message = build_message(item, sender, test_to)
+            if log is not None:
+                log.sending(item, message)
+            watch.ended = False
             try:
                 server.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
                 reason = "; ".join(
                     f"{code} {_text(text)}" for code, text in exc.recipients.values()
                 )
+                not_sent(item, message, reason)
                 report.refused.append((item, reason))
                 continue
-            except smtplib.SMTPResponseException as exc:
+            except smtplib.SMTPResponseException as exc:  # an answer: it was not taken
+                said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                not_sent(item, message, said)
                 if exc.smtp_code >= 500:
-                    report.refused.append((item, f"{exc.smtp_code} {_text(exc.smtp_error)}"))
+                    report.refused.append((item, said))
                     _reset(server)
                     continue
-                report.stopped = f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+                report.stopped = f"the server answered {said}"
                 break
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 report.stopped = f"the connection to the mail server was lost ({exc})"
+                if watch.ended:  # it had the whole message: the mark stays
+                    report.stopped += (
+                        f" after it had the whole message to {item.name} <{item.email}>, "
+                        "which may have gone out"
+                    )
+                else:
+                    not_sent(item, message, report.stopped)
                 break
+            except BaseException:  # Ctrl+C: the mark stays once the server had it all
+                if not watch.ended:
+                    not_sent(item, message, "the run was stopped before the server had it")
+                raise
             finally:
                 last = time.monotonic()
             if log is not None:

@@ -22,7 +22,7 @@ from campaign.lists.listfile import LOCK_TIMEOUT, dump_value
 from campaign.load.records import load_recipients
 from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
-from campaign.mail.send import log_key
+from campaign.mail.send import NOT_SENT, SENDING, log_key
 from campaign.model.records import Recipient
 from campaign.paths import MAX_BINARY, copy_file, fingerprint, opened, read_text, resolved
 from campaign.text.names import fold, slugify
@@ -169,9 +169,13 @@ def _sent(folder: Path) -> dict[str, dict[str, Any]]:
         try:
             entry = json.loads(line)
             role = entry.get("role") or entry["file"].split("/")[0]
-            found[log_key(role, entry["to"], entry.get("letter", folder.name))] = entry
+            key = log_key(role, entry["to"], entry.get("letter", folder.name))
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # 'campaign send' says which line is unreadable; status reports the rest
+        if entry.get("state") == NOT_SENT:  # the mark before it taken back
+            found.pop(key, None)
+        else:
+            found[key] = entry  # accepted, or marked as being sent and not answered
     return found
 
 
@@ -212,7 +216,13 @@ def status(root: Path, slug: str) -> list[str]:
     for person in (*to, *cc):
         entry = sent.get(log_key(person.role, person.email, slug)) if person.email else None
         place = posted.get((person.role, person.name))
-        if entry is not None:
+        if entry is not None and entry.get("state") == SENDING:
+            when = _when(str(entry.get("time", "")))
+            how = (
+                f"e-mail, may have gone out: a run stopped while the mail server had it, "
+                f"{when} (see sent.jsonl)"
+            )
+        elif entry is not None:
             mailed += 1
             when = _when(str(entry.get("time", "")))
             how = f"e-mail, {when} ({entry.get('file', '')})"

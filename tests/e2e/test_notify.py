@@ -89,6 +89,7 @@ def test_each_signer_gets_the_letter_with_their_line_as_printed(
             assert mark not in raw
         assert b"zoe@example.org" not in raw or message["To"] == "Zoë Zimmer <zoe@example.org>"
     log = [json.loads(x) for x in (built / "notified.jsonl").read_text().splitlines()]
+    log = [e for e in log if "state" not in e]  # the accepted ones, each marked before
     assert [(e["role"], e["to"], e["letter"], e["file"]) for e in log] == [
         ("signer", address, "test#sent", "to/ada-minister.pdf") for _, address, _ in PRINTED
     ]
@@ -119,7 +120,9 @@ def test_consent_no_and_opt_outs_are_never_mailed(signers: Path, inbox: Inbox) -
 def test_a_dropped_connection_then_resume_delivers_each_message_once(
     signers: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Inbox(drop_after=2)
+    # Lost before the third message was handed over: a loss after it is held
+    # (tests/e2e/test_send.py), as the two share the send log.
+    box = Inbox(drop_after=2, drop_at="rcpt")
     for _ in serve(monkeypatch, box):
         result = run("notify", "test", "--message", "check", "--send")
     assert result.exit_code == 1

@@ -97,7 +97,10 @@ def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> 
         "The letter and the full list of its signatories are in the attached PDF.\n\n"
         "Test Coalition\ncoalition@example.org\n"
     )
-    log = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
+    lines = [json.loads(line) for line in (out / "sent.jsonl").read_text().splitlines()]
+    # Each message marked before it is handed over, then logged once accepted.
+    assert [e.get("state") for e in lines] == ["sending", None] * 5
+    log = [e for e in lines if "state" not in e]
     assert [entry["file"] for entry in log] == [
         "to/ada-minister.pdf", "to/bo-member.pdf", "to/dee-member.pdf", "to/eve-member.pdf",
         "cc/bob-deputy.pdf",
@@ -110,15 +113,23 @@ def test_every_message_arrives_with_its_own_pdf(letters: Path, inbox: Inbox) -> 
     assert len(inbox.messages) == 5
 
 
-def test_a_dropped_connection_then_resume_mails_everyone_exactly_once(
+EVERYONE = [
+    "Ada Minister <ada@ministry.example>", "Bo Member <bo@diet.example>",
+    "Dee Member <dee@diet.example>", "Eve Member <eve@diet.example>",
+    "Bob Deputy <bob@deputy.example>",
+]  # fmt: skip
+
+
+def test_a_connection_lost_before_a_message_went_then_resume_mails_everyone_exactly_once(
     letters: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    box = Inbox(drop_after=2)
+    box = Inbox(drop_after=2, drop_at="rcpt")
     for _ in serve(monkeypatch, box):
         result = run("send", "test", "--send")
     assert result.exit_code == 1
     assert result.stdout.endswith("Sent 2 of 5 messages.\n")
     assert "Error: stopped: the connection to the mail server was lost" in result.stderr
+    assert "may have gone out" not in result.stderr
     assert "3 not sent\n  hint: run 'campaign send test --send --resume'" in result.stderr
     first_run = [m["To"] for m in box.messages]
     box2 = Inbox()
@@ -127,12 +138,109 @@ def test_a_dropped_connection_then_resume_mails_everyone_exactly_once(
         assert refused.exit_code == 1 and "pass --resume" in refused.stderr
         resumed = run("send", "test", "--send", "--resume")
     assert resumed.exit_code == 0, resumed.output
-    everyone = first_run + [m["To"] for m in box2.messages]
-    assert sorted(everyone) == sorted(
-        ["Ada Minister <ada@ministry.example>", "Bo Member <bo@diet.example>",
-         "Dee Member <dee@diet.example>", "Eve Member <eve@diet.example>",
-         "Bob Deputy <bob@deputy.example>"]
-    )  # fmt: skip
+    assert sorted(first_run + [m["To"] for m in box2.messages]) == sorted(EVERYONE)
+
+
+PENDING = (
+    "Error: build/test/sent.jsonl:{line}: the message to {who} may have gone out: a run "
+    "stopped while the mail server had it; nothing was sent\n"
+    "  hint: ask the mail server's administrator, or the recipient, whether it arrived; "
+    'if it did, change "sending" to "sent" on that line; if not, delete the line\n'
+)
+
+
+def _log_lines(letters: Path) -> list[str]:
+    return (letters / "build" / "test" / "sent.jsonl").read_text().splitlines()
+
+
+def test_a_connection_lost_after_the_server_had_a_message_holds_every_run_until_told(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It may have gone out: sending it again could mail a minister twice, so nothing is."""
+    box = Inbox(drop_after=2)  # the third message whole on the server, then no answer
+    for _ in serve(monkeypatch, box):
+        result = run("send", "test", "--send")
+    assert result.exit_code == 1
+    assert (
+        "after it had the whole message to Dee Member <dee@diet.example>, which may have "
+        "gone out; 3 not sent"
+    ) in result.stderr
+    status = run("status", "test")
+    assert (
+        "Dee Member (to): e-mail, may have gone out: a run stopped while the mail server had it"
+    ) in status.stdout
+    box2 = Inbox()
+    for _ in serve(monkeypatch, box2):
+        held = run("send", "test", "--send", "--resume")
+        assert (held.exit_code, held.stderr) == (
+            1,
+            PENDING.format(line=5, who="Dee Member <dee@diet.example>"),
+        )
+        assert box2.messages == []
+        # The server's log shows it never arrived: the user deletes the mark.
+        lines = _log_lines(letters)
+        assert json.loads(lines[4])["state"] == "sending"
+        log = letters / "build" / "test" / "sent.jsonl"
+        log.write_text("\n".join(lines[:4] + lines[5:]) + "\n")
+        resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted([m["To"] for m in box.messages + box2.messages]) == sorted(EVERYONE)
+
+
+def test_a_ctrl_c_as_the_server_says_yes_holds_the_next_run_and_mails_no_one_twice(
+    letters: Path, monkeypatch: pytest.MonkeyPatch, inbox: Inbox
+) -> None:
+    """Accepted, and the run stopped before logging it (Ctrl+C, a kill, a power cut)."""
+    from campaign.mail import send
+
+    record = send.SendLog.record
+
+    def interrupted(self: Any, item: Any, message: Any) -> None:
+        raise KeyboardInterrupt  # the server has said 250; nothing has logged it
+
+    monkeypatch.setattr(send.SendLog, "record", interrupted)
+    stopped = run("send", "test", "--send")
+    assert stopped.exit_code == 1 and stopped.stderr.endswith("Aborted!\n")
+    assert [m["To"] for m in inbox.messages] == ["Ada Minister <ada@ministry.example>"]
+    monkeypatch.setattr(send.SendLog, "record", record)
+    held = run("send", "test", "--send", "--resume")
+    assert (held.exit_code, held.stderr) == (
+        1,
+        PENDING.format(line=1, who="Ada Minister <ada@ministry.example>"),
+    )
+    # It arrived: the user says so.
+    log = letters / "build" / "test" / "sent.jsonl"
+    log.write_text(log.read_text().replace('"state": "sending"', '"state": "sent"', 1))
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(m["To"] for m in inbox.messages) == sorted(EVERYONE)
+    status = run("status", "test")
+    assert "Ada Minister (to): e-mail, " in status.stdout
+
+
+def test_a_ctrl_c_before_the_server_had_a_message_takes_its_mark_back(
+    letters: Path, monkeypatch: pytest.MonkeyPatch, inbox: Inbox
+) -> None:
+    """Stopped before the message was handed over: it did not go, and --resume sends it."""
+    import smtplib
+
+    handed = smtplib.SMTP.send_message
+    calls = []
+
+    def stopped_on_the_second(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(message["To"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return handed(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", stopped_on_the_second)
+    stopped = run("send", "test", "--send")
+    assert stopped.exit_code == 1 and stopped.stderr.endswith("Aborted!\n")
+    states = [json.loads(line).get("state") for line in _log_lines(letters)]
+    assert states == ["sending", None, "sending", "not sent"]
+    resumed = run("send", "test", "--send", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(m["To"] for m in inbox.messages) == sorted(EVERYONE)
 
 
 def test_a_refused_recipient_is_reported_and_the_rest_go_out(
@@ -267,6 +375,7 @@ def test_a_renamed_recipient_is_not_mailed_again_on_resume(letters: Path, inbox:
     log = [
         json.loads(line) for line in (letters / "build/test/sent.jsonl").read_text().splitlines()
     ]
+    log = [e for e in log if "state" not in e]  # the accepted ones
     assert [(e["key"], e["role"], e["letter"], e["file"]) for e in log][:2] == [
         ("to:ada@ministry.example:test", "to", "test", "to/ada-minister.pdf"),
         ("to:bo@diet.example:test", "to", "test", "to/bo-member.pdf"),
