@@ -9,10 +9,14 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from campaign.errors import CampaignError, display_path
+
+if TYPE_CHECKING:
+    from campaign.signon.worker import MailWorker
 
 DATABASE_HELP = (
     "SQLAlchemy URL of the database, e.g. postgresql+psycopg://user@host/db.  "
@@ -37,8 +41,25 @@ def _logging() -> None:
 
 
 def _stop_on_sigterm() -> None:
-    """SIGTERM stops as Ctrl+C does (the worker then finishes the e-mail it is sending)."""
+    """SIGTERM stops as Ctrl+C does (until the worker is sending: _stop_between_emails)."""
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def _stop_between_emails(mailer: MailWorker) -> None:
+    """Ctrl+C or SIGTERM: the worker finishes and marks the e-mail it is sending, then stops.
+
+    Raised in the middle of sending, the interrupt left an e-mail the mail server had
+    taken unmarked, and it was sent again once its claim ran out. A second one stops
+    the worker at once.
+    """
+
+    def stop(_signum: int, _frame: object) -> None:
+        if mailer.stopping:
+            raise KeyboardInterrupt
+        mailer.stop_soon()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 @click.group("signon")
@@ -199,6 +220,7 @@ def worker(ctx: click.Context, slug: str, database: str | None, parent: int | No
         alive=(lambda: os.getppid() == parent) if parent else None,
     )
     mailer.check()
+    _stop_between_emails(mailer)
     click.echo(
         f"Sending the e-mails of {slug}'s sign-on page in {display_path(root)} (Ctrl+C to stop)"
     )

@@ -84,10 +84,19 @@ class MailWorker:
 
     def stop(self) -> None:
         """Finish the e-mail being sent, then stop."""
-        self._stop.set()
-        self.wake.set()
+        self.stop_soon()
         if self._thread is not None:
             self._thread.join(timeout=90)
+
+    def stop_soon(self) -> None:
+        """Have the worker stop once the e-mail being sent is sent and marked."""
+        self._stop.set()
+        self.wake.set()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether the worker was asked to stop."""
+        return self._stop.is_set()
 
     def run(self) -> None:
         """Send until stopped."""
@@ -134,6 +143,8 @@ class MailWorker:
         done: list[int] = []  # sent, not yet marked so: marked a few at a time
         try:
             for number, mail in enumerate(batch):
+                if self._stop.is_set():
+                    break  # the rest stays claimed, for a worker to take over later
                 try:
                     message = self.message(mail)
                 except ValueError as exc:  # an address or subject no e-mail can carry
@@ -153,9 +164,11 @@ class MailWorker:
                         self._failed(rest, "not tried: the connection was lost", retry=True)
                     return sent
         finally:
-            hang_up(server)
+            # Marked first: a server slow to say goodbye must not cost the marks (the
+            # worker is killed a minute after it is asked to stop).
             if done:
                 self.store.sent(done)
+            hang_up(server)
         return sent
 
     def _failed(self, mail: Mail, reason: str, retry: bool) -> None:

@@ -1,0 +1,86 @@
+"""The sign-on page's mail worker, stopped while the mail server has an e-mail whole.
+
+``signon serve`` stops its worker with SIGTERM each time it stops. The worker took it
+as Ctrl+C, raised in the middle of sending: an e-mail the mail server had taken was
+never marked sent, and went out again once its claim ran out (a second confirmation
+e-mail to the same signer). Now it finishes and marks that e-mail, then stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from signonharness import Client, _column, serve, submission, succeeded, use_smtp
+from smtpbox import Inbox, listening
+
+
+class _HeldInbox(Inbox):
+    """Takes the whole of each message, and answers only once let go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = threading.Event()
+        self.go = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.arrived.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.go.wait, 60)
+        answer: str = await super().handle_DATA(server, session, envelope)
+        return answer
+
+
+def _mail_worker(serving: int) -> int:
+    """The ``signon worker`` process ``serve`` (``serving``) started."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == serving and b"worker" in command and b"signon" in command:
+            return int(stat.parent.name)
+    raise AssertionError("no mail worker")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_worker_stopped_while_the_server_has_an_email_sends_it_once_and_marks_it(
+    example: Path,
+) -> None:
+    inbox = _HeldInbox()
+    with listening(inbox) as controller:
+        use_smtp(example, controller.port)
+        server = serve(example)
+        try:
+            client = Client(server)
+            form = client.page()
+            fields = submission(0, form, tag="stop")
+            assert succeeded(*client.sign(form, fields))
+            client.close()
+            assert inbox.arrived.wait(60), server.log()  # the whole e-mail is on the server
+            worker = _mail_worker(server.process.pid)
+            os.kill(worker, signal.SIGTERM)  # as serve does when it stops
+            time.sleep(1)  # time enough to be cut short, as it was
+            assert _alive(worker), "the worker stopped before the server answered"
+            inbox.go.set()
+            deadline = time.monotonic() + 60
+            while _alive(worker) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not _alive(worker), "the worker did not stop once the e-mail was sent"
+        finally:
+            inbox.go.set()
+            server.stop()
+    assert [m["To"] for m in inbox.messages] == [fields["email"]]
+    sent = _column(example, "", "SELECT recipient FROM outbox WHERE sent IS NOT NULL")
+    assert sent == [fields["email"]], server.log()
