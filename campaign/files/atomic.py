@@ -52,6 +52,36 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     fsync_dir(path.parent)
 
 
+def create_atomic(path: Path, data: bytes | str) -> bool:
+    """Make ``path`` holding ``data`` whole, unless it exists; whether this call made it.
+
+    Written beside it first, then linked into place, which fails where a file is
+    there already: no process ever sees it half written, or empty (a key made with
+    O_EXCL and then written was left empty by a Ctrl+C in between, and refused for
+    ever after), and of two at once one makes it and the other reads it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    _remove_dead_temporaries(path)
+    fd, tmp = _temporary(path)  # private (mkstemp's 0600) and locked while written
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+    return True
+
+
 def remove_atomic(path: Path) -> None:
     """Remove a file :func:`write_atomic` wrote, with what its writers killed half way left."""
     path.unlink(missing_ok=True)

@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaign.errors import CampaignError
-from campaign.files.atomic import read_regular
+from campaign.files.atomic import create_atomic, read_regular
 from campaign.signon import form
 from campaign.signon.letter import LetterPage, load_page
 from campaign.signon.store import Store, Submission, Unavailable, default_url
@@ -127,16 +127,9 @@ def secret_key(root: Path) -> str:
     folder = private_folder(root)
     path = folder / "secret_key"
     if not path.exists():
-        # O_EXCL: two instances starting at once must end with one key, not two.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_urlsafe(48) + "\n")
-                out.flush()
-                os.fsync(out.fileno())
+        # Two instances starting at once end with one key, not two, and none reads it
+        # half written.
+        create_atomic(path, secrets.token_urlsafe(48) + "\n")
     # Only a file: a FIFO planted in a workspace handed over must not hang the page.
     kept = read_regular(path, 4096)
     key = kept.decode("ascii", "replace").strip() if kept is not None else ""

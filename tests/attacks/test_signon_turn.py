@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +92,40 @@ def test_a_link_planted_as_the_database_is_refused(tmp_path: Path) -> None:
         "  hint: remove the link, or name the database with --database"
     )
     assert not outside.exists()
+
+
+def _interrupt_at_call(n: int) -> Any:
+    """A profile function raising KeyboardInterrupt as the ``n``-th function starts."""
+    calls = [0]
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        if event == "call":
+            calls[0] += 1
+            if calls[0] == n:
+                raise KeyboardInterrupt
+
+    return profile
+
+
+def test_a_ctrl_c_while_the_key_is_made_leaves_no_key_or_a_whole_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted at each function it calls in turn: made with O_EXCL and then written,
+    a Ctrl+C in between left an empty key that every later start refused."""
+    monkeypatch.delenv("CAMPAIGN_SECRET_KEY", raising=False)
+    interrupted = 0
+    for n in range(1, 80):
+        workspace = tmp_path / str(n)
+        workspace.mkdir()
+        try:
+            sys.setprofile(_interrupt_at_call(n))
+            secret_key(workspace)
+        except KeyboardInterrupt:
+            interrupted += 1
+        finally:
+            sys.setprofile(None)
+        made = workspace / ".campaign" / "secret_key"
+        assert not made.exists() or len(made.read_text().strip()) >= 32, n  # never empty
+        key = secret_key(workspace)  # started again: a key, whole
+        assert len(key) >= 32 and secret_key(workspace) == key
+    assert interrupted >= 20
