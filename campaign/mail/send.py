@@ -14,11 +14,13 @@ import functools
 import hashlib
 import json
 import os
+import signal
 import smtplib
 import ssl
+import threading
 import time
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -299,6 +301,26 @@ def build_message(item: Outgoing, sender: str, test_to: str = "") -> EmailMessag
 SENDING, NOT_SENT, ACCEPTED = "sending", "not sent", "sent"
 
 
+def log_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The send log's lines that hold something, with their numbers.
+
+    Split at line feeds alone: a server's answer kept in a line may hold a character
+    Python also breaks lines at (U+2028), which would cut the line in two. A mark an
+    editor put at the start (a BOM) is no part of the first line.
+    """
+    for number, line in enumerate(read_text(path, "utf-8-sig").split("\n"), start=1):
+        if line.strip():
+            yield number, line
+
+
+def state_of(entry: dict[str, Any]) -> str:
+    """A line's state (ACCEPTED for a line of none, as earlier logs' are); ValueError if unknown."""
+    state = entry.get("state", ACCEPTED)
+    if state not in (ACCEPTED, SENDING, NOT_SENT):
+        raise ValueError(state)
+    return str(state)
+
+
 class SendLog:
     """``sent.jsonl``: a line per message the server accepted, and one before each is sent.
 
@@ -316,15 +338,11 @@ class SendLog:
         self.sent: set[str] = set()
         open_marks: dict[str, tuple[int, dict[str, Any]]] = {}
         if path.exists():
-            for number, line in enumerate(read_text(path).splitlines(), start=1):
-                if not line.strip():
-                    continue
+            for number, line in log_lines(path):
                 try:
                     entry = json.loads(line)
                     key = self._key(entry)
-                    state = entry.get("state", ACCEPTED)
-                    if state not in (ACCEPTED, SENDING, NOT_SENT):
-                        raise ValueError(state)
+                    state = state_of(entry)
                 except (ValueError, KeyError, TypeError, AttributeError):
                     # A line cut short by a crash: that message may have gone; say so.
                     raise CampaignError(
@@ -342,8 +360,8 @@ class SendLog:
             number, entry = min(open_marks.values(), key=lambda mark: mark[0])
             raise CampaignError(
                 f"{display_path(path)}:{number}: the message to {entry.get('name', '')} "
-                f"<{entry['to']}> may have gone out: a run stopped while the mail server had "
-                "it; nothing was sent\n"
+                f"<{entry['to']}> may have gone out: a run stopped while sending it; "
+                "nothing was sent\n"
                 "  hint: ask the mail server's administrator, or the recipient, whether it "
                 'arrived; if it did, change "sending" to "sent" on that line; if not, delete '
                 "the line"
@@ -403,12 +421,16 @@ class SendLog:
 
 
 class _EndWatch:
-    """Whether the message being sent has gone to the server whole, its closing '.' line too.
+    """Whether the message being sent may be whole on the server: its closing '.' line begun.
 
-    smtplib hands the whole message to one ``send`` call, which either sends all of it
-    or raises; once that call has returned, the server may accept the message whatever
-    answer is lost after it.
+    smtplib hands the whole message to one ``send`` call. It is sent here in two: all
+    but the closing line, then, once ``ended`` says so, that line. Without those three
+    bytes the server cannot take the message, so a stop before them (a Ctrl+C, which
+    Python raises even after the last byte of a send went out) is a message not sent;
+    from them on, it may have gone, whatever answer is lost after.
     """
+
+    _CLOSING = b".\r\n"
 
     def __init__(self, server: smtplib.SMTP) -> None:
         self.ended = False
@@ -416,9 +438,12 @@ class _EndWatch:
         server.send = self._sent  # type: ignore[method-assign,assignment]
 
     def _sent(self, data: Any) -> None:
-        self._send(data)
-        if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
-            self.ended = True
+        if not (isinstance(data, bytes) and data.endswith(b"\r\n" + self._CLOSING)):
+            self._send(data)
+            return
+        self._send(data[: -len(self._CLOSING)])
+        self.ended = True
+        self._send(self._CLOSING)
 
 
 @dataclass
@@ -531,57 +556,89 @@ def send_all(
         if log is not None:
             log.not_sent(item, message, why)
 
-    try:
-        for item in items:
-            wait = last + gap - time.monotonic()
-            if last and wait > 0:
-                sleep(wait)
-            message = build_message(item, sender, test_to)
-            if log is not None:
-                log.sending(item, message)
-            watch.ended = False
-            try:
-                server.send_message(message)
-            except smtplib.SMTPRecipientsRefused as exc:
-                reason = "; ".join(
-                    f"{code} {_text(text)}" for code, text in exc.recipients.values()
-                )
-                not_sent(item, message, reason)
-                report.refused.append((item, reason))
-                continue
-            except smtplib.SMTPResponseException as exc:  # an answer: it was not taken
-                said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
-                not_sent(item, message, said)
-                if exc.smtp_code >= 500:
-                    report.refused.append((item, said))
-                    _reset(server)
-                    continue
-                report.stopped = f"the server answered {said}"
-                break
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                report.stopped = f"the connection to the mail server was lost ({exc})"
-                if watch.ended:  # it had the whole message: the mark stays
-                    report.stopped += (
-                        f" after it had the whole message to {item.name} <{item.email}>, "
-                        "which may have gone out"
+    polite = False  # whether to say goodbye: not after a stop in the middle of a message
+    with _stopped_as_ctrl_c():
+        try:
+            for item in items:
+                wait = last + gap - time.monotonic()
+                if last and wait > 0:
+                    sleep(wait)
+                message = build_message(item, sender, test_to)
+                watch.ended = False
+                try:
+                    if log is not None:
+                        log.sending(item, message)
+                except BaseException:  # stopped, or the disk full, while marking: not sent
+                    with contextlib.suppress(OSError):
+                        not_sent(item, message, "the run stopped before sending it")
+                    raise
+                try:
+                    server.send_message(message)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    reason = "; ".join(
+                        f"{code} {_text(text)}" for code, text in exc.recipients.values()
                     )
+                    not_sent(item, message, reason)
+                    report.refused.append((item, reason))
+                    continue
+                except smtplib.SMTPResponseException as exc:  # an answer: it was not taken
+                    said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                    not_sent(item, message, said)
+                    if exc.smtp_code >= 500:
+                        report.refused.append((item, said))
+                        _reset(server)
+                        continue
+                    report.stopped = f"the server answered {said}"
+                    break
+                except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                    report.stopped = f"the connection to the mail server was lost ({exc})"
+                    if watch.ended:  # it may have the whole message: the mark stays
+                        report.stopped += (
+                            f" after it had the whole message to {item.name} <{item.email}>, "
+                            "which may have gone out"
+                        )
+                    else:
+                        not_sent(item, message, report.stopped)
+                    break
+                except BaseException:  # Ctrl+C: the mark stays once the message may be whole
+                    if not watch.ended:
+                        not_sent(item, message, "the run stopped before the server had all of it")
+                    raise
+                finally:
+                    last = time.monotonic()
+                if log is not None:
+                    log.record(item, message)
+                report.sent.append(item)
+                on_sent(item)
+            polite = True
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                # A QUIT in the middle of a message is read as its text, and answered by
+                # nobody: the run waited out the connection's minute.
+                if polite:
+                    server.quit()
                 else:
-                    not_sent(item, message, report.stopped)
-                break
-            except BaseException:  # Ctrl+C: the mark stays once the server had it all
-                if not watch.ended:
-                    not_sent(item, message, "the run was stopped before the server had it")
-                raise
-            finally:
-                last = time.monotonic()
-            if log is not None:
-                log.record(item, message)
-            report.sent.append(item)
-            on_sent(item)
-    finally:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            server.quit()
+                    server.close()
     return report
+
+
+@contextlib.contextmanager
+def _stopped_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a terminal closed) stop a run as Ctrl+C does, its log kept right.
+
+    Left to their default, they ended the process wherever it was: a message marked as
+    being sent, and never sent, held every later run.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    taken = (signal.SIGTERM, signal.SIGHUP)
+    before = {number: signal.signal(number, signal.default_int_handler) for number in taken}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def _reset(server: smtplib.SMTP) -> None:

@@ -22,7 +22,7 @@ from campaign.lists.listfile import LOCK_TIMEOUT, dump_value
 from campaign.load.records import load_recipients
 from campaign.load.replies import LOG_FILE, LOG_HEADER, LogEntry, load_log
 from campaign.load.schema import close_match
-from campaign.mail.send import NOT_SENT, SENDING, log_key
+from campaign.mail.send import NOT_SENT, SENDING, log_key, log_lines, state_of
 from campaign.model.records import Recipient
 from campaign.paths import MAX_BINARY, copy_file, fingerprint, opened, read_text, resolved
 from campaign.text.names import fold, slugify
@@ -165,14 +165,15 @@ def _sent(folder: Path) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     if not path.exists():
         return found
-    for line in read_text(path, "utf-8").splitlines():
+    for _, line in log_lines(path):  # read as 'campaign send' reads it
         try:
             entry = json.loads(line)
             role = entry.get("role") or entry["file"].split("/")[0]
             key = log_key(role, entry["to"], entry.get("letter", folder.name))
+            state = state_of(entry)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # 'campaign send' says which line is unreadable; status reports the rest
-        if entry.get("state") == NOT_SENT:  # the mark before it taken back
+        if state == NOT_SENT:  # the mark before it taken back
             found.pop(key, None)
         else:
             found[key] = entry  # accepted, or marked as being sent and not answered
@@ -219,7 +220,7 @@ def status(root: Path, slug: str) -> list[str]:
         if entry is not None and entry.get("state") == SENDING:
             when = _when(str(entry.get("time", "")))
             how = (
-                f"e-mail, may have gone out: a run stopped while the mail server had it, "
+                f"e-mail, may have gone out: a run stopped while sending it, "
                 f"{when} (see sent.jsonl)"
             )
         elif entry is not None:
