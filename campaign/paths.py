@@ -170,11 +170,12 @@ def opened(path: Path | str, limit: int = MAX_READ) -> Iterator[tuple[io.Buffere
     fd = open_fd(path)
     try:
         size = check_regular(fd, path, limit)
-        handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
-    with handle:
+    # From here the file object owns the descriptor: closed here too, a Ctrl+C inside
+    # fdopen closed it twice (EBADF, a traceback, or another file's descriptor closed).
+    with os.fdopen(fd, "rb") as handle:
         yield handle, size
 
 

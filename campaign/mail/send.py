@@ -402,22 +402,30 @@ class SendLog:
     def record(self, item: Outgoing, message: EmailMessage) -> None:
         """Append one accepted message and make sure it is on disk before going on."""
         entry = self._line(item, message)
-        entry["sha256"] = (
-            hashlib.sha256(read_bytes(item.file, MAX_BINARY)).hexdigest() if item.file else ""
-        )
+        # The PDF's hash from the message itself: what was sent, and no file read again
+        # between the server's yes and its line in the log.
+        pdfs = [part.get_content() for part in message.iter_attachments()]
+        entry["sha256"] = hashlib.sha256(pdfs[0]).hexdigest() if item.file and pdfs else ""
         entry["message_id"] = entry.pop("message_id")  # (the order of earlier logs' lines)
         self._append(entry)
         self.sent.add(item.key)
 
     def _append(self, entry: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        with open(self.path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
-        if created:  # a new file's name is on disk only once its folder is
-            fsync_dir(self.path.parent)
+        # A Ctrl+C (a second one, say) waits until the line is on disk: cut short, a
+        # line taking a mark back was lost, and a message not sent was held as sent.
+        held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
+            with open(self.path, "a", encoding="utf-8") as log:
+                log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                log.flush()
+                os.fsync(log.fileno())
+            if created:  # a new file's name is on disk only once its folder is
+                fsync_dir(self.path.parent)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class _EndWatch:
@@ -434,8 +442,27 @@ class _EndWatch:
 
     def __init__(self, server: smtplib.SMTP) -> None:
         self.ended = False
+        self.answered = False  # a reply with a code read after the closing line
+        self._heard = False  # a reply read after it, whatever it was
         self._send = server.send
+        self._reply = server.getreply
         server.send = self._sent  # type: ignore[method-assign,assignment]
+        server.getreply = self._replied  # type: ignore[method-assign]
+
+    def start(self) -> None:
+        """A new message: nothing of it sent, nothing answered."""
+        self.ended = self.answered = self._heard = False
+
+    def _replied(self) -> tuple[int, bytes]:
+        # Only the first reply after the closing line is the message's: smtplib sends an
+        # RSET after a refusal, whose "250" says nothing of it.
+        first, self._heard = self.ended and not self._heard, self._heard or self.ended
+        code, text = self._reply()
+        if first:
+            # smtplib says -1 for a reply without a code, and raises its own 500 for one
+            # too long to read: neither is the server's answer to the message.
+            self.answered = 200 <= code <= 599
+        return code, text
 
     def _sent(self, data: Any) -> None:
         if not (isinstance(data, bytes) and data.endswith(b"\r\n" + self._CLOSING)):
@@ -564,7 +591,7 @@ def send_all(
                 if last and wait > 0:
                     sleep(wait)
                 message = build_message(item, sender, test_to)
-                watch.ended = False
+                watch.start()
                 try:
                     if log is not None:
                         log.sending(item, message)
@@ -583,6 +610,12 @@ def send_all(
                     continue
                 except smtplib.SMTPResponseException as exc:  # an answer: it was not taken
                     said = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                    if watch.ended and not watch.answered:  # unless it could not be read
+                        report.stopped = (
+                            f"the mail server's answer to the message to {item.name} "
+                            f"<{item.email}> could not be read ({said}); it may have gone out"
+                        )
+                        break
                     not_sent(item, message, said)
                     if exc.smtp_code >= 500:
                         report.refused.append((item, said))
@@ -632,7 +665,8 @@ def _stopped_as_ctrl_c() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    taken = (signal.SIGTERM, signal.SIGHUP)
+    # Only where the default would end the process: one ignored (nohup) stays so.
+    taken = [n for n in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(n) == signal.SIG_DFL]
     before = {number: signal.signal(number, signal.default_int_handler) for number in taken}
     try:
         yield

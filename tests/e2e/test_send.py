@@ -221,22 +221,31 @@ def test_a_ctrl_c_as_the_server_says_yes_holds_the_next_run_and_mails_no_one_twi
     assert "Ada Minister (to): e-mail, " in status.stdout
 
 
+def _before_each_message(monkeypatch: pytest.MonkeyPatch, first: Callable[[], None]) -> None:
+    """Call ``first`` as each message is about to be handed to the server."""
+    import smtplib
+
+    handed = smtplib.SMTP.send_message
+
+    def watched(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
+        first()
+        return handed(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", watched)
+
+
 def test_a_ctrl_c_before_the_server_had_a_message_takes_its_mark_back(
     letters: Path, monkeypatch: pytest.MonkeyPatch, inbox: Inbox
 ) -> None:
     """Stopped before the message was handed over: it did not go, and --resume sends it."""
-    import smtplib
+    calls: list[str] = []
 
-    handed = smtplib.SMTP.send_message
-    calls = []
-
-    def stopped_on_the_second(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(message["To"])
+    def stopped_on_the_second() -> None:
+        calls.append("")
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return handed(self, message, *args, **kwargs)
 
-    monkeypatch.setattr(smtplib.SMTP, "send_message", stopped_on_the_second)
+    _before_each_message(monkeypatch, stopped_on_the_second)
     stopped = run("send", "test", "--send")
     assert stopped.exit_code == 1 and stopped.stderr.endswith("Aborted!\n")
     states = [json.loads(line).get("state") for line in _log_lines(letters)]
@@ -587,3 +596,54 @@ def test_the_log_is_read_at_line_feeds_alone_and_alike_by_send_and_status(tmp_pa
     said = str(unreadable.value).split("\n")[0]
     assert said.endswith("test/sent.jsonl:2: unreadable line in the send log")
     assert _sent(folder)["to:ada@ministry.example:test"]["state"] == "sending"
+
+
+class _UnreadableAnswer(Inbox):
+    """Takes each message, then answers without a code, as smtplib cannot read."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await super().handle_DATA(server, session, envelope)
+        return "OK queued as 1"
+
+
+def test_an_answer_that_cannot_be_read_after_the_whole_message_holds_the_next_run(
+    letters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """smtplib reads it as an error of its own (-1, or 500 for a line too long): taken for
+    the server's refusal, the message it had taken was logged 'not sent' (found by attack)."""
+    box = _UnreadableAnswer()
+    for _ in serve(monkeypatch, box):
+        stopped = run("send", "test", "--send")
+        assert stopped.exit_code == 1
+        assert (
+            "the mail server's answer to the message to Ada Minister <ada@ministry.example> "
+            "could not be read (-1 ueued as 1); it may have gone out; 5 not sent"
+        ) in stopped.stderr
+        held = run("send", "test", "--send", "--resume")
+    assert (held.exit_code, held.stderr) == (
+        1,
+        PENDING.format(line=1, who="Ada Minister <ada@ministry.example>"),
+    )
+    assert [m["To"] for m in box.messages] == ["Ada Minister <ada@ministry.example>"]
+
+
+def test_sigterm_and_sighup_stop_a_run_as_ctrl_c_unless_ignored(
+    letters: Path, monkeypatch: pytest.MonkeyPatch, inbox: Inbox
+) -> None:
+    """Under nohup, SIGHUP stays ignored: taken over, a closed terminal stopped the run."""
+    import signal
+
+    seen: list[tuple[object, object]] = []
+    _before_each_message(
+        monkeypatch,
+        lambda: seen.append((signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP))),
+    )
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        result = run("send", "test", "--send", "--limit", "1")
+        after = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    assert result.exit_code == 0, result.output
+    assert seen == [(signal.default_int_handler, signal.SIG_IGN)]
+    assert after == (signal.SIG_DFL, signal.SIG_IGN)
