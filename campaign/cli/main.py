@@ -22,6 +22,7 @@ from campaign.errors import (
     display_path,
     echo_problems,
 )
+from campaign.model import stops
 from campaign.model.records import NONE, VARIANTS, SignatureList
 from campaign.paths import NotAFile
 
@@ -86,9 +87,13 @@ class _Commands(click.Group):
         return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a file found to be a pipe or a device where it is read is said."""
+        """Run the command; a file found to be a pipe or a device where it is read is said.
+
+        SIGTERM and SIGHUP stop every command as Ctrl+C does (model/stops.py).
+        """
         try:
-            return super().invoke(ctx)
+            with stops.as_ctrl_c():
+                return super().invoke(ctx)
         except NotAFile as exc:
             # Where no check before the read looked at the file: said at its path, as
             # any problem is. Nothing was written, as every output is written whole.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from campaign.errors import CampaignError, display_path
+from campaign.model import stops
 
 if TYPE_CHECKING:
     from campaign.signon.worker import MailWorker
@@ -40,13 +41,8 @@ def _logging() -> None:
     )
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops as Ctrl+C does (until the worker is sending: _stop_between_emails)."""
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-
-
 def _stop_between_emails(mailer: MailWorker) -> None:
-    """Ctrl+C or SIGTERM: the worker finishes and marks the e-mail it is sending, then stops.
+    """A stop (Ctrl+C, SIGTERM, SIGHUP): the worker finishes the e-mail it is sending, then stops.
 
     Raised in the middle of sending, the interrupt left an e-mail the mail server had
     taken unmarked, and it was sent again once its claim ran out. A second one stops
@@ -58,8 +54,9 @@ def _stop_between_emails(mailer: MailWorker) -> None:
             raise KeyboardInterrupt
         mailer.stop_soon()
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    for number in stops.STOPS:
+        if signal.getsignal(number) != signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(number, stop)
 
 
 @click.group("signon")
@@ -204,7 +201,6 @@ def worker(ctx: click.Context, slug: str, database: str | None, parent: int | No
 
     root = _root(ctx)
     _logging()
-    _stop_on_sigterm()
     if parent:
         # Beside its server on the same CPUs: the page's answers go first, the e-mails
         # (queued, and a few seconds late at worst) take the time left.

@@ -33,23 +33,13 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     What an earlier writer of ``path`` killed half way left beside it is removed first
     (:func:`_remove_dead_temporaries`), so no caller has to remember to.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    _remove_dead_temporaries(path)
-    fd, tmp = _temporary(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.chmod(tmp, _mode_for(path))
-            os.replace(tmp, path)  # still locked: a sweeper never takes a live one
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    # The rename is only on disk once the folder is: without this, a power cut can
-    # bring back the old file (or no file) after the command said it was written.
-    fsync_dir(path.parent)
+
+    def replace(tmp: str) -> bool:
+        os.chmod(tmp, _mode_for(path))
+        os.replace(tmp, path)
+        return True
+
+    _written_beside(path, data, replace)
 
 
 def create_atomic(path: Path, data: bytes | str) -> bool:
@@ -58,8 +48,24 @@ def create_atomic(path: Path, data: bytes | str) -> bool:
     Written beside it first, then linked into place, which fails where a file is
     there already: no process ever sees it half written, or empty (a key made with
     O_EXCL and then written was left empty by a Ctrl+C in between, and refused for
-    ever after), and of two at once one makes it and the other reads it.
+    ever after), and of two at once one makes it and the other reads it. It keeps
+    the temporary file's mode, mkstemp's 0600: private.
     """
+
+    def link(tmp: str) -> bool:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return True
+
+    return _written_beside(path, data, link)
+
+
+def _written_beside(path: Path, data: bytes | str, place: Callable[[str], bool]) -> bool:
+    """``data`` written whole beside ``path``, then ``place(temporary)``: whether it placed it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     _remove_dead_temporaries(path)
@@ -69,17 +75,15 @@ def create_atomic(path: Path, data: bytes | str) -> bool:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                return False
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+            placed = place(tmp)  # still locked: a sweeper never takes a live one
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_dir(path.parent)
-    return True
+    if placed:
+        # The new name is only on disk once the folder is: without this, a power cut
+        # can bring back the old file (or no file) after the command said it was written.
+        fsync_dir(path.parent)
+    return placed
 
 
 def remove_atomic(path: Path) -> None:

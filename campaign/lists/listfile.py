@@ -691,9 +691,11 @@ def _read_apart(
         status = 1
         try:
             os.close(readable)
-            # Ctrl+C reaches the terminal's whole group: the parent handles it, and
-            # kills the child; the child ends with the parent in any case.
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # Ctrl+C and a closed terminal's SIGHUP reach the terminal's whole group:
+            # the parent handles them, and kills the child; the child ends with the
+            # parent in any case.
+            for number in (signal.SIGINT, signal.SIGHUP):
+                signal.signal(number, signal.SIG_IGN)
             end_with_parent()
             found: list[Problem] = []
             kept: list[Kept] | None = [] if keep is not None else None

@@ -14,10 +14,8 @@ import functools
 import hashlib
 import json
 import os
-import signal
 import smtplib
 import ssl
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +34,7 @@ from campaign.compose.templating import TemplateFailed, load_template, render, s
 from campaign.errors import CampaignError, Problem, ProblemsFound, display_path
 from campaign.files.atomic import fsync_dir
 from campaign.load.schema import ascii_domain
+from campaign.model import stops
 from campaign.model.records import SECURITIES, Recipient, Smtp
 from campaign.paths import MAX_BINARY, read_bytes, read_text
 from campaign.text.typography import typeset_text
@@ -413,9 +412,7 @@ class SendLog:
     def _append(self, entry: dict[str, Any]) -> None:
         # A Ctrl+C (a second one, say) waits until the line is on disk: cut short, a
         # line taking a mark back was lost, and a message not sent was held as sent.
-        held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-        before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        try:
+        with stops.held():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
             with open(self.path, "a", encoding="utf-8") as log:
@@ -424,8 +421,6 @@ class SendLog:
                 os.fsync(log.fileno())
             if created:  # a new file's name is on disk only once its folder is
                 fsync_dir(self.path.parent)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class _EndWatch:
@@ -584,7 +579,7 @@ def send_all(
             log.not_sent(item, message, why)
 
     polite = False  # whether to say goodbye: not after a stop in the middle of a message
-    with _stopped_as_ctrl_c():
+    with stops.as_ctrl_c():
         try:
             for item in items:
                 wait = last + gap - time.monotonic()
@@ -653,26 +648,6 @@ def send_all(
                 else:
                     server.close()
     return report
-
-
-@contextlib.contextmanager
-def _stopped_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM and SIGHUP (a terminal closed) stop a run as Ctrl+C does, its log kept right.
-
-    Left to their default, they ended the process wherever it was: a message marked as
-    being sent, and never sent, held every later run.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    # Only where the default would end the process: one ignored (nohup) stays so.
-    taken = [n for n in (signal.SIGTERM, signal.SIGHUP) if signal.getsignal(n) == signal.SIG_DFL]
-    before = {number: signal.signal(number, signal.default_int_handler) for number in taken}
-    try:
-        yield
-    finally:
-        for number, handler in before.items():
-            signal.signal(number, handler)
 
 
 def _reset(server: smtplib.SMTP) -> None:

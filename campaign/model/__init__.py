@@ -2,6 +2,7 @@
 
 ``records`` holds the records (settings, letters, recipients, signatories);
 ``fields`` the table of every signatory and recipient field, which the rest derive
-from; ``limits`` the limits on time and memory and how they are applied. May import
+from; ``limits`` the limits on time and memory and how they are applied; ``stops``
+how a command stops (Ctrl+C, SIGTERM, SIGHUP) and what a stop waits for. May import
 errors only.
 """

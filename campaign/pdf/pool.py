@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from campaign.errors import CampaignError
+from campaign.model import stops
 from campaign.model.limits import DEFAULT, LimitExceeded, Limits, end_with_parent, output_name
 
 # A worker is replaced after this many jobs, so memory WeasyPrint keeps (caches,
@@ -280,7 +281,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
     global _pools
-    with _terminated_as_interrupted():
+    with stops.as_ctrl_c():
         with _pools_lock:
             _pools += 1
         pool = None
@@ -288,7 +289,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
             # Started whole before a Ctrl+C or SIGTERM takes effect: cut short, a worker
             # forked but never handed its start would wait for it for ever, and with it
             # the server, which ends only once every process it forked has let go of it.
-            with _signals_held(), _no_folder_on_path():
+            with stops.held(), _no_folder_on_path():
                 _start_server()
                 pool = _WatchedPool(
                     jobs,
@@ -299,7 +300,7 @@ def workers(jobs: int, separate: bool = False) -> Iterator[Workers]:
             yield _Pool(pool)
             pool.close()
         finally:
-            with _signals_held():  # a second Ctrl+C must not cut the stopping short
+            with stops.held():  # a second Ctrl+C must not cut the stopping short
                 try:
                     if pool is not None:
                         pool.stop()
@@ -339,11 +340,13 @@ def _worker_started() -> None:
     """Each worker's start: Ctrl+C is the build's to handle, and the worker ends with the build.
 
     Ctrl+C reaches every process of the terminal's group; the build stops the workers
-    itself, and a worker interrupted on its own would print its traceback. Should the
-    build be killed outright (SIGKILL, nothing of it runs), the fork server ends as its
-    connection closes, and the kernel then ends each worker.
+    itself, and a worker interrupted on its own would print its traceback. A closed
+    terminal's SIGHUP reaches the whole group too; SIGTERM is the pool's own way to stop
+    a worker. Should the build be killed outright (SIGKILL, nothing of it runs), the
+    fork server ends as its connection closes, and the kernel then ends each worker.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_IGN)
     end_with_parent()
     # The server lives while any process holds the pipe that keeps it alive, and it hands
     # each worker an end of it, for processes the worker might start; ours start none.
@@ -384,16 +387,16 @@ def server_started(wanted: bool) -> Iterator[None]:
     context.set_forkserver_preload(list(PRELOAD))
     # SIGTERM stops the command as Ctrl+C does from now on, not only once a pool is open:
     # killed outright, the build would leave the server importing, its output held open.
-    with _terminated_as_interrupted():
+    with stops.as_ctrl_c():
         try:
             # Counted as soon as it is started, so that it is stopped below.
-            with _signals_held(), _pools_lock:
+            with stops.held(), _pools_lock:
                 _pools += 1
                 _warm = True
                 _start_server()  # started; it imports on its own
             yield
         finally:
-            with _signals_held():
+            with stops.held():
                 _unwarm()
 
 
@@ -436,12 +439,16 @@ def _start_server() -> None:
     once its imports are done: interrupted in them, it would print their traceback. A
     blocked signal stays blocked across exec, until the server ignores it (which drops
     it); this process takes a Ctrl+C that came meanwhile once it is unblocked here.
+    A closed terminal's SIGHUP reaches the group too, and neither the server nor the
+    resource tracker ever handles it: both start with it blocked, and it stays so. (It
+    killed them, while this process stopped as on Ctrl+C: their deaths said as errors.)
     """
     with _no_folder_on_path():
-        # The resource tracker first: starting it unblocks SIGINT on its way out.
-        multiprocessing.resource_tracker.ensure_running()
-        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
         try:
+            # The resource tracker first: starting it unblocks SIGINT on its way out.
+            multiprocessing.resource_tracker.ensure_running()
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             multiprocessing.forkserver.ensure_running()
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
@@ -472,38 +479,3 @@ def _stop_server() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     server._stop()
-
-
-@contextmanager
-def _terminated_as_interrupted() -> Iterator[None]:
-    """SIGTERM stops the build as Ctrl+C does, so that its workers are stopped too."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach the main thread only
-        return
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until this block is done, then take effect."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    # A handler, not a signal mask: a mask holds for this thread alone, and the
-    # kernel may hand the signal to any of the pool's threads.
-    previous = {n: signal.signal(n, lambda n, _: caught.append(n)) for n in _STOPPING}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if caught:
-            signal.raise_signal(caught[0])
-
-
-_STOPPING = (signal.SIGINT, signal.SIGTERM)

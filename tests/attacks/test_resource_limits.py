@@ -250,15 +250,18 @@ def test_a_worker_killed_in_the_middle_of_a_build_is_a_clean_error_at_once(
     assert sorted(p.name for p in (minimal / "build").iterdir()) == []  # no staging left
 
 
-@pytest.mark.parametrize("how", ["ctrl+c", "sigterm"])
+@pytest.mark.parametrize("how", ["ctrl+c", "sigterm", "sighup"])
 def test_a_build_stopped_in_the_middle_leaves_no_process_and_no_file(
     minimal: Path, how: str
 ) -> None:
-    """Ctrl+C (SIGINT to the terminal's whole group) or SIGTERM to the build alone."""
+    """Ctrl+C (SIGINT to the terminal's whole group), SIGTERM to the build alone, or a
+    closed terminal (SIGHUP to the whole group: it killed the build and its workers)."""
     build = _long_build(minimal)
     _a_worker(build)
     if how == "ctrl+c":
         os.killpg(build.pid, signal.SIGINT)
+    elif how == "sighup":
+        os.killpg(build.pid, signal.SIGHUP)
     else:
         os.kill(build.pid, signal.SIGTERM)
     stderr = _ended(build)

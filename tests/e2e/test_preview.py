@@ -67,10 +67,10 @@ class Served:
             return exc.code, exc.read()
 
 
-def stop(process: subprocess.Popen[str]) -> int:
-    """Ctrl+C, as a user stops it; returns the exit status."""
+def stop(process: subprocess.Popen[str], number: int = signal.SIGINT) -> int:
+    """Ctrl+C, as a user stops it (or another signal); returns the exit status."""
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(number)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -485,10 +485,16 @@ def test_help_names_the_options() -> None:
         assert option in result.stdout
 
 
-def test_ctrl_c_stops_it_cleanly(example: Path, serve: Callable[..., Served]) -> None:
+@pytest.mark.parametrize(
+    "number", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl+c", "sigterm", "sighup"]
+)
+def test_ctrl_c_sigterm_or_a_closed_terminal_stops_it_cleanly(
+    example: Path, serve: Callable[..., Served], number: int
+) -> None:
+    """SIGTERM and SIGHUP are a stop as Ctrl+C is (model/stops.py): they killed it."""
     served = serve(example)
     assert served.get("/version") == (200, b"1")
-    assert stop(served.process) == 0
+    assert stop(served.process, number) == 0
     assert "Traceback" not in served.stderr.read_text()
     assert "Aborted" not in served.stderr.read_text()
 

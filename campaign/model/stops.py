@@ -1,0 +1,84 @@
+"""How a command stops: Ctrl+C, SIGTERM and SIGHUP alike, and the work a stop waits for.
+
+A command is stopped by Ctrl+C, by SIGTERM (``kill``, a service manager, a CI job
+cancelled) or by SIGHUP (its terminal closed). Left to their defaults, the last two
+ended the process wherever it was: a pool's workers and fork server left running, a
+message marked as being sent and never sent. Here the three are one stop, a
+``KeyboardInterrupt``, that the code's ``finally`` blocks see and finish cleanly.
+
+Some work must not be cut short by a stop: starting and stopping a pool of workers,
+a line written to a log. ``held`` makes a stop wait until such a block is done.
+Signals reach the main thread only: elsewhere both are no-ops.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# The signals that stop a command, Ctrl+C's first.
+STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def as_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the block as Ctrl+C does, where they would end the process.
+
+    Only where their handler is the default: one ignored (``nohup`` ignores SIGHUP) or
+    handled by the caller stays so; nested blocks therefore change nothing.
+    """
+    if not _main_thread():
+        yield
+        return
+    taken = [n for n in STOPS[1:] if signal.getsignal(n) == signal.SIG_DFL]
+    before: dict[signal.Signals, Any] = {}
+    try:
+        # Each handler noted before it is changed: a stop in the middle of this loop
+        # leaves none changed and not restored.
+        for number in taken:
+            before[number] = signal.getsignal(number)
+            signal.signal(number, signal.default_int_handler)
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """A stop that comes during the block waits until the block is done, then takes effect.
+
+    A handler per signal, not a signal mask: a mask holds for this thread alone, and
+    the kernel may hand the signal to any thread (a pool's own threads, say). A signal
+    ignored stays ignored.
+    """
+    if not _main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def catch(number: int, _frame: object) -> None:
+        caught.append(number)
+
+    before: dict[signal.Signals, Any] = {}
+    try:
+        for number in STOPS:
+            handler = signal.getsignal(number)
+            if handler != signal.SIG_IGN:
+                before[number] = handler
+                signal.signal(number, catch)
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+        if caught:
+            # Raised again under the handler it had: Ctrl+C's KeyboardInterrupt, or
+            # the default's end of the process where nobody took the signal over.
+            signal.raise_signal(caught[0])
