@@ -192,6 +192,7 @@ class Mail:
     subject: str
     body: str
     attempts: int
+    claimed: dt.datetime | None = None  # when this worker claimed it (Store.claim)
 
 
 _FIELDS = (
@@ -732,10 +733,28 @@ class Store:
                 )
             }
         return [
-            Mail(row.id, row.recipient, row.subject, row.body, row.attempts)
+            Mail(row.id, row.recipient, row.subject, row.body, row.attempts, moment)
             for row in rows
             if row.id in took
         ]
+
+    def release(self, mails: list[Mail]) -> None:
+        """Let go of claimed e-mails not tried: due for any worker now, not in five minutes.
+
+        Only a claim that is still this worker's: one that ran out meanwhile may be
+        another worker's now, and freed it would be sent twice.
+        """
+        with self._transaction(writing=True) as c:
+            for mail in mails:
+                c.execute(
+                    update(outbox)
+                    .where(
+                        outbox.c.id == mail.id,
+                        outbox.c.sent.is_(None),
+                        outbox.c.claimed == mail.claimed,
+                    )
+                    .values(claimed=None)
+                )
 
     def sent(self, idents: list[int]) -> None:
         """The server accepted these e-mails."""

@@ -144,7 +144,10 @@ class MailWorker:
         try:
             for number, mail in enumerate(batch):
                 if self._stop.is_set():
-                    break  # the rest stays claimed, for a worker to take over later
+                    # The rest let go now: left claimed, no worker took them for five
+                    # minutes (CLAIM_TIMEOUT), as after every restart of the server.
+                    self.store.release(batch[number:])
+                    break
                 try:
                     message = self.message(mail)
                 except ValueError as exc:  # an address or subject no e-mail can carry

@@ -3,7 +3,9 @@
 ``signon serve`` stops its worker with SIGTERM each time it stops. The worker took it
 as Ctrl+C, raised in the middle of sending: an e-mail the mail server had taken was
 never marked sent, and went out again once its claim ran out (a second confirmation
-e-mail to the same signer). Now it finishes and marks that e-mail, then stops.
+e-mail to the same signer). Now it finishes and marks that e-mail, then stops. The
+e-mails it had claimed with it, and not tried, it lets go of: they waited five minutes
+for their claim to run out, after every restart of the server.
 """
 
 from __future__ import annotations
@@ -13,11 +15,19 @@ import os
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from signonharness import Client, _column, serve, submission, succeeded, use_smtp
 from smtpbox import Inbox, listening
+from smtpbox import serve as serve_smtp
+
+from campaign.signon.app import state_of
+from campaign.signon.worker import MailWorker
+
+from signonpage import opened, sign
 
 
 class _HeldInbox(Inbox):
@@ -84,3 +94,31 @@ def test_a_worker_stopped_while_the_server_has_an_email_sends_it_once_and_marks_
     assert [m["To"] for m in inbox.messages] == [fields["email"]]
     sent = _column(example, "", "SELECT recipient FROM outbox WHERE sent IS NOT NULL")
     assert sent == [fields["email"]], server.log()
+
+
+def test_a_worker_stopped_in_a_batch_lets_go_of_the_rest_at_once(
+    sending: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
+    inbox = _HeldInbox()
+    with contextmanager(serve_smtp)(monkeypatch, inbox), opened(sending) as app:
+        client = app.test_client()
+        for n in range(3):
+            answer = sign(client, name=f"Signer Number{n}", email=f"signer{n}@example.org")
+            assert answer.status_code == 200
+        state = state_of(app)
+        worker = MailWorker(state.store, state.page.mail_settings(), "")
+        counted: list[int] = []
+        sending_thread = threading.Thread(target=lambda: counted.append(worker.send_due()))
+        sending_thread.start()
+        try:
+            assert inbox.arrived.wait(60)  # the first of the batch of three is on the server
+            worker.stop_soon()
+        finally:
+            inbox.go.set()
+            sending_thread.join(60)
+        assert counted == [1]
+        # The next worker (the server started again) sends the two others now.
+        after = MailWorker(state.store, state.page.mail_settings(), "")
+        assert after.send_due() == 2
+    assert sorted(m["To"] for m in inbox.messages) == [f"signer{n}@example.org" for n in range(3)]
