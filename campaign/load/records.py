@@ -447,16 +447,36 @@ def load_signature_list(
     f = Fields(data, path, problems, path.name)
     f.known(("signatories",))
     entries = []
+    shared: dict[Any, Any] = {}
     for line, item in f.items("signatories", required=not allow_empty):
-        entries.append(read_signatory(item, line, path, problems))
+        entries.append(read_signatory(item, line, path, problems, shared))
     return SignatureList(path.stem, path, tuple(entries))
 
 
-def read_signatory(item: LineDict, line: int, path: Path, problems: list[Problem]) -> Signatory:
-    """One entry of a sign-on list, its fields and the rules between them checked."""
+_SHARED = (str, dt.date)  # the types of value read_signatory shares between entries
+
+
+def read_signatory(
+    item: LineDict,
+    line: int,
+    path: Path,
+    problems: list[Problem],
+    shared: dict[Any, Any] | None = None,
+) -> Signatory:
+    """One entry of a sign-on list, its fields and the rules between them checked.
+
+    With ``shared``, a value equal to one an entry before had (a group, a country, a
+    day) is that entry's object: one object for all, however long the list.
+    """
     s = Fields(item, path, problems, entry_called(item, "signatory", "signatory"))
     s.known(SIGNATORY_KEYS)
-    entry = Signatory(line=line, **read_fields(s, table.SIGNATORY))
+    values = read_fields(s, table.SIGNATORY)
+    if shared is not None:
+        for key, value in values.items():
+            # Texts and days only (no two of which are equal), a name being its own.
+            if key != "name" and type(value) in _SHARED:
+                values[key] = shared.setdefault(value, value)
+    entry = Signatory(line=line, **values)
     if entry.withdrawn is not None and entry.status != "withdrawn" and "status" not in s.failed:
         # Who withdrew never prints: a day of withdrawal beside 'signed' must not print them.
         s.error(
