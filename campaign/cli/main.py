@@ -87,13 +87,9 @@ class _Commands(click.Group):
         return super().get_command(ctx, self.aliases.get(cmd_name, cmd_name))
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a file found to be a pipe or a device where it is read is said.
-
-        SIGTERM and SIGHUP stop every command as Ctrl+C does (model/stops.py).
-        """
+        """Run the command; a file found to be a pipe or a device where it is read is said."""
         try:
-            with stops.as_ctrl_c():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except NotAFile as exc:
             # Where no check before the read looked at the file: said at its path, as
             # any problem is. Nothing was written, as every output is written whole.
@@ -605,5 +601,11 @@ cli.add_command(signon)
 
 
 def main() -> None:
-    """Entry point of the ``campaign`` console script."""
-    cli(obj={})
+    """Entry point of the ``campaign`` console script.
+
+    Ctrl+C, SIGTERM and SIGHUP stop every command alike, once (model/stops.py): here,
+    around the whole process's work, "Aborted!" included, and not in a command run
+    inside another program (a test's), whose signals are that program's.
+    """
+    with stops.command():
+        cli(obj={})

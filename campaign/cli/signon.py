@@ -195,35 +195,38 @@ def worker(ctx: click.Context, slug: str, database: str | None, parent: int | No
     For deployments that run the page under another WSGI server, or several
     instances with 'serve --no-worker': one worker (or more) per database.
     """
-    from campaign.signon.letter import load_page
-    from campaign.signon.store import Store, default_url
-    from campaign.signon.worker import MailWorker
-
     root = _root(ctx)
     _logging()
     if parent:
         # Beside its server on the same CPUs: the page's answers go first, the e-mails
         # (queued, and a few seconds late at worst) take the time left.
         os.nice(5)
-    page = load_page(root, slug)
-    store = Store(database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root))
-    store.prepare()
-    mailer = MailWorker(
-        store,
-        page.mail_settings(),
-        os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
-        threading.Event(),
-        alive=(lambda: os.getppid() == parent) if parent else None,
-    )
-    mailer.check()
-    _stop_between_emails(mailer)
-    click.echo(
-        f"Sending the e-mails of {slug}'s sign-on page in {display_path(root)} (Ctrl+C to stop)"
-    )
+    store: Store | None = None
     try:
+        from campaign.signon.letter import load_page
+        from campaign.signon.store import Store, default_url
+        from campaign.signon.worker import MailWorker
+
+        page = load_page(root, slug)
+        store = Store(database or os.environ.get("CAMPAIGN_DATABASE") or default_url(root))
+        store.prepare()
+        mailer = MailWorker(
+            store,
+            page.mail_settings(),
+            os.environ.get("CAMPAIGN_SMTP_PASSWORD", ""),
+            threading.Event(),
+            alive=(lambda: os.getppid() == parent) if parent else None,
+        )
+        mailer.check()
+        _stop_between_emails(mailer)
+        click.echo(
+            f"Sending the e-mails of {slug}'s sign-on page in {display_path(root)} (Ctrl+C to stop)"
+        )
         mailer.run()
     except KeyboardInterrupt:
-        pass
+        pass  # stopped, as a service is, whether it had begun sending or not
     finally:
-        store.close()
+        stops.done()  # its work is over: a stop that comes as it ends is too late
+        if store is not None:
+            store.close()
     click.echo("Stopped.")

@@ -8,7 +8,13 @@ message marked as being sent and never sent. Here the three are one stop, a
 
 Some work must not be cut short by a stop: starting and stopping a pool of workers,
 a line written to a log. ``held`` makes a stop wait until such a block is done.
-Signals reach the main thread only: elsewhere both are no-ops.
+
+``command`` is the command line's: a command stops once. A stop that comes while it
+is stopping (its clean-up under way) is let go, as is one once the command is over
+and the process only exits; so is one once the command has written what it was
+asked for (``done``), which it then reports, rather than "Aborted!". Left to their
+defaults, they killed the process as it said "Aborted!" (exit status 143, not 1).
+Signals reach the main thread only: elsewhere all of these are no-ops.
 """
 
 from __future__ import annotations
@@ -25,6 +31,61 @@ STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
+
+
+# The command under way (``command``): whether it is stopping already, or done.
+_state = {"active": False, "stopping": False, "done": False}
+
+
+def _stop(_number: int, _frame: object) -> None:
+    """A stop: the first raises KeyboardInterrupt; one while stopping or done is let go."""
+    if _state["stopping"] or _state["done"]:
+        return
+    _state["stopping"] = True
+    raise KeyboardInterrupt
+
+
+def _default(number: int) -> bool:
+    """Whether ``number``'s handler is the one it starts with: Python's, for SIGINT."""
+    handler = signal.getsignal(number)
+    if number == signal.SIGINT:
+        return handler is signal.default_int_handler
+    return handler == signal.SIG_DFL
+
+
+@contextmanager
+def command() -> Iterator[None]:
+    """The whole of a command: each stop signal left at its default stops it once.
+
+    On the way out every one of them is ignored: the process only exits.
+    """
+    if not _main_thread():
+        yield
+        return
+    _state.update(active=True, stopping=False, done=False)
+    taken: list[signal.Signals] = []
+    try:
+        for number in STOPS:
+            if _default(number):
+                signal.signal(number, _stop)
+                taken.append(number)
+        yield
+    finally:
+        _state["active"] = False
+        for number in taken:
+            signal.signal(number, signal.SIG_IGN)
+
+
+def done() -> None:
+    """What the command was asked for is done: a stop from now on is too late.
+
+    In a command (``command``), whoever handles a stop (a handler of the command's
+    own too) no longer does: every stop signal is ignored from now on.
+    """
+    _state["done"] = True
+    if _state["active"] and _main_thread():
+        for number in STOPS:
+            signal.signal(number, signal.SIG_IGN)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import signal
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -99,6 +100,25 @@ def _quiet_when_orphaned(*args: Any) -> None:
         os._exit(0)
 
 
+# The threads of our pools that start replacement workers (_quiet_when_server_gone).
+_replacing: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_excepthook = threading.excepthook
+
+
+def _quiet_when_server_gone(args: Any) -> None:
+    """A pool's thread that cannot start a replacement worker ends without a word.
+
+    A stop sent to the whole process group (SIGTERM from a service manager, say)
+    ends the fork server and the workers while this process stops as on Ctrl+C: the
+    pool's thread, starting replacements meanwhile, met the server gone in the middle
+    of its answer and printed an EOFError's traceback before "Aborted!". A job that
+    waits for a worker not replaced sees the dead one instead (``dead``), and says so.
+    """
+    if args.thread in _replacing and isinstance(args.exc_value, (EOFError, OSError)):
+        return
+    _excepthook(args)
+
+
 class _WatchedPool(multiprocessing.pool.Pool):
     """A pool that remembers every worker it starts, so that one that dies is noticed.
 
@@ -120,6 +140,11 @@ class _WatchedPool(multiprocessing.pool.Pool):
         # Pool starts its workers (and later their replacements) through self.Process.
         self.Process = process  # type: ignore[method-assign,assignment]
         super().__init__(*args, **kwargs)
+        _replacing.add(self._worker_handler)  # type: ignore[attr-defined]
+        if threading.excepthook is not _quiet_when_server_gone:
+            global _excepthook
+            _excepthook = threading.excepthook
+            threading.excepthook = _quiet_when_server_gone
 
     def dead(self) -> str:
         """How the first worker that did not end normally ended, or ''."""

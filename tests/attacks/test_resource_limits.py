@@ -271,6 +271,29 @@ def test_a_build_stopped_in_the_middle_leaves_no_process_and_no_file(
     assert sorted(p.name for p in (minimal / "build").iterdir()) == []
 
 
+def test_stops_that_keep_coming_stop_a_build_once(minimal: Path) -> None:
+    """A stop, then others of every kind every 10 ms until it has exited: each came as
+    it cleaned up, said "Aborted!" or exited, where SIGTERM and SIGHUP, back at their
+    defaults, killed it (exit status 143 or 129, not 1)."""
+    build = _long_build(minimal)
+    _a_worker(build)
+    os.kill(build.pid, signal.SIGTERM)
+    kinds = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT]
+    sent = 0
+    while build.poll() is None and sent < 3000:  # 30 s
+        try:
+            os.kill(build.pid, kinds[sent % 3])
+        except ProcessLookupError:
+            break
+        sent += 1
+        time.sleep(0.01)
+    stderr = _ended(build)
+    assert build.returncode == 1, stderr
+    assert stderr.endswith("\nAborted!\n"), stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in (minimal / "build").iterdir()) == []
+
+
 def test_a_memory_limit_too_small_to_lay_out_a_letter_is_refused(
     minimal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

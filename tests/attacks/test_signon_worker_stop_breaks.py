@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -122,3 +124,46 @@ def test_a_worker_stopped_in_a_batch_lets_go_of_the_rest_at_once(
         after = MailWorker(state.store, state.page.mail_settings(), "")
         assert after.send_due() == 2
     assert sorted(m["To"] for m in inbox.messages) == [f"signer{n}@example.org" for n in range(3)]
+
+
+def _catches(pid: int, number: int) -> bool:
+    """Whether process ``pid`` has a handler of its own for signal ``number``."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (number - 1) & 1)
+    return False
+
+
+def test_a_worker_stopped_as_it_starts_says_stopped_and_ends_with_status_0(
+    workspace: Path,
+) -> None:
+    """A stop before it sends (its imports, its database) and more stops as it ends.
+
+    It said "Aborted!" with exit status 1 (a service manager's stop taken for a
+    failure), or was killed by a stop that came as it exited.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "campaign", "signon", "worker", "test"],
+        cwd=workspace,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not _catches(process.pid, signal.SIGTERM):  # the command line has taken it
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    # Into its own start (the page's modules imported, its database opened), past the
+    # command line's few milliseconds of choosing the command.
+    time.sleep(0.2)
+    for _ in range(300):  # a stop every 10 ms until it has ended (3 s)
+        if process.poll() is not None:
+            break
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.01)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out[-9:]) == (0, "Stopped.\n"), err
+    assert "Traceback" not in err
+    assert "Aborted" not in err

@@ -81,6 +81,16 @@ SCRIPT = textwrap.dedent(
                     (idle,) = [w for w in children(server) if w != taken]
                     os.kill(idle, signal.SIGKILL)
                     job.result()
+                elif way == "server gone as a worker is replaced":
+                    # A stop to the whole group ends the server as the pool's thread
+                    # starts a replacement for a worker it ended: the server's answer cut.
+                    def cut(fds):
+                        raise EOFError("unexpected EOF")
+
+                    multiprocessing.forkserver.connect_to_new_process = cut
+                    job, taken = busy(pool, mark)
+                    os.kill(taken, signal.SIGKILL)
+                    job.result()
                 elif way == "busy worker killed":
                     job, taken = busy(pool, mark)
                     os.kill(taken, signal.SIGKILL)
@@ -119,6 +129,11 @@ SCRIPT = textwrap.dedent(
         ),
         (
             "busy worker killed",
+            "WorkerDied: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
+            "nothing was written",
+        ),
+        (
+            "server gone as a worker is replaced",
             "WorkerDied: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
             "nothing was written",
         ),

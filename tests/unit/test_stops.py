@@ -5,9 +5,11 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from campaign.lists import listfile
 from campaign.model import stops
 
 
@@ -94,3 +96,87 @@ def test_outside_the_main_thread_both_do_nothing() -> None:
     thread.start()
     thread.join()
     assert seen == [signal.SIG_DFL]
+
+
+@pytest.fixture
+def _restored() -> Iterator[None]:
+    """A command's block ignores every stop on its way out: put back after the test."""
+    before = {n: signal.getsignal(n) for n in stops.STOPS}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    for number, handler in before.items():
+        signal.signal(number, handler)
+
+
+@pytest.mark.usefixtures("_restored")
+def test_a_command_stops_once_and_ignores_every_stop_on_its_way_out() -> None:
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt), stops.command():
+        try:
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("not reached")
+        finally:
+            # Its clean-up: another stop, of any kind, lets it finish.
+            for number in stops.STOPS:
+                signal.raise_signal(number)
+            steps.append("cleaned up")
+    assert steps == ["cleaned up"]
+    assert [signal.getsignal(n) for n in stops.STOPS] == [signal.SIG_IGN] * 3
+    signal.raise_signal(signal.SIGTERM)  # the process only exits now: nothing happens
+
+
+@pytest.mark.usefixtures("_restored")
+def test_a_command_that_has_written_what_it_was_asked_is_not_stopped() -> None:
+    with stops.command():
+        with stops.held():
+            signal.raise_signal(signal.SIGINT)  # as the file is written
+            stops.done()
+        signal.raise_signal(signal.SIGHUP)  # as it says what it did
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with pytest.raises(KeyboardInterrupt), stops.command():  # the next command starts afresh
+        signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.usefixtures("_restored")
+def test_a_command_leaves_an_ignored_signal_and_one_taken_over_alone() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    def own(_number: int, _frame: object) -> None:
+        seen.append(_number)
+
+    seen: list[int] = []
+    signal.signal(signal.SIGINT, own)
+    with stops.command():
+        signal.raise_signal(signal.SIGHUP)
+        signal.raise_signal(signal.SIGINT)
+    assert seen == [signal.SIGINT]
+    assert signal.getsignal(signal.SIGINT) is own
+    assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+
+
+@pytest.mark.usefixtures("_restored")
+def test_a_stop_once_a_list_is_written_is_too_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sig add`` said "Aborted!" (exit status 1) of an entry it had written whole."""
+    path = tmp_path / "signatories" / "people.yaml"
+    path.parent.mkdir()
+    path.write_text("signatories:\n  - name: Ada Lovelace\n    type: individual\n    group: intl\n")
+    write = listfile.write_atomic
+
+    def then_a_stop(target: Path, data: bytes | str) -> None:
+        write(target, data)
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(listfile, "write_atomic", then_a_stop)
+    steps: list[str] = []
+    with stops.command():
+        listed = listfile.ListFile.load(path)
+        listed.add({"name": "Grace Hopper", "type": "individual", "group": "intl"})
+        try:
+            listed.save()
+            steps.append("said what it did")
+        except KeyboardInterrupt:  # (as a failure of this test, not the end of the run)
+            steps.append("Aborted!")
+    assert steps == ["said what it did"]
+    assert "  - name: Grace Hopper\n" in path.read_text()
