@@ -554,6 +554,16 @@ def processes(where: int, leader: int) -> list[int]:
     return found
 
 
+def stops_as_in_a_terminal() -> None:
+    """A child's Ctrl+C, SIGTERM and SIGHUP at their defaults, as a terminal gives them.
+
+    For ``preexec_fn``: whatever ran the tests may have left them ignored (``nohup``
+    ignores SIGHUP, a shell's background job SIGINT), and a child keeps what is ignored.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def run_alone(command: list[str], timeout: float = 120) -> tuple[str, str, int]:
     """``command`` in a session of its own: what it printed and how it ended.
 
@@ -561,7 +571,12 @@ def run_alone(command: list[str], timeout: float = 120) -> tuple[str, str, int]:
     hold the pipes, and this would wait until ``timeout``), and checks none is left.
     """
     run = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=stops_as_in_a_terminal,
     )
     try:
         out, err = run.communicate(timeout=timeout)

@@ -25,6 +25,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from smtpbox import Inbox, listening, text_of
 
+from conftest import stops_as_in_a_terminal
+
 SLUG = "japan-hrc-2020"
 LIST = "japan-hrc-2020"
 LINK = re.compile(r"https?://[^\s<>\"]+/(confirm|withdraw)/[^\s<>\"]+")
@@ -147,8 +149,9 @@ def serve(
         text=True,
         env={**os.environ, **(env or {})},
         cwd=workspace,  # not a checkout, whose campaign/ would shadow the installed one
-        # SIGINT and SIGTERM as in a terminal, even when the tests run in the background.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # Ctrl+C, SIGTERM and SIGHUP as in a terminal, even when the tests run in the
+        # background or under nohup.
+        preexec_fn=stops_as_in_a_terminal,
         start_new_session=True,  # its own process group: kill() reaches every process
     )
     assert process.stdout is not None

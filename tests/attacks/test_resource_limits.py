@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import processes, run, snapshot
+from conftest import processes, run, snapshot, stops_as_in_a_terminal
 
 HINT = "  hint: no letter needs anything this big: look for a repetition that runs away\n"
 SUMMARY = "Error: 1 problem in 1 file; nothing was written\n"
@@ -193,6 +193,7 @@ def _long_build(minimal: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # a process group of its own, as a terminal gives a command
+        preexec_fn=stops_as_in_a_terminal,
     )
 
 

@@ -29,6 +29,7 @@ from smtpbox import serve as serve_smtp
 from campaign.signon.app import state_of
 from campaign.signon.worker import MailWorker
 
+from conftest import stops_as_in_a_terminal
 from signonpage import opened, sign
 
 
@@ -149,6 +150,7 @@ def test_a_worker_stopped_as_it_starts_says_stopped_and_ends_with_status_0(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=stops_as_in_a_terminal,
     )
     deadline = time.monotonic() + 30
     while not _catches(process.pid, signal.SIGTERM):  # the command line has taken it

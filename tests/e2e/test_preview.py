@@ -30,7 +30,14 @@ from campaign.paper.envelopes import page_geometry
 from campaign.preview.server import ASSETS, MAX_CONNECTIONS, Preview, inject
 from campaign.preview.watching import Watcher
 
-from conftest import body_text, chromium, pdf_text, run, text_while_loading
+from conftest import (
+    body_text,
+    chromium,
+    pdf_text,
+    run,
+    stops_as_in_a_terminal,
+    text_while_loading,
+)
 
 SLUG = "japan-hrc-2020"
 WIDTH, HEIGHT = 1200, 1600
@@ -92,9 +99,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             stdout=subprocess.PIPE,
             stderr=stderr.open("w"),
             text=True,
-            # Ctrl+C as in a terminal, even when the tests run in the background
-            # (where a shell ignores SIGINT, and children inherit that).
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            # Ctrl+C, SIGTERM and SIGHUP as in a terminal, even when the tests run in
+            # the background or under nohup.
+            preexec_fn=stops_as_in_a_terminal,
         )
         started.append(process)
         assert process.stdout is not None
