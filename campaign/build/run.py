@@ -39,6 +39,7 @@ from campaign.files.atomic import (
     write_atomic,
     write_staged,
 )
+from campaign.model import stops
 from campaign.model.limits import Limits, applied, output_name
 from campaign.model.timings import phase
 from campaign.paths import MAX_BINARY, read_bytes, read_text
@@ -1014,6 +1015,7 @@ def build(
                             raise ProblemsFoundLate(found) from None
             made = [_finish(s, tick) for s in staged]
             _remove_gone_letters(out, plans[0].bundle.root / "letters")
+            stops.done()  # every letter in place: a stop now is too late, and not said
         finally:
             for each in staged:  # stopped short: a thread making print.pdf stops too
                 each.early.abandon()

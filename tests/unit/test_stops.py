@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from campaign.build import run as run_module
+from campaign.cli.main import main
 from campaign.lists import listfile
 from campaign.model import stops
 
@@ -180,3 +184,28 @@ def test_a_stop_once_a_list_is_written_is_too_late(
             steps.append("Aborted!")
     assert steps == ["said what it did"]
     assert "  - name: Grace Hopper\n" in path.read_text()
+
+
+@pytest.mark.usefixtures("_restored")
+def test_a_stop_once_a_build_has_put_every_letter_in_place_is_too_late(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "Aborted!" (exit status 1) of a build whose files were all made."""
+    monkeypatch.chdir(minimal)
+    monkeypatch.setattr(sys, "argv", ["campaign", "build", "--jobs", "1"])
+    build = run_module.build
+
+    def then_a_stop(*args: Any, **kwargs: Any) -> Any:  # as it says what it made
+        made = build(*args, **kwargs)
+        signal.raise_signal(signal.SIGTERM)
+        return made
+
+    monkeypatch.setattr(run_module, "build", then_a_stop)
+    with pytest.raises(SystemExit) as ended:
+        try:
+            main()
+        except KeyboardInterrupt:  # (as a failure of this test, not the end of the run)
+            pytest.fail("the stop was raised")
+    assert ended.value.code == 0
+    assert "Aborted!" not in capsys.readouterr().err
+    assert (minimal / "build" / "test" / "to" / "ada-minister.pdf").exists()
