@@ -442,10 +442,10 @@ def preview(ctx: click.Context, slug: str, port: int, pdf: bool, no_open: bool) 
         url = server.start(port)
     except KeyboardInterrupt:
         return
-    click.echo(f"Previewing {slug} at {url} (Ctrl+C to stop)")
-    if not no_open:
-        webbrowser.open(url)
     try:
+        click.echo(f"Previewing {slug} at {url} (Ctrl+C to stop)")
+        if not no_open:
+            webbrowser.open(url)  # (a text browser runs here, until it is quit)
         server.wait()
     except KeyboardInterrupt:
         pass
@@ -604,8 +604,9 @@ def main() -> None:
     """Entry point of the ``campaign`` console script.
 
     Ctrl+C, SIGTERM and SIGHUP stop every command alike, once (model/stops.py): here,
-    around the whole process's work, "Aborted!" included, and not in a command run
-    inside another program (a test's), whose signals are that program's.
+    around the whole process's work, "Aborted!" included. The process's own: on its
+    way out the three are ignored for good. A program that runs a command inside
+    itself (a test) calls ``cli``, which leaves its signals alone.
     """
     with stops.command():
         cli(obj={})

@@ -13,6 +13,7 @@ import click
 
 from campaign.errors import CampaignError, ProblemsFound, display_path, echo_problems, shown
 from campaign.model import fields as table
+from campaign.model import stops
 from campaign.model.fields import PRIVATE_FIELDS, SIGNATORY
 from campaign.model.records import STATUSES, TYPES
 
@@ -61,6 +62,9 @@ def _reporting() -> Iterator[None]:
 
 
 def _show(outcome: Any) -> None:
+    # Done: a stop that comes as it is said is too late, and was said as "Aborted!" of
+    # a list that was changed.
+    stops.done()
     echo_problems(outcome.problems)
     for line in [*outcome.changes, *outcome.notes]:
         click.echo(line)
@@ -538,7 +542,7 @@ def pull(
 
     from campaign.signon.pull import letters_using, no_letter
     from campaign.signon.pull import pull as pull_signatures
-    from campaign.signon.store import Store, default_url
+    from campaign.signon.store import Store, Unavailable, default_url
 
     root = _root(ctx)
     path = _existing(ctx, name)
@@ -562,8 +566,15 @@ def pull(
         store.prepare()
         with _reporting():
             done = pull_signatures(store, path, letters, approve, dry_run)
+    except Unavailable as exc:
+        # Pulled again, nothing is added twice: what the list holds is found in it.
+        raise CampaignError(
+            f"the sign-on database did not answer in time ({exc})\n"
+            f"  hint: run 'campaign sig pull {name}' again; nothing is added twice"
+        ) from None
     finally:
         store.close()
+    stops.done()  # the list written and the database told: a stop now is too late
     echo_problems(done.problems)
     for line in [*done.changes, *done.notes]:
         click.echo(line)

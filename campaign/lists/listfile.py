@@ -30,7 +30,6 @@ from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, check_duplicates, load_signature_list
 from campaign.load.yamlfile import collector_paused
-from campaign.model import stops
 from campaign.model.limits import end_with_parent
 from campaign.model.records import Signatory, SignatureList
 from campaign.paths import read_bytes
@@ -446,11 +445,7 @@ class ListFile:
             if problems:
                 raise ProblemsFound(problems)
         raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
-        # Written, the command has done what it was asked: a stop that comes now is
-        # too late, and was said as "Aborted!" of a change that was made.
-        with stops.held():
-            write_atomic(self.path, raw)
-            stops.done()
+        write_atomic(self.path, raw)
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes
             remembered.keep(self.path, raw, reading)
 

@@ -679,7 +679,14 @@ def deliver(server: smtplib.SMTP, message: EmailMessage) -> tuple[str, str]:
     return SENT, ""
 
 
-def hang_up(server: smtplib.SMTP) -> None:
-    """Close a connection politely, whatever state it is in."""
+def hang_up(server: smtplib.SMTP, politely: bool = True) -> None:
+    """Close a connection, whatever state it is in: with a goodbye, or without one.
+
+    Not politely after a stop in the middle of a message: a QUIT there is read as its
+    text, and answered by nobody, the sender waiting out the connection's minute.
+    """
     with contextlib.suppress(smtplib.SMTPException, OSError):
-        server.quit()
+        if politely:
+            server.quit()
+        else:
+            server.close()

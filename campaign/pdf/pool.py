@@ -100,21 +100,26 @@ def _quiet_when_orphaned(*args: Any) -> None:
         os._exit(0)
 
 
-# The threads of our pools that start replacement workers (_quiet_when_server_gone).
-_replacing: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+# The threads of our pools that start replacement workers, each with the error that
+# ended it, if one did (_replacement_failed).
+_replacing: weakref.WeakKeyDictionary[threading.Thread, BaseException | None] = (
+    weakref.WeakKeyDictionary()
+)
 _excepthook = threading.excepthook
 
 
-def _quiet_when_server_gone(args: Any) -> None:
-    """A pool's thread that cannot start a replacement worker ends without a word.
+def _replacement_failed(args: Any) -> None:
+    """A pool's thread that cannot start a replacement worker: kept, not printed.
 
-    A stop sent to the whole process group (SIGTERM from a service manager, say)
-    ends the fork server and the workers while this process stops as on Ctrl+C: the
-    pool's thread, starting replacements meanwhile, met the server gone in the middle
-    of its answer and printed an EOFError's traceback before "Aborted!". A job that
-    waits for a worker not replaced sees the dead one instead (``dead``), and says so.
+    Printed, it was a traceback from a thread, and nothing more: the pool then had a
+    worker fewer, and a job waiting for one waited until its time limit (ten minutes)
+    and blamed the memory. The job that waits now says why (``unstartable``). A stop
+    sent to the whole process group (SIGTERM from a service manager, say) ends the
+    fork server with the workers as this process stops: the traceback came before
+    "Aborted!", and now nothing does.
     """
-    if args.thread in _replacing and isinstance(args.exc_value, (EOFError, OSError)):
+    if args.thread in _replacing:
+        _replacing[args.thread] = args.exc_value
         return
     _excepthook(args)
 
@@ -140,11 +145,20 @@ class _WatchedPool(multiprocessing.pool.Pool):
         # Pool starts its workers (and later their replacements) through self.Process.
         self.Process = process  # type: ignore[method-assign,assignment]
         super().__init__(*args, **kwargs)
-        _replacing.add(self._worker_handler)  # type: ignore[attr-defined]
-        if threading.excepthook is not _quiet_when_server_gone:
+        _replacing[self._worker_handler] = None  # type: ignore[attr-defined]
+        if threading.excepthook is not _replacement_failed:
             global _excepthook
             _excepthook = threading.excepthook
-            threading.excepthook = _quiet_when_server_gone
+            threading.excepthook = _replacement_failed
+
+    def unstartable(self) -> str:
+        """Why a replacement worker could not be started, or ''."""
+        failed = _replacing.get(self._worker_handler)  # type: ignore[attr-defined]
+        if failed is None:
+            return ""
+        if isinstance(failed, EOFError):
+            return "the process that starts them had ended"
+        return str(failed) or type(failed).__name__
 
     def dead(self) -> str:
         """How the first worker that did not end normally ended, or ''."""
@@ -240,6 +254,13 @@ class _Async:
         timeout = limits.pdf_seconds * max(len(outputs), 1) + WORKER_GRACE
         deadline = time.monotonic() + timeout
         while not self._result.ready():
+            if why := self._pool.unstartable():
+                raise WorkerDied(
+                    f"a worker process to lay out PDFs could not be started ({why}); "
+                    "nothing was written\n"
+                    "  hint: too many processes or open files for this user? build with "
+                    "--jobs 1 to lay out in this process alone"
+                )
             if how := self._pool.dead():
                 raise WorkerDied(
                     f"a worker process laying out PDFs {how}; nothing was written\n"

@@ -141,6 +141,7 @@ class MailWorker:
             return 0
         sent = 0
         done: list[int] = []  # sent, not yet marked so: marked a few at a time
+        between = False  # whether it stopped between e-mails, where a goodbye is heard
         try:
             for number, mail in enumerate(batch):
                 if self._stop.is_set():
@@ -166,12 +167,13 @@ class MailWorker:
                     for rest in batch[number + 1 :]:
                         self._failed(rest, "not tried: the connection was lost", retry=True)
                     return sent
+            between = True
         finally:
             # Marked first: a server slow to say goodbye must not cost the marks (the
             # worker is killed a minute after it is asked to stop).
             if done:
                 self.store.sent(done)
-            hang_up(server)
+            hang_up(server, politely=between)
         return sent
 
     def _failed(self, mail: Mail, reason: str, retry: bool) -> None:

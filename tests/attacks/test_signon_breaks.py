@@ -241,6 +241,36 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
 NOTHING = "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn.\n"
 
 
+def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database busy past its wait as the pull marks what it wrote: a traceback."""
+    confirmed(app, client, inbox)
+
+    def busy(*_args: object) -> None:
+        raise store_module.Unavailable("no turn to write in 10 s: the database is busy")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", busy)
+        stopped = run("sig", "pull", "people", workspace=workspace)
+    assert (stopped.exit_code, stopped.stdout) == (1, "")
+    assert stopped.stderr == (
+        "Error: the sign-on database did not answer in time (no turn to write in 10 s: the "
+        "database is busy)\n"
+        "  hint: run 'campaign sig pull people' again; nothing is added twice\n"
+    )
+    written = listed(workspace)
+    assert written.count("  - name: Ada Lovelace\n") == 1
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
+    assert listed(workspace) == written
+
+
 def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
     app: Flask,
     client: FlaskClient,

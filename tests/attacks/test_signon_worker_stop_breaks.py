@@ -26,6 +26,8 @@ from signonharness import Client, _column, serve, submission, succeeded, use_smt
 from smtpbox import Inbox, listening
 from smtpbox import serve as serve_smtp
 
+from campaign.cli.signon import _stop_between_emails
+from campaign.model import stops
 from campaign.signon.app import state_of
 from campaign.signon.worker import MailWorker
 
@@ -169,3 +171,36 @@ def test_a_worker_stopped_as_it_starts_says_stopped_and_ends_with_status_0(
     assert (process.returncode, out[-9:]) == (0, "Stopped.\n"), err
     assert "Traceback" not in err
     assert "Aborted" not in err
+
+
+def test_a_second_stop_while_the_server_holds_an_email_stops_the_worker_at_once(
+    sending: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It said goodbye in the middle of the e-mail: read as its text, the QUIT was
+    answered by nobody, and the worker waited out the connection's minute."""
+    monkeypatch.setenv("CAMPAIGN_DATABASE", database_url)
+    inbox = _HeldInbox()
+    handlers = {number: signal.getsignal(number) for number in stops.STOPS}
+    with contextmanager(serve_smtp)(monkeypatch, inbox), opened(sending) as app:
+        assert sign(app.test_client()).status_code == 200
+        state = state_of(app)
+        worker = MailWorker(state.store, state.page.mail_settings(), "")
+        _stop_between_emails(worker)
+
+        def stop_twice() -> None:
+            inbox.arrived.wait(60)  # the whole e-mail is on the server, its answer held
+            for _ in range(2):
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.3)
+
+        threading.Thread(target=stop_twice, daemon=True).start()
+        began = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                worker.send_due()
+            took = time.monotonic() - began
+        finally:
+            inbox.go.set()
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+    assert took < 10

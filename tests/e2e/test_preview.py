@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import io
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -511,6 +513,46 @@ def test_ctrl_c_sigterm_or_a_closed_terminal_stops_it_cleanly(
     assert stop(served.process, numbers[-1]) == 0
     assert "Traceback" not in served.stderr.read_text()
     assert "Aborted" not in served.stderr.read_text()
+
+
+def test_a_stop_while_a_browser_in_the_terminal_shows_it_stops_it_cleanly(
+    example: Path, tmp_path: Path
+) -> None:
+    """A text browser (BROWSER=lynx, say) runs until it is quit; a stop meanwhile said
+    "Aborted!" with exit status 1, and the server was never shut down."""
+    started = tmp_path / "browser.pid"
+    browser = tmp_path / "browser"
+    browser.write_text(
+        f"#!/bin/sh\necho $$ > {started}\nexec sleep 60 </dev/null >/dev/null 2>&1\n"
+    )
+    browser.chmod(0o755)
+    command = [sys.executable, "-m", "campaign", "-C", str(example), "preview", SLUG]
+    process = subprocess.Popen(
+        [*command, "--port", "0"],
+        env={**os.environ, "BROWSER": str(browser)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=stops_as_in_a_terminal,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith(f"Previewing {SLUG} at http://127.0.0.1:")
+        deadline = time.monotonic() + 30
+        while not started.exists() or not started.read_text():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if started.exists() and started.read_text():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(started.read_text()), signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+    assert (process.returncode, out) == (0, "")
+    assert "Aborted" not in err
+    assert "Traceback" not in err
 
 
 # --- The server, in-process ---------------------------------------------------------

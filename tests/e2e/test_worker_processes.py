@@ -91,6 +91,15 @@ SCRIPT = textwrap.dedent(
                     job, taken = busy(pool, mark)
                     os.kill(taken, signal.SIGKILL)
                     job.result()
+                elif way == "no worker can be started":
+                    # Sixteen jobs: each worker is replaced after eight, and none can be.
+                    def refused(fds):
+                        raise OSError(24, "Too many open files")
+
+                    jobs = [pool.submit(abs, -n) for n in range(16)]
+                    jobs[0].result()
+                    multiprocessing.forkserver.connect_to_new_process = refused
+                    print(sum(pool.submit(abs, -n).result() for n in range(24)))
                 elif way == "busy worker killed":
                     job, taken = busy(pool, mark)
                     os.kill(taken, signal.SIGKILL)
@@ -134,8 +143,13 @@ SCRIPT = textwrap.dedent(
         ),
         (
             "server gone as a worker is replaced",
-            "WorkerDied: a worker process laying out PDFs was killed by signal 9 (SIGKILL); "
-            "nothing was written",
+            "WorkerDied: a worker process to lay out PDFs could not be started (the process "
+            "that starts them had ended); nothing was written",
+        ),
+        (
+            "no worker can be started",
+            "WorkerDied: a worker process to lay out PDFs could not be started ([Errno 24] "
+            "Too many open files); nothing was written",
         ),
         ("ctrl+c", "KeyboardInterrupt: "),
         ("sigterm", "KeyboardInterrupt: "),

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from campaign.build import run as run_module
+from campaign.cli import sig as sig_module
 from campaign.cli.main import main
-from campaign.lists import listfile
 from campaign.model import stops
 
 
@@ -159,31 +159,30 @@ def test_a_command_leaves_an_ignored_signal_and_one_taken_over_alone() -> None:
 
 
 @pytest.mark.usefixtures("_restored")
-def test_a_stop_once_a_list_is_written_is_too_late(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_stop_as_a_sig_command_says_what_it_changed_is_too_late(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``sig add`` said "Aborted!" (exit status 1) of an entry it had written whole."""
-    path = tmp_path / "signatories" / "people.yaml"
-    path.parent.mkdir()
-    path.write_text("signatories:\n  - name: Ada Lovelace\n    type: individual\n    group: intl\n")
-    write = listfile.write_atomic
+    monkeypatch.chdir(minimal)
+    add = ["sig", "add", "people", "--name", "Grace Hopper", "--type", "individual"]
+    monkeypatch.setattr(sys, "argv", ["campaign", *add, "--group", "intl"])
+    echo = sig_module.echo_problems
 
-    def then_a_stop(target: Path, data: bytes | str) -> None:
-        write(target, data)
+    def then_a_stop(*args: Any) -> None:
         signal.raise_signal(signal.SIGTERM)
+        echo(*args)
 
-    monkeypatch.setattr(listfile, "write_atomic", then_a_stop)
-    steps: list[str] = []
-    with stops.command():
-        listed = listfile.ListFile.load(path)
-        listed.add({"name": "Grace Hopper", "type": "individual", "group": "intl"})
+    monkeypatch.setattr(sig_module, "echo_problems", then_a_stop)
+    with pytest.raises(SystemExit) as ended:
         try:
-            listed.save()
-            steps.append("said what it did")
+            main()
         except KeyboardInterrupt:  # (as a failure of this test, not the end of the run)
-            steps.append("Aborted!")
-    assert steps == ["said what it did"]
-    assert "  - name: Grace Hopper\n" in path.read_text()
+            pytest.fail("the stop was raised")
+    assert ended.value.code == 0
+    said = capsys.readouterr()
+    assert "Aborted!" not in said.err
+    assert "Grace Hopper" in said.out
+    assert "  - name: Grace Hopper\n" in (minimal / "signatories" / "people.yaml").read_text()
 
 
 @pytest.mark.usefixtures("_restored")
