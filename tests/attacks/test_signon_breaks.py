@@ -223,9 +223,7 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
             run("sig", "pull", "people", workspace=workspace)
     written = listed(workspace)
     assert written.count("  - name: Ada Lovelace\n") == 1
-    pulled = run("sig", "pull", "people", workspace=workspace)
-    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
-    assert listed(workspace) == written
+    _the_next_pull_changes_nothing(workspace, written)
     withdraw(client, first["withdraw"])
     with monkeypatch.context() as patched:
         patched.setattr(store_module.Store, "mark_pulled", killed)
@@ -233,12 +231,17 @@ def test_a_pull_killed_after_writing_the_list_is_finished_by_the_next_one_silent
             run("sig", "pull", "people", workspace=workspace)
     withdrawn = listed(workspace)
     assert withdrawn.count("    status: withdrawn\n") == 2  # Ada, and the fixture's own
-    pulled = run("sig", "pull", "people", workspace=workspace)
-    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
-    assert listed(workspace) == withdrawn
+    _the_next_pull_changes_nothing(workspace, withdrawn)
 
 
 NOTHING = "signatories/people.yaml: 0 added (pending), 0 already on the list, 0 withdrawn.\n"
+
+
+def _the_next_pull_changes_nothing(workspace: Path, written: str) -> None:
+    """A pull now adds, reports and withdraws nothing, and leaves the list as ``written``."""
+    pulled = run("sig", "pull", "people", workspace=workspace)
+    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
+    assert listed(workspace) == written
 
 
 def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
@@ -266,9 +269,7 @@ def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
     )
     written = listed(workspace)
     assert written.count("  - name: Ada Lovelace\n") == 1
-    pulled = run("sig", "pull", "people", workspace=workspace)
-    assert (pulled.exit_code, pulled.output) == (0, NOTHING)
-    assert listed(workspace) == written
+    _the_next_pull_changes_nothing(workspace, written)
 
 
 def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
