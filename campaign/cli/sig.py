@@ -540,7 +540,7 @@ def pull(
     """
     import os
 
-    from campaign.signon.pull import letters_using, no_letter
+    from campaign.signon.pull import Unmarked, letters_using, no_letter
     from campaign.signon.pull import pull as pull_signatures
     from campaign.signon.store import Store, Unavailable, default_url
 
@@ -562,19 +562,25 @@ def pull(
                 "  hint: 'campaign signon serve SLUG' makes it; --database names another"
             )
     store = Store(url)
+    # Pulled again, nothing is added twice: what the list holds is found in it.
+    again = f"  hint: run 'campaign sig pull {name}' again; nothing is added twice"
     try:
         store.prepare()
         with _reporting():
             done = pull_signatures(store, path, letters, approve, dry_run)
-    except Unavailable as exc:
-        # Pulled again, nothing is added twice: what the list holds is found in it.
+    except Unmarked as exc:
+        for line in exc.outcome.changes:
+            click.echo(line)
         raise CampaignError(
-            f"the sign-on database did not answer in time ({exc})\n"
-            f"  hint: run 'campaign sig pull {name}' again; nothing is added twice"
+            f"{display_path(path)} was written, but the sign-on database did not answer in "
+            f"time to be told what went into it ({exc.why})\n{again}, and it is told"
+        ) from None
+    except Unavailable as exc:
+        raise CampaignError(
+            f"the sign-on database did not answer in time ({exc}); nothing was changed\n{again}"
         ) from None
     finally:
         store.close()
-    stops.done()  # the list written and the database told: a stop now is too late
     echo_problems(done.problems)
     for line in [*done.changes, *done.notes]:
         click.echo(line)

@@ -9,6 +9,7 @@ written (atomically, under a lock, so two edits at once lose neither).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import io
 import os
@@ -30,6 +31,7 @@ from campaign.files.atomic import folder_locked, write_atomic
 from campaign.lists import remembered
 from campaign.load.records import SIGNATORY_KEYS, check_duplicates, load_signature_list
 from campaign.load.yamlfile import collector_paused
+from campaign.model import stops
 from campaign.model.limits import end_with_parent
 from campaign.model.records import Signatory, SignatureList
 from campaign.paths import read_bytes
@@ -428,8 +430,13 @@ class ListFile:
 
     # -- saving -------------------------------------------------------------------------
 
-    def save(self) -> None:
-        """Validate the new text as ``campaign check`` would, then write it atomically."""
+    def save(self, last: bool = True) -> None:
+        """Validate the new text as ``campaign check`` would, then write it atomically.
+
+        ``last``: the write is the last thing the command was asked to do. A stop
+        that comes once it is written is then too late (model/stops.py), and the
+        command says what it did; a stop during the write waits for it.
+        """
         pieces = self._pieces()
         text = self._spliced(pieces)
         # An anchor or an alias ties an entry to another anywhere in the file (an entry
@@ -445,7 +452,10 @@ class ListFile:
             if problems:
                 raise ProblemsFound(problems)
         raw = (("\ufeff" if self.bom else "") + text).encode("utf-8")
-        write_atomic(self.path, raw)
+        with stops.held() if last else contextlib.nullcontext():
+            write_atomic(self.path, raw)
+            if last:
+                stops.done()
         if reading is not None:  # after the list: a stop between leaves a reading of old bytes
             remembered.keep(self.path, raw, reading)
 

@@ -101,27 +101,33 @@ def _quiet_when_orphaned(*args: Any) -> None:
 
 
 # The threads of our pools that start replacement workers, each with the error that
-# ended it, if one did (_replacement_failed).
+# ended it, if one did (_Worker.start).
 _replacing: weakref.WeakKeyDictionary[threading.Thread, BaseException | None] = (
     weakref.WeakKeyDictionary()
 )
-_excepthook = threading.excepthook
 
 
-def _replacement_failed(args: Any) -> None:
-    """A pool's thread that cannot start a replacement worker: kept, not printed.
+class _Worker(multiprocessing.context.ForkServerProcess):
+    """A pool's worker process, whose replacement that cannot start ends its thread quietly.
 
-    Printed, it was a traceback from a thread, and nothing more: the pool then had a
-    worker fewer, and a job waiting for one waited until its time limit (ten minutes)
-    and blamed the memory. The job that waits now says why (``unstartable``). A stop
-    sent to the whole process group (SIGTERM from a service manager, say) ends the
-    fork server with the workers as this process stops: the traceback came before
-    "Aborted!", and now nothing does.
+    Raised from the pool's thread, the error was a traceback from a thread and nothing
+    more: the pool then had a worker fewer, and a job waiting for one waited until its
+    time limit (ten minutes) and blamed the memory. It is kept for the job that waits,
+    which says why (``unstartable``), and the thread ends by SystemExit, which Python
+    ends a thread with in silence. A stop sent to the whole process group (SIGTERM
+    from a service manager, say) ends the fork server with the workers as this process
+    stops: its traceback came before "Aborted!", and now nothing does.
     """
-    if args.thread in _replacing:
-        _replacing[args.thread] = args.exc_value
-        return
-    _excepthook(args)
+
+    def start(self) -> None:
+        try:
+            super().start()
+        except Exception as exc:
+            thread = threading.current_thread()
+            if thread not in _replacing:  # the first workers: the pool's opening fails
+                raise
+            _replacing[thread] = exc
+            raise SystemExit from None
 
 
 class _WatchedPool(multiprocessing.pool.Pool):
@@ -134,11 +140,10 @@ class _WatchedPool(multiprocessing.pool.Pool):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.started: list[Any] = []
-        context = kwargs["context"]
 
         def process(_ctx: Any, *a: Any, **kw: Any) -> Any:
             kw["target"] = _quiet_when_orphaned
-            worker = context.Process(*a, **kw)
+            worker = _Worker(*a, **kw)
             self.started.append(worker)
             return worker
 
@@ -146,10 +151,6 @@ class _WatchedPool(multiprocessing.pool.Pool):
         self.Process = process  # type: ignore[method-assign,assignment]
         super().__init__(*args, **kwargs)
         _replacing[self._worker_handler] = None  # type: ignore[attr-defined]
-        if threading.excepthook is not _replacement_failed:
-            global _excepthook
-            _excepthook = threading.excepthook
-            threading.excepthook = _replacement_failed
 
     def unstartable(self) -> str:
         """Why a replacement worker could not be started, or ''."""

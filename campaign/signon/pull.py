@@ -21,9 +21,10 @@ from campaign.lists.listfile import ListFile, locked
 from campaign.load.records import load_letter, load_settings
 from campaign.load.schema import close_match
 from campaign.mail.send import mailbox
+from campaign.model import stops
 from campaign.model.records import Letter, Signatory
 from campaign.signon.letter import countries
-from campaign.signon.store import Store, Submission
+from campaign.signon.store import Store, Submission, Unavailable
 
 SOURCE = "signon"
 
@@ -160,11 +161,26 @@ def pull(
             outcome.added += 1
             outcome.changes.append(f"added: {shown(describe(record))}")
         if listfile.changed and not dry_run:
-            listfile.save()
+            listfile.save(last=False)  # the database is told after it
         if not dry_run:
             # Still under the lock: a second pull waiting for it must find these done.
-            store.mark_pulled(added, withdrawals)
+            try:
+                store.mark_pulled(added, withdrawals)
+            except Unavailable as exc:
+                if listfile.changed:
+                    raise Unmarked(outcome, str(exc)) from None
+                raise
+            stops.done()
     return outcome
+
+
+class Unmarked(Exception):
+    """The list was written, and the database could not be told what went into it."""
+
+    def __init__(self, outcome: Pulled, why: str) -> None:
+        super().__init__(why)
+        self.outcome = outcome
+        self.why = why
 
 
 def _pulled_before(entries: tuple[Signatory, ...] | list[Signatory]) -> set[tuple[str, str]]:

@@ -170,10 +170,13 @@ class MailWorker:
             between = True
         finally:
             # Marked first: a server slow to say goodbye must not cost the marks (the
-            # worker is killed a minute after it is asked to stop).
-            if done:
-                self.store.sent(done)
-            hang_up(server, politely=between)
+            # worker is killed a minute after it is asked to stop). A database that
+            # cannot take them leaves them to be sent again, and the connection closed.
+            try:
+                if done:
+                    self.store.sent(done)
+            finally:
+                hang_up(server, politely=between)
         return sent
 
     def _failed(self, mail: Mail, reason: str, retry: bool) -> None:

@@ -252,20 +252,35 @@ def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
     fixed_time: dt.datetime,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A database busy past its wait as the pull marks what it wrote: a traceback."""
+    """A database busy past its wait: a traceback, and what went into the list unsaid.
+
+    Before the pull reads it, nothing is changed; as the pull marks what it wrote, the
+    list is changed, and what was added is said (the next pull finds it and is silent).
+    """
     confirmed(app, client, inbox)
+    before = listed(workspace)
 
     def busy(*_args: object) -> None:
         raise store_module.Unavailable("no turn to write in 10 s: the database is busy")
 
+    hint = "  hint: run 'campaign sig pull people' again; nothing is added twice"
     with monkeypatch.context() as patched:
-        patched.setattr(store_module.Store, "mark_pulled", busy)
+        patched.setattr(store_module.Store, "to_pull", busy)
         stopped = run("sig", "pull", "people", workspace=workspace)
     assert (stopped.exit_code, stopped.stdout) == (1, "")
     assert stopped.stderr == (
         "Error: the sign-on database did not answer in time (no turn to write in 10 s: the "
-        "database is busy)\n"
-        "  hint: run 'campaign sig pull people' again; nothing is added twice\n"
+        f"database is busy); nothing was changed\n{hint}\n"
+    )
+    assert listed(workspace) == before
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", busy)
+        stopped = run("sig", "pull", "people", workspace=workspace)
+    assert (stopped.exit_code, stopped.stdout) == (1, "added: Ada Lovelace (intl, pending)\n")
+    assert stopped.stderr == (
+        "Error: signatories/people.yaml was written, but the sign-on database did not answer "
+        "in time to be told what went into it (no turn to write in 10 s: the database is "
+        f"busy)\n{hint}, and it is told\n"
     )
     written = listed(workspace)
     assert written.count("  - name: Ada Lovelace\n") == 1

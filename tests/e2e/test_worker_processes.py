@@ -21,7 +21,7 @@ from conftest import only_the_tracker_speaks, pdf_text, processes, run_alone
 # The scenario, run in the fresh process: ``way`` says how the pool is left.
 SCRIPT = textwrap.dedent(
     """\
-    import multiprocessing.forkserver, os, signal, sys, time
+    import multiprocessing.forkserver, os, signal, sys, threading, time
     from pathlib import Path
 
     from campaign.pdf.pool import workers
@@ -91,10 +91,13 @@ SCRIPT = textwrap.dedent(
                     job, taken = busy(pool, mark)
                     os.kill(taken, signal.SIGKILL)
                     job.result()
-                elif way == "no worker can be started":
+                elif way.startswith("no worker can be started"):
                     # Sixteen jobs: each worker is replaced after eight, and none can be.
                     def refused(fds):
                         raise OSError(24, "Too many open files")
+
+                    if way.endswith("another's hook"):  # a program's own, set after ours
+                        threading.excepthook = lambda args: None
 
                     jobs = [pool.submit(abs, -n) for n in range(16)]
                     jobs[0].result()
@@ -148,6 +151,11 @@ SCRIPT = textwrap.dedent(
         ),
         (
             "no worker can be started",
+            "WorkerDied: a worker process to lay out PDFs could not be started ([Errno 24] "
+            "Too many open files); nothing was written",
+        ),
+        (
+            "no worker can be started, under another's hook",
             "WorkerDied: a worker process to lay out PDFs could not be started ([Errno 24] "
             "Too many open files); nothing was written",
         ),
