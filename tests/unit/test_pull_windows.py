@@ -90,11 +90,11 @@ def test_a_pull_writes_exactly_what_the_whole_check_accepts(
     kept: list[Any] = []
     save = ListFile.save
 
-    def judged(listfile: ListFile) -> None:
+    def judged(listfile: ListFile, last: bool = True) -> None:
         problems: list[Any] = []
         load_signature_list(path, problems, text=listfile.render(), allow_empty=True)
         verdicts.append(([p for p in problems if not p.warning], listfile.render()))
-        save(listfile)
+        save(listfile, last)
 
     monkeypatch.setattr(ListFile, "save", judged)
     monkeypatch.setattr(
