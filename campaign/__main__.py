@@ -1,3 +1,3 @@
-from campaign.cli.main import main
+from campaign.cli.entry import main
 
 main()

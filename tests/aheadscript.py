@@ -22,7 +22,7 @@ if cpus:  # a machine with this many CPUs (pool.default_jobs reads the affinity)
     os.sched_getaffinity = lambda pid: set(range(cpus))
 import campaign.pdf.pool as pool
 from campaign.build import run
-from campaign.cli.main import main
+from campaign.cli.entry import main
 from campaign.errors import CampaignError
 
 handed, opened = [], []

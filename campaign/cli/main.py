@@ -22,7 +22,6 @@ from campaign.errors import (
     display_path,
     echo_problems,
 )
-from campaign.model import stops
 from campaign.model.records import NONE, VARIANTS, SignatureList
 from campaign.paths import NotAFile
 
@@ -598,15 +597,3 @@ cli.add_command(signatories)
 cli.add_command(follow.log)
 cli.add_command(follow.status)
 cli.add_command(signon)
-
-
-def main() -> None:
-    """Entry point of the ``campaign`` console script.
-
-    Ctrl+C, SIGTERM and SIGHUP stop every command alike, once (model/stops.py): here,
-    around the whole process's work, "Aborted!" included. The process's own: on its
-    way out the three are ignored for good. A program that runs a command inside
-    itself (a test) calls ``cli``, which leaves its signals alone.
-    """
-    with stops.command():
-        cli(obj={})

@@ -406,7 +406,7 @@ _BUILD = textwrap.dedent(
     import campaign.pdf.pool as pool
     if sys.argv[1] == "cold":
         pool.PRELOAD = tuple(m for m in pool.PRELOAD if m != "campaign.pdf.warmup")
-    from campaign.cli.main import main
+    from campaign.cli.entry import main
     sys.argv = ["campaign", *sys.argv[2:]]
     main()
     """

@@ -157,7 +157,7 @@ for name in ("fsync", "replace", "rename", "unlink"):
     hook(name)
 atexit.register(lambda: open(count_file, "w").write(str(calls)))
 sys.argv = ["campaign", *sys.argv[3:]]
-from campaign.cli.main import main
+from campaign.cli.entry import main
 main()
 """
 

@@ -311,7 +311,7 @@ STOPPED = textwrap.dedent(
     """\
     import os, signal, sys, time
     import campaign.build.check, campaign.build.run
-    from campaign.cli.main import main
+    from campaign.cli.entry import main
 
     campaign.build.run.workers_ahead = lambda bundles, jobs: 2
     way, sys.argv[1:] = sys.argv[1], ["build"]

@@ -13,7 +13,7 @@ import pytest
 
 from campaign.build import run as run_module
 from campaign.cli import sig as sig_module
-from campaign.cli.main import main
+from campaign.cli.entry import main
 from campaign.lists import listfile
 from campaign.model import stops
 
