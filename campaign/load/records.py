@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,14 @@ from campaign.errors import Problem
 from campaign.load.enclosures import load_enclosures
 from campaign.load.schema import Fields, entry_called, kind
 from campaign.load.signers import load_signers
-from campaign.load.yamlfile import LineDict, collector_paused, load_yaml, parse_yaml
+from campaign.load.yamlfile import (
+    LineDict,
+    NotStreamed,
+    collector_paused,
+    load_yaml,
+    parse_yaml,
+    stream_entries,
+)
 from campaign.model import fields as table
 from campaign.model.limits import KEYS as LIMIT_KEYS
 from campaign.model.limits import Limits
@@ -450,6 +457,31 @@ def load_signature_list(
     shared: dict[Any, Any] = {}
     for line, item in f.items("signatories", required=not allow_empty):
         entries.append(read_signatory(item, line, path, problems, shared))
+    return SignatureList(path.stem, path, tuple(entries))
+
+
+def stream_signature_list(
+    path: Path, text: str, problems: list[Problem], placed: Callable[[Any, Any, bool], None]
+) -> SignatureList:
+    """``load_signature_list`` of ``text``, its entries read one at a time.
+
+    ``placed`` is told where each entry stands, in order (yamlfile.stream_entries).
+    Raises NotStreamed for a text of another shape and for a list with an error: a
+    whole read says its errors, in the order it always has.
+    """
+    entries: list[Signatory] = []
+    shared: dict[Any, Any] = {}
+    found: list[Problem] = []
+
+    def each(item: LineDict, start: Any, last: Any, flow: bool) -> None:
+        # The line f.items gives an entry read whole: where it starts.
+        entries.append(read_signatory(item, start.line + 1, path, found, shared))
+        placed(start, last, flow)
+
+    stream_entries(text, "signatories", each)
+    if any(not p.warning for p in found):
+        raise NotStreamed
+    problems.extend(found)
     return SignatureList(path.stem, path, tuple(entries))
 
 

@@ -8,7 +8,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -402,6 +402,120 @@ def collector_paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _resume:
                 gc.enable()
+
+
+class NotStreamed(Exception):
+    """A text that ``stream_entries`` leaves to a whole parse: another shape, or a problem."""
+
+
+class _Composing(yaml.composer.Composer, _Loader):
+    """``_Loader``'s parse composed a node at a time: PyYAML's composer on libyaml's events."""
+
+    def __init__(self, stream: str) -> None:
+        _Loader.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """A node; an anchor or alias, which may join one entry to another, is not streamed."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise NotStreamed
+        return super().compose_node(parent, index)
+
+    def plain_scalar(self) -> Any:
+        """The next event, a scalar with neither anchor nor tag (else NotStreamed)."""
+        event = self.get_event()
+        if not isinstance(event, yaml.ScalarEvent) or event.anchor is not None or event.tag:
+            raise NotStreamed
+        return event
+
+
+# Given where an entry stands: its value, its first mark, the end of its last value (a
+# flow entry's own end), whether it is written in { } flow style.
+Placed = Callable[[Any, Any, Any, bool], None]
+
+
+def stream_entries(text: str, key: str, each: Placed) -> None:
+    """Each entry of the list under ``key``, the text's one key, given to ``each``: its
+    value (a LineDict, as a whole parse makes it) and where it stands.
+
+    A whole parse holds every node of the text until it ends (76 MB for a list of
+    20,000 entries); here an entry is made from libyaml's events, a node made only for
+    a value that is not text, and each let go once ``each`` has had it. Only the plain
+    shape is read so: one document, a mapping of ``key`` alone to a block list of
+    mappings, with no anchor, alias, merge or tag. Any other text, and any problem a
+    whole parse would report (a syntax error, a key twice, a value that cannot be
+    read), raises NotStreamed, for the caller to parse it whole: its errors are then
+    said as they always were, the first in the file first.
+    """
+    if _too_deep(text):
+        raise NotStreamed
+    loader = _Composing(text)
+    try:
+        with collector_paused():
+            loader.get_event()  # the stream's start
+            if not loader.check_event(yaml.DocumentStartEvent):
+                raise NotStreamed  # nothing but comments
+            loader.get_event()
+            if not _plain_start(loader.get_event(), yaml.MappingStartEvent):
+                raise NotStreamed
+            if loader.plain_scalar().value != key:
+                raise NotStreamed
+            start: Any = loader.get_event()
+            if not _plain_start(start, yaml.SequenceStartEvent) or start.flow_style:
+                raise NotStreamed
+            while not loader.check_event(yaml.SequenceEndEvent):
+                _stream_entry(loader, each)
+            loader.get_event()
+            for ending in (yaml.MappingEndEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent):
+                if not loader.check_event(ending):
+                    raise NotStreamed  # another key, or another document
+                loader.get_event()
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise NotStreamed from exc
+    finally:
+        loader.dispose()
+
+
+def _stream_entry(loader: _Composing, each: Placed) -> None:
+    """One entry of the list, made as ``_construct_map`` makes it from its node."""
+    start: Any = loader.get_event()
+    if not _plain_start(start, yaml.MappingStartEvent):
+        raise NotStreamed
+    entry = LineDict()
+    entry.line = start.start_mark.line + 1
+    last = start.end_mark
+    while not loader.check_event(yaml.MappingEndEvent):
+        name = loader.plain_scalar()
+        if loader.resolve(yaml.ScalarNode, name.value, name.implicit) != _STR:
+            raise NotStreamed  # a '<<' merge, or a key that is a number
+        if name.value in entry:
+            raise NotStreamed  # a key twice: said by the whole parse
+        if loader.check_event(yaml.ScalarEvent):
+            event = loader.plain_scalar()
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if tag == _STR:
+                value = event.value  # most values: text, as _constructed takes it
+            else:  # a day, a number, a yes or no, nothing
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+                value = loader.construct_document(node)
+            last = event.end_mark
+        else:  # a list or a mapping, composed and made whole
+            node = loader.compose_node(None, None)
+            value = loader.construct_document(node)
+            if loader.duplicates or loader.merged:
+                raise NotStreamed
+            last = node.end_mark
+        entry[name.value] = value
+        entry.key_lines[name.value] = name.start_mark.line + 1
+    end: Any = loader.get_event()
+    flow = bool(start.flow_style)
+    each(entry, start.start_mark, end.end_mark if flow or not entry else last, flow)
+
+
+def _plain_start(event: Any, kind: type[yaml.CollectionStartEvent]) -> bool:
+    """Whether ``event`` starts a collection of ``kind`` with neither anchor nor tag."""
+    return isinstance(event, kind) and event.anchor is None and event.tag is None
 
 
 def parse_yaml(
