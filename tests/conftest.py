@@ -620,3 +620,29 @@ def read_list_here(path: Path) -> tuple[Any, list[Any], list[Any]]:
     with pytest.MonkeyPatch.context() as here:
         here.setattr(listfile, "APART", 10**12)
         return listfile.read_list(path, problems, kept), problems, kept
+
+
+def _not_streamed(cls: Any, path: Path, raw: bytes) -> Any:
+    from campaign.load.yamlfile import NotStreamed
+
+    raise NotStreamed
+
+
+def list_file_read_whole(path: Path) -> Any:
+    """``ListFile.load(path)`` read whole (never an entry at a time): every key placed."""
+    from campaign.lists.listfile import ListFile
+
+    with pytest.MonkeyPatch.context() as whole:
+        whole.setattr(ListFile, "streamed", classmethod(_not_streamed))
+        return ListFile.load(path)
+
+
+def same_places(kept: list[Any], read: list[Any]) -> bool:
+    """Each entry in the same place, and its keys, where ``kept`` has them yet (an entry
+    read an entry at a time has its keys placed when an edit needs them)."""
+    from dataclasses import replace
+
+    return len(kept) == len(read) and all(
+        replace(k, keys=None) == replace(r, keys=None) and k.keys in (None, r.keys)
+        for k, r in zip(kept, read, strict=True)
+    )

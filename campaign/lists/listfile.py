@@ -170,9 +170,10 @@ def entry_record(entry: Signatory) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in ("", None)}
 
 
-# A YAML anchor (&name), alias (*name) or merge key (<<), or text that looks like one
-# ("R&D" does: such a list's edits are read whole, which is slower, never wrong).
-_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<")
+# A YAML anchor (&name), alias (*name) or merge key (<<), a directive (%TAG names the
+# tags of the whole document), or text that looks like one ("R&D" does: such a list's
+# edits are read whole, which is slower, never wrong).
+_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<|^%", re.MULTILINE)
 
 
 class ListFile:
@@ -228,6 +229,8 @@ class ListFile:
         if reading := remembered.recall(path, raw, _Span):
             text = raw.decode("utf-8-sig")
             return cls(path, text, bom, reading.entries, reading=reading)
+        with contextlib.suppress(NotStreamed):  # else read whole, which says what is wrong
+            return cls.streamed(path, raw)[0]
         nodes: list[Any] = []  # the parse, kept to find the entries in the text
         # These very bytes: what is found is kept under them (and the text edited is theirs).
         loaded = load_signature_list(path, problems, allow_empty=True, nodes=nodes, raw=raw)
@@ -243,6 +246,31 @@ class ListFile:
         listfile = cls(path, text, bom, list(loaded.entries), node)
         listfile.warnings = problems
         return listfile
+
+    @classmethod
+    def streamed(cls, path: Path, raw: bytes) -> tuple[ListFile, SignatureList]:
+        """``raw``, the bytes of ``path``, read an entry at a time, and the list it holds.
+
+        The whole parse's nodes were the largest thing a long list's reading held (76
+        MB for 20,000 entries, against 8 MB for the entries); here an entry is made from
+        the parser's events and let go once its place in the text is noted. Raises
+        NotStreamed where the text must be read whole (records.stream_signature_list):
+        another shape, or an error, which the whole read says.
+        """
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise NotStreamed from None
+        # A reading given, of no entries yet: no parse of its own, only its lines.
+        empty = remembered.Reading([], [], [], -1, -1)
+        listed = cls(path, text, raw.startswith(b"\xef\xbb\xbf"), [], reading=empty)
+        spans = listed._spans
+        found: list[Problem] = []
+        loaded = stream_signature_list(
+            path, text, found, lambda *where: spans.append(listed._placed(*where))
+        )
+        listed.entries, listed.warnings = list(loaded.entries), found
+        return listed, loaded
 
     # -- where things are -------------------------------------------------------------
 
@@ -396,6 +424,11 @@ class ListFile:
     def _keyed(self, index: int) -> _Span:
         """Entry ``index``'s span with the place of each of its keys, found if not known."""
         span = self._spans[index]
+        if span.keys is None and _TIED.search(self.text):
+            # Its lines alone may not read (an alias without its anchor, a tag without
+            # its directive): every entry found in the whole text, with its keys.
+            self._locate()
+            return self._spans[index]
         if span.keys is None:  # remembered without them: the entry's lines read alone
             window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
             alone = ListFile(self.path, window, False, [])
@@ -451,8 +484,9 @@ class ListFile:
         pieces = self._pieces()
         text = self._spliced(pieces)
         # An anchor or an alias ties an entry to another anywhere in the file (an entry
-        # merged from the one changed, an alias left without its anchor): then each run
-        # of edits read with its neighbours alone is not what check reads.
+        # merged from the one changed, an alias left without its anchor), a %TAG
+        # directive names tags for all of it: then each run of edits read with its
+        # neighbours alone is not what check reads.
         local = self._spans and not _TIED.search(self.text)
         reading = self._check_windows(pieces) if local else self._check_whole(text)
         if reading is not None:  # None: no entry is left
@@ -720,11 +754,13 @@ def _read_apart(
             end_with_parent()
             found: list[Problem] = []
             kept: list[Kept] | None = [] if keep is not None else None
-            loaded: SignatureList | None
-            try:
+            loaded: SignatureList | None = None
+            # Another shape, or errors, are read whole, which says them as ever. Not
+            # from inside an except block: its exception's frames, and with them every
+            # entry read so far, were alive during the whole parse.
+            with contextlib.suppress(NotStreamed):
                 loaded = _read_streamed(path, raw, before, found, kept)
-            except NotStreamed:  # another shape, or errors: said as a whole read says them
-                found, kept = [], [] if keep is not None else None
+            if loaded is None:
                 loaded = _read_whole(path, raw, before, found, kept)
             with os.fdopen(writable, "wb") as pipe:
                 pickle.dump((loaded, found, kept), pipe, protocol=pickle.HIGHEST_PROTOCOL)
@@ -815,39 +851,20 @@ def _read_streamed(
     problems: list[Problem],
     keep: list[Kept] | None,
 ) -> SignatureList:
-    """``_read_whole``, its entries read one at a time: what it gives, or NotStreamed.
+    """``_read_whole``, its entries read one at a time (ListFile.streamed).
 
-    The whole parse's nodes were the largest thing a long list's reading held (76 MB
-    for 20,000 entries, against 8 MB for the entries); here an entry is made from the
-    parser's events and let go once its place in the text is noted. Raises NotStreamed
-    where ``_read_whole`` is needed (records.stream_signature_list), before anything is
-    added to ``problems`` or ``keep``.
+    Raises NotStreamed where ``_read_whole`` is needed, before anything is added to
+    ``problems`` or ``keep``.
     """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NotStreamed from None
-    # Only its lines, to place the entries in: no parse of its own (a reading given).
-    listed = ListFile(
-        path,
-        text,
-        raw.startswith(b"\xef\xbb\xbf"),
-        [],
-        reading=remembered.Reading([], [], [], -1, -1),
-    )
-    spans: list[_Span] = []
-    found: list[Problem] = []
-    loaded = stream_signature_list(
-        path, text, found, lambda *where: spans.append(listed._placed(*where))
-    )
-    problems.extend(found)
+    listed, loaded = ListFile.streamed(path, raw)
+    problems.extend(listed.warnings)
     try:
         if keep is None or not _unchanged(path, raw, before):
             return loaded
     except OSError:
         return loaded
     # As _read_whole keeps it: a list that is not empty has no line of its own.
-    reading = remembered.Reading(list(loaded.entries), found, spans, -1, -1)
+    reading = remembered.Reading(listed.entries, listed.warnings, listed._spans, -1, -1)
     if (body := remembered.written(raw, reading)) is not None:
         keep.append((path, body))
     return loaded

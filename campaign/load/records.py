@@ -474,13 +474,14 @@ def stream_signature_list(
     found: list[Problem] = []
 
     def each(item: LineDict, start: Any, last: Any, flow: bool) -> None:
+        said = len(found)
         # The line f.items gives an entry read whole: where it starts.
         entries.append(read_signatory(item, start.line + 1, path, found, shared))
+        if any(not p.warning for p in found[said:]):
+            raise NotStreamed  # at once: the rest would be read twice
         placed(start, last, flow)
 
     stream_entries(text, "signatories", each)
-    if any(not p.warning for p in found):
-        raise NotStreamed
     problems.extend(found)
     return SignatureList(path.stem, path, tuple(entries))
 

@@ -161,3 +161,51 @@ def test_a_long_list_with_errors_is_read_whole_in_its_child(tmp_path: Path) -> N
         )
     ]
     assert kept == []
+
+
+def _whole_only(cls: Any, path: Path, raw: bytes) -> Any:
+    raise NotStreamed
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    forms=st.lists(st.integers(0, len(_PLAIN) - 1), min_size=2, max_size=6),
+    crlf=st.booleans(),
+    cut=st.booleans(),
+    edit=st.integers(0, 2),
+    which=st.integers(0, 5),
+)
+def test_a_list_loaded_an_entry_at_a_time_is_edited_as_one_loaded_whole(
+    tmp_path_factory: pytest.TempPathFactory,
+    forms: list[int],
+    crlf: bool,
+    cut: bool,
+    edit: int,
+    which: int,
+) -> None:
+    """``sig`` commands load a list for editing (ListFile.load) an entry at a time too:
+    the same edit makes the same file as on the list loaded whole."""
+    text = _text(forms, 1, 1)
+    if cut:
+        text = text.rstrip("\n")
+    root = tmp_path_factory.mktemp("ws")
+    path = _written(root, text, crlf, bom=False)
+    made = {}
+    for way in ("streamed", "whole"):
+        with pytest.MonkeyPatch.context() as patch:
+            if way == "whole":
+                patch.setattr(listfile.ListFile, "streamed", classmethod(_whole_only))
+            listed = listfile.ListFile.load(path)
+            # Read an entry at a time, an entry's keys are found when an edit needs them.
+            assert {span.keys is None for span in listed._spans} == {way == "streamed"}
+            index = which % len(listed.entries)
+            if edit == 0:
+                listed.update(index, name="Someone Else", notes="two\nlines")
+            elif edit == 1:
+                listed.remove(index)
+            else:
+                listed.add({"name": "New Person", "type": "individual", "group": "a"})
+            made[way] = (listed.render(), [(p.line, p.message) for p in listed.warnings])
+    assert made["streamed"] == made["whole"]

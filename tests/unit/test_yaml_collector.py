@@ -100,7 +100,7 @@ def test_paused_until_a_lists_entries_are_read_and_found_in_its_text(
     from campaign.load import records
 
     seen: dict[str, list[bool]] = {"entries": [], "spans": []}
-    read_signatory, span = records.read_signatory, listfile.ListFile._span
+    read_signatory, span = records.read_signatory, listfile.ListFile._placed
 
     def entry(*args: Any) -> Any:
         seen["entries"].append(gc.isenabled())
@@ -111,7 +111,7 @@ def test_paused_until_a_lists_entries_are_read_and_found_in_its_text(
         return span(*args)
 
     monkeypatch.setattr(records, "read_signatory", entry)
-    monkeypatch.setattr(listfile.ListFile, "_span", where)
+    monkeypatch.setattr(listfile.ListFile, "_placed", where)
     path = tmp_path / "list.yaml"
     path.write_text(
         "signatories:\n"
