@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign.errors import Problem
+from campaign.errors import Problem, ProblemsFound
 from campaign.lists import listfile
 from campaign.lists.listfile import Kept, read_list
 from campaign.load.yamlfile import NotStreamed
@@ -173,6 +173,7 @@ def _whole_only(cls: Any, path: Path, raw: bytes) -> Any:
 @given(
     forms=st.lists(st.integers(0, len(_PLAIN) - 1), min_size=2, max_size=6),
     crlf=st.booleans(),
+    bom=st.booleans(),
     cut=st.booleans(),
     edit=st.integers(0, 2),
     which=st.integers(0, 5),
@@ -181,17 +182,19 @@ def test_a_list_loaded_an_entry_at_a_time_is_edited_as_one_loaded_whole(
     tmp_path_factory: pytest.TempPathFactory,
     forms: list[int],
     crlf: bool,
+    bom: bool,
     cut: bool,
     edit: int,
     which: int,
 ) -> None:
     """``sig`` commands load a list for editing (ListFile.load) an entry at a time too:
-    the same edit makes the same file as on the list loaded whole."""
+    the same edit makes the same file (or the same refusal) as on the list loaded whole."""
     text = _text(forms, 1, 1)
     if cut:
         text = text.rstrip("\n")
     root = tmp_path_factory.mktemp("ws")
-    path = _written(root, text, crlf, bom=False)
+    path = _written(root, text, crlf, bom)
+    raw = path.read_bytes()
     made = {}
     for way in ("streamed", "whole"):
         with pytest.MonkeyPatch.context() as patch:
@@ -207,5 +210,11 @@ def test_a_list_loaded_an_entry_at_a_time_is_edited_as_one_loaded_whole(
                 listed.remove(index)
             else:
                 listed.add({"name": "New Person", "type": "individual", "group": "a"})
-            made[way] = (listed.render(), [(p.line, p.message) for p in listed.warnings])
+            warned = [(p.line, p.message) for p in listed.warnings]
+            try:
+                listed.save()  # its edits checked, as the sig commands save them
+                made[way] = (path.read_bytes(), warned)
+            except ProblemsFound as refused:
+                made[way] = (refused.problems, warned)
+            path.write_bytes(raw)  # as it was, for the other way
     assert made["streamed"] == made["whole"]
