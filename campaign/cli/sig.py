@@ -571,6 +571,11 @@ def pull(
     except Unmarked as exc:
         for line in exc.outcome.changes:
             click.echo(line)
+        if exc.stopped:
+            raise CampaignError(
+                f"{display_path(path)} was written, but the pull was stopped before the "
+                f"sign-on database was told what went into it\n{again}, and it is told"
+            ) from None
         raise CampaignError(
             f"{display_path(path)} was written, but the sign-on database did not answer in "
             f"time to be told what went into it ({exc.why})\n{again}, and it is told"

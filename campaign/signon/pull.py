@@ -170,17 +170,25 @@ def pull(
                 if listfile.changed:
                     raise Unmarked(outcome, str(exc)) from None
                 raise
+            except KeyboardInterrupt:
+                # Stopped (Ctrl+C, SIGTERM, SIGHUP) with the list written: "Aborted!"
+                # would say nothing was done. What went in is said, and the next pull
+                # tells the database.
+                if listfile.changed:
+                    raise Unmarked(outcome, "", stopped=True) from None
+                raise
             stops.done()
     return outcome
 
 
 class Unmarked(Exception):
-    """The list was written, and the database could not be told what went into it."""
+    """The list was written, and the database was not told what went into it."""
 
-    def __init__(self, outcome: Pulled, why: str) -> None:
+    def __init__(self, outcome: Pulled, why: str, stopped: bool = False) -> None:
         super().__init__(why)
         self.outcome = outcome
         self.why = why
+        self.stopped = stopped  # stopped, rather than the database not answering
 
 
 def _pulled_before(entries: tuple[Signatory, ...] | list[Signatory]) -> set[tuple[str, str]]:

@@ -287,6 +287,41 @@ def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
     _the_next_pull_changes_nothing(workspace, written)
 
 
+def test_a_pull_stopped_as_it_tells_the_database_says_what_it_wrote(
+    app: Flask,
+    client: FlaskClient,
+    inbox: Inbox,
+    workspace: Path,
+    fixed_time: dt.datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl+C (or SIGTERM, SIGHUP) between the list written and the database told: it
+    said "Aborted!", as if nothing had been done, of a list it had changed."""
+    confirmed(app, client, inbox)
+
+    def stopped_here(*_args: object) -> None:
+        raise KeyboardInterrupt  # as the command's stop raises it (model/stops.py)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", stopped_here)
+        stopped = run("sig", "pull", "people", workspace=workspace)
+    assert (stopped.exit_code, stopped.stdout) == (1, "added: Ada Lovelace (intl, pending)\n")
+    assert stopped.stderr == (
+        "Error: signatories/people.yaml was written, but the pull was stopped before the "
+        "sign-on database was told what went into it\n  hint: run 'campaign sig pull "
+        "people' again; nothing is added twice, and it is told\n"
+    )
+    written = listed(workspace)
+    assert written.count("  - name: Ada Lovelace\n") == 1
+    _the_next_pull_changes_nothing(workspace, written)
+    # Stopped there with nothing written: nothing was done, and it says so.
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", stopped_here)
+        again = run("sig", "pull", "people", workspace=workspace)
+    assert (again.exit_code, again.stdout, again.stderr) == (1, "", "\nAborted!\n")
+    assert listed(workspace) == written
+
+
 def test_two_pulls_at_once_add_each_signature_once_and_report_it_once(
     app: Flask,
     client: FlaskClient,
