@@ -49,6 +49,7 @@ _reading = collector_paused()
 
 # The line breaks libyaml counts; splitting the same way keeps its line numbers valid.
 _BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+_LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # how a line with its break ends
 NEW_LIST = "# A sign-on list: 'campaign sig add --help' names its fields.\nsignatories:\n"
 LOCK_TIMEOUT = 30.0
 
@@ -105,9 +106,16 @@ def _split(text: str) -> list[str]:
     return lines
 
 
-def _end_line(mark: Any) -> int:
-    """The exclusive end line of a node that ends at ``mark``."""
-    return int(mark.line) if mark.column == 0 else int(mark.line) + 1
+def _end_line(mark: Any, lines: list[str]) -> int:
+    """The exclusive end line of a node that ends at ``mark``, in the text of ``lines``."""
+    line, column = int(mark.line), int(mark.column)
+    # A mark with nothing but spaces before it on its line is where the next thing
+    # starts: libyaml ends a block list or mapping at the next entry's '-', which in an
+    # indented list is not at column 0. Counted as the node's, that line (the next
+    # entry's first) was edited or removed with it.
+    if column == 0 or (line < len(lines) and not lines[line][:column].strip()):
+        return line
+    return line + 1
 
 
 class _Dumper(yaml.SafeDumper):
@@ -173,7 +181,7 @@ def entry_record(entry: Signatory) -> dict[str, Any]:
 # A YAML anchor (&name), alias (*name) or merge key (<<), a directive (%TAG names the
 # tags of the whole document), or text that looks like one ("R&D" does: such a list's
 # edits are read whole, which is slower, never wrong).
-_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<|^%", re.MULTILINE)
+_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<|(?:^|[\n\r\x85\u2028\u2029])%")
 
 
 class ListFile:
@@ -190,7 +198,7 @@ class ListFile:
         keyed: bool = True,
     ) -> None:
         # A last line without its line break would glue any text added after it.
-        if text and not text.endswith(("\n", "\r")):
+        if text and not text.endswith(_LINE_ENDS):
             text += "\r\n" if "\r\n" in text else "\n"
         self.path = path
         self.text = text
@@ -293,7 +301,7 @@ class ListFile:
                 self._spans = [self._span(item, keyed) for item in value.value]
             else:
                 self._list_line = key.start_mark.line
-                self._list_end = max(_end_line(value.end_mark), key.start_mark.line + 1)
+                self._list_end = max(_end_line(value.end_mark, self.lines), key.start_mark.line + 1)
             return
         self._list_line = len(self.lines)
 
@@ -318,7 +326,10 @@ class ListFile:
                     vnode.start_mark.column,
                     vnode.end_mark.column,
                     # Not past the entry: blank lines after a '|' block are not its own.
-                    min(max(_end_line(vnode.end_mark), knode.start_mark.line + 1), span.end),
+                    min(
+                        max(_end_line(vnode.end_mark, self.lines), knode.start_mark.line + 1),
+                        span.end,
+                    ),
                     one_line,
                 )
         return span
@@ -335,7 +346,7 @@ class ListFile:
             while first > 0 and not self.lines[first].lstrip().startswith("-"):
                 first -= 1
             dash_col = len(self.lines[first]) - len(self.lines[first].lstrip())
-        end = _end_line(last)
+        end = _end_line(last, self.lines)
         while end - 1 > line and not self.lines[end - 1].strip():
             end -= 1  # blank lines after a '|' block belong between entries
         return _Span(first, max(end, line + 1), dash_col, col, flow, None)
@@ -396,7 +407,7 @@ class ListFile:
             out.extend(new)
             pos = max(pos, end)
         out.extend(self.lines[pos:])
-        if out and not out[-1].endswith(("\n", "\r")):
+        if out and not out[-1].endswith(_LINE_ENDS):
             out[-1] += self.newline
         return "".join(out)
 

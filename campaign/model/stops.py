@@ -45,19 +45,24 @@ def _stop(_number: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _default(number: int) -> bool:
-    """Whether ``number``'s handler is the one it starts with: Python's, for SIGINT."""
+def _default(number: int, noted: Any = None) -> bool:
+    """Whether ``number``'s handler is the one it starts with (Python's, for SIGINT), or
+    ``noted``, which only noted a stop while the process loaded."""
     handler = signal.getsignal(number)
+    if noted is not None and handler is noted:
+        return True
     if number == signal.SIGINT:
         return handler is signal.default_int_handler
     return handler == signal.SIG_DFL
 
 
 @contextmanager
-def command() -> Iterator[None]:
+def command(noted: Any = None) -> Iterator[None]:
     """The whole of a command: each stop signal left at its default stops it once.
 
-    On the way out every one of them is ignored: the process only exits.
+    A signal whose handler is ``noted`` (the console script's, which notes a stop while
+    the process loads) is taken over as one at its default. On the way out every one of
+    them is ignored: the process only exits.
     """
     if not _main_thread():
         yield
@@ -66,7 +71,7 @@ def command() -> Iterator[None]:
     taken: list[signal.Signals] = []
     try:
         for number in STOPS:
-            if _default(number):
+            if _default(number, noted):
                 signal.signal(number, _stop)
                 taken.append(number)
         yield

@@ -31,7 +31,7 @@ _STOPPED_LOADING = textwrap.dedent(
 
     sys.meta_path.insert(0, StopOnLoad())
     sys.argv = ["campaign", "check"]
-    runpy.run_module("campaign", run_name="__main__")
+    runpy.run_module("campaign", run_name="__main__", alter_sys=True)
     """
 )
 

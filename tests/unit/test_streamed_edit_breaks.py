@@ -1,0 +1,309 @@
+"""Breaks of a4211d9 (sig commands load a list an entry at a time: ListFile.streamed,
+its keys found later by ListFile._keyed in the entry's lines alone) and b6e82ab (the
+console script takes over the stops before loading the command line).
+
+New with the streamed load (the same edit on the list loaded whole does not crash):
+
+1. A %TAG directive after a line that ends in a lone CR, NEL or U+2028: ``_TIED``'s
+   ``^%`` (re.MULTILINE) sees a line start only after '\\n', so the entry's lines are
+   read alone, without the directive, and ``sig set`` crashes with a YAML traceback
+   ("found undefined tag handle"). Loaded whole, the edit is refused instead (also wrong).
+2. An entry of an indented list whose last value is a nested block list or mapping: its
+   span ends one line too far down (libyaml ends the block at the next entry's '-',
+   column 2: ``_end_line`` counts that line). Read alone, the entry's lines take the
+   next entry's first line with them; when that entry is written over several lines
+   ({ } flow, a quoted text), they do not read, and ``sig set`` crashes with a YAML
+   traceback. Loaded whole, the edit is refused ("did not find expected ',' or '}'").
+
+Older, on both loads (the same overlap, 2.), and worse: the edit is written wrong.
+
+3. Removing such an entry takes the next entry's first line with it: a one-line next
+   entry disappears silently; a longer one leaves a file that does not read.
+4. A field set on such an entry goes to the next entry when the list's edit is checked
+   whole (any '&x', '*x', '<<' or '%' directive in the file: an 'R&D' in an
+   affiliation): ``sig set`` says "changed: A" and B has A's new value. Otherwise the
+   right edit is refused, with errors about B or "this is a bug in campaign".
+
+5. (b6e82ab) A stop while the console script loads ``campaign.cli.entry`` itself and
+   what it imports before ``stops.command()`` (typing, enum, threading: about a third of
+   the time before a command could start) still prints a KeyboardInterrupt traceback
+   (Ctrl+C) or ends the process without a word (SIGTERM: status 143).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from campaign.errors import CampaignError, ProblemsFound
+from campaign.lists.listfile import ListFile
+from campaign.load.records import load_signature_list
+from campaign.load.yamlfile import NotStreamed
+
+from conftest import copy_example, run, stops_as_in_a_terminal
+
+
+def _whole_only(cls: Any, path: Path, raw: bytes) -> Any:
+    raise NotStreamed
+
+
+def _written(tmp_path: Path, text: str) -> Path:
+    """``text`` as a list of a workspace of its own under ``tmp_path``."""
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    (root / ".campaign").mkdir()
+    (root / "signatories").mkdir()
+    path = root / "signatories" / "people.yaml"
+    path.write_bytes(text.encode())
+    return path
+
+
+def _edited(tmp_path: Path, text: str, edits: list[tuple[Any, ...]], whole: bool) -> Any:
+    """The edits made on a list of ``text`` loaded as ``sig`` commands load it (or
+    whole), then saved: ("written", the file's bytes), ("refused", why) or ("crashed",
+    the exception a user would see as a traceback)."""
+    path = _written(tmp_path, text)
+    with pytest.MonkeyPatch.context() as patch:
+        if whole:
+            patch.setattr(ListFile, "streamed", classmethod(_whole_only))
+        try:
+            listed = ListFile.load(path)
+            for edit in edits:
+                if edit[0] == "update":
+                    listed.update(edit[1], **edit[2])
+                elif edit[0] == "remove":
+                    listed.remove(edit[1])
+            listed.save()
+        except ProblemsFound as exc:
+            return ("refused", [(p.line, p.message) for p in exc.problems])
+        except CampaignError as exc:
+            return ("refused", str(exc).replace(str(path.parent.parent), "ws"))
+        except Exception as exc:  # a traceback for the user
+            return ("crashed", f"{type(exc).__name__}: {exc}")
+    return ("written", path.read_bytes())
+
+
+def _read_back(tmp_path: Path, raw: bytes) -> list[tuple[str, str, str, str]]:
+    """The entries a file of ``raw`` holds (name, type, group, country), as check reads them."""
+    probe = _written(tmp_path, "")
+    probe.write_bytes(raw)
+    problems: list[Any] = []
+    loaded = load_signature_list(probe, problems, allow_empty=True)
+    assert loaded is not None, problems
+    assert not [p for p in problems if not p.warning], problems
+    return [(e.name, e.type, e.group, e.country) for e in loaded.entries]
+
+
+# -- 1. a %TAG directive after a lone CR / NEL / U+2028 line break (new: a traceback) --
+
+_TAGGED = (
+    "# A list.{nl}%TAG !e! tag:yaml.org,2002:{nl}---{nl}signatories:{nl}"
+    "- name: A{nl}  type: individual{nl}  group: a{nl}  links: [!e!str x, y]{nl}"
+    "- name: B{nl}  type: individual{nl}  group: b{nl}"
+)
+
+
+@pytest.mark.parametrize("nl", ["\r", "\x85", "\u2028"], ids=["cr", "nel", "ls"])
+def test_an_entry_tagged_by_a_directive_after_a_lone_cr_is_edited_as_loaded_whole(
+    tmp_path: Path, nl: str
+) -> None:
+    """The streamed load crashes ("ParserError: found undefined tag handle") where the
+    whole load refuses: not the same answer, and a traceback."""
+    text = _TAGGED.format(nl=nl)
+    edits = [("update", 0, {"name": "Ay"})]
+    streamed = _edited(tmp_path, text, edits, whole=False)
+    whole = _edited(tmp_path, text, edits, whole=True)
+    assert streamed[0] != "crashed", streamed
+    assert streamed == whole
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["tagged-entry", "its-neighbour"])
+@pytest.mark.parametrize("nl", ["\r", "\x85", "\u2028"], ids=["cr", "nel", "ls"])
+def test_an_edit_next_to_a_tag_named_by_a_directive_after_a_lone_cr_is_written(
+    tmp_path: Path, nl: str, which: int
+) -> None:
+    """As test_read_streamed_breaks' directive case, with the file's lines ending in a
+    lone CR (old Mac editors), NEL or U+2028: both loads fail (streamed: a traceback for
+    the tagged entry; whole, and streamed for its neighbour: "YAML syntax: found
+    undefined tag handle", a right edit refused)."""
+    text = _TAGGED.format(nl=nl)
+    name = "AB"[which]
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("update", which, {"name": name + "y"})], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert outcome[1].decode() == text.replace(f"name: {name}{nl}", f"name: {name}y{nl}")
+
+
+# -- 2. the entry's lines read alone take the next entry's first line (new: a traceback) --
+
+# An entry whose last value is a nested block (an unknown key: warned, allowed), then
+# an entry written over several lines, in a list indented as the example's is.
+_NESTED_LAST = (
+    "    extra:\n      k: 1\n",  # a mapping
+    "    tags:\n      - x\n",  # a list
+    "    tags:\n    - x\n",  # a list, unindented
+)
+_LONG_NEXT = (
+    "  - {name: B,\n     type: individual, group: b}\n",
+    '  - name: "B\n      Bee"\n    type: individual\n    group: b\n',
+)
+
+
+def _nested_then(last: str, following: str) -> str:
+    return "signatories:\n  - name: A\n    type: individual\n    group: a\n" + last + following
+
+
+@pytest.mark.parametrize("following", _LONG_NEXT, ids=["flow", "quoted"])
+@pytest.mark.parametrize("last", _NESTED_LAST, ids=["mapping", "list", "list-unindented"])
+def test_an_entry_ending_in_a_nested_block_before_a_long_entry_is_edited_as_loaded_whole(
+    tmp_path: Path, last: str, following: str
+) -> None:
+    """Streamed: "ParserError: did not find expected node content" / "ScannerError:
+    while scanning a quoted scalar" (a traceback from ``sig set``); whole: refused."""
+    text = _nested_then(last, following)
+    for edit in ({"country": "Chile"}, {"name": "Ay"}):
+        streamed = _edited(tmp_path, text, [("update", 0, edit)], whole=False)
+        whole = _edited(tmp_path, text, [("update", 0, edit)], whole=True)
+        assert streamed[0] != "crashed", streamed
+        assert streamed == whole
+
+
+@pytest.mark.parametrize("following", _LONG_NEXT, ids=["flow", "quoted"])
+@pytest.mark.parametrize("last", _NESTED_LAST, ids=["mapping", "list", "list-unindented"])
+def test_an_entry_ending_in_a_nested_block_before_a_long_entry_is_edited(
+    tmp_path: Path, last: str, following: str
+) -> None:
+    text = _nested_then(last, following)
+    b = "B" if following.startswith("  - {") else "B Bee"
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("update", 0, {"country": "Chile"})], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert _read_back(tmp_path, outcome[1]) == [
+            ("A", "individual", "a", "Chile"),
+            (b, "individual", "b", ""),
+        ]
+
+
+# -- 3. removing such an entry takes the next entry's first line (older: wrong files) --
+
+_ANY_NEXT = (
+    "  - {name: B, type: individual, group: b}\n",  # silently deleted with A
+    "  - {name: B,\n     type: individual, group: b}\n",  # a file that does not read
+    "  - name: B\n    type: individual\n    group: b\n",  # 'signatories' a mapping
+)
+
+
+@pytest.mark.parametrize("following", _ANY_NEXT, ids=["flow", "flow-long", "block"])
+@pytest.mark.parametrize("last", _NESTED_LAST, ids=["mapping", "list", "list-unindented"])
+def test_removing_an_entry_ending_in_a_nested_block_keeps_the_next_one(
+    tmp_path: Path, last: str, following: str
+) -> None:
+    """``sig remove A`` wrote 'signatories:' alone (B gone, no word), or a file
+    that check refuses; nothing refused it."""
+    text = _nested_then(last, following)
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("remove", 0)], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert _read_back(tmp_path, outcome[1]) == [("B", "individual", "b", "")]
+        assert outcome[1] == ("signatories:\n" + following).encode()
+
+
+# -- 4. a field set on such an entry goes to the next one (older: wrong data, silently) --
+
+
+@pytest.mark.parametrize("tied", [False, True], ids=["checked-in-windows", "checked-whole"])
+@pytest.mark.parametrize("last", _NESTED_LAST, ids=["mapping", "list", "list-unindented"])
+def test_a_field_set_on_an_entry_ending_in_a_nested_block_is_its_own(
+    tmp_path: Path, last: str, tied: bool
+) -> None:
+    """With an 'R&D' in the file (the edit checked whole), 'country: Chile' is written
+    under B's '- name: B' and the save goes through: B is from Chile, A is not. Without
+    it, the right edit is refused: "signatory 'B' has no 'type'"."""
+    affiliation = "    affiliation: R&D lab\n" if tied else ""
+    text = (
+        "signatories:\n  - name: A\n    type: individual\n    group: a\n"
+        + affiliation
+        + last
+        + "  - name: B\n    type: individual\n    group: b\n"
+    )
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("update", 0, {"country": "Chile"})], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert _read_back(tmp_path, outcome[1]) == [
+            ("A", "individual", "a", "Chile"),
+            ("B", "individual", "b", ""),
+        ]
+
+
+def test_sig_set_on_the_example_sets_the_entry_it_names(tmp_path: Path) -> None:
+    """End to end, on the example list (indented): an unknown key holding a list in one
+    entry, and an 'R&D' in another's affiliation. ``sig set ... "Yanghee Lee"
+    country=Korea`` says "changed: Yanghee Lee ... country (none) -> Korea", exit 0, and
+    writes 'country: Korea' under Vitit Muntarbhorn."""
+    ws = copy_example(tmp_path / "ws")
+    path = ws / "signatories" / "japan-hrc-2020.yaml"
+    text = path.read_text()
+    text = text.replace(
+        "    signed: 2020-02-13\n    status: signed\n  - name: Vitit Muntarbhorn",
+        "    signed: 2020-02-13\n    status: signed\n    languages:\n      - en\n      - ko\n"
+        "  - name: Vitit Muntarbhorn",
+        1,
+    )
+    text = text.replace("affiliation: Independent Crossbench", "affiliation: R&D Crossbench")
+    assert "languages:" in text and "R&D" in text
+    path.write_text(text)
+    result = run("sig", "set", "japan-hrc-2020", "Yanghee Lee", "country=Korea", workspace=ws)
+    assert result.exit_code == 0, result.output
+    problems: list[Any] = []
+    loaded = load_signature_list(path, problems)
+    assert loaded is not None
+    countries = {e.name: e.country for e in loaded.entries}
+    assert (countries["Yanghee Lee"], countries["Vitit Muntarbhorn"]) == ("Korea", "")
+
+
+# -- 5. a stop while the console script loads what it takes the stops over with --
+
+_STOPPED_EARLY = textwrap.dedent(
+    """
+    import runpy, signal, sys
+
+    class StopOnLoad:
+        def find_spec(self, name, path, target=None):
+            if name == "{module}":
+                signal.raise_signal(signal.{number})
+            return None
+
+    sys.meta_path.insert(0, StopOnLoad())
+    sys.argv = ["campaign", "check"]
+    runpy.run_module("campaign", run_name="__main__", alter_sys=True)
+    """
+)
+
+
+@pytest.mark.parametrize("number", ["SIGINT", "SIGTERM", "SIGHUP"])
+# Not while campaign.cli.entry is found: its first line is the first of campaign's to
+# run, and a stop before it is Python's own start, as for any Python program.
+@pytest.mark.parametrize("module", ["campaign.model.stops", "click"])
+def test_a_stop_while_the_entry_point_itself_loads_says_aborted(
+    minimal: Path, number: str, module: str
+) -> None:
+    """As tests/e2e/test_stopped_while_loading.py, the stop arriving while
+    ``campaign.cli.entry`` (and the ``stops`` it imports first) load, before
+    ``stops.command()``: a KeyboardInterrupt traceback (killed by SIGINT on the way
+    out: status 130) or no word at all (SIGTERM 143, SIGHUP 129). Sent for real,
+    a Ctrl+C 6-12 ms after ``campaign --help`` starts printed a traceback in most
+    tries, a SIGTERM then ended it with no word; from 18 ms on, "Aborted!"."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _STOPPED_EARLY.format(module=module, number=number)],
+        cwd=minimal,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=stops_as_in_a_terminal,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (1, "", "\nAborted!\n")
