@@ -273,18 +273,28 @@ def test_a_pull_the_database_keeps_waiting_says_so_and_the_next_one_finishes_it(
         f"database is busy); nothing was changed\n{hint}\n"
     )
     assert listed(workspace) == before
-    with monkeypatch.context() as patched:
-        patched.setattr(store_module.Store, "mark_pulled", busy)
-        stopped = run("sig", "pull", "people", workspace=workspace)
-    assert (stopped.exit_code, stopped.stdout) == (1, "added: Ada Lovelace (intl, pending)\n")
-    assert stopped.stderr == (
+    _unmarked(
+        workspace,
+        monkeypatch,
+        busy,
         "Error: signatories/people.yaml was written, but the sign-on database did not answer "
         "in time to be told what went into it (no turn to write in 10 s: the database is "
-        f"busy)\n{hint}, and it is told\n"
+        f"busy)\n{hint}, and it is told\n",
     )
+
+
+def _unmarked(workspace: Path, monkeypatch: pytest.MonkeyPatch, marking: Any, error: str) -> str:
+    """A pull whose telling the database what went into the list is ``marking``: what it
+    says, and that the next pull changes nothing; the list it wrote."""
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module.Store, "mark_pulled", marking)
+        stopped = run("sig", "pull", "people", workspace=workspace)
+    assert (stopped.exit_code, stopped.stdout) == (1, "added: Ada Lovelace (intl, pending)\n")
+    assert stopped.stderr == error
     written = listed(workspace)
     assert written.count("  - name: Ada Lovelace\n") == 1
     _the_next_pull_changes_nothing(workspace, written)
+    return written
 
 
 def test_a_pull_stopped_as_it_tells_the_database_says_what_it_wrote(
@@ -302,18 +312,14 @@ def test_a_pull_stopped_as_it_tells_the_database_says_what_it_wrote(
     def stopped_here(*_args: object) -> None:
         raise KeyboardInterrupt  # as the command's stop raises it (model/stops.py)
 
-    with monkeypatch.context() as patched:
-        patched.setattr(store_module.Store, "mark_pulled", stopped_here)
-        stopped = run("sig", "pull", "people", workspace=workspace)
-    assert (stopped.exit_code, stopped.stdout) == (1, "added: Ada Lovelace (intl, pending)\n")
-    assert stopped.stderr == (
+    written = _unmarked(
+        workspace,
+        monkeypatch,
+        stopped_here,
         "Error: signatories/people.yaml was written, but the pull was stopped before the "
         "sign-on database was told what went into it\n  hint: run 'campaign sig pull "
-        "people' again; nothing is added twice, and it is told\n"
+        "people' again; nothing is added twice, and it is told\n",
     )
-    written = listed(workspace)
-    assert written.count("  - name: Ada Lovelace\n") == 1
-    _the_next_pull_changes_nothing(workspace, written)
     # Stopped there with nothing written: nothing was done, and it says so.
     with monkeypatch.context() as patched:
         patched.setattr(store_module.Store, "mark_pulled", stopped_here)

@@ -1,6 +1,5 @@
 """Breaks of a4211d9 (sig commands load a list an entry at a time: ListFile.streamed,
-its keys found later by ListFile._keyed in the entry's lines alone) and b6e82ab (the
-console script takes over the stops before loading the command line).
+its keys found later by ListFile._keyed in the entry's lines alone).
 
 New with the streamed load (the same edit on the list loaded whole does not crash):
 
@@ -24,18 +23,13 @@ Older, on both loads (the same overlap, 2.), and worse: the edit is written wron
    affiliation): ``sig set`` says "changed: A" and B has A's new value. Otherwise the
    right edit is refused, with errors about B or "this is a bug in campaign".
 
-5. (b6e82ab) A stop while the console script loads ``campaign.cli.entry`` itself and
-   what it imports before ``stops.command()`` (typing, enum, threading: about a third of
-   the time before a command could start) still prints a KeyboardInterrupt traceback
-   (Ctrl+C) or ends the process without a word (SIGTERM: status 143).
+(5., a stop while the console script loads what takes the stops over, is a case of
+tests/e2e/test_stopped_while_loading.py.)
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +40,7 @@ from campaign.lists.listfile import ListFile
 from campaign.load.records import load_signature_list
 from campaign.load.yamlfile import NotStreamed
 
-from conftest import copy_example, run, stops_as_in_a_terminal
+from conftest import copy_example, run
 
 
 def _whole_only(cls: Any, path: Path, raw: bytes) -> Any:
@@ -264,46 +258,3 @@ def test_sig_set_on_the_example_sets_the_entry_it_names(tmp_path: Path) -> None:
     assert loaded is not None
     countries = {e.name: e.country for e in loaded.entries}
     assert (countries["Yanghee Lee"], countries["Vitit Muntarbhorn"]) == ("Korea", "")
-
-
-# -- 5. a stop while the console script loads what it takes the stops over with --
-
-_STOPPED_EARLY = textwrap.dedent(
-    """
-    import runpy, signal, sys
-
-    class StopOnLoad:
-        def find_spec(self, name, path, target=None):
-            if name == "{module}":
-                signal.raise_signal(signal.{number})
-            return None
-
-    sys.meta_path.insert(0, StopOnLoad())
-    sys.argv = ["campaign", "check"]
-    runpy.run_module("campaign", run_name="__main__", alter_sys=True)
-    """
-)
-
-
-@pytest.mark.parametrize("number", ["SIGINT", "SIGTERM", "SIGHUP"])
-# Not while campaign.cli.entry is found: its first line is the first of campaign's to
-# run, and a stop before it is Python's own start, as for any Python program.
-@pytest.mark.parametrize("module", ["campaign.model.stops", "click"])
-def test_a_stop_while_the_entry_point_itself_loads_says_aborted(
-    minimal: Path, number: str, module: str
-) -> None:
-    """As tests/e2e/test_stopped_while_loading.py, the stop arriving while
-    ``campaign.cli.entry`` (and the ``stops`` it imports first) load, before
-    ``stops.command()``: a KeyboardInterrupt traceback (killed by SIGINT on the way
-    out: status 130) or no word at all (SIGTERM 143, SIGHUP 129). Sent for real,
-    a Ctrl+C 6-12 ms after ``campaign --help`` starts printed a traceback in most
-    tries, a SIGTERM then ended it with no word; from 18 ms on, "Aborted!"."""
-    ran = subprocess.run(
-        [sys.executable, "-c", _STOPPED_EARLY.format(module=module, number=number)],
-        cwd=minimal,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=stops_as_in_a_terminal,
-    )
-    assert (ran.returncode, ran.stdout, ran.stderr) == (1, "", "\nAborted!\n")
