@@ -35,7 +35,7 @@ from campaign.load.records import (
     load_signature_list,
     stream_signature_list,
 )
-from campaign.load.yamlfile import NotStreamed, collector_paused
+from campaign.load.yamlfile import NotStreamed, collector_paused, content_end
 from campaign.model import stops
 from campaign.model.limits import end_with_parent
 from campaign.model.records import Signatory, SignatureList
@@ -106,14 +106,19 @@ def _split(text: str) -> list[str]:
     return lines
 
 
+# What YAML counts as blank on a line: spaces and tabs, and the line's break. Python's
+# str.strip() takes more (U+3000, U+00A0), which YAML reads as text.
+_BLANK = " \t\r\n\x85\u2028\u2029"
+
+
 def _end_line(mark: Any, lines: list[str]) -> int:
     """The exclusive end line of a node that ends at ``mark``, in the text of ``lines``."""
     line, column = int(mark.line), int(mark.column)
-    # A mark with nothing but spaces before it on its line is where the next thing
-    # starts: libyaml ends a block list or mapping at the next entry's '-', which in an
-    # indented list is not at column 0. Counted as the node's, that line (the next
-    # entry's first) was edited or removed with it.
-    if column == 0 or (line < len(lines) and not lines[line][:column].strip()):
+    # A mark with nothing but blanks before it on its line is where the next thing
+    # starts (an empty value's mark is the next key's place): that line is not the
+    # node's. Counted as an entry's, the next entry's first line was edited or removed
+    # with it.
+    if column == 0 or (line < len(lines) and not lines[line][:column].strip(_BLANK)):
         return line
     return line + 1
 
@@ -308,7 +313,7 @@ class ListFile:
     def _span(self, node: Any, keyed: bool = True) -> _Span:
         """Where the entry of ``node`` stands; its keys' places too if ``keyed``."""
         flow = bool(getattr(node, "flow_style", False))
-        last = node.end_mark if flow or not node.value else node.value[-1][1].end_mark
+        last = node.end_mark if flow or not node.value else content_end(node.value[-1][1])
         span = self._placed(node.start_mark, last, flow)
         if not keyed:
             return span  # its keys found when an edit needs them (_keyed)
@@ -327,7 +332,7 @@ class ListFile:
                     vnode.end_mark.column,
                     # Not past the entry: blank lines after a '|' block are not its own.
                     min(
-                        max(_end_line(vnode.end_mark, self.lines), knode.start_mark.line + 1),
+                        max(_end_line(content_end(vnode), self.lines), knode.start_mark.line + 1),
                         span.end,
                     ),
                     one_line,
@@ -347,7 +352,7 @@ class ListFile:
                 first -= 1
             dash_col = len(self.lines[first]) - len(self.lines[first].lstrip())
         end = _end_line(last, self.lines)
-        while end - 1 > line and not self.lines[end - 1].strip():
+        while end - 1 > line and not self.lines[end - 1].strip(_BLANK):
             end -= 1  # blank lines after a '|' block belong between entries
         return _Span(first, max(end, line + 1), dash_col, col, flow, None)
 

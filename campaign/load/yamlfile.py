@@ -505,12 +505,25 @@ def _stream_entry(loader: _Composing, each: Placed) -> None:
             value = loader.construct_document(node)
             if loader.duplicates or loader.merged:
                 raise NotStreamed
-            last = node.end_mark
+            last = content_end(node)
         entry[name.value] = value
         entry.key_lines[name.value] = name.start_mark.line + 1
     end: Any = loader.get_event()
     flow = bool(start.flow_style)
     each(entry, start.start_mark, end.end_mark if flow or not entry else last, flow)
+
+
+def content_end(node: yaml.Node) -> Any:
+    """The mark where ``node``'s last content ends.
+
+    A block list or mapping ends at the next token, past the comments and blank lines
+    after it: an entry ending in one took the comments above the next entry as its own,
+    and removing it removed them. Its last value ends at its last character.
+    """
+    while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node.end_mark
 
 
 def _plain_start(event: Any, kind: type[yaml.CollectionStartEvent]) -> bool:

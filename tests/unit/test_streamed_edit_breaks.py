@@ -25,6 +25,18 @@ Older, on both loads (the same overlap, 2.), and worse: the edit is written wron
 
 (5., a stop while the console script loads what takes the stops over, is a case of
 tests/e2e/test_stopped_while_loading.py.)
+
+A third attack, on the mending of 2. to 4. (a mark with nothing but blanks before it on
+its line ends the node at the line above):
+
+6. Blanks were found with ``str.strip()``, which takes U+3000 and U+00A0 for blanks; to
+   YAML they are text. A value continued on a line holding only such a character ended
+   a line short, and taking it out, or writing it quoted, was refused.
+7. (older) The last entry of the file ending so: a quoted value written on it left the
+   line below it, and a file that check refuses was written.
+8. (older, at column 0 too) An entry ending in a nested block list or mapping took the
+   comments above the next entry as its own: removing it removed them. Its end is now
+   where its last value ends (yamlfile.content_end).
 """
 
 from __future__ import annotations
@@ -258,3 +270,123 @@ def test_sig_set_on_the_example_sets_the_entry_it_names(tmp_path: Path) -> None:
     assert loaded is not None
     countries = {e.name: e.country for e in loaded.entries}
     assert (countries["Yanghee Lee"], countries["Vitit Muntarbhorn"]) == ("Korea", "")
+
+
+# -- 6. a value ending in a line of U+3000 / U+00A0, followed by another key -----------
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\xa0"], ids=["ideographic", "nbsp"])
+@pytest.mark.parametrize(
+    "edit",
+    [{"notes": None}, {"notes": "x: y"}],
+    ids=["notes-taken-out", "notes-quoted"],
+)
+def test_a_value_ending_in_a_unicode_space_line_is_rewritten_whole(
+    tmp_path: Path, space: str, edit: dict[str, Any]
+) -> None:
+    """Before c9f7175 both were written right; now refused: (5 or 6, 'YAML syntax: this
+    line is indented differently from the lines around it')."""
+    text = (
+        "signatories:\n"
+        "  - name: A\n"
+        "    type: individual\n"
+        '    group: "a"\n'
+        "    notes: first\n"
+        f"      {space}\n"
+        "    country: Peru\n"
+        "  - name: B\n"
+        "    type: individual\n"
+        "    group: b\n"
+    )
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("update", 0, edit)], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert _read_back(tmp_path, outcome[1]) == [
+            ("A", "individual", "a", "Peru"),
+            ("B", "individual", "b", ""),
+        ]
+        assert space not in outcome[1].decode()  # the old value went, all of it
+
+
+# -- 7. the last entry ending so: a file check refuses is written (older) -------------
+
+_LAST_ENDS_IN_SPACE_LINE = (
+    "signatories:\n"
+    "  - name: A\n"
+    "    type: individual\n"
+    "    group: a\n"
+    "  - name: B\n"
+    "    type: individual\n"
+    "    group: b\n"
+    "    notes: first\n"
+    "      \u3000\n"
+)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [{"notes": "x: y"}, {"affiliation": "Human Rights Now: Tokyo"}],
+    ids=["its-value-quoted", "a-quoted-value-added"],
+)
+def test_an_edit_of_the_last_entry_ending_in_a_unicode_space_line_writes_a_list_that_reads(
+    tmp_path: Path, edit: dict[str, Any]
+) -> None:
+    """Written: "    notes: 'x: y'\\n      \\u3000\\n" (or the affiliation line above
+    the U+3000 line), which check refuses: (9, 'YAML syntax: this line is indented
+    differently from the lines around it'). Nothing refused the save."""
+    for whole in (False, True):
+        outcome = _edited(tmp_path, _LAST_ENDS_IN_SPACE_LINE, [("update", 1, edit)], whole)
+        if outcome[0] == "written":
+            _read_back(tmp_path, outcome[1])  # AssertionError: the file does not read
+        else:  # refusing would at least write nothing wrong; but it is a right edit
+            pytest.fail(f"right edit not written: {outcome}")
+
+
+def test_removing_the_first_entry_ending_in_a_unicode_space_line(tmp_path: Path) -> None:
+    """Refused: (3, "YAML syntax: a ':' where YAML did not expect one"): the U+3000
+    line is left under 'signatories:'."""
+    text = (
+        "signatories:\n"
+        "  - name: A\n"
+        "    type: individual\n"
+        "    group: a\n"
+        "    notes: first\n"
+        "      \u3000\n"
+        "  - name: B\n"
+        "    type: individual\n"
+        "    group: b\n"
+    )
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("remove", 0)], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert outcome[1] == b"signatories:\n  - name: B\n    type: individual\n    group: b\n"
+
+
+# -- 8. comments after an entry ending in a nested block go with it --------------------
+
+
+@pytest.mark.parametrize("indent", [0, 2, 4])
+@pytest.mark.parametrize(
+    "last",
+    ["{k}tags:\n{k}  - x\n", "{k}tags:\n{k}- x\n", "{k}extra:\n{k}  x: 1\n"],
+    ids=["list", "list-unindented", "mapping"],
+)
+def test_removing_an_entry_ending_in_a_nested_block_keeps_the_comment_below_it(
+    tmp_path: Path, indent: int, last: str
+) -> None:
+    """'# B signed on paper ...' is removed with A; with A's last value on one line
+    ('country: Peru') it stays, as remove's docstring says."""
+    d, k = " " * indent, " " * (indent + 2)
+    text = (
+        f"signatories:\n{d}- name: A\n{k}type: individual\n{k}group: a\n"
+        + last.format(k=k)
+        + f"{d}# B signed on paper; keep the scan\n"
+        + f"{d}- name: B\n{k}type: individual\n{k}group: b\n"
+    )
+    for whole in (False, True):
+        outcome = _edited(tmp_path, text, [("remove", 0)], whole)
+        assert outcome[0] == "written", (whole, outcome)
+        assert outcome[1].decode() == (
+            f"signatories:\n{d}# B signed on paper; keep the scan\n"
+            f"{d}- name: B\n{k}type: individual\n{k}group: b\n"
+        )
