@@ -108,7 +108,7 @@ def _split(text: str) -> list[str]:
 
 # What YAML counts as blank on a line: spaces and tabs, and the line's break. Python's
 # str.strip() takes more (U+3000, U+00A0), which YAML reads as text.
-_BLANK = " \t\r\n\x85\u2028\u2029"
+_BLANK = " \t" + "".join(_LINE_ENDS)
 
 
 def _end_line(mark: Any, lines: list[str]) -> int:
@@ -186,7 +186,7 @@ def entry_record(entry: Signatory) -> dict[str, Any]:
 # A YAML anchor (&name), alias (*name) or merge key (<<), a directive (%TAG names the
 # tags of the whole document), or text that looks like one ("R&D" does: such a list's
 # edits are read whole, which is slower, never wrong).
-_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<|(?:^|[\n\r\x85\u2028\u2029])%")
+_TIED = re.compile(r"[&*][^\s,\[\]{}]|<<|(?:^|[" + "".join(_LINE_ENDS) + "])%")
 
 
 class ListFile:
