@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
@@ -35,7 +35,13 @@ from campaign.load.records import (
     load_signature_list,
     stream_signature_list,
 )
-from campaign.load.yamlfile import NotStreamed, collector_paused, content_end
+from campaign.load.yamlfile import (
+    NotStreamed,
+    collector_paused,
+    compose_as_read,
+    content_end,
+    data_as_read,
+)
 from campaign.model import stops
 from campaign.model.limits import end_with_parent
 from campaign.model.records import Signatory, SignatureList
@@ -72,6 +78,18 @@ class _Span:
     keys: dict[str, tuple[int, int, int, int, bool]] | None = field(default_factory=dict)
 
 
+class _Piece(NamedTuple):
+    """One edit: lines ``start``..``end`` become ``new``, which hold the entries ``want`` reads."""
+
+    start: int
+    order: int  # among edits at the same line: entries added there come first
+    end: int
+    new: list[str]
+    # What each entry the new lines hold must read as, data as YAML gives it: the edit
+    # is checked to have come out so before anything is written.
+    want: list[dict[str, Any]]
+
+
 @dataclass
 class _Run:
     """Edits with no unchanged entry between them: lines start..end become ``new``."""
@@ -82,6 +100,7 @@ class _Run:
     made: int  # entries the new lines hold
     before: int  # the unchanged entry just above, or -1
     after: int  # the unchanged entry just below, or -1
+    want: list[dict[str, Any]] = field(default_factory=list)  # what they must read as
 
 
 def _moved(span: _Span, by: int) -> _Span:
@@ -177,6 +196,101 @@ def _dumped(key: str, value: Any) -> tuple[str, ...]:
     return tuple(text.rstrip("\n").split("\n"))
 
 
+def _flow_pair(key: str, value: Any) -> str:
+    """``key: value`` as YAML that reads the same inside ``{ }`` (quoted when needed), one line."""
+    text = yaml.dump(
+        {key: value},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1_000_000,
+        default_flow_style=True,
+    )
+    return text.rstrip("\n")[1:-1]  # the braces of its own mapping off
+
+
+def _separator(text: str, at: int) -> int | None:
+    """Where the ',' after ``at`` stands in a flow mapping's text, past blanks, line
+    breaks and comments; None when the mapping ends (or anything else comes) first."""
+    while at < len(text):
+        char = text[at]
+        if char == ",":
+            return at
+        if char == "#":
+            while at < len(text) and not text[at].endswith(_LINE_ENDS):
+                at += 1
+        elif char not in _BLANK:
+            return None
+        at += 1
+    return None
+
+
+def _pair_cut(text: str, first: int, end: int, before: int) -> list[tuple[int, int, str]]:
+    """The cuts that take the pair at ``first``..``end`` out of a flow mapping's ``text``.
+
+    The pair goes with one comma: the one after it, else the one before (after the
+    value ending at ``before``; -1: none). Comments stay, with the blanks before them.
+    """
+    line_start = first
+    while line_start > 0 and not text[line_start - 1].endswith(_LINE_ENDS):
+        line_start -= 1
+    lead = first
+    while lead > line_start and text[lead - 1] in " \t":
+        lead -= 1
+    comma = _separator(text, end)
+    if comma is not None:
+        rest = comma + 1
+        while rest < len(text) and text[rest] in " \t":
+            rest += 1
+        if rest < len(text) and text[rest] != "#" and not text[rest].endswith(_LINE_ENDS):
+            return [(first, end, ""), (comma, rest, "")]  # more pairs follow on its line
+        alone = lead == line_start and not any(c in text[first:comma] for c in _LINE_ENDS)
+        if alone and (rest >= len(text) or text[rest] != "#"):
+            # The pair was its line's only content: the line goes (a comment would stay).
+            stop = rest
+            if text[stop : stop + 2] == "\r\n":
+                stop += 2
+            elif stop < len(text):
+                stop += 1
+            return [(line_start, stop, "")]
+        return [(lead if lead > line_start else first, end, ""), (comma, comma + 1, "")]
+    if before >= 0 and (comma := _separator(text, before)) is not None:
+        gap = text[comma + 1 : first]
+        return [(comma, first if not gap.strip(" \t") else comma + 1, ""), (first, end, "")]
+    return [(first, end, "")]
+
+
+def _listed(root: Any) -> Any:
+    """The node of the ``signatories:`` list in a document's root node (None: not one)."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "signatories" and isinstance(value, yaml.SequenceNode):
+                return value
+    return None
+
+
+def _as_read(key: str, value: Any) -> Any:
+    """What reading the list makes of ``value`` written under ``key`` (a date: its text)."""
+    return data_as_read(compose_as_read("{" + _flow_pair(key, value) + "}"))[key]
+
+
+def _applied(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with ``values`` set (deleted where None; an added entry has no empty value)."""
+    out = dict(data)
+    for key, value in values.items():
+        if value is None or (not data and value == ""):
+            out.pop(key, None)
+        else:
+            out[key] = _as_read(key, value)
+    return out
+
+
+def _entry_nodes(nodes: list[Any]) -> list[Any]:
+    """The entries' nodes of a list read with ``nodes`` (load_signature_list), in order."""
+    listed = _listed(nodes[0]) if nodes else None
+    return list(listed.value) if listed is not None else []
+
+
 def entry_record(entry: Signatory) -> dict[str, Any]:
     """The non-empty fields of ``entry`` in the order lists are written in."""
     values = {key: getattr(entry, key) for key in SIGNATORY_KEYS}
@@ -219,6 +333,7 @@ class ListFile:
         self._removed: set[int] = set()
         self._added: list[tuple[int, dict[str, Any]]] = []
         self._last_of_group: dict[Any, int] | None = None
+        self._composed: Any = None  # the text's node, when an edit needs it (_root)
         if reading is None:
             self._locate(node, keyed)
         else:  # where the entries stand, remembered from the last read of the same bytes
@@ -386,28 +501,49 @@ class ListFile:
         """The file's new text with every edit spliced in."""
         return self._spliced(self._pieces())
 
-    def _pieces(self) -> list[tuple[int, int, int, list[str]]]:
-        """Each edit as (first line, order, end line, new lines), in the order of the text."""
-        pieces: list[tuple[int, int, int, list[str]]] = []
+    def _pieces(self) -> list[_Piece]:
+        """Each edit, in the order of the text."""
+        pieces: list[_Piece] = []
+        # An entry added after one whose next is edited goes before that next one, as it
+        # does before a next one left alone: the edit's order is after every addition.
+        last = len(self._added) + 1
         for index, values in self._updates.items():
             if index not in self._removed:
                 span = self._spans[index]
-                pieces.append((span.start, 0, span.end, self._edited(index, values)))
+                want = [_applied(self._data(index), values)]
+                pieces.append(_Piece(span.start, last, span.end, self._edited(index, values), want))
         for index in self._removed:
             span = self._spans[index]
-            pieces.append((span.start, 0, span.end, []))
+            pieces.append(_Piece(span.start, last, span.end, [], []))
         if self._spans:
             for order, (anchor, record) in enumerate(self._added, start=1):
                 span = self._spans[anchor]
-                pieces.append((span.end, order, span.end, self._new_entry(record, span)))
+                new = self._new_entry(record, span)
+                pieces.append(_Piece(span.end, order, span.end, new, [_applied({}, record)]))
         elif self._added:
             pieces.append(self._first_entries())
-        return sorted(pieces, key=lambda p: (p[0], p[1]))
+        return sorted(pieces, key=lambda p: (p.start, p.order))
 
-    def _spliced(self, pieces: list[tuple[int, int, int, list[str]]]) -> str:
+    def _data(self, index: int) -> dict[str, Any]:
+        """Entry ``index`` as YAML reads it in the text as loaded: its keys and values."""
+        if _TIED.search(self.text):  # its lines may not read alone (see _keyed)
+            node = _listed(self._root()).value[index]
+        else:
+            span = self._spans[index]
+            window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
+            node = _listed(compose_as_read(window)).value[0]
+        return dict(data_as_read(node))
+
+    def _root(self) -> Any:
+        """The node of the text as loaded, composed once."""
+        if self._composed is None:
+            self._composed = compose_as_read(self.text)
+        return self._composed
+
+    def _spliced(self, pieces: list[_Piece]) -> str:
         out: list[str] = []
         pos = 0
-        for start, _order, end, new in pieces:
+        for start, _order, end, new, _want in pieces:
             out.extend(self.lines[pos:start])
             out.extend(new)
             pos = max(pos, end)
@@ -416,16 +552,17 @@ class ListFile:
             out[-1] += self.newline
         return "".join(out)
 
-    def _first_entries(self) -> tuple[int, int, int, list[str]]:
+    def _first_entries(self) -> _Piece:
         # The list has no entries yet: replace 'signatories:' (or '[]') and add below it.
         probe = _Span(0, 0, 2, 4, False)
         new = [f"signatories:{self.newline}"]
         for record in (record for _, record in self._added):
             new.extend(self._new_entry(record, probe))
+        want = [_applied({}, record) for _, record in self._added]
         line = self._list_line
         if line >= len(self.lines):
-            return (len(self.lines), 0, len(self.lines), new)
-        return (line, 0, max(self._list_end, line + 1), new)
+            return _Piece(len(self.lines), 0, len(self.lines), new, want)
+        return _Piece(line, 0, max(self._list_end, line + 1), new, want)
 
     def _new_entry(self, record: dict[str, Any], like: _Span) -> list[str]:
         ordered = {k: record[k] for k in SIGNATORY_KEYS if record.get(k) not in (None, "")}
@@ -454,9 +591,8 @@ class ListFile:
     def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
         span = self._keyed(index)
         keys = span.keys or {}
-        if span.flow:  # rewrite a { ... } entry as a block entry, same place
-            record = entry_record(self.entries[index]) | values
-            return self._new_entry({k: v for k, v in record.items() if v is not None}, span)
+        if span.flow:
+            return self._flow_edited(index, span, values)
         lines = {n: [self.lines[n]] for n in range(span.start, span.end)}
         appended: list[str] = []
         for key, value in values.items():
@@ -488,6 +624,55 @@ class ListFile:
         result = [text for n in range(span.start, span.end) for text in lines[n]]
         return result + appended
 
+    def _flow_edited(self, index: int, span: _Span, values: dict[str, Any]) -> list[str]:
+        """A ``{ ... }`` entry with ``values`` changed inside its braces, all else kept.
+
+        Its keys campaign does not know, its comments and its layout stay: rewritten
+        from the entry's known fields, as it once was, they were lost without a word.
+        """
+        if _TIED.search(self.text):  # its lines may not read alone (see _keyed)
+            node, base = _listed(self._root()).value[index], 0
+        else:
+            window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
+            node = _listed(compose_as_read(window)).value[0]
+            base = span.start - 1  # the window's line 1 is the entry's first
+        lines = self.lines[span.start : span.end]
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line))
+        text = "".join(lines)
+
+        def at(mark: Any) -> int:
+            return starts[int(mark.line) + base - span.start] + int(mark.column)
+
+        pairs = {str(k.value): (n, k, v) for n, (k, v) in enumerate(node.value)}
+        # After the last value (a comment or the closing brace may follow it).
+        tail = at(node.value[-1][1].end_mark) if node.value else at(node.start_mark) + 1
+        cuts: list[tuple[int, int, str]] = []  # (from, to, new text), in the text's order
+        for key, value in values.items():
+            if key not in pairs:
+                if value is not None:
+                    cuts.append((tail, tail, (", " if node.value else "") + _flow_pair(key, value)))
+                continue
+            n, knode, vnode = pairs[key]
+            first, end = at(knode.start_mark), max(at(vnode.end_mark), at(knode.end_mark))
+            if value is not None:
+                start = at(vnode.start_mark)
+                dumped = _flow_pair(key, value)[len(key) + 2 :]
+                if start == end:  # an empty value: its place may be just after ':', or none
+                    colon = ":" in text[at(knode.end_mark) : start]
+                    gap = " " if text[start - 1 : start] == ":" else ""
+                    dumped = (gap if colon else ": ") + dumped
+                cuts.append((start, at(vnode.end_mark), dumped))
+                continue
+            cuts += _pair_cut(text, first, end, at(node.value[n - 1][1].end_mark) if n else -1)
+        out, pos = [], 0
+        for start, stop, new in sorted(cuts, key=lambda cut: cut[0]):  # stable: adds in order
+            out.append(text[pos:start] + new)
+            pos = max(pos, stop)
+        out.append(text[pos:])
+        return _split("".join(out))
+
     # -- saving -------------------------------------------------------------------------
 
     def save(self, last: bool = True) -> None:
@@ -504,7 +689,7 @@ class ListFile:
         # directive names tags for all of it: then each run of edits read with its
         # neighbours alone is not what check reads.
         local = self._spans and not _TIED.search(self.text)
-        reading = self._check_windows(pieces) if local else self._check_whole(text)
+        reading = self._check_windows(pieces) if local else self._check_whole(text, pieces)
         if reading is not None:  # None: no entry is left
             # The rule of the whole list, which no entry read alone breaks: nobody twice.
             problems: list[Problem] = []
@@ -521,7 +706,7 @@ class ListFile:
             remembered.keep(self.path, raw, reading)
 
     @_reading
-    def _check_whole(self, text: str) -> remembered.Reading | None:
+    def _check_whole(self, text: str, pieces: list[_Piece]) -> remembered.Reading | None:
         """Read the whole new text as check would; its reading, or the problems raised."""
         problems: list[Problem] = []
         nodes: list[Any] = []
@@ -535,11 +720,21 @@ class ListFile:
         after = ListFile(
             self.path, text, self.bom, list(loaded.entries), nodes[0] if nodes else None
         )
+        # Each edit's entries, where its new lines are in the new text: as they must read.
+        starts = [span.start for span in after._spans]
+        listed = _entry_nodes(nodes)
+        moved = 0
+        for piece in pieces:
+            top = piece.start + moved
+            first = bisect.bisect_left(starts, top)
+            last = bisect.bisect_left(starts, top + len(piece.new))
+            self._as_wanted(listed[first:last], piece.want)
+            moved += len(piece.new) - (piece.end - piece.start)
         return remembered.Reading(
             after.entries, problems, after._spans, after._list_line, after._list_end
         )
 
-    def _runs(self, pieces: list[tuple[int, int, int, list[str]]]) -> list[_Run]:
+    def _runs(self, pieces: list[_Piece]) -> list[_Run]:
         """The edits joined into runs with no unchanged entry inside, in the text's order."""
         touched = set(self._updates) | self._removed
         kept = [i for i in range(len(self._spans)) if i not in touched]
@@ -547,25 +742,26 @@ class ListFile:
         ends = [self._spans[i].end for i in kept]
         gone = {self._spans[i].start for i in self._removed}
         runs: list[_Run] = []
-        for start, _order, end, new in pieces:
-            made = 0 if start < end and start in gone else 1  # a removal makes none
+        for start, _order, end, new, want in pieces:
+            made = 0 if start < end and start in gone else len(want)  # a removal makes none
             run = runs[-1] if runs else None
             if run is not None and (run.after < 0 or start <= self._spans[run.after].start):
                 # As _spliced joins them: lines between, none when an edit starts inside.
                 run.new += [*self.lines[run.end : start], *new]
                 run.end, run.made = max(run.end, end), run.made + made
+                run.want += want
             else:
                 before = bisect.bisect_right(ends, start) - 1
-                run = _Run(start, end, list(new), made, kept[before] if before >= 0 else -1, -1)
+                run = _Run(
+                    start, end, list(new), made, kept[before] if before >= 0 else -1, -1, list(want)
+                )
                 runs.append(run)
             after = bisect.bisect_left(starts, run.end)
             run.after = kept[after] if after < len(kept) else -1
         return runs
 
     @_reading
-    def _check_windows(
-        self, pieces: list[tuple[int, int, int, list[str]]]
-    ) -> remembered.Reading | None:
+    def _check_windows(self, pieces: list[_Piece]) -> remembered.Reading | None:
         """Read each run of edits with the unchanged entries before and after it, as check would.
 
         An entry of a block list starts with its '-' at the list's column, so those lines
@@ -608,6 +804,7 @@ class ListFile:
                 raise self._bug()
             inside = ListFile(self.path, window, False, list(loaded.entries), nodes[0])
             middle = slice(len(before), len(got) - len(after))
+            self._as_wanted(_entry_nodes(nodes)[middle], run.want)
             made.append((run, offset, inside.entries[middle], inside._spans[middle], problems))
         if errors:
             raise ProblemsFound(errors)
@@ -669,6 +866,17 @@ class ListFile:
         if not entries:
             return None
         return remembered.Reading(entries, warnings, spans, self._list_line, self._list_end)
+
+    def _as_wanted(self, nodes: list[Any], want: list[dict[str, Any]]) -> None:
+        """Stop, as a bug, unless the entries of ``nodes`` read as ``want`` says.
+
+        Valid is not enough: an edit that wrote a value under the next entry, or left
+        out a key campaign does not know, reads as a valid list all the same.
+        """
+        if len(nodes) != len(want) or any(
+            data_as_read(node) != data for node, data in zip(nodes, want, strict=False)
+        ):
+            raise self._bug()
 
     def _in_entry(self, line: int, starts: list[int]) -> bool:
         """Whether 1-based ``line`` is one of an entry's own lines."""

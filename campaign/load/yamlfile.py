@@ -212,6 +212,16 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+def compose_as_read(text: str) -> Any:
+    """``text``'s document as a node, each plain scalar tagged as reading a list tags it."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+def data_as_read(node: yaml.Node) -> Any:
+    """What reading a list makes of ``node``: a plain scalar stays the text written."""
+    return _Loader("").construct_document(node)
+
+
 _STAMPS = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 

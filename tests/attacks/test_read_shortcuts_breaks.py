@@ -327,15 +327,13 @@ KEPT_READING_OLD = (
     " 13, 2, 4, false], [14, 19, 2, 4, false], [19, 23, 2, 4, fal"
     'se]], "list_line": -1, "list_end": -1}'
 )
-KEPT_RENDERED_OLD = (
-    "# kept\nsignatories:\n  - name: Flow One\n    type: individual\n"
-    "    group: intl\n  - name: Flow Two\n    type: individual\n    "
-    "affiliation: Uni\n    group: intl\n    signed: 2024-04-02\n    "
-    "status: signed\n  - name: Block Notes\n    type: individual\n  "
-    "  group: intl\n    country: France\n\n  -\n    name: Dash Alone\n"
-    "    type: organization\n    group: orgs\n    country: Chile  #"
-    " here\n    notes: hi\n  - name: Last\n    type: individual\n    "
-    "group: intl\n    sort_as: L\n"
+KEPT_RENDERED_OLD = (  # the { } entry edited inside its braces since 7 December
+    "# kept\nsignatories:\n  - name: Flow One\n    type: individual\n    group: intl\n"
+    "  - {name: Flow Two, type: individual, group: intl, signed: 2024-04-02, affiliation: Uni}\n"
+    "  - name: Block Notes\n    type: individual\n    group: intl\n    country: France\n\n"
+    "  -\n    name: Dash Alone\n    type: organization\n    group: orgs\n"
+    "    country: Chile  # here\n    notes: hi\n"
+    "  - name: Last\n    type: individual\n    group: intl\n    sort_as: L\n"
 )
 SIG_SAID_OLD = [
     (
@@ -345,36 +343,35 @@ SIG_SAID_OLD = [
     ("0 changed: Block Notes (ws/signatories/people.yaml:8): country (none) -> France\n"),
     ("0 changed: Flow One (ws/signatories/people.yaml:7): affiliation (none) -> Uni\n"),
     (
-        "0 changed: Dash Alone (ws/signatories/people.yaml:32): count"
+        "0 changed: Dash Alone (ws/signatories/people.yaml:27): count"
         "ry (none) -> Peru\nchanged: Dash Alone (ws/signatories/people"
-        ".yaml:32): notes (none) -> (private)\n"
+        ".yaml:27): notes (none) -> (private)\n"
     ),
-    ("0 changed: Empty Signed (ws/signatories/people.yaml:22): signed (none) -> 2024-04-05\n"),
+    ("0 changed: Empty Signed (ws/signatories/people.yaml:17): signed (none) -> 2024-04-05\n"),
     ("0 removed: Zoë Zimmer (intl, signed), was at ws/signatories/people.yaml:3\n"),
-    ("0 changed: Block Notes (ws/signatories/people.yaml:9): notes (private) -> (none)\n"),
-    ("0 changed: Quoted Signed (ws/signatories/people.yaml:19): status signed -> pending\n"),
+    ("0 changed: Block Notes (ws/signatories/people.yaml:4): notes (private) -> (none)\n"),
+    ("0 changed: Quoted Signed (ws/signatories/people.yaml:14): status signed -> pending\n"),
     (
-        "0 line  name           type          group  country  signed "
-        "     status\n----  -------------  ------------  -----  ------"
-        "-  ----------  -------\n3     Flow One       individual    in"
-        "tl            2024-04-02  signed\n9     Block Notes    indivi"
-        "dual    intl   France               signed\n14    Empty Signe"
-        "d   individual    intl            2024-04-05  signed\n19    Q"
-        "uoted Signed  individual    intl                        pend"
-        "ing\n25    Dash Alone     organization  orgs   Peru          "
-        "       signed\n5 of 5 entries shown (1 pending, 4 signed)\n"
+        "0 line  name           type          group  country  signed      status\n"
+        "----  -------------  ------------  -----  -------  ----------  -------\n"
+        "3     Flow One       individual    intl            2024-04-02  signed\n"
+        "4     Block Notes    individual    intl   France               signed\n"
+        "9     Empty Signed   individual    intl            2024-04-05  signed\n"
+        "14    Quoted Signed  individual    intl                        pending\n"
+        "20    Dash Alone     organization  orgs   Peru                 signed\n"
+        "5 of 5 entries shown (1 pending, 4 signed)\n"
     ),
 ]
-SIG_FILE_OLD = (
-    "# list\nsignatories:\n  - name: Flow One\n    type: individual\n"
-    "    affiliation: Uni\n    group: intl\n    signed: 2024-04-02\n"
-    "    status: signed\n  - name: Block Notes\n    type: individua"
-    "l\n    group: intl\n    country: France\n\n  - name: Empty Signe"
-    "d\n    type: individual\n    group: intl\n    signed: 2024-04-0"
-    "5\n    status: signed\n  - name: Quoted Signed\n    type: indiv"
-    "idual\n    group: intl\n    signed: ''\n    status: pending\n  -"
-    "\n    name: Dash Alone\n    type: organization\n    group: orgs"
-    "\n    country: Peru\n    notes: hi\n"
+SIG_FILE_OLD = (  # the { } entry edited inside its braces since 7 December
+    "# list\nsignatories:\n"
+    "  - {name: Flow One, type: individual, group: intl, signed: 2024-04-02, affiliation: Uni}\n"
+    "  - name: Block Notes\n    type: individual\n    group: intl\n    country: France\n\n"
+    "  - name: Empty Signed\n    type: individual\n    group: intl\n    signed: 2024-04-05\n"
+    "    status: signed\n"
+    "  - name: Quoted Signed\n    type: individual\n    group: intl\n    signed: ''\n"
+    "    status: pending\n"
+    "  -\n    name: Dash Alone\n    type: organization\n    group: orgs\n    country: Peru\n"
+    "    notes: hi\n"
 )
 
 

@@ -251,13 +251,13 @@ def test_an_ambiguous_who_changes_nothing(ws: Path) -> None:
     assert people(ws) == COMMENTED
 
 
-def test_a_flow_style_entry_is_rewritten_in_place(ws: Path) -> None:
+def test_a_flow_style_entry_is_edited_inside_its_braces(ws: Path) -> None:
     code, _, _ = sig(ws, "withdraw", "people", "Flow Person", "--date", "2024-04-11")
     assert code == 0
     assert people(ws) == COMMENTED.replace(
         "  - {name: Flow Person, type: individual, group: intl, signed: 2024-04-03}\n",
-        "  - name: Flow Person\n    type: individual\n    group: intl\n    signed: 2024-04-03\n"
-        "    status: withdrawn\n    withdrawn: 2024-04-11\n",
+        "  - {name: Flow Person, type: individual, group: intl, signed: 2024-04-03, "
+        "status: withdrawn, withdrawn: 2024-04-11}\n",
     )
 
 
