@@ -181,7 +181,7 @@ def dump_value(key: str, value: Any) -> list[str]:
         return list(_dumped.__wrapped__(key, value))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096, typed=True)  # True is not 1 here
 def _dumped(key: str, value: Any) -> tuple[str, ...]:
     # Remembered: an import writes the same group, type, status and dates thousands
     # of times, and PyYAML's emitter takes a good part of a millisecond each time.
@@ -271,6 +271,18 @@ def _listed(root: Any) -> Any:
 
 def _as_read(key: str, value: Any) -> Any:
     """What reading the list makes of ``value`` written under ``key`` (a date: its text)."""
+    if type(value) is str and _plain(value):  # most values: read back as written
+        return value
+    try:
+        return _read_back(key, value)
+    except TypeError:  # unhashable: not remembered
+        return _read_back.__wrapped__(key, value)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # True is not 1 here
+def _read_back(key: str, value: Any) -> Any:
+    # Remembered, as _dumped is: an import checks the same group, type and dates
+    # thousands of times.
     return data_as_read(compose_as_read("{" + _flow_pair(key, value) + "}"))[key]
 
 
