@@ -260,6 +260,13 @@ def _pair_cut(text: str, first: int, end: int, before: int) -> list[tuple[int, i
     return [(first, end, "")]
 
 
+def _newline(text: str) -> str:
+    """The line break new lines get: the file's own (a file of lone CRs keeps to them)."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
 def _listed(root: Any) -> Any:
     """The node of the ``signatories:`` list in a document's root node (None: not one)."""
     if isinstance(root, yaml.MappingNode):
@@ -329,14 +336,15 @@ class ListFile:
         keyed: bool = True,
     ) -> None:
         # A last line without its line break would glue any text added after it.
+        newline = _newline(text)
         if text and not text.endswith(_LINE_ENDS):
-            text += "\r\n" if "\r\n" in text else "\n"
+            text += newline
         self.path = path
         self.text = text
         self.bom = bom
         self.entries = entries
         self.lines = _split(text)
-        self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.newline = newline
         self.warnings: list[Problem] = []
         self._spans: list[_Span] = []
         self._list_line = -1  # line of 'signatories:' when it holds no entries yet

@@ -309,3 +309,21 @@ def test_any_edit_of_a_flow_entry_reads_as_meant_and_keeps_every_comment(
             comment = line[line.index("  #") :] if "  #" in line else ""
             assert comment in new
     assert new.startswith(_HEAD) and new.endswith(_TAIL)
+
+
+@pytest.mark.parametrize("flow", [False, True], ids=["block", "flow"])
+def test_a_file_of_lone_crs_gets_lone_crs(tmp_path: Path, flow: bool) -> None:
+    """A key appended to an entry of such a file came with a '\\n' of its own."""
+    entry = (
+        "  - {name: B, type: individual, group: b}\r"
+        if flow
+        else ("  - name: B\r    type: individual\r    group: b\r")
+    )
+    path = _written(tmp_path, "signatories:\r" + entry)
+    listed = ListFile.load(path)
+    listed.update(0, country="Chile")
+    listed.add({"name": "D", "type": "individual", "group": "b"})
+    listed.save()
+    new = path.read_bytes().decode()
+    assert "\n" not in new
+    assert new.endswith("  - name: D\r    type: individual\r    group: b\r")
