@@ -148,10 +148,14 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    # NEL, U+2028 and U+2029 break lines for YAML: written in a plain, quoted or '|'
+    # text they come back as spaces or '\n'. Escaped in double quotes, they stay
+    # (and check then says what it says of them).
+    style = '"' if any(c in value for c in _FOLDED) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+_FOLDED = ("\x85", "\u2028", "\u2029")
 _Dumper.add_representer(str, _represent_text)
 
 
@@ -235,10 +239,17 @@ def _pair_cut(text: str, first: int, end: int, before: int) -> list[tuple[int, i
     line_start = first
     while line_start > 0 and not text[line_start - 1].endswith(_LINE_ENDS):
         line_start -= 1
+    mark = first  # an explicit key's '?' goes with it
+    while mark > line_start and text[mark - 1] in " \t":
+        mark -= 1
+    if text[mark - 1 : mark] == "?":
+        first = mark - 1
     lead = first
     while lead > line_start and text[lead - 1] in " \t":
         lead -= 1
     comma = _separator(text, end)
+    if comma is not None and _closes(text, comma + 1):
+        comma = None  # a comma before the '}' alone: the one before the pair goes instead
     if comma is not None:
         rest = comma + 1
         while rest < len(text) and text[rest] in " \t":
@@ -266,6 +277,77 @@ def _newline(text: str) -> str:
     if "\r\n" in text:
         return "\r\n"
     return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+_Places = tuple[Any, list[tuple[str | None, Any, Any, Any, Any]]]
+
+
+def _flow_places(text: str, index: int) -> _Places:
+    """Where the ``{ }`` entry ``index`` of the list in ``text`` opens, and each pair:
+    (its key, or None for a key that is not a word; key start and end; value start
+    and end), as libyaml's parser marks them."""
+    events = yaml.parse(text, Loader=yaml.CSafeLoader)
+
+    def end_of(event: Any) -> Any:
+        """The end mark of the node ``event`` starts, its events taken."""
+        depth = 0
+        while True:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if depth == 0:
+                return event.end_mark
+            event = next(events)
+
+    for event in events:  # the root mapping's keys, to 'signatories'
+        if isinstance(event, yaml.MappingStartEvent):
+            break
+    while True:
+        key = next(events)
+        if isinstance(key, yaml.ScalarEvent) and key.value == "signatories":
+            break
+        end_of(key)
+        end_of(next(events))
+    next(events)  # the list's start
+    for _ in range(index):
+        end_of(next(events))
+    opened = next(events)
+    pairs: list[tuple[str | None, Any, Any, Any, Any]] = []
+    while not isinstance(key := next(events), yaml.MappingEndEvent):
+        word = key.value if isinstance(key, yaml.ScalarEvent) else None
+        key_end = end_of(key)
+        value = next(events)
+        pairs.append((word, key.start_mark, key_end, value.start_mark, end_of(value)))
+    return opened.start_mark, pairs
+
+
+def _value_place(text: str, pair: tuple[str | None, int, int, int, int]) -> int:
+    """Where a value goes in a flow pair: its end; for an empty one, after its ':' (a
+    space after it kept), or the key's end when it has none."""
+    _, _, key_end, start, end = pair
+    if start < end:
+        return end
+    at = key_end
+    while at < len(text) and text[at] in _BLANK:
+        at += 1
+    if text[at : at + 1] != ":":
+        return key_end
+    return at + 2 if text[at + 1 : at + 2] in (" ", "\t") else at + 1
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether the mapping's '}' is the next thing after ``at``, past blanks and comments."""
+    while at < len(text):
+        char = text[at]
+        if char == "#":
+            while at < len(text) and not text[at].endswith(_LINE_ENDS):
+                at += 1
+            continue
+        if char not in _BLANK:
+            return char == "}"
+        at += 1
+    return False
 
 
 def _listed(root: Any) -> Any:
@@ -658,12 +740,14 @@ class ListFile:
 
         Its keys campaign does not know, its comments and its layout stay: rewritten
         from the entry's known fields, as it once was, they were lost without a word.
+        Places come from the parser's events, not nodes: an alias's node is the one it
+        names, whose places are another entry's.
         """
         if self._tied:  # its lines may not read alone (see _keyed)
-            node, base = _listed(self._root()).value[index], 0
+            (opened, found), base = _flow_places(self.text, index), 0
         else:
             window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
-            node = _listed(compose_as_read(window)).value[0]
+            opened, found = _flow_places(window, 0)
             base = span.start - 1  # the window's line 1 is the entry's first
         lines = self.lines[span.start : span.end]
         starts = [0]
@@ -674,29 +758,33 @@ class ListFile:
         def at(mark: Any) -> int:
             return starts[int(mark.line) + base - span.start] + int(mark.column)
 
-        pairs = {str(k.value): (n, k, v) for n, (k, v) in enumerate(node.value)}
-        # After the last value (a comment or the closing brace may follow it).
-        tail = at(node.value[-1][1].end_mark) if node.value else at(node.start_mark) + 1
-        cuts: list[tuple[int, int, str]] = []  # (from, to, new text), in the text's order
+        places = [(key, at(a), at(b), at(c), at(d)) for key, a, b, c, d in found]
+        pairs = {key: n for n, (key, *_) in enumerate(places) if key is not None}
+        # New keys go after the last value (or where an empty one would be written).
+        tail = _value_place(text, places[-1]) if places else at(opened) + 1
+        cuts: list[tuple[int, int, int, str]] = []  # (from, order, to, new text)
         for key, value in values.items():
             if key not in pairs:
                 if value is not None:
-                    cuts.append((tail, tail, (", " if node.value else "") + _flow_pair(key, value)))
+                    new = (", " if places else "") + _flow_pair(key, value)
+                    cuts.append((tail, 1, tail, new))  # after a value set at the same place
                 continue
-            n, knode, vnode = pairs[key]
-            first, end = at(knode.start_mark), max(at(vnode.end_mark), at(knode.end_mark))
-            if value is not None:
-                start = at(vnode.start_mark)
-                dumped = _flow_pair(key, value)[len(key) + 2 :]
-                if start == end:  # an empty value: its place may be just after ':', or none
-                    colon = ":" in text[at(knode.end_mark) : start]
-                    gap = " " if text[start - 1 : start] == ":" else ""
-                    dumped = (gap if colon else ": ") + dumped
-                cuts.append((start, at(vnode.end_mark), dumped))
+            n = pairs[key]
+            _, first, key_end, start, end = places[n]
+            end = max(end, key_end)
+            if value is None:
+                before = places[n - 1][4] if n else -1
+                cuts += [(a, 0, b, new) for a, b, new in _pair_cut(text, first, end, before)]
                 continue
-            cuts += _pair_cut(text, first, end, at(node.value[n - 1][1].end_mark) if n else -1)
+            dumped = _flow_pair(key, value)[len(key) + 2 :]
+            if start < end:
+                cuts.append((start, 0, end, dumped))
+                continue
+            place = _value_place(text, places[n])  # an empty value: after its ':', or none
+            lead = ": " if place == key_end else " " if text[place - 1 : place] == ":" else ""
+            cuts.append((place, 0, place, lead + dumped))
         out, pos = [], 0
-        for start, stop, new in sorted(cuts, key=lambda cut: cut[0]):  # stable: adds in order
+        for start, _order, stop, new in sorted(cuts, key=lambda cut: cut[:2]):
             out.append(text[pos:start] + new)
             pos = max(pos, stop)
         out.append(text[pos:])
