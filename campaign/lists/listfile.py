@@ -841,15 +841,44 @@ class ListFile:
         starts = [span.start for span in after._spans]
         listed = _entry_nodes(nodes)
         moved = 0
+        made: set[int] = set()
         for piece in pieces:
             top = piece.start + moved
             first = bisect.bisect_left(starts, top)
             last = bisect.bisect_left(starts, top + len(piece.new))
             self._as_wanted(listed[first:last], piece.want)
+            made.update(range(first, last))
             moved += len(piece.new) - (piece.end - piece.start)
+        self._others_unchanged(listed, made)
         return remembered.Reading(
             after.entries, problems, after._spans, after._list_line, after._list_end
         )
+
+    def _others_unchanged(self, listed: list[Any], made: set[int]) -> None:
+        """Refuse an edit that changes an entry it was not asked to change.
+
+        An entry that takes values from another through an alias or a '<<' merge
+        changes with it; the command would say it changed one entry only.
+        """
+        touched = set(self._updates) | self._removed
+        olds = [i for i in range(len(self._spans)) if i not in touched]
+        news = [k for k in range(len(listed)) if k not in made]
+        if len(olds) != len(news):
+            raise self._bug()
+        old_nodes = _entry_nodes([self._root()]) if olds else []
+        problems = [
+            Problem(  # at its line in the file as it is: nothing is written
+                self.path,
+                self.entries[i].line,
+                f"this edit would also change '{self.entries[i].name}', which takes "
+                "values from an entry it changes (through an alias or '<<')",
+                "write that entry's values out in full, then run the command again",
+            )
+            for i, k in zip(olds, news, strict=True)
+            if data_as_read(old_nodes[i]) != data_as_read(listed[k])
+        ]
+        if problems:
+            raise ProblemsFound(problems)
 
     def _runs(self, pieces: list[_Piece]) -> list[_Run]:
         """The edits joined into runs with no unchanged entry inside, in the text's order."""

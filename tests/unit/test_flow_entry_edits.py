@@ -327,3 +327,46 @@ def test_a_file_of_lone_crs_gets_lone_crs(tmp_path: Path, flow: bool) -> None:
     new = path.read_bytes().decode()
     assert "\n" not in new
     assert new.endswith("  - name: D\r    type: individual\r    group: b\r")
+
+
+# -- an edit that would change another entry too ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "anchored",
+    [
+        "  - &base {name: A Person, type: individual, group: international}\n",
+        "  - &base\n    name: A Person\n    type: individual\n    group: international\n",
+    ],
+    ids=["flow", "block"],
+)
+def test_an_edit_that_changes_an_entry_merged_from_it_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, anchored: str
+) -> None:
+    """B takes A's values through '<<': a country set on A was B's too, and only A was
+    said to have changed."""
+    root = copy_example(tmp_path / "ws")
+    monkeypatch.chdir(root)
+    path = root / "signatories" / "japan-hrc-2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("  - name: David Alton")
+    merged = "  - {<<: *base, name: B Person}\n"
+    path.write_text(text[:at] + anchored + merged + text[at:], encoding="utf-8")
+    before = path.read_bytes()
+    line = 10 + anchored.count("\n")
+    result = run("sig", "set", "japan-hrc-2020", "A Person", "country=Peru")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"signatories/japan-hrc-2020.yaml:{line}: this edit would also change 'B Person', "
+        "which takes values from an entry it changes (through an alias or '<<')\n"
+        "  hint: write that entry's values out in full, then run the command again\n"
+        "Error: 1 problem in 1 file; nothing was written\n",
+    )
+    assert path.read_bytes() == before
+    # B itself is edited as any { } entry is.
+    result = run("sig", "set", "japan-hrc-2020", "B Person", "country=Peru")
+    assert result.exit_code == 0
+    assert path.read_text(encoding="utf-8") == (
+        text[:at] + anchored + "  - {<<: *base, name: B Person, country: Peru}\n" + text[at:]
+    )
