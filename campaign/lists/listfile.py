@@ -214,42 +214,55 @@ def _flow_pair(key: str, value: Any) -> str:
     return text.rstrip("\n")[1:-1]  # the braces of its own mapping off
 
 
-def _separator(text: str, at: int) -> int | None:
-    """Where the ',' after ``at`` stands in a flow mapping's text, past blanks, line
-    breaks and comments; None when the mapping ends (or anything else comes) first."""
+def _skip(text: str, at: int) -> int:
+    """Where the next token of a flow mapping's text is, past blanks, line breaks and
+    comments, from ``at`` (the text's length: none)."""
     while at < len(text):
         char = text[at]
-        if char == ",":
-            return at
         if char == "#":
             while at < len(text) and not text[at].endswith(_LINE_ENDS):
                 at += 1
         elif char not in _BLANK:
-            return None
-        at += 1
-    return None
+            return at
+        else:
+            at += 1
+    return at
 
 
-def _pair_cut(text: str, first: int, end: int, before: int) -> list[tuple[int, int, str]]:
+def _separator(text: str, at: int) -> int | None:
+    """Where the ',' after ``at`` stands; None when the mapping ends (or anything else
+    comes) first."""
+    at = _skip(text, at)
+    return at if text[at : at + 1] == "," else None
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether the mapping's '}' is the next token after ``at``."""
+    return text[_skip(text, at) : _skip(text, at) + 1] == "}"
+
+
+def _pair_cut(
+    text: str, first: int, end: int, before: int, kept_after: bool
+) -> list[tuple[int, int, str]]:
     """The cuts that take the pair at ``first``..``end`` out of a flow mapping's ``text``.
 
-    The pair goes with one comma: the one after it, else the one before (after the
-    value ending at ``before``; -1: none). Comments stay, with the blanks before them.
+    The pair goes with one comma: the one after it when a pair that stays comes after
+    it, else the one before (after the value ending at ``before``; -1: none), so that
+    pairs taken out together never claim the same comma and a trailing comma stays.
+    Comments stay, with the blanks before them.
     """
-    line_start = first
-    while line_start > 0 and not text[line_start - 1].endswith(_LINE_ENDS):
-        line_start -= 1
-    mark = first  # an explicit key's '?' goes with it
-    while mark > line_start and text[mark - 1] in " \t":
+    mark = first  # an explicit key's '?' goes with it, on its line or the one above
+    while mark > 0 and text[mark - 1] in _BLANK:
         mark -= 1
     if text[mark - 1 : mark] == "?":
         first = mark - 1
+    line_start = first
+    while line_start > 0 and not text[line_start - 1].endswith(_LINE_ENDS):
+        line_start -= 1
     lead = first
     while lead > line_start and text[lead - 1] in " \t":
         lead -= 1
-    comma = _separator(text, end)
-    if comma is not None and _closes(text, comma + 1):
-        comma = None  # a comma before the '}' alone: the one before the pair goes instead
+    comma = _separator(text, end) if kept_after else None
     if comma is not None:
         rest = comma + 1
         while rest < len(text) and text[rest] in " \t":
@@ -279,13 +292,15 @@ def _newline(text: str) -> str:
     return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
-_Places = tuple[Any, list[tuple[str | None, Any, Any, Any, Any]]]
+# Where a { } entry opens (None: the item is an alias, '*name', of a mapping written
+# elsewhere; then its mark), and each pair: (its key, None for a key that is not a word;
+# key start and end; value start and end), as libyaml's parser marks them.
+_Places = tuple[Any, Any, list[tuple[str | None, Any, Any, Any, Any]]]
 
 
-def _flow_places(text: str, index: int) -> _Places:
-    """Where the ``{ }`` entry ``index`` of the list in ``text`` opens, and each pair:
-    (its key, or None for a key that is not a word; key start and end; value start
-    and end), as libyaml's parser marks them."""
+def _flow_places(text: str, indexes: set[int] | None) -> dict[int, _Places]:
+    """The places of the ``{ }`` entries ``indexes`` of the list in ``text`` (None: all),
+    from one walk of libyaml's events."""
     events = yaml.parse(text, Loader=yaml.CSafeLoader)
 
     def end_of(event: Any) -> Any:
@@ -310,16 +325,25 @@ def _flow_places(text: str, index: int) -> _Places:
         end_of(key)
         end_of(next(events))
     next(events)  # the list's start
-    for _ in range(index):
-        end_of(next(events))
-    opened = next(events)
-    pairs: list[tuple[str | None, Any, Any, Any, Any]] = []
-    while not isinstance(key := next(events), yaml.MappingEndEvent):
-        word = key.value if isinstance(key, yaml.ScalarEvent) else None
-        key_end = end_of(key)
-        value = next(events)
-        pairs.append((word, key.start_mark, key_end, value.start_mark, end_of(value)))
-    return opened.start_mark, pairs
+    found: dict[int, _Places] = {}
+    index = 0
+    while not isinstance(item := next(events), yaml.SequenceEndEvent):
+        wanted = indexes is None or index in indexes
+        if isinstance(item, yaml.AliasEvent):
+            if wanted:
+                found[index] = (None, item.start_mark, [])
+        elif not (wanted and isinstance(item, yaml.MappingStartEvent) and item.flow_style):
+            end_of(item)
+        else:
+            pairs: list[tuple[str | None, Any, Any, Any, Any]] = []
+            while not isinstance(key := next(events), yaml.MappingEndEvent):
+                word = key.value if isinstance(key, yaml.ScalarEvent) else None
+                key_end = end_of(key)
+                value = next(events)
+                pairs.append((word, key.start_mark, key_end, value.start_mark, end_of(value)))
+            found[index] = (item.start_mark, item.start_mark, pairs)
+        index += 1
+    return found
 
 
 def _value_place(text: str, pair: tuple[str | None, int, int, int, int]) -> int:
@@ -328,26 +352,18 @@ def _value_place(text: str, pair: tuple[str | None, int, int, int, int]) -> int:
     _, _, key_end, start, end = pair
     if start < end:
         return end
-    at = key_end
-    while at < len(text) and text[at] in _BLANK:
-        at += 1
+    at = _skip(text, key_end)
     if text[at : at + 1] != ":":
         return key_end
     return at + 2 if text[at + 1 : at + 2] in (" ", "\t") else at + 1
 
 
-def _closes(text: str, at: int) -> bool:
-    """Whether the mapping's '}' is the next thing after ``at``, past blanks and comments."""
-    while at < len(text):
-        char = text[at]
-        if char == "#":
-            while at < len(text) and not text[at].endswith(_LINE_ENDS):
-                at += 1
-            continue
-        if char not in _BLANK:
-            return char == "}"
-        at += 1
-    return False
+def _apart(out: list[str], rest: str) -> str:
+    """``rest`` of a flow mapping's text as it follows ``out``: a comment that an edit
+    brought next to a value or a comma gets the space before it that makes it one."""
+    if rest.startswith("#") and out and out[-1] and out[-1][-1] not in _BLANK:
+        return " " + rest
+    return rest
 
 
 def _listed(root: Any) -> Any:
@@ -437,6 +453,7 @@ class ListFile:
         self._added: list[tuple[int, dict[str, Any]]] = []
         self._last_of_group: dict[Any, int] | None = None
         self._composed: Any = None  # the text's node, when an edit needs it (_root)
+        self._flows: dict[int, _Places] | None = None  # { } entries' places, whole text
         if reading is None:
             self._locate(node, keyed)
         else:  # where the entries stand, remembered from the last read of the same bytes
@@ -743,16 +760,32 @@ class ListFile:
         Places come from the parser's events, not nodes: an alias's node is the one it
         names, whose places are another entry's.
         """
-        if self._tied:  # its lines may not read alone (see _keyed)
-            (opened, found), base = _flow_places(self.text, index), 0
+        if self._tied:  # its lines may not read alone (see _keyed): the whole text, once
+            if self._flows is None:
+                self._flows = _flow_places(self.text, None)
+            opened, mark, found = self._flows[index]
+            base = 0
         else:
             window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
-            opened, found = _flow_places(window, 0)
+            opened, mark, found = _flow_places(window, {0})[0]
             base = span.start - 1  # the window's line 1 is the entry's first
+        if opened is None:
+            line = int(mark.line) + base + 1
+            raise ProblemsFound(
+                [
+                    Problem(
+                        self.path,
+                        line,
+                        "this entry is an alias ('*name') of one written elsewhere in the "
+                        "file, which campaign cannot change here",
+                        "write the entry out in full in the list, then run the command again",
+                    )
+                ]
+            )
         lines = self.lines[span.start : span.end]
         starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line))
+        for line_text in lines:
+            starts.append(starts[-1] + len(line_text))
         text = "".join(lines)
 
         def at(mark: Any) -> int:
@@ -760,6 +793,7 @@ class ListFile:
 
         places = [(key, at(a), at(b), at(c), at(d)) for key, a, b, c, d in found]
         pairs = {key: n for n, (key, *_) in enumerate(places) if key is not None}
+        gone = {pairs[k] for k, v in values.items() if v is None and k in pairs}
         # New keys go after the last value (or where an empty one would be written).
         tail = _value_place(text, places[-1]) if places else at(opened) + 1
         cuts: list[tuple[int, int, int, str]] = []  # (from, order, to, new text)
@@ -771,23 +805,29 @@ class ListFile:
                 continue
             n = pairs[key]
             _, first, key_end, start, end = places[n]
+            empty = start == end
+            if empty:  # libyaml ends it where the next token starts: past any comment
+                end = _value_place(text, places[n])
             end = max(end, key_end)
             if value is None:
                 before = places[n - 1][4] if n else -1
-                cuts += [(a, 0, b, new) for a, b, new in _pair_cut(text, first, end, before)]
+                kept_after = any(m not in gone for m in range(n + 1, len(places)))
+                cut = _pair_cut(text, first, end, before, kept_after)
+                cuts += [(a, 0, b, new) for a, b, new in cut]
                 continue
             dumped = _flow_pair(key, value)[len(key) + 2 :]
-            if start < end:
+            if not empty:
                 cuts.append((start, 0, end, dumped))
                 continue
             place = _value_place(text, places[n])  # an empty value: after its ':', or none
             lead = ": " if place == key_end else " " if text[place - 1 : place] == ":" else ""
             cuts.append((place, 0, place, lead + dumped))
-        out, pos = [], 0
+        out: list[str] = []
+        pos = 0
         for start, _order, stop, new in sorted(cuts, key=lambda cut: cut[:2]):
-            out.append(text[pos:start] + new)
+            out.append(_apart(out, text[pos:start]) + new)
             pos = max(pos, stop)
-        out.append(text[pos:])
+        out.append(_apart(out, text[pos:]))
         return _split("".join(out))
 
     # -- saving -------------------------------------------------------------------------

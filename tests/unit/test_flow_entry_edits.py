@@ -268,7 +268,8 @@ def _flow_entries(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
                 text += comment + "\n     "
             else:
                 text += " "
-    text += "}" + ("  # end" if draw(st.booleans()) else "") + "\n"
+    text += ("," if draw(st.booleans()) else "") + "}"  # a trailing comma, or none
+    text += ("  # end" if draw(st.booleans()) else "") + "\n"
     return text, dict(pairs)
 
 
