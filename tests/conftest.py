@@ -637,6 +637,33 @@ def list_file_read_whole(path: Path) -> Any:
         return ListFile.load(path)
 
 
+def list_written(folder: Path, text: str) -> Path:
+    """``text`` as signatories/people.yaml of a workspace of its own under ``folder``."""
+    root = Path(tempfile.mkdtemp(dir=folder))
+    (root / ".campaign").mkdir()
+    (root / "signatories").mkdir()
+    path = root / "signatories" / "people.yaml"
+    path.write_bytes(text.encode())
+    return path
+
+
+def list_saved(path: Path, index: int, **values: Any) -> str:
+    """Entry ``index`` of the list at ``path`` changed as ``sig set`` changes it; the text saved."""
+    from campaign.lists.listfile import ListFile
+
+    listed = ListFile.load(path)
+    listed.update(index, **values)
+    listed.save()
+    return path.read_text(encoding="utf-8")
+
+
+def list_entries(text: str) -> list[dict[str, Any]]:
+    """The entries of a list's text as reading it makes them (a plain text stays text)."""
+    from campaign.load.yamlfile import compose_as_read, data_as_read
+
+    return [dict(entry) for entry in data_as_read(compose_as_read(text))["signatories"]]
+
+
 def same_places(kept: list[Any], read: list[Any]) -> bool:
     """Each entry in the same place, and its keys, where ``kept`` has them yet (an entry
     read an entry at a time has its keys placed when an edit needs them)."""

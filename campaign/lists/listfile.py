@@ -190,28 +190,25 @@ def dump_value(key: str, value: Any) -> list[str]:
 def _dumped(key: str, value: Any) -> tuple[str, ...]:
     # Remembered: an import writes the same group, type, status and dates thousands
     # of times, and PyYAML's emitter takes a good part of a millisecond each time.
-    text = yaml.dump(
-        {key: value},
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=1_000_000,
-        default_flow_style=False,
-    )
-    return tuple(text.rstrip("\n").split("\n"))
+    return tuple(_dump(key, value, flow=False).split("\n"))
 
 
 def _flow_pair(key: str, value: Any) -> str:
     """``key: value`` as YAML that reads the same inside ``{ }`` (quoted when needed), one line."""
+    return _dump(key, value, flow=True)[1:-1]  # the braces of its own mapping off
+
+
+def _dump(key: str, value: Any, flow: bool) -> str:
+    """``{key: value}`` written by PyYAML, in block or flow style, never folded."""
     text = yaml.dump(
         {key: value},
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
         width=1_000_000,
-        default_flow_style=True,
+        default_flow_style=flow,
     )
-    return text.rstrip("\n")[1:-1]  # the braces of its own mapping off
+    return text.rstrip("\n")
 
 
 def _skip(text: str, at: int) -> int:

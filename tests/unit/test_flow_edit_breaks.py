@@ -26,7 +26,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,28 +34,8 @@ import pytest
 from campaign.errors import ProblemsFound
 from campaign.lists import listfile
 from campaign.lists.listfile import ListFile
-from campaign.load.yamlfile import compose_as_read, data_as_read
 
-
-def _written(folder: Path, text: str) -> Path:
-    root = Path(tempfile.mkdtemp(dir=folder))
-    (root / ".campaign").mkdir()
-    (root / "signatories").mkdir()
-    path = root / "signatories" / "people.yaml"
-    path.write_bytes(text.encode())
-    return path
-
-
-def _saved(path: Path, index: int, **values: Any) -> str:
-    listed = ListFile.load(path)
-    listed.update(index, **values)
-    listed.save()
-    return path.read_text(encoding="utf-8")
-
-
-def _entries(text: str) -> list[dict[str, Any]]:
-    return [dict(e) for e in data_as_read(compose_as_read(text))["signatories"]]
-
+from conftest import list_entries, list_saved, list_written
 
 _HEAD = "signatories:\n  - name: A\n    type: individual\n    group: a\n"
 _TAIL = "  - name: C\n    type: individual\n    group: c\n"
@@ -84,8 +63,8 @@ _TAIL = "  - name: C\n    type: individual\n    group: c\n"
 def test_1_a_flow_entry_with_an_alias_value_is_edited_not_a_traceback(
     tmp_path: Path, head: str, flow: str, edited: str
 ) -> None:
-    path = _written(tmp_path, head + flow)
-    assert _saved(path, 2, country="Chile") == head + edited
+    path = list_written(tmp_path, head + flow)
+    assert list_saved(path, 2, country="Chile") == head + edited
 
 
 @pytest.mark.parametrize(
@@ -105,25 +84,25 @@ def test_1_a_flow_entry_with_an_alias_value_is_edited_not_a_traceback(
 def test_2_a_key_of_no_colon_before_a_line_break_gets_its_value(
     tmp_path: Path, flow: str, edited: str
 ) -> None:
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    assert _saved(path, 1, country="Chile") == _HEAD + edited + _TAIL
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    assert list_saved(path, 1, country="Chile") == _HEAD + edited + _TAIL
 
 
 def test_3_an_empty_last_value_set_with_a_new_key_is_not_glued_to_it(tmp_path: Path) -> None:
-    path = _written(
+    path = list_written(
         tmp_path, _HEAD + "  - {name: B, type: individual, group: b, country: }\n" + _TAIL
     )
-    assert _saved(path, 1, notes="call", country="Chile") == (
+    assert list_saved(path, 1, notes="call", country="Chile") == (
         _HEAD + "  - {name: B, type: individual, group: b, country: Chile, notes: call}\n" + _TAIL
     )
 
 
 def test_4_last_key_out_and_a_key_in_with_a_trailing_comma(tmp_path: Path) -> None:
-    path = _written(
+    path = list_written(
         tmp_path, _HEAD + "  - {name: B, type: individual, group: b, notes: call,}\n" + _TAIL
     )
-    text = _saved(path, 1, notes=None, country="Chile")
-    assert _entries(text)[1] == {
+    text = list_saved(path, 1, notes=None, country="Chile")
+    assert list_entries(text)[1] == {
         "name": "B",
         "type": "individual",
         "group": "b",
@@ -150,9 +129,9 @@ def test_4_last_key_out_and_a_key_in_with_a_trailing_comma(tmp_path: Path) -> No
 def test_5_an_explicit_key_taken_out_takes_its_question_mark(
     tmp_path: Path, flow: str, left: dict[str, str]
 ) -> None:
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    text = _saved(path, 1, notes=None)
-    assert _entries(text)[1] == left
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    text = list_saved(path, 1, notes=None)
+    assert list_entries(text)[1] == left
     assert "?  " not in text and "? }" not in text and "? ?" not in text
 
 
@@ -169,7 +148,7 @@ def test_6_an_edit_of_many_entries_scans_the_whole_text_no_more_than_before(
         else f"  - name: P{n}\n    type: individual\n    group: g\n    status: pending\n"
         for n in range(count)
     )
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     listed = ListFile.load(path)
     real = listfile._TIED
     scans: list[int] = []
@@ -184,13 +163,13 @@ def test_6_an_edit_of_many_entries_scans_the_whole_text_no_more_than_before(
     for n in range(count):
         listed.update(n, status="signed")
     listed.save()
-    assert all(e["status"] == "signed" for e in _entries(path.read_text(encoding="utf-8")))
+    assert all(e["status"] == "signed" for e in list_entries(path.read_text(encoding="utf-8")))
     assert len(scans) <= count + 1
 
 
 def test_7_a_nel_in_a_value_is_not_written_as_a_space(tmp_path: Path) -> None:
     flow = "  - {name: B, type: individual, group: b, notes: x}\n"
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
     before = path.read_bytes()
     listed = ListFile.load(path)
     listed.update(1, notes="a\x85b")

@@ -33,7 +33,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -43,26 +42,7 @@ import yaml
 from campaign.errors import CampaignError
 from campaign.lists.listfile import ListFile
 
-
-def _written(folder: Path, text: str) -> Path:
-    root = Path(tempfile.mkdtemp(dir=folder))
-    (root / ".campaign").mkdir()
-    (root / "signatories").mkdir()
-    path = root / "signatories" / "people.yaml"
-    path.write_bytes(text.encode())
-    return path
-
-
-def _saved(path: Path, index: int, **values: Any) -> str:
-    listed = ListFile.load(path)
-    listed.update(index, **values)
-    listed.save()
-    return path.read_text(encoding="utf-8")
-
-
-def _entries(text: str) -> list[dict[str, Any]]:
-    return [dict(e) for e in yaml.load(text, Loader=yaml.CSafeLoader)["signatories"]]
-
+from conftest import list_entries, list_saved, list_written
 
 _HEAD = "signatories:\n  - name: A\n    type: individual\n    group: a\n"
 _TAIL = "  - name: C\n    type: individual\n    group: c\n"
@@ -87,17 +67,17 @@ _TAIL = "  - name: C\n    type: individual\n    group: c\n"
 def test_1_a_value_set_before_a_comment_is_not_glued_to_it(
     tmp_path: Path, flow: str, values: dict[str, Any], entry: dict[str, Any]
 ) -> None:
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    text = _saved(path, 1, **values)
-    assert _entries(text)[1] == entry
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    text = list_saved(path, 1, **values)
+    assert list_entries(text)[1] == entry
     assert "# ask\n" in text
 
 
 def test_2_a_pair_after_a_comment_glued_to_its_comma_is_taken_out(tmp_path: Path) -> None:
     flow = "  - {name: B, type: individual, group: b,# c\n    notes: x}\n"
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    text = _saved(path, 1, notes=None)
-    assert _entries(text)[1] == {"name": "B", "type": "individual", "group": "b"}
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    text = list_saved(path, 1, notes=None)
+    assert list_entries(text)[1] == {"name": "B", "type": "individual", "group": "b"}
     assert "# c\n" in text
 
 
@@ -105,9 +85,9 @@ def test_3_an_explicit_key_with_a_comment_before_its_colon_gets_its_value(
     tmp_path: Path,
 ) -> None:
     flow = "  - {name: B, type: individual, group: g, ? country # why\n   : , notes: x}\n"
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
     assert (
-        _saved(path, 1, country="Chile")
+        list_saved(path, 1, country="Chile")
         == _HEAD
         + ("  - {name: B, type: individual, group: g, ? country # why\n   : Chile, notes: x}\n")
         + _TAIL
@@ -116,22 +96,22 @@ def test_3_an_explicit_key_with_a_comment_before_its_colon_gets_its_value(
 
 def test_4_a_question_mark_on_its_own_line_goes_with_its_key(tmp_path: Path) -> None:
     flow = "  - {name: B, type: individual, group: g, ?\n     notes : x}\n"
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    text = _saved(path, 1, notes=None)
-    assert _entries(text)[1] == {"name": "B", "type": "individual", "group": "g"}
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    text = list_saved(path, 1, notes=None)
+    assert list_entries(text)[1] == {"name": "B", "type": "individual", "group": "g"}
     assert "?" not in text and text.startswith(_HEAD) and text.endswith(_TAIL)
 
 
 def test_5_the_last_two_keys_out_with_a_trailing_comma(tmp_path: Path) -> None:
     flow = "  - {name: B, type: individual, group: b, notes: x, country: y,}\n"
-    path = _written(tmp_path, _HEAD + flow + _TAIL)
-    text = _saved(path, 1, notes=None, country=None)
+    path = list_written(tmp_path, _HEAD + flow + _TAIL)
+    text = list_saved(path, 1, notes=None, country=None)
     assert text == _HEAD + "  - {name: B, type: individual, group: b,}\n" + _TAIL
 
 
 def test_6_an_alias_entry_is_not_a_traceback(tmp_path: Path) -> None:
     text = "alton: &alton {name: A, type: individual, group: a}\nsignatories:\n  - *alton\n" + _TAIL
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     listed = ListFile.load(path)
     listed.update(0, country="Chile")
     with pytest.raises(CampaignError):  # a problem said, or a refusal
@@ -145,15 +125,15 @@ def test_7_an_edit_does_not_change_an_entry_merged_from_it(tmp_path: Path) -> No
         "  - &peer {name: A, type: individual, group: a, signed: 2020-02-03, status: signed}\n"
         "  - {<<: *peer, name: B, country: Chile}\n" + _TAIL
     )
-    path = _written(tmp_path, text)
-    before = _entries(text)[1]
+    path = list_written(tmp_path, text)
+    before = list_entries(text)[1]
     listed = ListFile.load(path)
     listed.update(0, status="withdrawn", withdrawn=dt.date(2020, 3, 1))
     try:
         listed.save()
     except CampaignError:
         assert path.read_text(encoding="utf-8") == text
-    assert _entries(path.read_text(encoding="utf-8"))[1] == before
+    assert list_entries(path.read_text(encoding="utf-8"))[1] == before
 
 
 def test_8_an_edit_of_many_flow_entries_parses_the_whole_text_once_at_most(
@@ -168,7 +148,7 @@ def test_8_an_edit_of_many_flow_entries_parses_the_whole_text_once_at_most(
             for n in range(count)
         )
     )
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     listed = ListFile.load(path)
     real = yaml.parse
     whole: list[int] = []
@@ -182,5 +162,5 @@ def test_8_an_edit_of_many_flow_entries_parses_the_whole_text_once_at_most(
     for n in range(1, count + 1):
         listed.update(n, status="signed")
     listed.save()
-    assert all(e["status"] == "signed" for e in _entries(path.read_text(encoding="utf-8"))[1:])
+    assert all(e["status"] == "signed" for e in list_entries(path.read_text(encoding="utf-8"))[1:])
     assert len(whole) <= 1

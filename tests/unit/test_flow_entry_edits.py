@@ -11,7 +11,6 @@ applied, every key included (``ListFile._as_wanted``): a valid list is not enoug
 from __future__ import annotations
 
 import string
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +23,7 @@ from campaign.lists import listfile
 from campaign.lists.listfile import ListFile
 from campaign.load.yamlfile import compose_as_read, data_as_read
 
-from conftest import copy_example, run
-
-
-def _written(folder: Path, text: str) -> Path:
-    """``text`` as the list of a workspace of its own under ``folder``."""
-    root = Path(tempfile.mkdtemp(dir=folder))
-    (root / ".campaign").mkdir()
-    (root / "signatories").mkdir()
-    path = root / "signatories" / "people.yaml"
-    path.write_bytes(text.encode())
-    return path
-
-
-def _saved(path: Path, index: int, **values: Any) -> str:
-    listed = ListFile.load(path)
-    listed.update(index, **values)
-    listed.save()
-    return path.read_text(encoding="utf-8")
-
+from conftest import copy_example, list_saved, list_written, run
 
 _HEAD = "signatories:\n  - name: A\n    type: individual\n    group: a\n"
 _FLOW = (
@@ -54,9 +35,9 @@ _TAIL = "  - name: C\n    type: individual\n    group: c\n"
 
 def test_a_field_set_on_a_flow_entry_keeps_its_other_keys_and_comments(tmp_path: Path) -> None:
     """It was rewritten as a block entry of the known fields: 'shoe' and both comments gone."""
-    path = _written(tmp_path, _HEAD + _FLOW + _TAIL)
+    path = list_written(tmp_path, _HEAD + _FLOW + _TAIL)
     assert (
-        _saved(path, 1, country="Serbia")
+        list_saved(path, 1, country="Serbia")
         == _HEAD
         + (
             "  - {name: B, type: individual,  # asked to be listed\n"
@@ -99,7 +80,7 @@ def test_a_field_set_on_a_flow_entry_keeps_its_other_keys_and_comments(tmp_path:
 def test_flow_edits_change_only_what_they_change(
     tmp_path: Path, values: dict[str, Any], flow: str
 ) -> None:
-    path = _written(tmp_path, _HEAD + _FLOW + _TAIL)
+    path = list_written(tmp_path, _HEAD + _FLOW + _TAIL)
     listed = ListFile.load(path)
     listed.update(1, **values)
     # 'type' is required: its removal is refused by the check (nothing written), so it
@@ -109,8 +90,8 @@ def test_flow_edits_change_only_what_they_change(
 
 def test_the_last_key_removed_takes_the_comma_before_it(tmp_path: Path) -> None:
     text = "signatories:\n  - {name: B, type: individual, group: b, notes: x}\n"
-    path = _written(tmp_path, text)
-    assert _saved(path, 0, notes=None) == (
+    path = list_written(tmp_path, text)
+    assert list_saved(path, 0, notes=None) == (
         "signatories:\n  - {name: B, type: individual, group: b}\n"
     )
 
@@ -118,8 +99,8 @@ def test_the_last_key_removed_takes_the_comma_before_it(tmp_path: Path) -> None:
 def test_an_empty_value_is_set_where_it_stands(tmp_path: Path) -> None:
     """libyaml places ``country: ,``'s empty value at the comma."""
     text = "signatories:\n  - {name: B, type: individual, group: b, country: , notes: x}\n"
-    path = _written(tmp_path, text)
-    assert _saved(path, 0, country="Chile") == (
+    path = list_written(tmp_path, text)
+    assert list_saved(path, 0, country="Chile") == (
         "signatories:\n  - {name: B, type: individual, group: b, country: Chile, notes: x}\n"
     )
 
@@ -136,8 +117,8 @@ def test_a_key_of_no_value_gets_its_value_after_a_colon(
     tmp_path: Path, flow: str, edited: str
 ) -> None:
     """With no ':' the value's place is the key's end: ``countryChile`` was one word."""
-    path = _written(tmp_path, f"signatories:\n  - {flow}\n")
-    assert _saved(path, 0, country="Chile") == (
+    path = list_written(tmp_path, f"signatories:\n  - {flow}\n")
+    assert list_saved(path, 0, country="Chile") == (
         f"signatories:\n  - {{name: B, type: individual, group: b, {edited}\n"
     )
 
@@ -197,7 +178,7 @@ def test_an_edit_that_reads_as_valid_but_wrong_is_refused(
 
     monkeypatch.setattr(ListFile, "_flow_edited", rewritten)
     head = _HEAD.replace("group: a", "group: a\n    affiliation: R&D") if tied else _HEAD
-    path = _written(tmp_path, head + _FLOW + _TAIL)
+    path = list_written(tmp_path, head + _FLOW + _TAIL)
     assert _refused_unchanged(path, 1, country="Serbia").endswith(
         "/signatories/people.yaml did not come out as expected "
         "(this is a bug in campaign); nothing was written"
@@ -219,7 +200,7 @@ def test_a_value_written_under_the_next_entry_is_refused(
 
     monkeypatch.setattr(ListFile, "_edited", misplaced)
     head = _HEAD.replace("group: a", "group: a\n    affiliation: R&D") if tied else _HEAD
-    path = _written(tmp_path, head + _TAIL)
+    path = list_written(tmp_path, head + _TAIL)
     assert "did not come out as expected" in _refused_unchanged(path, 0, country="Peru")
 
 
@@ -229,7 +210,7 @@ def test_an_entry_added_before_an_edited_next_one_lands_where_a_plain_one_would(
     """An entry added after the last of group a went below the next entry when that
     one was edited in the same save, and above it when it was not."""
     text = _HEAD + _TAIL
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     added = "  - name: D\n    type: individual\n    group: a\n"
     for edit in (False, True):
         path.write_text(text, encoding="utf-8")
@@ -288,7 +269,7 @@ def test_any_edit_of_a_flow_entry_reads_as_meant_and_keeps_every_comment(
     flow, data = entry
     edits = {k: v for k, v in edits.items() if not (k == "group" and v is None)}
     text = _HEAD + flow + _TAIL
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     listed = ListFile.load(path)
     listed.update(1, **edits)
     new = listed.render()
@@ -320,7 +301,7 @@ def test_a_file_of_lone_crs_gets_lone_crs(tmp_path: Path, flow: bool) -> None:
         if flow
         else ("  - name: B\r    type: individual\r    group: b\r")
     )
-    path = _written(tmp_path, "signatories:\r" + entry)
+    path = list_written(tmp_path, "signatories:\r" + entry)
     listed = ListFile.load(path)
     listed.update(0, country="Chile")
     listed.add({"name": "D", "type": "individual", "group": "b"})

@@ -41,7 +41,6 @@ its line ends the node at the line above):
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -52,28 +51,18 @@ from campaign.lists.listfile import ListFile
 from campaign.load.records import load_signature_list
 from campaign.load.yamlfile import NotStreamed
 
-from conftest import copy_example, run
+from conftest import copy_example, list_written, run
 
 
 def _whole_only(cls: Any, path: Path, raw: bytes) -> Any:
     raise NotStreamed
 
 
-def _written(tmp_path: Path, text: str) -> Path:
-    """``text`` as a list of a workspace of its own under ``tmp_path``."""
-    root = Path(tempfile.mkdtemp(dir=tmp_path))
-    (root / ".campaign").mkdir()
-    (root / "signatories").mkdir()
-    path = root / "signatories" / "people.yaml"
-    path.write_bytes(text.encode())
-    return path
-
-
 def _edited(tmp_path: Path, text: str, edits: list[tuple[Any, ...]], whole: bool) -> Any:
     """The edits made on a list of ``text`` loaded as ``sig`` commands load it (or
     whole), then saved: ("written", the file's bytes), ("refused", why) or ("crashed",
     the exception a user would see as a traceback)."""
-    path = _written(tmp_path, text)
+    path = list_written(tmp_path, text)
     with pytest.MonkeyPatch.context() as patch:
         if whole:
             patch.setattr(ListFile, "streamed", classmethod(_whole_only))
@@ -96,7 +85,7 @@ def _edited(tmp_path: Path, text: str, edits: list[tuple[Any, ...]], whole: bool
 
 def _read_back(tmp_path: Path, raw: bytes) -> list[tuple[str, str, str, str]]:
     """The entries a file of ``raw`` holds (name, type, group, country), as check reads them."""
-    probe = _written(tmp_path, "")
+    probe = list_written(tmp_path, "")
     probe.write_bytes(raw)
     problems: list[Any] = []
     loaded = load_signature_list(probe, problems, allow_empty=True)
