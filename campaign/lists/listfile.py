@@ -77,6 +77,9 @@ class _Span:
     # key -> (key line, value start col, value end col, value end line exclusive, one-line)
     # (None: not known yet, see ListFile._keyed)
     keys: dict[str, tuple[int, int, int, int, bool]] | None = field(default_factory=dict)
+    # An item that is an alias ('- *name') of a mapping written elsewhere: its own line
+    # alone; it can be taken out, not changed.
+    alias: bool = False
 
 
 class _Piece(NamedTuple):
@@ -89,6 +92,7 @@ class _Piece(NamedTuple):
     # What each entry the new lines hold must read as, data as YAML gives it: the edit
     # is checked to have come out so before anything is written.
     want: list[dict[str, Any]]
+    entry: int = -1  # the entry changed (-1: entries added)
 
 
 @dataclass
@@ -109,7 +113,9 @@ def _moved(span: _Span, by: int) -> _Span:
     keys = None
     if span.keys is not None:
         keys = {k: (v[0] + by, v[1], v[2], v[3] + by, v[4]) for k, v in span.keys.items()}
-    return _Span(span.start + by, span.end + by, span.dash_col, span.key_col, span.flow, keys)
+    return _Span(
+        span.start + by, span.end + by, span.dash_col, span.key_col, span.flow, keys, span.alias
+    )
 
 
 def _split(text: str) -> list[str]:
@@ -355,11 +361,29 @@ def _value_place(text: str, pair: tuple[str | None, int, int, int, int]) -> int:
     return at + 2 if text[at + 1 : at + 2] in (" ", "\t") else at + 1
 
 
+def _merges(node: Any) -> bool:
+    """Whether a mapping's node takes values from another through '<<'."""
+    return any(getattr(key, "value", None) == "<<" for key, _ in node.value)
+
+
+def _aliased(path: Path, line: int) -> Problem:
+    """The problem of an edit of an entry that is an alias of one written elsewhere."""
+    return Problem(
+        path,
+        line,
+        "this entry is an alias ('*name') of one written elsewhere in the file, which "
+        "campaign cannot change here",
+        "write the entry out in full in the list, then run the command again",
+    )
+
+
 def _apart(out: list[str], rest: str) -> str:
     """``rest`` of a flow mapping's text as it follows ``out``: a comment that an edit
     brought next to a value or a comma gets the space before it that makes it one."""
-    if rest.startswith("#") and out and out[-1] and out[-1][-1] not in _BLANK:
-        return " " + rest
+    if rest.startswith("#"):
+        before = next((piece[-1] for piece in reversed(out) if piece), "")
+        if before and before not in _BLANK:
+            return " " + rest
     return rest
 
 
@@ -535,12 +559,36 @@ class ListFile:
                         "written in [ ] flow style, which campaign cannot edit in place; "
                         "write each entry on its own lines starting with '- '"
                     )
-                self._spans = [self._span(item, keyed) for item in value.value]
+                self._spans = self._items(value, keyed)
             else:
                 self._list_line = key.start_mark.line
                 self._list_end = max(_end_line(value.end_mark, self.lines), key.start_mark.line + 1)
             return
         self._list_line = len(self.lines)
+
+    def _items(self, listed: Any, keyed: bool) -> list[_Span]:
+        """Each entry's span, in order; an alias's is its own line (its node is the one it
+        names, whose marks are elsewhere: an edit of it was written there)."""
+        spans: list[_Span] = []
+        seen: set[int] = set()
+        after = int(listed.start_mark.index)  # where the next item's own node may start
+        for item in listed.value:
+            own = (
+                id(item) not in seen
+                and after <= int(item.start_mark.index)
+                and int(item.end_mark.index) <= int(listed.end_mark.index)
+            )
+            seen.add(id(item))
+            if own:
+                spans.append(self._span(item, keyed))
+                after = int(item.end_mark.index)
+                continue
+            line = spans[-1].end if spans else int(listed.start_mark.line)
+            while line < len(self.lines) and not self.lines[line].lstrip(" \t").startswith("-"):
+                line += 1
+            dash = len(self.lines[line]) - len(self.lines[line].lstrip(" \t"))
+            spans.append(_Span(line, line + 1, dash, dash + 2, False, {}, alias=True))
+        return spans
 
     def _span(self, node: Any, keyed: bool = True) -> _Span:
         """Where the entry of ``node`` stands; its keys' places too if ``keyed``."""
@@ -627,8 +675,14 @@ class ListFile:
         for index, values in self._updates.items():
             if index not in self._removed:
                 span = self._spans[index]
-                want = [_applied(self._data(index), values)]
-                pieces.append(_Piece(span.start, last, span.end, self._edited(index, values), want))
+                data, own = self._data(index)
+                if merged := [
+                    k for k, v in values.items() if v is None and k in data and k not in own
+                ]:
+                    raise ProblemsFound([self._merged_in(index, merged[0])])
+                want = [_applied(data, values)]
+                new = self._edited(index, values)
+                pieces.append(_Piece(span.start, last, span.end, new, want, index))
         for index in self._removed:
             span = self._spans[index]
             pieces.append(_Piece(span.start, last, span.end, [], []))
@@ -641,8 +695,9 @@ class ListFile:
             pieces.append(self._first_entries())
         return sorted(pieces, key=lambda p: (p.start, p.order))
 
-    def _data(self, index: int) -> dict[str, Any]:
-        """Entry ``index`` as YAML reads it in the text as loaded: its keys and values."""
+    def _data(self, index: int) -> tuple[dict[str, Any], set[str]]:
+        """Entry ``index`` as YAML reads it in the text as loaded (its keys and values),
+        and the keys written in it (not merged in with '<<')."""
         # Its lines may not read alone (see _keyed); and many entries changed at once
         # (approve --all-pending) are found quicker in the text read once.
         if self._tied or len(self._updates) > _MANY:
@@ -651,7 +706,8 @@ class ListFile:
             span = self._spans[index]
             window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
             node = _listed(compose_as_read(window)).value[0]
-        return dict(data_as_read(node))
+        own = {str(k.value) for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        return dict(data_as_read(node)), own - {"<<"}
 
     @functools.cached_property
     def _tied(self) -> bool:
@@ -668,7 +724,7 @@ class ListFile:
     def _spliced(self, pieces: list[_Piece]) -> str:
         out: list[str] = []
         pos = 0
-        for start, _order, end, new, _want in pieces:
+        for start, _order, end, new, *_ in pieces:
             out.extend(self.lines[pos:start])
             out.extend(new)
             pos = max(pos, end)
@@ -715,6 +771,8 @@ class ListFile:
 
     def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
         span = self._keyed(index)
+        if span.alias:
+            raise ProblemsFound([_aliased(self.path, span.start + 1)])
         keys = span.keys or {}
         if span.flow:
             return self._flow_edited(index, span, values)
@@ -767,18 +825,7 @@ class ListFile:
             opened, mark, found = _flow_places(window, {0})[0]
             base = span.start - 1  # the window's line 1 is the entry's first
         if opened is None:
-            line = int(mark.line) + base + 1
-            raise ProblemsFound(
-                [
-                    Problem(
-                        self.path,
-                        line,
-                        "this entry is an alias ('*name') of one written elsewhere in the "
-                        "file, which campaign cannot change here",
-                        "write the entry out in full in the list, then run the command again",
-                    )
-                ]
-            )
+            raise ProblemsFound([_aliased(self.path, int(mark.line) + base + 1)])
         lines = self.lines[span.start : span.end]
         starts = [0]
         for line_text in lines:
@@ -798,6 +845,8 @@ class ListFile:
             if key not in pairs:
                 if value is not None:
                     new = (", " if places else "") + _flow_pair(key, value)
+                    if text[tail - 1 : tail] == ":":  # after an empty value ending its line
+                        new = " " + new
                     cuts.append((tail, 1, tail, new))  # after a value set at the same place
                 continue
             n = pairs[key]
@@ -883,7 +932,11 @@ class ListFile:
             top = piece.start + moved
             first = bisect.bisect_left(starts, top)
             last = bisect.bisect_left(starts, top + len(piece.new))
-            self._as_wanted(listed[first:last], piece.want)
+            got = listed[first:last]
+            mergers = piece.entry >= 0 and len(got) == len(piece.want) == 1 and _merges(got[0])
+            if mergers and data_as_read(got[0]) != piece.want[0]:  # beyond its own edit
+                raise ProblemsFound([self._also_changed(piece.entry)])
+            self._as_wanted(got, piece.want)
             made.update(range(first, last))
             moved += len(piece.new) - (piece.end - piece.start)
         self._others_unchanged(listed, made)
@@ -904,18 +957,33 @@ class ListFile:
             raise self._bug()
         old_nodes = _entry_nodes([self._root()]) if olds else []
         problems = [
-            Problem(  # at its line in the file as it is: nothing is written
-                self.path,
-                self.entries[i].line,
-                f"this edit would also change '{self.entries[i].name}', which takes "
-                "values from an entry it changes (through an alias or '<<')",
-                "write that entry's values out in full, then run the command again",
-            )
+            self._also_changed(i)
             for i, k in zip(olds, news, strict=True)
             if data_as_read(old_nodes[i]) != data_as_read(listed[k])
         ]
         if problems:
             raise ProblemsFound(problems)
+
+    def _also_changed(self, index: int) -> Problem:
+        """Entry ``index`` would change with an entry it takes values from: at its line
+        in the file as it is (nothing is written)."""
+        return Problem(
+            self.path,
+            self.entries[index].line,
+            f"this edit would also change '{self.entries[index].name}', which takes "
+            "values from an entry it changes (through an alias or '<<')",
+            "write that entry's values out in full, then run the command again",
+        )
+
+    def _merged_in(self, index: int, key: str) -> Problem:
+        """Entry ``index`` holds ``key`` only through '<<': it cannot be taken out alone."""
+        return Problem(
+            self.path,
+            self.entries[index].line,
+            f"'{key}' of '{self.entries[index].name}' comes from another entry through "
+            "'<<', so it cannot be taken out of this one alone",
+            "write this entry's values out in full, then run the command again",
+        )
 
     def _runs(self, pieces: list[_Piece]) -> list[_Run]:
         """The edits joined into runs with no unchanged entry inside, in the text's order."""
@@ -925,7 +993,7 @@ class ListFile:
         ends = [self._spans[i].end for i in kept]
         gone = {self._spans[i].start for i in self._removed}
         runs: list[_Run] = []
-        for start, _order, end, new, want in pieces:
+        for start, _order, end, new, want, _index in pieces:
             made = 0 if start < end and start in gone else len(want)  # a removal makes none
             run = runs[-1] if runs else None
             if run is not None and (run.after < 0 or start <= self._spans[run.after].start):
