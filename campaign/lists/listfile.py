@@ -58,6 +58,16 @@ _BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 _LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # how a line with its break ends
 NEW_LIST = "# A sign-on list: 'campaign sig add --help' names its fields.\nsignatories:\n"
 LOCK_TIMEOUT = 30.0
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]+")  # an alias, '*name', as YAML reads one
+
+
+class _Mark(NamedTuple):
+    """A place in the text, as a mark of libyaml's gives it."""
+
+    line: int
+    column: int
+
+
 _MANY = 100  # entries changed at once past which their old values are found in the whole text
 
 
@@ -587,19 +597,45 @@ class ListFile:
             while line < len(self.lines) and not self.lines[line].lstrip(" \t").startswith("-"):
                 line += 1
             dash = len(self.lines[line]) - len(self.lines[line].lstrip(" \t"))
-            spans.append(_Span(line, line + 1, dash, dash + 2, False, {}, alias=True))
+            end = line + 1
+            if not self.lines[line][dash + 1 :].strip(_BLANK):  # '-' alone: '*name' below
+                while end < len(self.lines) and (
+                    not self.lines[end].strip(_BLANK)
+                    or self.lines[end].lstrip(" \t").startswith("#")
+                ):
+                    end += 1
+                end = min(end + 1, len(self.lines))
+            spans.append(_Span(line, end, dash, dash + 2, False, {}, alias=True))
+            if len(self.entries) == len(listed.value):  # said at its own line, not the named one's
+                n = len(spans) - 1
+                self.entries[n] = replace(self.entries[n], line=line + 1)
         return spans
 
     def _span(self, node: Any, keyed: bool = True) -> _Span:
         """Where the entry of ``node`` stands; its keys' places too if ``keyed``."""
         flow = bool(getattr(node, "flow_style", False))
-        last = node.end_mark if flow or not node.value else content_end(node.value[-1][1])
+        if flow or not node.value:
+            last = node.end_mark
+        elif (alias := self._alias_value(*node.value[-1])) is not None:
+            last = _Mark(alias[0], alias[2])  # an alias ends where its '*name' does
+        else:
+            last = content_end(node.value[-1][1])
         span = self._placed(node.start_mark, last, flow)
         if not keyed:
             return span  # its keys found when an edit needs them (_keyed)
         keys = span.keys = {}
         if not flow:
             for knode, vnode in node.value:
+                if (alias := self._alias_value(knode, vnode)) is not None:
+                    line, begins, ends = alias
+                    keys[str(knode.value)] = (
+                        line,
+                        begins,
+                        ends,
+                        line + 1,
+                        line == knode.start_mark.line,
+                    )
+                    continue
                 one_line = (
                     isinstance(vnode, yaml.ScalarNode)
                     and vnode.style not in ("|", ">")
@@ -618,6 +654,20 @@ class ListFile:
                     one_line,
                 )
         return span
+
+    def _alias_value(self, knode: Any, vnode: Any) -> tuple[int, int, int] | None:
+        """Where a value that is an alias ('*name') stands: (line, start and end column);
+        None for a value of its own. An alias's node is the node it names, placed where
+        that is written: before its key."""
+        if int(vnode.start_mark.index) >= int(knode.end_mark.index):
+            return None
+        line, at = int(knode.end_mark.line), int(knode.end_mark.column)
+        while line < len(self.lines):
+            found = _ALIAS.search(self.lines[line], at)
+            if found:
+                return line, found.start(), found.end()
+            line, at = line + 1, 0
+        return None
 
     def _placed(self, start: Any, last: Any, flow: bool) -> _Span:
         """Where an entry stands that begins at mark ``start`` and whose last value ends
@@ -675,6 +725,8 @@ class ListFile:
         for index, values in self._updates.items():
             if index not in self._removed:
                 span = self._spans[index]
+                if self._keyed(index).alias:
+                    raise ProblemsFound([_aliased(self.path, self._spans[index].start + 1)])
                 data, own = self._data(index)
                 if merged := [
                     k for k, v in values.items() if v is None and k in data and k not in own
@@ -934,8 +986,14 @@ class ListFile:
             last = bisect.bisect_left(starts, top + len(piece.new))
             got = listed[first:last]
             mergers = piece.entry >= 0 and len(got) == len(piece.want) == 1 and _merges(got[0])
-            if mergers and data_as_read(got[0]) != piece.want[0]:  # beyond its own edit
-                raise ProblemsFound([self._also_changed(piece.entry)])
+            if mergers and (data := data_as_read(got[0])) != piece.want[0]:  # beyond its edit
+                back = [k for k in data if k not in piece.want[0]]
+                problem = (
+                    self._merged_in(piece.entry, back[0], "would come back")
+                    if back
+                    else self._also_changed(piece.entry)
+                )
+                raise ProblemsFound([problem])
             self._as_wanted(got, piece.want)
             made.update(range(first, last))
             moved += len(piece.new) - (piece.end - piece.start)
@@ -975,12 +1033,13 @@ class ListFile:
             "write that entry's values out in full, then run the command again",
         )
 
-    def _merged_in(self, index: int, key: str) -> Problem:
-        """Entry ``index`` holds ``key`` only through '<<': it cannot be taken out alone."""
+    def _merged_in(self, index: int, key: str, how: str = "comes") -> Problem:
+        """Entry ``index`` holds ``key`` through '<<' (``how``: or would once taken out):
+        it cannot be taken out of it alone."""
         return Problem(
             self.path,
             self.entries[index].line,
-            f"'{key}' of '{self.entries[index].name}' comes from another entry through "
+            f"'{key}' of '{self.entries[index].name}' {how} from another entry through "
             "'<<', so it cannot be taken out of this one alone",
             "write this entry's values out in full, then run the command again",
         )

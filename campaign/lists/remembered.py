@@ -223,7 +223,7 @@ def recall(path: Path, raw: bytes, span: type) -> Reading | None:
             Problem(path, line, message, hint, True) for line, message, hint in data["warnings"]
         ]
         # Where each key of an entry stands is found again for the entry an edit changes.
-        spans = [span(*fields, None) for fields in data["spans"]]
+        spans = [span(*fields[:5], None, *fields[5:]) for fields in data["spans"]]
         return Reading(entries, warnings, spans, data["list_line"], data["list_end"])
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
         return None  # none kept, or kept by an older campaign: read the file
@@ -261,7 +261,7 @@ def written(raw: bytes, reading: Reading) -> bytes | None:
         "fields": _NAMES,
         "entries": [_row(entry) for entry in reading.entries],
         "warnings": [(p.line, p.message, p.hint) for p in reading.warnings],
-        "spans": [(s.start, s.end, s.dash_col, s.key_col, s.flow) for s in reading.spans],
+        "spans": [(s.start, s.end, s.dash_col, s.key_col, s.flow, s.alias) for s in reading.spans],
         "list_line": reading.list_line,
         "list_end": reading.list_end,
     }

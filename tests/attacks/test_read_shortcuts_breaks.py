@@ -323,10 +323,10 @@ KEPT_READING_OLD = (
     '"", "orgs", null, "signed", null, "", "", "", "", "", "", nu'
     'll], [20, "Last", "", "individual", "", "", "", "intl", null'
     ', "signed", null, "", "", "", "", "", "", null]], "warnings"'
-    ': [], "spans": [[2, 5, 2, 4, false], [5, 6, 2, 4, true], [6,'
-    " 13, 2, 4, false], [14, 19, 2, 4, false], [19, 23, 2, 4, fal"
-    'se]], "list_line": -1, "list_end": -1}'
-)
+    ': [], "spans": [[2, 5, 2, 4, false, false], [5, 6, 2, 4, true, false], '
+    "[6, 13, 2, 4, false, false], [14, 19, 2, 4, false, false], "
+    '[19, 23, 2, 4, false, false]], "list_line": -1, "list_end": -1}'
+)  # each span with whether it is an alias item's since 7 December
 KEPT_RENDERED_OLD = (  # the { } entry edited inside its braces since 7 December
     "# kept\nsignatories:\n  - name: Flow One\n    type: individual\n    group: intl\n"
     "  - {name: Flow Two, type: individual, group: intl, signed: 2024-04-02, affiliation: Uni}\n"
