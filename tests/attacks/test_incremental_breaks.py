@@ -124,8 +124,12 @@ def test_a_sig_set_reaches_an_entry_merged_from_the_one_it_changed(
     _list(example).write_text(text, encoding="utf-8")
     _build(example)  # keeps the list's reading in .campaign/lists/
     assert _country(example, "Yanghee Lee") == "U.K."
+    # sig set refuses since 7 December: it would change Yanghee Lee too, and said only
+    # "changed: David Alton". The change is made by hand, as the refusal's hint says.
     ran = campaign(example, "sig", "set", SLUG, "David Alton", "country=Britain")
-    assert ran.code == 0, ran.err
+    assert ran.code == 1 and "this edit would also change 'Yanghee Lee'" in ran.err
+    assert _list(example).read_text(encoding="utf-8") == text
+    _list(example).write_text(text.replace("country: U.K.", "country: Britain", 1), "utf-8")
     _build(example)
     fresh = _fresh(example, tmp_path)
     assert _country(fresh, "Yanghee Lee") == "Britain"  # what the file says
