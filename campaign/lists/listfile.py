@@ -249,11 +249,6 @@ def _separator(text: str, at: int) -> int | None:
     return at if text[at : at + 1] == "," else None
 
 
-def _closes(text: str, at: int) -> bool:
-    """Whether the mapping's '}' is the next token after ``at``."""
-    return text[_skip(text, at) : _skip(text, at) + 1] == "}"
-
-
 def _pair_cut(
     text: str, first: int, end: int, before: int, kept_after: bool
 ) -> list[tuple[int, int, str]]:
@@ -822,9 +817,7 @@ class ListFile:
         return span
 
     def _edited(self, index: int, values: dict[str, Any]) -> list[str]:
-        span = self._keyed(index)
-        if span.alias:
-            raise ProblemsFound([_aliased(self.path, span.start + 1)])
+        span = self._keyed(index)  # an alias item never comes here (_pieces refuses it)
         keys = span.keys or {}
         if span.flow:
             return self._flow_edited(index, span, values)
