@@ -382,6 +382,41 @@ def _aliased(path: Path, line: int) -> Problem:
     )
 
 
+def _own_nodes(node: Any, within: Any = None) -> set[int]:
+    """The nodes of ``node`` written inside ``within``'s text (``node``'s by default): an
+    alias there names a node written elsewhere, which is not its own."""
+    start, end = int((within or node).start_mark.index), int((within or node).end_mark.index)
+    own: set[int] = set()
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if id(node) in own or not start <= int(node.start_mark.index) <= end:
+            continue
+        own.add(id(node))
+        if isinstance(node.value, list):
+            for child in node.value:
+                stack.extend(child if isinstance(child, tuple) else (child,))
+    return own
+
+
+def _reached(node: Any, owners: dict[int, int]) -> set[int]:
+    """The owners (``owners``: node -> entry) of every node ``node`` holds, aliases followed."""
+    found: set[int] = set()
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if (owner := owners.get(id(node))) is not None:
+            found.add(owner)
+        if isinstance(node.value, list):
+            for child in node.value:
+                stack.extend(child if isinstance(child, tuple) else (child,))
+    return found
+
+
 def _apart(out: list[str], rest: str) -> str:
     """``rest`` of a flow mapping's text as it follows ``out``: a comment that an edit
     brought next to a value or a comma gets the space before it that makes it one."""
@@ -713,6 +748,8 @@ class ListFile:
 
     def _pieces(self) -> list[_Piece]:
         """Each edit, in the order of the text."""
+        if problems := self._left_without():
+            raise ProblemsFound(problems)
         pieces: list[_Piece] = []
         # An entry added after one whose next is edited goes before that next one, as it
         # does before a next one left alone: the edit's order is after every addition.
@@ -741,6 +778,69 @@ class ListFile:
         elif self._added:
             pieces.append(self._first_entries())
         return sorted(pieces, key=lambda p: (p.start, p.order))
+
+    def _left_without(self) -> list[Problem]:
+        """What an edit takes out of the text (an entry, a value it replaces or deletes)
+        that something else names through an alias or '<<': an entry kept, which would
+        change with it, or another part of the file, left without it.
+
+        Checked before the text is made: the new text would not read (an alias of an
+        anchor no longer there), and its error would be said at a line of the new text.
+        A value added to an entry that another repeats is found when the text is read
+        back (_others_unchanged).
+        """
+        if not (self._removed or self._updates) or not self._tied:
+            return []
+        root = self._root()
+        nodes = _entry_nodes([root])
+        taken: dict[int, set[int]] = {}  # entry -> the nodes the edit takes out of it
+        for index in self._removed:
+            # An alias item holds nothing of its own: taking it out changes no other.
+            if not self._spans[index].alias:
+                taken[index] = _own_nodes(nodes[index])
+        for index, values in self._updates.items():
+            node = nodes[index]
+            if index in self._removed or self._spans[index].alias:
+                continue
+            if not isinstance(node, yaml.MappingNode):
+                continue
+            data = self._data(index)[0]
+            changed = {k for k, v in values.items() if data.get(k) != v}
+            taken[index] = {
+                own
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode) and key.value in changed
+                for own in _own_nodes(value, node)
+            }
+        listed = _listed(root)
+        elsewhere = [
+            value
+            for _, value in (root.value if isinstance(root, yaml.MappingNode) else [])
+            if value is not listed
+        ]
+        # Each node to the entry it is taken from; every other entry walked once (an
+        # approve of 10,000 entries of a list holding "R&D" asks this of each).
+        owners = {node: index for index, own in taken.items() for node in own}
+        if not owners:
+            return []
+        problems: list[Problem] = []
+        for i, node in enumerate(nodes):
+            if i not in self._removed and (hit := _reached(node, owners) - {i}):
+                how = "takes out" if hit & self._removed else "changes"
+                problems.append(self._also_changed(i, how))
+        for value in elsewhere:
+            problems += [self._named_elsewhere(index) for index in _reached(value, owners)]
+        return sorted(set(problems), key=lambda p: p.line)
+
+    def _named_elsewhere(self, index: int) -> Problem:
+        """Entry ``index`` holds what another part of the file names, and the edit takes it out."""
+        return Problem(
+            self.path,
+            self.entries[index].line,
+            f"'{self.entries[index].name}' holds values that another part of the file "
+            "names (through an alias or '<<'), which this edit would take from it",
+            "write those values out in full where they are named, then run the command again",
+        )
 
     def _data(self, index: int) -> tuple[dict[str, Any], set[str]]:
         """Entry ``index`` as YAML reads it in the text as loaded (its keys and values),
@@ -1015,14 +1115,14 @@ class ListFile:
         if problems:
             raise ProblemsFound(problems)
 
-    def _also_changed(self, index: int) -> Problem:
+    def _also_changed(self, index: int, how: str = "changes") -> Problem:
         """Entry ``index`` would change with an entry it takes values from: at its line
-        in the file as it is (nothing is written)."""
+        in the file as it is (nothing is written). ``how``: what the edit does to that one."""
         return Problem(
             self.path,
             self.entries[index].line,
             f"this edit would also change '{self.entries[index].name}', which takes "
-            "values from an entry it changes (through an alias or '<<')",
+            f"values from an entry it {how} (through an alias or '<<')",
             "write that entry's values out in full, then run the command again",
         )
 

@@ -13,7 +13,9 @@
    alias item's line 9.
 4. The anchored entry taken out while an alias item still names it: an unknown alias
    said at line 8 of the new text, which in the file is ``    group: c``; the alias is
-   at line 9 (the anchored entry at line 5).
+   at line 9 (the anchored entry at line 5). Mended in the twenty-second session: an
+   entry taken out that another part of the file names is refused before the new text
+   is made (``ListFile._left_without``), at the line of what names it.
 5. An alias item of a mapping that merges another (``&q {<<: *p, name: Q}`` under
    ``others:``), a merged key taken out: refused by the '<<' check at line 3 (the
    mapping under ``others:``) before the alias refusal, which says line 8.
@@ -98,21 +100,92 @@ def test_3_an_edit_repeated_by_an_alias_item_is_said_at_the_alias(tmp_path: Path
     assert path.read_text(encoding="utf-8") == _ANCHORED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="left alone: a problem of the edited text is said at its line there (an entry "
-    "added is said where it would stand, which tests of sig pull and import hold); "
-    "saying each at the file's own line is a change of its own",
-)
-def test_4_an_anchored_entry_taken_out_is_said_at_a_line_of_the_file(tmp_path: Path) -> None:
+def test_4_an_anchored_entry_taken_out_is_said_at_the_alias_naming_it(tmp_path: Path) -> None:
     path = list_written(tmp_path, _ANCHORED)
     listed = ListFile.load(path)
     listed.remove(1)
     with pytest.raises(ProblemsFound) as raised:
         listed.save()
-    # The alias (line 9) or the entry taken out (line 5); line 8 is '    group: c'.
-    assert [p.line for p in raised.value.problems] in ([5], [9])
+    # Said before the new text is made: at the alias item's line in the file as it is.
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (
+            9,
+            "this edit would also change 'A', which takes values from an entry it takes "
+            "out (through an alias or '<<')",
+        )
+    ]
     assert path.read_text(encoding="utf-8") == _ANCHORED
+
+
+def test_4_an_anchored_entry_taken_out_with_its_alias_goes(tmp_path: Path) -> None:
+    path = list_written(tmp_path, _ANCHORED)
+    listed = ListFile.load(path)
+    listed.remove(1)
+    listed.remove(3)
+    listed.save()
+    assert path.read_text(encoding="utf-8") == "signatories:\n" + _B + _C
+
+
+def test_4_an_entry_another_merges_taken_out_is_said_at_the_merging_one(tmp_path: Path) -> None:
+    text = (
+        "signatories:\n  - &a {name: A, type: individual, group: a, country: Chile}\n"
+        + _B
+        + "  - <<: *a\n    name: D\n"
+    )
+    path = list_written(tmp_path, text)
+    listed = ListFile.load(path)
+    listed.remove(0)
+    with pytest.raises(ProblemsFound) as raised:
+        listed.save()
+    assert [p.line for p in raised.value.problems] == [6]
+    assert "'D'" in raised.value.problems[0].message
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_4_an_anchored_value_another_entry_names_keeps_its_entry(tmp_path: Path) -> None:
+    text = (
+        "signatories:\n  - name: A\n    type: individual\n    group: &g a\n"
+        + _B
+        + "  - name: D\n    type: individual\n    group: *g\n"
+    )
+    path = list_written(tmp_path, text)
+    listed = ListFile.load(path)
+    listed.remove(0)
+    with pytest.raises(ProblemsFound) as raised:
+        listed.save()
+    assert [p.line for p in raised.value.problems] == [8]
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_4_an_entry_named_outside_the_list_is_said_at_its_own_line(tmp_path: Path) -> None:
+    text = (
+        "signatories:\n"
+        + _B
+        + "  - &a {name: A, type: individual, group: a}\nnotes:\n  first: *a\n"
+    )
+    path = list_written(tmp_path, text)
+    listed = ListFile.load(path)
+    listed.remove(1)
+    with pytest.raises(ProblemsFound) as raised:
+        listed.save()
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (
+            5,
+            "'A' holds values that another part of the file names (through an alias or "
+            "'<<'), which this edit would take from it",
+        )
+    ]
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_4_an_entry_that_names_an_anchor_elsewhere_goes(tmp_path: Path) -> None:
+    # It takes values from 'others:'; taking it out leaves every other entry as it was.
+    text = _OTHERS + "signatories:\n" + _B + "  - <<: *a\n    name: D\n" + _C
+    path = list_written(tmp_path, text)
+    listed = ListFile.load(path)
+    listed.remove(1)
+    listed.save()
+    assert path.read_text(encoding="utf-8") == _OTHERS + "signatories:\n" + _B + _C
 
 
 def test_5_an_alias_item_of_a_merging_mapping_is_refused_as_an_alias(tmp_path: Path) -> None:
