@@ -14,7 +14,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR
@@ -655,6 +655,21 @@ def list_saved(path: Path, index: int, **values: Any) -> str:
     listed.update(index, **values)
     listed.save()
     return path.read_text(encoding="utf-8")
+
+
+def list_refused(folder: Path, text: str, edit: Callable[[Any], Any]) -> list[tuple[int, str]]:
+    """``edit`` of the list ``text`` (given its ListFile) refused when saved: each problem's
+    line and message; the file is checked to be as it was."""
+    from campaign.errors import ProblemsFound
+    from campaign.lists.listfile import ListFile
+
+    path = list_written(folder, text)
+    listed = ListFile.load(path)
+    edit(listed)
+    with pytest.raises(ProblemsFound) as raised:
+        listed.save()
+    assert path.read_bytes() == text.encode(), "a refused edit wrote to the file"
+    return [(problem.line, problem.message) for problem in raised.value.problems]
 
 
 def list_entries(text: str) -> list[dict[str, Any]]:

@@ -382,39 +382,68 @@ def _aliased(path: Path, line: int) -> Problem:
     )
 
 
-def _own_nodes(node: Any, within: Any = None) -> set[int]:
-    """The nodes of ``node`` written inside ``within``'s text (``node``'s by default): an
-    alias there names a node written elsewhere, which is not its own."""
-    start, end = int((within or node).start_mark.index), int((within or node).end_mark.index)
-    own: set[int] = set()
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if id(node) in own or not start <= int(node.start_mark.index) <= end:
-            continue
-        own.add(id(node))
-        if isinstance(node.value, list):
-            for child in node.value:
-                stack.extend(child if isinstance(child, tuple) else (child,))
-    return own
+def _children(node: Any) -> Iterator[tuple[int, Any]]:
+    """A node's children with their slots: an item's index, a pair's 2n (key) and 2n+1."""
+    if isinstance(node, yaml.SequenceNode):
+        yield from enumerate(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for n, (key, value) in enumerate(node.value):
+            yield 2 * n, key
+            yield 2 * n + 1, value
 
 
-def _reached(node: Any, owners: dict[int, int]) -> set[int]:
-    """The owners (``owners``: node -> entry) of every node ``node`` holds, aliases followed."""
-    found: set[int] = set()
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if (owner := owners.get(id(node))) is not None:
-            found.add(owner)
-        if isinstance(node.value, list):
-            for child in node.value:
-                stack.extend(child if isinstance(child, tuple) else (child,))
-    return found
+class _Tree:
+    """A document's nodes as written: each node's parent where it is written, and every
+    place that names a node through an alias (``*a``: the node is written elsewhere).
+
+    PyYAML gives an alias the very node it names, so which is which is told by where
+    they stand: a node written in place starts after what comes before it in its
+    parent (an anchor is always written before its aliases).
+    """
+
+    def __init__(self, root: Any) -> None:
+        self.parent: dict[int, tuple[Any, int]] = {}  # node -> (parent, slot) written at
+        self.aliases: list[tuple[Any, int, Any]] = []  # (parent, slot, the node named)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            cursor, end = int(node.start_mark.index), int(node.end_mark.index)
+            for slot, child in _children(node):
+                start = int(child.start_mark.index)
+                written = cursor <= start and int(child.end_mark.index) <= end
+                if written and slot % 2 and isinstance(node, yaml.MappingNode):
+                    written = start >= int(node.value[slot // 2][0].end_mark.index)
+                if written and id(child) not in self.parent:
+                    self.parent[id(child)] = (node, slot)
+                    cursor = int(child.end_mark.index)
+                    stack.append(child)
+                else:
+                    self.aliases.append((node, slot, child))
+
+    def written(self, node: Any) -> set[int]:
+        """``node`` and every node written inside it."""
+        found: set[int] = set()
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            found.add(id(node))
+            stack += [c for n, c in _children(node) if self.at(c, node, n)]
+        return found
+
+    def at(self, node: Any, parent: Any, slot: int) -> bool:
+        """Whether ``node`` is written in ``parent`` at ``slot`` (not named there)."""
+        place = self.parent.get(id(node))
+        return place is not None and place[0] is parent and place[1] == slot
+
+    def above(self, nodes: set[int]) -> set[int]:
+        """The nodes ``nodes`` are written inside, up to the root."""
+        found: set[int] = set()
+        for node_id in nodes:
+            place = self.parent.get(node_id)
+            while place is not None and id(place[0]) not in found:
+                found.add(id(place[0]))
+                place = self.parent.get(id(place[0]))
+        return found
 
 
 def _apart(out: list[str], rest: str) -> str:
@@ -780,56 +809,64 @@ class ListFile:
         return sorted(pieces, key=lambda p: (p.start, p.order))
 
     def _left_without(self) -> list[Problem]:
-        """What an edit takes out of the text (an entry, a value it replaces or deletes)
-        that something else names through an alias or '<<': an entry kept, which would
-        change with it, or another part of the file, left without it.
+        """What an edit takes out of the text (an entry, a value it replaces, a key it
+        deletes) that another place names through an alias: the new text would not read.
 
-        Checked before the text is made: the new text would not read (an alias of an
-        anchor no longer there), and its error would be said at a line of the new text.
-        A value added to an entry that another repeats is found when the text is read
-        back (_others_unchanged).
+        Said at the line of the entry holding that place, in the file as it is (or the
+        edited entry's, when the place is outside the list); an alias taken out by the
+        same edit names nothing any more. A place outside the list that names what holds
+        an edited entry (``copy: *list``) would change with it: refused too. An entry
+        that takes values from an edited one through an alias of its whole mapping is
+        read back after the edit (_others_unchanged): a key it overrides stays its own.
         """
         if not (self._removed or self._updates) or not self._tied:
             return []
         root = self._root()
+        listed = _listed(root)
+        tree = _Tree(root)
         nodes = _entry_nodes([root])
-        taken: dict[int, set[int]] = {}  # entry -> the nodes the edit takes out of it
+        owner: dict[int, int] = {}  # each node written in an entry -> that entry
+        for index, node in enumerate(nodes):
+            if tree.at(node, listed, index):
+                for node_id in tree.written(node):
+                    owner[node_id] = index
+        taken: set[int] = set()  # nodes whose text the edit takes out
+        gone: set[tuple[int, int]] = set()  # (parent, slot) whose text goes too
         for index in self._removed:
-            # An alias item holds nothing of its own: taking it out changes no other.
-            if not self._spans[index].alias:
-                taken[index] = _own_nodes(nodes[index])
+            gone.add((id(listed), index))
+            if tree.at(nodes[index], listed, index):
+                taken |= tree.written(nodes[index])
         for index, values in self._updates.items():
             node = nodes[index]
-            if index in self._removed or self._spans[index].alias:
+            if index in self._removed or not isinstance(node, yaml.MappingNode):
                 continue
-            if not isinstance(node, yaml.MappingNode):
-                continue
-            data = self._data(index)[0]
-            changed = {k for k, v in values.items() if data.get(k) != v}
-            taken[index] = {
-                own
-                for key, value in node.value
-                if isinstance(key, yaml.ScalarNode) and key.value in changed
-                for own in _own_nodes(value, node)
-            }
-        listed = _listed(root)
-        elsewhere = [
-            value
-            for _, value in (root.value if isinstance(root, yaml.MappingNode) else [])
-            if value is not listed
-        ]
-        # Each node to the entry it is taken from; every other entry walked once (an
-        # approve of 10,000 entries of a list holding "R&D" asks this of each).
-        owners = {node: index for index, own in taken.items() for node in own}
-        if not owners:
+            for n, (key, value) in enumerate(node.value):
+                if not isinstance(key, yaml.ScalarNode) or key.value not in values:
+                    continue
+                # Every value named is written anew, its value unchanged or not.
+                slots = [2 * n + 1] + ([2 * n] if values[key.value] is None else [])
+                for slot, child in ((s, (key, value)[s % 2]) for s in slots):
+                    gone.add((id(node), slot))
+                    if tree.at(child, node, slot):
+                        taken |= tree.written(child)
+        if not taken:
             return []
+        above = tree.above(taken)
         problems: list[Problem] = []
-        for i, node in enumerate(nodes):
-            if i not in self._removed and (hit := _reached(node, owners) - {i}):
-                how = "takes out" if hit & self._removed else "changes"
-                problems.append(self._also_changed(i, how))
-        for value in elsewhere:
-            problems += [self._named_elsewhere(index) for index in _reached(value, owners)]
+        for parent, slot, child in tree.aliases:
+            if id(parent) in taken or (id(parent), slot) in gone:
+                continue  # the alias is taken out too
+            where = slot if parent is listed else owner.get(id(parent))
+            if id(child) in taken:
+                source = owner.get(id(child), -1)
+                if where is None:
+                    problems.append(self._named_elsewhere(source))
+                else:
+                    how = "takes out" if source in self._removed else "changes"
+                    problems.append(self._also_changed(where, how, where == source))
+            elif where is None and id(child) in above:
+                edited = sorted({owner[n] for n in taken if n in owner})
+                problems += [self._named_elsewhere(index) for index in edited]
         return sorted(set(problems), key=lambda p: p.line)
 
     def _named_elsewhere(self, index: int) -> Problem:
@@ -1115,14 +1152,21 @@ class ListFile:
         if problems:
             raise ProblemsFound(problems)
 
-    def _also_changed(self, index: int, how: str = "changes") -> Problem:
+    def _also_changed(self, index: int, how: str = "changes", itself: bool = False) -> Problem:
         """Entry ``index`` would change with an entry it takes values from: at its line
-        in the file as it is (nothing is written). ``how``: what the edit does to that one."""
+        in the file as it is (nothing is written). ``how``: what the edit does to that one;
+        ``itself``: that one is the entry, another of whose values names the value edited."""
+        name = self.entries[index].name
+        said = (
+            f"another value of '{name}' names (through an alias) the value this edit {how}"
+            if itself
+            else f"this edit would also change '{name}', which takes values from an entry "
+            f"it {how} (through an alias or '<<')"
+        )
         return Problem(
             self.path,
             self.entries[index].line,
-            f"this edit would also change '{self.entries[index].name}', which takes "
-            f"values from an entry it {how} (through an alias or '<<')",
+            said,
             "write that entry's values out in full, then run the command again",
         )
 
