@@ -446,6 +446,25 @@ class _Tree:
         return found
 
 
+def _same_data(a: Any, b: Any, seen: set[tuple[int, int]] | None = None) -> bool:
+    """Whether ``a`` and ``b`` read alike, as ``==`` says, each pair of lists or mappings
+    compared once: what aliases repeat is one object met many times, and an entry of
+    nested aliases (each naming the one before twice) took minutes compared whole."""
+    if a is b:
+        return True
+    if not (type(a) is type(b) and isinstance(a, list | dict)):
+        return bool(a == b)
+    seen = set() if seen is None else seen
+    if (id(a), id(b)) in seen:
+        return True  # compared already, or being compared above: a difference ends it
+    seen.add((id(a), id(b)))
+    if len(a) != len(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_data(a[k], b[k], seen) for k in a)
+    return all(_same_data(x, y, seen) for x, y in zip(a, b, strict=True))
+
+
 def _apart(out: list[str], rest: str) -> str:
     """``rest`` of a flow mapping's text as it follows ``out``: a comment that an edit
     brought next to a value or a comma gets the space before it that makes it one."""
@@ -814,12 +833,14 @@ class ListFile:
 
         Said at the line of the entry holding that place, in the file as it is (or the
         edited entry's, when the place is outside the list); an alias taken out by the
-        same edit names nothing any more. A place outside the list that names what holds
-        an edited entry (``copy: *list``) would change with it: refused too. An entry
-        that takes values from an edited one through an alias of its whole mapping is
-        read back after the edit (_others_unchanged): a key it overrides stays its own.
+        same edit names nothing any more. A place outside the list that names an edited
+        entry or what holds it (``copy: *a``, ``copy: *list``, ``<<: *a``) would change
+        with it, an entry added too: refused. An entry that takes values from an edited
+        one through an alias of its whole mapping is read back after the edit
+        (_others_unchanged): a key it overrides stays its own. A key written as an alias
+        (``*k : value``) is not edited: its place is the named key's.
         """
-        if not (self._removed or self._updates) or not self._tied:
+        if not (self._removed or self._updates or self._added) or not self._tied:
             return []
         root = self._root()
         listed = _listed(root)
@@ -830,6 +851,7 @@ class ListFile:
             if tree.at(node, listed, index):
                 for node_id in tree.written(node):
                     owner[node_id] = index
+        problems: list[Problem] = []
         taken: set[int] = set()  # nodes whose text the edit takes out
         gone: set[tuple[int, int]] = set()  # (parent, slot) whose text goes too
         for index in self._removed:
@@ -843,16 +865,22 @@ class ListFile:
             for n, (key, value) in enumerate(node.value):
                 if not isinstance(key, yaml.ScalarNode) or key.value not in values:
                     continue
+                if not tree.at(key, node, 2 * n):
+                    problems.append(self._key_named(index, key.value))
                 # Every value named is written anew, its value unchanged or not.
                 slots = [2 * n + 1] + ([2 * n] if values[key.value] is None else [])
                 for slot, child in ((s, (key, value)[s % 2]) for s in slots):
                     gone.add((id(node), slot))
                     if tree.at(child, node, slot):
                         taken |= tree.written(child)
-        if not taken:
-            return []
-        above = tree.above(taken)
-        problems: list[Problem] = []
+        # What each edit changes, with all that holds it: named outside the list, the
+        # place named changes with it. An entry added changes the list.
+        changed = {
+            index: tree.above({id(nodes[index])}) | {id(nodes[index])}
+            for index in self._removed | set(self._updates)
+            if tree.at(nodes[index], listed, index)
+        }
+        grown = tree.above({id(listed)}) | {id(listed)} if self._added else set()
         for parent, slot, child in tree.aliases:
             if id(parent) in taken or (id(parent), slot) in gone:
                 continue  # the alias is taken out too
@@ -864,10 +892,40 @@ class ListFile:
                 else:
                     how = "takes out" if source in self._removed else "changes"
                     problems.append(self._also_changed(where, how, where == source))
-            elif where is None and id(child) in above:
-                edited = sorted({owner[n] for n in taken if n in owner})
-                problems += [self._named_elsewhere(index) for index in edited]
+            elif where is None:
+                problems += [
+                    self._named_elsewhere(index)
+                    for index, holds in changed.items()
+                    if id(child) in holds
+                ]
+                if id(child) in grown:
+                    problems.append(self._list_named(root))
         return sorted(set(problems), key=lambda p: p.line)
+
+    def _key_named(self, index: int, key: str) -> Problem:
+        """Key ``key`` of entry ``index`` is written as an alias of a key written elsewhere."""
+        return Problem(
+            self.path,
+            self.entries[index].line,
+            f"'{key}' of '{self.entries[index].name}' is written as an alias ('*name') of "
+            "a key written elsewhere in the file, which campaign cannot edit here",
+            "write the key out in full in this entry, then run the command again",
+        )
+
+    def _list_named(self, root: Any) -> Problem:
+        """The list, named whole elsewhere in the file, would change with an entry added."""
+        line = next(
+            int(key.start_mark.line) + 1
+            for key, value in root.value
+            if getattr(key, "value", None) == "signatories" and value is _listed(root)
+        )
+        return Problem(
+            self.path,
+            line,
+            "the list is named whole elsewhere in the file (through an alias), which an "
+            "entry added would change too",
+            "write what names it out in full, then run the command again",
+        )
 
     def _named_elsewhere(self, index: int) -> Problem:
         """Entry ``index`` holds what another part of the file names, and the edit takes it out."""
@@ -1147,7 +1205,7 @@ class ListFile:
         problems = [
             self._also_changed(i)
             for i, k in zip(olds, news, strict=True)
-            if data_as_read(old_nodes[i]) != data_as_read(listed[k])
+            if not _same_data(data_as_read(old_nodes[i]), data_as_read(listed[k]))
         ]
         if problems:
             raise ProblemsFound(problems)
@@ -1321,7 +1379,8 @@ class ListFile:
         out a key campaign does not know, reads as a valid list all the same.
         """
         if len(nodes) != len(want) or any(
-            data_as_read(node) != data for node, data in zip(nodes, want, strict=False)
+            not _same_data(data_as_read(node), data)
+            for node, data in zip(nodes, want, strict=False)
         ):
             raise self._bug()
 
