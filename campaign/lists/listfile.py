@@ -902,6 +902,17 @@ class ListFile:
                     problems.append(self._list_named(root))
         return sorted(set(problems), key=lambda p: p.line)
 
+    def _too_deep(self) -> Problem:
+        """Entries merged ('<<') from one another too deep for an edit to read them back."""
+        edited = [self.entries[i].line for i in (*self._updates, *self._removed)]
+        return Problem(
+            self.path,
+            min(edited, default=0),
+            "the list's entries take values from one another through a chain of merges "
+            "('<<') or aliases too long for campaign to edit and check",
+            "write the entries of the chain out in full, then run the command again",
+        )
+
     def _key_named(self, index: int, key: str) -> Problem:
         """Key ``key`` of entry ``index`` is written as an alias of a key written elsewhere."""
         return Problem(
@@ -1125,14 +1136,19 @@ class ListFile:
         that comes once it is written is then too late (model/stops.py), and the
         command says what it did; a stop during the write waits for it.
         """
-        pieces = self._pieces()
-        text = self._spliced(pieces)
-        # An anchor or an alias ties an entry to another anywhere in the file (an entry
-        # merged from the one changed, an alias left without its anchor), a %TAG
-        # directive names tags for all of it: then each run of edits read with its
-        # neighbours alone is not what check reads.
-        local = self._spans and not self._tied
-        reading = self._check_windows(pieces) if local else self._check_whole(text, pieces)
+        try:
+            pieces = self._pieces()
+            text = self._spliced(pieces)
+            # An anchor or an alias ties an entry to another anywhere in the file (an
+            # entry merged from the one changed, an alias left without its anchor), a
+            # %TAG directive names tags for all of it: then each run of edits read with
+            # its neighbours alone is not what check reads.
+            local = self._spans and not self._tied
+            reading = self._check_windows(pieces) if local else self._check_whole(text, pieces)
+        except RecursionError:
+            # Reading the whole list goes entry by entry; an entry read alone, as an edit
+            # reads the ones it changes and compares, goes down its chain of merges.
+            raise ProblemsFound([self._too_deep()]) from None
         if reading is not None:  # None: no entry is left
             # The rule of the whole list, which no entry read alone breaks: nobody twice.
             problems: list[Problem] = []

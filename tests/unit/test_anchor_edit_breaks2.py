@@ -11,6 +11,9 @@ All four breaks were older than 19c3739 (they happen at cb41807 too):
    named key's); editing it in place is not built.
 4. The read-back compared entries of nested aliases (each naming the one before twice)
    whole: minutes for 30 levels, where ``check`` takes a quarter of a second.
+5. An edit in a chain of 1,000 merges (each entry ``<<: *`` the one before) ended in a
+   RecursionError's traceback: an entry read alone goes down its chain. Now refused
+   at the edited entry's line; chains of a few hundred are edited as ever.
 """
 
 from __future__ import annotations
@@ -174,3 +177,35 @@ def test_4_an_edit_next_to_an_entry_of_nested_aliases_ends(tmp_path: Path) -> No
     entries = list_entries(path.read_text(encoding="utf-8"))
     assert entries[0]["status"] == "signed"
     assert _same_data(entries[1], list_entries(_nested(34))[1])  # '==' walks 2**34 paths
+
+
+# -- 5. A chain of 1,000 merges: a RecursionError's traceback when saved ---------------
+
+
+def _chain(links: int) -> str:
+    """A list whose every entry merges the one before ('<<'), ``links`` entries long."""
+    lines = ["signatories:\n", "  - &a0 {name: Ann Lee, type: individual, group: g}\n"]
+    lines += [f"  - &a{i} {{<<: *a{i - 1}, name: P{i}}}\n" for i in range(1, links)]
+    return "".join(lines)
+
+
+def test_5_an_edit_in_a_chain_of_a_thousand_merges_is_refused_at_its_entry(
+    tmp_path: Path,
+) -> None:
+    """sig approve in a chain of 1,000 merges ended in a RecursionError's traceback."""
+    refused = list_refused(tmp_path, _chain(1000), lambda listed: listed.update(5, country="Peru"))
+    assert refused == [
+        (
+            7,
+            "the list's entries take values from one another through a chain of merges "
+            "('<<') or aliases too long for campaign to edit and check",
+        )
+    ]
+
+
+def test_5_an_edit_in_a_chain_of_a_hundred_merges_goes(tmp_path: Path) -> None:
+    """A chain of a hundred merges is edited as ever."""
+    path = list_written(tmp_path, _chain(100))
+    entries = list_entries(list_saved(path, 99, country="Peru"))
+    assert entries[99]["country"] == "Peru"
+    assert entries[98] == list_entries(_chain(100))[98]
