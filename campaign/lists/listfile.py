@@ -60,6 +60,7 @@ _LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # how a line with its bre
 NEW_LIST = "# A sign-on list: 'campaign sig add --help' names its fields.\nsignatories:\n"
 LOCK_TIMEOUT = 30.0
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")  # an alias, '*name', as YAML reads one
+_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")  # where a comment begins, outside quotes
 
 
 class _Mark(NamedTuple):
@@ -695,7 +696,8 @@ class ListFile:
                 line += 1
             dash = len(self.lines[line]) - len(self.lines[line].lstrip(" \t"))
             end = line + 1
-            if not self.lines[line][dash + 1 :].strip(_BLANK):  # '-' alone: '*name' below
+            rest = self.lines[line][dash + 1 :].strip(_BLANK)
+            if not rest or rest.startswith("#"):  # '-' alone (or a comment): '*name' below
                 while end < len(self.lines) and (
                     not self.lines[end].strip(_BLANK)
                     or self.lines[end].lstrip(" \t").startswith("#")
@@ -725,8 +727,10 @@ class ListFile:
             for knode, vnode in node.value:
                 if (alias := self._alias_value(knode, vnode)) is not None:
                     line, begins, ends = alias
+                    # The key's line: an alias on a later one (after a comment, or '|'
+                    # alone) is the value's last line, taken out with it when it is set.
                     keys[str(knode.value)] = (
-                        line,
+                        int(knode.start_mark.line),
                         begins,
                         ends,
                         line + 1,
@@ -760,7 +764,11 @@ class ListFile:
             return None
         line, at = int(knode.end_mark.line), int(knode.end_mark.column)
         while line < len(self.lines):
-            found = _ALIAS.search(self.lines[line], at)
+            # Between a key and its alias stand only ':', blanks and comments: a '*' in a
+            # comment (``group: # as for *Ann``) is no alias.
+            text = self.lines[line]
+            comment = _COMMENT.search(text, at)
+            found = _ALIAS.search(text, at, comment.start() if comment else len(text))
             if found:
                 return line, found.start(), found.end()
             line, at = line + 1, 0
