@@ -257,15 +257,9 @@ def set_fields(
         if "name" in changed and changed["name"] is None:
             raise CampaignError("name= would leave the entry without a name; nothing was changed")
         if changed:
-            try:
-                listfile.update(index, **changed)
-                listfile.save()
-            except ValueError:  # the first key of an entry carries its '-'
-                first = next(iter(before))
-                raise CampaignError(
-                    f"{where(path, entry)}: '{first}' is the first field of the entry and "
-                    "cannot be taken out; nothing was changed"
-                ) from None
+            # The first key of an entry carries its '-': taking it out is refused there.
+            listfile.update(index, **changed)
+            listfile.save()
     outcome = Outcome(problems=list(listfile.warnings))
     for key, value in changed.items():
         old = before.get(key)

@@ -60,6 +60,8 @@ _LINE_ENDS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # how a line with its bre
 NEW_LIST = "# A sign-on list: 'campaign sig add --help' names its fields.\nsignatories:\n"
 LOCK_TIMEOUT = 30.0
 _ALIAS = re.compile(r"\*[^\s,\[\]{}]+")  # an alias, '*name', as YAML reads one
+# A block text's header that keeps its last line breaks: '|+', '>+', '|2+', '>+2'.
+_KEEP_HEADER = re.compile(r"[|>](?:[1-9]?\+|\+[1-9]?)[ \t]*(?:#.*)?[\r\n]*$")
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#")  # where a comment begins, outside quotes
 
 
@@ -563,9 +565,11 @@ class ListFile:
         reading: remembered.Reading | None = None,
         keyed: bool = True,
     ) -> None:
-        # A last line without its line break would glue any text added after it.
+        # A last line without its line break would glue any text added after it; it is
+        # given one here, and it loses it again when an edit leaves the end as it was.
         newline = _newline(text)
-        if text and not text.endswith(_LINE_ENDS):
+        self._unended = bool(text) and not text.endswith(_LINE_ENDS)
+        if self._unended:
             text += newline
         self.path = path
         self.text = text
@@ -774,6 +778,21 @@ class ListFile:
             line, at = line + 1, 0
         return None
 
+    def _keeps_blanks(self, first: int, end: int) -> bool:
+        """Whether the entry on lines ``first`` to ``end`` ends with a block text that keeps
+        its last blank lines ('|+', '>+'): those are its value's, not between entries."""
+        last = end - 1
+        while last > first and not self.lines[last].strip(_BLANK):
+            last -= 1
+        indent = len(self.lines[last]) - len(self.lines[last].lstrip(" "))
+        header = last  # the block's header: its last line, or the nearest less indented
+        while header > first and not _KEEP_HEADER.search(self.lines[header]):
+            line = self.lines[header]
+            if line.strip(_BLANK) and len(line) - len(line.lstrip(" ")) < indent:
+                break
+            header -= 1
+        return _KEEP_HEADER.search(self.lines[header]) is not None
+
     def _placed(self, start: Any, last: Any, flow: bool) -> _Span:
         """Where an entry stands that begins at mark ``start`` and whose last value ends
         at mark ``last`` (a flow entry's own end); its keys' places not known."""
@@ -787,7 +806,8 @@ class ListFile:
                 first -= 1
             dash_col = len(self.lines[first]) - len(self.lines[first].lstrip())
         end = _end_line(last, self.lines)
-        while end - 1 > line and not self.lines[end - 1].strip(_BLANK):
+        kept = not flow and end - 1 > line and self._keeps_blanks(line, end)
+        while not kept and end - 1 > line and not self.lines[end - 1].strip(_BLANK):
             end -= 1  # blank lines after a '|' block belong between entries
         return _Span(first, max(end, line + 1), dash_col, col, flow, None)
 
@@ -950,6 +970,16 @@ class ListFile:
                 found.add(index)
         return found
 
+    def _first_key(self, index: int, key: str) -> Problem:
+        """Key ``key`` is the first of entry ``index``, on its '-' line: not taken out alone."""
+        return Problem(
+            self.path,
+            self.entries[index].line,
+            f"'{key}' is the first field of '{self.entries[index].name}' (it stands on "
+            "the entry's '-' line) and cannot be taken out",
+            "write another field first in the entry, then run the command again",
+        )
+
     def _key_named(self, index: int, key: str) -> Problem:
         """Key ``key`` of entry ``index`` is written as an alias of a key written elsewhere."""
         return Problem(
@@ -1027,7 +1057,41 @@ class ListFile:
         out.extend(self.lines[pos:])
         if out and not out[-1].endswith(_LINE_ENDS):
             out[-1] += self.newline
+        if self._unended and not self._end_touched(pieces) and out[-1] is self.lines[-1]:
+            # The file's last line, as it was: without the line break it never had (a
+            # '|' text ending there reads one more line break with it).
+            out[-1] = out[-1][: -len(self.newline)]
         return "".join(out)
+
+    def _end_touched(self, pieces: list[_Piece]) -> bool:
+        """Whether an edit reaches the file's last line, or writes after it."""
+        return any(piece.end >= len(self.lines) for piece in pieces)
+
+    def _unended_value(self) -> Problem | None:
+        """The last entry, when the line break the file lacks at its end changes what it
+        reads (a '|' text): an edit that writes after that line cannot keep it."""
+        span = self._spans[-1] if self._spans else None
+        if span is None:
+            return None
+        if span.end < len(self.lines):
+            return None  # what follows it (a comment) ends the file
+        window = f"signatories:{self.newline}{''.join(self.lines[span.start : span.end])}"
+        try:
+            cut = len(self.newline)
+            ended, bare = (data_as_read(compose_as_read(t)) for t in (window, window[:-cut]))
+        except (yaml.YAMLError, ValueError):  # its lines do not read alone (an alias)
+            texts = (self.text, self.text[:-cut])
+            ended, bare = (data_as_read(compose_as_read(t)) for t in texts)
+        if _same_data(ended, bare):
+            return None
+        return Problem(
+            self.path,
+            self.entries[-1].line,
+            f"the file ends inside '{self.entries[-1].name}' without a line break, and "
+            "an edit that writes after its last line would change the value ending there",
+            "end the file with a line break (the value then ends with one too), or write "
+            "the value with '|-', then run the command again",
+        )
 
     def _first_entries(self) -> _Piece:
         # The list has no entries yet: replace 'signatories:' (or '[]') and add below it.
@@ -1044,10 +1108,13 @@ class ListFile:
     def _new_entry(self, record: dict[str, Any], like: _Span) -> list[str]:
         ordered = {k: record[k] for k in SIGNATORY_KEYS if record.get(k) not in (None, "")}
         lines: list[str] = []
+        # Its keys where its neighbour's are, unless those stand left of where a key on
+        # the '-' line can (an entry written with its '-' alone and its keys below).
+        column = max(like.key_col, like.dash_col + 2)
         for n, key in enumerate(ordered):
             for m, text in enumerate(dump_value(key, ordered[key])):
-                lead = " " * like.dash_col + "- " + " " * (like.key_col - like.dash_col - 2)
-                indent = lead if n == 0 and m == 0 else " " * like.key_col * bool(text)
+                lead = " " * like.dash_col + "- " + " " * (column - like.dash_col - 2)
+                indent = lead if n == 0 and m == 0 else " " * column * bool(text)
                 lines.append(indent + text + self.newline)
         return lines
 
@@ -1085,7 +1152,7 @@ class ListFile:
                 lines[n] = []
             if value is None:
                 if kline == span.start:  # the first key carries the entry's '-'
-                    raise ValueError(f"cannot delete '{key}', the first key of an entry")
+                    raise ProblemsFound([self._first_key(index, key)])
                 lines[kline] = []
                 continue
             dumped = dump_value(key, value)
@@ -1093,7 +1160,9 @@ class ListFile:
                 text = self.lines[kline]
                 lines[kline] = [text[:vstart] + dumped[0][len(key) + 2 :] + text[vend:]]
             else:
-                prefix = self.lines[kline][: self.lines[kline].index(key)]
+                # Up to the entry's key column: the key may be quoted ('"group":'), or
+                # explicit ('? country'); it is written plain, as the value below it.
+                prefix = self.lines[kline][: span.key_col]
                 lines[kline] = [prefix + dumped[0] + self.newline]
                 lines[kline] += [
                     " " * span.key_col * bool(t) + t + self.newline for t in dumped[1:]
@@ -1181,6 +1250,8 @@ class ListFile:
         """
         try:
             pieces = self._pieces()
+            if self._unended and self._end_touched(pieces) and (bad := self._unended_value()):
+                raise ProblemsFound([bad])
             text = self._spliced(pieces)
             # An anchor or an alias ties an entry to another anywhere in the file (an
             # entry merged from the one changed, an alias left without its anchor), a

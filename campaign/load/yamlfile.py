@@ -509,7 +509,10 @@ def _stream_entry(loader: _Composing, each: Placed) -> None:
             else:  # a day, a number, a yes or no, nothing
                 node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
                 value = loader.construct_document(node)
-            last = event.end_mark
+            # An empty value is marked at the next token, past any comment: it ends
+            # with its key (content_end).
+            empty = event.start_mark.index == event.end_mark.index
+            last = name.end_mark if empty else event.end_mark
         else:  # a list or a mapping, composed and made whole
             node = loader.compose_node(None, None)
             value = loader.construct_document(node)
@@ -533,6 +536,10 @@ def content_end(node: yaml.Node) -> Any:
     while isinstance(node, yaml.CollectionNode) and not node.flow_style and node.value:
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
+        if isinstance(node, yaml.ScalarNode) and node.start_mark.index == node.end_mark.index:
+            # An empty value ('? notes' alone) is marked at the next token, past the
+            # comments that follow: its content ends with its key.
+            node = last[0] if isinstance(last, tuple) else node
     return node.end_mark
 
 
