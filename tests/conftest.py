@@ -672,6 +672,17 @@ def list_refused(folder: Path, text: str, edit: Callable[[Any], Any]) -> list[tu
     return [(problem.line, problem.message) for problem in raised.value.problems]
 
 
+def list_edited(folder: Path, text: str, edit: Callable[[Any], Any]) -> str:
+    """The list ``text`` edited by ``edit`` (given its ListFile) and saved: the text written."""
+    from campaign.lists.listfile import ListFile
+
+    path = list_written(folder, text)
+    listed = ListFile.load(path)
+    edit(listed)
+    listed.save()
+    return path.read_text(encoding="utf-8")
+
+
 def list_entries(text: str) -> list[dict[str, Any]]:
     """The entries of a list's text as reading it makes them (a plain text stays text)."""
     from campaign.load.yamlfile import compose_as_read, data_as_read

@@ -16,12 +16,9 @@ its edit is made at, and a '-' followed by a comment only stands alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from campaign.lists.listfile import ListFile
-
-from conftest import list_entries, list_written
+from conftest import list_edited, list_entries
 
 _COMMENTED = (
     "signatories:\n"
@@ -38,33 +35,24 @@ _COMMENTED = (
 )
 
 
-def _edited(tmp_path: Path, text: str, edit: Callable[[ListFile], object]) -> str:
-    """``text`` edited by ``edit`` and saved: the text written."""
-    path = list_written(tmp_path, text)
-    listed = ListFile.load(path)
-    edit(listed)
-    listed.save()
-    return path.read_text(encoding="utf-8")
-
-
 def test_1_an_entry_whose_alias_value_follows_a_comment_with_a_star_can_be_removed(
     tmp_path: Path,
 ) -> None:
     """sig remove 'Bo Ek' (group: # as for *Ann / *g) is refused as changing 'Ann Lee'."""
-    text = _edited(tmp_path, _COMMENTED, lambda listed: listed.remove(1))
+    text = list_edited(tmp_path, _COMMENTED, lambda listed: listed.remove(1))
     assert [e["name"] for e in list_entries(text)] == ["Ann Lee", "Cy Do"]
     assert "*g" not in text and "Bo Ek" not in text
 
 
 def test_1b_a_key_set_where_the_alias_value_follows_a_comment_with_a_star(tmp_path: Path) -> None:
     """sig set 'Bo Ek' group=h stops as 'a bug in campaign' (the '*g' line is not its value's)."""
-    text = _edited(tmp_path, _COMMENTED, lambda listed: listed.update(1, group="h"))
+    text = list_edited(tmp_path, _COMMENTED, lambda listed: listed.update(1, group="h"))
     assert [e["group"] for e in list_entries(text)] == ["g", "h", "g"]
 
 
 def test_1c_a_key_added_where_the_alias_value_follows_a_comment_with_a_star(tmp_path: Path) -> None:
     """sig set 'Bo Ek' country=Peru is refused as "signatory 'Bo Ek' has no 'group'"."""
-    text = _edited(tmp_path, _COMMENTED, lambda listed: listed.update(1, country="Peru"))
+    text = list_edited(tmp_path, _COMMENTED, lambda listed: listed.update(1, country="Peru"))
     bo = list_entries(text)[1]
     assert (bo["group"], bo["country"]) == ("g", "Peru")
 
@@ -74,7 +62,7 @@ def test_1d_an_entry_added_after_one_whose_alias_value_follows_a_comment(tmp_pat
     start = _COMMENTED.replace("    group: g\n", "    group: g\n    country: # c *zz\n      *g\n")
     start = start.replace("group: # as for *Ann\n      *g\n", "group: g\n")
     new = {"name": "Di Fa", "type": "individual", "group": "g"}
-    text = _edited(tmp_path, start, lambda listed: listed.add(new))
+    text = list_edited(tmp_path, start, lambda listed: listed.add(new))
     entries = list_entries(text)
     assert [e["name"] for e in entries] == ["Ann Lee", "Bo Ek", "Cy Do", "Di Fa"]
     assert entries[2]["country"] == "g"
@@ -99,6 +87,6 @@ _CHAIR = (
 
 def test_2_an_alias_entry_with_a_comment_after_its_dash_can_be_removed(tmp_path: Path) -> None:
     """sig remove 'Ann Lee' (- # the chair / *c) leaves '*c' behind: refused as YAML syntax."""
-    text = _edited(tmp_path, _CHAIR, lambda listed: listed.remove(1))
+    text = list_edited(tmp_path, _CHAIR, lambda listed: listed.remove(1))
     assert [e["name"] for e in list_entries(text)] == ["Bo Ek", "Cy Do"]
     assert "*c" not in text

@@ -24,7 +24,6 @@ at 8bf2f7c. The first three changed a value without a word:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +31,8 @@ import pytest
 
 from campaign.errors import ProblemsFound
 from campaign.lists.edit import set_fields
-from campaign.lists.listfile import ListFile
 
-from conftest import list_entries, list_refused, list_written
-
-
-def _edited(tmp_path: Path, text: str, edit: Callable[[ListFile], object]) -> str:
-    """``edit`` of the list ``text`` saved; the text written."""
-    path = list_written(tmp_path, text)
-    listed = ListFile.load(path)
-    edit(listed)
-    listed.save()
-    return path.read_text(encoding="utf-8")
+from conftest import list_edited, list_entries, list_refused, list_written
 
 
 def _with(entries: list[dict[str, Any]], index: int, **values: Any) -> list[dict[str, Any]]:
@@ -79,14 +68,14 @@ _KEEP = (
 def test_1_a_key_added_to_an_entry_ending_in_a_keep_block_keeps_its_value(tmp_path: Path) -> None:
     """A key added after a '|+' last value goes above the value's own trailing blank
     lines: 'first line\\n\\n\\n' silently becomes 'first line\\n'."""
-    new = _edited(tmp_path, _KEEP, lambda lf: lf.update(0, country="FR"))
+    new = list_edited(tmp_path, _KEEP, lambda lf: lf.update(0, country="FR"))
     assert list_entries(new) == _with(list_entries(_KEEP), 0, country="FR")
 
 
 def test_2_an_entry_added_after_a_keep_block_leaves_it_alone(tmp_path: Path) -> None:
     """'sig add' after an entry whose last value is '|+' puts the new entry above the
     value's trailing blank lines: the other entry's value silently changes."""
-    new = _edited(tmp_path, _KEEP, lambda lf: lf.add(dict(_C)))
+    new = list_edited(tmp_path, _KEEP, lambda lf: lf.add(dict(_C)))
     old = list_entries(_KEEP)
     assert list_entries(new) == [old[0], _C, old[1]]
 
@@ -110,7 +99,7 @@ _NO_EOL = (
 def test_3_an_edit_of_another_entry_keeps_the_last_block_value(tmp_path: Path) -> None:
     """Setting a key of the first entry adds a line break at the end of the file, which
     silently turns the last entry's '|' value 'line one\\nline two' into '...two\\n'."""
-    new = _edited(tmp_path, _NO_EOL, lambda lf: lf.update(0, country="FR"))
+    new = list_edited(tmp_path, _NO_EOL, lambda lf: lf.update(0, country="FR"))
     assert list_entries(new) == _with(list_entries(_NO_EOL), 0, country="FR")
 
 
@@ -131,7 +120,7 @@ _QUOTED_KEY = (
 def test_4_a_quoted_key_with_its_value_below_is_set(tmp_path: Path) -> None:
     """The key's line is rewritten from ``line.index(key)``, inside the quotes: the new
     line is '  "group: h', and the edit is refused as 'the file ends inside a quoted text'."""
-    new = _edited(tmp_path, _QUOTED_KEY, lambda lf: lf.update(0, group="h"))
+    new = list_edited(tmp_path, _QUOTED_KEY, lambda lf: lf.update(0, group="h"))
     assert list_entries(new) == _with(list_entries(_QUOTED_KEY), 0, group="h")
 
 
@@ -153,7 +142,7 @@ _EXPLICIT = (
 def test_5_an_explicit_key_is_set(tmp_path: Path) -> None:
     """'? country' / ': FR' set to DE is written '? country: DE' (a mapping as the key),
     and refused as 'a key must be a word, not a list or mapping'."""
-    new = _edited(tmp_path, _EXPLICIT, lambda lf: lf.update(0, country="DE"))
+    new = list_edited(tmp_path, _EXPLICIT, lambda lf: lf.update(0, country="DE"))
     assert list_entries(new) == _with(list_entries(_EXPLICIT), 0, country="DE")
 
 
@@ -166,7 +155,7 @@ def test_6_an_entry_added_after_a_one_space_entry(tmp_path: Path) -> None:
     """The new entry is written '- name: Cy Do' then ' type: ...' at the anchor's key
     column (1), less than its own first key's (2): refused as YAML syntax at line 7,
     a line the file does not even have."""
-    new = _edited(tmp_path, _DASH_ONE, lambda lf: lf.add(dict(_C)))
+    new = list_edited(tmp_path, _DASH_ONE, lambda lf: lf.add(dict(_C)))
     assert list_entries(new) == [*list_entries(_DASH_ONE), _C]
 
 
@@ -219,21 +208,21 @@ def test_8_removing_an_entry_ending_in_a_bare_explicit_key_keeps_the_comment(
 ) -> None:
     """The empty value of '? notes' is marked at the next token ('- name: Bo Ek'), so the
     entry's span takes the comment above Bo: removing Ann removes '# Bo joined in May'."""
-    new = _edited(tmp_path, _KEY_ONLY, lambda lf: lf.remove(0))
+    new = list_edited(tmp_path, _KEY_ONLY, lambda lf: lf.remove(0))
     assert list_entries(new) == list_entries(_KEY_ONLY)[1:]
     assert "# Bo joined in May\n" in new
 
 
 def test_8_deleting_a_bare_explicit_key_keeps_the_comment_below(tmp_path: Path) -> None:
     """'sig set people Ann notes=' on '? notes' takes the comment line below with it."""
-    new = _edited(tmp_path, _KEY_ONLY, lambda lf: lf.update(0, notes=None))
+    new = list_edited(tmp_path, _KEY_ONLY, lambda lf: lf.update(0, notes=None))
     assert list_entries(new) == _with(list_entries(_KEY_ONLY), 0, notes=None)
     assert "# Bo joined in May\n" in new
 
 
 def test_8_a_key_added_to_an_entry_ending_in_a_bare_explicit_key(tmp_path: Path) -> None:
     """A key added to that entry is written below the next entry's comment."""
-    new = _edited(tmp_path, _KEY_ONLY, lambda lf: lf.update(0, country="FR"))
+    new = list_edited(tmp_path, _KEY_ONLY, lambda lf: lf.update(0, country="FR"))
     assert list_entries(new) == _with(list_entries(_KEY_ONLY), 0, country="FR")
     assert new.index("country: FR") < new.index("# Bo joined in May")
 
@@ -260,6 +249,6 @@ _DEEP_COMMENT = (
 def test_9_a_text_of_two_lines_added_above_a_deep_comment(tmp_path: Path) -> None:
     """notes='x\\ny' is appended as a '|-' block above the deeper comment, which becomes
     the block's third line: the edit stops as 'a bug in campaign'."""
-    new = _edited(tmp_path, _DEEP_COMMENT, lambda lf: lf.update(0, notes="x\ny"))
+    new = list_edited(tmp_path, _DEEP_COMMENT, lambda lf: lf.update(0, notes="x\ny"))
     assert list_entries(new) == _with(list_entries(_DEEP_COMMENT), 0, notes="x\ny")
     assert "# see the letter of 3 May" in new
