@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -49,9 +49,10 @@ def _stop_between_emails(mailer: MailWorker) -> None:
     the worker at once.
     """
 
-    def stop(_signum: int, _frame: object) -> None:
+    def stop(signum: int, frame: Any) -> None:
         if mailer.stopping:
-            raise KeyboardInterrupt
+            stops.interrupt(signum, frame)
+            return
         mailer.stop_soon()
 
     for number in stops.STOPS:

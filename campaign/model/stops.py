@@ -19,6 +19,7 @@ Signals reach the main thread only: elsewhere all of these are no-ops.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -37,9 +38,42 @@ def _main_thread() -> bool:
 _state = {"active": False, "stopping": False, "done": False}
 
 
-def _stop(_number: int, _frame: object) -> None:
+def _in_text_run(frame: Any) -> bool:
+    """Whether ``frame`` runs inside code made from a text by ``exec`` or ``eval``.
+
+    Not the outermost frame: that is the program's own (``python -c`` names it so too),
+    and an interrupt that ends the program there is unhandled indeed.
+    """
+    while frame is not None and frame.f_back is not None:
+        if frame.f_code.co_filename == "<string>":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def interrupt(number: int, frame: Any) -> None:
+    """Raise KeyboardInterrupt for stop signal ``number``, unless ``frame`` runs in code
+    made from a text (``exec``): then the signal is sent again a moment later.
+
+    CPython 3.11 marks a KeyboardInterrupt that passes through ``exec`` of a text (a
+    dataclass being made while a module loads) as never handled, even once caught: the
+    process then ends itself by SIGINT on its way out, whatever it said ("Stopped.",
+    then exit status -2 where a service manager expects 0).
+    """
+    if _in_text_run(frame):
+        later = threading.Timer(0.005, os.kill, (os.getpid(), number))
+        later.daemon = True
+        later.start()
+        return
+    raise KeyboardInterrupt
+
+
+def _stop(number: int, frame: Any) -> None:
     """A stop: the first raises KeyboardInterrupt; one while stopping or done is let go."""
     if _state["stopping"] or _state["done"]:
+        return
+    if _in_text_run(frame):
+        interrupt(number, frame)  # sent again, out of it: still the first stop
         return
     _state["stopping"] = True
     raise KeyboardInterrupt
