@@ -195,13 +195,17 @@ def test_5_an_edit_in_a_chain_of_merges_too_deep_is_refused_at_its_entry(
 ) -> None:
     """sig approve in a chain of 1,000 merges ended in a RecursionError's traceback.
 
-    Of 5,000 here: at 1,000 the depth Python reaches before it gives up depends on the
-    frames already under the test (a CI run read the chain back, and refused the edit
-    as changing the 994 entries after it).
+    Under Python's own recursion limit, set here: a test run before this one may have
+    raised it (a CI run then read 5,000 back, and made the edit, which is right too).
     """
-    refused = list_refused(
-        tmp_path, _chain(5000), lambda listed: listed.update(4999, country="Peru")
-    )
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        refused = list_refused(
+            tmp_path, _chain(5000), lambda listed: listed.update(4999, country="Peru")
+        )
+    finally:
+        sys.setrecursionlimit(limit)
     assert refused == [
         (
             5001,
